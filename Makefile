@@ -1,0 +1,32 @@
+# Set-up and everyday commands. Needs only python3 and make: everything else
+# is installed into .venv by these targets.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test check bench goldens clean
+
+run: $(STAMP)            ## build every record in sources/ into output/
+	$(BIN)/factsheets build
+
+test: $(STAMP)           ## run the test suite
+	$(BIN)/python -m pytest -q
+
+check: $(STAMP)          ## validate every record, write nothing
+	$(BIN)/factsheets check
+
+bench: $(STAMP)          ## time docx and pdf rendering per sheet
+	$(BIN)/python bench/render_speed.py
+
+goldens: $(STAMP)        ## rewrite golden files after an intended output change
+	$(BIN)/python tests/regen_goldens.py
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+clean:
+	rm -rf $(VENV) output/*.docx output/*.pdf build *.egg-info

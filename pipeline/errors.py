@@ -1,0 +1,70 @@
+"""Locations and diagnostics: the one message format every stage reports in."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A place in a source file: display path, 1-based line and column."""
+
+    path: str
+    line: int = 1
+    column: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One problem found in a record, template or setting."""
+
+    location: Location
+    message: str
+    hint: str | None = None
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        text = f"{self.location}: {self.severity}: {self.message}"
+        return f"{text}\n  hint: {self.hint}" if self.hint else text
+
+
+class PipelineError(Exception):
+    """A failure made of one or more diagnostics; raised by library code, printed by the CLI."""
+
+    def __init__(self, diagnostics: list[Diagnostic]):
+        super().__init__("\n".join(str(d) for d in diagnostics))
+        self.diagnostics = list(diagnostics)
+
+
+class RecordError(PipelineError):
+    """A record cannot be built; the other records still can."""
+
+
+class ConfigError(PipelineError):
+    """A template, layout, font or setting is broken; nothing can be built."""
+
+
+def did_you_mean(word: str, choices) -> str:
+    """Return ' — did you mean 'x'?' for the closest choice, or ''."""
+    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
+    return f" — did you mean '{close[0]}'?" if close else ""
+
+
+class Collector:
+    """Gathers diagnostics so a stage can report every problem at once."""
+
+    def __init__(self):
+        self.diagnostics: list[Diagnostic] = []
+
+    def error(self, location: Location, message: str, hint: str | None = None) -> None:
+        """Record an error."""
+        self.diagnostics.append(Diagnostic(location, message, hint))
+
+    def raise_if_any(self, kind=RecordError) -> None:
+        """Raise `kind` with every error so far, sorted by place, if there is one."""
+        if self.diagnostics:
+            raise kind(sorted(self.diagnostics, key=lambda d: d.location))

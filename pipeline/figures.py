@@ -1,0 +1,186 @@
+"""Figure references in record text: a sandboxed Jinja2 expression language and its filters."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import math
+import sys
+
+from jinja2 import StrictUndefined, TemplateSyntaxError, nodes
+from jinja2.exceptions import SecurityError, UndefinedError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from .errors import did_you_mean
+from .model import Figure
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
+TEMPLATE_NAME = "<record text>"
+# The whole expression language of record text: names, lookups, filters, constants and
+# plain arithmetic. No calls, loops, includes or statements: record text is data.
+_ALLOWED = (nodes.Template, nodes.Output, nodes.TemplateData, nodes.Name, nodes.Getattr,
+            nodes.Getitem, nodes.Filter, nodes.Const, nodes.Add, nodes.Sub, nodes.Mul, nodes.Div,
+            nodes.Neg, nodes.Pos, nodes.Keyword)
+
+
+class FigureError(Exception):
+    """A figure reference cannot be evaluated; `needle` is text to point at."""
+
+    def __init__(self, message: str, needle: str = "", hint: str | None = None, line: int | None = None):
+        super().__init__(message)
+        self.message, self.needle, self.hint, self.line = message, needle, hint, line
+
+
+class FigureValue:
+    """A figure as record text sees it: `x` for a value, `x[2018]` for a series year."""
+
+    def __init__(self, figure: Figure):
+        self._figure = figure
+        self.label, self.unit, self.source = figure.label, figure.unit, figure.source
+        self.as_of = figure.as_of
+
+    @property
+    def value(self):
+        """Return the single value; FigureError for a series."""
+        if self._figure.value is None:
+            years = ", ".join(str(y) for y in self._figure.values)
+            raise FigureError(f"figure '{self._figure.name}' is a series; pick a year, e.g. "
+                              f"{self._figure.name}[{max(self._figure.values)}] (years: {years})",
+                              self._figure.name)
+        return self._figure.value
+
+    def __getitem__(self, year):
+        """Return the value for one year of a series."""
+        series = self._figure.values or {}
+        if year not in series:
+            have = ", ".join(str(y) for y in series) or "none: it is a single value"
+            raise FigureError(f"figure '{self._figure.name}' has no value for {year!r} (years: {have})",
+                              self._figure.name)
+        return series[year]
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+def _plain(value):
+    """Return the number behind a figure or a number; FigureError for anything else."""
+    if isinstance(value, FigureValue):
+        value = value.value
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise FigureError(f"expected a number, found {value!r}")
+    if not math.isfinite(value):
+        raise FigureError(f"the figure is not a finite number ({value})")
+    return value
+
+
+def number(value, digits: int | None = None) -> str:
+    """Format with thousands separators: 5700 → '5,700'; `digits` fixes the decimals."""
+    value = _plain(value)
+    if digits is not None:
+        return f"{value:,.{int(digits)}f}"
+    return f"{value:,}" if isinstance(value, int) else f"{value:,.15g}" if value != int(value) else f"{int(value):,}"
+
+
+def money(value, style: str = "full") -> str:
+    """Format dollars: '$1,984,000'; money('short') gives '$48 million'."""
+    value = _plain(value)
+    sign = "-" if value < 0 else ""
+    value = abs(value)
+    if style == "short":
+        for size, word in ((10**12, "trillion"), (10**9, "billion"), (10**6, "million")):
+            if value >= size:
+                short = f"{value / size:,.1f}".removesuffix(".0")
+                return f"{sign}${short} {word}"
+    elif style != "full":
+        raise FigureError(f"money() takes 'full' or 'short', not {style!r}", "money")
+    cents = value != int(value)
+    return f"{sign}${value:,.2f}" if cents else f"{sign}${int(value):,}"
+
+
+def percent(value, digits: int | None = None) -> str:
+    """Format a percentage number: 12.5 → '12.5%' (the figure holds the percentage, not a fraction)."""
+    return number(value, digits) + "%"
+
+
+def long_date(value) -> str:
+    """Format a date as 'March 11, 2003'."""
+    if not isinstance(value, dt.date):
+        raise FigureError(f"date expects a date such as an 'as_of', found {value!r}", "date")
+    return f"{MONTHS[value.month - 1]} {value.day}, {value.year}"
+
+
+FILTERS = {"number": number, "money": money, "percent": percent, "date": long_date}
+
+
+@functools.lru_cache(maxsize=1)
+def environment() -> ImmutableSandboxedEnvironment:
+    """Return the sandbox that record text is evaluated in."""
+    env = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False,
+                                        keep_trailing_newline=True, finalize=_finalize)
+    env.filters = dict(FILTERS)
+    env.globals = {}
+    return env
+
+
+def _finalize(value):
+    """Print figures and numbers plainly; refuse None and other objects."""
+    if isinstance(value, (FigureValue, int, float)) and not isinstance(value, bool):
+        return str(_plain(value))
+    if isinstance(value, str):
+        return value
+    raise FigureError(f"cannot print {value!r} in text")
+
+
+def evaluate(source: str, figures: dict[str, Figure], data=None) -> str:
+    """Return text with every {{ … }} reference replaced; FigureError on any problem."""
+    if "{" not in source:
+        return source  # no Jinja syntax possible: skip the parser entirely
+    env = environment()
+    try:
+        tree = env.parse(source, name=TEMPLATE_NAME)
+    except TemplateSyntaxError as exc:
+        raise FigureError(f"figure reference syntax error: {exc.message}", "{", line=exc.lineno,
+                          hint="write references as {{ name }} or {{ name[2018] | number }}")
+    _check(tree, figures, data)
+    scope = {name: FigureValue(fig) for name, fig in figures.items()}
+    if data is not None:
+        scope["data"] = data
+    try:
+        code = env.compile(tree, name=TEMPLATE_NAME, filename=TEMPLATE_NAME)
+        return env.template_class.from_code(env, code, env.make_globals(None)).render(scope)
+    except FigureError as exc:
+        exc.line = exc.line or _template_line()
+        raise
+    except (UndefinedError, SecurityError, TypeError, ValueError, ArithmeticError) as exc:
+        raise FigureError(f"cannot evaluate a figure reference: {exc}", line=_template_line())
+
+
+def _check(tree: nodes.Template, figures: dict, data) -> None:
+    """Refuse any node outside the allowlist, unknown names and unknown filters."""
+    for node in tree.find_all(nodes.Node):
+        if not isinstance(node, _ALLOWED):
+            word = type(node).__name__.lower()
+            raise FigureError(f"'{word}' is not allowed in record text; only figure references are",
+                              "{", "write references as {{ name }} or {{ name[2018] | number }}",
+                              node.lineno)
+        if isinstance(node, nodes.Name) and node.name not in figures and not (node.name == "data" and data is not None):
+            raise FigureError(f"unknown figure '{node.name}'{did_you_mean(node.name, figures)}",
+                              node.name, f"figures of this record: {', '.join(figures) or 'none'}",
+                              node.lineno)
+        if isinstance(node, nodes.Getattr) and node.attr.startswith("_"):
+            raise FigureError(f"'{node.attr}' is not a figure attribute", node.attr,
+                              "figures have label, unit, source, as_of and value", node.lineno)
+        if isinstance(node, nodes.Filter) and node.name not in FILTERS:
+            raise FigureError(f"unknown filter '{node.name}'{did_you_mean(node.name, FILTERS)}",
+                              node.name, f"filters: {', '.join(FILTERS)}", node.lineno)
+
+
+def _template_line() -> int | None:
+    """Return the record-text line that raised the exception being handled."""
+    tb, line = sys.exc_info()[2], None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == TEMPLATE_NAME:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line

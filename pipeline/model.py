@@ -1,0 +1,103 @@
+"""The validated fact record: what the schema returns and the renderer reads."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import Location
+from .yamlload import Scalar
+
+Number = int | float
+
+
+@dataclass(frozen=True)
+class Text:
+    """Record text before figures are filled in, with the node it came from."""
+
+    source: str
+    node: Scalar
+    field: str  # e.g. "sections[2].bullets[0]", for messages
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A named figure: one value or a year series, with optional metadata."""
+
+    name: str
+    loc: Location
+    value: Number | None = None
+    values: dict[int, Number] | None = None
+    label: str | None = None
+    unit: str | None = None
+    source: str | None = None
+    as_of: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Item:
+    """A run-in item: bold term, then text."""
+
+    term: Text
+    text: Text
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A table as written: header cells, rows of cells, optional caption."""
+
+    columns: tuple[Text, ...]
+    rows: tuple[tuple[Text, ...], ...]
+    caption: Text | None
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """A chart of one series figure."""
+
+    figure: str
+    kind: str
+    title: Text
+    alt: Text | None
+    loc: Location
+
+
+@dataclass(frozen=True)
+class Content:
+    """One content key of a section: kind is text, bullets, items, table or chart."""
+
+    kind: str
+    value: object
+
+
+@dataclass(frozen=True)
+class Section:
+    """A body section: optional heading and style, content in file order."""
+
+    heading: Text | None
+    style: str | None
+    content: tuple[Content, ...]
+
+
+@dataclass(frozen=True)
+class Record:
+    """One validated fact record."""
+
+    file: Path
+    path: str  # as messages name it
+    id: str
+    layout: str
+    title: Text
+    subtitle: Text | None = None
+    issuer: Text | None = None
+    doc_type: Text | None = None
+    date: dt.date | None = None
+    dateline: Text | None = None
+    lead: Text | None = None
+    highlight: Text | None = None
+    status: str = "final"
+    figures: dict[str, Figure] | None = None
+    sections: tuple[Section, ...] = ()
+    notes: tuple[Text, ...] = ()
+    id_loc: Location | None = None

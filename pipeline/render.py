@@ -1,0 +1,26 @@
+"""Record to document tree: fill the layout template with the record's view and parse the result."""
+
+from __future__ import annotations
+
+import jinja2
+
+from . import markup
+from .doctree import Document
+from .errors import Collector, ConfigError, Diagnostic, Location
+from .layouts import TEMPLATE_FILE, Layout
+from .model import Record
+from .view import sheet_view
+
+
+def render_document(record: Record, layout: Layout, data=None) -> Document:
+    """Return the document tree of a record; RecordError for its text, ConfigError for the template."""
+    c = Collector()
+    view = sheet_view(record, layout.defaults, data, c)
+    c.raise_if_any()
+    try:
+        text = layout.template.render(sheet=view)
+        return markup.parse(text, layout.styles, record.date)
+    except (jinja2.TemplateError, markup.MarkupError) as exc:
+        where = Location(str(layout.folder / TEMPLATE_FILE), getattr(exc, "lineno", None) or 1)
+        raise ConfigError([Diagnostic(where, f"layout '{layout.name}' failed on {record.path}: {exc}",
+                                      "this is a template bug, not a record error")])

@@ -1,0 +1,387 @@
+"""Record validation: located YAML nodes in, a Record out, every error reported at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+from pathlib import Path
+
+from . import fonts
+from .errors import Collector, Location, RecordError, did_you_mean
+from .model import ChartSpec, Content, Figure, Item, Record, Section, TableSpec, Text
+from .yamlload import Mapping, Node, Scalar, Sequence
+
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
+INT_RE = re.compile(r"^[-+]?(0|[1-9][0-9]*)$")
+FLOAT_RE = re.compile(r"^[-+]?([0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)([eE][-+]?[0-9]+)?$")
+DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+NULLS = {"", "~", "null", "Null", "NULL"}
+MAX_DIGITS = 15  # beyond this a float cannot hold the figure exactly
+# Names a figure may not take: the shared-data root and Jinja's own words.
+RESERVED = {"data", "true", "false", "none", "True", "False", "None", "and", "or", "not", "in",
+            "is", "if", "else", "loop", "self", "range", "dict", "lipsum", "cycler", "joiner",
+            "namespace"}
+
+TEXT_FIELDS = ("title", "subtitle", "issuer", "doc_type", "dateline", "lead", "highlight")
+TOP_FIELDS = ("layout", "id", *TEXT_FIELDS, "date", "status", "figures", "sections", "notes")
+FIGURE_FIELDS = ("label", "unit", "source", "as_of", "value", "values")
+SECTION_FIELDS = ("heading", "style", "text", "bullets", "items", "table", "chart")
+CONTENT_KINDS = ("text", "bullets", "items", "table", "chart")
+
+
+def validate(root: Node, file: Path, path: str, layouts) -> Record:
+    """Return the Record for a parsed file; RecordError listing every problem."""
+    c = Collector()
+    if not isinstance(root, Mapping):
+        c.error(root.loc, f"a record must be a mapping of fields, found {_kind(root)}",
+                "start the file with 'layout: <name>' and one field per line")
+        c.raise_if_any()
+    fields = _fields(root, TOP_FIELDS, "field", c)
+    layout = _layout(fields.get("layout"), root.loc, layouts, c)
+    if layout:
+        for name in layouts[layout].requires:
+            if name not in fields:
+                c.error(Location(path), f"layout '{layout}' needs the field '{name}'",
+                        f"add '{name}:' to the record")
+    record = _record(fields, file, path, layout, c)
+    c.raise_if_any()
+    return record
+
+
+def _record(fields: dict, file: Path, path: str, layout: str | None, c: Collector) -> Record | None:
+    """Convert the top-level fields; None when any is wrong (errors are in `c`)."""
+    if "title" not in fields:
+        c.error(Location(path), "the field 'title' is missing", "add 'title: <the sheet title>'")
+    texts = {name: _text(fields[name], name, c) for name in TEXT_FIELDS if name in fields}
+    figures = _figures(fields["figures"], c) if "figures" in fields else {}
+    id_node = fields.get("id")
+    record_id = _record_id(id_node, file, path, c)
+    sections = _list(fields.get("sections"), "sections", c, lambda n, f: _section(n, f, figures, c))
+    notes = _list(fields.get("notes"), "notes", c, lambda n, f: _text(n, f, c))
+    date = _date(fields["date"], "date", c) if "date" in fields else None
+    status = _choice(fields["status"], "status", ("final", "draft"), c) if "status" in fields else "final"
+    if c.diagnostics or layout is None:
+        return None
+    return Record(file=file, path=path, id=record_id, layout=layout, date=date, status=status,
+                  figures=figures, sections=tuple(sections), notes=tuple(notes),
+                  id_loc=id_node.loc if id_node else Location(path), **texts)
+
+
+def _fields(node: Mapping, allowed, what: str, c: Collector) -> dict[str, Node]:
+    """Return a mapping's fields by name, reporting unknown ones with a suggestion."""
+    found = {}
+    for key, value in node.items:
+        if key.value not in allowed:
+            c.error(key.loc, f"unknown {what} '{key.value}'{did_you_mean(key.value, allowed)}",
+                    f"allowed here: {', '.join(allowed)}")
+            continue
+        found[key.value] = value
+    return found
+
+
+def _kind(node: Node) -> str:
+    """Return how a message names what a node is."""
+    if isinstance(node, Mapping):
+        return "a mapping (key: value lines)"
+    if isinstance(node, Sequence):
+        return "a list"
+    return "nothing" if node.plain and node.value in NULLS else f"'{node.value}'"
+
+
+def _scalar(node: Node, field: str, expected: str, c: Collector) -> Scalar | None:
+    """Return the node if it is a non-empty scalar, else report what was expected."""
+    if isinstance(node, Scalar) and not (node.plain and node.value in NULLS):
+        return node
+    c.error(node.loc, f"'{field}' must be {expected}, found {_kind(node)}",
+            f"write {expected} after '{field.rsplit('.', 1)[-1]}:', or remove the line")
+    return None
+
+
+def _text(node: Node, field: str, c: Collector, allow_empty: bool = False) -> Text | None:
+    """Return a text field, refusing characters that cannot be stored or printed."""
+    scalar = _scalar(node, field, "text", c)
+    if scalar is None:
+        return None
+    value = scalar.value.strip(" \t\n")
+    if not value and not allow_empty:
+        c.error(scalar.loc, f"'{field}' is empty", "write the text, or remove the line")
+        return None
+    bad = [ch for ch in dict.fromkeys(value) if _unstorable(ch)]
+    if bad:
+        c.error(scalar.locate(bad[0]), f"'{field}' contains {_names(bad)}, which cannot be stored "
+                                       f"in a document", "delete it; it is usually invisible junk "
+                                                         "pasted from another program")
+        return None
+    missing = fonts.uncovered(value)
+    if missing:
+        c.error(scalar.locate(missing[0]), f"'{field}' contains {_names(missing)}, which no bundled "
+                                           f"font can print", "replace the character, or ask for a "
+                                                              "font that covers it to be bundled")
+        return None
+    return Text(value, scalar, field)
+
+
+def _unstorable(ch: str) -> bool:
+    """Return True for characters Word's XML and PDF text cannot carry."""
+    if ch in "\n\t":
+        return False
+    category = unicodedata.category(ch)
+    return category in ("Cc", "Cs", "Co") or (ord(ch) & 0xFFFE) == 0xFFFE or "\ufdd0" <= ch <= "\ufdef"
+
+
+def _names(chars: list[str]) -> str:
+    """Return characters as a readable list: '中' (U+4E2D)."""
+    shown = [f"'{ch}' (U+{ord(ch):04X})" if ch.isprintable() else f"U+{ord(ch):04X}" for ch in chars[:5]]
+    return ", ".join(shown) + (" and more" if len(chars) > 5 else "")
+
+
+def _choice(node: Node, field: str, choices, c: Collector) -> str | None:
+    """Return a value that must be one of `choices`."""
+    scalar = _scalar(node, field, f"one of {', '.join(choices)}", c)
+    if scalar is None:
+        return None
+    if scalar.value not in choices:
+        c.error(scalar.loc, f"'{field}' must be one of {', '.join(choices)}, found "
+                            f"'{scalar.value}'{did_you_mean(scalar.value, choices)}")
+        return None
+    return scalar.value
+
+
+def _layout(node: Node | None, loc: Location, layouts, c: Collector) -> str | None:
+    """Return the layout name if it is one of the known layouts."""
+    if node is None:
+        c.error(loc, "the field 'layout' is missing", f"add 'layout: <name>'; layouts: {', '.join(sorted(layouts))}")
+        return None
+    scalar = _scalar(node, "layout", "a layout name", c)
+    if scalar and scalar.value not in layouts:
+        c.error(scalar.loc, f"unknown layout '{scalar.value}'{did_you_mean(scalar.value, layouts)}",
+                f"layouts: {', '.join(sorted(layouts))} (see 'factsheets layouts')")
+        return None
+    return scalar.value if scalar else None
+
+
+def _record_id(node: Node | None, file: Path, path: str, c: Collector) -> str | None:
+    """Return the record id: the 'id' field or the file name without '.yaml'."""
+    if node is None:
+        if ID_RE.match(file.stem):
+            return file.stem
+        c.error(Location(path), f"the file name '{file.stem}' cannot be an output name",
+                "add 'id: <name>' with lowercase letters, digits and dashes, or rename the file")
+        return None
+    scalar = _scalar(node, "id", "an output name", c)
+    if scalar and not ID_RE.match(scalar.value):
+        c.error(scalar.loc, f"'id' must be lowercase letters, digits and dashes (at most 80), "
+                            f"found '{scalar.value}'", "for example: id: laos-inl")
+        return None
+    return scalar.value if scalar else None
+
+
+def _date(node: Node, field: str, c: Collector) -> dt.date | None:
+    """Return an ISO date YYYY-MM-DD."""
+    scalar = _scalar(node, field, "a date (YYYY-MM-DD)", c)
+    if scalar is None:
+        return None
+    if not DATE_RE.match(scalar.value):
+        c.error(scalar.loc, f"'{field}' must be a date written YYYY-MM-DD, found '{scalar.value}'",
+                "for example: 2003-03-11")
+        return None
+    try:
+        return dt.date.fromisoformat(scalar.value)
+    except ValueError as exc:
+        c.error(scalar.loc, f"'{field}' is not a real date: '{scalar.value}' ({exc})")
+        return None
+
+
+def _number(node: Node, field: str, c: Collector):
+    """Return a finite int or float written as a plain YAML number."""
+    scalar = _scalar(node, field, "a number", c)
+    if scalar is None:
+        return None
+    text = scalar.value
+    hint = None
+    if not scalar.plain:
+        hint = "remove the quotes: figures are numbers"
+    elif "," in text:
+        hint = f"write it without thousands separators: {text.replace(',', '')}"
+    elif re.match(r"^[-+]?0[0-9]", text):
+        hint = f"write it without the leading zero: {text.lstrip('+-0') or '0'}"
+    elif INT_RE.match(text) or FLOAT_RE.match(text):
+        digits = sum(ch.isdigit() for ch in text.split("e")[0].split("E")[0])
+        if digits > MAX_DIGITS:
+            c.error(scalar.loc, f"'{field}' has {digits} digits; figures hold at most {MAX_DIGITS}")
+            return None
+        value = int(text) if INT_RE.match(text) else float(text)
+        if math.isfinite(value):
+            return value
+    c.error(scalar.loc, f"'{field}' must be a number, found '{text}'", hint or "for example: 5700 or 12.5")
+    return None
+
+
+def _list(node: Node | None, field: str, c: Collector, convert) -> list:
+    """Return the converted items of a list field (missing field: empty list)."""
+    if node is None:
+        return []
+    if not isinstance(node, Sequence):
+        c.error(node.loc, f"'{field}' must be a list ('- ' items), found {_kind(node)}",
+                "start each item on its own line with '- '")
+        return []
+    if not node.items:
+        c.error(node.loc, f"'{field}' is an empty list", "add items or remove the field")
+    items = [convert(item, f"{field}[{i}]") for i, item in enumerate(node.items)]
+    return [item for item in items if item is not None]
+
+
+def _mapping(node: Node, field: str, allowed, c: Collector) -> dict[str, Node] | None:
+    """Return the fields of a node that must be a mapping."""
+    if not isinstance(node, Mapping):
+        c.error(node.loc, f"'{field}' must be a mapping (key: value lines), found {_kind(node)}")
+        return None
+    return _fields(node, allowed, f"key in '{field}'", c)
+
+
+def _figures(node: Node, c: Collector) -> dict[str, Figure]:
+    """Return the named figures."""
+    if not isinstance(node, Mapping):
+        c.error(node.loc, f"'figures' must be a mapping of names to numbers, found {_kind(node)}")
+        return {}
+    figures = {}
+    for key, value in node.items:
+        if not NAME_RE.match(key.value) or key.value in RESERVED:
+            c.error(key.loc, f"'{key.value}' cannot name a figure",
+                    "use a letter, then letters, digits or '_' (not 'data' or a Jinja word)")
+            continue
+        figure = _figure(key.value, key.loc, value, c)
+        if figure:
+            figures[key.value] = figure
+    return figures
+
+
+def _figure(name: str, loc: Location, node: Node, c: Collector) -> Figure | None:
+    """Return one figure: a bare number or a mapping with 'value' or 'values'."""
+    field = f"figures.{name}"
+    if isinstance(node, Scalar):
+        value = _number(node, field, c)
+        return None if value is None else Figure(name, loc, value=value)
+    fields = _mapping(node, field, FIGURE_FIELDS, c)
+    if fields is None:
+        return None
+    if ("value" in fields) == ("values" in fields):
+        c.error(loc, f"figure '{name}' needs exactly one of 'value' (one number) or 'values' "
+                     f"(year: number)")
+        return None
+    meta = {k: _scalar(fields[k], f"{field}.{k}", "text", c) for k in ("label", "unit", "source") if k in fields}
+    return Figure(name, loc,
+                  value=_number(fields["value"], f"{field}.value", c) if "value" in fields else None,
+                  values=_series(fields["values"], f"{field}.values", c) if "values" in fields else None,
+                  as_of=_date(fields["as_of"], f"{field}.as_of", c) if "as_of" in fields else None,
+                  **{k: v.value.strip() for k, v in meta.items() if v})
+
+
+def _series(node: Node, field: str, c: Collector) -> dict[int, float]:
+    """Return a year → number series."""
+    if not isinstance(node, Mapping) or not node.items:
+        c.error(node.loc, f"'{field}' must map years to numbers, e.g. {{2007: 1500, 2018: 5700}}")
+        return {}
+    series = {}
+    for key, value in node.items:
+        if not re.match(r"^[12][0-9]{3}$", key.value):
+            c.error(key.loc, f"'{field}' keys must be years like 2018, found '{key.value}'")
+            continue
+        number = _number(value, f"{field}.{key.value}", c)
+        if number is not None:
+            series[int(key.value)] = number
+    return series
+
+
+def _section(node: Node, field: str, figures: dict, c: Collector) -> Section | None:
+    """Return one body section."""
+    fields = _mapping(node, field, SECTION_FIELDS, c)
+    if fields is None:
+        return None
+    heading = _text(fields["heading"], f"{field}.heading", c) if "heading" in fields else None
+    style = _choice(fields["style"], f"{field}.style", ("run-in",), c) if "style" in fields else None
+    if style == "run-in" and heading is None:
+        c.error(node.loc, f"'{field}' has style run-in but no heading", "add 'heading: <label>'")
+    content = [_content(kind, fields[kind], f"{field}.{kind}", figures, c)
+               for kind in fields if kind in CONTENT_KINDS]
+    if not content:
+        c.error(node.loc, f"'{field}' has no content", f"add one of: {', '.join(CONTENT_KINDS)}")
+    return Section(heading, style, tuple(x for x in content if x is not None))
+
+
+def _content(kind: str, node: Node, field: str, figures: dict, c: Collector) -> Content | None:
+    """Return one content block of a section."""
+    if kind == "text":
+        value = _text(node, field, c)
+    elif kind == "bullets":
+        value = tuple(_list(node, field, c, lambda n, f: _text(n, f, c)))
+    elif kind == "items":
+        value = tuple(_list(node, field, c, lambda n, f: _item(n, f, c)))
+    elif kind == "table":
+        value = _table(node, field, c)
+    else:
+        value = _chart(node, field, figures, c)
+    return None if value is None else Content(kind, value)
+
+
+def _item(node: Node, field: str, c: Collector) -> Item | None:
+    """Return a run-in item {term, text}."""
+    fields = _mapping(node, field, ("term", "text"), c)
+    if fields is None:
+        return None
+    for key in ("term", "text"):
+        if key not in fields:
+            c.error(node.loc, f"'{field}' needs '{key}'", "items are written '- term: …' and 'text: …'")
+    if len(fields) < 2:
+        return None
+    term, text = _text(fields["term"], f"{field}.term", c), _text(fields["text"], f"{field}.text", c)
+    return Item(term, text) if term and text else None
+
+
+def _table(node: Node, field: str, c: Collector) -> TableSpec | None:
+    """Return a table whose rows all have as many cells as it has columns."""
+    fields = _mapping(node, field, ("columns", "rows", "caption"), c)
+    if fields is None:
+        return None
+    if "columns" not in fields or "rows" not in fields:
+        c.error(node.loc, f"'{field}' needs 'columns' and 'rows'")
+        return None
+    columns = _list(fields["columns"], f"{field}.columns", c, lambda n, f: _text(n, f, c))
+    rows = _list(fields["rows"], f"{field}.rows", c, lambda n, f: _row(n, f, len(columns), c))
+    caption = _text(fields["caption"], f"{field}.caption", c) if "caption" in fields else None
+    return TableSpec(tuple(columns), tuple(rows), caption)
+
+
+def _row(node: Node, field: str, width: int, c: Collector) -> tuple | None:
+    """Return one table row of `width` cells."""
+    cells = _list(node, field, c, lambda n, f: _text(n, f, c, allow_empty=True))
+    if isinstance(node, Sequence) and len(node.items) != width:
+        c.error(node.loc, f"'{field}' has {len(node.items)} cells; the table has {width} columns",
+                "give every row one cell per column (use \"\" for an empty cell)")
+        return None
+    return tuple(cells)
+
+
+def _chart(node: Node, field: str, figures: dict, c: Collector) -> ChartSpec | None:
+    """Return a chart of a series figure."""
+    fields = _mapping(node, field, ("figure", "kind", "title", "alt"), c)
+    if fields is None:
+        return None
+    missing = [k for k in ("figure", "kind", "title") if k not in fields]
+    if missing:
+        c.error(node.loc, f"'{field}' needs {', '.join(repr(k) for k in missing)}")
+        return None
+    name = _scalar(fields["figure"], f"{field}.figure", "a figure name", c)
+    kind = _choice(fields["kind"], f"{field}.kind", ("bar", "line"), c)
+    title = _text(fields["title"], f"{field}.title", c)
+    alt = _text(fields["alt"], f"{field}.alt", c) if "alt" in fields else None
+    if name and (name.value not in figures or figures[name.value].values is None):
+        c.error(name.loc, f"'{field}.figure' must name a series figure (with 'values'), found "
+                          f"'{name.value}'{did_you_mean(name.value, figures)}")
+        return None
+    if not (name and kind and title):
+        return None
+    return ChartSpec(name.value, kind, title, alt, node.loc)

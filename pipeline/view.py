@@ -1,0 +1,191 @@
+"""What templates see: a read-only view of a record with figures filled in and marks parsed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+from . import text as textmod
+from .doctree import Run
+from .errors import Collector
+from .figures import FigureError, evaluate, long_date, number
+from .model import Record, Text
+
+
+class Inline:
+    """One paragraph of runs; prints as escaped template markup."""
+
+    def __init__(self, runs: tuple[Run, ...]):
+        self.runs = runs
+
+    def __html__(self) -> str:
+        return "".join(_run_markup(run) for run in self.runs)
+
+    def __str__(self) -> str:
+        return self.plain
+
+    @property
+    def plain(self) -> str:
+        """Return the text without marks (for document properties)."""
+        return "".join(run.text for run in self.runs)
+
+
+class Rich:
+    """A text field: one or more paragraphs."""
+
+    def __init__(self, paragraphs: list[Inline]):
+        self.paragraphs = paragraphs
+
+    def __iter__(self):
+        return iter(self.paragraphs)
+
+    def __html__(self) -> str:
+        return " ".join(p.__html__() for p in self.paragraphs)
+
+    def __str__(self) -> str:
+        return self.plain
+
+    @property
+    def plain(self) -> str:
+        """Return the text without marks."""
+        return " ".join(p.plain for p in self.paragraphs)
+
+
+def _run_markup(run: Run) -> str:
+    """Return one run as markup: the text escaped, marks as the pipeline's own tags."""
+    out = escape(run.text, quote=False)
+    if run.italic:
+        out = f"<i>{out}</i>"
+    if run.bold:
+        out = f"<b>{out}</b>"
+    if run.href:
+        out = f'<a href="{escape(run.href, quote=True)}">{out}</a>'
+    return out
+
+
+@dataclass(frozen=True)
+class Block:
+    """One content block of a section, as templates see it."""
+
+    kind: str  # text | bullets | items | table
+    paragraphs: tuple = ()
+    items: tuple = ()
+    columns: tuple = ()
+    rows: tuple = ()
+    caption: Rich | None = None
+
+
+@dataclass(frozen=True)
+class ItemView:
+    """A run-in item."""
+
+    term: Rich
+    text: Rich
+
+
+@dataclass(frozen=True)
+class SectionView:
+    """A section; `run_in` is True when the heading opens the first paragraph."""
+
+    heading: Rich | None
+    style: str | None
+    run_in: bool
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class SheetView:
+    """The record as a template reads it."""
+
+    id: str
+    layout: str
+    title: Rich
+    subtitle: Rich | None
+    issuer: Rich | None
+    doc_type: Rich | None
+    date: str
+    dateline: Rich | None
+    lead: Rich | None
+    highlight: Rich | None
+    draft: bool
+    sections: tuple[SectionView, ...]
+    notes: tuple[Rich, ...]
+
+
+class _Resolver:
+    """Turns record Text into Rich, collecting every figure and mark error."""
+
+    def __init__(self, record: Record, data, c: Collector):
+        self.record, self.data, self.c = record, data, c
+
+    def rich(self, text: Text | None, default: str | None = None) -> Rich | None:
+        """Return the Rich form of a text field (or of a layout default)."""
+        if text is None:
+            return None if default is None else Rich([Inline(textmod.runs(default))])
+        try:
+            value = evaluate(text.source, self.record.figures or {}, self.data)
+            return Rich([Inline(textmod.runs(p)) for p in textmod.paragraphs(value)])
+        except FigureError as exc:
+            self.c.error(self._locate(text, exc.needle, exc.line), f"in '{text.field}': {exc.message}", exc.hint)
+        except textmod.MarkError as exc:
+            self.c.error(text.node.locate(exc.needle), f"in '{text.field}': {exc.message}", exc.hint)
+        return Rich([])
+
+    def _locate(self, text: Text, needle: str, line: int | None):
+        """Return the file location of a problem on `line` of the text, near `needle`."""
+        if line and line > 1:
+            lines = text.node.value.split("\n")
+            if line <= len(lines):
+                piece = lines[line - 1].strip()
+                start = piece.find("{{")
+                return text.node.locate(needle if needle and needle in piece else piece[start:] or piece)
+        return text.node.locate(needle or "{{")
+
+
+def sheet_view(record: Record, defaults: dict[str, str], data, c: Collector) -> SheetView:
+    """Return the view of a record for its layout template; errors go to `c`."""
+    r = _Resolver(record, data, c)
+    return SheetView(
+        id=record.id, layout=record.layout, title=r.rich(record.title),
+        subtitle=r.rich(record.subtitle), issuer=r.rich(record.issuer, defaults.get("issuer")),
+        doc_type=r.rich(record.doc_type, defaults.get("doc_type")),
+        date=long_date(record.date) if record.date else "",
+        dateline=r.rich(record.dateline, defaults.get("dateline")), lead=r.rich(record.lead),
+        highlight=r.rich(record.highlight), draft=record.status == "draft",
+        sections=tuple(_section(s, record, r) for s in record.sections),
+        notes=tuple(r.rich(n) for n in record.notes))
+
+
+def _section(section, record: Record, r: _Resolver) -> SectionView:
+    """Return the view of one section."""
+    blocks = tuple(_block(content, record, r) for content in section.content)
+    run_in = section.style == "run-in" and bool(blocks) and blocks[0].kind == "text"
+    return SectionView(r.rich(section.heading), section.style, run_in, blocks)
+
+
+def _block(content, record: Record, r: _Resolver) -> Block:
+    """Return the view of one content block; a chart prints as its data table."""
+    value = content.value
+    if content.kind == "text":
+        return Block("text", paragraphs=tuple(r.rich(value) or ()))
+    if content.kind == "bullets":
+        return Block("bullets", items=tuple(r.rich(t) for t in value))
+    if content.kind == "items":
+        return Block("items", items=tuple(ItemView(r.rich(i.term), r.rich(i.text)) for i in value))
+    if content.kind == "table":
+        return Block("table", columns=tuple(r.rich(t) for t in value.columns),
+                     rows=tuple(tuple(r.rich(t) for t in row) for row in value.rows),
+                     caption=r.rich(value.caption))
+    return _chart_table(value, record, r)
+
+
+def _chart_table(chart, record: Record, r: _Resolver) -> Block:
+    """Return a chart's series as a table: the year and the value with its unit."""
+    figure = record.figures[chart.figure]
+    heading = figure.label or chart.figure
+    if figure.unit:
+        heading = f"{heading} ({figure.unit})"
+    plain = lambda s: Rich([Inline((Run(s),))])  # noqa: E731 - figures' own text has no marks
+    rows = tuple((plain(str(year)), plain(number(v))) for year, v in sorted(figure.values.items()))
+    return Block("table", columns=(plain("Year"), plain(heading)), rows=rows,
+                 caption=r.rich(chart.title))

@@ -1,0 +1,217 @@
+"""Strict YAML loading: a tree of located nodes whose scalars stay text as written."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from yaml.composer import Composer
+from yaml.events import AliasEvent
+from yaml.nodes import MappingNode, ScalarNode
+from yaml.parser import Parser
+from yaml.reader import Reader
+from yaml.resolver import BaseResolver
+from yaml.scanner import Scanner
+
+from .errors import Diagnostic, Location, RecordError
+
+MAX_DEPTH = 32  # records nest about five deep; deeper is a mistake or an attack
+
+
+@dataclass
+class Scalar:
+    """A scalar exactly as written; `plain` when it had no quotes or block style."""
+
+    value: str
+    plain: bool
+    loc: Location
+    start: int  # character offsets of the scalar in its file's text
+    end: int
+    style: str | None = None
+    source: str = field(default="", repr=False)
+
+    @property
+    def raw(self) -> str:
+        """Return the scalar as it stands in the file, quotes and escapes included."""
+        return self.source[self.start:self.end]
+
+    def locate(self, needle: str) -> Location:
+        """Return the location of `needle` inside this scalar's source text, else its start."""
+        at = self.raw.find(needle) if needle else -1
+        if at < 0:
+            return self.loc
+        offset = self.start + at
+        line_start = self.source.rfind("\n", 0, offset) + 1
+        return Location(self.loc.path, self.source.count("\n", 0, offset) + 1, offset - line_start + 1)
+
+
+@dataclass
+class Mapping:
+    """A mapping as ordered (key, value) pairs; keys are scalars."""
+
+    items: list[tuple[Scalar, "Node"]]
+    loc: Location
+
+
+@dataclass
+class Sequence:
+    """A sequence of nodes."""
+
+    items: list["Node"]
+    loc: Location
+
+
+Node = Scalar | Mapping | Sequence
+
+# PyYAML's own words for common slips, and what a record writer should do instead.
+_PLAIN_WORDS = {
+    "found character '\\t' that cannot start any token":
+        ("a tab character is not allowed here", "indent with spaces; YAML does not accept tabs"),
+    "mapping values are not allowed here":
+        ("a second ': ' on one line: the value holds a colon followed by a space",
+         'put the whole value in double quotes: key: "text: more text"'),
+    "but found another document":
+        ("the file holds more than one YAML document (a second '---')",
+         "keep one record per file: remove the extra '---' or split the file"),
+}
+
+
+class _Refused(Exception):
+    """A YAML feature the record format does not allow."""
+
+    def __init__(self, mark, message: str, hint: str):
+        super().__init__(message)
+        self.mark, self.message, self.hint = mark, message, hint
+
+
+class _StrictLoader(Reader, Scanner, Parser, Composer, BaseResolver):
+    """A composer that refuses aliases, anchors, tags and deep nesting; resolves nothing."""
+
+    def __init__(self, text: str):
+        Reader.__init__(self, text)
+        Scanner.__init__(self)
+        Parser.__init__(self)
+        Composer.__init__(self)
+        BaseResolver.__init__(self)
+        self._depth = 0
+
+    def compose_node(self, parent, index):
+        """Compose one node after checking the event for refused features."""
+        event = self.peek_event()
+        if isinstance(event, AliasEvent):
+            raise _Refused(event.start_mark, "aliases ('*name') are not allowed in a record",
+                           "write the value out in full where it is needed")
+        if event.anchor is not None:
+            raise _Refused(event.start_mark, "anchors ('&name') are not allowed in a record",
+                           "remove the '&' anchor and write values out in full")
+        if event.tag not in (None, "!"):
+            raise _Refused(event.start_mark, f"YAML tags such as '{event.tag}' are not allowed",
+                           "remove the tag; write plain values (quote text that looks like a number)")
+        if self._depth >= MAX_DEPTH:
+            raise _Refused(event.start_mark, f"the record nests deeper than {MAX_DEPTH} levels",
+                           "flatten the structure; records need only a few levels")
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def decode(data: bytes, path: str) -> str:
+    """Return the UTF-8 text of a record file (BOM dropped); RecordError if not UTF-8."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise RecordError([Diagnostic(Location(path), "the file is UTF-16 encoded",
+                                      "save it as UTF-8 (without BOM) and run again")])
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = data[:exc.start]
+        line = before.count(b"\n") + 1
+        column = len(before[before.rfind(b"\n") + 1:].decode("utf-8", "replace")) + 1
+        raise RecordError([Diagnostic(
+            Location(path, line, column), f"byte 0x{data[exc.start]:02x} is not valid UTF-8",
+            "save the file as UTF-8; text pasted from other programs may carry another encoding")])
+
+
+def load_file(file: Path, path: str) -> Node:
+    """Read and parse one YAML file; `path` is how messages name it."""
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise RecordError([Diagnostic(Location(path), f"cannot read the file: {exc.strerror}")])
+    return parse(decode(data, path), path)
+
+
+def parse(text: str, path: str) -> Node:
+    """Parse YAML text into located nodes; RecordError with a location on any problem."""
+    try:
+        root = _StrictLoader(text).get_single_node()
+    except _Refused as exc:
+        raise RecordError([Diagnostic(_loc(path, exc.mark), exc.message, exc.hint)])
+    except yaml.MarkedYAMLError as exc:
+        raise RecordError([_yaml_diagnostic(exc, path)])
+    except yaml.YAMLError as exc:  # a ReaderError has a position but no mark
+        raise RecordError([_reader_diagnostic(exc, text, path)])
+    if root is None:
+        raise RecordError([Diagnostic(Location(path), "the file is empty",
+                                      "a record is a mapping of fields, starting with 'layout:'")])
+    return _convert(root, path, text)
+
+
+def _loc(path: str, mark) -> Location:
+    """Return the Location of a PyYAML mark (0-based) in 1-based terms."""
+    return Location(path, mark.line + 1, mark.column + 1)
+
+
+def _yaml_diagnostic(exc: yaml.MarkedYAMLError, path: str) -> Diagnostic:
+    """Return a plain-words diagnostic for a PyYAML syntax error."""
+    mark = exc.problem_mark or exc.context_mark
+    problem = exc.problem or exc.context or "syntax error"
+    message, hint = _PLAIN_WORDS.get(problem, (f"YAML syntax error: {problem}", None))
+    if exc.context and problem not in _PLAIN_WORDS:
+        message += f" ({exc.context})"
+    if hint is None:
+        hint = "check the indentation and quoting around this place"
+    return Diagnostic(_loc(path, mark), message, hint)
+
+
+def _reader_diagnostic(exc: yaml.YAMLError, text: str, path: str) -> Diagnostic:
+    """Return a diagnostic for a character YAML cannot hold at all."""
+    position = getattr(exc, "position", 0)
+    line = text.count("\n", 0, position) + 1
+    column = position - (text.rfind("\n", 0, position) + 1) + 1
+    char = getattr(exc, "character", None)
+    code = f"U+{ord(char) if isinstance(char, str) else char:04X}" if char else "a control character"
+    return Diagnostic(Location(path, line, column), f"the file contains {code}, which YAML does not allow",
+                      "delete the invisible character (often pasted from another program)")
+
+
+def _convert(node, path: str, text: str) -> Node:
+    """Turn a composed PyYAML node into located Scalar/Mapping/Sequence nodes."""
+    loc = _loc(path, node.start_mark)
+    if isinstance(node, ScalarNode):
+        return Scalar(node.value, node.style is None, loc, node.start_mark.index,
+                      node.end_mark.index, node.style, text)
+    if isinstance(node, MappingNode):
+        return Mapping(_convert_pairs(node, path, text), loc)
+    return Sequence([_convert(child, path, text) for child in node.value], loc)
+
+
+def _convert_pairs(node: MappingNode, path: str, text: str) -> list[tuple[Scalar, Node]]:
+    """Convert mapping pairs, refusing non-scalar and duplicate keys."""
+    pairs, seen = [], {}
+    for key_node, value_node in node.value:
+        key = _convert(key_node, path, text)
+        if not isinstance(key, Scalar):
+            raise RecordError([Diagnostic(key.loc, "a key must be a name, not a list or mapping",
+                                          "write 'name: value'")])
+        if key.value in seen:
+            raise RecordError([Diagnostic(key.loc, f"duplicate key '{key.value}' (first at line "
+                                                   f"{seen[key.value].line})",
+                                          "keep one of them; YAML would silently drop the other")])
+        seen[key.value] = key.loc
+        pairs.append((key, _convert(value_node, path, text)))
+    return pairs
