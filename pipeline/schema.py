@@ -39,7 +39,7 @@ def validate(root: Node, file: Path, path: str, layouts) -> Record:
         c.error(root.loc, f"a record must be a mapping of fields, found {_kind(root)}",
                 "start the file with 'layout: <name>' and one field per line")
         c.raise_if_any()
-    fields = _fields(root, TOP_FIELDS, "field", c)
+    fields = _fields(root, TOP_FIELDS, "", c)
     layout = _layout(fields.get("layout"), root.loc, layouts, c)
     if layout:
         for name in layouts[layout].requires:
@@ -70,12 +70,12 @@ def _record(fields: dict, file: Path, path: str, layout: str | None, c: Collecto
                   id_loc=id_node.loc if id_node else Location(path), **texts)
 
 
-def _fields(node: Mapping, allowed, what: str, c: Collector) -> dict[str, Node]:
+def _fields(node: Mapping, allowed, where: str, c: Collector) -> dict[str, Node]:
     """Return a mapping's fields by name, reporting unknown ones with a suggestion."""
     found = {}
     for key, value in node.items:
         if key.value not in allowed:
-            c.error(key.loc, f"unknown {what} '{key.value}'{did_you_mean(key.value, allowed)}",
+            c.error(key.loc, f"unknown field '{key.value}'{where}{did_you_mean(key.value, allowed)}",
                     f"allowed here: {', '.join(allowed)}")
             continue
         found[key.value] = value
@@ -239,7 +239,7 @@ def _mapping(node: Node, field: str, allowed, c: Collector) -> dict[str, Node] |
     if not isinstance(node, Mapping):
         c.error(node.loc, f"'{field}' must be a mapping (key: value lines), found {_kind(node)}")
         return None
-    return _fields(node, allowed, f"key in '{field}'", c)
+    return _fields(node, allowed, f" in '{field}'", c)
 
 
 def _figures(node: Node, c: Collector) -> dict[str, Figure]:
@@ -307,7 +307,7 @@ def _section(node: Node, field: str, figures: dict, c: Collector) -> Section | N
         c.error(node.loc, f"'{field}' has style run-in but no heading", "add 'heading: <label>'")
     content = [_content(kind, fields[kind], f"{field}.{kind}", figures, c)
                for kind in fields if kind in CONTENT_KINDS]
-    if not content:
+    if not content and len(fields) == len(node.items):  # a misspelt key was reported already
         c.error(node.loc, f"'{field}' has no content", f"add one of: {', '.join(CONTENT_KINDS)}")
     return Section(heading, style, tuple(x for x in content if x is not None))
 
@@ -359,7 +359,8 @@ def _row(node: Node, field: str, width: int, c: Collector) -> tuple | None:
     """Return one table row of `width` cells."""
     cells = _list(node, field, c, lambda n, f: _text(n, f, c, allow_empty=True))
     if isinstance(node, Sequence) and len(node.items) != width:
-        c.error(node.loc, f"'{field}' has {len(node.items)} cells; the table has {width} columns",
+        c.error(node.loc, f"'{field}' has {len(node.items)} cell{'s' if len(node.items) != 1 else ''}; "
+                          f"the table has {width} columns",
                 "give every row one cell per column (use \"\" for an empty cell)")
         return None
     return tuple(cells)

@@ -170,6 +170,11 @@ def _yaml_diagnostic(exc: yaml.MarkedYAMLError, path: str) -> Diagnostic:
     """Return a plain-words diagnostic for a PyYAML syntax error."""
     mark = exc.problem_mark or exc.context_mark
     problem = exc.problem or exc.context or "syntax error"
+    if ("<stream end>" in problem or "end of stream" in problem) and exc.context_mark is not None:
+        # The parser only notices at the end of the file; the mistake is where it opened.
+        opener = "quote" if "quoted" in (exc.context or "") else "bracket"
+        return Diagnostic(_loc(path, exc.context_mark), f"this {opener} is never closed",
+                          f"close it on the same value, or quote text that contains '[' or '{{'")
     message, hint = _PLAIN_WORDS.get(problem, (f"YAML syntax error: {problem}", None))
     if exc.context and problem not in _PLAIN_WORDS:
         message += f" ({exc.context})"

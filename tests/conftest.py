@@ -1,0 +1,55 @@
+"""Shared fixtures: the project root, an in-process CLI runner, and one build of the samples."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ("laos-inl", "laos-embassy-inl")
+
+
+class Result:
+    """What one CLI run returned and printed."""
+
+    def __init__(self, code, out, err):
+        self.code, self.out, self.err = code, out, err
+
+
+@pytest.fixture
+def run_cli(capsys):
+    """Return a function that runs the factsheets CLI in-process from the project root."""
+    def run(*args, cwd=ROOT):
+        old = os.getcwd()
+        os.chdir(cwd)
+        try:
+            code = cli.main([str(a) for a in args])
+        finally:
+            os.chdir(old)
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+    return run
+
+
+@pytest.fixture
+def project(tmp_path):
+    """Return a scratch copy of the project's sources and templates (tests never write output/)."""
+    shutil.copytree(ROOT / "sources", tmp_path / "sources")
+    shutil.copytree(ROOT / "templates", tmp_path / "templates")
+    return tmp_path
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    """Build both samples once into a temporary folder; return {id: {'docx': path, 'pdf': path}}."""
+    out = tmp_path_factory.mktemp("built")
+    old = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        assert cli.main(["build", "--out", str(out)]) == 0
+    finally:
+        os.chdir(old)
+    return {sid: {"docx": out / f"{sid}.docx", "pdf": out / f"{sid}.pdf"} for sid in SAMPLES}

@@ -1,0 +1,46 @@
+"""Read built sheets back as text, the way a reader or a copy-paste would see them."""
+
+import re
+import zipfile
+
+import docx
+import pypdf
+
+_SPACES = re.compile(r"[ \t\r\n]+")  # ASCII whitespace only: U+00A0 must survive comparison
+
+
+def normalize(text: str) -> str:
+    """Collapse runs of ASCII whitespace (line wraps, indentation) to one space."""
+    return _SPACES.sub(" ", text).strip()
+
+
+def docx_paragraphs(path) -> list[str]:
+    """Return the text of every body paragraph and table cell, in document order."""
+    document = docx.Document(str(path))
+    body = document.element.body
+    texts = []
+    for block in body.iterchildren():
+        tag = block.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            texts.append(docx.text.paragraph.Paragraph(block, document).text)
+        elif tag == "tbl":
+            table = docx.table.Table(block, document)
+            texts.extend(cell.text for row in table.rows for cell in row.cells)
+    return [t for t in texts if t]
+
+
+def docx_xml(path, part: str = "word/document.xml") -> str:
+    """Return one XML part of a .docx as text."""
+    with zipfile.ZipFile(path) as archive:
+        return archive.read(part).decode("utf-8")
+
+
+def docx_parts(path) -> dict[str, str]:
+    """Return every XML part of a .docx by name."""
+    with zipfile.ZipFile(path) as archive:
+        return {n: archive.read(n).decode("utf-8") for n in archive.namelist() if n.endswith(".xml")}
+
+
+def pdf_pages(path) -> list[str]:
+    """Return the extracted text of each PDF page."""
+    return [page.extract_text() or "" for page in pypdf.PdfReader(str(path)).pages]

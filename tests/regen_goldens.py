@@ -1,0 +1,31 @@
+"""Rewrite the golden files from the current code: run only when an output change is intended.
+
+Usage: make goldens   (then review `git diff tests/` before committing)
+"""
+
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT))
+
+from pipeline.doctree import dump  # noqa: E402
+from sheets import document  # noqa: E402
+
+
+def main() -> None:
+    """Regenerate tree dumps of the samples and the expected diagnostics of every bad record."""
+    for record in sorted((ROOT / "sources").glob("*.yaml")):
+        (HERE / "goldens" / f"{record.stem}.tree").write_text(dump(document(record)), encoding="utf-8")
+    for bad in sorted((HERE / "bad").glob("*.yaml")):
+        result = subprocess.run([sys.executable, "-m", "pipeline", "check", str(bad.relative_to(ROOT))],
+                                cwd=ROOT, capture_output=True, text=True)
+        bad.with_suffix(".expected").write_text(result.stderr, encoding="utf-8")
+    print("goldens rewritten; review them with: git diff tests/")
+
+
+if __name__ == "__main__":
+    main()

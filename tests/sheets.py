@@ -1,0 +1,30 @@
+"""Build a record's document tree in-process, for golden and comparison tests."""
+
+from pathlib import Path
+
+from pipeline import schema
+from pipeline.build import display
+from pipeline.doctree import Document, Paragraph, inline_text
+from pipeline.layouts import load_layouts
+from pipeline.render import render_document
+from pipeline.yamlload import load_file
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def document(record_file: Path, templates: Path = ROOT / "templates") -> Document:
+    """Return the document tree of one record file."""
+    layouts = load_layouts(templates, display)
+    record = schema.validate(load_file(record_file, display(record_file)), record_file,
+                             display(record_file), layouts)
+    return render_document(record, layouts[record.layout])
+
+
+def furniture_lines(doc: Document, pages: int) -> set[str]:
+    """Return every header/footer line the PDF prints, page numbers filled in."""
+    lines = set()
+    for page in range(1, pages + 1):
+        for block in (*doc.header, *doc.footer):
+            if isinstance(block, Paragraph):
+                lines.add(inline_text(block.inlines, page, pages).strip())
+    return lines

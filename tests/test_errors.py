@@ -1,0 +1,110 @@
+"""Bad records: exact diagnostics, all errors at once, other records still built, nothing lost."""
+
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+BAD = sorted((Path(__file__).parent / "bad").glob("*.yaml"))
+
+
+def test_the_corpus_covers_many_kinds_of_mistake():
+    """At least ten distinct kinds of bad record, each with a reviewed expected message."""
+    assert len(BAD) >= 10
+    assert all(path.with_suffix(".expected").exists() for path in BAD)
+
+
+@pytest.mark.parametrize("path", BAD, ids=[p.stem for p in BAD])
+def test_bad_record_gets_its_exact_message(run_cli, path):
+    """`check` prints exactly the golden diagnostics, exits 1, and no traceback leaks."""
+    result = run_cli("check", path.relative_to(ROOT))
+    assert result.code == 1
+    assert result.err == path.with_suffix(".expected").read_text(encoding="utf-8")
+    assert "Traceback" not in result.err
+    for line in result.err.splitlines():
+        assert line.startswith(("tests/bad/", "  hint: "))
+        if not line.startswith("  "):
+            file, line_no, column, rest = line.split(":", 3)
+            assert line_no.isdigit() and column.isdigit() and rest.startswith(" error: ")
+
+
+def test_all_errors_of_a_record_are_reported_at_once(run_cli):
+    """Six different mistakes in one record give six diagnostics in one run."""
+    result = run_cli("check", "tests/bad/many-errors.yaml")
+    assert result.err.count(": error: ") == 6
+
+
+def test_one_bad_record_does_not_stop_the_others(project, run_cli):
+    """A broken record fails alone: exit 1, the good records are built."""
+    (project / "sources" / "broken.yaml").write_text("layout: inl-country-program\ntitle: [x\n")
+    result = run_cli("build", "--out", project / "out", project / "sources",
+                     "--templates", project / "templates")
+    assert result.code == 1
+    assert "broken.yaml:2:" in result.err
+    assert "built 2 of 3 records" in result.out
+    assert sorted(p.name for p in (project / "out").iterdir()) == [
+        "laos-embassy-inl.docx", "laos-embassy-inl.pdf", "laos-inl.docx", "laos-inl.pdf"]
+
+
+def test_failed_rebuild_keeps_the_last_good_output(project, run_cli):
+    """Break a record that built before: its previous .docx and .pdf stay byte for byte."""
+    out = project / "out"
+    record = project / "sources" / "laos-inl.yaml"
+    args = ("build", "--out", out, record, "--templates", project / "templates")
+    assert run_cli(*args).code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    record.write_text(record.read_text(encoding="utf-8").replace("opium_ha[2018]", "opium_hx[2018]"),
+                      encoding="utf-8")
+    result = run_cli(*args)
+    assert result.code == 1 and "unknown figure 'opium_hx'" in result.err
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_writer_failure_leaves_no_partial_file(project, run_cli, monkeypatch):
+    """If the PDF writer dies, neither format is published and no temporary file remains."""
+    from pipeline.writers import pdf
+
+    def explode(document):
+        raise RuntimeError("layout engine failed")
+    monkeypatch.setattr(pdf, "render", explode)
+    out = project / "out"
+    result = run_cli("build", "--out", out, project / "sources" / "laos-inl.yaml",
+                     "--templates", project / "templates")
+    assert result.code == 1
+    assert "the pdf writer could not lay out this sheet: RuntimeError: layout engine failed" in result.err
+    assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_unwritable_output_is_reported_and_old_file_kept(project, run_cli, monkeypatch):
+    """A disk-full error while publishing names the folder and keeps the previous file."""
+    import os as os_module
+    out = project / "out"
+    args = ("build", "--out", out, project / "sources" / "laos-inl.yaml", "--templates", project / "templates")
+    assert run_cli(*args).code == 0
+    before = (out / "laos-inl.docx").read_bytes()
+    real_fsync = os_module.fsync
+
+    def full(fd):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(os_module, "fsync", full)
+    (project / "sources" / "laos-inl.yaml").write_text(
+        (project / "sources" / "laos-inl.yaml").read_text(encoding="utf-8").replace("title: Laos", "title: Lao PDR"),
+        encoding="utf-8")
+    result = run_cli(*args)
+    monkeypatch.setattr(os_module, "fsync", real_fsync)
+    assert result.code == 1
+    assert "No space left on device" in result.err and "has free space" in result.err
+    assert (out / "laos-inl.docx").read_bytes() == before
+    assert sorted(p.name for p in out.iterdir()) == ["laos-inl.docx", "laos-inl.pdf"]
+
+
+def test_duplicate_ids_across_records(project, run_cli):
+    """Two records may not write the same output name."""
+    copy = project / "sources" / "zz-copy.yaml"
+    copy.write_text("id: laos-inl\n" + (project / "sources" / "laos-inl.yaml").read_text(encoding="utf-8"),
+                    encoding="utf-8")
+    result = run_cli("check", project / "sources", "--templates", project / "templates")
+    assert result.code == 1
+    assert "zz-copy.yaml:1:5: error: output name 'laos-inl' is already used by" in result.err
+    assert result.err.rstrip().endswith("give this record its own 'id:' (or rename the file)")
