@@ -62,6 +62,17 @@ class FigureValue:
     def __str__(self) -> str:
         return str(self.value)
 
+    # A single-value figure takes part in arithmetic as its number: {{ (a - b) | number }}.
+    def __add__(self, other): return self.value + _plain(other)  # noqa: E704
+    def __radd__(self, other): return _plain(other) + self.value  # noqa: E704
+    def __sub__(self, other): return self.value - _plain(other)  # noqa: E704
+    def __rsub__(self, other): return _plain(other) - self.value  # noqa: E704
+    def __mul__(self, other): return self.value * _plain(other)  # noqa: E704
+    def __rmul__(self, other): return _plain(other) * self.value  # noqa: E704
+    def __truediv__(self, other): return self.value / _plain(other)  # noqa: E704
+    def __rtruediv__(self, other): return _plain(other) / self.value  # noqa: E704
+    def __neg__(self): return -self.value  # noqa: E704
+
 
 def _plain(value):
     """Return the number behind a figure or a number; FigureError for anything else."""

@@ -172,9 +172,11 @@ def _yaml_diagnostic(exc: yaml.MarkedYAMLError, path: str) -> Diagnostic:
     problem = exc.problem or exc.context or "syntax error"
     if ("<stream end>" in problem or "end of stream" in problem) and exc.context_mark is not None:
         # The parser only notices at the end of the file; the mistake is where it opened.
-        opener = "quote" if "quoted" in (exc.context or "") else "bracket"
-        return Diagnostic(_loc(path, exc.context_mark), f"this {opener} is never closed",
-                          f"close it on the same value, or quote text that contains '[' or '{{'")
+        if "quoted" in (exc.context or ""):
+            return Diagnostic(_loc(path, exc.context_mark), "this quote is never closed",
+                              "add the closing quote at the end of the value")
+        return Diagnostic(_loc(path, exc.context_mark), "this bracket is never closed",
+                          "close the list with ']' (or '}'), or quote text that starts with '[' or '{'")
     message, hint = _PLAIN_WORDS.get(problem, (f"YAML syntax error: {problem}", None))
     if exc.context and problem not in _PLAIN_WORDS:
         message += f" ({exc.context})"

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import zipfile
 
 import docx
+from lxml import etree
 from docx.document import Document as WordDocument
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
-from docx.shared import Pt, RGBColor, Twips
+from docx.shared import Emu, Pt, RGBColor, Twips
 
-from pipeline.doctree import BulletList, Document, Field, Heading, Metadata, PageSetup, Run, Style, Table
+from pipeline.doctree import (Block, BulletList, Document, Field, Metadata, PageSetup, Run, Style,
+                              Table)
 
 name = "docx"
 suffix = ".docx"
@@ -32,47 +35,41 @@ _NO_DATE = dt.date(2000, 1, 1)
 # Word's single line for Times is 1.15 em; the PDF writer leads at 1.2 em, so lines are set
 # at 250/240 of single to keep page breaks alike.
 _LINE = "250"
+# Boxes, rules and tables as the PDF writer draws them (points), so both formats match.
+_BOX_PADDING, _RULE_GAP, _LINE_EIGHTHS = 6, 3, "6"  # w:sz is in eighths: 0.75 pt lines
+_TABLE_GRID, _TABLE_HEADER_FILL, _TABLE_SPACE_AFTER = "808080", "E1E6EE", Pt(12)
+_TABLE_PADDING = {"top": 4, "left": 6, "bottom": 5, "right": 6}
 # Parts of the template that would contradict what we write: a stale styles copy that Word
 # 2010 prefers over styles.xml, and a thumbnail of an empty page.
 _STALE_RELS = ("/stylesWithEffects", "/metadata/thumbnail")
-# w:pPr children that must come after w:pBdr and w:shd (schema order; python-docx has no accessors).
-_AFTER_PBDR = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap",
-               "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi",
-               "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
-               "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
-               "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr",
-               "w:pPrChange")
+# Children that must follow w:pBdr in w:pPr (schema order; python-docx has no accessor).
+_AFTER_PBDR = tuple(f"w:{tag}" for tag in (
+    "shd tabs suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE "
+    "autoSpaceDN bidi adjustRightInd snapToGrid spacing ind contextualSpacing mirrorIndents "
+    "suppressOverlap jc textDirection textAlignment textboxTightWrap outlineLvl divId cnfStyle "
+    "rPr sectPr pPrChange").split())
 # Word's standard text watermark (Design > Watermark): shape type 136 is WordArt "plain text";
 # the "PowerPlusWaterMarkObject" id is what Word and LibreOffice recognise as a watermark.
-_WATERMARK = """\
-<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-     xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office"
-     xmlns:w10="urn:schemas-microsoft-com:office:word">
- <w:rPr><w:noProof/></w:rPr>
- <w:pict>
-  <v:shapetype id="_x0000_t136" coordsize="21600,21600" o:spt="136" adj="10800"
-               path="m@7,l@8,m@5,21600l@6,21600e">
-   <v:formulas>
-    <v:f eqn="sum #0 0 10800"/><v:f eqn="prod #0 2 1"/><v:f eqn="sum 21600 0 @1"/>
-    <v:f eqn="sum 0 0 @2"/><v:f eqn="sum 21600 0 @3"/><v:f eqn="if @0 @3 0"/>
-    <v:f eqn="if @0 21600 @1"/><v:f eqn="if @0 0 @2"/><v:f eqn="if @0 @4 21600"/>
-    <v:f eqn="mid @5 @6"/><v:f eqn="mid @8 @5"/><v:f eqn="mid @7 @8"/><v:f eqn="mid @6 @7"/>
-    <v:f eqn="sum @6 0 @5"/>
-   </v:formulas>
-   <v:path textpathok="t" o:connecttype="custom" o:connectlocs="@9,0;@10,10800;@11,21600;@12,10800"
-           o:connectangles="270,180,90,0"/>
-   <v:textpath on="t" fitshape="t"/>
-   <v:handles><v:h position="#0,bottomRight" xrange="6629,14971"/></v:handles>
-   <o:lock v:ext="edit" text="t" shapetype="t"/>
-  </v:shapetype>
-  <v:shape id="PowerPlusWaterMarkObject1" o:spid="_x0000_s2049" type="#_x0000_t136"
-           o:allowincell="f" fillcolor="silver" stroked="f">
-   <v:fill opacity=".5"/>
-   <v:textpath/>
-   <w10:wrap anchorx="margin" anchory="margin"/>
-  </v:shape>
- </w:pict>
-</w:r>"""
+_VML = "{urn:schemas-microsoft-com:vml}"
+_WATERMARK_FORMULAS = (
+    "sum #0 0 10800", "prod #0 2 1", "sum 21600 0 @1", "sum 0 0 @2", "sum 21600 0 @3",
+    "if @0 @3 0", "if @0 21600 @1", "if @0 0 @2", "if @0 @4 21600", "mid @5 @6", "mid @8 @5",
+    "mid @7 @8", "mid @6 @7", "sum @6 0 @5")
+_WATERMARK = (
+    '<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+    'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office" '
+    'xmlns:w10="urn:schemas-microsoft-com:office:word"><w:rPr><w:noProof/></w:rPr><w:pict>'
+    '<v:shapetype id="_x0000_t136" coordsize="21600,21600" o:spt="136" adj="10800" '
+    'path="m@7,l@8,m@5,21600l@6,21600e"><v:formulas>'
+    + "".join(f'<v:f eqn="{eqn}"/>' for eqn in _WATERMARK_FORMULAS) +
+    '</v:formulas><v:path textpathok="t" o:connecttype="custom" '
+    'o:connectlocs="@9,0;@10,10800;@11,21600;@12,10800" o:connectangles="270,180,90,0"/>'
+    '<v:textpath on="t" fitshape="t"/><v:handles><v:h position="#0,bottomRight" '
+    'xrange="6629,14971"/></v:handles><o:lock v:ext="edit" text="t" shapetype="t"/>'
+    '</v:shapetype><v:shape id="PowerPlusWaterMarkObject1" o:spid="_x0000_s2049" '
+    'type="#_x0000_t136" o:allowincell="f" fillcolor="silver" stroked="f">'
+    '<v:fill opacity=".5"/><v:textpath/><w10:wrap anchorx="margin" anchory="margin"/>'
+    '</v:shape></w:pict></w:r>')
 
 
 def render(doc: Document) -> bytes:
@@ -86,9 +83,9 @@ def render(doc: Document) -> bytes:
         _apply_style(_word_style(word, style.name), style, doc.page.font)
     _setup_bullets(word, doc)
     _add_hyperlink_style(word)
+    _setup_table_style(word)
     width = doc.page.width - doc.page.margin_left - doc.page.margin_right
-    for block in doc.body:
-        _add_block(word, block, width)
+    _add_blocks(word, doc.body, width)
     if doc.header or doc.watermark:
         header = section.header
         _fill_story(header, doc.header, width)
@@ -103,7 +100,7 @@ def render(doc: Document) -> bytes:
 
 
 def _drop_stale_parts(word: WordDocument) -> None:
-    """Drop template parts whose content would contradict ours; unreferenced parts are not saved."""
+    """Drop template parts that would contradict ours; parts nothing refers to are not saved."""
     for rels in (word.part.rels, word.part.package.rels):
         for rid, rel in list(rels.items()):
             if rel.reltype.endswith(_STALE_RELS):
@@ -118,15 +115,11 @@ def _setup_page(section, page: PageSetup) -> None:
 
 
 def _setup_defaults(word: WordDocument, font: str, language: str) -> None:
-    """Make the document defaults Times-like, single-spaced and in the sheet's language."""
+    """Make the document defaults Times-like, PDF-spaced and in the sheet's language."""
     defaults = word.styles.element.find(qn("w:docDefaults"))
     rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
     _set_fonts(rpr, font)
-    lang = rpr.find(qn("w:lang"))
-    if lang is None:
-        lang = OxmlElement("w:lang")
-        rpr.append(lang)
-    lang.set(qn("w:val"), language)
+    rpr.find(qn("w:lang")).set(qn("w:val"), language)  # spell-checking language
     # The template defaults to 1.15 lines and 10 pt after; every Style sets its own spacing.
     _set_spacing(defaults.find(qn("w:pPrDefault")).find(qn("w:pPr")), after="0")
 
@@ -148,7 +141,7 @@ def _set_fonts(rpr, font: str) -> None:
 
 
 def _word_style(word: WordDocument, style_name: str):
-    """Return the template's paragraph style `style_name`, adding one based on Normal if absent."""
+    """Return the template's paragraph style `style_name`, or a new one based on Normal."""
     styles = word.styles
     if style_name in styles:  # python-docx maps UI names ("Heading 1") to internal ones
         style = styles[style_name]
@@ -184,14 +177,19 @@ def _apply_style(word_style, style: Style, font: str) -> None:
     fmt.alignment = _ALIGN[style.align]
     fmt.space_before, fmt.space_after = Pt(style.space_before), Pt(style.space_after)
     _set_spacing(ppr)  # also replaces the single spacing Title and Caption carry
-    fmt.left_indent, fmt.first_line_indent = Pt(style.left_indent), Pt(style.first_line_indent)
+    # Word draws a box outside the text; pull the text in so the box sits on the margins,
+    # as in the PDF. A shaded box without a border gets one in its own colour, as padding.
+    box = style.border or style.shading
+    pad = _BOX_PADDING if box else 0
+    fmt.left_indent, fmt.right_indent = Pt(style.left_indent + pad), Pt(pad)
+    fmt.first_line_indent = Pt(style.first_line_indent)
     fmt.keep_with_next = style.keep_with_next
-    sides = ("top", "left", "bottom", "right") if style.border else ("bottom",)
-    color = style.border or style.border_bottom
-    if color:
+    if box or style.border_bottom:
+        sides = ("top", "left", "bottom", "right") if box else ("bottom",)
         border = OxmlElement("w:pBdr")
         for side in sides:
-            border.append(_w(f"w:{side}", val="single", sz="6", space="4", color=color))
+            border.append(_w(f"w:{side}", val="single", sz=_LINE_EIGHTHS,
+                             space=str(pad or _RULE_GAP), color=box or style.border_bottom))
         ppr.insert_element_before(border, *_AFTER_PBDR)
     if style.shading:
         ppr.insert_element_before(_w("w:shd", val="clear", color="auto", fill=style.shading),
@@ -211,7 +209,7 @@ def _setup_bullets(word: WordDocument, doc: Document) -> None:
     num_id = ppr.numPr.numId.val
     numbering = word.part.numbering_part.element
     abstract_id = numbering.num_having_numId(num_id).abstractNumId.val
-    level = numbering.xpath(f'w:abstractNum[@w:abstractNumId="{abstract_id}"]/w:lvl[@w:ilvl="0"]')[0]
+    level = numbering.xpath(f'w:abstractNum[@w:abstractNumId="{abstract_id}"]/w:lvl')[0]
     level.find(qn("w:lvlText")).set(qn("w:val"), _BULLET)
     _set_fonts(level.find(qn("w:rPr")), doc.page.font)  # the template's Symbol font lacks U+2022
     if ppr.ind is not None:  # the level's own w:ind overrides the style's in Word, so copy it
@@ -221,7 +219,8 @@ def _setup_bullets(word: WordDocument, doc: Document) -> None:
             {qn("w:left"): str(left.twips), qn("w:hanging"): str(hanging.twips)})
         level_ppr.find(qn("w:tabs")).find(qn("w:tab")).set(qn("w:pos"), str(left.twips))
     blocks = (*doc.header, *doc.footer, *doc.body)
-    for style_name in sorted({b.style for b in blocks if isinstance(b, BulletList)} - {"List Bullet"}):
+    bullet_styles = {b.style for b in blocks if isinstance(b, BulletList)} - {"List Bullet"}
+    for style_name in sorted(bullet_styles):
         other = styles[style_name].element.get_or_add_pPr()
         if other.numPr is None:
             other.get_or_add_numPr().get_or_add_numId().val = num_id
@@ -234,51 +233,69 @@ def _add_hyperlink_style(word: WordDocument) -> None:
     style = word.styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER)
     style.element.attrib.pop(qn("w:customStyle"), None)  # Word knows this name as built-in
     style.base_style = word.styles["Default Paragraph Font"]
-    style.priority = 99
     style.font.color.rgb = RGBColor.from_string(_HYPERLINK_COLOR)
     style.font.underline = True
     style.unhide_when_used = True
 
 
+def _setup_table_style(word: WordDocument) -> None:
+    """Give Table Grid the PDF's thin grey grid and cell padding."""
+    if "Table Grid" not in word.styles:
+        return
+    tbl_pr = word.styles["Table Grid"].element.find(qn("w:tblPr"))
+    for line in tbl_pr.find(qn("w:tblBorders")):
+        line.set(qn("w:color"), _TABLE_GRID)
+    for margin in tbl_pr.find(qn("w:tblCellMar")):
+        margin.set(qn("w:w"), str(_TABLE_PADDING[etree.QName(margin).localname] * 20))
+
+
 def _fill_story(story, blocks, width: float) -> None:
     """Render blocks into a header or footer, replacing its placeholder paragraph."""
     placeholder = story.paragraphs[0]._p
-    for block in blocks:
-        _add_block(story, block, width)
+    _add_blocks(story, blocks, width)
     if blocks and not isinstance(blocks[-1], Table):
         placeholder.getparent().remove(placeholder)
     else:  # a story must end in a paragraph, and the watermark needs one
         placeholder.getparent().append(placeholder)
 
 
-def _add_block(story, block, width: float) -> None:
-    """Render one block at the end of the body, a header or a footer."""
-    if isinstance(block, BulletList):
-        for item in block.items:
-            _add_inlines(story.add_paragraph(style=block.style), item)
-    elif isinstance(block, Table):
-        _add_table(story, block, width)
-    else:  # Paragraph or Heading; both know their style name
-        _add_inlines(story.add_paragraph(style=block.style), block.inlines)
+def _add_blocks(story, blocks: tuple[Block, ...], width: float) -> None:
+    """Render blocks at the end of the body, a header or a footer."""
+    after_table = False
+    for block in blocks:
+        first = _add_block(story, block, width)
+        # Word has no space-after for tables; the next paragraph makes the PDF's room instead.
+        if after_table and first is not None:
+            own = first.style.paragraph_format.space_before or 0
+            first.paragraph_format.space_before = Emu(own + _TABLE_SPACE_AFTER)
+        after_table = isinstance(block, Table)
 
 
-def _add_table(story, table: Table, width: float) -> None:
-    """Render a table: optional caption above, a repeating bold header row, even columns."""
-    if table.caption:
-        _add_inlines(story.add_paragraph(style="Caption"), table.caption)
+def _add_block(story, block: Block, width: float):
+    """Render one block; return its first paragraph (None for a table without caption)."""
+    if isinstance(block, Table):
+        return _add_table(story, block, width)
+    items = block.items if isinstance(block, BulletList) else (block.inlines,)
+    paragraphs = [story.add_paragraph(style=block.style) for _ in items]
+    for paragraph, inlines in zip(paragraphs, items):
+        _add_inlines(paragraph, inlines)
+    return paragraphs[0] if paragraphs else None
+
+
+def _add_table(story, table: Table, width: float):
+    """Render a table (caption, repeating bold header row, even columns); return the caption."""
+    caption = story.add_paragraph(style="Caption") if table.caption else None
+    if caption is not None:
+        _add_inlines(caption, table.caption)
     rows, cols = 1 + len(table.rows), len(table.columns)
-    if isinstance(story, WordDocument):
-        grid = story.add_table(rows, cols)
-    else:
-        grid = story.add_table(rows, cols, Pt(width))
-    try:
+    is_body = isinstance(story, WordDocument)  # the body and headers take different arguments
+    grid = story.add_table(rows, cols) if is_body else story.add_table(rows, cols, Pt(width))
+    with contextlib.suppress(KeyError):  # a template without Table Grid gets a plain table
         grid.style = "Table Grid"
-    except KeyError:  # a template without it still gets a plain table
-        pass
+    grid.autofit = False  # fixed layout: Word must not re-balance the even columns
     col_width = Twips(round(width * 20 / cols))
     tbl_width = grid._tbl.tblPr.find(qn("w:tblW"))
     tbl_width.attrib.update({qn("w:w"): str(col_width.twips * cols), qn("w:type"): "dxa"})
-    grid.autofit = False  # fixed layout: Word must not re-balance the even columns
     for column in grid.columns:
         column.width = col_width
     grid.rows[0]._tr.get_or_add_trPr().append(_w("w:tblHeader"))
@@ -289,6 +306,10 @@ def _add_table(story, table: Table, width: float) -> None:
             paragraph = cell.paragraphs[0]
             paragraph.style = "Table Text"
             _add_inlines(paragraph, inlines, bold=r == 0)
+            if r == 0:
+                cell._tc.get_or_add_tcPr().append(
+                    _w("w:shd", val="clear", color="auto", fill=_TABLE_HEADER_FILL))
+    return caption
 
 
 def _add_inlines(paragraph, inlines, bold: bool = False) -> None:
@@ -347,13 +368,13 @@ def _add_watermark(paragraph, text: str, page: PageSetup) -> None:
     # The text is stretched to fill its box; capitals are about 0.8 em wide, so this keeps
     # the letters in proportion (it gives Word's own 468 x 117 pt box for "DRAFT").
     height = width / (0.8 * max(len(text), 1))
-    shape = run.find(".//{urn:schemas-microsoft-com:vml}shape")
+    shape = run.find(f".//{_VML}shape")
     shape.set("style", ";".join((
         "position:absolute", "margin-left:0", "margin-top:0", f"width:{width:g}pt",
         f"height:{round(height, 2):g}pt", "rotation:315", "z-index:-251657216",
         "mso-position-horizontal:center", "mso-position-horizontal-relative:margin",
         "mso-position-vertical:center", "mso-position-vertical-relative:margin")))
-    textpath = shape.find("{urn:schemas-microsoft-com:vml}textpath")
+    textpath = shape.find(f"{_VML}textpath")
     textpath.set("style", f'font-family:"{page.font}";font-size:1pt')
     textpath.set("string", text)
     paragraph._p.append(run)

@@ -1,0 +1,60 @@
+"""Inline marks and literal text, in the parser and through both writers."""
+
+import pytest
+
+import readback
+from pipeline.doctree import Run
+from pipeline.text import MarkError, paragraphs, runs
+
+HAZARDS = ["x<y and y>z", "name=<Acme>", "R&D", "Profit <loss", "<b>not bold</b>", "&nbsp; &amp; &#169;",
+           "<![CDATA[kept]]>", '<font size="0">hidden?</font>', '<font color="red">x</font>',
+           "<a href='https://evil.example'>no link</a>", "50% & 3 < 4"]
+
+
+def test_marks_become_runs():
+    """Bold, italic and links are the only marks."""
+    assert runs("a **b** *c* [d](https://state.gov/x?a=1&b=2)") == (
+        Run("a "), Run("b", bold=True), Run(" "), Run("c", italic=True), Run(" "),
+        Run("d", href="https://state.gov/x?a=1&b=2"))
+
+
+@pytest.mark.parametrize("text", ["5 * 3 * 2", "un**closed", "a * b", "**", "[label] (https://x.org)",
+                                  *HAZARDS])
+def test_everything_else_is_literal(text):
+    """Unmatched marks and markup-looking text come back unchanged as one plain run."""
+    assert runs(text) == (Run(text),)
+
+
+@pytest.mark.parametrize("href", ["javascript:alert", "file:///etc/passwd", "data:text/html,x", "ftp.example"])
+def test_link_schemes_are_limited(href):
+    """Only https, http and mailto links are allowed."""
+    with pytest.raises(MarkError, match="is not allowed"):
+        runs(f"[x]({href})")
+
+
+def test_paragraphs_split_on_blank_lines():
+    """A blank line separates paragraphs; single line breaks are spaces; U+00A0 is kept."""
+    assert paragraphs("a\nb\u00a0\n\n c \n\n\n") == ["a b\u00a0", "c"]
+
+
+def test_markup_hazards_print_literally_in_both_formats(project, run_cli):
+    """Every ReportLab/HTML hazard prints exactly as written in the .docx and the .pdf."""
+    bullets = "".join(f"      - {yaml_quote(h)}\n" for h in HAZARDS)
+    (project / "sources" / "hazards.yaml").write_text(
+        "layout: inl-country-program\ntitle: \"R&D <Acme> & <b>Co</b>\"\nissuer: Bureau & <Office>\n"
+        "date: 2003-03-11\nsections:\n  - bullets:\n" + bullets, encoding="utf-8")
+    out = project / "out"
+    result = run_cli("build", "--out", out, project / "sources" / "hazards.yaml", "--templates", project / "templates")
+    assert result.code == 0, result.err
+    docx_text = readback.docx_paragraphs(out / "hazards.docx")
+    pdf_text = readback.normalize(" ".join(readback.pdf_pages(out / "hazards.pdf")))
+    for hazard in HAZARDS + ["R&D <Acme> & <b>Co</b>", "Bureau & <Office>"]:
+        assert hazard in docx_text
+        assert hazard in pdf_text
+    import pypdf
+    assert pypdf.PdfReader(str(out / "hazards.pdf")).metadata.title == "R&D <Acme> & <b>Co</b>"
+
+
+def yaml_quote(text: str) -> str:
+    """Return text as a YAML double-quoted scalar."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
