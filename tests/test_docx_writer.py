@@ -113,7 +113,8 @@ def test_styles_use_times_new_roman(word):
         assert not [a for a in THEME_ATTRS if fonts.get(qn(a)) is not None], style.name
     defaults = word.styles.element.find(qn("w:docDefaults")).find(".//" + qn("w:rFonts"))
     assert defaults.get(qn("w:ascii")) == "Times New Roman"
-    assert defaults.get(qn("w:asciiTheme")) is None
+    everywhere = word.styles.element.iter(qn("w:rFonts"))  # Heading 2, TitleChar... too
+    assert not [f for f in everywhere for a in THEME_ATTRS if f.get(qn(a)) is not None]
 
 
 def test_style_properties_follow_the_stylesheet(word):
@@ -132,6 +133,7 @@ def test_callout_box_and_issuer_rule(word):
     assert callout.find(qn("w:shd")).get(qn("w:fill")) == "E8EEF6"
     sides = {e.tag: e.get(qn("w:color")) for e in callout.find(qn("w:pBdr"))}
     assert sides == {qn(f"w:{s}"): "0A3161" for s in ("top", "left", "bottom", "right")}
+    assert word.styles["Callout"].paragraph_format.left_indent == Pt(6)  # box on the margin
     issuer = word.styles["Issuer"].element.pPr.find(qn("w:pBdr"))
     assert [e.tag for e in issuer] == [qn("w:bottom")]
 
@@ -176,6 +178,13 @@ def test_table_header_row_widths_and_style(word):
     assert all(r.bold for c in header.cells for p in c.paragraphs for r in p.runs)
     assert table.rows[1]._tr.trPr is None
     assert [c.width for c in table.columns] == [Pt(234), Pt(234)]
+    fills = {c._tc.tcPr.find(qn("w:shd")).get(qn("w:fill")) for c in header.cells}
+    assert fills == {"E1E6EE"}
+
+
+def test_paragraph_after_a_table_gets_room(word):
+    after = next(p for p in word.paragraphs if p.text.startswith("Filler paragraph 0."))
+    assert after.paragraph_format.space_before == Pt(12)
 
 
 def test_hyperlink_is_external(word):

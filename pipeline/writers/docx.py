@@ -118,7 +118,11 @@ def _setup_defaults(word: WordDocument, font: str, language: str) -> None:
     """Make the document defaults Times-like, PDF-spaced and in the sheet's language."""
     defaults = word.styles.element.find(qn("w:docDefaults"))
     rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
-    _set_fonts(rpr, font)
+    # The defaults and every built-in staff may apply later (Heading 2, TitleChar, Quote...)
+    # name theme fonts, which would show as Calibri/Cambria.
+    for fonts in word.styles.element.iter(qn("w:rFonts")):
+        if any(fonts.get(qn(attr)) for attr in _THEME_FONT_ATTRS):
+            _set_fonts(fonts.getparent(), font)
     rpr.find(qn("w:lang")).set(qn("w:val"), language)  # spell-checking language
     # The template defaults to 1.15 lines and 10 pt after; every Style sets its own spacing.
     _set_spacing(defaults.find(qn("w:pPrDefault")).find(qn("w:pPr")), after="0")
@@ -150,7 +154,6 @@ def _word_style(word: WordDocument, style_name: str):
         return style
     style = styles.add_style(style_name, WD_STYLE_TYPE.PARAGRAPH)
     style.base_style = styles["Normal"]
-    style.quick_style = True
     return style
 
 
@@ -235,7 +238,6 @@ def _add_hyperlink_style(word: WordDocument) -> None:
     style.base_style = word.styles["Default Paragraph Font"]
     style.font.color.rgb = RGBColor.from_string(_HYPERLINK_COLOR)
     style.font.underline = True
-    style.unhide_when_used = True
 
 
 def _setup_table_style(word: WordDocument) -> None:
@@ -352,13 +354,14 @@ def _add_field(paragraph, field: Field) -> None:
     code = _FIELD_CODES.get(field.name)
     if code is None:
         raise ValueError(f"unknown field {field.name!r}")
-    paragraph.add_run()._r.append(_w("w:fldChar", fldCharType="begin"))
     instr = OxmlElement("w:instrText", attrs={qn("xml:space"): "preserve"})
     instr.text = f" {code} "
-    paragraph.add_run()._r.append(instr)
-    paragraph.add_run()._r.append(_w("w:fldChar", fldCharType="separate"))
-    paragraph.add_run("1")
-    paragraph.add_run()._r.append(_w("w:fldChar", fldCharType="end"))
+    for part in ("begin", instr, "separate", "1", "end"):
+        if part == "1":  # the cached result, shown until the viewer computes the real one
+            paragraph.add_run("1")
+        else:
+            paragraph.add_run()._r.append(
+                _w("w:fldChar", fldCharType=part) if isinstance(part, str) else part)
 
 
 def _add_watermark(paragraph, text: str, page: PageSetup) -> None:
