@@ -187,6 +187,12 @@ def test_paragraph_after_a_table_gets_room(word):
     assert after.paragraph_format.space_before == Pt(12)
 
 
+def test_adjacent_tables_stay_apart():
+    grid = Table(columns=((Run("a"),),), rows=())
+    body = read(tiny(body=(grid, grid))).element.body
+    assert [child.tag for child in body][:3] == [qn("w:tbl"), qn("w:p"), qn("w:tbl")]
+
+
 def test_hyperlink_is_external(word):
     lead = next(p for p in word.paragraphs if p.text.startswith("Plain, "))
     (link,) = lead.hyperlinks
@@ -266,13 +272,18 @@ def test_nothing_is_stamped_with_the_clock():
         assert not [n for n in zf.namelist() if today.encode() in zf.read(n)]
 
 
-def test_renders_are_byte_identical_across_processes(tmp_path):
+def test_renders_are_byte_identical_across_processes_and_clocks(tmp_path):
     here = writer.render(docsample.sample_document(watermark="DRAFT"))
-    script = ("import sys; from pathlib import Path; import docsample; "
-              "from pipeline.writers import docx as w; "
-              "Path(sys.argv[1]).write_bytes(w.render(docsample.sample_document(watermark='DRAFT')))")
+    # The other process runs with its clock an hour and a second ahead, so any timestamp
+    # (zip headers keep 2-second steps) or hash-order dependence shows up as a difference.
+    script = ("import sys, time; from pathlib import Path; import docsample; "
+              "from pipeline.writers import docx as w; real = time.time; "
+              "time.time = lambda: real() + 3601; "
+              "doc = docsample.sample_document(watermark='DRAFT'); "
+              "Path(sys.argv[1]).write_bytes(w.render(doc))")
     out = tmp_path / "other.docx"
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join((str(ROOT), str(ROOT / "tests")))}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join((str(ROOT), str(ROOT / "tests"))),
+           "PYTHONHASHSEED": "12345"}
     subprocess.run([sys.executable, "-c", script, str(out)], check=True, cwd=ROOT, env=env)
     assert out.read_bytes() == here
     assert writer.render(docsample.sample_document(watermark="DRAFT")) == here

@@ -154,6 +154,7 @@ def _word_style(word: WordDocument, style_name: str):
         return style
     style = styles.add_style(style_name, WD_STYLE_TYPE.PARAGRAPH)
     style.base_style = styles["Normal"]
+    style.quick_style = True  # listed in Word's Styles gallery, ready for staff to reuse
     return style
 
 
@@ -265,6 +266,8 @@ def _add_blocks(story, blocks: tuple[Block, ...], width: float) -> None:
     """Render blocks at the end of the body, a header or a footer."""
     after_table = False
     for block in blocks:
+        if after_table and isinstance(block, Table) and not block.caption:
+            story.add_paragraph()  # Word and LibreOffice merge adjacent tables into one
         first = _add_block(story, block, width)
         # Word has no space-after for tables; the next paragraph makes the PDF's room instead.
         if after_table and first is not None:
@@ -286,6 +289,8 @@ def _add_block(story, block: Block, width: float):
 
 def _add_table(story, table: Table, width: float):
     """Render a table (caption, repeating bold header row, even columns); return the caption."""
+    if not table.columns or any(len(row) != len(table.columns) for row in table.rows):
+        raise ValueError("a table needs columns and one cell per column in every row")
     caption = story.add_paragraph(style="Caption") if table.caption else None
     if caption is not None:
         _add_inlines(caption, table.caption)
@@ -354,14 +359,13 @@ def _add_field(paragraph, field: Field) -> None:
     code = _FIELD_CODES.get(field.name)
     if code is None:
         raise ValueError(f"unknown field {field.name!r}")
+    paragraph.add_run()._r.append(_w("w:fldChar", fldCharType="begin"))
     instr = OxmlElement("w:instrText", attrs={qn("xml:space"): "preserve"})
     instr.text = f" {code} "
-    for part in ("begin", instr, "separate", "1", "end"):
-        if part == "1":  # the cached result, shown until the viewer computes the real one
-            paragraph.add_run("1")
-        else:
-            paragraph.add_run()._r.append(
-                _w("w:fldChar", fldCharType=part) if isinstance(part, str) else part)
+    paragraph.add_run()._r.append(instr)
+    paragraph.add_run()._r.append(_w("w:fldChar", fldCharType="separate"))
+    paragraph.add_run("1")  # cached result, shown until the viewer computes the real one
+    paragraph.add_run()._r.append(_w("w:fldChar", fldCharType="end"))
 
 
 def _add_watermark(paragraph, text: str, page: PageSetup) -> None:

@@ -10,9 +10,7 @@ import math
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (BaseDocTemplate, Frame, HRFlowable, PageTemplate,
                                 Paragraph as RLParagraph, Table as RLTable, TableStyle)
@@ -42,13 +40,11 @@ WATERMARK_ALPHA = 0.25
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
 # ReportLab turns these href forms into internal jumps or remote-file opens, not URI links.
 _SPECIAL_HREF = ("#", "document:", "pdf:")
-NBSP = 0xA0
 
 
 def render(doc: Document) -> bytes:
     """Return the PDF file for `doc`, byte-identical for the same tree."""
     fonts.register_pdf_fonts()  # also maps <b>/<i> onto the bundled faces
-    _keep_nbsp()
     styles = _Styles(doc)
     out = io.BytesIO()
     page = doc.page
@@ -67,47 +63,6 @@ def render(doc: Document) -> bytes:
     story = _flowables(doc.body, styles, template.width, fields=None, outline=True)
     template.build(story, canvasmaker=functools.partial(_FurnitureCanvas, tree=doc, styles=styles))
     return out.getvalue()
-
-
-class _NbspTTFont(TTFont):
-    """A TTFont that writes U+00A0 as its own code, so text extraction keeps it."""
-
-    # Stock ReportLab prints U+00A0 with the space's code (same glyph), so copied or
-    # extracted text gets a plain space; the line breaker already treats it as no-break.
-
-    def splitString(self, text, doc, encoding="utf-8"):
-        """Split as ReportLab does, but give U+00A0 its own code instead of a space's."""
-        if "\xa0" not in text:
-            return super().splitString(text, doc, encoding)
-        nbsp = self._nbsp_code(doc)
-        chunks: list[tuple[int, bytes]] = []
-        for index, part in enumerate(text.split("\xa0")):
-            if index:
-                chunks.append((nbsp >> 8, bytes([nbsp & 0xFF])))
-            chunks.extend(super().splitString(part, doc, encoding) if part else [])
-        return chunks  # the text object only switches font when the subset changes
-
-    def _nbsp_code(self, doc) -> int:
-        """Return the subset code of U+00A0 in `doc`, assigning one on first use."""
-        state = self._assignState(doc)
-        if NBSP not in state.assignments:  # ReportLab itself never assigns U+00A0
-            # Let ReportLab allocate a code for an unused stand-in character, then relabel
-            # that code as U+00A0 (same glyph as space); the stand-in stays unassigned.
-            stand_in = min(cp for cp in self.face.charToGlyph
-                           if cp > 0x20 and cp != NBSP and cp not in state.assignments)
-            super().splitString(chr(stand_in), doc)
-            code = state.assignments.pop(stand_in)
-            state.subsets[code >> 8][code & 0xFF] = NBSP
-            state.assignments[NBSP] = code
-        return state.assignments[NBSP]
-
-
-def _keep_nbsp() -> None:
-    """Upgrade the registered bundled faces in place so they keep U+00A0 (idempotent)."""
-    for face in fonts.FACES.values():
-        font = pdfmetrics.getFont(face)
-        if type(font) is TTFont:
-            font.__class__ = _NbspTTFont
 
 
 class _Styles:
