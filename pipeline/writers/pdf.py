@@ -37,6 +37,7 @@ TABLE_SPACE_AFTER = 12.0
 WATERMARK_SIZE = 100.0
 WATERMARK_GREY = colors.HexColor("#808080")
 WATERMARK_ALPHA = 0.25
+LINK_COLOR = "#0563C1"  # Word's Hyperlink blue, so links look alike in both formats
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
 # ReportLab turns these href forms into internal jumps or remote-file opens, not URI links.
 _SPECIAL_HREF = ("#", "document:", "pdf:")
@@ -91,7 +92,8 @@ def _paragraph_style(style: Style) -> ParagraphStyle:
         spaceAfter=style.space_after, leftIndent=style.left_indent,
         firstLineIndent=style.first_line_indent, keepWithNext=int(style.keep_with_next),
         bulletFontName=fonts.face_name(False, False), bulletFontSize=style.size,
-        linkUnderline=1)  # links are marked by underline; colour would need a data-free tag
+        linkUnderline=1,
+        allowWidows=0, allowOrphans=0)  # Word's widow control: no lone line at a page edge
     if style.shading or style.border:
         # ReportLab draws the box outside the text area, so pull the text in by the padding
         # to keep the box inside the frame and add the padding to the vertical space.
@@ -144,7 +146,8 @@ def _run_markup(run: Run, bold: bool) -> str:
         if not target or target.startswith(_SPECIAL_HREF):
             raise ValueError(f"link target {run.href!r} is not an external URI")
         # quote=True escapes both quote kinds so the value cannot leave the attribute.
-        text = f'<a href="{html.escape(run.href, quote=True)}">{text}</a>'
+        # The colour is our constant; no record data ever reaches a markup attribute but href.
+        text = f'<a href="{html.escape(run.href, quote=True)}" color="{LINK_COLOR}">{text}</a>'
     return text
 
 
