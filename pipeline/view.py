@@ -138,7 +138,9 @@ class _Resolver:
             if line <= len(lines):
                 piece = lines[line - 1].strip()
                 start = piece.find("{{")
-                return text.node.locate(needle if needle and needle in piece else piece[start:] or piece)
+                if needle and needle in piece:
+                    return text.node.locate(needle)
+                return text.node.locate(piece[start:] if start >= 0 else piece)
         return text.node.locate(needle or "{{")
 
 
