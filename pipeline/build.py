@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import schema
-from .errors import ConfigError, Diagnostic, Location, PipelineError, RecordError
+from .errors import ConfigError, Diagnostic, Location, RecordError
 from .layouts import Layout, load_layouts
 from .model import Record
 from .output import write_atomic
@@ -115,8 +115,6 @@ def _write(document, record: Record, writers: dict, out_dir: Path) -> list[Path]
     for name, writer in writers.items():
         try:
             blobs[out_dir / f"{record.id}{writer.suffix}"] = writer.render(document)
-        except PipelineError:
-            raise
         except Exception as exc:  # a layout engine failure must cost one record, not the run
             raise RecordError([Diagnostic(Location(record.path), f"the {name} writer could not lay out "
                                                                  f"this sheet: {type(exc).__name__}: {exc}",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from pathlib import Path
@@ -21,17 +22,10 @@ def write_atomic(path: Path, data: bytes) -> None:
         os.chmod(temp, 0o644)  # mkstemp makes 0600; published sheets are for everyone
         os.replace(temp, path)
     except BaseException:
-        _unlink(temp)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp)
         raise
     _sync_dir(path.parent)
-
-
-def _unlink(path: str) -> None:
-    """Remove a temporary file if it is still there."""
-    try:
-        os.unlink(path)
-    except FileNotFoundError:
-        pass
 
 
 def _sync_dir(folder: Path) -> None:

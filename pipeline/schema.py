@@ -9,7 +9,7 @@ import unicodedata
 from pathlib import Path
 
 from . import fonts
-from .errors import Collector, Location, RecordError, did_you_mean
+from .errors import Collector, Location, did_you_mean
 from .model import ChartSpec, Content, Figure, Item, Record, Section, TableSpec, Text
 from .yamlload import Mapping, Node, Scalar, Sequence
 

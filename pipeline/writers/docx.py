@@ -17,6 +17,9 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Emu, Pt, RGBColor, Twips
 
+from pipeline.writers import (BOX_LINE, BOX_PADDING, LINE_HEIGHT, LINK_COLOR, RULE_GAP,
+                              TABLE_GRID, TABLE_GRID_LINE, TABLE_HEADER_FILL, TABLE_PADDING,
+                              TABLE_SPACE_AFTER)
 from pipeline.doctree import (Block, BulletList, Document, Field, Metadata, PageSetup, Run, Style,
                               Table)
 
@@ -27,18 +30,14 @@ _ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
           "right": WD_ALIGN_PARAGRAPH.RIGHT, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}
 _FIELD_CODES = {"page": "PAGE", "pages": "NUMPAGES"}
 _THEME_FONT_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
-_HYPERLINK_COLOR = "0563C1"  # Word's own Hyperlink blue
 _BULLET = "\u2022"  # a real bullet character, not the template's Symbol-font private-use glyph
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip header can hold
 _ZIP_ATTR = 0o100644 << 16  # regular file, rw-r--r--
 _NO_DATE = dt.date(2000, 1, 1)
-# Word's single line for Times is 1.15 em; the PDF writer leads at 1.2 em, so lines are set
-# at 250/240 of single to keep page breaks alike.
-_LINE = "250"
-# Boxes, rules and tables as the PDF writer draws them (points), so both formats match.
-_BOX_PADDING, _RULE_GAP, _LINE_EIGHTHS = 6, 3, "6"  # w:sz is in eighths: 0.75 pt lines
-_TABLE_GRID, _TABLE_HEADER_FILL, _TABLE_SPACE_AFTER = "808080", "E1E6EE", Pt(12)
-_TABLE_PADDING = {"top": 4, "left": 6, "bottom": 5, "right": 6}
+# Word's single line for Times is 1.15 em; lines are set at LINE_HEIGHT / 1.15 of single
+# (in 240ths) so the pitch, and so the page breaks, match the PDF's.
+_LINE = str(round(240 * LINE_HEIGHT / 1.15))
+_LINE_EIGHTHS = str(round(BOX_LINE * 8))  # w:sz counts eighths of a point
 # Parts of the template that would contradict what we write: a stale styles copy that Word
 # 2010 prefers over styles.xml, and a thumbnail of an empty page.
 _STALE_RELS = ("/stylesWithEffects", "/metadata/thumbnail")
@@ -184,7 +183,7 @@ def _apply_style(word_style, style: Style, font: str) -> None:
     # Word draws a box outside the text; pull the text in so the box sits on the margins,
     # as in the PDF. A shaded box without a border gets one in its own colour, as padding.
     box = style.border or style.shading
-    pad = _BOX_PADDING if box else 0
+    pad = BOX_PADDING if box else 0
     fmt.left_indent, fmt.right_indent = Pt(style.left_indent + pad), Pt(pad)
     fmt.first_line_indent = Pt(style.first_line_indent)
     fmt.keep_with_next = style.keep_with_next
@@ -193,7 +192,7 @@ def _apply_style(word_style, style: Style, font: str) -> None:
         border = OxmlElement("w:pBdr")
         for side in sides:
             border.append(_w(f"w:{side}", val="single", sz=_LINE_EIGHTHS,
-                             space=str(pad or _RULE_GAP), color=box or style.border_bottom))
+                             space=f"{pad or RULE_GAP:g}", color=box or style.border_bottom))
         ppr.insert_element_before(border, *_AFTER_PBDR)
     if style.shading:
         ppr.insert_element_before(_w("w:shd", val="clear", color="auto", fill=style.shading),
@@ -237,7 +236,7 @@ def _add_hyperlink_style(word: WordDocument) -> None:
     style = word.styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER)
     style.element.attrib.pop(qn("w:customStyle"), None)  # Word knows this name as built-in
     style.base_style = word.styles["Default Paragraph Font"]
-    style.font.color.rgb = RGBColor.from_string(_HYPERLINK_COLOR)
+    style.font.color.rgb = RGBColor.from_string(LINK_COLOR)
     style.font.underline = True
 
 
@@ -247,9 +246,10 @@ def _setup_table_style(word: WordDocument) -> None:
         return
     tbl_pr = word.styles["Table Grid"].element.find(qn("w:tblPr"))
     for line in tbl_pr.find(qn("w:tblBorders")):
-        line.set(qn("w:color"), _TABLE_GRID)
+        line.set(qn("w:color"), TABLE_GRID)
+        line.set(qn("w:sz"), str(round(TABLE_GRID_LINE * 8)))
     for margin in tbl_pr.find(qn("w:tblCellMar")):
-        margin.set(qn("w:w"), str(_TABLE_PADDING[etree.QName(margin).localname] * 20))
+        margin.set(qn("w:w"), str(round(TABLE_PADDING[etree.QName(margin).localname] * 20)))
 
 
 def _fill_story(story, blocks, width: float) -> None:
@@ -272,7 +272,7 @@ def _add_blocks(story, blocks: tuple[Block, ...], width: float) -> None:
         # Word has no space-after for tables; the next paragraph makes the PDF's room instead.
         if after_table and first is not None:
             own = first.style.paragraph_format.space_before or 0
-            first.paragraph_format.space_before = Emu(own + _TABLE_SPACE_AFTER)
+            first.paragraph_format.space_before = Emu(own + Pt(TABLE_SPACE_AFTER))
         after_table = isinstance(block, Table)
 
 
@@ -315,7 +315,7 @@ def _add_table(story, table: Table, width: float):
             _add_inlines(paragraph, inlines, bold=r == 0)
             if r == 0:
                 cell._tc.get_or_add_tcPr().append(
-                    _w("w:shd", val="clear", color="auto", fill=_TABLE_HEADER_FILL))
+                    _w("w:shd", val="clear", color="auto", fill=TABLE_HEADER_FILL))
     return caption
 
 

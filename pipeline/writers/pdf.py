@@ -16,6 +16,9 @@ from reportlab.platypus import (BaseDocTemplate, Frame, HRFlowable, PageTemplate
                                 Paragraph as RLParagraph, Table as RLTable, TableStyle)
 
 from pipeline import fonts
+from pipeline.writers import (BOX_LINE, BOX_PADDING, LINE_HEIGHT, LINK_COLOR, RULE_GAP,
+                              TABLE_GRID, TABLE_GRID_LINE, TABLE_HEADER_FILL, TABLE_PADDING,
+                              TABLE_SPACE_AFTER)
 from pipeline.doctree import (BulletList, Document, Field, Heading, Inline, Paragraph, Run,
                               Style, Table, inline_text)
 
@@ -25,19 +28,9 @@ suffix = ".pdf"
 CREATOR = "factsheets"
 BULLET = "\u2022"
 BULLET_HANG = 18.0  # 0.25 in hanging indent when the style does not define one
-LEADING = 1.2  # line height as a multiple of the font size
-BOX_PADDING = 6.0  # room between a shaded/bordered paragraph's text and its box
-BOX_LINE = 0.75
-RULE_LINE = 0.75
-RULE_GAP = 3.0  # clears descenders between a paragraph and its bottom rule
-TABLE_GRID = colors.HexColor("#808080")
-TABLE_HEADER_FILL = colors.HexColor("#E1E6EE")
-TABLE_PADDING = {"LEFT": 6.0, "RIGHT": 6.0, "TOP": 4.0, "BOTTOM": 5.0}
-TABLE_SPACE_AFTER = 12.0
 WATERMARK_SIZE = 100.0
 WATERMARK_GREY = colors.HexColor("#808080")
 WATERMARK_ALPHA = 0.25
-LINK_COLOR = "#0563C1"  # Word's Hyperlink blue, so links look alike in both formats
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
 # ReportLab turns these href forms into internal jumps or remote-file opens, not URI links.
 _SPECIAL_HREF = ("#", "document:", "pdf:")
@@ -87,7 +80,7 @@ def _paragraph_style(style: Style) -> ParagraphStyle:
         raise ValueError(f"style {style.name!r}: unknown alignment {style.align!r}")
     ps = ParagraphStyle(
         style.name, fontName=fonts.face_name(style.bold, style.italic), fontSize=style.size,
-        leading=style.size * LEADING, textColor=_color(style.color),
+        leading=style.size * LINE_HEIGHT, textColor=_color(style.color),
         alignment=_ALIGN[style.align], spaceBefore=style.space_before,
         spaceAfter=style.space_after, leftIndent=style.left_indent,
         firstLineIndent=style.first_line_indent, keepWithNext=int(style.keep_with_next),
@@ -147,7 +140,7 @@ def _run_markup(run: Run, bold: bool) -> str:
             raise ValueError(f"link target {run.href!r} is not an external URI")
         # quote=True escapes both quote kinds so the value cannot leave the attribute.
         # The colour is our constant; no record data ever reaches a markup attribute but href.
-        text = f'<a href="{html.escape(run.href, quote=True)}" color="{LINK_COLOR}">{text}</a>'
+        text = f'<a href="{html.escape(run.href, quote=True)}" color="#{LINK_COLOR}">{text}</a>'
     return text
 
 
@@ -206,7 +199,7 @@ def _paragraph(block: Paragraph, styles: _Styles, fields: dict | None) -> list:
         return [RLParagraph(_markup(block.inlines, fields), ps)]
     # The rule takes over the space after, so it sits right under the text.
     ps = ParagraphStyle(f"{ps.name} (ruled)", parent=ps, spaceAfter=0, keepWithNext=1)
-    rule = HRFlowable(width="100%", thickness=RULE_LINE, color=_color(tree_style.border_bottom),
+    rule = HRFlowable(width="100%", thickness=BOX_LINE, color=_color(tree_style.border_bottom),
                       spaceBefore=RULE_GAP, spaceAfter=tree_style.space_after, lineCap="butt")
     return [RLParagraph(_markup(block.inlines, fields), ps), rule]
 
@@ -238,10 +231,10 @@ def _table(block: Table, styles: _Styles, width: float, fields: dict | None) -> 
     table.setStyle(TableStyle([
         # Cells are Paragraphs, but the table still sets its default font (Helvetica).
         ("FONT", (0, 0), (-1, -1), fonts.face_name(False, False), cell.fontSize),
-        ("GRID", (0, 0), (-1, -1), 0.5, TABLE_GRID),
-        ("BACKGROUND", (0, 0), (-1, 0), TABLE_HEADER_FILL),
+        ("GRID", (0, 0), (-1, -1), TABLE_GRID_LINE, _color(TABLE_GRID)),
+        ("BACKGROUND", (0, 0), (-1, 0), _color(TABLE_HEADER_FILL)),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        *[(f"{side}PADDING", (0, 0), (-1, -1), pad) for side, pad in TABLE_PADDING.items()],
+        *[(f"{side.upper()}PADDING", (0, 0), (-1, -1), pad) for side, pad in TABLE_PADDING.items()],
     ]))
     table.spaceAfter = TABLE_SPACE_AFTER
     out.append(table)
