@@ -1,32 +1,61 @@
-"""The build recipe: find records, validate, render, write both formats; one failure stops one record."""
+"""The build recipe: find records, rebuild the ones whose inputs changed, publish, report."""
 
 from __future__ import annotations
 
-import importlib
+import datetime as dt
+import multiprocessing
 import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import schema
-from .errors import ConfigError, Diagnostic, Location, RecordError
-from .layouts import Layout, load_layouts
-from .model import Record
-from .output import write_atomic
-from .render import render_document
-from .yamlload import load_file
+from . import changes, data, staleness, work
+from .errors import ConfigError, Diagnostic, Location
+from .fingerprint import Fingerprints, digest, file_digest
+from .layouts import load_layouts
+from .lock import OutputLock
+from .manifest import Entry, Manifest
+from .output import TEMP_PREFIX, write_atomic
 
 FORMATS = ("docx", "pdf")
+SUFFIXES = {"docx": ".docx", "pdf": ".pdf"}
 RECORD_SUFFIXES = (".yaml", ".yml")
+CHECKPOINT = 25  # save the manifest every so many published records, so a killed run loses little
+
+
+@dataclass
+class Options:
+    """How a run builds: where things are, what to rebuild, how strictly, how in parallel."""
+
+    templates: Path = Path("templates")
+    data: Path = Path("sources/data")
+    out: Path = Path("output")
+    formats: tuple[str, ...] = FORMATS
+    force: bool = False
+    jobs: int = 1
+    strict: bool = False
+    stale_months: int = staleness.DEFAULT_MONTHS
+    time_limit: float | None = 120.0
+    wait: float = 0.0
+    today: dt.date | None = None
+    now: dt.datetime | None = None  # the run's time in CHANGES.md (default: the clock)
+    progress: Callable[[int, int, str], None] | None = None
 
 
 @dataclass
 class Outcome:
-    """What happened to one record file."""
+    """What happened to one record file: built, current (up to date) or failed."""
 
     path: str
     record_id: str | None = None
+    status: str = "failed"
+    reasons: list[str] = field(default_factory=list)
+    changes: list[changes.FigureChange] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -36,14 +65,19 @@ class Outcome:
 
 @dataclass
 class Report:
-    """The outcome of every record of a run, in input order."""
+    """The outcome of every record of a run, in input order, and run-wide problems."""
 
     outcomes: list[Outcome]
+    errors: list[Diagnostic] = field(default_factory=list)  # run-wide: shared data, manifest
 
     @property
     def failed(self) -> list[Outcome]:
         """Return the outcomes that had errors."""
         return [o for o in self.outcomes if not o.ok]
+
+    def with_status(self, status: str) -> list[Outcome]:
+        """Return the outcomes with this status."""
+        return [o for o in self.outcomes if o.status == status]
 
 
 def display(path: Path) -> str:
@@ -68,63 +102,260 @@ def discover(paths: list[Path]) -> list[Path]:
     return sorted(dict.fromkeys(files))
 
 
-def check(files: list[Path], templates: Path) -> Report:
-    """Validate and render every record without writing anything."""
-    return _run(files, templates, out_dir=None, formats=())
-
-
-def build(files: list[Path], templates: Path, out_dir: Path, formats=FORMATS) -> Report:
-    """Build every record into `out_dir`; a failed record keeps its previous outputs."""
-    return _run(files, templates, out_dir, formats)
-
-
-def _run(files: list[Path], templates: Path, out_dir: Path | None, formats) -> Report:
-    """Load layouts once, then take each record through every stage."""
-    layouts = load_layouts(templates, display)
-    writers = {name: importlib.import_module(f".writers.{name}", __package__) for name in formats}
+def check(files: list[Path], opts: Options) -> Report:
+    """Validate and render every record in memory; write nothing and take no lock."""
+    dataset = data.load(opts.data, display(opts.data))
+    ctx = work.Context(opts.templates, dataset, opts.time_limit, display)
     seen: dict[str, str] = {}
     outcomes = []
     for file in files:
         outcome = Outcome(display(file))
-        try:
-            record = _load(file, outcome.path, layouts, seen)
-            outcome.record_id = record.id
-            document = render_document(record, layouts[record.layout])
-            if out_dir is not None:
-                outcome.written = _write(document, record, writers, out_dir)
-        except RecordError as exc:
-            outcome.diagnostics = exc.diagnostics
+        raw = _read(file, outcome)
+        if raw is not None:
+            result = _checked(work.run(work.Job(file, outcome.path, raw, ()), ctx))
+            _take(outcome, result, seen)
+            outcome.status = "checked" if outcome.ok else "failed"
         outcomes.append(outcome)
-    return Report(outcomes)
+    return Report(outcomes, list(dataset.diagnostics))
 
 
-def _load(file: Path, path: str, layouts: dict[str, Layout], seen: dict[str, str]) -> Record:
-    """Parse and validate one record, refusing an id another record of the run already has."""
-    record = schema.validate(load_file(file, path), file, path, layouts)
-    if record.id in seen:
-        raise RecordError([Diagnostic(record.id_loc, f"output name '{record.id}' is already used by "
-                                                     f"{seen[record.id]}",
-                                      "give this record its own 'id:' (or rename the file)")])
-    seen[record.id] = path
-    return record
+def build(files: list[Path], opts: Options) -> Report:
+    """Rebuild the records whose inputs or outputs changed; LockBusy if another run holds `out`."""
+    if not opts.out.is_dir():
+        load_layouts(opts.templates, display)  # a broken template must not even create the folder
+    with OutputLock(opts.out, opts.wait):
+        remove_strays(opts.out)
+        return _Run(files, opts).go()
 
 
-def _write(document, record: Record, writers: dict, out_dir: Path) -> list[Path]:
-    """Render every format first, then publish them, so a failure publishes nothing."""
-    blobs = {}
-    for name, writer in writers.items():
+def remove_strays(folder: Path) -> None:
+    """Delete temporary files a killed run left behind (we hold the lock: nobody else writes)."""
+    for stray in folder.glob(f"{TEMP_PREFIX}*.tmp"):
+        stray.unlink(missing_ok=True)
+
+
+class _Run:
+    """One build: plan from hashes, render what changed, publish in input order."""
+
+    def __init__(self, files: list[Path], opts: Options):
+        self.files, self.opts = files, opts
+        self.manifest = Manifest.load(opts.out)
+        self.dataset = data.load(opts.data, display(opts.data))
+        self.prints = Fingerprints(opts.templates)
+        today = opts.today or dt.date.today()
+        self.since = staleness.cutoff(today, opts.stale_months)
+        self.seen: dict[str, str] = {}
+        self.dirty = 0  # manifest changes not yet saved
+
+    def go(self) -> Report:
+        """Plan, build, publish; return the report."""
+        plans = [self._plan(file) for file in self.files]
+        jobs = [p.job for p in plans if p.job is not None]
+        results = self._results(jobs) if jobs else iter(())
+        for plan in plans:
+            if plan.job is not None:
+                self._finish(plan, _checked(next(results)))
+            elif plan.entry is not None:
+                self._current(plan)
+        errors = list(self.dataset.diagnostics)
+        built = [p.outcome for p in plans if p.outcome.status == "built"]
         try:
-            blobs[out_dir / f"{record.id}{writer.suffix}"] = writer.render(document)
-        except Exception as exc:  # a layout engine failure must cost one record, not the run
-            raise RecordError([Diagnostic(Location(record.path), f"the {name} writer could not lay out "
-                                                                 f"this sheet: {type(exc).__name__}: {exc}",
-                                          "shorten very long text or table cells, then build again")])
-    for path, data in blobs.items():
-        try:
-            write_atomic(path, data)
+            if self.dirty:
+                self.manifest.save()
+            if built:
+                failed = [p.outcome.path for p in plans if not p.outcome.ok]
+                changes.publish(self.opts.out, self.opts.now or dt.datetime.now(dt.timezone.utc),
+                                built, failed)
         except OSError as exc:
-            raise RecordError([Diagnostic(Location(record.path), f"cannot write {display(path)}: "
-                                                                 f"{exc.strerror or exc}",
-                                          f"check that {display(out_dir)} exists, is writable and "
-                                          f"has free space; the previous file was kept")])
-    return list(blobs)
+            errors.append(Diagnostic(Location(display(self.opts.out)),
+                                     f"cannot record this build: {exc.strerror or exc}",
+                                     "the sheets themselves were published; free space or fix "
+                                     "permissions, and the next run rebuilds what it cannot confirm"))
+        return Report([p.outcome for p in plans], errors)
+
+    def _plan(self, file: Path) -> "_Plan":
+        """Decide whether a record must be rebuilt, and why, from hashes alone."""
+        outcome = Outcome(display(file))
+        raw = _read(file, outcome)
+        if raw is None:
+            return _Plan(outcome)
+        entry = self.manifest.entries.get(outcome.path)
+        inputs = self._inputs(raw, entry.layout if entry else None)
+        outcome.reasons = self._reasons(entry, inputs)
+        if not outcome.reasons:
+            return _Plan(outcome, entry=entry)
+        return _Plan(outcome, work.Job(file, outcome.path, raw, self.opts.formats), entry, inputs)
+
+    def _inputs(self, raw: bytes, layout: str | None) -> dict[str, str]:
+        """Return the input hashes of a record (the layout's as last built, if known)."""
+        inputs = {"record": digest(raw), "fonts": self.prints.fonts, "pipeline": self.prints.pipeline}
+        if layout is not None:
+            inputs["templates"] = self.prints.layout(layout)
+        return inputs
+
+    def _reasons(self, entry: Entry | None, inputs: dict[str, str]) -> list[str]:
+        """Return why a record needs building; empty when its outputs are current."""
+        if self.opts.force:
+            return ["forced (--force)"]
+        if entry is None:
+            return ["new record"]
+        reasons = [why for key, why in (("record", "record edited"), ("templates", "template changed"),
+                                        ("fonts", "fonts changed"), ("pipeline", "pipeline updated"))
+                   if entry.inputs.get(key) != inputs.get(key)]
+        moved = [key for key, value in entry.data.items() if self.dataset.current(key) != value]
+        if moved:
+            reasons.append(f"shared figure changed ({', '.join(moved)})")
+        return reasons or self._output_reasons(entry)
+
+    def _output_reasons(self, entry: Entry) -> list[str]:
+        """Return why the published outputs of an otherwise current record cannot stand."""
+        reasons = []
+        for fmt in self.opts.formats:
+            name = entry.id + SUFFIXES[fmt]
+            found = file_digest(self.opts.out / name)
+            if found is None or name not in entry.outputs:
+                reasons.append(f"output missing ({name})")
+            elif found != entry.outputs[name]:
+                reasons.append(f"output changed by hand ({name})")
+        return reasons
+
+    def _results(self, jobs: list[work.Job]) -> Iterator[work.Result]:
+        """Yield each job's result in job order, from this process or a pool of workers."""
+        layouts = load_layouts(self.opts.templates, display)  # a broken template stops the run here
+        total, count = len(jobs), min(self.opts.jobs, len(jobs))
+        if count <= 1:
+            ctx = work.Context(self.opts.templates, self.dataset, self.opts.time_limit, display, layouts)
+            results = (work.run(job, ctx) for job in jobs)
+        else:
+            results = _pooled(jobs, count, self.opts, self.dataset)
+        for done, (job, result) in enumerate(zip(jobs, results), 1):
+            if self.opts.progress:
+                self.opts.progress(done, total, job.path)
+            yield result
+
+    def _finish(self, plan: "_Plan", result: work.Result) -> None:
+        """Publish a built record, or keep its previous outputs when it failed."""
+        outcome = plan.outcome
+        _take(outcome, result, self.seen)
+        if not outcome.ok:
+            return
+        self._warn(outcome, result.as_of, result.reads.data.keys())
+        if not outcome.ok:
+            return
+        outcome.written = self._publish(outcome, result)
+        inputs = dict(plan.inputs, templates=self.prints.layout(result.layout))
+        old = plan.entry
+        if old is not None:
+            outcome.changes = changes.figure_changes(old.printed, result.reads.printed)
+        outputs = {p.name: digest(result.blobs[p.suffix]) for p in outcome.written}
+        self.manifest.entries[outcome.path] = Entry(
+            result.record_id, [result.id_loc.line, result.id_loc.column], result.layout, inputs,
+            dict(sorted(result.reads.data.items())), result.reads.printed, result.as_of, outputs)
+        outcome.status = "built"
+        self._dirty()
+
+    def _publish(self, outcome: Outcome, result: work.Result) -> list[Path]:
+        """Write the record's files atomically, one by one; RecordError-like diagnostics on failure."""
+        written = []
+        for suffix, blob in result.blobs.items():
+            path = self.opts.out / f"{result.record_id}{suffix}"
+            try:
+                write_atomic(path, blob)
+            except OSError as exc:
+                outcome.diagnostics.append(Diagnostic(
+                    Location(outcome.path), f"cannot write {display(path)}: {exc.strerror or exc}",
+                    f"check that {display(self.opts.out)} exists, is writable and has free space; "
+                    f"the previous file was kept"))
+                self.manifest.entries.pop(outcome.path, None)  # outputs may now be mixed: rebuild next time
+                self._dirty()
+                return written
+            written.append(path)
+        return written
+
+    def _current(self, plan: "_Plan") -> None:
+        """Report a record whose outputs are up to date; still check duplicates and staleness."""
+        outcome, entry = plan.outcome, plan.entry
+        outcome.record_id, outcome.status = entry.id, "current"
+        if entry.id in self.seen:
+            where = Location(outcome.path, *entry.id_at)
+            outcome.diagnostics.append(_duplicate(where, entry.id, self.seen[entry.id]))
+            return
+        self.seen[entry.id] = outcome.path
+        self._warn(outcome, entry.as_of, entry.data.keys())
+        if not outcome.ok:
+            outcome.status = "failed"
+
+    def _warn(self, outcome: Outcome, as_of: list[dict], data_keys) -> None:
+        """Add staleness warnings (errors under --strict) to an outcome."""
+        severity = "error" if self.opts.strict else "warning"
+        found = staleness.check(outcome.path, as_of, data_keys, self.dataset, self.since,
+                                self.opts.stale_months, severity)
+        (outcome.diagnostics if self.opts.strict else outcome.warnings).extend(found)
+
+    def _dirty(self) -> None:
+        """Count a manifest change; save every CHECKPOINT changes (a failed save waits for the end)."""
+        self.dirty += 1
+        if self.dirty % CHECKPOINT == 0:
+            try:
+                self.manifest.save()
+            except OSError:
+                pass  # the final save reports it
+
+
+@dataclass
+class _Plan:
+    """A record's plan: rebuild (`job`) or keep (`entry` only)."""
+
+    outcome: Outcome
+    job: work.Job | None = None
+    entry: Entry | None = None
+    inputs: dict[str, str] = field(default_factory=dict)
+
+
+def _pooled(jobs: list[work.Job], count: int, opts: Options, dataset: data.DataSet) -> Iterator[work.Result]:
+    """Yield results from `count` worker processes, in job order."""
+    # forkserver: workers start clean (no inherited lock descriptor, no threads of a watcher).
+    context = multiprocessing.get_context("forkserver")
+    pool = ProcessPoolExecutor(count, mp_context=context, initializer=work.init_worker,
+                               initargs=(opts.templates, dataset, opts.time_limit, os.getcwd()))
+    try:
+        yield from pool.map(work.run_in_worker, jobs)
+    except BrokenProcessPool as exc:
+        raise ConfigError([Diagnostic(Location(display(opts.templates)),
+                                      f"a worker process died: {exc}",
+                                      "run again with --jobs 1 to see which record causes it")])
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _read(file: Path, outcome: Outcome) -> bytes | None:
+    """Return a record file's bytes, or None with a diagnostic on the outcome."""
+    try:
+        return file.read_bytes()
+    except OSError as exc:
+        outcome.diagnostics.append(Diagnostic(Location(outcome.path), f"cannot read the file: {exc.strerror}",
+                                              "check that the file exists and is readable"))
+        return None
+
+
+def _checked(result: work.Result) -> work.Result:
+    """Return the result; a template bug found while rendering stops the run."""
+    if result.config_error is not None:
+        raise result.config_error
+    return result
+
+
+def _take(outcome: Outcome, result: work.Result, seen: dict[str, str]) -> None:
+    """Copy a result's id and errors to the outcome, refusing an id an earlier record has."""
+    outcome.record_id, outcome.diagnostics = result.record_id, list(result.diagnostics)
+    if outcome.ok and result.record_id in seen:
+        outcome.diagnostics = [_duplicate(result.id_loc, result.record_id, seen[result.record_id])]
+    elif outcome.ok:
+        seen[result.record_id] = outcome.path
+
+
+def _duplicate(where: Location, record_id: str, other: str) -> Diagnostic:
+    """Return the error for an output name two records share."""
+    return Diagnostic(where, f"output name '{record_id}' is already used by {other}",
+                      "give this record its own 'id:' (or rename the file)")
+

@@ -1,27 +1,34 @@
-"""The factsheets command: parse arguments, call the build, print diagnostics and a summary."""
+"""The factsheets command: parse arguments, run the build, print diagnostics and the report."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from . import __version__
-from .build import FORMATS, Report, build, check, discover, display
+from .build import FORMATS, Options, Report, build, check, discover, display
 from .errors import ConfigError
 from .layouts import load_layouts
+from .lock import LockBusy
+from .progress import Progress
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 75
 
 DESCRIPTION = """\
 Turn YAML fact records into U.S. Department of State fact sheets, as .docx and .pdf.
+A build rebuilds only the sheets whose record, shared data, template, fonts or
+outputs changed (see output/manifest.json), and reports what changed.
 
 exit codes:
-  0  every record built (or checked) cleanly
-  1  one or more records failed; the others were still built, and a failed
-     record's previous outputs were left untouched
-  2  usage or configuration error (bad option, missing path, broken template
-     or stylesheet); nothing was written
+  0   every record built (or was already up to date), or checked cleanly
+  1   one or more records failed (or, with --strict, have stale figures); the
+      others were still built, and a failed record's previous outputs were kept
+  2   usage or configuration error (bad option, missing path, broken template
+      or stylesheet); nothing was written
+  75  another run holds the output folder's lock (waited --wait seconds); try
+      again later (75 is EX_TEMPFAIL from sysexits.h)
 """
 
 
@@ -35,29 +42,39 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args)
     except ConfigError as exc:
-        for diagnostic in exc.diagnostics:
-            print(diagnostic, file=sys.stderr)
+        _print_all(exc.diagnostics)
         return EXIT_USAGE
+    except LockBusy as exc:
+        print(f"{display(exc.folder)}: error: another build is writing here: {exc.holder}\n"
+              f"  hint: wait for it, or pass --wait SECONDS to queue behind it", file=sys.stderr)
+        return EXIT_LOCKED
 
 
 def _parser() -> argparse.ArgumentParser:
-    """Return the argument parser with its three commands."""
+    """Return the argument parser with its commands."""
     parser = argparse.ArgumentParser(prog="factsheets", description=DESCRIPTION,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"factsheets {__version__}")
     parser.set_defaults(command=None)
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
 
-    b = sub.add_parser("build", help="build fact sheets into the output folder",
-                       description="Build each record into <out>/<id>.docx and <out>/<id>.pdf. "
-                                   "Files are replaced atomically; a record that fails keeps its "
-                                   "previous outputs.")
+    b = sub.add_parser("build", help="rebuild the fact sheets whose inputs changed",
+                       description="Build each record into <out>/<id>.docx and <out>/<id>.pdf, "
+                                   "skipping records whose outputs are up to date. Files are "
+                                   "replaced atomically; a record that fails keeps its previous "
+                                   "outputs. Prints what was rebuilt and why, and writes "
+                                   "<out>/changes.json and <out>/CHANGES.md.")
     _paths(b)
-    b.add_argument("--out", type=Path, default=Path("output"), metavar="DIR",
-                   help="output folder (default: output)")
-    b.add_argument("--format", choices=FORMATS, action="append", dest="formats",
-                   help="write only this format (repeatable; default: docx and pdf)")
+    _build_options(b)
     b.set_defaults(command="build", run=_build)
+
+    w = sub.add_parser("watch", help="rebuild whenever a record, data file or template is saved",
+                       description="Build once, then rebuild on every save under the record folders, "
+                                   "the data folder and the templates folder, printing the same short "
+                                   "report as build. Stop with Ctrl-C.")
+    _paths(w)
+    _build_options(w)
+    w.set_defaults(command="watch", run=_watch)
 
     c = sub.add_parser("check", help="validate records and render them in memory; write nothing",
                        description="Validate each record and report every error as "
@@ -73,11 +90,47 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _paths(parser: argparse.ArgumentParser) -> None:
-    """Add the record paths and templates options shared by build and check."""
+    """Add the record paths and the folders every command reads."""
     parser.add_argument("paths", nargs="*", type=Path, metavar="PATH",
                         help="record files or folders of records (default: sources)")
     parser.add_argument("--templates", type=Path, default=Path("templates"), metavar="DIR",
                         help="layouts folder (default: templates)")
+    parser.add_argument("--data", type=Path, default=None, metavar="DIR",
+                        help="shared-data folder, read in text as data.<file>.<figure> (default: "
+                             "the 'data' folder beside the records, e.g. sources/data)")
+
+
+def _build_options(parser: argparse.ArgumentParser) -> None:
+    """Add the options of build and watch."""
+    parser.add_argument("--out", type=Path, default=Path("output"), metavar="DIR",
+                        help="output folder (default: output)")
+    parser.add_argument("--format", choices=FORMATS, action="append", dest="formats",
+                        help="write only this format (repeatable; default: docx and pdf)")
+    parser.add_argument("--force", action="store_true", help="rebuild every record, changed or not")
+    parser.add_argument("--jobs", "-j", type=_positive_int, default=os.cpu_count() or 1, metavar="N",
+                        help="records rendered at once, in worker processes "
+                             f"(default: the number of CPUs, {os.cpu_count() or 1})")
+    parser.add_argument("--strict", action="store_true",
+                        help="treat warnings (stale figures) as failures: exit 1, keep old outputs")
+    parser.add_argument("--stale-months", type=_positive_int, default=18, metavar="N",
+                        help="warn about figures whose as_of is more than N months old (default: 18)")
+    parser.add_argument("--time-limit", type=float, default=120.0, metavar="SECONDS",
+                        help="stop building a record after this long and report it (default: 120; "
+                             "0 for none)")
+    parser.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+                        help="if another run holds the output folder, wait this long for it "
+                             "before exiting with code 75 (default: 0)")
+
+
+def _positive_int(text: str) -> int:
+    """Parse a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {text!r}")
+    return value
 
 
 def _records(args) -> list[Path]:
@@ -85,29 +138,83 @@ def _records(args) -> list[Path]:
     return discover(args.paths or [Path("sources")])
 
 
+def _data_folder(args) -> Path:
+    """Return --data, or the 'data' folder beside the first records named."""
+    if args.data is not None:
+        return args.data
+    first = args.paths[0] if args.paths else Path("sources")
+    return (first if first.is_dir() else first.parent) / "data"
+
+
+def options(args) -> Options:
+    """Return the build options the arguments ask for."""
+    return Options(templates=args.templates, data=_data_folder(args), out=args.out,
+                   formats=tuple(dict.fromkeys(args.formats or FORMATS)), force=args.force,
+                   jobs=args.jobs, strict=args.strict, stale_months=args.stale_months,
+                   time_limit=args.time_limit or None, wait=args.wait)
+
+
 def _build(args) -> int:
     """Run `factsheets build`."""
-    report = build(_records(args), args.templates, args.out, tuple(args.formats or FORMATS))
-    return _finish(report, "built", args.out)
+    opts = options(args)
+    with Progress(sys.stderr) as progress:
+        opts.progress = progress.update
+        report = build(_records(args), opts)
+    return finish(report, opts.out)
+
+
+def _watch(args) -> int:
+    """Run `factsheets watch` until interrupted."""
+    from .watch import watch  # imports watchdog only for this command
+
+    opts = options(args)
+    opts.wait = max(opts.wait, 60.0)  # a watcher queues behind a scheduled run instead of giving up
+    return watch(lambda: _records(args), opts, lambda report: finish(report, opts.out),
+                 [*(args.paths or [Path("sources")]), args.data, args.templates])
 
 
 def _check(args) -> int:
     """Run `factsheets check`."""
-    return _finish(check(_records(args), args.templates), "checked", None)
+    opts = Options(templates=args.templates, data=_data_folder(args))
+    return finish(check(_records(args), opts), None)
 
 
-def _finish(report: Report, verb: str, out: Path | None) -> int:
-    """Print every diagnostic and a one-line summary; return the exit code."""
-    for outcome in report.failed:
-        for diagnostic in outcome.diagnostics:
-            print(diagnostic, file=sys.stderr)
-    good = len(report.outcomes) - len(report.failed)
-    where = f" into {display(out)}/" if out is not None else ""
-    summary = f"factsheets: {verb} {good} of {len(report.outcomes)} records{where}"
-    if report.failed:
-        summary += f"; {len(report.failed)} failed: " + ", ".join(o.path for o in report.failed)
-    print(summary)
-    return EXIT_FAILED if report.failed else EXIT_OK
+def finish(report: Report, out: Path | None) -> int:
+    """Print diagnostics, what was rebuilt and why, and a one-line summary; return the exit code."""
+    _print_all(report.errors)
+    for outcome in report.outcomes:
+        _print_all(outcome.diagnostics + outcome.warnings)
+    for outcome in report.with_status("built"):
+        print(f"rebuilt {outcome.record_id} ({outcome.path}): {'; '.join(outcome.reasons)}")
+        for change in outcome.changes:
+            print(f"  {change}")
+    print(_summary(report, out))
+    return EXIT_FAILED if report.failed or report.errors else EXIT_OK
+
+
+def _summary(report: Report, out: Path | None) -> str:
+    """Return the run's one log line."""
+    total, failed = len(report.outcomes), report.failed
+    warnings = sum(len(o.warnings) for o in report.outcomes)
+    if out is None:
+        line = f"factsheets: checked {total - len(failed)} of {total} records"
+    else:
+        line = (f"factsheets: {total} records: {len(report.with_status('built'))} rebuilt, "
+                f"{len(report.with_status('current'))} up to date, {len(failed)} failed "
+                f"(into {display(out)}/)")
+    if warnings:
+        line += f"; {warnings} warning{'s' * (warnings != 1)}"
+    if failed:
+        line += "; failed: " + ", ".join(o.path for o in failed)
+    if report.errors:
+        line += f"; {len(report.errors)} run error{'s' * (len(report.errors) != 1)}"
+    return line
+
+
+def _print_all(diagnostics) -> None:
+    """Print diagnostics to stderr, each once."""
+    for diagnostic in dict.fromkeys(str(d) for d in diagnostics):
+        print(diagnostic, file=sys.stderr)
 
 
 def _layouts(args) -> int:

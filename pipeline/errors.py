@@ -39,6 +39,10 @@ class PipelineError(Exception):
         super().__init__("\n".join(str(d) for d in diagnostics))
         self.diagnostics = list(diagnostics)
 
+    def __reduce__(self):
+        """Pickle with the diagnostics, so errors cross from worker processes intact."""
+        return type(self), (self.diagnostics,)
+
 
 class RecordError(PipelineError):
     """A record cannot be built; the other records still can."""

@@ -32,32 +32,92 @@ class FigureError(Exception):
         self.message, self.needle, self.hint, self.line = message, needle, hint, line
 
 
+class Reads:
+    """What one render read: shared-data values by key, and every figure as printed."""
+
+    def __init__(self):
+        self.data: dict[str, str] = {}      # "data.unodc.opium_ha 2018" -> "5700"
+        self.printed: dict[str, list[str]] = {}  # "opium_ha 2018" -> ["5,700"]
+
+    def read(self, key: str, value, shared: bool) -> None:
+        """Note that `key` was read; shared-data reads become build dependencies."""
+        if shared:
+            self.data[key] = canonical(value)
+
+    def print_as(self, key: str, text: str) -> None:
+        """Note how a figure was printed on the sheet."""
+        forms = self.printed.setdefault(key, [])
+        if text not in forms:
+            forms.append(text)
+
+
+def canonical(value) -> str:
+    """Return the one text form of a figure value that dependency checks compare."""
+    if value is None:
+        return "null"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value == int(value) and math.isfinite(value):
+        return repr(value)
+    return str(value) if isinstance(value, str) else repr(value)
+
+
+class _Int(int):
+    """A figure's number that remembers which figure it came from, so its printing is noted."""
+
+    # `_key` and `_reads` are set per value; the leading underscore keeps them out of record text.
+
+
+class _Float(float):
+    """The float twin of _Int."""
+
+
+def _tracked(value, key: str, reads: Reads | None):
+    """Return `value` labelled with its figure key (arithmetic on it gives plain numbers)."""
+    if reads is None or isinstance(value, bool) or not isinstance(value, (int, float)):
+        return value
+    out = (_Int if isinstance(value, int) else _Float)(value)
+    out._key, out._reads = key, reads
+    return out
+
+
 class FigureValue:
     """A figure as record text sees it: `x` for a value, `x[2018]` for a series year."""
 
-    def __init__(self, figure: Figure):
-        self._figure = figure
-        self.label, self.unit, self.source = figure.label, figure.unit, figure.source
-        self.as_of = figure.as_of
+    def __init__(self, figure: Figure, name: str | None = None, reads: Reads | None = None,
+                 shared: bool = False):
+        self._figure, self._name = figure, name or figure.name
+        self._reads, self._shared = reads, shared
+
+    def _read(self, key: str, value):
+        """Return a value read from this figure, noting the read."""
+        if self._reads is not None:
+            self._reads.read(key, value, self._shared)
+        return _tracked(value, key, self._reads)
+
+    label = property(lambda self: self._read(f"{self._name}.label", self._figure.label))
+    unit = property(lambda self: self._read(f"{self._name}.unit", self._figure.unit))
+    source = property(lambda self: self._read(f"{self._name}.source", self._figure.source))
+    as_of = property(lambda self: self._read(f"{self._name}.as_of", self._figure.as_of))
 
     @property
     def value(self):
         """Return the single value; FigureError for a series."""
         if self._figure.value is None:
             years = ", ".join(str(y) for y in self._figure.values)
-            raise FigureError(f"figure '{self._figure.name}' is a series; pick a year, e.g. "
-                              f"{self._figure.name}[{max(self._figure.values)}] (years: {years})",
-                              self._figure.name)
-        return self._figure.value
+            raise FigureError(f"figure '{self._name}' is a series; pick a year, e.g. "
+                              f"{self._name}[{max(self._figure.values)}] (years: {years})",
+                              self._name.rpartition(".")[2])
+        return self._read(self._name, self._figure.value)
 
     def __getitem__(self, year):
         """Return the value for one year of a series."""
         series = self._figure.values or {}
         if year not in series:
             have = ", ".join(str(y) for y in series) or "none: it is a single value"
-            raise FigureError(f"figure '{self._figure.name}' has no value for {year!r} (years: {have})",
-                              self._figure.name)
-        return series[year]
+            raise FigureError(f"figure '{self._name}' has no value for {year!r} (years: {have})",
+                              self._name.rpartition(".")[2])
+        return self._read(f"{self._name} {year}", series[year])
 
     def __str__(self) -> str:
         return str(self.value)
@@ -121,7 +181,25 @@ def long_date(value) -> str:
     return f"{MONTHS[value.month - 1]} {value.day}, {value.year}"
 
 
-FILTERS = {"number": number, "money": money, "percent": percent, "date": long_date}
+def _note(value, text: str) -> str:
+    """Record how a figure's number was printed, for the change report; return `text`."""
+    if isinstance(value, FigureValue):
+        value = value.value
+    if isinstance(value, (_Int, _Float)):
+        value._reads.print_as(value._key, text)
+    return text
+
+
+def _noting(function):
+    """Wrap a filter so that printing a figure through it is noted."""
+    @functools.wraps(function)
+    def noted(value, *args):
+        return _note(value, function(value, *args))
+    return noted
+
+
+FILTERS = {name: _noting(f) for name, f in
+           {"number": number, "money": money, "percent": percent, "date": long_date}.items()}
 
 
 @functools.lru_cache(maxsize=1)
@@ -137,14 +215,17 @@ def environment() -> ImmutableSandboxedEnvironment:
 def _finalize(value):
     """Print figures and numbers plainly; refuse None and other objects."""
     if isinstance(value, (FigureValue, int, float)) and not isinstance(value, bool):
-        return str(_plain(value))
+        return _note(value, str(_plain(value)))
     if isinstance(value, str):
         return value
     raise FigureError(f"cannot print {value!r} in text")
 
 
-def evaluate(source: str, figures: dict[str, Figure], data=None) -> str:
-    """Return text with every {{ … }} reference replaced; FigureError on any problem."""
+def evaluate(source: str, figures: dict[str, Figure], data=None, reads: Reads | None = None) -> str:
+    """Return text with every {{ … }} reference replaced; FigureError on any problem.
+
+    `data` is the shared-data scope (see data.py); `reads` notes what was read and printed.
+    """
     if "{" not in source:
         return source  # no Jinja syntax possible: skip the parser entirely
     env = environment()
@@ -154,7 +235,7 @@ def evaluate(source: str, figures: dict[str, Figure], data=None) -> str:
         raise FigureError(f"figure reference syntax error: {exc.message}", "{", line=exc.lineno,
                           hint="write references as {{ name }} or {{ name[2018] | number }}")
     _check(tree, figures, data)
-    scope = {name: FigureValue(fig) for name, fig in figures.items()}
+    scope = {name: FigureValue(fig, reads=reads) for name, fig in figures.items()}
     if data is not None:
         scope["data"] = data
     try:

@@ -12,10 +12,13 @@ from .model import Record
 from .view import sheet_view
 
 
-def render_document(record: Record, layout: Layout, data=None) -> Document:
-    """Return the document tree of a record; RecordError for its text, ConfigError for the template."""
+def render_document(record: Record, layout: Layout, data=None, reads=None) -> Document:
+    """Return the document tree of a record; RecordError for its text, ConfigError for the template.
+
+    `data` is the shared-data scope record text reads as `data`; `reads` notes what was read.
+    """
     c = Collector()
-    view = sheet_view(record, layout.defaults, data, c)
+    view = sheet_view(record, layout.defaults, data, reads, c)
     c.raise_if_any()
     try:
         text = layout.template.render(sheet=view)

@@ -27,7 +27,8 @@ RESERVED = {"data", "true", "false", "none", "True", "False", "None", "and", "or
 
 TEXT_FIELDS = ("title", "subtitle", "issuer", "doc_type", "dateline", "lead", "highlight")
 TOP_FIELDS = ("layout", "id", *TEXT_FIELDS, "date", "status", "figures", "sections", "notes")
-FIGURE_FIELDS = ("label", "unit", "source", "as_of", "value", "values")
+FIGURE_META = ("label", "unit", "source", "as_of")
+FIGURE_FIELDS = (*FIGURE_META, "value", "values")
 SECTION_FIELDS = ("heading", "style", "text", "bullets", "items", "table", "chart")
 CONTENT_KINDS = ("text", "bullets", "items", "table", "chart")
 
@@ -56,7 +57,7 @@ def _record(fields: dict, file: Path, path: str, layout: str | None, c: Collecto
     if "title" not in fields:
         c.error(Location(path), "the field 'title' is missing", "add 'title: <the sheet title>'")
     texts = {name: _text(fields[name], name, c) for name in TEXT_FIELDS if name in fields}
-    figures = _figures(fields["figures"], c) if "figures" in fields else {}
+    figures = _figures(fields["figures"], c, "figures.") if "figures" in fields else {}
     id_node = fields.get("id")
     record_id = _record_id(id_node, file, path, c)
     sections = _list(fields.get("sections"), "sections", c, lambda n, f: _section(n, f, figures, c))
@@ -242,8 +243,13 @@ def _mapping(node: Node, field: str, allowed, c: Collector) -> dict[str, Node] |
     return _fields(node, allowed, f" in '{field}'", c)
 
 
-def _figures(node: Node, c: Collector) -> dict[str, Figure]:
-    """Return the named figures."""
+def figures(node: Mapping, c: Collector) -> dict[str, Figure]:
+    """Return the figures of a shared-data file (a mapping like a record's 'figures')."""
+    return _figures(node, c, "")
+
+
+def _figures(node: Node, c: Collector, prefix: str) -> dict[str, Figure]:
+    """Return the named figures; `prefix` starts each figure's field name in messages."""
     if not isinstance(node, Mapping):
         c.error(node.loc, f"'figures' must be a mapping of names to numbers, found {_kind(node)}")
         return {}
@@ -253,15 +259,15 @@ def _figures(node: Node, c: Collector) -> dict[str, Figure]:
             c.error(key.loc, f"'{key.value}' cannot name a figure",
                     "use a letter, then letters, digits or '_' (not 'data' or a Jinja word)")
             continue
-        figure = _figure(key.value, key.loc, value, c)
+        figure = _figure(key.value, key.loc, value, c, prefix)
         if figure:
             figures[key.value] = figure
     return figures
 
 
-def _figure(name: str, loc: Location, node: Node, c: Collector) -> Figure | None:
+def _figure(name: str, loc: Location, node: Node, c: Collector, prefix: str) -> Figure | None:
     """Return one figure: a bare number or a mapping with 'value' or 'values'."""
-    field = f"figures.{name}"
+    field = f"{prefix}{name}"
     if isinstance(node, Scalar):
         value = _number(node, field, c)
         return None if value is None else Figure(name, loc, value=value)

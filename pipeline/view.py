@@ -8,7 +8,7 @@ from html import escape
 from . import text as textmod
 from .doctree import Run
 from .errors import Collector
-from .figures import FigureError, evaluate, long_date, number
+from .figures import FigureError, Reads, evaluate, long_date, number
 from .model import Record, Text
 
 
@@ -115,15 +115,15 @@ class SheetView:
 class _Resolver:
     """Turns record Text into Rich, collecting every figure and mark error."""
 
-    def __init__(self, record: Record, data, c: Collector):
-        self.record, self.data, self.c = record, data, c
+    def __init__(self, record: Record, data, reads: Reads | None, c: Collector):
+        self.record, self.data, self.reads, self.c = record, data, reads, c
 
     def rich(self, text: Text | None, default: str | None = None) -> Rich | None:
         """Return the Rich form of a text field (or of a layout default)."""
         if text is None:
             return None if default is None else Rich([Inline(textmod.runs(default))])
         try:
-            value = evaluate(text.source, self.record.figures or {}, self.data)
+            value = evaluate(text.source, self.record.figures or {}, self.data, self.reads)
             return Rich([Inline(textmod.runs(p)) for p in textmod.paragraphs(value)])
         except FigureError as exc:
             self.c.error(self._locate(text, exc.needle, exc.line), f"in '{text.field}': {exc.message}", exc.hint)
@@ -144,9 +144,10 @@ class _Resolver:
         return text.node.locate(needle or "{{")
 
 
-def sheet_view(record: Record, defaults: dict[str, str], data, c: Collector) -> SheetView:
-    """Return the view of a record for its layout template; errors go to `c`."""
-    r = _Resolver(record, data, c)
+def sheet_view(record: Record, defaults: dict[str, str], data, reads: Reads | None,
+               c: Collector) -> SheetView:
+    """Return the view of a record for its layout template; errors go to `c`, reads to `reads`."""
+    r = _Resolver(record, data, reads, c)
     return SheetView(
         id=record.id, layout=record.layout, title=r.rich(record.title),
         subtitle=r.rich(record.subtitle), issuer=r.rich(record.issuer, defaults.get("issuer")),
@@ -188,6 +189,14 @@ def _chart_table(chart, record: Record, r: _Resolver) -> Block:
     if figure.unit:
         heading = f"{heading} ({figure.unit})"
     plain = lambda s: Rich([Inline((Run(s),))])  # noqa: E731 - figures' own text has no marks
-    rows = tuple((plain(str(year)), plain(number(v))) for year, v in sorted(figure.values.items()))
+    rows = tuple((plain(str(year)), plain(_printed(r.reads, f"{chart.figure} {year}", number(v))))
+                 for year, v in sorted(figure.values.items()))
     return Block("table", columns=(plain("Year"), plain(heading)), rows=rows,
                  caption=r.rich(chart.title))
+
+
+def _printed(reads: Reads | None, key: str, text: str) -> str:
+    """Note that a figure was printed as `text` (for the change report); return `text`."""
+    if reads is not None:
+        reads.print_as(key, text)
+    return text

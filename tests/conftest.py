@@ -12,6 +12,11 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ("laos-inl", "laos-embassy-inl")
 
 
+def sheets_in(folder: Path) -> list[str]:
+    """Return the names of the fact sheets (.docx and .pdf) in a folder, sorted."""
+    return sorted(p.name for p in folder.iterdir() if p.suffix in (".docx", ".pdf"))
+
+
 class Result:
     """What one CLI run returned and printed."""
 

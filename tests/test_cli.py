@@ -4,7 +4,7 @@ import subprocess
 import sys
 
 import readback
-from conftest import ROOT
+from conftest import ROOT, sheets_in
 
 
 def test_check_validates_and_writes_nothing(project, run_cli):
@@ -19,14 +19,14 @@ def test_build_defaults_to_sources_and_output(project, run_cli):
     """With no arguments, every record of sources/ goes to output/."""
     result = run_cli("build", cwd=project)
     assert result.code == 0, result.err
-    assert sorted(p.name for p in (project / "output").iterdir()) == [
+    assert sheets_in(project / "output") == [
         "laos-embassy-inl.docx", "laos-embassy-inl.pdf", "laos-inl.docx", "laos-inl.pdf"]
 
 
 def test_format_option_writes_one_format(project, run_cli):
     """--format pdf writes only the PDF."""
     assert run_cli("build", "--format", "pdf", "--out", "o", "sources/laos-inl.yaml", cwd=project).code == 0
-    assert [p.name for p in (project / "o").iterdir()] == ["laos-inl.pdf"]
+    assert sheets_in(project / "o") == ["laos-inl.pdf"]
 
 
 def test_usage_errors_exit_2(project, run_cli):
@@ -53,7 +53,8 @@ def test_help_documents_commands_and_exit_codes():
     result = subprocess.run([sys.executable, "-m", "pipeline", "--help"], cwd=ROOT,
                             capture_output=True, text=True)
     assert result.returncode == 0
-    for word in ("build", "check", "layouts", "exit codes", "0  every record", "1  one or more", "2  usage"):
+    for word in ("build", "watch", "check", "layouts", "exit codes", "0   every record", "1   one or more",
+                 "2   usage", "75  another run holds"):
         assert word in result.stdout
 
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, sheets_in
 
 BAD = sorted((Path(__file__).parent / "bad").glob("*.yaml"))
 
@@ -42,8 +42,8 @@ def test_one_bad_record_does_not_stop_the_others(project, run_cli):
                      "--templates", project / "templates")
     assert result.code == 1
     assert "broken.yaml:2:" in result.err
-    assert "built 2 of 3 records" in result.out
-    assert sorted(p.name for p in (project / "out").iterdir()) == [
+    assert "3 records: 2 rebuilt, 0 up to date, 1 failed" in result.out
+    assert sheets_in(project / "out") == [
         "laos-embassy-inl.docx", "laos-embassy-inl.pdf", "laos-inl.docx", "laos-inl.pdf"]
 
 
@@ -73,7 +73,7 @@ def test_writer_failure_leaves_no_partial_file(project, run_cli, monkeypatch):
                      "--templates", project / "templates")
     assert result.code == 1
     assert "the pdf writer could not lay out this sheet: RuntimeError: layout engine failed" in result.err
-    assert not out.exists() or list(out.iterdir()) == []
+    assert not out.exists() or list(out.iterdir()) == []  # no sheet, no temp file, no manifest entry
 
 
 def test_unwritable_output_is_reported_and_old_file_kept(project, run_cli, monkeypatch):
@@ -96,7 +96,9 @@ def test_unwritable_output_is_reported_and_old_file_kept(project, run_cli, monke
     assert result.code == 1
     assert "No space left on device" in result.err and "has free space" in result.err
     assert (out / "laos-inl.docx").read_bytes() == before
-    assert sorted(p.name for p in out.iterdir()) == ["laos-inl.docx", "laos-inl.pdf"]
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
+        "CHANGES.md", "changes.json", "laos-inl.docx", "laos-inl.pdf", "manifest.json"]
+    assert not list(out.glob(".factsheets-*"))  # no temporary file left behind
 
 
 def test_duplicate_ids_across_records(project, run_cli):

@@ -1,0 +1,69 @@
+"""The change report: which sheets a run rebuilt, why, and which printed figures changed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from .output import write_atomic
+
+JSON_NAME = "changes.json"
+MARKDOWN_NAME = "CHANGES.md"
+MARKDOWN_HEAD = "# Fact-sheet changes\n\nEach build that rebuilt a sheet adds a section; newest last.\n"
+
+
+@dataclass(frozen=True)
+class FigureChange:
+    """One figure printed differently: `opium_ha 2018: 5,700 → 6,100`."""
+
+    figure: str
+    old: str
+    new: str
+
+    def __str__(self) -> str:
+        return f"{self.figure}: {self.old} → {self.new}"
+
+
+def figure_changes(old: dict[str, list[str]], new: dict[str, list[str]]) -> list[FigureChange]:
+    """Return the figures whose printed form differs, in the new sheet's order, then removed ones."""
+    shown = lambda forms: " / ".join(forms) if forms else "(not printed)"  # noqa: E731
+    changes = []
+    for key in [*new, *(k for k in old if k not in new)]:
+        if old.get(key) != new.get(key):
+            changes.append(FigureChange(key, shown(old.get(key)), shown(new.get(key))))
+    return changes
+
+
+def to_json(run_at: dt.datetime, rebuilt: list, failed: list[str]) -> bytes:
+    """Return the machine-readable report of one run."""
+    body = {
+        "run": run_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "rebuilt": [{"record": o.path, "id": o.record_id, "reasons": o.reasons,
+                     "figures": [{"figure": c.figure, "old": c.old, "new": c.new} for c in o.changes],
+                     "outputs": [p.name for p in o.written]} for o in rebuilt],
+        "failed": failed,
+    }
+    return json.dumps(body, indent=1, ensure_ascii=False).encode() + b"\n"
+
+
+def to_markdown(run_at: dt.datetime, rebuilt: list, failed: list[str]) -> str:
+    """Return the CHANGES.md section of one run."""
+    lines = [f"\n## {run_at.strftime('%Y-%m-%d %H:%M')} UTC\n"]
+    for o in rebuilt:
+        lines.append(f"- **{o.record_id}** ({o.path}): {'; '.join(o.reasons)}")
+        lines.extend(f"  - {c}" for c in o.changes)
+    if failed:
+        lines.append(f"- failed, previous sheets kept: {', '.join(failed)}")
+    return "\n".join(lines) + "\n"
+
+
+def publish(folder: Path, run_at: dt.datetime, rebuilt: list, failed: list[str]) -> None:
+    """Replace changes.json and append this run to CHANGES.md, both atomically."""
+    write_atomic(folder / JSON_NAME, to_json(run_at, rebuilt, failed))
+    try:
+        previous = (folder / MARKDOWN_NAME).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        previous = MARKDOWN_HEAD
+    write_atomic(folder / MARKDOWN_NAME, (previous + to_markdown(run_at, rebuilt, failed)).encode())
