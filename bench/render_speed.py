@@ -14,7 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipeline import schema  # noqa: E402
+from pipeline import data, schema  # noqa: E402
 from pipeline.build import display  # noqa: E402
 from pipeline.layouts import load_layouts  # noqa: E402
 from pipeline.render import render_document  # noqa: E402
@@ -33,7 +33,8 @@ def timed(fn, *args):
 def tree(file: Path, layouts):
     """Return the document tree of one record, from the file."""
     record = schema.validate(load_file(file, display(file)), file, display(file), layouts)
-    return render_document(record, layouts[record.layout])
+    dataset = data.load(file.parent / "data", "sources/data")
+    return render_document(record, layouts[record.layout], dataset.scope(None))
 
 
 def main() -> None:

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from pipeline import schema
+from pipeline import data, schema
 from pipeline.build import display
 from pipeline.doctree import Document, Paragraph, inline_text
 from pipeline.layouts import load_layouts
@@ -12,12 +12,14 @@ from pipeline.yamlload import load_file
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def document(record_file: Path, templates: Path = ROOT / "templates") -> Document:
-    """Return the document tree of one record file."""
+def document(record_file: Path, templates: Path = ROOT / "templates",
+             data_folder: Path = ROOT / "sources" / "data") -> Document:
+    """Return the document tree of one record file, reading shared data from `data_folder`."""
     layouts = load_layouts(templates, display)
     record = schema.validate(load_file(record_file, display(record_file)), record_file,
                              display(record_file), layouts)
-    return render_document(record, layouts[record.layout])
+    dataset = data.load(data_folder, display(data_folder))
+    return render_document(record, layouts[record.layout], dataset.scope(None))
 
 
 def furniture_lines(doc: Document, pages: int) -> set[str]:

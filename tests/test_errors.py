@@ -57,7 +57,7 @@ def test_failed_rebuild_keeps_the_last_good_output(project, run_cli):
     record.write_text(record.read_text(encoding="utf-8").replace("opium_ha[2018]", "opium_hx[2018]"),
                       encoding="utf-8")
     result = run_cli(*args)
-    assert result.code == 1 and "unknown figure 'opium_hx'" in result.err
+    assert result.code == 1 and "has no figure 'laos_opium_hx' — did you mean 'laos_opium_ha'?" in result.err
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
 
 

@@ -89,9 +89,10 @@ def test_figures_are_rendered_from_the_record(built):
 
 
 def test_changing_a_figure_changes_every_sentence_using_it(project, run_cli):
-    """Edit the figure, not the prose: the sheet follows."""
+    """Edit the shared figure, not the prose: the sheet follows."""
     record = project / "sources" / "laos-inl.yaml"
-    record.write_text(record.read_text(encoding="utf-8").replace("2018: 5700", "2018: 6100"),
+    shared = project / "sources" / "data" / "unodc.yaml"
+    shared.write_text(shared.read_text(encoding="utf-8").replace("2018: 5700", "2018: 6100"),
                       encoding="utf-8")
     result = run_cli("build", "--out", project / "out", record, "--templates", project / "templates")
     assert result.code == 0, result.err
