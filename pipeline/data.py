@@ -102,6 +102,9 @@ class DataScope:
     def __init__(self, dataset: DataSet, reads: Reads | None):
         self._set, self._reads = dataset, reads
 
+    def __repr__(self) -> str:
+        return "data"
+
     def __getitem__(self, name):
         file = self._set.files.get(name)
         if file is None:
@@ -121,6 +124,9 @@ class _FileScope:
 
     def __init__(self, file: DataFile, reads: Reads | None):
         self._file, self._reads = file, reads
+
+    def __repr__(self) -> str:
+        return f"data.{self._file.name}"
 
     def __getitem__(self, key):
         figure = self._file.figures.get(key)
