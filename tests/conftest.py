@@ -9,7 +9,7 @@ import pytest
 from pipeline import cli
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLES = ("laos-inl", "laos-embassy-inl")
+SAMPLES = ("laos-inl", "laos-embassy-inl", "laos-counternarcotics")
 
 
 def sheets_in(folder: Path) -> list[str]:

@@ -11,7 +11,7 @@ def test_check_validates_and_writes_nothing(project, run_cli):
     """`check` renders in memory only: exit 0, no output folder appears."""
     result = run_cli("check", cwd=project)
     assert result.code == 0
-    assert result.out.strip() == "factsheets: checked 2 of 2 records"
+    assert result.out.strip() == "factsheets: checked 3 of 3 records"
     assert not (project / "output").exists()
 
 
@@ -20,6 +20,7 @@ def test_build_defaults_to_sources_and_output(project, run_cli):
     result = run_cli("build", cwd=project)
     assert result.code == 0, result.err
     assert sheets_in(project / "output") == [
+        "laos-counternarcotics.docx", "laos-counternarcotics.pdf",
         "laos-embassy-inl.docx", "laos-embassy-inl.pdf", "laos-inl.docx", "laos-inl.pdf"]
 
 

@@ -42,8 +42,9 @@ def test_one_bad_record_does_not_stop_the_others(project, run_cli):
                      "--templates", project / "templates")
     assert result.code == 1
     assert "broken.yaml:2:" in result.err
-    assert "3 records: 2 rebuilt, 0 up to date, 1 failed" in result.out
+    assert "4 records: 3 rebuilt, 0 up to date, 1 failed" in result.out
     assert sheets_in(project / "out") == [
+        "laos-counternarcotics.docx", "laos-counternarcotics.pdf",
         "laos-embassy-inl.docx", "laos-embassy-inl.pdf", "laos-inl.docx", "laos-inl.pdf"]
 
 

@@ -1,4 +1,4 @@
-"""The two sample sheets: golden trees, every seed sentence in both formats, same text, same bytes."""
+"""The sample sheets: golden trees, seed sentences in both formats, same text, same bytes."""
 
 import re
 from pathlib import Path
@@ -8,11 +8,26 @@ import pytest
 import readback
 import seeds
 from conftest import ROOT, SAMPLES
-from pipeline.doctree import body_text, dump
+from pipeline.doctree import Heading, Paragraph, Run, body_text, dump, inline_text
 from sheets import document, furniture_lines
 
 GOLDENS = Path(__file__).parent / "goldens"
+# The samples that copy one seed page whole; laos-counternarcotics draws on both (tested below).
 SEED_OF = {"laos-inl": "000", "laos-embassy-inl": "001"}
+SPOKESPERSON = "laos-counternarcotics"
+# What the Spokesperson sheet says that is not a seed sentence word for word: short sentences
+# restating seed facts. Listed so that adding one is a reviewed change.
+COMPOSED = (
+    "5,700 hectares in 2018, up from 1,500 hectares in 2007.",
+    # the seed sentence, cut before the figures the item has just given
+    "Despite the enormous decrease in the number of hectares (ha) under opium cultivation through"
+    " the late 1990’s and early 2000’s, opium cultivation in Laos has begun to increase again.",
+    "Outpatient services in two provinces, supported by the Embassy through training for drug"
+    " treatment specialists on prevention and counseling.",
+    "The U.S. contribution to the UNDP project “Support to the Legal Sector Master Plan” supports"
+    " legal aid and the development of the case management system.",
+)
+_SENTENCE_END = re.compile(r"(?<=[.?!”])[ \u00a0]+(?=\S)")  # as tests/seeds.py splits the seeds
 
 
 def pdf_body(path, doc) -> str:
@@ -31,7 +46,7 @@ def test_document_tree_matches_golden(sid):
     assert dump(document(ROOT / "sources" / f"{sid}.yaml")) == expected
 
 
-@pytest.mark.parametrize("sid", SAMPLES)
+@pytest.mark.parametrize("sid", SEED_OF)
 @pytest.mark.parametrize("fmt", ["docx", "pdf"])
 def test_every_seed_sentence_is_on_the_sheet(built, sid, fmt):
     """Every sentence of the seed page appears word for word, ’ and U+00A0 included."""
@@ -141,3 +156,119 @@ def test_pdf_metadata_fonts_and_bookmarks(built):
     assert fonts and all("LiberationSerif" in name for name in fonts)
     width, height = reader.pages[0].mediabox.width, reader.pages[0].mediabox.height
     assert (float(width), float(height)) == (612, 792)
+
+
+def _items(doc):
+    """Return (run-in label, rest of the paragraph) for each body paragraph after the first heading."""
+    body = list(doc.body)
+    first = next(i for i, block in enumerate(body) if isinstance(block, Heading))
+    out = []
+    for block in body[first:]:
+        if isinstance(block, Paragraph):
+            label = block.inlines[0]
+            out.append((label.text if isinstance(label, Run) and label.bold else None,
+                        inline_text(block.inlines[1:]).strip()))
+    return out
+
+
+def test_spokesperson_sheet_says_only_what_the_seeds_say():
+    """Below the masthead, every sentence is a seed sentence or a listed restatement of one."""
+    doc = document(ROOT / "sources" / f"{SPOKESPERSON}.yaml")
+    allowed = set(seeds.sentences("000")) | set(seeds.sentences("001"))
+    allowed |= {re.sub(r"^[A-Z][a-z]+: ", "", s) for s in allowed}  # without the seed's "Goals: "
+    allowed |= {part for sentence in COMPOSED for part in _SENTENCE_END.split(sentence)}
+    body = list(doc.body)
+    lead = next(i for i, block in enumerate(body) if getattr(block, "style", "") == "Lead")
+    texts = []
+    for block in body[lead:]:
+        if isinstance(block, Paragraph):
+            runs = block.inlines[1:] if block.inlines[0].bold else block.inlines  # drop a run-in label
+            texts.append(inline_text(runs).strip())
+    sentences = [part for text in texts for part in _SENTENCE_END.split(text)]
+    assert len(sentences) > 15
+    assert [s for s in sentences if s not in allowed] == []
+    joined = " ".join(texts)
+    assert [c for c in COMPOSED if c not in joined] == []  # the list does not go stale
+
+
+def test_spokesperson_sheet_reads_its_numbers_from_shared_data():
+    """The record has no figures of its own: the dollar total and hectares come from sources/data/."""
+    record = (ROOT / "sources" / f"{SPOKESPERSON}.yaml").read_text(encoding="utf-8")
+    assert "figures:" not in record
+    assert "{{ data.assistance.laos_inl_since_1989 | money('short') }}" in record
+    assert "{{ data.unodc.laos_opium_ha[2007] | number }}" in record
+    assert "{{ data.unodc.laos_opium_ha[2018] | number }}" in record
+    for literal in ("48", "1,500", "1500", "5,700", "5700"):
+        assert literal not in record
+
+
+def test_spokesperson_layout_masthead_lead_and_run_in_items(built):
+    """Layouts §3: Department, title, Fact Sheet, office, dateline, date; lead with the dollar
+    figure; headed sections of CAPITALISED run-in items; no callout, banner or clearance block."""
+    doc = document(ROOT / "sources" / f"{SPOKESPERSON}.yaml")
+    masthead = [(block.style, inline_text(block.inlines)) for block in doc.body[:7]]
+    assert masthead == [
+        ("Identity", "United States Department of State"),
+        ("Title", "U.S. Counternarcotics and Law Enforcement Assistance to Laos"),
+        ("Doc Type", "Fact Sheet"), ("Office", "Office of the Spokesperson"),
+        ("Dateline", "Washington, DC"), ("Date Line", "November 22, 2026"),
+        ("Lead", "Since 1989, the United States has provided more than $48 million to support "
+                 "alternative development, community based treatment, law enforcement programs "
+                 "and the rule of law.")]
+    items = _items(doc)
+    assert items and all(label and re.fullmatch(r"[A-Z][A-Z ]+:", label) for label, _ in items)
+    assert items[0] == ("OPIUM CULTIVATION:", items[0][1])
+    assert items[0][1].startswith("5,700 hectares in 2018, up from 1,500 hectares in 2007.")
+    assert not {"Callout", "List Bullet", "Header"} & {getattr(b, "style", "") for b in doc.body}
+    pages = readback.pdf_pages(built[SPOKESPERSON]["pdf"])
+    docx_text = " ".join(readback.docx_paragraphs(built[SPOKESPERSON]["docx"]))
+    for text in (" ".join(pages), docx_text):
+        for word in ("UNCLASSIFIED", "Drafted:", "Cleared:", "(U)"):
+            assert word not in text
+    assert len(pages) == 2
+    for n, page in enumerate(pages, 1):
+        assert f"November 22, 2026 · Page {n} of 2" in page
+        assert "United States Department of State · Office of the Spokesperson" in page
+    import pypdf
+    reader = pypdf.PdfReader(str(built[SPOKESPERSON]["pdf"]))
+    assert [item.title for item in reader.outline] == ["Counternarcotics",
+                                                       "Law Enforcement and Rule of Law"]
+    assert reader.metadata.author == "Office of the Spokesperson"
+    import docx
+    word = docx.Document(str(built[SPOKESPERSON]["docx"]))
+    assert [p.style.name for p in word.paragraphs[:7]] == [style for style, _ in masthead]
+    assert all(word.styles[name].font.name == "Times New Roman" for name in ("Office", "Dateline"))
+
+
+def test_one_shared_figure_feeds_every_sheet_that_prints_it(project, run_cli):
+    """Change a shared figure once: every sheet printing it follows; the others keep their bytes."""
+    out = project / "out"
+    args = ("build", "--out", out, project / "sources", "--templates", project / "templates")
+
+    def change(name, old, new):
+        """Edit one shared data file, rebuild everything, return {sheet file: bytes} before and after."""
+        before = {p.name: p.read_bytes() for p in out.iterdir() if p.suffix in (".docx", ".pdf")}
+        path = project / "sources" / "data" / name
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+        result = run_cli(*args)
+        assert result.code == 0, result.err
+        after = {p.name: p.read_bytes() for p in out.iterdir() if p.suffix in (".docx", ".pdf")}
+        assert sorted(after) == sorted(before)
+        return {n for n in after if after[n] != before[n]}
+
+    def text(sid):
+        """Return the .docx text and the PDF text of a built sheet, one per line."""
+        docx_text = readback.normalize(" ".join(readback.docx_paragraphs(out / f"{sid}.docx")))
+        pdf_text = readback.normalize(" ".join(readback.pdf_pages(out / f"{sid}.pdf")))
+        return docx_text + "\n" + pdf_text
+
+    assert run_cli(*args).code == 0
+    assert change("unodc.yaml", "2018: 5700", "2018: 6100") == {
+        f"{sid}.{fmt}" for sid in (SPOKESPERSON, "laos-inl") for fmt in ("docx", "pdf")}
+    assert text(SPOKESPERSON).count("6,100 hectares in 2018, up from 1,500 hectares in 2007") == 2
+    assert text("laos-inl").count("to 6,100 ha in 2018") == 2
+    assert change("assistance.yaml", "48000000", "52000000") == {
+        f"{sid}.{fmt}" for sid in (SPOKESPERSON, "laos-embassy-inl") for fmt in ("docx", "pdf")}
+    for sid in (SPOKESPERSON, "laos-embassy-inl"):
+        assert text(sid).count("more than $52 million") == 2 and "$48 million" not in text(sid)
+    assert "5,700" not in text(SPOKESPERSON) and "5,700" not in text("laos-inl")
