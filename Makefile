@@ -16,8 +16,9 @@ test: $(STAMP)           ## run the test suite
 check: $(STAMP)          ## validate every record, write nothing
 	$(BIN)/factsheets check
 
-bench: $(STAMP)          ## time docx and pdf rendering per sheet
+bench: $(STAMP)          ## time docx and pdf rendering per sheet; cold, no-op and one-figure builds
 	$(BIN)/python bench/render_speed.py
+	$(BIN)/python bench/regen.py
 
 goldens: $(STAMP)        ## rewrite golden files after an intended output change
 	$(BIN)/python tests/regen_goldens.py
