@@ -243,6 +243,8 @@ class _Run:
         if not outcome.ok:
             return
         outcome.written = self._publish(outcome, result)
+        if not outcome.ok:
+            return
         inputs = dict(plan.inputs, templates=self.prints.layout(result.layout))
         old = plan.entry
         if old is not None:
@@ -255,7 +257,7 @@ class _Run:
         self._dirty()
 
     def _publish(self, outcome: Outcome, result: work.Result) -> list[Path]:
-        """Write the record's files atomically, one by one; RecordError-like diagnostics on failure."""
+        """Write the record's files atomically, one by one; on failure add a diagnostic and stop."""
         written = []
         for suffix, blob in result.blobs.items():
             path = self.opts.out / f"{result.record_id}{suffix}"

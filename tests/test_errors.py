@@ -96,10 +96,13 @@ def test_unwritable_output_is_reported_and_old_file_kept(project, run_cli, monke
     monkeypatch.setattr(os_module, "fsync", real_fsync)
     assert result.code == 1
     assert "No space left on device" in result.err and "has free space" in result.err
+    assert "rebuilt laos-inl" not in result.out and "0 rebuilt" in result.out
     assert (out / "laos-inl.docx").read_bytes() == before
     assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
         "CHANGES.md", "changes.json", "laos-inl.docx", "laos-inl.pdf", "manifest.json"]
     assert not list(out.glob(".factsheets-*"))  # no temporary file left behind
+    again = run_cli(*args)  # space is back: the record the full disk stopped is built now
+    assert again.code == 0 and "rebuilt laos-inl" in again.out
 
 
 def test_duplicate_ids_across_records(project, run_cli):
