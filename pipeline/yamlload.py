@@ -15,8 +15,7 @@ from yaml.resolver import BaseResolver
 from yaml.scanner import Scanner
 
 from .errors import Diagnostic, Location, RecordError
-
-MAX_DEPTH = 32  # records nest about five deep; deeper is a mistake or an attack
+from .limits import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES
 
 
 @dataclass
@@ -77,6 +76,11 @@ _PLAIN_WORDS = {
 }
 
 
+# Byte-order marks of encodings other than UTF-8; UTF-32 first, as its LE mark starts like UTF-16's.
+_FOREIGN_BOMS = ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),
+                 (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16"))
+
+
 class _Refused(Exception):
     """A YAML feature the record format does not allow."""
 
@@ -95,6 +99,7 @@ class _StrictLoader(Reader, Scanner, Parser, Composer, BaseResolver):
         Composer.__init__(self)
         BaseResolver.__init__(self)
         self._depth = 0
+        self._nodes = 0
 
     def compose_node(self, parent, index):
         """Compose one node after checking the event for refused features."""
@@ -111,6 +116,10 @@ class _StrictLoader(Reader, Scanner, Parser, Composer, BaseResolver):
         if self._depth >= MAX_DEPTH:
             raise _Refused(event.start_mark, f"the record nests deeper than {MAX_DEPTH} levels",
                            "flatten the structure; records need only a few levels")
+        self._nodes += 1
+        if self._nodes > MAX_NODES:  # checked as events arrive, so a flood stops early
+            raise _Refused(event.start_mark, f"the record holds more than {MAX_NODES:,} values",
+                           "a fact sheet needs far fewer; split the record or shorten its lists")
         self._depth += 1
         try:
             return super().compose_node(parent, index)
@@ -120,9 +129,10 @@ class _StrictLoader(Reader, Scanner, Parser, Composer, BaseResolver):
 
 def decode(data: bytes, path: str) -> str:
     """Return the UTF-8 text of a record file (BOM dropped); RecordError if not UTF-8."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise RecordError([Diagnostic(Location(path), "the file is UTF-16 encoded",
-                                      "save it as UTF-8 (without BOM) and run again")])
+    for bom, name in _FOREIGN_BOMS:
+        if data.startswith(bom):
+            raise RecordError([Diagnostic(Location(path), f"the file is {name} encoded",
+                                          "save it as UTF-8 (without BOM) and run again")])
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -139,9 +149,13 @@ def decode(data: bytes, path: str) -> str:
 def load_file(file: Path, path: str) -> Node:
     """Read and parse one YAML file; `path` is how messages name it."""
     try:
-        data = file.read_bytes()
+        with file.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)  # never read more than the limit into memory
     except OSError as exc:
-        raise RecordError([Diagnostic(Location(path), f"cannot read the file: {exc.strerror}")])
+        raise RecordError([Diagnostic(Location(path), f"cannot read the file: {exc.strerror or exc}")])
+    if len(data) > MAX_FILE_BYTES:
+        raise RecordError([Diagnostic(Location(path), f"the file is larger than {MAX_FILE_BYTES:,} bytes",
+                                      "a fact record is a few kilobytes; split it or shorten its text")])
     return parse(decode(data, path), path)
 
 
@@ -191,7 +205,7 @@ def _reader_diagnostic(exc: yaml.YAMLError, text: str, path: str) -> Diagnostic:
     line = text.count("\n", 0, position) + 1
     column = position - (text.rfind("\n", 0, position) + 1) + 1
     char = getattr(exc, "character", None)
-    code = f"U+{ord(char) if isinstance(char, str) else char:04X}" if char else "a control character"
+    code = f"U+{ord(char) if isinstance(char, str) else char:04X}" if char is not None else "a control character"
     return Diagnostic(Location(path, line, column), f"the file contains {code}, which YAML does not allow",
                       "delete the invisible character (often pasted from another program)")
 
