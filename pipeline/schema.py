@@ -134,6 +134,10 @@ def _text(node: Node, field: str, c: Collector, allow_empty: bool = False,
                                        f"in a document", "delete it; it is usually invisible junk "
                                                          "pasted from another program")
         return None
+    if "{#" in value:  # Jinja would drop everything up to '#}' without a word
+        c.error(scalar.locate("{#"), f"'{field}' contains '{{#', which starts a hidden template comment",
+                "to print it, write {{ '{' }}# instead; figure references are written {{ name }}")
+        return None
     reordering = [ch for ch in dict.fromkeys(value) if unicodedata.bidirectional(ch) in REORDERING]
     if reordering:
         c.error(scalar.locate(reordering[0]), f"'{field}' contains {_names(reordering)}: right-to-left "
@@ -195,7 +199,8 @@ def _record_id(node: Node | None, file: Path, path: str, c: Collector) -> str | 
     if node is None:
         if ID_RE.match(file.stem) and file.stem not in RESERVED_IDS:
             return file.stem
-        c.error(Location(path), f"the file name {shown(file.stem)} cannot be an output name",
+        why = " (Windows reserves it for a device)" if file.stem in RESERVED_IDS else ""
+        c.error(Location(path), f"the file name {shown(file.stem)} cannot be an output name{why}",
                 "add 'id: <name>' with lowercase letters, digits and dashes, or rename the file")
         return None
     scalar = _scalar(node, "id", "an output name", c)

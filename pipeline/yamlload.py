@@ -70,6 +70,9 @@ _PLAIN_WORDS = {
     "mapping values are not allowed here":
         ("a second ': ' on one line: the value holds a colon followed by a space",
          'put the whole value in double quotes: key: "text: more text"'),
+    "could not find expected ':'":
+        ("this line starts like a 'key: value' line but has no ': ' (or its key is over 1,024 characters)",
+         "write 'key: value', or continue the value of the line above with deeper indentation"),
     "but found another document":
         ("the file holds more than one YAML document (a second '---')",
          "keep one record per file: remove the extra '---' or split the file"),
@@ -184,6 +187,8 @@ def _yaml_diagnostic(exc: yaml.MarkedYAMLError, path: str) -> Diagnostic:
     """Return a plain-words diagnostic for a PyYAML syntax error."""
     mark = exc.problem_mark or exc.context_mark
     problem = exc.problem or exc.context or "syntax error"
+    if problem == "could not find expected ':'" and exc.context_mark is not None:
+        mark = exc.context_mark  # the scanner notices at the line's end; the key starts here
     if ("<stream end>" in problem or "end of stream" in problem) and exc.context_mark is not None:
         # The parser only notices at the end of the file; the mistake is where it opened.
         if "quoted" in (exc.context or ""):
