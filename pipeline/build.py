@@ -15,6 +15,7 @@ from . import changes, data, staleness, work
 from .errors import ConfigError, Diagnostic, Location
 from .fingerprint import Fingerprints, digest, file_digest
 from .layouts import load_layouts
+from .limits import MAX_FILE_BYTES
 from .lock import OutputLock
 from .manifest import Entry, Manifest
 from .output import TEMP_PREFIX, write_atomic
@@ -333,7 +334,8 @@ def _pooled(jobs: list[work.Job], count: int, opts: Options, dataset: data.DataS
 def _read(file: Path, outcome: Outcome) -> bytes | None:
     """Return a record file's bytes, or None with a diagnostic on the outcome."""
     try:
-        return file.read_bytes()
+        with file.open("rb") as handle:
+            return handle.read(MAX_FILE_BYTES + 1)  # a larger file is refused when parsed
     except OSError as exc:
         outcome.diagnostics.append(Diagnostic(Location(outcome.path), f"cannot read the file: {exc.strerror}",
                                               "check that the file exists and is readable"))

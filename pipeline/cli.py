@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from . import __version__
+from . import __version__, hardening
 from .build import FORMATS, Options, Report, build, check, discover, display
 from .errors import ConfigError
 from .layouts import load_layouts
@@ -40,6 +40,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     try:
+        hardening.preflight()  # before any record is read and before ReportLab is imported
         return args.run(args)
     except ConfigError as exc:
         _print_all(exc.diagnostics)

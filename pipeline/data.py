@@ -10,7 +10,7 @@ from . import schema
 from .errors import Collector, Diagnostic, Location, RecordError, did_you_mean
 from .figures import FigureError, FigureValue, Reads, canonical
 from .model import Figure
-from .yamlload import Mapping, decode, parse
+from .yamlload import Mapping, load_file
 
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")  # a file name Jinja can read as data.<name>
 # A dependency key: "data.<file>.<figure>", then " <year>" or ".<metadata field>", or nothing.
@@ -77,10 +77,7 @@ def _load_file(file: Path, path: str) -> DataFile:
                                          "use lowercase letters, digits and '_', e.g. unodc.yaml")]
         return result
     try:
-        root = parse(decode(file.read_bytes(), path), path)
-    except OSError as exc:
-        result.diagnostics = [Diagnostic(Location(path), f"cannot read the file: {exc.strerror}")]
-        return result
+        root = load_file(file, path)
     except RecordError as exc:
         result.diagnostics = exc.diagnostics
         return result

@@ -15,7 +15,7 @@ class Location:
     column: int = 1
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}"
+        return f"{printable(self.path)}:{self.line}:{self.column}"
 
 
 @dataclass(frozen=True)
@@ -28,8 +28,10 @@ class Diagnostic:
     severity: str = "error"
 
     def __str__(self) -> str:
-        text = f"{self.location}: {self.severity}: {self.message}"
-        return f"{text}\n  hint: {self.hint}" if self.hint else text
+        # Messages quote what the record says; escaping keeps each one on one line and keeps
+        # terminal control sequences pasted into a record from acting on the reader's screen.
+        text = f"{self.location}: {self.severity}: {printable(self.message)}"
+        return f"{text}\n  hint: {printable(self.hint)}" if self.hint else text
 
 
 class PipelineError(Exception):
@@ -50,6 +52,18 @@ class RecordError(PipelineError):
 
 class ConfigError(PipelineError):
     """A template, layout, font or setting is broken; nothing can be built."""
+
+
+def printable(text: str) -> str:
+    """Return text with every invisible or control character written as an escape (\\x1b)."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() or ch == " " else ascii(ch)[1:-1] for ch in text)
+
+
+def shown(value: str, limit: int = 60) -> str:
+    """Return a value quoted for a message, cut to `limit` characters: 'abc…'."""
+    return f"'{value if len(value) <= limit else value[:limit - 1] + '…'}'"
 
 
 def did_you_mean(word: str, choices) -> str:

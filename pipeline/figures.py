@@ -17,6 +17,7 @@ from .model import Figure
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
 TEMPLATE_NAME = "<record text>"
+MAX_DECIMALS = 10  # number(n), percent(n): more digits than any figure holds is a mistake
 # The whole expression language of record text: names, lookups, filters, constants and
 # plain arithmetic. No calls, loops, includes or statements: record text is data.
 _ALLOWED = (nodes.Template, nodes.Output, nodes.TemplateData, nodes.Name, nodes.Getattr,
@@ -149,7 +150,9 @@ def number(value, digits: int | None = None) -> str:
     """Format with thousands separators: 5700 → '5,700'; `digits` fixes the decimals."""
     value = _plain(value)
     if digits is not None:
-        return f"{value:,.{int(digits)}f}"
+        if isinstance(digits, bool) or not isinstance(digits, int) or not 0 <= digits <= MAX_DECIMALS:
+            raise FigureError(f"decimals must be a whole number from 0 to {MAX_DECIMALS}, not {digits!r}")
+        return f"{value:,.{digits}f}"
     return f"{value:,}" if isinstance(value, int) else f"{value:,.15g}" if value != int(value) else f"{int(value):,}"
 
 
@@ -202,11 +205,21 @@ FILTERS = {name: _noting(f) for name, f in
            {"number": number, "money": money, "percent": percent, "date": long_date}.items()}
 
 
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """The sandbox, with arithmetic on numbers only: "ab" * 10**9 would fill the memory."""
+
+    intercepted_binops = frozenset({"+", "-", "*", "/"})  # also stops Jinja folding them early
+
+    def call_binop(self, context, operator, left, right):
+        """Apply an arithmetic operator to two numbers; FigureError for anything else."""
+        return self.binop_table[operator](_plain(left), _plain(right))
+
+
 @functools.lru_cache(maxsize=1)
 def environment() -> ImmutableSandboxedEnvironment:
     """Return the sandbox that record text is evaluated in."""
-    env = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False,
-                                        keep_trailing_newline=True, finalize=_finalize)
+    env = _Sandbox(undefined=StrictUndefined, autoescape=False,
+                   keep_trailing_newline=True, finalize=_finalize)
     env.filters = dict(FILTERS)
     env.globals = {}
     return env
@@ -226,6 +239,15 @@ def evaluate(source: str, figures: dict[str, Figure], data=None, reads: Reads | 
 
     `data` is the shared-data scope (see data.py); `reads` notes what was read and printed.
     """
+    try:
+        return _evaluate(source, figures, data, reads)
+    except (RecursionError, SyntaxError):  # Jinja's parser and Python's compiler recurse per level
+        raise FigureError("a figure reference is nested too deeply", "{{",
+                          "write references as {{ name }} or {{ (a - b) | number }}") from None
+
+
+def _evaluate(source: str, figures: dict[str, Figure], data, reads: Reads | None) -> str:
+    """Evaluate record text in the sandbox (see `evaluate`)."""
     if "{" not in source:
         return source  # no Jinja syntax possible: skip the parser entirely
     env = environment()
@@ -260,6 +282,8 @@ def _check(tree: nodes.Template, figures: dict, data) -> None:
             raise FigureError(f"unknown figure '{node.name}'{did_you_mean(node.name, figures)}",
                               node.name, f"figures of this record: {', '.join(figures) or 'none'}",
                               node.lineno)
+        if isinstance(node, nodes.Const) and isinstance(node.value, float) and not math.isfinite(node.value):
+            raise FigureError("a number in a figure reference is too large", "{", None, node.lineno)
         if isinstance(node, nodes.Getattr) and node.attr.startswith("_"):
             raise FigureError(f"'{node.attr}' is not a figure attribute", node.attr,
                               "figures have label, unit, source, as_of and value", node.lineno)

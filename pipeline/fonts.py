@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 from pathlib import Path
+
+from .errors import ConfigError, Diagnostic, Location
 
 FONT_DIR = Path(__file__).parent / "fonts"
 FAMILY = "LiberationSerif"  # the PDF's metric twin of Times New Roman
@@ -13,13 +16,23 @@ FACES = {
     (False, True): "LiberationSerif-Italic",
     (True, True): "LiberationSerif-BoldItalic",
 }
+# The bundled files exactly: a damaged or substituted font is refused, never used.
+SHA256 = {
+    "LiberationSerif-Regular": "29d12439831b7f59194efec85872f24f54eff05738933f9a860220d2abff88ba",
+    "LiberationSerif-Bold": "446a4421f297698427170fd7db20e59169a4188baaaf940e9bea58af6341a723",
+    "LiberationSerif-Italic": "c1830c433ab41379f1139fac388989d37c9f08c81e1bd643efdcc7946db30753",
+    "LiberationSerif-BoldItalic": "36dd6965be8915f6d7efb259757f1f7546a7c6f72c53a20bbe4ae7092f2cd558",
+}
 # Characters the writers never draw as glyphs, so the fonts need not cover them.
 _NOT_DRAWN = frozenset("\n\t")
 NBSP = 0xA0
-
-
-class FontError(Exception):
-    """A bundled font is missing or unreadable."""
+# ReportLab's line breaker takes these for word spaces and prints a plain space instead, so a
+# thin or narrow no-break space would change in the PDF. The PDF writer hands it private-use
+# stand-ins (records cannot hold private-use characters), which the font measures and prints
+# as the real character.
+LITERAL_SPACES = "".join(map(chr, range(0x2000, 0x200C))) + "\u202f"
+STAND_INS = {ord(ch): 0xF0000 + i for i, ch in enumerate(LITERAL_SPACES)}  # a str.translate table
+_REAL = {stand_in: chr(real) for real, stand_in in STAND_INS.items()}
 
 
 def face_name(bold: bool, italic: bool) -> str:
@@ -32,16 +45,45 @@ def font_path(name: str) -> Path:
     return FONT_DIR / f"{name}.ttf"
 
 
-@functools.lru_cache(maxsize=None)
-def _ttfont(name: str):
-    """Return a loaded ReportLab TTFont for a bundled face; FontError if unreadable."""
-    from reportlab.pdfbase.ttfonts import TTFError
+def verify() -> None:
+    """Check every bundled face's checksum; ConfigError naming the font file if missing or damaged."""
+    # Checksums only: loading the faces would import ReportLab, which a no-op build must not do.
+    for name in FACES.values():
+        _verified(name)
 
+
+@functools.lru_cache(maxsize=None)
+def _verified(name: str) -> Path:
+    """Return the file of a bundled face whose bytes match its checksum; ConfigError otherwise."""
     path = font_path(name)
     try:
-        return _nbsp_font_class()(name, str(path))
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError as exc:
+        raise _font_error(path, f"cannot read the bundled font: {exc.strerror or exc}")
+    if digest != SHA256[name]:
+        raise _font_error(path, "the bundled font is damaged or was replaced (its checksum differs)")
+    return path
+
+
+@functools.lru_cache(maxsize=None)
+def _ttfont(name: str):
+    """Return a loaded ReportLab TTFont for a bundled face; ConfigError if missing or damaged."""
+    from reportlab.pdfbase.ttfonts import TTFError
+
+    path = _verified(name)
+    try:
+        font = _nbsp_font_class()(name, str(path))
     except (OSError, TTFError) as exc:
-        raise FontError(f"{path}: cannot read bundled font ({exc}); reinstall the package") from exc
+        raise _font_error(path, f"cannot read the bundled font: {exc}")
+    for real, stand_in in STAND_INS.items():
+        font.face.charWidths[stand_in] = font.face.charWidths.get(real, font.face.defaultWidth)
+    return font
+
+
+def _font_error(path: Path, message: str) -> ConfigError:
+    """Return the error for an unusable bundled font: nothing is rendered with a substitute."""
+    return ConfigError([Diagnostic(Location(str(path)), message,
+                                   "reinstall factsheets (make clean && make run) to restore its fonts")])
 
 
 @functools.lru_cache(maxsize=1)
@@ -57,6 +99,7 @@ def _nbsp_font_class():
 
         def splitString(self, text, doc, encoding="utf-8"):
             """Split as ReportLab does, but give U+00A0 its own code instead of a space's."""
+            text = text.translate(_REAL)  # the stand-ins of LITERAL_SPACES print as themselves
             if "\xa0" not in text:
                 return super().splitString(text, doc, encoding)
             nbsp = self._nbsp_code(doc)
@@ -84,14 +127,40 @@ def _nbsp_font_class():
     return _NbspTTFont
 
 
+COVERAGE_FILE = FONT_DIR / "coverage.txt"
+
+
 @functools.lru_cache(maxsize=None)
 def coverage() -> frozenset[str]:
-    """Return the characters that every bundled face can draw."""
+    """Return the characters that every bundled face can draw (from the cached coverage file)."""
+    # Read from a small file rather than the fonts: validating a record or a data file must
+    # not import ReportLab (a no-op build never does). A test keeps the file equal to the fonts.
+    chars = set()
+    for line in COVERAGE_FILE.read_text(encoding="ascii").split():
+        first, _, last = line.partition("-")
+        chars.update(chr(cp) for cp in range(int(first, 16), int(last or first, 16) + 1))
+    return frozenset(chars | _NOT_DRAWN)
+
+
+def measured_coverage() -> frozenset[str]:
+    """Return the characters every bundled face draws, read from the fonts by ReportLab."""
     covered = None
     for name in FACES.values():
         chars = {chr(cp) for cp in _ttfont(name).face.charToGlyph}
         covered = chars if covered is None else covered & chars
     return frozenset(covered | _NOT_DRAWN)
+
+
+def coverage_ranges(chars) -> str:
+    """Return code points as the coverage file writes them: one hex range per line."""
+    points = sorted(ord(ch) for ch in chars if ch not in _NOT_DRAWN)
+    lines, start = [], None
+    for index, cp in enumerate(points):
+        start = cp if start is None else start
+        if index + 1 == len(points) or points[index + 1] != cp + 1:
+            lines.append(f"{start:04X}" if start == cp else f"{start:04X}-{cp:04X}")
+            start = None
+    return "\n".join(lines) + "\n"
 
 
 def uncovered(text: str) -> list[str]:

@@ -8,9 +8,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+from jinja2 import nodes
 
+from .assets import confined
 from .doctree import Style
-from .errors import ConfigError, Diagnostic, Location, RecordError
+from .errors import ConfigError, Diagnostic, Location, RecordError, did_you_mean
+from .view import SheetView
 from .yamlload import Mapping, Node, Scalar, Sequence, load_file
 
 LAYOUT_FILE = "layout.yaml"
@@ -20,6 +23,7 @@ _NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 _COLOUR = re.compile(r"^[0-9A-Fa-f]{6}$")
 _USES = re.compile(r"\bsheet\.([a-z_]+)")
 _STYLE_TYPES = {f.name: f.type for f in dataclasses.fields(Style) if f.name != "name"}
+_SHEET_FIELDS = tuple(f.name for f in dataclasses.fields(SheetView))
 
 
 @dataclass(frozen=True)
@@ -36,9 +40,22 @@ class Layout:
     folder: Path
 
 
+class _ConfinedLoader(jinja2.FileSystemLoader):
+    """Loads templates only from files really inside the templates folder (no links out of it)."""
+
+    def get_source(self, environment, template):
+        """Return the template source, refusing a file that resolves outside the folder."""
+        source, filename, uptodate = super().get_source(environment, template)
+        if confined(Path(filename), [Path(root) for root in self.searchpath]) is None:
+            raise ConfigError([Diagnostic(Location(filename), "this template is a link to a file outside "
+                                                              "the templates folder",
+                                          "copy the file into the templates folder instead of linking it")])
+        return source, filename, uptodate
+
+
 def environment(templates: Path) -> jinja2.Environment:
     """Return the Jinja2 environment for layout templates (autoescaped, strict)."""
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates)), autoescape=True,
+    return jinja2.Environment(loader=_ConfinedLoader(str(templates)), autoescape=True,
                               undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                               keep_trailing_newline=False)
 
@@ -50,6 +67,8 @@ def load_layouts(templates: Path, display=str) -> dict[str, Layout]:
                                       "run from the project folder or pass --templates DIR")])
     base = load_styles(templates / STYLES_FILE, display)
     env = environment(templates)
+    for name in env.list_templates(extensions=["j2"]):  # macros too: they load only when used
+        _check_template(env, name, display(templates / name))
     layouts = {}
     for folder in sorted(p for p in templates.iterdir() if (p / LAYOUT_FILE).is_file()):
         layouts[folder.name] = _load_layout(folder, env, base, display)
@@ -76,6 +95,41 @@ def _load_layout(folder: Path, env: jinja2.Environment, base: dict[str, Style], 
                   uses=tuple(dict.fromkeys(_USES.findall(source))),
                   defaults=_string_map(fields.get("defaults"), "defaults", shown),
                   styles=tuple(styles.values()), template=template, folder=folder)
+
+
+def _check_template(env: jinja2.Environment, name: str, shown: str) -> None:
+    """Compile one template and refuse unknown filters, tests and sheet fields anywhere in it.
+
+    Jinja reports an unknown filter inside an {% if %} only when a record reaches that branch,
+    after other records' sheets were written; checking the whole tree stops the run first.
+    """
+    try:
+        source, _, _ = env.loader.get_source(env, name)
+    except UnicodeDecodeError as exc:
+        raise ConfigError([Diagnostic(Location(shown), f"the template is not UTF-8 text ({exc.reason} "
+                                                       f"at byte {exc.start})", "save it as UTF-8")])
+    try:
+        tree = env.parse(source, name)
+    except jinja2.TemplateSyntaxError as exc:
+        raise ConfigError([Diagnostic(Location(shown, exc.lineno or 1), f"template error: {exc.message}")])
+    for node in tree.find_all((nodes.Filter, nodes.Test, nodes.Getattr)):
+        word, known, kind = _used_name(node, env)
+        if word is not None and word not in known:
+            raise ConfigError([Diagnostic(Location(shown, node.lineno),
+                                          f"template error: unknown {kind} '{word}'{did_you_mean(word, known)}",
+                                          f"known: {', '.join(sorted(known))}" if kind == "sheet field" else None)])
+    _compile(env, name, shown)
+
+
+def _used_name(node: nodes.Node, env: jinja2.Environment) -> tuple[str | None, tuple, str]:
+    """Return (name, known names, kind) of the filter, test or sheet field a node uses, else None."""
+    if isinstance(node, nodes.Filter):
+        return node.name, tuple(env.filters), "filter"
+    if isinstance(node, nodes.Test):
+        return node.name, tuple(env.tests), "test"
+    if isinstance(node.node, nodes.Name) and node.node.name == "sheet":
+        return node.attr, _SHEET_FIELDS, "sheet field"
+    return None, (), ""
 
 
 def _compile(env: jinja2.Environment, name: str, shown: str) -> jinja2.Template:

@@ -9,7 +9,9 @@ import unicodedata
 from pathlib import Path
 
 from . import fonts
-from .errors import Collector, Location, did_you_mean
+from .errors import Collector, Location, did_you_mean, shown
+from .limits import (MAX_CELL_CHARS, MAX_LINE_CHARS, MAX_RECORD_CHARS, MAX_TABLE_COLUMNS,
+                     MAX_TABLE_ROWS, MAX_TEXT_CHARS)
 from .model import ChartSpec, Content, Figure, Item, Record, Section, TableSpec, Text
 from .yamlload import Mapping, Node, Scalar, Sequence
 
@@ -25,7 +27,15 @@ RESERVED = {"data", "true", "false", "none", "True", "False", "None", "and", "or
             "is", "if", "else", "loop", "self", "range", "dict", "lipsum", "cycler", "joiner",
             "namespace"}
 
+# Windows device names: a file called con.pdf cannot be created or copied there.
+RESERVED_IDS = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
+                *(f"lpt{i}" for i in range(1, 10))}
+# Bidirectional classes of right-to-left letters and of the invisible direction controls. Word
+# reorders them; ReportLab does not, so the PDF would show them in another order than Word.
+REORDERING = {"R", "AL", "RLE", "RLO", "LRE", "LRO", "PDF", "RLI", "LRI", "FSI", "PDI"}
+
 TEXT_FIELDS = ("title", "subtitle", "issuer", "doc_type", "dateline", "lead", "highlight")
+LINE_FIELDS = ("title", "subtitle", "issuer", "doc_type", "dateline")  # the rest are prose
 TOP_FIELDS = ("layout", "id", *TEXT_FIELDS, "date", "status", "figures", "sections", "notes")
 FIGURE_META = ("label", "unit", "source", "as_of")
 FIGURE_FIELDS = (*FIGURE_META, "value", "values")
@@ -48,6 +58,8 @@ def validate(root: Node, file: Path, path: str, layouts) -> Record:
                 c.error(Location(path), f"layout '{layout}' needs the field '{name}'",
                         f"add '{name}:' to the record")
     record = _record(fields, file, path, layout, c)
+    if record is not None:
+        _check_total(record, c)
     c.raise_if_any()
     return record
 
@@ -56,7 +68,8 @@ def _record(fields: dict, file: Path, path: str, layout: str | None, c: Collecto
     """Convert the top-level fields; None when any is wrong (errors are in `c`)."""
     if "title" not in fields:
         c.error(Location(path), "the field 'title' is missing", "add 'title: <the sheet title>'")
-    texts = {name: _text(fields[name], name, c) for name in TEXT_FIELDS if name in fields}
+    texts = {name: _text(fields[name], name, c, limit=MAX_LINE_CHARS if name in LINE_FIELDS else MAX_TEXT_CHARS)
+             for name in TEXT_FIELDS if name in fields}
     figures = _figures(fields["figures"], c, "figures.") if "figures" in fields else {}
     id_node = fields.get("id")
     record_id = _record_id(id_node, file, path, c)
@@ -76,7 +89,7 @@ def _fields(node: Mapping, allowed, where: str, c: Collector) -> dict[str, Node]
     found = {}
     for key, value in node.items:
         if key.value not in allowed:
-            c.error(key.loc, f"unknown field '{key.value}'{where}{did_you_mean(key.value, allowed)}",
+            c.error(key.loc, f"unknown field {shown(key.value)}{where}{did_you_mean(key.value, allowed)}",
                     f"allowed here: {', '.join(allowed)}")
             continue
         found[key.value] = value
@@ -89,7 +102,7 @@ def _kind(node: Node) -> str:
         return "a mapping (key: value lines)"
     if isinstance(node, Sequence):
         return "a list"
-    return "nothing" if node.plain and node.value in NULLS else f"'{node.value}'"
+    return "nothing" if node.plain and node.value in NULLS else shown(node.value)
 
 
 def _scalar(node: Node, field: str, expected: str, c: Collector) -> Scalar | None:
@@ -101,7 +114,8 @@ def _scalar(node: Node, field: str, expected: str, c: Collector) -> Scalar | Non
     return None
 
 
-def _text(node: Node, field: str, c: Collector, allow_empty: bool = False) -> Text | None:
+def _text(node: Node, field: str, c: Collector, allow_empty: bool = False,
+          limit: int = MAX_TEXT_CHARS) -> Text | None:
     """Return a text field, refusing characters that cannot be stored or printed."""
     scalar = _scalar(node, field, "text", c)
     if scalar is None:
@@ -110,11 +124,28 @@ def _text(node: Node, field: str, c: Collector, allow_empty: bool = False) -> Te
     if not value and not allow_empty:
         c.error(scalar.loc, f"'{field}' is empty", "write the text, or remove the line")
         return None
+    if len(value) > limit:
+        c.error(scalar.loc, f"'{field}' is {len(value):,} characters long; it may hold at most {limit:,}",
+                "shorten it, or split it into several paragraphs, bullets or rows" if limit > MAX_LINE_CHARS
+                else "shorten it; this field is printed as one line")
+        return None
     bad = [ch for ch in dict.fromkeys(value) if _unstorable(ch)]
     if bad:
         c.error(scalar.locate(bad[0]), f"'{field}' contains {_names(bad)}, which cannot be stored "
                                        f"in a document", "delete it; it is usually invisible junk "
                                                          "pasted from another program")
+        return None
+    if "{#" in value:  # Jinja would drop everything up to '#}' without a word
+        c.error(scalar.locate("{#"), f"'{field}' contains '{{#', which starts a hidden template comment",
+                "to print it, write {{ '{' }}# instead; figure references are written {{ name }}")
+        return None
+    reordering = [ch for ch in dict.fromkeys(value) if unicodedata.bidirectional(ch) in REORDERING]
+    if reordering:
+        c.error(scalar.locate(reordering[0]), f"'{field}' contains {_names(reordering)}: right-to-left "
+                                              f"text or a direction control, which the PDF would print "
+                                              f"in another order than Word",
+                "the sheets are laid out left to right; remove these characters (direction "
+                "controls are invisible and usually come with pasted text)")
         return None
     missing = fonts.uncovered(value)
     if missing:
@@ -146,7 +177,7 @@ def _choice(node: Node, field: str, choices, c: Collector) -> str | None:
         return None
     if scalar.value not in choices:
         c.error(scalar.loc, f"'{field}' must be one of {', '.join(choices)}, found "
-                            f"'{scalar.value}'{did_you_mean(scalar.value, choices)}")
+                            f"{shown(scalar.value)}{did_you_mean(scalar.value, choices)}")
         return None
     return scalar.value
 
@@ -158,7 +189,7 @@ def _layout(node: Node | None, loc: Location, layouts, c: Collector) -> str | No
         return None
     scalar = _scalar(node, "layout", "a layout name", c)
     if scalar and scalar.value not in layouts:
-        c.error(scalar.loc, f"unknown layout '{scalar.value}'{did_you_mean(scalar.value, layouts)}",
+        c.error(scalar.loc, f"unknown layout {shown(scalar.value)}{did_you_mean(scalar.value, layouts)}",
                 f"layouts: {', '.join(sorted(layouts))} (see 'factsheets layouts')")
         return None
     return scalar.value if scalar else None
@@ -167,15 +198,21 @@ def _layout(node: Node | None, loc: Location, layouts, c: Collector) -> str | No
 def _record_id(node: Node | None, file: Path, path: str, c: Collector) -> str | None:
     """Return the record id: the 'id' field or the file name without '.yaml'."""
     if node is None:
-        if ID_RE.match(file.stem):
+        if ID_RE.match(file.stem) and file.stem not in RESERVED_IDS:
             return file.stem
-        c.error(Location(path), f"the file name '{file.stem}' cannot be an output name",
+        why = " (Windows reserves it for a device)" if file.stem in RESERVED_IDS else ""
+        c.error(Location(path), f"the file name {shown(file.stem)} cannot be an output name{why}",
                 "add 'id: <name>' with lowercase letters, digits and dashes, or rename the file")
         return None
     scalar = _scalar(node, "id", "an output name", c)
     if scalar and not ID_RE.match(scalar.value):
         c.error(scalar.loc, f"'id' must be lowercase letters, digits and dashes (at most 80), "
-                            f"found '{scalar.value}'", "for example: id: laos-inl")
+                            f"found {shown(scalar.value)}", "for example: id: laos-inl")
+        return None
+    if scalar and scalar.value in RESERVED_IDS:
+        c.error(scalar.loc, f"'id' {shown(scalar.value)} is a device name that Windows reserves; "
+                            f"no file can be called {scalar.value}.pdf there",
+                f"choose another name, for example: id: {scalar.value}-sheet")
         return None
     return scalar.value if scalar else None
 
@@ -186,7 +223,7 @@ def _date(node: Node, field: str, c: Collector) -> dt.date | None:
     if scalar is None:
         return None
     if not DATE_RE.match(scalar.value):
-        c.error(scalar.loc, f"'{field}' must be a date written YYYY-MM-DD, found '{scalar.value}'",
+        c.error(scalar.loc, f"'{field}' must be a date written YYYY-MM-DD, found {shown(scalar.value)}",
                 "for example: 2003-03-11")
         return None
     try:
@@ -217,7 +254,7 @@ def _number(node: Node, field: str, c: Collector):
         value = int(text) if INT_RE.match(text) else float(text)
         if math.isfinite(value):
             return value
-    c.error(scalar.loc, f"'{field}' must be a number, found '{text}'", hint or "for example: 5700 or 12.5")
+    c.error(scalar.loc, f"'{field}' must be a number, found {shown(text)}", hint or "for example: 5700 or 12.5")
     return None
 
 
@@ -256,7 +293,7 @@ def _figures(node: Node, c: Collector, prefix: str) -> dict[str, Figure]:
     figures = {}
     for key, value in node.items:
         if not NAME_RE.match(key.value) or key.value in RESERVED:
-            c.error(key.loc, f"'{key.value}' cannot name a figure",
+            c.error(key.loc, f"{shown(key.value)} cannot name a figure",
                     "use a letter, then letters, digits or '_' (not 'data' or a Jinja word)")
             continue
         figure = _figure(key.value, key.loc, value, c, prefix)
@@ -278,12 +315,14 @@ def _figure(name: str, loc: Location, node: Node, c: Collector, prefix: str) -> 
         c.error(loc, f"figure '{name}' needs exactly one of 'value' (one number) or 'values' "
                      f"(year: number)")
         return None
-    meta = {k: _scalar(fields[k], f"{field}.{k}", "text", c) for k in ("label", "unit", "source") if k in fields}
+    # Labels, units and sources are printed (chart tables, {{ x.label }}): they are text like any other.
+    meta = {k: _text(fields[k], f"{field}.{k}", c, limit=MAX_LINE_CHARS)
+            for k in ("label", "unit", "source") if k in fields}
     return Figure(name, loc,
                   value=_number(fields["value"], f"{field}.value", c) if "value" in fields else None,
                   values=_series(fields["values"], f"{field}.values", c) if "values" in fields else None,
                   as_of=_date(fields["as_of"], f"{field}.as_of", c) if "as_of" in fields else None,
-                  **{k: v.value.strip() for k, v in meta.items() if v})
+                  **{k: v.source for k, v in meta.items() if v})
 
 
 def _series(node: Node, field: str, c: Collector) -> dict[int, float]:
@@ -294,7 +333,7 @@ def _series(node: Node, field: str, c: Collector) -> dict[int, float]:
     series = {}
     for key, value in node.items:
         if not re.match(r"^[12][0-9]{3}$", key.value):
-            c.error(key.loc, f"'{field}' keys must be years like 2018, found '{key.value}'")
+            c.error(key.loc, f"'{field}' keys must be years like 2018, found {shown(key.value)}")
             continue
         number = _number(value, f"{field}.{key.value}", c)
         if number is not None:
@@ -307,7 +346,7 @@ def _section(node: Node, field: str, figures: dict, c: Collector) -> Section | N
     fields = _mapping(node, field, SECTION_FIELDS, c)
     if fields is None:
         return None
-    heading = _text(fields["heading"], f"{field}.heading", c) if "heading" in fields else None
+    heading = _text(fields["heading"], f"{field}.heading", c, limit=MAX_LINE_CHARS) if "heading" in fields else None
     style = _choice(fields["style"], f"{field}.style", ("run-in",), c) if "style" in fields else None
     if style == "run-in" and heading is None:
         c.error(node.loc, f"'{field}' has style run-in but no heading", "add 'heading: <label>'")
@@ -343,7 +382,8 @@ def _item(node: Node, field: str, c: Collector) -> Item | None:
             c.error(node.loc, f"'{field}' needs '{key}'", "items are written '- term: …' and 'text: …'")
     if len(fields) < 2:
         return None
-    term, text = _text(fields["term"], f"{field}.term", c), _text(fields["text"], f"{field}.text", c)
+    term = _text(fields["term"], f"{field}.term", c, limit=MAX_LINE_CHARS)
+    text = _text(fields["text"], f"{field}.text", c)
     return Item(term, text) if term and text else None
 
 
@@ -355,15 +395,29 @@ def _table(node: Node, field: str, c: Collector) -> TableSpec | None:
     if "columns" not in fields or "rows" not in fields:
         c.error(node.loc, f"'{field}' needs 'columns' and 'rows'")
         return None
-    columns = _list(fields["columns"], f"{field}.columns", c, lambda n, f: _text(n, f, c))
+    if not _table_fits(fields, field, c):
+        return None
+    columns = _list(fields["columns"], f"{field}.columns", c, lambda n, f: _text(n, f, c, limit=MAX_LINE_CHARS))
     rows = _list(fields["rows"], f"{field}.rows", c, lambda n, f: _row(n, f, len(columns), c))
-    caption = _text(fields["caption"], f"{field}.caption", c) if "caption" in fields else None
+    caption = _text(fields["caption"], f"{field}.caption", c, limit=MAX_LINE_CHARS) if "caption" in fields else None
     return TableSpec(tuple(columns), tuple(rows), caption)
+
+
+def _table_fits(fields: dict[str, Node], field: str, c: Collector) -> bool:
+    """Return False, with an error, for a table with more rows or columns than a sheet can hold."""
+    fits = True
+    for key, most, hint in (("columns", MAX_TABLE_COLUMNS, "split the table, or turn columns into rows"),
+                            ("rows", MAX_TABLE_ROWS, "split the table, or publish the data separately")):
+        node = fields[key]
+        if isinstance(node, Sequence) and len(node.items) > most:
+            c.error(node.loc, f"'{field}.{key}' has {len(node.items):,} {key}; a table holds at most {most:,}", hint)
+            fits = False
+    return fits
 
 
 def _row(node: Node, field: str, width: int, c: Collector) -> tuple | None:
     """Return one table row of `width` cells."""
-    cells = _list(node, field, c, lambda n, f: _text(n, f, c, allow_empty=True))
+    cells = _list(node, field, c, lambda n, f: _text(n, f, c, allow_empty=True, limit=MAX_CELL_CHARS))
     if isinstance(node, Sequence) and len(node.items) != width:
         c.error(node.loc, f"'{field}' has {len(node.items)} cell{'s' if len(node.items) != 1 else ''}; "
                           f"the table has {width} columns",
@@ -383,12 +437,53 @@ def _chart(node: Node, field: str, figures: dict, c: Collector) -> ChartSpec | N
         return None
     name = _scalar(fields["figure"], f"{field}.figure", "a figure name", c)
     kind = _choice(fields["kind"], f"{field}.kind", ("bar", "line"), c)
-    title = _text(fields["title"], f"{field}.title", c)
+    title = _text(fields["title"], f"{field}.title", c, limit=MAX_LINE_CHARS)
     alt = _text(fields["alt"], f"{field}.alt", c) if "alt" in fields else None
     if name and (name.value not in figures or figures[name.value].values is None):
         c.error(name.loc, f"'{field}.figure' must name a series figure (with 'values'), found "
-                          f"'{name.value}'{did_you_mean(name.value, figures)}")
+                          f"{shown(name.value)}{did_you_mean(name.value, figures)}")
         return None
     if not (name and kind and title):
         return None
     return ChartSpec(name.value, kind, title, alt, node.loc)
+
+
+def _check_total(record: Record, c: Collector) -> None:
+    """Refuse a record whose text, all fields together, is longer than a sheet can be."""
+    total = 0
+    for text in _texts(record):
+        total += len(text.source)
+        if total > MAX_RECORD_CHARS:
+            c.error(text.node.loc, f"the record holds more than {MAX_RECORD_CHARS:,} characters of text "
+                                   f"(the limit is passed in '{text.field}')",
+                    "split it into several records; a fact sheet is a few pages")
+            return
+
+
+def _texts(record: Record):
+    """Yield every Text of a record, in the order the sheet prints them."""
+    for name in TEXT_FIELDS:
+        if getattr(record, name) is not None:
+            yield getattr(record, name)
+    for section in record.sections:
+        yield from filter(None, (section.heading,))
+        for content in section.content:
+            yield from _content_texts(content)
+    yield from record.notes
+
+
+def _content_texts(content: Content):
+    """Yield the Texts of one content block."""
+    value = content.value
+    if content.kind == "text":
+        yield value
+    elif content.kind == "bullets":
+        yield from value
+    elif content.kind == "items":
+        for item in value:
+            yield from (item.term, item.text)
+    elif content.kind == "table":
+        yield from (*value.columns, *(cell for row in value.rows for cell in row))
+        yield from filter(None, (value.caption,))
+    else:
+        yield from filter(None, (value.title, value.alt))

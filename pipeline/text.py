@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from .doctree import Run
+from .errors import shown
 
 SCHEMES = ("https", "http", "mailto")
 _PARA_BREAK = re.compile(r"\n[ \t]*\n\s*")
@@ -94,7 +95,7 @@ def _checked_href(href: str) -> str:
     """Return a link target whose scheme is allowed; MarkError otherwise."""
     match = _SCHEME.match(href)
     if not match or match.group(1).lower() not in SCHEMES:
-        raise MarkError(f"link target '{href}' is not allowed", href,
+        raise MarkError(f"link target {shown(href)} is not allowed", href,
                         "links must start with https:, http: or mailto:")
     return href
 

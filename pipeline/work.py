@@ -15,7 +15,7 @@ from .errors import ConfigError, Diagnostic, Location, RecordError
 from .figures import Reads
 from .layouts import Layout, load_layouts
 from .render import render_document
-from .yamlload import decode, parse
+from .yamlload import parse_bytes
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ def run(job: Job, ctx: Context) -> Result:
 
 def _build(job: Job, ctx: Context, result: Result) -> None:
     """Parse, validate, render and lay out one record into `result`."""
-    record = schema.validate(parse(decode(job.data, job.path), job.path), job.file, job.path, ctx.layouts)
+    record = schema.validate(parse_bytes(job.data, job.path), job.file, job.path, ctx.layouts)
     result.record_id, result.id_loc, result.layout = record.id, record.id_loc, record.layout
     result.as_of = [{"figure": name, "as_of": f.as_of.isoformat(), "line": f.loc.line,
                      "column": f.loc.column} for name, f in (record.figures or {}).items() if f.as_of]

@@ -15,8 +15,7 @@ from yaml.resolver import BaseResolver
 from yaml.scanner import Scanner
 
 from .errors import Diagnostic, Location, RecordError
-
-MAX_DEPTH = 32  # records nest about five deep; deeper is a mistake or an attack
+from .limits import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES
 
 
 @dataclass
@@ -71,10 +70,18 @@ _PLAIN_WORDS = {
     "mapping values are not allowed here":
         ("a second ': ' on one line: the value holds a colon followed by a space",
          'put the whole value in double quotes: key: "text: more text"'),
+    "could not find expected ':'":
+        ("this line starts like a 'key: value' line but has no ': ' (or its key is over 1,024 characters)",
+         "write 'key: value', or continue the value of the line above with deeper indentation"),
     "but found another document":
         ("the file holds more than one YAML document (a second '---')",
          "keep one record per file: remove the extra '---' or split the file"),
 }
+
+
+# Byte-order marks of encodings other than UTF-8; UTF-32 first, as its LE mark starts like UTF-16's.
+_FOREIGN_BOMS = ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),
+                 (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16"))
 
 
 class _Refused(Exception):
@@ -95,6 +102,7 @@ class _StrictLoader(Reader, Scanner, Parser, Composer, BaseResolver):
         Composer.__init__(self)
         BaseResolver.__init__(self)
         self._depth = 0
+        self._nodes = 0
 
     def compose_node(self, parent, index):
         """Compose one node after checking the event for refused features."""
@@ -111,6 +119,10 @@ class _StrictLoader(Reader, Scanner, Parser, Composer, BaseResolver):
         if self._depth >= MAX_DEPTH:
             raise _Refused(event.start_mark, f"the record nests deeper than {MAX_DEPTH} levels",
                            "flatten the structure; records need only a few levels")
+        self._nodes += 1
+        if self._nodes > MAX_NODES:  # checked as events arrive, so a flood stops early
+            raise _Refused(event.start_mark, f"the record holds more than {MAX_NODES:,} values",
+                           "a fact sheet needs far fewer; split the record or shorten its lists")
         self._depth += 1
         try:
             return super().compose_node(parent, index)
@@ -120,9 +132,10 @@ class _StrictLoader(Reader, Scanner, Parser, Composer, BaseResolver):
 
 def decode(data: bytes, path: str) -> str:
     """Return the UTF-8 text of a record file (BOM dropped); RecordError if not UTF-8."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise RecordError([Diagnostic(Location(path), "the file is UTF-16 encoded",
-                                      "save it as UTF-8 (without BOM) and run again")])
+    for bom, name in _FOREIGN_BOMS:
+        if data.startswith(bom):
+            raise RecordError([Diagnostic(Location(path), f"the file is {name} encoded",
+                                          "save it as UTF-8 (without BOM) and run again")])
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -139,9 +152,18 @@ def decode(data: bytes, path: str) -> str:
 def load_file(file: Path, path: str) -> Node:
     """Read and parse one YAML file; `path` is how messages name it."""
     try:
-        data = file.read_bytes()
+        with file.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)  # never read more than the limit into memory
     except OSError as exc:
-        raise RecordError([Diagnostic(Location(path), f"cannot read the file: {exc.strerror}")])
+        raise RecordError([Diagnostic(Location(path), f"cannot read the file: {exc.strerror or exc}")])
+    return parse_bytes(data, path)
+
+
+def parse_bytes(data: bytes, path: str) -> Node:
+    """Check the size and encoding of a file's bytes, then parse them (see `parse`)."""
+    if len(data) > MAX_FILE_BYTES:
+        raise RecordError([Diagnostic(Location(path), f"the file is larger than {MAX_FILE_BYTES:,} bytes",
+                                      "a fact record is a few kilobytes; split it or shorten its text")])
     return parse(decode(data, path), path)
 
 
@@ -170,6 +192,8 @@ def _yaml_diagnostic(exc: yaml.MarkedYAMLError, path: str) -> Diagnostic:
     """Return a plain-words diagnostic for a PyYAML syntax error."""
     mark = exc.problem_mark or exc.context_mark
     problem = exc.problem or exc.context or "syntax error"
+    if problem == "could not find expected ':'" and exc.context_mark is not None:
+        mark = exc.context_mark  # the scanner notices at the line's end; the key starts here
     if ("<stream end>" in problem or "end of stream" in problem) and exc.context_mark is not None:
         # The parser only notices at the end of the file; the mistake is where it opened.
         if "quoted" in (exc.context or ""):
@@ -191,7 +215,7 @@ def _reader_diagnostic(exc: yaml.YAMLError, text: str, path: str) -> Diagnostic:
     line = text.count("\n", 0, position) + 1
     column = position - (text.rfind("\n", 0, position) + 1) + 1
     char = getattr(exc, "character", None)
-    code = f"U+{ord(char) if isinstance(char, str) else char:04X}" if char else "a control character"
+    code = f"U+{ord(char) if isinstance(char, str) else char:04X}" if char is not None else "a control character"
     return Diagnostic(Location(path, line, column), f"the file contains {code}, which YAML does not allow",
                       "delete the invisible character (often pasted from another program)")
 

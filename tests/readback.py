@@ -44,3 +44,18 @@ def docx_parts(path) -> dict[str, str]:
 def pdf_pages(path) -> list[str]:
     """Return the extracted text of each PDF page."""
     return [page.extract_text() or "" for page in pypdf.PdfReader(str(path)).pages]
+
+
+def squash(text: str) -> str:
+    """Drop ASCII whitespace: PDF text wraps lines at spaces and inside long words alike."""
+    return _SPACES.sub("", text)
+
+
+def docx_text(path) -> str:
+    """Return the body text of a .docx (paragraphs and cells) as one normalised string."""
+    return normalize("\n".join(docx_paragraphs(path)))
+
+
+def pdf_text(path) -> str:
+    """Return the text of every page of a PDF as one string."""
+    return "\n".join(pdf_pages(path))

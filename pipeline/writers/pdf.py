@@ -128,7 +128,7 @@ def _field_value(item: Field, fields: dict | None) -> str:
 
 def _run_markup(run: Run, bold: bool) -> str:
     """Return the markup for one run: escaped text wrapped in our own tags."""
-    text = html.escape(run.text, quote=False)
+    text = html.escape(run.text, quote=False).translate(fonts.STAND_INS)
     if run.bold or bold:
         text = f"<b>{text}</b>"
     if run.italic:
@@ -227,7 +227,8 @@ def _table(block: Table, styles: _Styles, width: float, fields: dict | None) -> 
     cell = styles.get("Table Text")
     header = [RLParagraph(_markup(c, fields, bold=True), cell) for c in block.columns]
     body = [[RLParagraph(_markup(c, fields), cell) for c in row] for row in block.rows]
-    table = RLTable([header, *body], colWidths=[width / ncols] * ncols, repeatRows=1)
+    # splitInRow: a row taller than a page continues on the next, as Word lays it out.
+    table = RLTable([header, *body], colWidths=[width / ncols] * ncols, repeatRows=1, splitInRow=1)
     table.setStyle(TableStyle([
         # Cells are Paragraphs, but the table still sets its default font (Helvetica).
         ("FONT", (0, 0), (-1, -1), fonts.face_name(False, False), cell.fontSize),

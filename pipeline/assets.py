@@ -1,0 +1,43 @@
+"""Files a sheet may embed: only those really inside the project's assets/ or templates/ folder.
+
+Records do not name files yet; templates are read through this check, and any future image or
+logo field must resolve its path with `embeddable` so that a record cannot pull /etc/passwd or
+~/.ssh into a published sheet, whether by '..', an absolute path or a symbolic link.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .errors import Diagnostic, Location, RecordError, shown
+
+EMBED_FOLDERS = ("assets", "templates")
+
+
+def confined(path: Path, roots) -> Path | None:
+    """Return the real path of `path` if it is a file inside one of `roots`, links resolved; else None."""
+    try:
+        real = path.resolve(strict=True)
+    except (OSError, RuntimeError):  # missing, a loop of links, or unreadable
+        return None
+    for root in roots:
+        try:
+            if real.is_relative_to(root.resolve(strict=True)) and real.is_file():
+                return real
+        except (OSError, RuntimeError):
+            continue
+    return None
+
+
+def embeddable(project: Path, name: str, loc: Location) -> Path:
+    """Return the file that `name` (relative to the project) stands for; RecordError unless embeddable."""
+    hint = f"put the file in the project's {' or '.join(f + '/' for f in EMBED_FOLDERS)} folder " \
+           f"and name it relative to the project, e.g. assets/seal.png"
+    if not name or "\0" in name or Path(name).is_absolute():
+        raise RecordError([Diagnostic(loc, f"file name {shown(name)} must be relative to the project", hint)])
+    roots = [project / folder for folder in EMBED_FOLDERS]
+    real = confined(project / name, roots)
+    if real is None:
+        raise RecordError([Diagnostic(loc, f"{shown(name)} is not a file inside the project's "
+                                           f"{' or '.join(f + '/' for f in EMBED_FOLDERS)} folder", hint)])
+    return real

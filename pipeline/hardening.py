@@ -1,0 +1,124 @@
+"""Checks made once at start, before any record is read: the environment must not loosen ReportLab.
+
+ReportLab reads `RL_<setting>` environment variables and runs `reportlab_settings.py`,
+`reportlab_mods.py` (anywhere on the Python path), `~/.reportlab_settings`, `~/.reportlab_mods`
+and `local_rl_settings.py` / `local_rl_mods.py` inside its own package when it is first
+imported. Any of them can widen which hosts and URL schemes it fetches from or how it evaluates
+colour strings (the path of CVE-2023-33733), or run arbitrary code. factsheets refuses to start
+when one is present, and this check runs before ReportLab is imported, so such a file never runs.
+"""
+
+from __future__ import annotations
+
+import importlib.machinery
+import importlib.util
+import os
+import re
+import socket
+import sys
+from pathlib import Path
+
+from . import fonts
+from .errors import ConfigError, Diagnostic, Location, shown
+
+ENVIRONMENT = Location("<environment>")
+# What the settings that guard ReportLab's reach would do if an RL_ variable changed them.
+SECURITY_SETTINGS = {
+    "trustedHosts": "let ReportLab fetch images and fonts from the hosts it names",
+    "trustedSchemes": "change which kinds of address (file:, http:, data:...) ReportLab may open",
+    "toColorCanUse": "change how ReportLab evaluates colour strings (rl_safe_eval runs expressions, "
+                     "the path of CVE-2023-33733)",
+    "T1SearchPath": "change the folders ReportLab reads fonts from",
+    "TTFSearchPath": "change the folders ReportLab reads fonts from",
+    "CMapSearchPath": "change the folders ReportLab reads font encodings from",
+}
+HOOK_MODULES = ("reportlab_settings", "reportlab_mods")  # imported from anywhere on sys.path
+HOOK_FILES = (".reportlab_settings", ".reportlab_mods")  # in the home folder; run when the modules are absent
+PACKAGE_HOOKS = ("local_rl_settings", "local_rl_mods")  # imported from inside the reportlab package
+MAX_EPOCH = 253402300799  # 9999-12-31 23:59:59 UTC: PDF dates have four-digit years
+_UNSET_HINT = "unset it (for example: env -u {name} factsheets build); factsheets uses ReportLab's own settings"
+
+
+def preflight(environ=os.environ) -> None:
+    """Refuse a loosened environment or an unusable font, then forbid network access; ConfigError."""
+    problems = check_environment(environ, sys.path, Path(os.path.expanduser("~")))
+    if problems:
+        raise ConfigError(problems)
+    fonts.verify()
+    forbid_network()
+
+
+def check_environment(environ, path: list[str], home: Path) -> list[Diagnostic]:
+    """Return a diagnostic for every RL_ variable, ReportLab settings file and bad SOURCE_DATE_EPOCH."""
+    problems = [_rl_variable(name) for name in sorted(environ) if name.startswith("RL_")]
+    problems += [_hook(Path(origin)) for origin in _hook_files(path, home)]
+    if environ.get("SOURCE_DATE_EPOCH", "").strip():
+        problems += _epoch(environ["SOURCE_DATE_EPOCH"])
+    return problems
+
+
+def _rl_variable(name: str) -> Diagnostic:
+    """Return the refusal of one RL_ environment variable, saying what it would change."""
+    setting = name[3:]
+    effect = SECURITY_SETTINGS.get(setting, f"change ReportLab's setting '{setting}'; sheets must "
+                                            f"depend only on records and templates")
+    return Diagnostic(ENVIRONMENT, f"{name} is set: it would {effect}", _UNSET_HINT.format(name=name))
+
+
+def _hook_files(path: list[str], home: Path) -> list[str]:
+    """Return the settings and modification files ReportLab would run, found without running them."""
+    found = [_origin(name, path) for name in HOOK_MODULES]
+    found += [str(home / name) for name in HOOK_FILES if (home / name).exists()]
+    package = importlib.util.find_spec("reportlab")  # a top-level find does not import it
+    if package is not None and package.submodule_search_locations:
+        found += [_origin(name, list(package.submodule_search_locations)) for name in PACKAGE_HOOKS]
+    return [origin for origin in found if origin]
+
+
+def _origin(module: str, path: list[str]) -> str | None:
+    """Return the file a module would be imported from along `path`, or None."""
+    spec = importlib.machinery.PathFinder.find_spec(module, path)
+    return (spec.origin or next(iter(spec.submodule_search_locations or []), None)) if spec else None
+
+
+def _hook(file: Path) -> Diagnostic:
+    """Return the refusal of a file ReportLab would run at start-up."""
+    return Diagnostic(Location(str(file)), "ReportLab would run this file at start-up and take its "
+                                           "settings from it, including its security settings",
+                      "remove or rename it, or run factsheets where it is not on the Python path")
+
+
+def _epoch(value: str) -> list[Diagnostic]:
+    """Return a diagnostic unless SOURCE_DATE_EPOCH is a whole number of seconds ReportLab can date."""
+    text = value.strip()
+    if re.fullmatch(r"[0-9]{1,12}", text) and int(text) <= MAX_EPOCH:
+        return []
+    return [Diagnostic(ENVIRONMENT, f"SOURCE_DATE_EPOCH must be a whole number of seconds since "
+                                    f"1970-01-01 UTC (before the year 10000), found {shown(value)}",
+                       "set it to a time such as $(git log -1 --format=%ct), or unset it")]
+
+
+class NetworkRefused(PermissionError):
+    """factsheets tried to use the network; it never should."""
+
+
+_LOOKUPS = frozenset({"socket.getaddrinfo", "socket.gethostbyname", "socket.gethostbyaddr",
+                      "socket.getnameinfo", "urllib.Request", "http.client.connect"})
+_SENDS = frozenset({"socket.connect", "socket.sendto", "socket.sendmsg"})  # args[0] is the socket
+_INTERNET = (socket.AF_INET, socket.AF_INET6)
+_guard_installed = False
+
+
+def forbid_network() -> None:
+    """From now on, any attempt to resolve a name or reach a host raises NetworkRefused."""
+    global _guard_installed
+    if not _guard_installed:  # audit hooks cannot be removed; one is enough
+        sys.addaudithook(_audit)
+        _guard_installed = True
+
+
+def _audit(event: str, args: tuple) -> None:
+    """Refuse network events; local sockets (a process pool's pipes) stay allowed."""
+    if event in _LOOKUPS or (event in _SENDS and getattr(args[0], "family", None) in _INTERNET):
+        raise NetworkRefused(f"factsheets never uses the network, but something tried to "
+                             f"({event}: {shown(repr(args[1:] or args), 80)})")

@@ -1,0 +1,66 @@
+"""Hostile input: every corpus case goes through the real CLI beside a good record.
+
+A refused case must print exactly its expected diagnostics and write nothing; an accepted one
+must print nothing on stderr and show its expected text in both formats. In either case the
+companion record still builds, no traceback is printed and no payload runs.
+"""
+
+import pytest
+
+import readback
+from corpus import COMPANION_ID, MARKER, case_id, cases, read_expected, run_case
+from sheets import document, furniture_lines
+
+CASES = cases()
+
+
+def test_the_corpus_covers_every_category_with_reviewed_outcomes():
+    """At least 50 cases over YAML, text, figures and paths; each says why and what must happen."""
+    assert len(CASES) >= 50
+    assert {case.parent.name for case in CASES} == {"yaml", "text", "figures", "paths"}
+    for case in CASES:
+        expected = read_expected(case)
+        assert expected.why and expected.exit in (0, 1), case
+        assert expected.texts if expected.exit == 0 else expected.stderr, case
+
+
+@pytest.mark.parametrize("case", CASES, ids=case_id)
+def test_corpus_case(case, tmp_path):
+    """The case gets its exact outcome; the companion is built; no traceback, no payload."""
+    expected = read_expected(case)
+    result = run_case(case, tmp_path, expected)
+    assert "Traceback" not in result.err
+    assert not (tmp_path / MARKER).exists()
+    assert result.code == expected.exit, result.err
+    out = tmp_path / "out"
+    companion = {f"{COMPANION_ID}.docx", f"{COMPANION_ID}.pdf"}
+    bookkeeping = {"manifest.json", "changes.json", "CHANGES.md"}
+    written = {p.name for p in out.iterdir()} - bookkeeping
+    if expected.exit == 0:
+        assert result.err == ""
+        assert "2 records: 2 rebuilt, 0 up to date, 0 failed" in result.out
+        [docx] = [out / n for n in written - companion if n.endswith(".docx")]
+        [pdf] = [out / n for n in written - companion if n.endswith(".pdf")]
+        assert written == companion | {docx.name, pdf.name}
+        _assert_texts(expected.texts, docx, body_text(result.record, pdf))
+    else:
+        assert result.err == expected.stderr
+        assert "2 records: 1 rebuilt, 0 up to date, 1 failed" in result.out
+        assert "; failed: sources/" in result.out
+        assert written == companion  # nothing of the refused case, no temporary file
+
+
+def body_text(record, pdf) -> str:
+    """Return the PDF's text without its headers and footers, pages joined."""
+    pages = readback.pdf_pages(pdf)
+    furniture = furniture_lines(document(record), len(pages))
+    return "\n".join(line for page in pages for line in page.splitlines() if line.strip() not in furniture)
+
+
+def _assert_texts(texts: list[str], docx, pdf_body: str) -> None:
+    """Each text appears in the .docx as written and in the PDF (whose lines may wrap anywhere)."""
+    docx_text = readback.docx_text(docx)
+    pdf_text = readback.squash(pdf_body)
+    for text in texts:
+        assert readback.normalize(text) in docx_text, text[:200]
+        assert readback.squash(text) in pdf_text, text[:200]
