@@ -251,6 +251,10 @@ def _number(node: Node, field: str, c: Collector):
             c.error(scalar.loc, f"'{field}' has {digits} digits; figures hold at most {MAX_DIGITS}")
             return None
         value = int(text) if INT_RE.match(text) else float(text)
+        if math.isfinite(value) and abs(value) >= 10**MAX_DIGITS:  # 1e300 has one digit, but prints 301
+            c.error(scalar.loc, f"'{field}' is {shown(text)}: figures stay below 10^{MAX_DIGITS} "
+                                f"(a {MAX_DIGITS}-digit number)")
+            return None
         if math.isfinite(value):
             return value
     c.error(scalar.loc, f"'{field}' must be a number, found {shown(text)}", hint or "for example: 5700 or 12.5")
