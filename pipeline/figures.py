@@ -84,7 +84,7 @@ def _plain(value):
         raise FigureError(f"expected a number, found {value!r}")
     if not math.isfinite(value):
         raise FigureError(f"the figure is not a finite number ({value})")
-    if abs(value) >= MAX_MAGNITUDE:  # every printed number passes here: a reference prints a few dozen characters
+    if abs(value) >= MAX_MAGNITUDE:  # every printed number passes here, so a reference stays short
         raise FigureError(f"the number {value:.3g} is too large to print (figures stay below 10^18)")
     return value
 

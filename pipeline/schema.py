@@ -115,7 +115,7 @@ def _scalar(node: Node, field: str, expected: str, c: Collector) -> Scalar | Non
 
 def _text(node: Node, field: str, c: Collector, allow_empty: bool = False,
           limit: int = MAX_TEXT_CHARS) -> Text | None:
-    """Return a text field, refusing characters that cannot be stored or printed."""
+    """Return a text field, refusing text too long and characters that cannot be stored or printed."""
     scalar = _scalar(node, field, "text", c)
     if scalar is None:
         return None
@@ -128,31 +128,35 @@ def _text(node: Node, field: str, c: Collector, allow_empty: bool = False,
                 "shorten it, or split it into several paragraphs, bullets or rows" if limit > MAX_LINE_CHARS
                 else "shorten it; this field is printed as one line")
         return None
-    bad = [ch for ch in dict.fromkeys(value) if _unstorable(ch)]
-    if bad:
-        c.error(scalar.locate(bad[0]), f"'{field}' contains {_names(bad)}, which cannot be stored "
-                                       f"in a document", "delete it; it is usually invisible junk "
-                                                         "pasted from another program")
-        return None
-    if "{#" in value:  # Jinja would drop everything up to '#}' without a word
-        c.error(scalar.locate("{#"), f"'{field}' contains '{{#', which starts a hidden template comment",
-                "to print it, write {{ '{' }}# instead; figure references are written {{ name }}")
-        return None
-    reordering = [ch for ch in dict.fromkeys(value) if unicodedata.bidirectional(ch) in REORDERING]
-    if reordering:
-        c.error(scalar.locate(reordering[0]), f"'{field}' contains {_names(reordering)}: right-to-left "
-                                              f"text or a direction control, which the PDF would print "
-                                              f"in another order than Word",
-                "the sheets are laid out left to right; remove these characters (direction "
-                "controls are invisible and usually come with pasted text)")
-        return None
-    missing = fonts.uncovered(value)
-    if missing:
-        c.error(scalar.locate(missing[0]), f"'{field}' contains {_names(missing)}, which no bundled "
-                                           f"font can print", "replace the character, or ask for a "
-                                                              "font that covers it to be bundled")
+    problem = _refused_characters(value)
+    if problem:
+        needle, message, hint = problem
+        c.error(scalar.locate(needle), f"'{field}' {message}", hint)
         return None
     return Text(value, scalar, field)
+
+
+def _refused_characters(value: str) -> tuple[str, str, str] | None:
+    """Return (where, what, hint) for the first kind of character text may not hold, else None."""
+    chars = dict.fromkeys(value)
+    bad = [ch for ch in chars if _unstorable(ch)]
+    if bad:
+        return (bad[0], f"contains {_names(bad)}, which cannot be stored in a document",
+                "delete it; it is usually invisible junk pasted from another program")
+    if "{#" in value:  # Jinja would drop everything up to '#}' without a word
+        return ("{#", "contains '{#', which starts a hidden template comment",
+                "to print it, write {{ '{' }}# instead; figure references are written {{ name }}")
+    reordering = [ch for ch in chars if unicodedata.bidirectional(ch) in REORDERING]
+    if reordering:
+        return (reordering[0], f"contains {_names(reordering)}: right-to-left text or a direction "
+                               f"control, which the PDF would print in another order than Word",
+                "the sheets are laid out left to right; remove these characters (direction controls "
+                "are invisible and usually come with pasted text)")
+    missing = fonts.uncovered(value)
+    if missing:
+        return (missing[0], f"contains {_names(missing)}, which no bundled font can print",
+                "replace the character, or ask for a font that covers it to be bundled")
+    return None
 
 
 def _unstorable(ch: str) -> bool:
