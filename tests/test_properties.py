@@ -31,7 +31,7 @@ from hypothesis import HealthCheck, assume, given, settings, strategies as st
 import readback
 from conftest import ROOT
 from pipeline import cli, fonts
-from pipeline.schema import REORDERING
+from pipeline.charset import REORDERING
 from pipeline.text import MarkError, paragraphs, runs
 from sheets import document, furniture_lines
 
