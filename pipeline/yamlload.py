@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -150,11 +152,17 @@ def decode(data: bytes, path: str) -> str:
 
 
 def load_file(file: Path, path: str) -> Node:
-    """Read and parse one YAML file; `path` is how messages name it."""
+    """Read and parse one YAML file (never through a symbolic link); `path` is how messages name it."""
     try:
-        with file.open("rb") as handle:
+        # A link committed into sources/ could point at any file the run can read (a key, a
+        # password file) and have it quoted in messages or printed; O_NOFOLLOW refuses it unread.
+        with os.fdopen(os.open(file, os.O_RDONLY | os.O_NOFOLLOW), "rb") as handle:
             data = handle.read(MAX_FILE_BYTES + 1)  # never read more than the limit into memory
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise RecordError([Diagnostic(Location(path), "the file is a symbolic link; records and "
+                                                          "layout files are read only from real files",
+                                          "replace the link by a copy of the file it points to")])
         raise RecordError([Diagnostic(Location(path), f"cannot read the file: {exc.strerror or exc}")])
     if len(data) > MAX_FILE_BYTES:
         raise RecordError([Diagnostic(Location(path), f"the file is larger than {MAX_FILE_BYTES:,} bytes",

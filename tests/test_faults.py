@@ -14,7 +14,6 @@ import tempfile
 
 import pytest
 
-from conftest import ROOT
 from pipeline import fonts
 
 
