@@ -75,6 +75,9 @@ _PLAIN_WORDS = {
     "could not find expected ':'":
         ("this line starts like a 'key: value' line but has no ': ' (or its key is over 1,024 characters)",
          "write 'key: value', or continue the value of the line above with deeper indentation"),
+    "found incompatible YAML document (version 1.* is required)":
+        ("the file declares a YAML version other than 1 (a '%YAML' line)",
+         "remove the '%YAML' line; records need no directives"),
     "but found another document":
         ("the file holds more than one YAML document (a second '---')",
          "keep one record per file: remove the extra '---' or split the file"),
