@@ -118,25 +118,28 @@ def test_dangling_symlink_output_is_replaced(built, run_cli, tmp_path):
     assert not target.exists() and not link.is_symlink()
 
 
+# fault: (change to make in templates/, returning the line it broke; the exact message, {line} filled in)
 TEMPLATE_FAULTS = {
     "syntax error in a layout": (
         lambda t: _append(t / "inl-country-program" / "sheet.xml.j2", "{% if %}\n"),
-        "templates/inl-country-program/sheet.xml.j2:24:1: error: template error: Expected an expression, "
+        "templates/inl-country-program/sheet.xml.j2:{line}:1: error: template error: Expected an expression, "
         "got 'end of statement block'\n"),
     "syntax error in the macros": (
         lambda t: _append(t / "_macros.xml.j2", "{% for %}\n"),
-        "templates/_macros.xml.j2:62:1: error: template error: Expected an expression, "
+        "templates/_macros.xml.j2:{line}:1: error: template error: Expected an expression, "
         "got 'end of statement block'\n"),
     "unknown filter in a branch no record may reach": (
         lambda t: _replace(t / "inl-country-program" / "sheet.xml.j2", "{{ sheet.subtitle }}",
                            "{{ sheet.subtitle | emphasise }}"),
-        "templates/inl-country-program/sheet.xml.j2:14:1: error: template error: unknown filter 'emphasise'\n"),
+        "templates/inl-country-program/sheet.xml.j2:{line}:1: error: template error: unknown filter 'emphasise'\n"),
     "unknown test": (
         lambda t: _replace(t / "_macros.xml.j2", "{% if rich %}", "{% if rich is shiny %}"),
-        "templates/_macros.xml.j2:7:1: error: template error: unknown test 'shiny'\n"),
+        "templates/_macros.xml.j2:{line}:1: error: template error: unknown test 'shiny'\n"),
     "misspelt sheet field": (
         lambda t: _replace(t / "embassy-section" / "sheet.xml.j2", "sheet.highlight", "sheet.hilight"),
-        None),
+        "templates/embassy-section/sheet.xml.j2:{line}:1: error: template error: unknown sheet field 'hilight' "
+        "— did you mean 'highlight'?\n  hint: known: date, dateline, doc_type, draft, highlight, id, issuer, "
+        "layout, lead, notes, sections, subtitle, title\n"),
     "template linked to a file outside templates/": (
         lambda t: _link(t / "_macros.xml.j2", "/etc/hostname"),
         "templates/_macros.xml.j2:1:1: error: this template is a link to a file outside the templates folder\n"
@@ -148,17 +151,23 @@ TEMPLATE_FAULTS = {
 }
 
 
-def _append(path, text):
-    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+def _append(path, text) -> int:
+    """Append a line to a file; return its line number."""
+    old = path.read_text(encoding="utf-8")
+    path.write_text(old + text, encoding="utf-8")
+    return old.count("\n") + 1
 
 
-def _replace(path, old, new):
+def _replace(path, old, new) -> int:
+    """Replace the first `old` in a file; return the line it is on."""
     text = path.read_text(encoding="utf-8")
     assert old in text
-    path.write_text(text.replace(old, new), encoding="utf-8")
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return text[:text.index(old)].count("\n") + 1
 
 
-def _link(path, target):
+def _link(path, target) -> None:
+    """Replace a file by a symbolic link to `target`."""
     path.unlink()
     path.symlink_to(target)
 
@@ -168,14 +177,10 @@ def test_broken_template_is_refused_before_any_output(fault, built, run_cli):
     """Every template is checked at start, whatever records will use: exit 2, file and line named."""
     project, before = built
     change, message = TEMPLATE_FAULTS[fault]
-    change(project / "templates")
+    line = change(project / "templates")
     result = run_cli(*ARGS, cwd=project)
     assert result.code == 2
-    if message is None:
-        assert result.err.startswith("templates/embassy-section/sheet.xml.j2:")
-        assert "unknown sheet field 'hilight' — did you mean 'highlight'?" in result.err
-    else:
-        assert result.err == message
+    assert result.err == message.format(line=line)
     assert snapshot(project / "out") == before
 
 
