@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import changes, data, staleness, work
-from .errors import ConfigError, Diagnostic, Location
+from .errors import ConfigError, Diagnostic, Location, RecordError
 from .fingerprint import Fingerprints, digest, file_digest
 from .layouts import load_layouts
-from .limits import MAX_FILE_BYTES
 from .lock import OutputLock
 from .manifest import Entry, Manifest
 from .output import TEMP_PREFIX, write_atomic
+from .yamlload import read_file
 
 FORMATS = ("docx", "pdf")
 SUFFIXES = {"docx": ".docx", "pdf": ".pdf"}
@@ -124,9 +124,20 @@ def build(files: list[Path], opts: Options) -> Report:
     """Rebuild the records whose inputs or outputs changed; LockBusy if another run holds `out`."""
     if not opts.out.is_dir():
         load_layouts(opts.templates, display)  # a broken template must not even create the folder
+        _make_folder(opts.out)
     with OutputLock(opts.out, opts.wait):
         remove_strays(opts.out)
         return _Run(files, opts).go()
+
+
+def _make_folder(folder: Path) -> None:
+    """Create the output folder; ConfigError naming it when that is impossible."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        what = "it is a file, not a folder" if folder.is_file() else exc.strerror or str(exc)
+        raise ConfigError([Diagnostic(Location(display(folder)), f"cannot use this output folder: {what}",
+                                      "pass --out with a folder you can write to")]) from None
 
 
 def remove_strays(folder: Path) -> None:
@@ -269,8 +280,8 @@ class _Run:
                     Location(outcome.path), f"cannot write {display(path)}: {exc.strerror or exc}",
                     f"check that {display(self.opts.out)} exists, is writable and has free space; "
                     f"the previous file was kept"))
-                self.manifest.entries.pop(outcome.path, None)  # outputs may now be mixed: rebuild next time
-                self._dirty()
+                # The old entry stays: any file already replaced no longer matches it, so the
+                # next run rebuilds this record, and a failure that changed nothing writes nothing.
                 return written
             written.append(path)
         return written
@@ -332,13 +343,11 @@ def _pooled(jobs: list[work.Job], count: int, opts: Options, dataset: data.DataS
 
 
 def _read(file: Path, outcome: Outcome) -> bytes | None:
-    """Return a record file's bytes, or None with a diagnostic on the outcome."""
+    """Return a record file's bytes (what the run hashes and builds), or None with its diagnostic."""
     try:
-        with file.open("rb") as handle:
-            return handle.read(MAX_FILE_BYTES + 1)  # a larger file is refused when parsed
-    except OSError as exc:
-        outcome.diagnostics.append(Diagnostic(Location(outcome.path), f"cannot read the file: {exc.strerror}",
-                                              "check that the file exists and is readable"))
+        return read_file(file, outcome.path)
+    except RecordError as exc:
+        outcome.diagnostics.extend(exc.diagnostics)
         return None
 
 

@@ -25,8 +25,8 @@ exit codes:
   0   every record built (or was already up to date), or checked cleanly
   1   one or more records failed (or, with --strict, have stale figures); the
       others were still built, and a failed record's previous outputs were kept
-  2   usage or configuration error (bad option, missing path, broken template
-      or stylesheet); nothing was written
+  2   usage or configuration error (bad option, missing path, broken template,
+      stylesheet or font, an unsafe environment); nothing was written
   75  another run holds the output folder's lock (waited --wait seconds); try
       again later (75 is EX_TEMPFAIL from sysexits.h)
 """

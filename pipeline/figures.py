@@ -18,6 +18,7 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
           "September", "October", "November", "December")
 TEMPLATE_NAME = "<record text>"
 MAX_DECIMALS = 10  # number(n), percent(n): more digits than any figure holds is a mistake
+MAX_MAGNITUDE = 10**18  # no fact-sheet figure comes near; bigger would print hundreds of digits
 # The whole expression language of record text: names, lookups, filters, constants and
 # plain arithmetic. No calls, loops, includes or statements: record text is data.
 _ALLOWED = (nodes.Template, nodes.Output, nodes.TemplateData, nodes.Name, nodes.Getattr,
@@ -143,6 +144,8 @@ def _plain(value):
         raise FigureError(f"expected a number, found {value!r}")
     if not math.isfinite(value):
         raise FigureError(f"the figure is not a finite number ({value})")
+    if abs(value) >= MAX_MAGNITUDE:  # every printed number passes here, so a reference stays short
+        raise FigureError(f"the number {value:.3g} is too large to print (figures stay below 10^18)")
     return value
 
 

@@ -48,10 +48,16 @@ def preflight(environ=os.environ) -> None:
     forbid_network()
 
 
-def check_environment(environ, path: list[str], home: Path) -> list[Diagnostic]:
-    """Return a diagnostic for every RL_ variable, ReportLab settings file and bad SOURCE_DATE_EPOCH."""
+def check_environment(environ, path: list[str], home: Path,
+                      package: list[str] | None = None) -> list[Diagnostic]:
+    """Return a diagnostic for every RL_ variable, ReportLab settings file and bad SOURCE_DATE_EPOCH.
+
+    `path` is the Python path, `home` the home folder and `package` the reportlab package's
+    folders (default: found without importing it).
+    """
+    package = _package_dirs() if package is None else package
     problems = [_rl_variable(name) for name in sorted(environ) if name.startswith("RL_")]
-    problems += [_hook(Path(origin)) for origin in _hook_files(path, home)]
+    problems += [_hook(Path(origin)) for origin in _hook_files(path, home, package)]
     if environ.get("SOURCE_DATE_EPOCH", "").strip():
         problems += _epoch(environ["SOURCE_DATE_EPOCH"])
     return problems
@@ -65,14 +71,18 @@ def _rl_variable(name: str) -> Diagnostic:
     return Diagnostic(ENVIRONMENT, f"{name} is set: it would {effect}", _UNSET_HINT.format(name=name))
 
 
-def _hook_files(path: list[str], home: Path) -> list[str]:
+def _hook_files(path: list[str], home: Path, package: list[str]) -> list[str]:
     """Return the settings and modification files ReportLab would run, found without running them."""
     found = [_origin(name, path) for name in HOOK_MODULES]
     found += [str(home / name) for name in HOOK_FILES if (home / name).exists()]
-    package = importlib.util.find_spec("reportlab")  # a top-level find does not import it
-    if package is not None and package.submodule_search_locations:
-        found += [_origin(name, list(package.submodule_search_locations)) for name in PACKAGE_HOOKS]
+    found += [_origin(name, package) for name in PACKAGE_HOOKS]
     return [origin for origin in found if origin]
+
+
+def _package_dirs() -> list[str]:
+    """Return the folders of the reportlab package, found without importing it."""
+    spec = importlib.util.find_spec("reportlab")  # a top-level find runs none of its code
+    return list(spec.submodule_search_locations or []) if spec else []
 
 
 def _origin(module: str, path: list[str]) -> str | None:

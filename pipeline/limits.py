@@ -8,7 +8,7 @@ A record over a limit is refused at validation with a located error; nothing is 
 
 # The record file, before and while it is parsed.
 MAX_FILE_BYTES = 1_000_000  # the YAML parser is pure Python: about 0.5 s per megabyte
-MAX_NODES = 20_000  # values, lists and mappings; stops a flood of tiny items early
+MAX_NODES = 20_000  # values, lists and mappings: twice the largest table; stops floods early
 MAX_DEPTH = 32  # records nest about five deep; deeper is a mistake or an attack
 
 # Text fields, in characters as written (before figures are filled in).

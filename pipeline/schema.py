@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-import unicodedata
 from pathlib import Path
 
-from . import fonts
+from . import charset
 from .errors import Collector, Location, did_you_mean, shown
 from .limits import (MAX_CELL_CHARS, MAX_LINE_CHARS, MAX_RECORD_CHARS, MAX_TABLE_COLUMNS,
                      MAX_TABLE_ROWS, MAX_TEXT_CHARS)
@@ -30,9 +29,6 @@ RESERVED = {"data", "true", "false", "none", "True", "False", "None", "and", "or
 # Windows device names: a file called con.pdf cannot be created or copied there.
 RESERVED_IDS = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
                 *(f"lpt{i}" for i in range(1, 10))}
-# Bidirectional classes of right-to-left letters and of the invisible direction controls. Word
-# reorders them; ReportLab does not, so the PDF would show them in another order than Word.
-REORDERING = {"R", "AL", "RLE", "RLO", "LRE", "LRO", "PDF", "RLI", "LRI", "FSI", "PDI"}
 
 TEXT_FIELDS = ("title", "subtitle", "issuer", "doc_type", "dateline", "lead", "highlight")
 LINE_FIELDS = ("title", "subtitle", "issuer", "doc_type", "dateline")  # the rest are prose
@@ -116,7 +112,7 @@ def _scalar(node: Node, field: str, expected: str, c: Collector) -> Scalar | Non
 
 def _text(node: Node, field: str, c: Collector, allow_empty: bool = False,
           limit: int = MAX_TEXT_CHARS) -> Text | None:
-    """Return a text field, refusing characters that cannot be stored or printed."""
+    """Return a text field, refusing text too long and characters that cannot be stored or printed."""
     scalar = _scalar(node, field, "text", c)
     if scalar is None:
         return None
@@ -129,45 +125,12 @@ def _text(node: Node, field: str, c: Collector, allow_empty: bool = False,
                 "shorten it, or split it into several paragraphs, bullets or rows" if limit > MAX_LINE_CHARS
                 else "shorten it; this field is printed as one line")
         return None
-    bad = [ch for ch in dict.fromkeys(value) if _unstorable(ch)]
-    if bad:
-        c.error(scalar.locate(bad[0]), f"'{field}' contains {_names(bad)}, which cannot be stored "
-                                       f"in a document", "delete it; it is usually invisible junk "
-                                                         "pasted from another program")
-        return None
-    if "{#" in value:  # Jinja would drop everything up to '#}' without a word
-        c.error(scalar.locate("{#"), f"'{field}' contains '{{#', which starts a hidden template comment",
-                "to print it, write {{ '{' }}# instead; figure references are written {{ name }}")
-        return None
-    reordering = [ch for ch in dict.fromkeys(value) if unicodedata.bidirectional(ch) in REORDERING]
-    if reordering:
-        c.error(scalar.locate(reordering[0]), f"'{field}' contains {_names(reordering)}: right-to-left "
-                                              f"text or a direction control, which the PDF would print "
-                                              f"in another order than Word",
-                "the sheets are laid out left to right; remove these characters (direction "
-                "controls are invisible and usually come with pasted text)")
-        return None
-    missing = fonts.uncovered(value)
-    if missing:
-        c.error(scalar.locate(missing[0]), f"'{field}' contains {_names(missing)}, which no bundled "
-                                           f"font can print", "replace the character, or ask for a "
-                                                              "font that covers it to be bundled")
+    problem = charset.refused(value)
+    if problem:
+        needle, message, hint = problem
+        c.error(scalar.locate(needle), f"'{field}' {message}", hint)
         return None
     return Text(value, scalar, field)
-
-
-def _unstorable(ch: str) -> bool:
-    """Return True for characters Word's XML and PDF text cannot carry."""
-    if ch in "\n\t":
-        return False
-    category = unicodedata.category(ch)
-    return category in ("Cc", "Cs", "Co") or (ord(ch) & 0xFFFE) == 0xFFFE or "\ufdd0" <= ch <= "\ufdef"
-
-
-def _names(chars: list[str]) -> str:
-    """Return characters as a readable list: '中' (U+4E2D)."""
-    shown = [f"'{ch}' (U+{ord(ch):04X})" if ch.isprintable() else f"U+{ord(ch):04X}" for ch in chars[:5]]
-    return ", ".join(shown) + (" and more" if len(chars) > 5 else "")
 
 
 def _choice(node: Node, field: str, choices, c: Collector) -> str | None:
@@ -252,6 +215,10 @@ def _number(node: Node, field: str, c: Collector):
             c.error(scalar.loc, f"'{field}' has {digits} digits; figures hold at most {MAX_DIGITS}")
             return None
         value = int(text) if INT_RE.match(text) else float(text)
+        if math.isfinite(value) and abs(value) >= 10**MAX_DIGITS:  # 1e300 has one digit, but prints 301
+            c.error(scalar.loc, f"'{field}' is {shown(text)}: figures stay below 10^{MAX_DIGITS} "
+                                f"(a {MAX_DIGITS}-digit number)")
+            return None
         if math.isfinite(value):
             return value
     c.error(scalar.loc, f"'{field}' must be a number, found {shown(text)}", hint or "for example: 5700 or 12.5")

@@ -66,6 +66,12 @@ def run(job: Job, ctx: Context) -> Result:
         result.diagnostics, result.blobs = exc.diagnostics, {}
     except ConfigError as exc:
         result.config_error, result.blobs = exc, {}
+    except Exception as exc:  # a bug must cost this record, not the run; say so plainly
+        result.blobs = {}
+        result.diagnostics = [Diagnostic(Location(job.path), f"internal error while building this record: "
+                                                             f"{type(exc).__name__}: {exc}",
+                                         "this is a bug in factsheets, not in the record; please report "
+                                         "it with the record attached")]
     except _TimedOut:
         result.blobs = {}
         result.diagnostics = [Diagnostic(Location(job.path), f"building this record took longer than "
@@ -86,6 +92,8 @@ def _build(job: Job, ctx: Context, result: Result) -> None:
         writer = importlib.import_module(f".writers.{name}", __package__)
         try:
             result.blobs[writer.suffix] = writer.render(document)
+        except ConfigError:
+            raise  # an unusable font is the installation's fault: the run stops
         except Exception as exc:  # a layout engine failure must cost one record, not the run
             raise RecordError([Diagnostic(Location(job.path), f"the {name} writer could not lay out "
                                                               f"this sheet: {type(exc).__name__}: {exc}",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -73,6 +75,9 @@ _PLAIN_WORDS = {
     "could not find expected ':'":
         ("this line starts like a 'key: value' line but has no ': ' (or its key is over 1,024 characters)",
          "write 'key: value', or continue the value of the line above with deeper indentation"),
+    "found incompatible YAML document (version 1.* is required)":
+        ("the file declares a YAML version other than 1 (a '%YAML' line)",
+         "remove the '%YAML' line; records need no directives"),
     "but found another document":
         ("the file holds more than one YAML document (a second '---')",
          "keep one record per file: remove the extra '---' or split the file"),
@@ -150,13 +155,24 @@ def decode(data: bytes, path: str) -> str:
 
 
 def load_file(file: Path, path: str) -> Node:
-    """Read and parse one YAML file; `path` is how messages name it."""
+    """Read and parse one YAML file (never through a symbolic link); `path` is how messages name it."""
+    return parse_bytes(read_file(file, path), path)
+
+
+def read_file(file: Path, path: str) -> bytes:
+    """Return a file's bytes, at most one past the size limit, never through a link; RecordError."""
     try:
-        with file.open("rb") as handle:
+        # A link committed into sources/ could point at any file the run can read (a key, a
+        # password file) and have it quoted in messages or printed; O_NOFOLLOW refuses it unread.
+        with os.fdopen(os.open(file, os.O_RDONLY | os.O_NOFOLLOW), "rb") as handle:
             data = handle.read(MAX_FILE_BYTES + 1)  # never read more than the limit into memory
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise RecordError([Diagnostic(Location(path), "the file is a symbolic link; records and "
+                                                          "layout files are read only from real files",
+                                          "replace the link by a copy of the file it points to")])
         raise RecordError([Diagnostic(Location(path), f"cannot read the file: {exc.strerror or exc}")])
-    return parse_bytes(data, path)
+    return data
 
 
 def parse_bytes(data: bytes, path: str) -> Node:

@@ -8,7 +8,7 @@ companion record still builds, no traceback is printed and no payload runs.
 import pytest
 
 import readback
-from corpus import COMPANION_ID, MARKER, case_id, cases, read_expected, run_case
+from corpus import COMPANION, COMPANION_ID, MARKER, ROOT, case_id, cases, read_expected, run_case
 from sheets import document, furniture_lines
 
 CASES = cases()
@@ -64,3 +64,19 @@ def _assert_texts(texts: list[str], docx, pdf_body: str) -> None:
     for text in texts:
         assert readback.normalize(text) in docx_text, text[:200]
         assert readback.squash(text) in pdf_text, text[:200]
+
+
+def test_a_record_linked_to_another_file_is_refused_unread(tmp_path, run_cli):
+    """sources/x.yaml -> a secret: refused without reading it, so no message quotes the secret."""
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("layout: the-password-is-hunter2\n")
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "x.yaml").symlink_to(secret)
+    (tmp_path / "sources" / f"{COMPANION_ID}.yaml").write_text(COMPANION)
+    result = run_cli("build", "sources", "--out", "out", "--templates", ROOT / "templates", cwd=tmp_path)
+    assert result.code == 1
+    assert result.err == ("sources/x.yaml:1:1: error: the file is a symbolic link; records and layout files "
+                          "are read only from real files\n"
+                          "  hint: replace the link by a copy of the file it points to\n")
+    assert sorted(p.name for p in (tmp_path / "out").iterdir() if p.suffix in (".docx", ".pdf")) == [
+        f"{COMPANION_ID}.docx", f"{COMPANION_ID}.pdf"]

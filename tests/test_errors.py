@@ -114,3 +114,30 @@ def test_duplicate_ids_across_records(project, run_cli):
     assert result.code == 1
     assert "zz-copy.yaml:1:5: error: output name 'laos-inl' is already used by" in result.err
     assert result.err.rstrip().endswith("give this record its own 'id:' (or rename the file)")
+
+
+def test_an_output_path_that_is_a_file_is_a_configuration_error(project, run_cli):
+    """--out naming a file: exit 2 with a plain message, no traceback, the file untouched."""
+    (project / "taken").write_bytes(b"mine")
+    result = run_cli("build", "--out", "taken", cwd=project)
+    assert result.code == 2
+    assert result.err.startswith("taken:1:1: error: cannot use this output folder: it is a file, not a folder")
+    assert (project / "taken").read_bytes() == b"mine"
+
+
+def test_a_bug_while_building_one_record_costs_only_that_record(project, run_cli, monkeypatch):
+    """An unexpected exception is reported on its record as an internal error; the others build."""
+    from pipeline import work
+
+    real = work.render_document
+
+    def broken(record, *args):
+        if record.id == "laos-inl":
+            raise ZeroDivisionError("division by zero")
+        return real(record, *args)
+    monkeypatch.setattr(work, "render_document", broken)
+    result = run_cli("build", "--jobs", "1", cwd=project)
+    assert result.code == 1 and "Traceback" not in result.err
+    assert ("sources/laos-inl.yaml:1:1: error: internal error while building this record: "
+            "ZeroDivisionError: division by zero") in result.err
+    assert "rebuilt laos-embassy-inl" in result.out

@@ -19,10 +19,12 @@
    diagnostics; never an exception out of the CLI (a traceback) and never a hang.
 """
 
+import contextlib
+import io
+import os
 import signal
 import tempfile
 import unicodedata
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -31,7 +33,7 @@ from hypothesis import HealthCheck, assume, given, settings, strategies as st
 import readback
 from conftest import ROOT
 from pipeline import cli, fonts
-from pipeline.schema import REORDERING
+from pipeline.charset import REORDERING
 from pipeline.text import MarkError, paragraphs, runs
 from sheets import document, furniture_lines
 
@@ -83,7 +85,7 @@ def yaml_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-@contextmanager
+@contextlib.contextmanager
 def no_hang(seconds: int):
     """Fail, rather than wait for ever, if the block runs longer than `seconds`."""
     def hang(signum, frame):
@@ -99,9 +101,6 @@ def no_hang(seconds: int):
 
 def build(folder: Path, record: bytes, name: str = "case.yaml"):
     """Build one record file with the real CLI; return (exit code, stdout, stderr, out folder)."""
-    import contextlib
-    import io
-    import os
     (folder / name).write_bytes(record)
     out, err = io.StringIO(), io.StringIO()
     old = os.getcwd()
