@@ -21,7 +21,7 @@ from .output import TEMP_PREFIX, write_atomic
 from .yamlload import read_file
 
 FORMATS = ("docx", "pdf")
-SUFFIXES = {"docx": ".docx", "pdf": ".pdf"}
+SUFFIXES = {"docx": ".docx", "pdf": ".pdf"}  # not read from the writers: a no-op must not import them
 RECORD_SUFFIXES = (".yaml", ".yml")
 CHECKPOINT = 25  # save the manifest every so many published records, so a killed run loses little
 

@@ -171,7 +171,7 @@ def _watch(args) -> int:
     opts = options(args)
     opts.wait = max(opts.wait, 60.0)  # a watcher queues behind a scheduled run instead of giving up
     return watch(lambda: _records(args), opts, lambda report: finish(report, opts.out),
-                 [*(args.paths or [Path("sources")]), args.data, args.templates])
+                 [*(args.paths or [Path("sources")]), opts.data, args.templates])
 
 
 def _check(args) -> int:

@@ -26,9 +26,9 @@ SAVES = [FileCreatedEvent, FileModifiedEvent, FileMovedEvent, FileDeletedEvent,
 
 
 def watch(records: Callable[[], list[Path]], opts: Options, report: Callable[[Report], int],
-          folders: list[Path | None]) -> int:
+          folders: list[Path]) -> int:
     """Build, then rebuild after every save under `folders` until Ctrl-C or SIGTERM; return 0."""
-    inputs = _Inputs([opts.data if f is None else f for f in folders], opts.out)
+    inputs = _Inputs(folders, opts.out)
     saved = threading.Event()
     handler = _Saves(inputs, saved)
     observer = Observer()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import os
 import signal
 import threading
 from dataclasses import dataclass, field
@@ -127,9 +128,7 @@ _WORKER: Context | None = None
 def init_worker(templates: Path, dataset: DataSet, time_limit: float | None, display_cwd: str) -> None:
     """Load the run's context in a fresh worker process."""
     global _WORKER
-    import os
-
-    from .build import display
+    from .build import display  # imported here: build imports this module
     os.chdir(display_cwd)  # messages name files relative to the run's working folder
     _WORKER = Context(templates, dataset, time_limit, display)
 
