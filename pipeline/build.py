@@ -11,7 +11,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import changes, data, staleness, work
+from . import changes, data, staleness, work, writers
 from .errors import ConfigError, Diagnostic, Location, RecordError
 from .fingerprint import Fingerprints, digest, file_digest
 from .layouts import load_layouts
@@ -20,8 +20,6 @@ from .manifest import Entry, Manifest
 from .output import TEMP_PREFIX, write_atomic
 from .yamlload import read_file
 
-FORMATS = ("docx", "pdf")
-SUFFIXES = {"docx": ".docx", "pdf": ".pdf"}  # not read from the writers: a no-op must not import them
 RECORD_SUFFIXES = (".yaml", ".yml")
 CHECKPOINT = 25  # save the manifest every so many published records, so a killed run loses little
 
@@ -33,7 +31,7 @@ class Options:
     templates: Path = Path("templates")
     data: Path = Path("sources/data")
     out: Path = Path("output")
-    formats: tuple[str, ...] = FORMATS
+    formats: tuple[str, ...] = field(default_factory=writers.names)
     force: bool = False
     jobs: int = 1
     strict: bool = False
@@ -104,7 +102,7 @@ def discover(paths: list[Path]) -> list[Path]:
 
 
 def check(files: list[Path], opts: Options) -> Report:
-    """Validate and render every record in memory; write nothing and take no lock."""
+    """Validate every record and render it through every writer in memory; write nothing, take no lock."""
     dataset = data.load(opts.data, display(opts.data))
     ctx = work.Context(opts.templates, dataset, opts.time_limit, display)
     seen: dict[str, str] = {}
@@ -113,7 +111,8 @@ def check(files: list[Path], opts: Options) -> Report:
         outcome = Outcome(display(file))
         raw = _read(file, outcome)
         if raw is not None:
-            result = _checked(work.run(work.Job(file, outcome.path, raw, ()), ctx))
+            # Every writer runs, in memory: what fails to lay out here would fail in build.
+            result = _checked(work.run(work.Job(file, outcome.path, raw, opts.formats), ctx))
             _take(outcome, result, seen)
             outcome.status = "checked" if outcome.ok else "failed"
         outcomes.append(outcome)
@@ -223,7 +222,7 @@ class _Run:
         """Return why the published outputs of an otherwise current record cannot stand."""
         reasons = []
         for fmt in self.opts.formats:
-            name = entry.id + SUFFIXES[fmt]
+            name = entry.id + writers.get(fmt).suffix
             found = file_digest(self.opts.out / name)
             if found is None or name not in entry.outputs:
                 reasons.append(f"output missing ({name})")

@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 from . import __version__, hardening
-from .build import FORMATS, Options, Report, build, check, discover, display
+from . import writers
+from .build import Options, Report, build, check, discover, display
 from .errors import ConfigError
 from .layouts import load_layouts
 from .lock import LockBusy
@@ -105,8 +106,8 @@ def _build_options(parser: argparse.ArgumentParser) -> None:
     """Add the options of build and watch."""
     parser.add_argument("--out", type=Path, default=Path("output"), metavar="DIR",
                         help="output folder (default: output)")
-    parser.add_argument("--format", choices=FORMATS, action="append", dest="formats",
-                        help="write only this format (repeatable; default: docx and pdf)")
+    parser.add_argument("--format", choices=writers.names(), action="append", dest="formats",
+                        help=f"write only this format (repeatable; default: {' and '.join(writers.names())})")
     parser.add_argument("--force", action="store_true", help="rebuild every record, changed or not")
     parser.add_argument("--jobs", "-j", type=_positive_int, default=os.cpu_count() or 1, metavar="N",
                         help="records rendered at once, in worker processes "
@@ -150,7 +151,7 @@ def _data_folder(args) -> Path:
 def options(args) -> Options:
     """Return the build options the arguments ask for."""
     return Options(templates=args.templates, data=_data_folder(args), out=args.out,
-                   formats=tuple(dict.fromkeys(args.formats or FORMATS)), force=args.force,
+                   formats=tuple(dict.fromkeys(args.formats or writers.names())), force=args.force,
                    jobs=args.jobs, strict=args.strict, stale_months=args.stale_months,
                    time_limit=args.time_limit or None, wait=args.wait)
 

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass, fields
-from typing import Union
+from typing import ClassVar, Union
+
+from .look import Look, PageSetup, Style
 
 # Units: all lengths are in points (1 in = 72 pt); colours are 6-digit hex without '#'.
+# Every node class names its `kind`; a visitor handles it in `visit_<kind>` (see Visitor).
 
 
 @dataclass(frozen=True)
 class Run:
     """A stretch of text with one set of inline marks."""
 
+    kind: ClassVar[str] = "run"
     text: str
     bold: bool = False
     italic: bool = False
@@ -23,6 +27,7 @@ class Run:
 class Field:
     """A value the writer fills in per page: 'page' (N) or 'pages' (M)."""
 
+    kind: ClassVar[str] = "field"
     name: str
 
 
@@ -33,6 +38,7 @@ Inline = Union[Run, Field]
 class Paragraph:
     """One paragraph in a named style."""
 
+    kind: ClassVar[str] = "paragraph"
     style: str
     inlines: tuple[Inline, ...]
 
@@ -41,6 +47,7 @@ class Paragraph:
 class Heading:
     """A section heading; style 'Heading <level>', a bookmark in the PDF."""
 
+    kind: ClassVar[str] = "heading"
     level: int
     inlines: tuple[Inline, ...]
 
@@ -54,6 +61,7 @@ class Heading:
 class BulletList:
     """A bulleted list in the 'List Bullet' style; each item is one paragraph."""
 
+    kind: ClassVar[str] = "bullet_list"
     items: tuple[tuple[Inline, ...], ...]
     style: str = "List Bullet"
 
@@ -62,45 +70,13 @@ class BulletList:
 class Table:
     """A table with a header row; cells hold inline runs."""
 
+    kind: ClassVar[str] = "table"
     columns: tuple[tuple[Inline, ...], ...]
     rows: tuple[tuple[tuple[Inline, ...], ...], ...]
     caption: tuple[Inline, ...] | None = None
 
 
 Block = Union[Paragraph, Heading, BulletList, Table]
-
-
-@dataclass(frozen=True)
-class Style:
-    """A named paragraph style, shared by both writers."""
-
-    name: str
-    size: float = 12.0
-    bold: bool = False
-    italic: bool = False
-    color: str = "000000"
-    align: str = "left"  # left | center | right | justify
-    space_before: float = 0.0
-    space_after: float = 6.0
-    left_indent: float = 0.0
-    first_line_indent: float = 0.0
-    keep_with_next: bool = False
-    shading: str | None = None  # background colour of the paragraph box
-    border: str | None = None  # colour of a box around the paragraph
-    border_bottom: str | None = None  # colour of a rule under the paragraph
-
-
-@dataclass(frozen=True)
-class PageSetup:
-    """Paper and margins; the font family named in Word (the PDF embeds a metric twin)."""
-
-    width: float = 612.0
-    height: float = 792.0
-    margin_top: float = 72.0
-    margin_bottom: float = 72.0
-    margin_left: float = 72.0
-    margin_right: float = 72.0
-    font: str = "Times New Roman"
 
 
 @dataclass(frozen=True)
@@ -116,22 +92,53 @@ class Metadata:
 
 @dataclass(frozen=True)
 class Document:
-    """A whole fact sheet: properties, page, styles, furniture and body."""
+    """A whole fact sheet: properties, its resolved look, furniture and body."""
 
     meta: Metadata
-    page: PageSetup
-    styles: tuple[Style, ...]
+    look: Look
     header: tuple[Block, ...]
     footer: tuple[Block, ...]
     body: tuple[Block, ...]
     watermark: str | None = None
 
+    kind: ClassVar[str] = "document"
+
+    @property
+    def page(self) -> PageSetup:
+        """Return the page setup of the look."""
+        return self.look.page
+
     def style(self, name: str) -> Style:
         """Return the style called `name`; KeyError if the stylesheet lacks it."""
-        for style in self.styles:
-            if style.name == name:
-                return style
-        raise KeyError(name)
+        return self.look.style(name)
+
+
+BLOCK_TYPES = (Paragraph, Heading, BulletList, Table)
+INLINE_TYPES = (Run, Field)
+NODE_TYPES = (Document, *BLOCK_TYPES, *INLINE_TYPES)
+
+
+class UnknownNode(TypeError):
+    """A writer met a node type it has no handler for (a writer bug, found by the contract tests)."""
+
+
+class Visitor:
+    """Walks a document tree: `visit(node)` calls `self.visit_<node.kind>(node)`.
+
+    Every writer is a Visitor with the same handler names, so a node type added to the tree
+    shows up at once as a missing handler in each writer (see tests/test_writer_contract.py).
+    """
+
+    def visit(self, node):
+        """Dispatch `node` to its handler; UnknownNode when this visitor has none."""
+        handler = getattr(self, f"visit_{getattr(node, 'kind', None)}", None)
+        if handler is None or not isinstance(node, NODE_TYPES):
+            raise UnknownNode(f"{type(self).__name__} cannot render a {type(node).__name__}")
+        return handler(node)
+
+    def visit_all(self, nodes) -> list:
+        """Visit each node in order; return the handlers' results."""
+        return [self.visit(node) for node in nodes]
 
 
 def inline_text(inlines: tuple[Inline, ...], page: int = 1, pages: int = 1) -> str:
@@ -163,14 +170,28 @@ def body_text(doc: Document) -> list[str]:
 
 
 def dump(doc: Document) -> str:
-    """Return a readable, stable text dump of the tree, for golden tests."""
-    lines = [f"document watermark={doc.watermark!r}", f"  meta {_attrs(doc.meta)}",
-             f"  page {_attrs(doc.page)}"]
+    """Return a readable, stable text dump of the tree and the look it resolved to, for golden tests."""
+    lines = [f"document watermark={doc.watermark!r}", f"  meta {_attrs(doc.meta)}"]
+    lines.extend(f"  {part} {_attrs(getattr(doc.look, part))}" for part in ("page", "text", "box", "table",
+                                                                            "watermark"))
+    used = sorted(styles_used(doc))
+    lines.extend(f"  style {_attrs(doc.style(name))}" for name in used)
     for part in ("header", "footer", "body"):
         lines.append(f"  {part}")
         for block in getattr(doc, part):
             lines.extend(_dump_block(block, "    "))
     return "\n".join(lines) + "\n"
+
+
+def styles_used(doc: Document) -> set[str]:
+    """Return the names of the paragraph styles a sheet prints in (the writers' own included)."""
+    names = {"Normal"}
+    for block in (*doc.header, *doc.footer, *doc.body):
+        if isinstance(block, Table):
+            names.update(("Table Text", "Caption") if block.caption else ("Table Text",))
+        else:
+            names.add(block.style)
+    return names
 
 
 def _attrs(obj) -> str:

@@ -23,6 +23,7 @@ SHA256 = {
     "LiberationSerif-Italic": "c1830c433ab41379f1139fac388989d37c9f08c81e1bd643efdcc7946db30753",
     "LiberationSerif-BoldItalic": "36dd6965be8915f6d7efb259757f1f7546a7c6f72c53a20bbe4ae7092f2cd558",
 }
+CAP_HEIGHT = 0.655  # Liberation Serif's capital height in em (OS/2 sCapHeight 1341 of 2048 units)
 # Characters the writers never draw as glyphs, so the fonts need not cover them.
 _NOT_DRAWN = frozenset("\n\t")
 NBSP = 0xA0
@@ -179,3 +180,11 @@ def register_pdf_fonts() -> str:
         pdfmetrics.registerFont(_ttfont(name))
         addMapping(FAMILY, int(bold), int(italic), name)
     return FAMILY
+
+
+def text_width(text: str, size: float) -> float:
+    """Return the advance width of `text` in the regular face at `size` points."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    register_pdf_fonts()
+    return stringWidth(text, face_name(False, False), size)

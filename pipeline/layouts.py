@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,8 +12,9 @@ import jinja2
 from jinja2 import nodes
 
 from .assets import confined
-from .doctree import Style
 from .errors import ConfigError, Diagnostic, Location, RecordError, did_you_mean
+from .errors import shown as shown_value
+from .look import ALIGNMENTS, PARTS, WRITER_STYLES, Look, Style, settable
 from .view import SheetView
 from .yamlload import Mapping, Node, Scalar, Sequence, load_file
 
@@ -22,20 +24,20 @@ STYLES_FILE = "styles.yaml"
 _NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 _COLOUR = re.compile(r"^[0-9A-Fa-f]{6}$")
 _USES = re.compile(r"\bsheet\.([a-z_]+)")
-_STYLE_TYPES = {f.name: f.type for f in dataclasses.fields(Style) if f.name != "name"}
+_STYLE_ATTR = re.compile(r'\bstyle="([^"{}]*)"')
 _SHEET_FIELDS = tuple(f.name for f in dataclasses.fields(SheetView))
 
 
 @dataclass(frozen=True)
 class Layout:
-    """One layout: its template, the fields it needs, defaults and styles."""
+    """One layout: its template, the fields it needs, defaults and its resolved look."""
 
     name: str
     description: str
     requires: tuple[str, ...]
     uses: tuple[str, ...]
     defaults: dict[str, str]
-    styles: tuple[Style, ...]
+    look: Look
     template: jinja2.Template
     folder: Path
 
@@ -65,28 +67,28 @@ def load_layouts(templates: Path, display=str) -> dict[str, Layout]:
     if not templates.is_dir():
         raise ConfigError([Diagnostic(Location(display(templates)), "the templates folder does not exist",
                                       "run from the project folder or pass --templates DIR")])
-    base = load_styles(templates / STYLES_FILE, display)
+    base = load_look(templates / STYLES_FILE, display)
     env = environment(templates)
-    for name in env.list_templates(extensions=["j2"]):  # macros too: they load only when used
-        _check_template(env, name, display(templates / name))
+    # Every template is parsed (macros too: they load only when used) before any is trusted.
+    trees = {name: _check_template(env, name, display(templates / name))
+             for name in env.list_templates(extensions=["j2"])}
     layouts = {}
     for folder in sorted(p for p in templates.iterdir() if (p / LAYOUT_FILE).is_file()):
         layouts[folder.name] = _load_layout(folder, env, base, display)
     if not layouts:
         raise ConfigError([Diagnostic(Location(display(templates)), "no layouts found",
                                       f"each layout is a folder with {LAYOUT_FILE} and {TEMPLATE_FILE}")])
+    _check_style_names(trees, layouts, base, templates, display)
     return layouts
 
 
-def _load_layout(folder: Path, env: jinja2.Environment, base: dict[str, Style], display) -> Layout:
+def _load_layout(folder: Path, env: jinja2.Environment, base: Look, display) -> Layout:
     """Load one layout folder."""
     path = folder / LAYOUT_FILE
     shown = display(path)
     if not _NAME.match(folder.name):
         raise ConfigError([Diagnostic(Location(shown), f"layout name '{folder.name}' is not kebab-case")])
-    fields = _config_mapping(path, shown, ("description", "requires", "defaults", "styles"))
-    styles = dict(base)
-    styles.update(_styles(fields.get("styles"), shown, base))
+    fields = _config_mapping(path, shown, ("description", "requires", "defaults", *PARTS, "styles"))
     template = _compile(env, f"{folder.name}/{TEMPLATE_FILE}", display(folder / TEMPLATE_FILE))
     source = (folder / TEMPLATE_FILE).read_text(encoding="utf-8")
     return Layout(name=folder.name,
@@ -94,14 +96,15 @@ def _load_layout(folder: Path, env: jinja2.Environment, base: dict[str, Style], 
                   requires=tuple(_strings(fields.get("requires"), "requires", shown)),
                   uses=tuple(dict.fromkeys(_USES.findall(source))),
                   defaults=_string_map(fields.get("defaults"), "defaults", shown),
-                  styles=tuple(styles.values()), template=template, folder=folder)
+                  look=_look(fields, shown, base), template=template, folder=folder)
 
 
-def _check_template(env: jinja2.Environment, name: str, shown: str) -> None:
+def _check_template(env: jinja2.Environment, name: str, shown: str) -> nodes.Template:
     """Compile one template and refuse unknown filters, tests and sheet fields anywhere in it.
 
     Jinja reports an unknown filter inside an {% if %} only when a record reaches that branch,
     after other records' sheets were written; checking the whole tree stops the run first.
+    Returns the parsed tree.
     """
     try:
         source, _, _ = env.loader.get_source(env, name)
@@ -119,6 +122,55 @@ def _check_template(env: jinja2.Environment, name: str, shown: str) -> None:
                                           f"template error: unknown {kind} '{word}'{did_you_mean(word, known)}",
                                           f"known: {', '.join(sorted(known))}" if kind == "sheet field" else None)])
     _compile(env, name, shown)
+    return tree
+
+
+def _check_style_names(trees: dict[str, nodes.Template], layouts: dict[str, Layout], base: Look,
+                       templates: Path, display) -> None:
+    """Refuse a style name a template writes that its stylesheet lacks, at the template's line.
+
+    A layout's own template may use its own styles; shared templates only the base ones.
+    """
+    params = _style_params(trees.values())
+    for name, tree in sorted(trees.items()):
+        owner = layouts.get(name.split("/")[0]) if name.endswith("/" + TEMPLATE_FILE) else None
+        known = {style.name for style in (owner.look if owner else base).styles}
+        for style, line in _style_uses(tree, params):
+            if style not in known:
+                raise ConfigError([Diagnostic(
+                    Location(display(templates / name), line),
+                    f"template error: style '{style}' is not in the stylesheet{did_you_mean(style, known)}",
+                    f"add it to {STYLES_FILE}" + (f" or to {owner.name}/{LAYOUT_FILE}" if owner else "")
+                    + f" under 'styles:'; known: {', '.join(sorted(known))}")])
+
+
+def _style_params(trees) -> dict[str, int]:
+    """Return the position of the `style` parameter of every macro that has one, by macro name."""
+    params = {}
+    for tree in trees:
+        for macro in tree.find_all(nodes.Macro):
+            names = [arg.name for arg in macro.args]
+            if "style" in names:
+                params[macro.name] = names.index("style")
+    return params
+
+
+def _style_uses(tree: nodes.Template, params: dict[str, int]) -> list[tuple[str, int]]:
+    """Return (style name, line) for each literal style a template writes or passes to a macro."""
+    uses = []
+    for data in tree.find_all(nodes.TemplateData):
+        for match in _STYLE_ATTR.finditer(data.data):
+            uses.append((match.group(1), data.lineno + data.data.count("\n", 0, match.start())))
+    for call in tree.find_all(nodes.Call):
+        callee = getattr(call.node, "attr", None) or getattr(call.node, "name", None)
+        if callee not in params:
+            continue
+        index = params[callee]
+        arg = call.args[index] if index < len(call.args) else next(
+            (kw.value for kw in call.kwargs if kw.key == "style"), None)
+        if isinstance(arg, nodes.Const) and isinstance(arg.value, str):
+            uses.append((arg.value, call.lineno))
+    return uses
 
 
 def _used_name(node: nodes.Node, env: jinja2.Environment) -> tuple[str | None, tuple, str]:
@@ -144,39 +196,98 @@ def _compile(env: jinja2.Environment, name: str, shown: str) -> jinja2.Template:
                                       f"add {TEMPLATE_FILE} beside {LAYOUT_FILE}")])
 
 
-def load_styles(path: Path, display=str) -> dict[str, Style]:
-    """Return the base stylesheet by name."""
-    return _styles(_config_root(path, display(path)), display(path), {})
+def load_look(path: Path, display=str) -> Look:
+    """Return the base look of templates/styles.yaml, every value checked where it is written."""
+    shown = display(path)
+    fields = _config_mapping(path, shown, (*PARTS, "styles"))
+    look = _look(fields, shown, Look(styles=()))
+    names = {style.name for style in look.styles}
+    missing = [name for name in WRITER_STYLES if name not in names]
+    if missing:
+        _fail(fields["styles"].loc if "styles" in fields else Location(shown), shown,
+              f"the stylesheet lacks the style{'s' if len(missing) > 1 else ''} "
+              f"{', '.join(repr(m) for m in missing)}, which every sheet uses for headings, bullets and tables")
+    return look
 
 
-def _styles(node: Node | None, shown: str, base: dict[str, Style]) -> dict[str, Style]:
+def _look(fields: dict[str, Node], shown: str, base: Look) -> Look:
+    """Return `base` with the parts and styles that `fields` set."""
+    changes = {key: _part(fields[key], key, cls, getattr(base, key), shown)
+               for key, cls in PARTS.items() if key in fields}
+    if "styles" in fields:
+        styles = {style.name: style for style in base.styles}
+        styles.update(_styles(fields["styles"], shown, styles))
+        changes["styles"] = tuple(styles.values())
+    return dataclasses.replace(base, **changes)
+
+
+def _part(node: Node, key: str, cls, start, shown: str):
+    """Return one look part (page, text, box, table, watermark) with `node`'s values over `start`."""
+    allowed = settable(cls)
+    changes = {}
+    for name, value in _pairs(node, key, shown):
+        if name.value not in allowed:
+            _fail(name.loc, shown, f"'{key}' has no setting '{name.value}'{did_you_mean(name.value, allowed)}",
+                  f"its settings: {', '.join(allowed)}")
+        changes[name.value] = _setting(name.value, value, allowed[name.value], shown)
+    return dataclasses.replace(start, **changes)
+
+
+def _styles(node: Node, shown: str, base: dict[str, Style]) -> dict[str, Style]:
     """Return styles from a `name: {property: value}` mapping, over `base`."""
-    if node is None:
-        return {}
+    allowed = settable(Style)
     styles = {}
     for key, value in _pairs(node, "styles", shown):
-        start = base.get(key.value, Style(key.value))
-        changes = {k.value: _style_value(k, v, shown) for k, v in _pairs(value, key.value, shown)}
-        styles[key.value] = dataclasses.replace(start, **changes)
+        if not key.value.strip() or not key.value.isprintable() or len(key.value) > 40:
+            _fail(key.loc, shown, "a style name must be printable text of at most 40 characters")
+        changes = {}
+        for prop, setting in _pairs(value, key.value, shown):
+            if prop.value not in allowed:
+                _fail(prop.loc, shown, f"unknown style property '{prop.value}'{did_you_mean(prop.value, allowed)}",
+                      f"style properties: {', '.join(allowed)}")
+            changes[prop.value] = _setting(prop.value, setting, allowed[prop.value], shown)
+        styles[key.value] = dataclasses.replace(base.get(key.value, Style(key.value)), **changes)
     return styles
 
 
-def _style_value(key: Scalar, node: Node, shown: str):
-    """Convert one style property by the type of its Style field."""
-    kind = _STYLE_TYPES.get(key.value)
-    if kind is None:
-        _fail(key.loc, shown, f"unknown style property '{key.value}'")
-    text = _scalar(node, key.value, shown)
+def _setting(name: str, node: Node, spec: dict, shown: str):
+    """Return one look value converted by its kind, or fail at the value with what was expected."""
+    text = _scalar(node, name, shown)
+    kind = spec["kind"]
+    if kind == "bool":
+        if text not in ("true", "false"):
+            _fail(node.loc, shown, f"'{name}' must be true or false, found {shown_value(text)}")
+        return text == "true"
+    if kind == "colour":
+        if not _COLOUR.match(text):
+            _fail(node.loc, shown, f"'{name}' must be a hex colour like 0A3161, found {shown_value(text)}")
+        return text.upper()
+    if kind == "align":
+        if text not in ALIGNMENTS:
+            _fail(node.loc, shown, f"'{name}' must be one of {', '.join(ALIGNMENTS)}; found "
+                                   f"{shown_value(text)}{did_you_mean(text, ALIGNMENTS)}")
+        return text
+    if kind in ("font", "char"):
+        one = kind == "char"
+        if not text.isprintable() or not text.strip() or (len(text) != 1 if one else len(text) > 64):
+            _fail(node.loc, shown, f"'{name}' must be {'one printable character' if one else 'a font name'}, "
+                                   f"found {shown_value(text)}")
+        return text
+    return _number(name, node, text, spec, shown)
+
+
+def _number(name: str, node: Node, text: str, spec: dict, shown: str) -> float:
+    """Return a number within the setting's range, or fail naming the range."""
+    low, high = spec["low"], spec["high"]
     try:
-        if kind == "bool":
-            return {"true": True, "false": False}[text]
-        if kind == "float":
-            return float(text)
-    except (KeyError, ValueError):
-        _fail(node.loc, shown, f"style property '{key.value}' must be a {kind}, found '{text}'")
-    if key.value in ("color", "shading", "border", "border_bottom") and not _COLOUR.match(text):
-        _fail(node.loc, shown, f"'{key.value}' must be a hex colour like 0A3161, found '{text}'")
-    return text
+        number = float(text)
+    except ValueError:
+        number = math.nan
+    if not low <= number <= high:  # also refuses nan and inf
+        unit = {"pt": " pt", "degrees": " degrees"}.get(spec["kind"], "")
+        _fail(node.loc, shown, f"'{name}' must be a number from {low:g} to {high:g}{unit}, "
+                               f"found {shown_value(text)}")
+    return number
 
 
 def _config_root(path: Path, shown: str) -> Node:
@@ -226,6 +337,6 @@ def _string_map(node: Node | None, what: str, shown: str) -> dict[str, str]:
     return {k.value: _scalar(v, k.value, shown) for k, v in _pairs(node, what, shown)} if node else {}
 
 
-def _fail(loc: Location, shown: str, message: str):
+def _fail(loc: Location, shown: str, message: str, hint: str | None = None):
     """Raise a ConfigError at `loc`."""
-    raise ConfigError([Diagnostic(loc, message)])
+    raise ConfigError([Diagnostic(loc, message, hint)])

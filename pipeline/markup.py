@@ -6,8 +6,8 @@ import datetime as dt
 import re
 import xml.etree.ElementTree as ET
 
-from .doctree import (Block, BulletList, Document, Field, Heading, Inline, Metadata, PageSetup,
-                      Paragraph, Run, Style, Table)
+from .doctree import Block, BulletList, Document, Field, Heading, Inline, Metadata, Paragraph, Run, Table
+from .look import Look
 
 # Line breaks and their indentation inside inline content come from template layout, not data
 # (record text never carries a line break into a paragraph), so they are dropped.
@@ -20,7 +20,7 @@ class MarkupError(Exception):
     """A template produced markup the pipeline does not understand (a template bug)."""
 
 
-def parse(markup: str, styles: tuple[Style, ...], date: dt.date | None) -> Document:
+def parse(markup: str, look: Look, date: dt.date | None) -> Document:
     """Return the Document that a layout template's output describes."""
     try:
         root = ET.fromstring(markup)
@@ -29,7 +29,7 @@ def parse(markup: str, styles: tuple[Style, ...], date: dt.date | None) -> Docum
         raise MarkupError(f"the template produced malformed markup ({exc}): {line.strip()[:120]}")
     if root.tag != "sheet":
         raise MarkupError(f"the template output must be one <sheet> element, found <{root.tag}>")
-    names = {style.name for style in styles}
+    names = {style.name for style in look.styles}
     parts = {part: () for part in _PARTS}
     for child in root:
         if child.tag not in _PARTS:
@@ -37,8 +37,7 @@ def parse(markup: str, styles: tuple[Style, ...], date: dt.date | None) -> Docum
         parts[child.tag] = tuple(_block(el, names) for el in child)
     meta = Metadata(title=root.get("title", ""), subject=root.get("subject", ""),
                     author=root.get("author", ""), language=root.get("language", "en-US"), date=date)
-    return Document(meta=meta, page=PageSetup(), styles=styles, watermark=root.get("watermark") or None,
-                    **parts)
+    return Document(meta=meta, look=look, watermark=root.get("watermark") or None, **parts)
 
 
 def _block(el: ET.Element, styles: set[str]) -> Block:

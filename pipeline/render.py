@@ -22,7 +22,7 @@ def render_document(record: Record, layout: Layout, data=None, reads=None) -> Do
     c.raise_if_any()
     try:
         text = layout.template.render(sheet=view)
-        return markup.parse(text, layout.styles, record.date)
+        return markup.parse(text, layout.look, record.date)
     except (jinja2.TemplateError, markup.MarkupError) as exc:
         where = Location(str(layout.folder / TEMPLATE_FILE), getattr(exc, "lineno", None) or 1)
         raise ConfigError([Diagnostic(where, f"layout '{layout.name}' failed on {record.path}: {exc}",

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import contextlib
-import importlib
 import os
 import signal
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import schema
+from . import schema, writers
 from .data import DataSet
 from .errors import ConfigError, Diagnostic, Location, RecordError
 from .figures import Reads
@@ -90,9 +89,9 @@ def _build(job: Job, ctx: Context, result: Result) -> None:
     document = render_document(record, ctx.layouts[record.layout], ctx.dataset.scope(result.reads),
                                result.reads)
     for name in job.formats:
-        writer = importlib.import_module(f".writers.{name}", __package__)
+        fmt = writers.get(name)
         try:
-            result.blobs[writer.suffix] = writer.render(document)
+            result.blobs[fmt.suffix] = fmt.render(document)
         except ConfigError:
             raise  # an unusable font is the installation's fault: the run stops
         except Exception as exc:  # a layout engine failure must cost one record, not the run

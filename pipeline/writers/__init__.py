@@ -1,14 +1,50 @@
-"""One writer per output format; the look they share beyond the stylesheet is defined here once."""
+"""The registry of output formats: one writer module per format, each a Visitor of the document tree.
 
-# Lengths in points, colours as 6-digit hex. Both writers read these so a sheet looks the
-# same on paper from Word and from the PDF; change them here, never in one writer.
-LINE_HEIGHT = 1.2  # line pitch as a multiple of the font size
-BOX_PADDING = 6.0  # between a shaded/bordered paragraph's text and its box
-BOX_LINE = 0.75  # box and rule thickness
-RULE_GAP = 3.0  # between a paragraph and the rule under it (clears descenders)
-TABLE_GRID = "808080"
-TABLE_GRID_LINE = 0.5
-TABLE_HEADER_FILL = "E1E6EE"
-TABLE_PADDING = {"top": 4.0, "left": 6.0, "bottom": 5.0, "right": 6.0}
-TABLE_SPACE_AFTER = 12.0
-LINK_COLOR = "0563C1"  # Word's own Hyperlink blue
+The build, the CLI and the workers read formats from here and nowhere else. Registering a
+format imports nothing: a writer module is loaded on its first use, so a run that rebuilds
+nothing never pays for python-docx or ReportLab. See docs/adding-an-output-format.md.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class OutputFormat:
+    """One output format: its name on the command line, its file suffix and its writer module."""
+
+    name: str
+    suffix: str
+    module: str
+    description: str
+
+    def render(self, doc) -> bytes:
+        """Return the file for a document tree, loading the writer on first use."""
+        return importlib.import_module(self.module).render(doc)
+
+
+REGISTRY: dict[str, OutputFormat] = {}
+
+
+def register(fmt: OutputFormat) -> None:
+    """Add a format; ValueError if its name or suffix is already taken."""
+    taken = [f.name for f in REGISTRY.values() if fmt.suffix == f.suffix or fmt.name == f.name]
+    if taken:
+        raise ValueError(f"output format {fmt.name!r} ({fmt.suffix}) clashes with {taken[0]!r}")
+    REGISTRY[fmt.name] = fmt
+
+
+def names() -> tuple[str, ...]:
+    """Return the registered format names, in registration order."""
+    return tuple(REGISTRY)
+
+
+def get(name: str) -> OutputFormat:
+    """Return the format called `name`; KeyError if none is."""
+    return REGISTRY[name]
+
+
+register(OutputFormat("docx", ".docx", "pipeline.writers.docx", "Word document (Office Open XML)"))
+register(OutputFormat("pdf", ".pdf", "pipeline.writers.pdf", "PDF with embedded fonts"))

@@ -1,36 +1,25 @@
-"""PDF writer: render a document tree with ReportLab platypus, deterministically."""
+"""PDF writer: a document-tree visitor that lays the sheet out with ReportLab platypus, deterministically."""
 
 from __future__ import annotations
 
 import functools
 import html
 import io
-import math
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import (BaseDocTemplate, Frame, HRFlowable, PageTemplate,
+from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, HRFlowable, KeepTogether, PageTemplate,
                                 Paragraph as RLParagraph, Table as RLTable, TableStyle)
 
 from pipeline import fonts
-from pipeline.writers import (BOX_LINE, BOX_PADDING, LINE_HEIGHT, LINK_COLOR, RULE_GAP,
-                              TABLE_GRID, TABLE_GRID_LINE, TABLE_HEADER_FILL, TABLE_PADDING,
-                              TABLE_SPACE_AFTER)
-from pipeline.doctree import (BulletList, Document, Field, Heading, Inline, Paragraph, Run,
-                              Style, Table, inline_text)
-
-name = "pdf"
-suffix = ".pdf"
+from pipeline.doctree import (BulletList, Document, Field, Heading, Inline, Paragraph, Run, Table, Visitor,
+                              inline_text)
+from pipeline.look import Look, Style
 
 CREATOR = "factsheets"
-BULLET = "\u2022"
-BULLET_HANG = 18.0  # 0.25 in hanging indent when the style does not define one
-WATERMARK_SIZE = 100.0
-WATERMARK_GREY = colors.HexColor("#808080")
-WATERMARK_ALPHA = 0.25
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
 # ReportLab turns these href forms into internal jumps or remote-file opens, not URI links.
 _SPECIAL_HREF = ("#", "document:", "pdf:")
@@ -38,67 +27,254 @@ _SPECIAL_HREF = ("#", "document:", "pdf:")
 
 def render(doc: Document) -> bytes:
     """Return the PDF file for `doc`, byte-identical for the same tree."""
-    fonts.register_pdf_fonts()  # also maps <b>/<i> onto the bundled faces
-    styles = _Styles(doc)
-    out = io.BytesIO()
-    page = doc.page
-    template = BaseDocTemplate(
-        out, pagesize=(page.width, page.height), leftMargin=page.margin_left,
-        rightMargin=page.margin_right, topMargin=page.margin_top,
-        bottomMargin=page.margin_bottom, title=doc.meta.title, author=doc.meta.author,
-        subject=doc.meta.subject, creator=CREATOR, lang=doc.meta.language,
-        invariant=1, displayDocTitle=1,
-        # The canvas would otherwise declare Helvetica as its starting font.
-        initialFontName=fonts.face_name(False, False))
-    # Zero padding so text lines up with the margins, as in the Word output.
-    frame = Frame(template.leftMargin, template.bottomMargin, template.width, template.height,
-                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
-    template.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-    story = _flowables(doc.body, styles, template.width, fields=None, outline=True)
-    template.build(story, canvasmaker=functools.partial(_FurnitureCanvas, tree=doc, styles=styles))
-    return out.getvalue()
+    return PdfTranslator(doc).visit(doc)
 
 
-class _Styles:
-    """ParagraphStyles built once per render from the document's stylesheet."""
+class PdfTranslator(Visitor):
+    """Turns tree nodes into platypus flowables (blocks) and paragraph markup (inlines)."""
 
-    def __init__(self, doc: Document):
-        """Remember the tree; styles are built on first use."""
-        self.doc = doc
-        self._cache: dict[str, ParagraphStyle] = {}
+    def __init__(self, doc: Document, fields: dict | None = None, outline: bool = True):
+        """Translate `doc`; `fields` fills page numbers (furniture only); `outline` bookmarks headings."""
+        self.doc, self.look, self.fields, self.outline = doc, doc.look, fields, outline
+        self.styles = _styles(doc.look)
+        self._bold = False  # header cells force bold on their runs
+        self._last_level = -1
+        self._headings = 0
 
-    def get(self, name: str) -> ParagraphStyle:
-        """Return the ParagraphStyle for style `name`; KeyError if the sheet lacks it."""
-        if name not in self._cache:
-            self._cache[name] = _paragraph_style(self.doc.style(name))
-        return self._cache[name]
+    def visit_document(self, doc: Document) -> bytes:
+        """Lay out the body in one frame, then draw furniture and watermark on every page."""
+        fonts.register_pdf_fonts()  # also maps <b>/<i> onto the bundled faces
+        page, out = doc.page, io.BytesIO()
+        template = BaseDocTemplate(
+            out, pagesize=(page.width, page.height), leftMargin=page.margin_left,
+            rightMargin=page.margin_right, topMargin=page.margin_top,
+            bottomMargin=page.margin_bottom, title=doc.meta.title, author=doc.meta.author,
+            subject=doc.meta.subject, creator=CREATOR, lang=doc.meta.language,
+            invariant=1, displayDocTitle=1,
+            # The canvas would otherwise declare Helvetica as its starting font.
+            initialFontName=fonts.face_name(False, False))
+        template.keepTogetherClass = _KeepWithNext
+        # Zero padding so text lines up with the margins, as in Word. The space between two
+        # paragraphs is the larger of the first's space after and the second's space before,
+        # as in Word ("HTML paragraph auto spacing") and LibreOffice.
+        frame = Frame(template.leftMargin, template.bottomMargin, template.width, template.height,
+                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body",
+                      overlapAttachedSpace=1)
+        template.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+        story = _join_boxes([f for block in doc.body for f in self.visit(block)])
+        template.build(story, canvasmaker=functools.partial(_FurnitureCanvas, tree=doc))
+        return out.getvalue()
+
+    def visit_paragraph(self, block: Paragraph) -> list:
+        """Return a paragraph, followed by its bottom rule if the style has one."""
+        style, ps = self.look.style(block.style), self.styles[block.style]
+        if style.shading or style.border:
+            return [_Box([RLParagraph(self.markup(block.inlines), ps)], style, self.look)]
+        if not style.border_bottom:
+            return [RLParagraph(self.markup(block.inlines), ps)]
+        # The rule takes over the space after, so it sits right under the text.
+        ps = ParagraphStyle(f"{ps.name} (ruled)", parent=ps, spaceAfter=0, keepWithNext=1)
+        box = self.look.box
+        rule = HRFlowable(width="100%", thickness=box.line, color=_color(style.border_bottom),
+                          spaceBefore=box.rule_gap, spaceAfter=style.space_after, lineCap="butt")
+        rule.keepWithNext = int(style.keep_with_next)
+        return [RLParagraph(self.markup(block.inlines), ps), rule]
+
+    def visit_heading(self, block: Heading) -> list:
+        """Return a heading paragraph that bookmarks itself in the outline."""
+        # ReportLab refuses outline levels that skip a step, so clamp to one deeper.
+        level = max(0, min(block.level - 1, self._last_level + 1))
+        self._last_level = level
+        para = _HeadingParagraph(self.markup(block.inlines), self.styles[block.style])
+        if self.outline:
+            self._headings += 1
+            para.outline = (inline_text(block.inlines), f"heading-{self._headings}", level)
+        return [para]
+
+    def visit_bullet_list(self, block: BulletList) -> list:
+        """Return one bulleted paragraph per item, with a hanging indent."""
+        style, base = self.look.style(block.style), self.styles[block.style]
+        hang = -style.first_line_indent if style.first_line_indent < 0 else self.look.text.bullet_indent
+        left = max(base.leftIndent, hang)
+        # ReportLab hangs the bullet at bulletIndent and wraps all lines at leftIndent.
+        ps = ParagraphStyle(f"{base.name} (bullet)", parent=base, leftIndent=left,
+                            bulletIndent=left - hang, firstLineIndent=0)
+        return [RLParagraph(self.markup(item), ps, bulletText=self.look.text.bullet) for item in block.items]
+
+    def visit_table(self, block: Table) -> list:
+        """Return the caption (if any) and a grid table whose header row repeats on every page."""
+        ncols = len(block.columns)
+        if not ncols or any(len(row) != ncols for row in block.rows):
+            raise ValueError("a table needs columns, and as many cells in every row")
+        out = [RLParagraph(self.markup(block.caption), self.styles["Caption"])] if block.caption else []
+        cell, look = self.styles["Table Text"], self.look.table
+        header = [RLParagraph(self.markup(c, bold=True), cell) for c in block.columns]
+        body = [[RLParagraph(self.markup(c), cell) for c in row] for row in block.rows]
+        table = _Grid([header, *body], colWidths=[self.doc.page.text_width / ncols] * ncols, repeatRows=1)
+        table.setStyle(TableStyle([
+            # Cells are Paragraphs, but the table still sets its default font (Helvetica).
+            ("FONT", (0, 0), (-1, -1), fonts.face_name(False, False), cell.fontSize),
+            ("GRID", (0, 0), (-1, -1), look.grid_line, _color(look.grid)),
+            ("BACKGROUND", (0, 0), (-1, 0), _color(look.header_fill)),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            # Word counts a row's grid line in its height (the header row's top line too);
+            # ReportLab draws the lines on the cell edges, outside the paddings.
+            ("TOPPADDING", (0, 0), (-1, -1), look.padding_top),
+            ("TOPPADDING", (0, 0), (-1, 0), look.padding_top + look.grid_line),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), look.padding_bottom + look.grid_line),
+            ("LEFTPADDING", (0, 0), (-1, -1), look.padding_left),
+            ("RIGHTPADDING", (0, 0), (-1, -1), look.padding_right),
+        ]))
+        table.spaceAfter = look.space_after
+        return [*out, table]
+
+    def visit_run(self, run: Run) -> str:
+        """Return the markup for one run: escaped text wrapped in our own tags."""
+        text = html.escape(run.text, quote=False).translate(fonts.STAND_INS)
+        if run.bold or self._bold:
+            text = f"<b>{text}</b>"
+        if run.italic:
+            text = f"<i>{text}</i>"
+        if run.href is not None:
+            # ReportLab strips the target and reads its scheme case-insensitively.
+            target = run.href.strip().lower()
+            if not target or target.startswith(_SPECIAL_HREF):
+                raise ValueError(f"link target {run.href!r} is not an external URI")
+            # quote=True escapes both quote kinds so the value cannot leave the attribute; no
+            # record data ever reaches a markup attribute but href.
+            text = (f'<a href="{html.escape(run.href, quote=True)}" '
+                    f'color="#{self.look.text.link_color}">{text}</a>')
+        return text
+
+    def visit_field(self, item: Field) -> str:
+        """Return the text of a page field; only page furniture knows page numbers."""
+        if self.fields is None:
+            raise ValueError(f"field {item.name!r} is only supported in the header and footer")
+        if item.name not in self.fields:
+            raise ValueError(f"unknown field {item.name!r}")
+        return html.escape(str(self.fields[item.name]), quote=False)
+
+    def markup(self, inlines: tuple[Inline, ...], bold: bool = False) -> str:
+        """Return ReportLab markup for inline runs; all text is escaped, tags are ours."""
+        self._bold = bold
+        try:
+            return "".join(self.visit_all(inlines))
+        finally:
+            self._bold = False
 
 
-def _paragraph_style(style: Style) -> ParagraphStyle:
-    """Translate a tree Style into a ReportLab ParagraphStyle."""
-    if style.align not in _ALIGN:
-        raise ValueError(f"style {style.name!r}: unknown alignment {style.align!r}")
+@functools.lru_cache(maxsize=64)
+def _styles(look: Look) -> dict[str, ParagraphStyle]:
+    """Return a ParagraphStyle per style of a look, built once per look and process."""
+    return {style.name: _paragraph_style(style, look) for style in look.styles}
+
+
+def _paragraph_style(style: Style, look: Look) -> ParagraphStyle:
+    """Translate a look Style into a ReportLab ParagraphStyle."""
     ps = ParagraphStyle(
         style.name, fontName=fonts.face_name(style.bold, style.italic), fontSize=style.size,
-        leading=style.size * LINE_HEIGHT, textColor=_color(style.color),
+        leading=look.leading(style), textColor=_color(style.color),
         alignment=_ALIGN[style.align], spaceBefore=style.space_before,
         spaceAfter=style.space_after, leftIndent=style.left_indent,
         firstLineIndent=style.first_line_indent, keepWithNext=int(style.keep_with_next),
         bulletFontName=fonts.face_name(False, False), bulletFontSize=style.size,
         linkUnderline=1,
-        allowWidows=0, allowOrphans=0)  # Word's widow control: no lone line at a page edge
-    if style.shading or style.border:
-        # ReportLab draws the box outside the text area, so pull the text in by the padding
-        # to keep the box inside the frame and add the padding to the vertical space.
-        ps.backColor = _color(style.shading) if style.shading else None
-        ps.borderColor = _color(style.border) if style.border else None
-        ps.borderWidth = BOX_LINE if style.border else 0
-        ps.borderPadding = BOX_PADDING
-        ps.leftIndent += BOX_PADDING
-        ps.rightIndent += BOX_PADDING
-        ps.spaceBefore += BOX_PADDING
-        ps.spaceAfter += BOX_PADDING
+        allowWidows=0, allowOrphans=0,  # Word's widow control: no lone line at a page edge
+        # Break lines as Word does: never squeeze spaces to fit a word in (ReportLab would by
+        # 5%), and break after the hyphen of a hyphenated word ("amphetamine-|type").
+        spaceShrinkage=0, embeddedHyphenation=1)
+    if style.shading or style.border:  # _Box draws the box; the text sits inside it
+        ps.leftIndent += _box_edge(look)
+        ps.rightIndent += _box_edge(look)
     return ps
+
+
+def _box_edge(look: Look) -> float:
+    """Return the room a box takes on each side of its text: padding and line."""
+    return look.box.padding + look.box.line
+
+
+class _Box(Flowable):
+    """Paragraphs of one boxed style in a shaded, bordered box, as Word draws them.
+
+    Word counts a border and its padding in the paragraph's height, and draws adjacent
+    paragraphs with the same border as one box (no border between them).
+    """
+
+    def __init__(self, paragraphs: list, style: Style, look: Look):
+        """Box `paragraphs` (already indented by the box's edge) in `style`'s colours."""
+        super().__init__()
+        self.paragraphs, self.style, self.look = paragraphs, style, look
+        self.edge = _box_edge(look)
+
+    def wrap(self, availWidth, availHeight):
+        """Return the paragraphs' height with their spaces, plus the box's room above and below."""
+        self.width, self.height = availWidth, 2 * self.edge
+        for gap, paragraph in zip(self._gaps(), self.paragraphs):
+            self.height += gap + paragraph.wrap(availWidth, availHeight)[1]
+        return self.width, self.height
+
+    def split(self, availWidth, availHeight):
+        """Split between or inside paragraphs; each part is boxed on its own page."""
+        room, done = availHeight - 2 * self.edge, []
+        for index, (gap, paragraph) in enumerate(zip(self._gaps(), self.paragraphs)):
+            height = paragraph.wrap(availWidth, availHeight)[1]
+            if gap + height <= room:
+                room -= gap + height
+                continue
+            parts = paragraph.split(availWidth, room - gap) if room - gap > 0 else []
+            parts = parts if len(parts) == 2 else []  # widow control may refuse a split
+            head, tail = self.paragraphs[:index] + parts[:1], (parts[1:] or [paragraph])
+            if not head:
+                return []
+            return [_Box(head, self.style, self.look), _Box(tail + self.paragraphs[index + 1:], self.style, self.look)]
+        return [self]
+
+    def draw(self):
+        """Draw the box, then the paragraphs inside it, top down."""
+        line, left = self.look.box.line, self.style.left_indent
+        canv = self.canv
+        canv.saveState()
+        canv.setLineWidth(line)
+        canv.setStrokeColor(_color(self.style.border or self.style.shading))
+        if self.style.shading:
+            canv.setFillColor(_color(self.style.shading))
+        canv.rect(left + line / 2, line / 2, self.width - left - line, self.height - line,
+                  stroke=1, fill=int(bool(self.style.shading)))
+        canv.restoreState()
+        top = self.height - self.edge
+        for gap, paragraph in zip(self._gaps(), self.paragraphs):
+            top -= gap + paragraph.height
+            paragraph.drawOn(canv, 0, top)
+
+    def _gaps(self) -> list[float]:
+        """Return the space above each paragraph inside the box (none above the first)."""
+        return [0.0] + [max(a.getSpaceAfter(), b.getSpaceBefore())
+                        for a, b in zip(self.paragraphs, self.paragraphs[1:])]
+
+    def getSpaceBefore(self):
+        """Return the first paragraph's space before."""
+        return self.paragraphs[0].getSpaceBefore()
+
+    def getSpaceAfter(self):
+        """Return the last paragraph's space after."""
+        return self.paragraphs[-1].getSpaceAfter()
+
+    def getKeepWithNext(self):
+        """Return whether the last paragraph keeps with the next block."""
+        return self.paragraphs[-1].getKeepWithNext()
+
+
+def _join_boxes(story: list) -> list:
+    """Return the story with adjacent boxes of one style joined into one box, as Word joins them."""
+    out: list = []
+    for flowable in story:
+        last = out[-1] if out else None
+        if isinstance(flowable, _Box) and isinstance(last, _Box) and last.style == flowable.style:
+            out[-1] = _Box(last.paragraphs + flowable.paragraphs, last.style, last.look)
+        else:
+            out.append(flowable)
+    return out
 
 
 def _color(hex6: str) -> colors.Color:
@@ -106,42 +282,41 @@ def _color(hex6: str) -> colors.Color:
     return colors.HexColor("#" + hex6)
 
 
-def _markup(inlines: tuple[Inline, ...], fields: dict | None, bold: bool = False) -> str:
-    """Return ReportLab markup for inline runs; all text is escaped, tags are ours."""
-    parts = []
-    for item in inlines:
-        if isinstance(item, Field):
-            parts.append(html.escape(_field_value(item, fields), quote=False))
-        else:
-            parts.append(_run_markup(item, bold))
-    return "".join(parts)
+class _KeepWithNext(KeepTogether):
+    """Word's keep-with-next: kept paragraphs share a page with the first lines of what follows.
+
+    ReportLab's own KeepTogether moves the whole group, the following paragraph included, to
+    the next page when it does not fit; Word (and LibreOffice) split that paragraph instead,
+    as long as its first part keeps widow control (two lines).
+    """
+
+    def split(self, aW, aH):
+        """Place the kept flowables and the start of the next one here, or move them on."""
+        *kept, last = self._content
+        kept_height, after = 0.0, 0.0
+        for flowable in kept:  # spaces between them overlap, as in the frame
+            kept_height += max(after, flowable.getSpaceBefore()) if kept_height else 0.0
+            kept_height += flowable.wrapOn(self.canv, aW, aH)[1]
+            after = flowable.getSpaceAfter()
+        room = aH - kept_height - max(after, last.getSpaceBefore())
+        parts = last.split(aW, room) if room > 0 else []
+        if len(parts) > 1:
+            return [*kept, *parts]
+        return super().split(aW, aH)
 
 
-def _field_value(item: Field, fields: dict | None) -> str:
-    """Return the text of a page field; only page furniture knows page numbers."""
-    if fields is None:
-        raise ValueError(f"field {item.name!r} is only supported in the header and footer")
-    if item.name not in fields:
-        raise ValueError(f"unknown field {item.name!r}")
-    return str(fields[item.name])
+class _Grid(RLTable):
+    """A table whose rows never split across pages, as Word's 'cantSplit' rows, unless taller than a page."""
 
-
-def _run_markup(run: Run, bold: bool) -> str:
-    """Return the markup for one run: escaped text wrapped in our own tags."""
-    text = html.escape(run.text, quote=False).translate(fonts.STAND_INS)
-    if run.bold or bold:
-        text = f"<b>{text}</b>"
-    if run.italic:
-        text = f"<i>{text}</i>"
-    if run.href is not None:
-        # ReportLab strips the target and reads its scheme case-insensitively.
-        target = run.href.strip().lower()
-        if not target or target.startswith(_SPECIAL_HREF):
-            raise ValueError(f"link target {run.href!r} is not an external URI")
-        # quote=True escapes both quote kinds so the value cannot leave the attribute.
-        # The colour is our constant; no record data ever reaches a markup attribute but href.
-        text = f'<a href="{html.escape(run.href, quote=True)}" color="#{LINK_COLOR}">{text}</a>'
-    return text
+    def split(self, availWidth, availHeight):
+        """Split between rows; only a row taller than a whole page continues on the next."""
+        self.splitInRow = 0
+        parts = super().split(availWidth, availHeight)
+        frame = getattr(self, "_frame", None)
+        if not parts and frame is not None and getattr(frame, "_atTop", False):
+            self.splitInRow = 1  # nothing fits even on a fresh page: the only way on is inside a row
+            parts = super().split(availWidth, availHeight)
+        return parts
 
 
 class _HeadingParagraph(RLParagraph):
@@ -166,90 +341,13 @@ class _HeadingParagraph(RLParagraph):
         super().draw()
 
 
-def _flowables(blocks, styles: _Styles, width: float, fields: dict | None,
-               outline: bool = False) -> list:
-    """Return the platypus flowables for a sequence of blocks; `outline` bookmarks headings."""
-    story: list = []
-    last_level = -1
-    for index, block in enumerate(blocks):
-        if isinstance(block, Heading):
-            # ReportLab refuses outline levels that skip a step, so clamp to one deeper.
-            level = max(0, min(block.level - 1, last_level + 1))
-            last_level = level
-            para = _HeadingParagraph(_markup(block.inlines, fields), styles.get(block.style))
-            if outline:
-                para.outline = (inline_text(block.inlines), f"heading-{index}", level)
-            story.append(para)
-        elif isinstance(block, Paragraph):
-            story.extend(_paragraph(block, styles, fields))
-        elif isinstance(block, BulletList):
-            story.extend(_bullets(block, styles, fields))
-        elif isinstance(block, Table):
-            story.extend(_table(block, styles, width, fields))
-        else:
-            raise TypeError(f"unknown block {type(block).__name__}")
-    return story
-
-
-def _paragraph(block: Paragraph, styles: _Styles, fields: dict | None) -> list:
-    """Return a paragraph, followed by its bottom rule if the style has one."""
-    tree_style = styles.doc.style(block.style)
-    ps = styles.get(block.style)
-    if not tree_style.border_bottom:
-        return [RLParagraph(_markup(block.inlines, fields), ps)]
-    # The rule takes over the space after, so it sits right under the text.
-    ps = ParagraphStyle(f"{ps.name} (ruled)", parent=ps, spaceAfter=0, keepWithNext=1)
-    rule = HRFlowable(width="100%", thickness=BOX_LINE, color=_color(tree_style.border_bottom),
-                      spaceBefore=RULE_GAP, spaceAfter=tree_style.space_after, lineCap="butt")
-    return [RLParagraph(_markup(block.inlines, fields), ps), rule]
-
-
-def _bullets(block: BulletList, styles: _Styles, fields: dict | None) -> list:
-    """Return one bulleted paragraph per item, with a hanging indent."""
-    base = styles.get(block.style)
-    tree_style = styles.doc.style(block.style)
-    hang = -tree_style.first_line_indent if tree_style.first_line_indent < 0 else BULLET_HANG
-    left = max(base.leftIndent, hang)
-    # ReportLab hangs the bullet at bulletIndent and wraps all lines at leftIndent.
-    ps = ParagraphStyle(f"{base.name} (bullet)", parent=base, leftIndent=left,
-                        bulletIndent=left - hang, firstLineIndent=0)
-    return [RLParagraph(_markup(item, fields), ps, bulletText=BULLET) for item in block.items]
-
-
-def _table(block: Table, styles: _Styles, width: float, fields: dict | None) -> list:
-    """Return the caption (if any) and a grid table with a repeating bold header row."""
-    out = []
-    if block.caption:
-        out.append(RLParagraph(_markup(block.caption, fields), styles.get("Caption")))
-    ncols = len(block.columns)
-    if not ncols or any(len(row) != ncols for row in block.rows):
-        raise ValueError("a table needs columns, and as many cells in every row")
-    cell = styles.get("Table Text")
-    header = [RLParagraph(_markup(c, fields, bold=True), cell) for c in block.columns]
-    body = [[RLParagraph(_markup(c, fields), cell) for c in row] for row in block.rows]
-    # splitInRow: a row taller than a page continues on the next, as Word lays it out.
-    table = RLTable([header, *body], colWidths=[width / ncols] * ncols, repeatRows=1, splitInRow=1)
-    table.setStyle(TableStyle([
-        # Cells are Paragraphs, but the table still sets its default font (Helvetica).
-        ("FONT", (0, 0), (-1, -1), fonts.face_name(False, False), cell.fontSize),
-        ("GRID", (0, 0), (-1, -1), TABLE_GRID_LINE, _color(TABLE_GRID)),
-        ("BACKGROUND", (0, 0), (-1, 0), _color(TABLE_HEADER_FILL)),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        *[(f"{side.upper()}PADDING", (0, 0), (-1, -1), pad) for side, pad in TABLE_PADDING.items()],
-    ]))
-    table.spaceAfter = TABLE_SPACE_AFTER
-    out.append(table)
-    return out
-
-
 class _FurnitureCanvas(Canvas):
     """A canvas that holds pages back until save, so furniture can show the page count."""
 
-    def __init__(self, *args, tree: Document, styles: _Styles, **kwargs):
+    def __init__(self, *args, tree: Document, **kwargs):
         """Create the canvas and remember the tree whose furniture it draws."""
         super().__init__(*args, **kwargs)
         self._tree = tree
-        self._styles = styles
         self._pages: list[dict] = []
 
     def showPage(self):
@@ -264,45 +362,39 @@ class _FurnitureCanvas(Canvas):
             self.__dict__.update(state)
             self.saveState()
             _draw_watermark(self, self._tree)
-            _draw_furniture(self, self._tree, self._styles, number, total)
+            _draw_furniture(self, self._tree, {"page": number, "pages": total})
             self.restoreState()
             super().showPage()
         super().save()
 
 
 def _draw_watermark(canv: Canvas, doc: Document) -> None:
-    """Draw the watermark large, diagonal, light and see-through in the page centre."""
+    """Draw the watermark large, at the look's angle, light and see-through in the page centre."""
     if not doc.watermark:
         return
-    page = doc.page
+    page, mark = doc.page, doc.look.watermark
     font = fonts.face_name(False, False)
-    # Shrink long words so they still fit along the page diagonal.
-    diagonal = math.hypot(page.width, page.height) * 0.8
-    size = min(WATERMARK_SIZE, diagonal / max(stringWidth(doc.watermark, font, 1), 1e-6))
     canv.saveState()
-    canv.setFillColor(WATERMARK_GREY)
-    canv.setFillAlpha(WATERMARK_ALPHA)
+    canv.setFillColor(_color(mark.color))
+    canv.setFillAlpha(mark.opacity)
+    size = doc.look.watermark_size(stringWidth(doc.watermark, font, 1))
     canv.setFont(font, size)
     canv.translate(page.width / 2, page.height / 2)
-    canv.rotate(45)
-    canv.drawCentredString(0, -size * 0.35, doc.watermark)  # 0.35: about half a cap height
+    canv.rotate(mark.angle)
+    canv.drawCentredString(0, -size * fonts.CAP_HEIGHT / 2, doc.watermark)  # capitals centred on the page centre
     canv.restoreState()
 
 
-def _draw_furniture(canv: Canvas, doc: Document, styles: _Styles, number: int, total: int):
-    """Draw the header centred in the top margin and the footer centred in the bottom one."""
+def _draw_furniture(canv: Canvas, doc: Document, fields: dict) -> None:
+    """Draw the header down from its distance to the page top, the footer up from its distance to the bottom."""
     page = doc.page
-    width = page.width - page.margin_left - page.margin_right
-    fields = {"page": number, "pages": total}
-    for blocks, band_bottom, band_height in (
-            (doc.header, page.height - page.margin_top, page.margin_top),
-            (doc.footer, 0.0, page.margin_bottom)):
-        items = _flowables(blocks, styles, width, fields)
-        sizes = [item.wrapOn(canv, width, band_height) for item in items]
-        gaps = [0.0] + [max(a.getSpaceAfter(), b.getSpaceBefore())
-                        for a, b in zip(items, items[1:])]
-        height = sum(h for _, h in sizes) + sum(gaps)
-        y = band_bottom + (band_height + height) / 2
-        for item, (_, h), gap in zip(items, sizes, gaps):
-            y -= gap + h
-            item.drawOn(canv, page.margin_left, y)
+    translator = PdfTranslator(doc, fields=fields, outline=False)
+    for blocks, top in ((doc.header, page.height - page.header_distance), (doc.footer, None)):
+        items = _join_boxes([f for block in blocks for f in translator.visit(block)])
+        sizes = [item.wrapOn(canv, page.text_width, page.height)[1] for item in items]
+        gaps = [0.0] + [a.getSpaceAfter() + b.getSpaceBefore() for a, b in zip(items, items[1:])]
+        if top is None:  # the footer's last line ends footer_distance above the page edge
+            top = page.footer_distance + sum(sizes) + sum(gaps)
+        for item, height, gap in zip(items, sizes, gaps):
+            top -= gap + height
+            item.drawOn(canv, page.margin_left, top)

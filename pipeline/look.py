@@ -1,0 +1,147 @@
+"""The look of a sheet, resolved once: page, paragraph styles, boxes, tables, watermark.
+
+`templates/styles.yaml` gives the base look and each `layout.yaml` may override any part of it;
+`pipeline/layouts.py` reads both into one `Look`, checked value by value. Every writer reads
+only this: no writer keeps a look constant of its own, so Word and PDF cannot drift apart.
+Lengths are points (1 in = 72 pt); colours are 6-digit hex without '#'.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass, field
+
+ALIGNMENTS = ("left", "center", "right", "justify")
+# Styles the writers apply on their own (headings, bullets, table captions and cells), so
+# every stylesheet must define them even if no template names them.
+WRITER_STYLES = ("Normal", "Heading 1", "Heading 2", "List Bullet", "Caption", "Table Text")
+
+
+def _value(default, kind: str, low: float | None = None, high: float | None = None):
+    """Return a dataclass field with its kind and allowed range, for checking at load."""
+    return field(default=default, metadata={"kind": kind, "low": low, "high": high})
+
+
+@dataclass(frozen=True)
+class Style:
+    """A named paragraph style."""
+
+    name: str
+    size: float = _value(12.0, "pt", 4, 96)
+    bold: bool = _value(False, "bool")
+    italic: bool = _value(False, "bool")
+    color: str = _value("000000", "colour")
+    align: str = _value("left", "align")
+    space_before: float = _value(0.0, "pt", 0, 144)
+    space_after: float = _value(6.0, "pt", 0, 144)
+    left_indent: float = _value(0.0, "pt", 0, 288)
+    first_line_indent: float = _value(0.0, "pt", -144, 144)
+    keep_with_next: bool = _value(False, "bool")
+    shading: str | None = _value(None, "colour")  # background colour of the paragraph box
+    border: str | None = _value(None, "colour")  # colour of a box around the paragraph
+    border_bottom: str | None = _value(None, "colour")  # colour of a rule under the paragraph
+
+
+@dataclass(frozen=True)
+class PageSetup:
+    """Paper, margins and furniture bands; the font family named in Word (the PDF embeds a metric twin)."""
+
+    width: float = _value(612.0, "pt", 144, 2000)
+    height: float = _value(792.0, "pt", 144, 2000)
+    margin_top: float = _value(72.0, "pt", 18, 288)
+    margin_bottom: float = _value(72.0, "pt", 18, 288)
+    margin_left: float = _value(72.0, "pt", 18, 288)
+    margin_right: float = _value(72.0, "pt", 18, 288)
+    header_distance: float = _value(36.0, "pt", 0, 288)  # page top to the header's first line
+    footer_distance: float = _value(36.0, "pt", 0, 288)  # page bottom to the footer's last line
+    font: str = _value("Times New Roman", "font")
+
+    @property
+    def text_width(self) -> float:
+        """Return the width between the left and right margins."""
+        return self.width - self.margin_left - self.margin_right
+
+
+@dataclass(frozen=True)
+class TextLook:
+    """How lines are set: pitch, link colour, bullets."""
+
+    line_height: float = _value(1.2, "ratio", 1.0, 3.0)  # line pitch as a multiple of the font size
+    link_color: str = _value("0563C1", "colour")  # Word's own Hyperlink blue
+    bullet: str = _value("\u2022", "char")
+    bullet_indent: float = _value(18.0, "pt", 0, 144)  # hang of a bullet when its style has none
+
+
+@dataclass(frozen=True)
+class BoxLook:
+    """Boxes (shaded or bordered paragraphs) and rules under paragraphs."""
+
+    padding: float = _value(6.0, "pt", 0, 36)  # between the text and its box
+    line: float = _value(0.75, "pt", 0.25, 6)  # box and rule thickness
+    rule_gap: float = _value(3.0, "pt", 0, 36)  # between a paragraph and the rule under it
+
+
+@dataclass(frozen=True)
+class TableLook:
+    """The grid, header fill, cell paddings and the room after a table."""
+
+    grid: str = _value("808080", "colour")
+    grid_line: float = _value(0.5, "pt", 0.25, 6)
+    header_fill: str = _value("E1E6EE", "colour")
+    padding_top: float = _value(4.0, "pt", 0, 36)
+    padding_bottom: float = _value(5.0, "pt", 0, 36)
+    padding_left: float = _value(6.0, "pt", 0, 36)
+    padding_right: float = _value(6.0, "pt", 0, 36)
+    space_after: float = _value(12.0, "pt", 0, 144)
+
+
+@dataclass(frozen=True)
+class WatermarkLook:
+    """The DRAFT mark: one line of text across the page centre."""
+
+    size: float = _value(100.0, "pt", 12, 400)  # font size; shrunk to fit the page diagonal
+    angle: float = _value(45.0, "degrees", -90, 90)  # counter-clockwise from the baseline
+    color: str = _value("C0C0C0", "colour")
+    opacity: float = _value(0.5, "ratio", 0.05, 1.0)
+
+
+# The parts of a look other than styles, by the key that names them in styles.yaml and layout.yaml.
+PARTS = {"page": PageSetup, "text": TextLook, "box": BoxLook, "table": TableLook,
+         "watermark": WatermarkLook}
+
+
+@dataclass(frozen=True)
+class Look:
+    """Everything a writer needs to know about how a sheet looks."""
+
+    styles: tuple[Style, ...]
+    page: PageSetup = PageSetup()
+    text: TextLook = TextLook()
+    box: BoxLook = BoxLook()
+    table: TableLook = TableLook()
+    watermark: WatermarkLook = WatermarkLook()
+
+    def style(self, name: str) -> Style:
+        """Return the style called `name`; KeyError if the stylesheet lacks it."""
+        for style in self.styles:
+            if style.name == name:
+                return style
+        raise KeyError(name)
+
+    def watermark_size(self, em_width: float) -> float:
+        """Return the watermark's font size: the look's, shrunk to fit 80% of the page diagonal.
+
+        `em_width` is the watermark text's width at 1 pt.
+        """
+        diagonal = math.hypot(self.page.width, self.page.height) * 0.8
+        return min(self.watermark.size, diagonal / max(em_width, 1e-6))
+
+    def leading(self, style: Style) -> float:
+        """Return the line pitch of a style in points."""
+        return round(style.size * self.text.line_height, 2)
+
+
+def settable(cls) -> dict[str, dict]:
+    """Return the checkable fields of a look part: name → {kind, low, high}."""
+    return {f.name: dict(f.metadata) for f in dataclasses.fields(cls) if f.metadata}
