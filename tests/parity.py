@@ -254,6 +254,45 @@ def _ends(lines: list[str] | None) -> tuple[str | None, str | None]:
     return (words[0], words[-1]) if words else ("", "")
 
 
+# --- Building ----------------------------------------------------------------------------------
+
+@dataclass
+class Sheet:
+    """One sheet in both formats: the PDF writer's file, LibreOffice's PDF of the .docx, the tree."""
+
+    id: str
+    pdf: Path
+    docx: Path
+    converted: Path
+    tree: object
+
+    def parity(self) -> Parity:
+        """Return the comparison of this sheet's two layouts."""
+        return compare(body_lines(self.pdf, self.tree.page), body_lines(self.converted, self.tree.page))
+
+
+def build_sheets(base: Path, sources: Path = ROOT / "sources") -> list[Sheet]:
+    """Copy `sources` into `base`, add the generated sheets, build both formats, convert every .docx.
+
+    The build is the CLI in-process; the conversion is one LibreOffice run for all sheets.
+    """
+    from pipeline import cli
+    from sheets import document
+    copy_of = base / "sources"
+    shutil.copytree(sources, copy_of)
+    write_generated(copy_of, lambda f: pdf_page_count(f, copy_of))
+    out = base / "out"
+    # Absolute paths, so the working directory does not matter.
+    code = cli.main(["build", str(copy_of), "--out", str(out), "--templates", str(ROOT / "templates")])
+    if code != 0:
+        raise RuntimeError(f"factsheets build exited with {code}")
+    ids = [f.stem for f in sample_files(copy_of)]
+    converted = convert([out / f"{sid}.docx" for sid in ids], base / "libreoffice")
+    return [Sheet(sid, out / f"{sid}.pdf", out / f"{sid}.docx", converted[out / f"{sid}.docx"],
+                  document(copy_of / f"{sid}.yaml", ROOT / "templates", copy_of / "data"))
+            for sid in ids]
+
+
 # --- Generated sheets ----------------------------------------------------------------------------
 
 class _Dumper(yaml.SafeDumper):
