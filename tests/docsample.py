@@ -2,27 +2,14 @@
 
 import datetime as dt
 
-from pipeline.doctree import (BulletList, Document, Field, Heading, Metadata, PageSetup,
-                              Paragraph, Run, Style, Table)
+from pathlib import Path
 
-STYLES = (
-    Style("Normal", space_after=8),
-    Style("Identity", size=14, bold=True, color="0A3161", align="center", space_after=2),
-    Style("Issuer", color="0A3161", align="center", space_after=14, border_bottom="0A3161"),
-    Style("Doc Type", bold=True, color="0A3161", space_after=0, keep_with_next=True),
-    Style("Date Line", space_after=14),
-    Style("Title", size=22, bold=True, color="0A3161", space_after=10, keep_with_next=True),
-    Style("Lead", space_after=10),
-    Style("Heading 1", size=14, bold=True, color="0A3161", space_before=12, keep_with_next=True),
-    Style("List Bullet", left_indent=18, first_line_indent=-18, space_after=4),
-    Style("Callout", size=13, bold=True, color="0A3161", shading="E8EEF6", border="0A3161",
-          space_before=6, space_after=14),
-    Style("Caption", size=10, italic=True, keep_with_next=True),
-    Style("Table Text", size=11, space_after=0),
-    Style("Note", size=10, space_after=3),
-    Style("Header", size=10, color="444444", align="right", space_after=0),
-    Style("Footer", size=10, color="444444", align="center", space_after=0),
-)
+from pipeline.doctree import BulletList, Document, Field, Heading, Metadata, Paragraph, Run, Table
+from pipeline.layouts import load_look
+
+ROOT = Path(__file__).resolve().parents[1]
+LOOK = load_look(ROOT / "templates" / "styles.yaml")  # the project's own base look
+STYLES = LOOK.styles
 
 HAZARD = "x<y and y>z, R&D, <b>not bold</b>, &nbsp; <![CDATA[kept]]> “quotes” ’ café\u00a0Ω"
 
@@ -56,5 +43,4 @@ def sample_document(watermark=None, paragraphs=3):
                                    Field("pages"))),)
     return Document(meta=Metadata(title="Laos", subject="Fact Sheet", author="Bureau of INL",
                                   language="en-US", date=dt.date(2003, 3, 11)),
-                    page=PageSetup(), styles=STYLES, header=(), footer=footer, body=body,
-                    watermark=watermark)
+                    look=LOOK, header=(), footer=footer, body=body, watermark=watermark)

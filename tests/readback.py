@@ -7,6 +7,8 @@ import docx
 import pypdf
 
 _SPACES = re.compile(r"[ \t\r\n]+")  # ASCII whitespace only: U+00A0 must survive comparison
+# A line broken after the hyphen of a hyphenated word ("amphetamine-|type"), as Word breaks it.
+_HYPHEN_WRAP = re.compile(r"(?<=\w-)[ \t]*\n(?=\w)")
 
 
 def normalize(text: str) -> str:
@@ -42,8 +44,8 @@ def docx_parts(path) -> dict[str, str]:
 
 
 def pdf_pages(path) -> list[str]:
-    """Return the extracted text of each PDF page."""
-    return [page.extract_text() or "" for page in pypdf.PdfReader(str(path)).pages]
+    """Return the extracted text of each PDF page, words broken after a hyphen joined again."""
+    return [_HYPHEN_WRAP.sub("", page.extract_text() or "") for page in pypdf.PdfReader(str(path)).pages]
 
 
 def squash(text: str) -> str:

@@ -17,8 +17,10 @@ from docx.shared import Pt
 from docx.table import Table as WordTable
 
 import docsample
-from pipeline.doctree import (BulletList, Document, Field, Metadata, PageSetup, Paragraph, Run,
-                              Style, Table, body_text)
+import parity
+from pipeline import __version__, writers
+from pipeline.doctree import BulletList, Document, Field, Metadata, Paragraph, Run, Table, body_text, styles_used
+from pipeline.look import Style
 from pipeline.writers import docx as writer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,9 +35,8 @@ def read(doc: Document):
 
 def tiny(body=(), header=(), footer=(), watermark=None, date=dt.date(2003, 3, 11)):
     """Return a small document on the sample stylesheet."""
-    return Document(meta=Metadata("T", "S", "A", date=date), page=PageSetup(),
-                    styles=docsample.STYLES, header=header, footer=footer, body=body,
-                    watermark=watermark)
+    return Document(meta=Metadata("T", "S", "A", date=date), look=docsample.LOOK,
+                    header=header, footer=footer, body=body, watermark=watermark)
 
 
 def word_texts(word):
@@ -61,8 +62,40 @@ def word(sample):
     return read(sample)
 
 
-def test_module_constants():
-    assert (writer.name, writer.suffix) == ("docx", ".docx")
+def test_registered_as_docx():
+    assert (writers.get("docx").suffix, writers.get("docx").module) == (".docx", writer.__name__)
+
+
+def test_word_opens_it_as_a_current_document(word):
+    settings = word.settings.element
+    modes = [c.get(qn("w:val")) for c in settings.iter(qn("w:compatSetting"))
+             if c.get(qn("w:name")) == "compatibilityMode"]
+    assert modes == ["15"]  # Word 2013 and later: no Compatibility Mode
+    assert [e.get(qn("w:eastAsia")) for e in settings.iter(qn("w:themeFontLang"))] == [None]
+
+
+def test_app_properties_name_this_program_and_invent_nothing(sample):
+    app = zipfile.ZipFile(io.BytesIO(writer.render(sample))).read("docProps/app.xml").decode()
+    assert f"<Application>factsheets/{__version__}</Application>" in app
+    for invented in ("<Pages>", "<Words>", "<Characters>", "Microsoft", "<TotalTime>", "<Template>"):
+        assert invented not in app
+
+
+def test_only_the_styles_the_sheet_prints_in(sample, word):
+    paragraph_styles = {s.name for s in word.styles if s.type == 1}  # WD_STYLE_TYPE.PARAGRAPH
+    assert paragraph_styles == styles_used(sample)
+    others = {s.name for s in word.styles if s.type != 1}
+    assert others == {"Default Paragraph Font", "Normal Table", "No List", "Hyperlink", "Table Grid"}
+    styles_xml = word.styles.element
+    assert styles_xml.find(qn("w:latentStyles")) is None
+    assert len(zipfile.ZipFile(io.BytesIO(writer.render(sample))).read("word/styles.xml")) < 12_000
+
+
+def test_every_style_is_based_on_normal_or_a_default(word):
+    ids = {s.style_id for s in word.styles}
+    for style in word.styles:
+        based = style.element.find(qn("w:basedOn"))
+        assert based is None or based.get(qn("w:val")) in ids, style.name
 
 
 def test_body_text_in_reading_order(sample, word):
@@ -105,12 +138,13 @@ def test_runs_carry_bold_and_italic(word):
 
 
 def test_styles_use_times_new_roman(word):
-    for style in docsample.STYLES:
-        word_style = word.styles[style.name]
-        fonts = word_style.element.rPr.rFonts
-        assert word_style.font.name == "Times New Roman", style.name
-        assert fonts.get(qn("w:cs")) == fonts.get(qn("w:eastAsia")) == "Times New Roman"
-        assert not [a for a in THEME_ATTRS if fonts.get(qn(a)) is not None], style.name
+    normal = word.styles["Normal"]
+    fonts = normal.element.rPr.rFonts
+    assert normal.font.name == "Times New Roman"
+    assert fonts.get(qn("w:cs")) == fonts.get(qn("w:eastAsia")) == "Times New Roman"
+    for style in word.styles:  # the others inherit Normal's font: none names another
+        if style.type == 1 and style.name != "Normal":
+            assert style.font.name is None and style.base_style.name == "Normal", style.name
     defaults = word.styles.element.find(qn("w:docDefaults")).find(".//" + qn("w:rFonts"))
     assert defaults.get(qn("w:ascii")) == "Times New Roman"
     everywhere = word.styles.element.iter(qn("w:rFonts"))  # Heading 2, TitleChar... too
@@ -133,7 +167,7 @@ def test_callout_box_and_issuer_rule(word):
     assert callout.find(qn("w:shd")).get(qn("w:fill")) == "E8EEF6"
     sides = {e.tag: e.get(qn("w:color")) for e in callout.find(qn("w:pBdr"))}
     assert sides == {qn(f"w:{s}"): "0A3161" for s in ("top", "left", "bottom", "right")}
-    assert word.styles["Callout"].paragraph_format.left_indent == Pt(6)  # box on the margin
+    assert word.styles["Callout"].paragraph_format.left_indent == Pt(6.75)  # box on the margin
     issuer = word.styles["Issuer"].element.pPr.find(qn("w:pBdr"))
     assert [e.tag for e in issuer] == [qn("w:bottom")]
 
@@ -150,12 +184,16 @@ def test_bullets_have_a_real_bullet_and_18pt_hanging_indent(word):
     assert (ind.get(qn("w:left")), ind.get(qn("w:hanging"))) == ("360", "360")  # twips = 18 pt
 
 
+def with_styles(doc, styles):
+    """Return `doc` with another stylesheet."""
+    return dataclasses.replace(doc, look=dataclasses.replace(doc.look, styles=styles))
+
+
 def test_numbering_indent_follows_the_list_style():
     styles = tuple(Style("List Bullet", left_indent=36, first_line_indent=-18)
                    if s.name == "List Bullet" else s for s in docsample.STYLES)
-    doc = dataclasses.replace(tiny(body=(BulletList(((Run("x"),),)),)), styles=styles)
-    level = read(doc).part.numbering_part.element.xpath(
-        '//w:lvl[w:pStyle/@w:val="ListBullet"]')[0].find(qn("w:pPr"))
+    doc = with_styles(tiny(body=(BulletList(((Run("x"),),)),)), styles)
+    level = read(doc).part.numbering_part.element.xpath('//w:lvl')[0].find(qn("w:pPr"))
     ind = level.find(qn("w:ind"))
     assert (ind.get(qn("w:left")), ind.get(qn("w:hanging"))) == ("720", "360")
     assert level.find(qn("w:tabs"))[0].get(qn("w:pos")) == "720"
@@ -163,8 +201,7 @@ def test_numbering_indent_follows_the_list_style():
 
 def test_other_bullet_styles_get_the_bullet_numbering():
     styles = (*docsample.STYLES, Style("Tight Bullet", left_indent=18, first_line_indent=-18))
-    doc = dataclasses.replace(tiny(body=(BulletList(((Run("x"),),), style="Tight Bullet"),)),
-                              styles=styles)
+    doc = with_styles(tiny(body=(BulletList(((Run("x"),),), style="Tight Bullet"),)), styles)
     word = read(doc)
     assert word.paragraphs[0].style.name == "Tight Bullet"
     assert word.styles["Tight Bullet"].element.pPr.numPr is not None
@@ -176,7 +213,9 @@ def test_table_header_row_widths_and_style(word):
     header = table.rows[0]
     assert header._tr.trPr.find(qn("w:tblHeader")) is not None
     assert all(r.bold for c in header.cells for p in c.paragraphs for r in p.runs)
-    assert table.rows[1]._tr.trPr is None
+    assert table.rows[1]._tr.trPr.find(qn("w:tblHeader")) is None
+    assert all(row._tr.trPr.find(qn("w:cantSplit")) is not None for row in table.rows)  # rows never split
+    assert all(p.paragraph_format.keep_with_next for c in header.cells for p in c.paragraphs)
     assert [c.width for c in table.columns] == [Pt(234), Pt(234)]
     fills = {c._tc.tcPr.find(qn("w:shd")).get(qn("w:fill")) for c in header.cells}
     assert fills == {"E1E6EE"}
@@ -294,10 +333,7 @@ def test_renders_are_byte_identical_across_processes_and_clocks(tmp_path):
 def test_libreoffice_lays_it_out(tmp_path):
     source = tmp_path / "x.docx"
     source.write_bytes(writer.render(docsample.sample_document(watermark="DRAFT", paragraphs=40)))
-    profile = (tmp_path / "profile").as_uri()  # a private profile: no clash with a running soffice
-    subprocess.run(["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to",
-                    "pdf", "--outdir", str(tmp_path), str(source)], check=True,
-                   capture_output=True, timeout=180)
+    parity.convert([source], tmp_path)  # with the bundled fonts, as Word would use Times New Roman
     text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "x.pdf"), "-"], check=True,
                           capture_output=True, text=True).stdout
     pages = text.split("\f")[:-1]

@@ -13,8 +13,9 @@ import pypdf
 import pytest
 
 from docsample import HAZARD, STYLES, sample_document
-from pipeline.doctree import (BulletList, Field, Heading, PageSetup, Paragraph, Run, Style,
-                              Table, body_text, inline_text)
+from pipeline import writers
+from pipeline.doctree import BulletList, Field, Heading, Paragraph, Run, Table, body_text, inline_text
+from pipeline.look import PageSetup, Style
 from pipeline.writers import pdf
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -105,9 +106,8 @@ def long_pdf():
     return doc, read(doc)
 
 
-def test_module_constants():
-    assert pdf.name == "pdf"
-    assert pdf.suffix == ".pdf"
+def test_registered_as_pdf():
+    assert (writers.get("pdf").suffix, writers.get("pdf").module) == (".pdf", pdf.__name__)
 
 
 def test_output_is_a_pdf():
@@ -220,8 +220,7 @@ def test_outline_has_the_heading_and_opens(sample_pdf):
 def test_nested_headings_nest_in_the_outline():
     doc = sample_document()
     body = (Heading(1, (Run("One"),)), Heading(2, (Run("One A"),)), Heading(1, (Run("Two"),)))
-    styles = STYLES + (Style("Heading 2", size=12, bold=True),)
-    reader = read(dataclasses.replace(doc, body=body, styles=styles))
+    reader = read(dataclasses.replace(doc, body=body))
     outline = reader.outline
     assert [outline[0].title, outline[1][0].title, outline[2].title] == ["One", "One A", "Two"]
 
@@ -256,7 +255,8 @@ def test_page_size_is_letter(sample_pdf):
 
 def test_page_setup_is_honoured():
     setup = PageSetup(width=595.0, height=842.0, margin_left=100.0, margin_bottom=90.0)
-    reader = read(dataclasses.replace(sample_document(), page=setup))
+    doc = sample_document()
+    reader = read(dataclasses.replace(doc, look=dataclasses.replace(doc.look, page=setup)))
     page = reader.pages[0]
     assert (float(page.mediabox.width), float(page.mediabox.height)) == (595, 842)
     assert chunk_with(page, "Fact Sheet")[1] == pytest.approx(100.0)
@@ -322,7 +322,8 @@ def test_table_header_repeats_on_every_page():
 def test_bullet_list_with_custom_style_still_hangs():
     styles = STYLES + (Style("Plain List"),)
     block = BulletList(((Run("Only item."),),), style="Plain List")
-    reader = read(dataclasses.replace(sample_document(), styles=styles, body=(block,)))
+    doc = sample_document()
+    reader = read(dataclasses.replace(doc, look=dataclasses.replace(doc.look, styles=styles), body=(block,)))
     page = reader.pages[0]
     bullet = chunk_with(page, "\u2022")
     text = chunk_with(page, "Only item.")

@@ -237,7 +237,9 @@ def test_spokesperson_layout_masthead_lead_and_run_in_items(built):
     import docx
     word = docx.Document(str(built[SPOKESPERSON]["docx"]))
     assert [p.style.name for p in word.paragraphs[:7]] == [style for style, _ in masthead]
-    assert all(word.styles[name].font.name == "Times New Roman" for name in ("Office", "Dateline"))
+    # The layout's own styles are Word styles based on Normal, which names Times New Roman.
+    assert all(word.styles[name].base_style.name == "Normal" for name in ("Office", "Dateline"))
+    assert word.styles["Normal"].font.name == "Times New Roman"
 
 
 def test_one_shared_figure_feeds_every_sheet_that_prints_it(project, run_cli):

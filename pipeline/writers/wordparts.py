@@ -235,7 +235,11 @@ def _paragraph_style(style: Style, ids: dict[str, str], look: Look, bullet: bool
         head += '<w:basedOn w:val="Normal"/>'
         head += f'<w:next w:val="{ids[style.name] if bullet else "Normal"}"/>'
     head += "<w:qFormat/>"
-    return f"{head}<w:pPr>{_ppr(style, look, bullet)}</w:pPr><w:rPr>{_rpr(style)}</w:rPr></w:style>"
+    # Normal names the font too, so Word's font box shows it; the other styles inherit it.
+    font = quoteattr(look.page.font)
+    fonts = (f"<w:rFonts w:ascii={font} w:hAnsi={font} w:eastAsia={font} w:cs={font}/>"
+             if style.name == "Normal" else "")
+    return f"{head}<w:pPr>{_ppr(style, look, bullet)}</w:pPr><w:rPr>{fonts}{_rpr(style)}</w:rPr></w:style>"
 
 
 def _ppr(style: Style, look: Look, bullet: bool) -> str:
