@@ -189,7 +189,7 @@ def styles_used(doc: Document) -> set[str]:
     for block in (*doc.header, *doc.footer, *doc.body):
         if isinstance(block, Table):
             names.update(("Table Text", "Caption") if block.caption else ("Table Text",))
-        else:
+        elif isinstance(block, BLOCK_TYPES):
             names.add(block.style)
     return names
 

@@ -11,10 +11,11 @@ from pathlib import Path
 import jinja2
 from jinja2 import nodes
 
+from . import fonts
 from .assets import confined
 from .errors import ConfigError, Diagnostic, Location, RecordError, did_you_mean
 from .errors import shown as shown_value
-from .look import ALIGNMENTS, PARTS, WRITER_STYLES, Look, Style, settable
+from .look import ALIGNMENTS, FONTS, PARTS, WRITER_STYLES, Look, Style, settable
 from .view import SheetView
 from .yamlload import Mapping, Node, Scalar, Sequence, load_file
 
@@ -206,7 +207,8 @@ def load_look(path: Path, display=str) -> Look:
     if missing:
         _fail(fields["styles"].loc if "styles" in fields else Location(shown), shown,
               f"the stylesheet lacks the style{'s' if len(missing) > 1 else ''} "
-              f"{', '.join(repr(m) for m in missing)}, which every sheet uses for headings, bullets and tables")
+              f"{', '.join(repr(m) for m in missing)}, which every sheet uses for headings, bullets and tables",
+              f"add it under 'styles:', for example  {missing[0]}: {{size: 12}}")
     return look
 
 
@@ -267,10 +269,15 @@ def _setting(name: str, node: Node, spec: dict, shown: str):
             _fail(node.loc, shown, f"'{name}' must be one of {', '.join(ALIGNMENTS)}; found "
                                    f"{shown_value(text)}{did_you_mean(text, ALIGNMENTS)}")
         return text
-    if kind in ("font", "char"):
-        one = kind == "char"
-        if not text.isprintable() or not text.strip() or (len(text) != 1 if one else len(text) > 64):
-            _fail(node.loc, shown, f"'{name}' must be {'one printable character' if one else 'a font name'}, "
+    if kind == "font":
+        if text not in FONTS:
+            _fail(node.loc, shown, f"'{name}' must be a font the PDF can match line for line: "
+                                   f"{', '.join(FONTS)}; found {shown_value(text)}",
+                  "the PDF embeds a metric twin of each (Liberation Serif for Times New Roman)")
+        return text
+    if kind == "char":
+        if not text.isprintable() or len(text) != 1 or not text.strip() or text not in fonts.coverage():
+            _fail(node.loc, shown, f"'{name}' must be one printable character the bundled font draws, "
                                    f"found {shown_value(text)}")
         return text
     return _number(name, node, text, spec, shown)

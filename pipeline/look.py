@@ -13,6 +13,9 @@ import math
 from dataclasses import dataclass, field
 
 ALIGNMENTS = ("left", "center", "right", "justify")
+# The fonts a sheet may name, with the bundled face the PDF embeds for each: a metric twin,
+# so lines break at the same words in Word and in the PDF.
+FONTS = {"Times New Roman": "Liberation Serif"}
 # Styles the writers apply on their own (headings, bullets, table captions and cells), so
 # every stylesheet must define them even if no template names them.
 WRITER_STYLES = ("Normal", "Heading 1", "Heading 2", "List Bullet", "Caption", "Table Text")

@@ -14,6 +14,7 @@ sys.path.insert(0, str(ROOT))
 
 import tempfile  # noqa: E402
 
+import badlook  # noqa: E402
 import corpus  # noqa: E402
 from pipeline import fonts  # noqa: E402
 from pipeline.doctree import dump  # noqa: E402
@@ -21,7 +22,7 @@ from sheets import document  # noqa: E402
 
 
 def main() -> None:
-    """Regenerate tree dumps of the samples and the expected diagnostics of every bad record."""
+    """Regenerate tree dumps of the samples and the expected diagnostics of every bad record and look."""
     for record in sorted((ROOT / "sources").glob("*.yaml")):
         (HERE / "goldens" / f"{record.stem}.tree").write_text(dump(document(record)), encoding="utf-8")
     for bad in sorted((HERE / "bad").glob("*.yaml")):
@@ -30,6 +31,10 @@ def main() -> None:
         bad.with_suffix(".expected").write_text(result.stderr, encoding="utf-8")
     for case in corpus.cases():
         _regen_case(case)
+    for case in badlook.cases():
+        with tempfile.TemporaryDirectory() as folder:
+            result = badlook.run(badlook.project_with(case, Path(folder)), "check")
+        case.with_suffix(".expected").write_text(result.stderr, encoding="utf-8")
     fonts.COVERAGE_FILE.write_text(fonts.coverage_ranges(fonts.measured_coverage()), encoding="ascii")
     print("goldens and pipeline/fonts/coverage.txt rewritten; review them with: git diff")
 

@@ -1,6 +1,7 @@
 """The registry of output formats: one writer module per format, each a Visitor of the document tree.
 
-The build, the CLI and the workers read formats from here and nowhere else. Registering a
+A writer module defines `render(doc) -> bytes` and `Translator`, its doctree.Visitor subclass
+with one `visit_<kind>` handler per node type. The build, the CLI and the workers read formats from here and nowhere else. Registering a
 format imports nothing: a writer module is loaded on its first use, so a run that rebuilds
 nothing never pays for python-docx or ReportLab. See docs/adding-an-output-format.md.
 """
@@ -23,6 +24,10 @@ class OutputFormat:
     def render(self, doc) -> bytes:
         """Return the file for a document tree, loading the writer on first use."""
         return importlib.import_module(self.module).render(doc)
+
+    def translator(self) -> type:
+        """Return the writer's Visitor class (its module's `Translator`)."""
+        return importlib.import_module(self.module).Translator
 
 
 REGISTRY: dict[str, OutputFormat] = {}

@@ -48,7 +48,7 @@ _WATERMARK = (
 
 def render(doc: Document) -> bytes:
     """Return the .docx file for `doc`, byte-identical for the same tree."""
-    return DocxTranslator(doc).visit(doc)
+    return Translator(doc).visit(doc)
 
 
 class DocxTranslator(Visitor):
@@ -230,6 +230,9 @@ class DocxTranslator(Visitor):
         paragraph.append(run)
 
 
+Translator = DocxTranslator  # the registry's name for this format's visitor
+
+
 def _inlines_of(block):
     """Yield every inline of a block (caption and cells included)."""
     if isinstance(block, Table):
@@ -238,8 +241,8 @@ def _inlines_of(block):
     elif isinstance(block, BulletList):
         for item in block.items:
             yield from item
-    else:
-        yield from block.inlines
+    else:  # a node of an unknown type has none, and fails when visited
+        yield from getattr(block, "inlines", ())
 
 
 def _pt(points: float) -> Twips:

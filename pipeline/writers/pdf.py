@@ -27,7 +27,7 @@ _SPECIAL_HREF = ("#", "document:", "pdf:")
 
 def render(doc: Document) -> bytes:
     """Return the PDF file for `doc`, byte-identical for the same tree."""
-    return PdfTranslator(doc).visit(doc)
+    return Translator(doc).visit(doc)
 
 
 class PdfTranslator(Visitor):
@@ -282,6 +282,9 @@ def _color(hex6: str) -> colors.Color:
     return colors.HexColor("#" + hex6)
 
 
+Translator = PdfTranslator  # the registry's name for this format's visitor
+
+
 class _KeepWithNext(KeepTogether):
     """Word's keep-with-next: kept paragraphs share a page with the first lines of what follows.
 
@@ -388,7 +391,7 @@ def _draw_watermark(canv: Canvas, doc: Document) -> None:
 def _draw_furniture(canv: Canvas, doc: Document, fields: dict) -> None:
     """Draw the header down from its distance to the page top, the footer up from its distance to the bottom."""
     page = doc.page
-    translator = PdfTranslator(doc, fields=fields, outline=False)
+    translator = Translator(doc, fields=fields, outline=False)
     for blocks, top in ((doc.header, page.height - page.header_distance), (doc.footer, None)):
         items = _join_boxes([f for block in blocks for f in translator.visit(block)])
         sizes = [item.wrapOn(canv, page.text_width, page.height)[1] for item in items]
