@@ -1,26 +1,43 @@
-"""Median milliseconds per sheet for each stage, over many sheets in one process.
+"""Milliseconds per sheet for each stage and each writer, as ratios to a physical floor measured in the same run.
 
 Usage: make bench  (or: .venv/bin/python bench/render_speed.py [--sheets N])
-Loads, validates and renders the sample records N times each (default 50), then times the
-.docx and the .pdf writer on every tree separately. Nothing is written to disk.
+
+Loads, validates and renders every record in sources/ N times (default 50), then times each
+registered writer on every tree. The floor is what any tool must at least spend: a ReportLab
+canvas drawing the sheet's lines, already wrapped, plus a hand-zipped minimal .docx of the same
+paragraphs. Nothing is written to disk. Medians; the writers are also checked to give the same
+bytes twice.
 """
 
 import argparse
+import io
 import statistics
 import sys
 import time
+import zipfile
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipeline import data, schema  # noqa: E402
+from reportlab.lib.utils import simpleSplit  # noqa: E402
+from reportlab.pdfgen.canvas import Canvas  # noqa: E402
+
+from pipeline import data, fonts, schema, writers  # noqa: E402
 from pipeline.build import display  # noqa: E402
+from pipeline.doctree import body_text  # noqa: E402
 from pipeline.layouts import load_layouts  # noqa: E402
 from pipeline.render import render_document  # noqa: E402
-from pipeline.writers import docx as docx_writer  # noqa: E402
-from pipeline.writers import pdf as pdf_writer  # noqa: E402
 from pipeline.yamlload import load_file  # noqa: E402
+
+_CT = ('<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+       '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+       '<Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" '
+       'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>')
+_RELS = ('<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+         'relationships"><Relationship Id="r1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+         'relationships/officeDocument" Target="word/document.xml"/></Relationships>')
 
 
 def timed(fn, *args):
@@ -37,31 +54,76 @@ def tree(file: Path, layouts):
     return render_document(record, layouts[record.layout], dataset.scope(None))
 
 
+def wrapped(doc) -> list[list[str]]:
+    """Return the sheet's lines, wrapped once beforehand, in pages of 45 (not timed)."""
+    face = fonts.face_name(False, False)
+    lines = [line for text in body_text(doc) for line in simpleSplit(text, face, 12, doc.page.text_width)]
+    return [lines[i:i + 45] for i in range(0, len(lines), 45)]
+
+
+def floor_pdf(pages: list[list[str]]) -> bytes:
+    """Draw pre-wrapped lines on a canvas with the embedded font: the least a PDF costs."""
+    out = io.BytesIO()
+    canvas = Canvas(out, pagesize=(612, 792), invariant=1)
+    for page in pages:
+        text = canvas.beginText(72, 720)
+        text.setFont(fonts.face_name(False, False), 12, 14.4)
+        for line in page:
+            text.textLine(line)
+        canvas.drawText(text)
+        canvas.showPage()
+    canvas.save()
+    return out.getvalue()
+
+
+def floor_docx(paragraphs: list[str]) -> bytes:
+    """Zip a minimal WordprocessingML package of the paragraphs by hand: the least a .docx costs."""
+    body = "".join(f'<w:p><w:r><w:t xml:space="preserve">{escape(p)}</w:t></w:r></w:p>' for p in paragraphs)
+    document = ('<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/'
+                f'wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>')
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, part in (("[Content_Types].xml", _CT), ("_rels/.rels", _RELS), ("word/document.xml", document)):
+            package.writestr(zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0)), part)
+    return out.getvalue()
+
+
 def main() -> None:
-    """Run the benchmark and print medians per stage and per record."""
+    """Run the benchmark and print medians per stage, per writer and per floor, with ratios."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sheets", type=int, default=50, help="sheets per sample record (default 50)")
     args = parser.parse_args()
     layouts = load_layouts(ROOT / "templates", display)
     files = sorted((ROOT / "sources").glob("*.yaml"))
-    tree(files[0], layouts), docx_writer.render(tree(files[0], layouts)), pdf_writer.render(tree(files[0], layouts))  # warm-up: imports, font loading
-    print(f"{'record':<22}{'sheets':>7}{'tree ms':>10}{'docx ms':>10}{'pdf ms':>10}{'pdf/docx':>10}")
-    totals = {"tree": [], "docx": [], "pdf": []}
+    names = writers.names()
+    fonts.register_pdf_fonts()
+    for file in files:  # warm-up: imports, fonts, each layout's Word skeleton
+        doc = tree(file, layouts)
+        for name in names:
+            assert writers.get(name).render(doc) == writers.get(name).render(doc), f"{name} is not deterministic"
+    times: dict[str, list[float]] = {k: [] for k in ("tree", *names, "floor pdf", "floor docx")}
     for file in files:
-        times = {"tree": [], "docx": [], "pdf": []}
         for _ in range(args.sheets):
             doc, ms = timed(tree, file, layouts)
             times["tree"].append(ms)
-            times["docx"].append(timed(docx_writer.render, doc)[1])
-            times["pdf"].append(timed(pdf_writer.render, doc)[1])
-        med = {k: statistics.median(v) for k, v in times.items()}
-        print(f"{file.stem:<22}{args.sheets:>7}{med['tree']:>10.1f}{med['docx']:>10.1f}{med['pdf']:>10.1f}"
-              f"{med['pdf'] / med['docx']:>10.2f}")
-        for k in totals:
-            totals[k].extend(times[k])
-    med = {k: statistics.median(v) for k, v in totals.items()}
-    print(f"{'all':<22}{len(totals['tree']):>7}{med['tree']:>10.1f}{med['docx']:>10.1f}{med['pdf']:>10.1f}"
-          f"{med['pdf'] / med['docx']:>10.2f}")
+            for name in names:
+                times[name].append(timed(writers.get(name).render, doc)[1])
+            pages, paragraphs = wrapped(doc), body_text(doc)
+            times["floor pdf"].append(timed(floor_pdf, pages)[1])
+            times["floor docx"].append(timed(floor_docx, paragraphs)[1])
+    med = {k: statistics.median(v) for k, v in times.items()}
+    floor = med["floor pdf"] + med["floor docx"]
+    print(f"{len(files)} records x {args.sheets} sheets; median ms per sheet")
+    print(f"{'stage':<28}{'median ms':>10}{'min':>8}{'max':>8}{'x floor':>9}")
+    rows = [("tree (validate + template)", "tree"), *((f"{n} writer", n) for n in names),
+            ("floor: canvas of lines", "floor pdf"), ("floor: hand-zipped docx", "floor docx")]
+    for label, key in rows:
+        values = times[key]
+        print(f"{label:<28}{med[key]:>10.2f}{min(values):>8.2f}{max(values):>8.2f}{med[key] / floor:>9.2f}")
+    total = sum(med[n] for n in names) + med["tree"]
+    print(f"{'floor (pdf + docx)':<28}{floor:>10.2f}")
+    print(f"whole sheet (tree + every writer): {total:.2f} ms = {total / floor:.1f}x the floor; "
+          f"docx writer {med['docx'] / floor:.2f}x the floor (target <= 2)")
 
 
 if __name__ == "__main__":
