@@ -205,12 +205,24 @@ Flags = tuple[str, ...]  # interpreter options, e.g. ("-X", "importtime")
 Run = subprocess.CompletedProcess
 
 
+# Runs the CLI and then reports the largest resident set of any process of that run (the CLI and
+# its workers, which it waits for): getrusage(RUSAGE_CHILDREN) in a parent of its own.
+_PEAK = ("import resource, subprocess, sys; code = subprocess.run(sys.argv[1:]).returncode; "
+         "print(f'peak-rss-kb {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}', file=sys.stderr); "
+         "sys.exit(code)")
+PEAKS: list[tuple[str, int]] = []  # (what ran, peak kB per process), for the report
+
+
 def run_cli(project: Path, *args: str, python_flags: Flags = ()) -> tuple[float, float, Run]:
     """Run `python -m pipeline ARGS` in the project; return (wall s, CPUs busy machine-wide, process)."""
-    command = [sys.executable, *python_flags, "-m", "pipeline", *args]
+    command = [sys.executable, "-c", _PEAK, sys.executable, *python_flags, "-m", "pipeline", *args]
     before, start = cpu_ticks(), time.perf_counter()
     proc = subprocess.run(command, cwd=project, capture_output=True, text=True)
     seconds, after = time.perf_counter() - start, cpu_ticks()
+    head, _, peak = proc.stderr.rpartition("peak-rss-kb ")
+    if peak.strip().isdigit():
+        proc.stderr = head
+        PEAKS.append((" ".join(args[:1] + args[3:5] if args[:1] == ("build",) else args[:1]), int(peak)))
     busy = (after[0] - before[0]) / max(after[1] - before[1], 1) * (os.cpu_count() or 1)
     return seconds, busy if after[1] else math.nan, proc
 
@@ -411,6 +423,9 @@ def report(args, cold, noop, heavy, untouched, slowest, changed, readers: int) -
         verdict = "matches" if rebuilt == readers and same else "DOES NOT match"
         print(f"one figure changed, --jobs {jobs}: {rebuilt} rebuilt; {verdict} the {readers} "
               f"records that read it")
+    cold_peaks = [kb for what, kb in PEAKS if what.startswith("build --jobs")]
+    if cold_peaks:
+        print(f"peak memory of one process (the CLI or a worker) in the builds: {max(cold_peaks) / 1024:.0f} MB")
     print("slowest imported packages in a no-op run (cumulative ms, under -X importtime): "
           + ", ".join(f"{name} {ms:.0f}" for ms, name in slowest))
     if heavy or not untouched or any(r != readers or not same for _, _, _, r, same in changed):
