@@ -48,3 +48,10 @@ def test_same_page_breaks(sheets, sid):
     result = sheets[sid].parity()
     if not result.ok:  # pytest.fail: the report, without pytest's dump of the whole fixture
         pytest.fail(f"{sid}: page breaks differ\n{result.describe()}", pytrace=False)
+
+
+def test_lines_break_identically(sheets):
+    """Over every sheet, more than 95% of lines hold the same words on the same page in both formats."""
+    results = [sheet.parity() for sheet in sheets.values()]
+    same, total = sum(r.same_lines for r in results), sum(r.total_lines for r in results)
+    assert total > 0 and same / total > 0.95, f"{same}/{total} lines identical"

@@ -1,0 +1,55 @@
+"""Every sample's .docx is Word's own: current, small, only the styles it uses, true properties."""
+
+import re
+import zipfile
+
+import pypdf
+import pytest
+
+from conftest import ROOT
+from pipeline import __version__
+
+RECORDS = sorted((ROOT / "sources").glob("*.yaml"))  # every sample, whatever the folder holds
+MAX_BYTES = 15 * 1024  # a sheet of up to two pages
+
+
+@pytest.fixture(scope="module")
+def sheets(tmp_path_factory):
+    """Build every record of sources/ once; return {stem: (docx path, pdf path)}."""
+    import os
+    from pipeline import cli
+    out = tmp_path_factory.mktemp("native")
+    old = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        assert cli.main(["build", "--out", str(out), "--stale-months", "1000"]) == 0
+    finally:
+        os.chdir(old)
+    return {p.stem: (p, p.with_suffix(".pdf")) for p in out.glob("*.docx")}
+
+
+def test_one_sheet_per_record(sheets):
+    assert len(sheets) == len(RECORDS) > 0
+
+
+def test_small_current_and_honest(sheets):
+    """At most 15 KB for up to two pages, compatibility mode 15, properties that claim nothing false."""
+    for stem, (docx_path, pdf_path) in sheets.items():
+        pages = len(pypdf.PdfReader(str(pdf_path)).pages)
+        if pages <= 2:
+            assert docx_path.stat().st_size <= MAX_BYTES, (stem, docx_path.stat().st_size)
+        with zipfile.ZipFile(docx_path) as package:
+            settings = package.read("word/settings.xml").decode()
+            app = package.read("docProps/app.xml").decode()
+            styles = package.read("word/styles.xml").decode()
+            document = "".join(package.read(n).decode() for n in package.namelist()
+                               if re.fullmatch(r"word/(document|header\d*|footer\d*)\.xml", n))
+            names = package.namelist()
+        assert 'w:name="compatibilityMode"' in settings and 'w:val="15"' in settings, stem
+        assert "ja-JP" not in settings + styles, stem
+        assert f"<Application>factsheets/{__version__}</Application>" in app and "<Pages>" not in app
+        assert "latentStyles" not in styles and "theme" not in " ".join(names), stem
+        used = set(re.findall(r'<w:pStyle w:val="([^"]+)"/>', document))
+        defined = set(re.findall(r'<w:style w:type="paragraph"[^>]*w:styleId="([^"]+)"', styles))
+        assert used <= defined, stem
+        assert defined - used <= {"Normal", "Caption", "TableText"}, (stem, defined - used)
