@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import changes, data, staleness, work
-from .errors import ConfigError, Diagnostic, Location, RecordError
+from .errors import ConfigError, Diagnostic, Location, RecordError, escaped_name
 from .fingerprint import Fingerprints, digest, file_digest
 from .layouts import load_layouts
 from .lock import OutputLock
@@ -82,11 +82,13 @@ class Report:
 
 
 def display(path: Path) -> str:
-    """Return how messages name a path: relative to the working folder when inside it."""
+    """Return how messages and reports name a path: relative to the working folder when inside
+    it, escaped (see errors.escaped_name), so a file's name can never forge or garble a line."""
     try:
-        return os.path.relpath(path) if path.resolve().is_relative_to(Path.cwd().resolve()) else str(path)
+        name = os.path.relpath(path) if path.resolve().is_relative_to(Path.cwd().resolve()) else str(path)
     except (OSError, ValueError):
-        return str(path)
+        name = str(path)
+    return escaped_name(name)
 
 
 def discover(paths: list[Path]) -> list[Path]:

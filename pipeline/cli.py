@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 from pathlib import Path
 
 from . import __version__, hardening
 from .build import FORMATS, Options, Report, build, check, discover, display
-from .errors import ConfigError
+from .errors import ConfigError, printable, shown
 from .layouts import load_layouts
 from .lock import LockBusy
 from .progress import Progress
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 75
+MAX_JOBS = 64  # more worker processes than this only fight over memory
+MAX_STALE_MONTHS = 1200  # a century; far beyond it the cut-off date falls before year 1
+MAX_SECONDS = 86400  # a day, for --time-limit and --wait
 
 DESCRIPTION = """\
 Turn YAML fact records into U.S. Department of State fact sheets, as .docx and .pdf.
@@ -108,29 +112,45 @@ def _build_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=FORMATS, action="append", dest="formats",
                         help="write only this format (repeatable; default: docx and pdf)")
     parser.add_argument("--force", action="store_true", help="rebuild every record, changed or not")
-    parser.add_argument("--jobs", "-j", type=_positive_int, default=os.cpu_count() or 1, metavar="N",
-                        help="records rendered at once, in worker processes "
-                             f"(default: the number of CPUs, {os.cpu_count() or 1})")
+    parser.add_argument("--jobs", "-j", type=_whole(1, MAX_JOBS), default=min(os.cpu_count() or 1, MAX_JOBS),
+                        metavar="N", help=f"records rendered at once, in worker processes, 1 to {MAX_JOBS} "
+                                          f"(default: the number of CPUs, {min(os.cpu_count() or 1, MAX_JOBS)})")
     parser.add_argument("--strict", action="store_true",
                         help="treat warnings (stale figures) as failures: exit 1, keep old outputs")
-    parser.add_argument("--stale-months", type=_positive_int, default=18, metavar="N",
-                        help="warn about figures whose as_of is more than N months old (default: 18)")
-    parser.add_argument("--time-limit", type=float, default=120.0, metavar="SECONDS",
-                        help="stop building a record after this long and report it (default: 120; "
-                             "0 for none)")
-    parser.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+    parser.add_argument("--stale-months", type=_whole(1, MAX_STALE_MONTHS), default=18, metavar="N",
+                        help="warn about figures whose as_of is more than N months old, 1 to "
+                             f"{MAX_STALE_MONTHS} (default: 18)")
+    parser.add_argument("--time-limit", type=_seconds, default=120.0, metavar="SECONDS",
+                        help="stop building a record after this long and report it, 0 to "
+                             f"{MAX_SECONDS:,} (default: 120; 0 for none)")
+    parser.add_argument("--wait", type=_seconds, default=0.0, metavar="SECONDS",
                         help="if another run holds the output folder, wait this long for it "
-                             "before exiting with code 75 (default: 0)")
+                             f"before exiting with code 75, 0 to {MAX_SECONDS:,} (default: 0)")
 
 
-def _positive_int(text: str) -> int:
-    """Parse a whole number of at least 1."""
+def _whole(low: int, high: int):
+    """Return a parser of whole numbers from `low` to `high` (argparse exits 2 with its message)."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = low - 1
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"expected a whole number from {low} to {high:,}, "
+                                             f"not {printable(shown(text))}")
+        return value
+    return parse
+
+
+def _seconds(text: str) -> float:
+    """Parse a finite number of seconds from 0 to MAX_SECONDS ('nan' and 'inf' are refused)."""
     try:
-        value = int(text)
+        value = float(text)
     except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {text!r}")
+        value = -1.0
+    if not (math.isfinite(value) and 0 <= value <= MAX_SECONDS):  # nan fails every comparison
+        raise argparse.ArgumentTypeError(f"expected a number of seconds from 0 to {MAX_SECONDS:,}, "
+                                         f"not {printable(shown(text))}")
     return value
 
 

@@ -7,14 +7,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import schema
-from .errors import Collector, Diagnostic, Location, RecordError, did_you_mean
+from .errors import Collector, Diagnostic, Location, RecordError, did_you_mean, escaped_name
 from .figures import FigureError, FigureValue, Reads, canonical
 from .model import Figure
 from .yamlload import Mapping, load_file
 
-NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")  # a file name Jinja can read as data.<name>
+NAME_RE = re.compile(r"^[a-z][a-z0-9_]*\Z")  # a file name Jinja can read as data.<name>
 # A dependency key: "data.<file>.<figure>", then " <year>" or ".<metadata field>", or nothing.
-KEY_RE = re.compile(r"^data\.([a-z][a-z0-9_]*)\.([A-Za-z][A-Za-z0-9_]*)(?: ([0-9]{4})|\.([a-z_]+))?$")
+KEY_RE = re.compile(r"^data\.([a-z][a-z0-9_]*)\.([A-Za-z][A-Za-z0-9_]*)(?: ([0-9]{4})|\.([a-z_]+))?\Z")
 
 
 @dataclass
@@ -65,7 +65,7 @@ def load(folder: Path, shown: str) -> DataSet:
     if not folder.is_dir():
         return dataset
     for file in sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()):
-        dataset.files[file.stem] = _load_file(file, f"{shown}/{file.name}")
+        dataset.files[file.stem] = _load_file(file, f"{shown}/{escaped_name(file.name)}")
     return dataset
 
 

@@ -14,11 +14,11 @@ from .limits import (MAX_CELL_CHARS, MAX_LINE_CHARS, MAX_RECORD_CHARS, MAX_TABLE
 from .model import ChartSpec, Content, Figure, Item, Record, Section, TableSpec, Text
 from .yamlload import Mapping, Node, Scalar, Sequence
 
-ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
-NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
-INT_RE = re.compile(r"^[-+]?(0|[1-9][0-9]*)$")
-FLOAT_RE = re.compile(r"^[-+]?([0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)([eE][-+]?[0-9]+)?$")
-DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}\Z")
+NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}\Z")
+INT_RE = re.compile(r"^[-+]?(0|[1-9][0-9]*)\Z")
+FLOAT_RE = re.compile(r"^[-+]?([0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)([eE][-+]?[0-9]+)?\Z")
+DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 NULLS = {"", "~", "null", "Null", "NULL"}
 MAX_DIGITS = 15  # beyond this a float cannot hold the figure exactly
 # Names a figure may not take: the shared-data root and Jinja's own words.
@@ -299,7 +299,7 @@ def _series(node: Node, field: str, c: Collector) -> dict[int, float]:
         return {}
     series = {}
     for key, value in node.items:
-        if not re.match(r"^[12][0-9]{3}$", key.value):
+        if not re.match(r"^[12][0-9]{3}\Z", key.value):
             c.error(key.loc, f"'{field}' keys must be years like 2018, found {shown(key.value)}")
             continue
         number = _number(value, f"{field}.{key.value}", c)

@@ -37,9 +37,11 @@ class Scalar:
         """Return the scalar as it stands in the file, quotes and escapes included."""
         return self.source[self.start:self.end]
 
-    def locate(self, needle: str) -> Location:
-        """Return the location of `needle` inside this scalar's source text, else its start."""
+    def locate(self, needle: str, nth: int = 0) -> Location:
+        """Return the location of the `nth` (from 0) `needle` in this scalar's source text, else its start."""
         at = self.raw.find(needle) if needle else -1
+        for _ in range(nth):
+            at = self.raw.find(needle, at + 1) if at >= 0 else -1
         if at < 0:
             return self.loc
         offset = self.start + at
@@ -161,6 +163,7 @@ def load_file(file: Path, path: str) -> Node:
 
 def read_file(file: Path, path: str) -> bytes:
     """Return a file's bytes, at most one past the size limit, never through a link; RecordError."""
+    _check_name(file, path)
     try:
         # A link committed into sources/ could point at any file the run can read (a key, a
         # password file) and have it quoted in messages or printed; O_NOFOLLOW refuses it unread.
@@ -173,6 +176,18 @@ def read_file(file: Path, path: str) -> bytes:
                                           "replace the link by a copy of the file it points to")])
         raise RecordError([Diagnostic(Location(path), f"cannot read the file: {exc.strerror or exc}")])
     return data
+
+
+def _check_name(file: Path, path: str) -> None:
+    """Refuse a file whose name is not UTF-8: manifests, reports and messages could not hold it."""
+    raw = os.fsencode(file)
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise RecordError([Diagnostic(Location(path), f"the file name is not valid UTF-8 (byte "
+                                                      f"0x{raw[exc.start]:02x})",
+                                      "rename the file with plain letters; names from archives made on "
+                                      "other systems may use another encoding")]) from None
 
 
 def parse_bytes(data: bytes, path: str) -> Node:
