@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 from . import charset
-from .errors import Collector, Location, did_you_mean, shown
+from .errors import Collector, Location, did_you_mean, escaped_name, shown
 from .limits import (MAX_CELL_CHARS, MAX_LINE_CHARS, MAX_RECORD_CHARS, MAX_TABLE_COLUMNS,
                      MAX_TABLE_ROWS, MAX_TEXT_CHARS)
 from .model import ChartSpec, Content, Figure, Item, Record, Section, TableSpec, Text
@@ -164,7 +164,7 @@ def _record_id(node: Node | None, file: Path, path: str, c: Collector) -> str | 
         if ID_RE.match(file.stem) and file.stem not in RESERVED_IDS:
             return file.stem
         why = " (Windows reserves it for a device)" if file.stem in RESERVED_IDS else ""
-        c.error(Location(path), f"the file name {shown(file.stem)} cannot be an output name{why}",
+        c.error(Location(path), f"the file name {shown(escaped_name(file.stem))} cannot be an output name{why}",
                 "add 'id: <name>' with lowercase letters, digits and dashes, or rename the file")
         return None
     scalar = _scalar(node, "id", "an output name", c)
