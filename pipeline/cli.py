@@ -29,8 +29,9 @@ exit codes:
   0   every record built (or was already up to date), or checked cleanly
   1   one or more records failed (or, with --strict, have stale figures); the
       others were still built, and a failed record's previous outputs were kept
-  2   usage or configuration error (bad option, missing path, broken template,
-      stylesheet or font, an unsafe environment); nothing was written
+  2   usage or configuration error (bad or out-of-range option, missing path,
+      broken template, stylesheet or font, an unsafe environment); nothing was
+      written
   75  another run holds the output folder's lock (waited --wait seconds); try
       again later (75 is EX_TEMPFAIL from sysexits.h)
 """
@@ -67,8 +68,10 @@ def _parser() -> argparse.ArgumentParser:
                        description="Build each record into <out>/<id>.docx and <out>/<id>.pdf, "
                                    "skipping records whose outputs are up to date. Files are "
                                    "replaced atomically; a record that fails keeps its previous "
-                                   "outputs. Prints what was rebuilt and why, and writes "
-                                   "<out>/changes.json and <out>/CHANGES.md.")
+                                   "outputs. A record that failed by the time limit or a layout "
+                                   "error is not built again until something it depends on "
+                                   "changes (or --force). Prints what was rebuilt and why, and "
+                                   "writes <out>/changes.json and <out>/CHANGES.md.")
     _paths(b)
     _build_options(b)
     b.set_defaults(command="build", run=_build)
