@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         _print_all(exc.diagnostics)
         return EXIT_USAGE
     except LockBusy as exc:
-        print(f"{display(exc.folder)}: error: another build is writing here: {exc.holder}\n"
+        print(f"{display(exc.folder)}: error: another build is writing here: {printable(exc.holder)}\n"
               f"  hint: wait for it, or pass --wait SECONDS to queue behind it", file=sys.stderr)
         return EXIT_LOCKED
 
