@@ -12,7 +12,8 @@ A case is `tests/corpus/<category>/<name>.yaml` (a record, any bytes) and `<name
     the exact standard error of the run, when the case is refused
 
 A case record may contain `<<repeat N "text">>` (text with \\n, \\" and \\\\ escapes), expanded
-before the run, so that megabyte-sized cases stay a line in the repository.
+before the run, so that megabyte-sized cases stay a line in the repository. Every case runs with
+a time limit of TIME_LIMIT seconds, so a case that builds too slowly fails by it.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ CORPUS = Path(__file__).parent / "corpus"
 COMPANION_ID = "00-companion"  # sorts first, so a case can collide with its id
 COMPANION = ("layout: inl-country-program\ntitle: Companion sheet\nissuer: Bureau of Good Records\n"
              "date: 2003-03-11\nlead: The companion record builds whatever its neighbour holds.\n")
+TIME_LIMIT = 30  # seconds a case may take: the limits promise under 5 s for any record within them
 MARKER = "PWNED"  # cases that would run code try to create this file in the working folder
 _REPEAT = re.compile(rb'<<repeat (\d+) "((?:[^"\\]|\\.)*)">>')
 _ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|x[0-9a-fA-F]{2}|\\)")
@@ -151,7 +153,8 @@ def run_case(case: Path, folder: Path, expected: Expected) -> Outcome:
     os.chdir(folder)
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            code = cli.main(["build", "sources", "--out", "out", "--templates", str(ROOT / "templates")])
+            code = cli.main(["build", "sources", "--out", "out", "--templates", str(ROOT / "templates"),
+                             "--time-limit", str(TIME_LIMIT)])
     finally:
         os.chdir(old)
     return Outcome(code, out.getvalue(), err.getvalue(), folder, record)

@@ -35,6 +35,8 @@ def test_corpus_case(case, tmp_path):
     lines = result.out.splitlines()  # a name cannot forge a line: each is a report line, one the summary
     assert all(line.startswith(("rebuilt ", "  ", "factsheets: ")) for line in lines), lines
     assert sum(line.startswith("factsheets: ") for line in lines) == 1, lines
+    for line in lines + result.err.splitlines():  # nothing a terminal would act on (ESC) or hide
+        assert line.isprintable(), line
     out = tmp_path / "out"
     companion = {f"{COMPANION_ID}.docx", f"{COMPANION_ID}.pdf"}
     bookkeeping = {"manifest.json", "changes.json", "CHANGES.md"}

@@ -81,11 +81,11 @@ def test_the_linear_parser_means_what_the_reviewed_one_meant(text):
     assert outcome(runs) == outcome(marks_reference.runs)
 
 
-@pytest.mark.parametrize("unit", ["*a ", "x *x ", "x **x "])
+@pytest.mark.parametrize("unit", ["*a ", "x *x "])
 def test_openers_that_never_close_parse_in_linear_time(unit):
     """A field at the length limit of openers that never close: well under a second.
 
-    The quadratic parser took 18 s, 5.9 s and 1.6 s for these on the development machine; the
+    The quadratic parser took 10 to 18 s and 6 s for these on the development machine; the
     linear one takes about 0.03 s, so the bound leaves room for a slow, shared CI machine.
     """
     text = unit * (MAX_TEXT_CHARS // len(unit))
