@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import changes, data, staleness, work, writers
-from .errors import ConfigError, Diagnostic, Location, RecordError
+from .errors import ConfigError, Diagnostic, Location, RecordError, escaped_name
 from .fingerprint import Fingerprints, digest, file_digest
 from .layouts import load_layouts
 from .lock import OutputLock
-from .manifest import Entry, Manifest
-from .output import TEMP_PREFIX, write_atomic
+from .manifest import Entry, Failure, Manifest
+from .output import TEMP_PREFIX, PartlyPublished, write_together
 from .yamlload import read_file
 
 RECORD_SUFFIXES = (".yaml", ".yml")
@@ -80,11 +80,13 @@ class Report:
 
 
 def display(path: Path) -> str:
-    """Return how messages name a path: relative to the working folder when inside it."""
+    """Return how messages and reports name a path: relative to the working folder when inside
+    it, escaped (see errors.escaped_name), so a file's name can never forge or garble a line."""
     try:
-        return os.path.relpath(path) if path.resolve().is_relative_to(Path.cwd().resolve()) else str(path)
+        name = os.path.relpath(path) if path.resolve().is_relative_to(Path.cwd().resolve()) else str(path)
     except (OSError, ValueError):
-        return str(path)
+        name = str(path)
+    return escaped_name(name)
 
 
 def discover(paths: list[Path]) -> list[Path]:
@@ -190,12 +192,46 @@ class _Run:
         raw = _read(file, outcome)
         if raw is None:
             return _Plan(outcome)
+        if self._still_failing(outcome, raw):
+            return _Plan(outcome)
         entry = self.manifest.entries.get(outcome.path)
         inputs = self._inputs(raw, entry.layout if entry else None)
         outcome.reasons = self._reasons(entry, inputs)
         if not outcome.reasons:
             return _Plan(outcome, entry=entry)
         return _Plan(outcome, work.Job(file, outcome.path, raw, self.opts.formats), entry, inputs)
+
+    def _still_failing(self, outcome: Outcome, raw: bytes) -> bool:
+        """Report a record whose costly failure (time limit, layout engine) would only repeat."""
+        failure = self.manifest.failures.get(outcome.path)
+        if failure is None or self.opts.force:
+            return False
+        layout = failure.inputs.get("layout")
+        if failure.inputs != self._failure_inputs(raw, layout or None) or any(
+                self.dataset.current(key) != value for key, value in failure.data.items()):
+            return False
+        outcome.diagnostics.append(Diagnostic(
+            Location(outcome.path), f"not built again: {failure.message} (in an earlier run, with the same "
+                                    f"inputs); edit the record or pass --force to try again"))
+        return True
+
+    def _failure_inputs(self, raw: bytes, layout: str | None) -> dict[str, str]:
+        """Return what a costly failure depended on: the inputs, the formats and the time limit."""
+        inputs = self._inputs(raw, layout) if layout else {**self._inputs(raw, None),
+                                                           "templates": self.prints.all_layouts}
+        return {**inputs, "layout": layout or "", "formats": ",".join(self.opts.formats),
+                "time_limit": f"{self.opts.time_limit or 0:g}"}
+
+    def _remember(self, plan: "_Plan", result: work.Result) -> None:
+        """Note a costly failure in the manifest, or forget one the record no longer has."""
+        path = plan.outcome.path
+        if result.costly and plan.job is not None:
+            self.manifest.failures[path] = Failure(
+                self._failure_inputs(plan.job.data, result.layout), dict(sorted(result.reads.data.items())),
+                plan.outcome.diagnostics[0].message)
+        elif self.manifest.failures.pop(path, None) is None:
+            return
+        self._dirty()
 
     def _inputs(self, raw: bytes, layout: str | None) -> dict[str, str]:
         """Return the input hashes of a record (the layout's as last built, if known)."""
@@ -248,6 +284,7 @@ class _Run:
         """Publish a built record, or keep its previous outputs when it failed."""
         outcome = plan.outcome
         _take(outcome, result, self.seen)
+        self._remember(plan, result)
         if not outcome.ok:
             return
         self._warn(outcome, result.as_of, result.reads.data.keys())
@@ -268,22 +305,26 @@ class _Run:
         self._dirty()
 
     def _publish(self, outcome: Outcome, result: work.Result) -> list[Path]:
-        """Write the record's files atomically, one by one; on failure add a diagnostic and stop."""
-        written = []
-        for suffix, blob in result.blobs.items():
-            path = self.opts.out / f"{result.record_id}{suffix}"
-            try:
-                write_atomic(path, blob)
-            except OSError as exc:
-                outcome.diagnostics.append(Diagnostic(
-                    Location(outcome.path), f"cannot write {display(path)}: {exc.strerror or exc}",
-                    f"check that {display(self.opts.out)} exists, is writable and has free space; "
-                    f"the previous file was kept"))
-                # The old entry stays: any file already replaced no longer matches it, so the
-                # next run rebuilds this record, and a failure that changed nothing writes nothing.
-                return written
-            written.append(path)
-        return written
+        """Publish the record's files together (both or neither); on failure add a diagnostic."""
+        files = {self.opts.out / f"{result.record_id}{suffix}": blob for suffix, blob in result.blobs.items()}
+        names = " and ".join(display(path) for path in files)
+        try:
+            write_together(files)
+        except PartlyPublished as exc:
+            new = ", ".join(display(path) for path in exc.done)
+            outcome.diagnostics.append(Diagnostic(
+                Location(outcome.path), f"cannot publish {names}: {exc.strerror}; only {new} was replaced, "
+                                        f"so this sheet's files are of different versions",
+                f"fix {display(self.opts.out)} (free space, permissions); the next run rebuilds this sheet"))
+            # The old entry stays: the replaced file no longer matches it, so the next run rebuilds.
+            return exc.done
+        except OSError as exc:
+            outcome.diagnostics.append(Diagnostic(
+                Location(outcome.path), f"cannot write {names}: {exc.strerror or exc}; nothing was "
+                                        f"replaced, the previous files were kept",
+                f"check that {display(self.opts.out)} exists, is writable and has free space"))
+            return []
+        return list(files)
 
     def _current(self, plan: "_Plan") -> None:
         """Report a record whose outputs are up to date; still check duplicates and staleness."""
@@ -329,8 +370,11 @@ def _pooled(jobs: list[work.Job], count: int, opts: Options, dataset: data.DataS
     """Yield results from `count` worker processes, in job order."""
     # forkserver: workers start clean (no inherited lock descriptor, no threads of a watcher).
     context = multiprocessing.get_context("forkserver")
+    # Only this process holds `alive`'s writing end: when it dies, however (SIGKILL included),
+    # the workers read end-of-file and exit, and with them the forkserver and resource tracker.
+    lifeline, alive = context.Pipe(duplex=False)
     pool = ProcessPoolExecutor(count, mp_context=context, initializer=work.init_worker,
-                               initargs=(opts.templates, dataset, opts.time_limit, os.getcwd()))
+                               initargs=(opts.templates, dataset, opts.time_limit, os.getcwd(), lifeline))
     try:
         yield from pool.map(work.run_in_worker, jobs)
     except BrokenProcessPool as exc:
@@ -339,12 +383,14 @@ def _pooled(jobs: list[work.Job], count: int, opts: Options, dataset: data.DataS
                                       "run again with --jobs 1 to see which record causes it")])
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+        lifeline.close()
+        alive.close()
 
 
 def _read(file: Path, outcome: Outcome) -> bytes | None:
     """Return a record file's bytes (what the run hashes and builds), or None with its diagnostic."""
     try:
-        return read_file(file, outcome.path)
+        return read_file(file, outcome.path, one_name=True)
     except RecordError as exc:
         outcome.diagnostics.extend(exc.diagnostics)
         return None

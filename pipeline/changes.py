@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,11 +53,22 @@ def to_markdown(run_at: dt.datetime, rebuilt: list, failed: list[str]) -> str:
     """Return the CHANGES.md section of one run."""
     lines = [f"\n## {run_at.strftime('%Y-%m-%d %H:%M')} UTC\n"]
     for o in rebuilt:
-        lines.append(f"- **{o.record_id}** ({o.path}): {'; '.join(o.reasons)}")
+        # Only the path is the file maker's choice; ids, reasons and figure names are checked words.
+        lines.append(f"- **{o.record_id}** ({_md(o.path)}): {'; '.join(o.reasons)}")
         lines.extend(f"  - {c}" for c in o.changes)
     if failed:
-        lines.append(f"- failed, previous sheets kept: {', '.join(failed)}")
+        lines.append(f"- failed, previous sheets kept: {', '.join(_md(path) for path in failed)}")
     return "\n".join(lines) + "\n"
+
+
+def _md(text: str) -> str:
+    """Return text that Markdown shows as written: every mark it could read inside a line is escaped."""
+    # File names are chosen by whoever made the file: '**', '[x](https://…)' or '<img>' in one
+    # must not turn into emphasis, a link or HTML in CHANGES.md.
+    return _MARKDOWN.sub(r"\\\g<0>", text)
+
+
+_MARKDOWN = re.compile(r"[\\`*_\[\]<>&~|]")  # what acts inside a line ('#', '-' only start one)
 
 
 def publish(folder: Path, run_at: dt.datetime, rebuilt: list, failed: list[str]) -> None:

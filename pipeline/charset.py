@@ -11,14 +11,18 @@ from . import fonts
 REORDERING = {"R", "AL", "RLE", "RLO", "LRE", "LRO", "PDF", "RLI", "LRI", "FSI", "PDI"}
 
 
-def refused(value: str) -> tuple[str, str, str] | None:
-    """Return (where, what, hint) for the first kind of character text may not hold, else None."""
+def refused(value: str, written: bool = True) -> tuple[str, str, str] | None:
+    """Return (where, what, hint) for the first kind of character text may not hold, else None.
+
+    `written` is True for text as a record writes it, where '{#' would start a hidden comment;
+    False for text a figure reference printed, which is never read as a template again.
+    """
     chars = dict.fromkeys(value)
     bad = [ch for ch in chars if _unstorable(ch)]
     if bad:
         return (bad[0], f"contains {_names(bad)}, which cannot be stored in a document",
                 "delete it; it is usually invisible junk pasted from another program")
-    if "{#" in value:  # Jinja would drop everything up to '#}' without a word
+    if written and "{#" in value:  # Jinja would drop everything up to '#}' without a word
         return ("{#", "contains '{#', which starts a hidden template comment",
                 "to print it, write {{ '{' }}# instead; figure references are written {{ name }}")
     reordering = [ch for ch in chars if unicodedata.bidirectional(ch) in REORDERING]

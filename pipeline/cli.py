@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 from pathlib import Path
@@ -10,12 +11,15 @@ from pathlib import Path
 from . import __version__, hardening
 from . import writers
 from .build import Options, Report, build, check, discover, display
-from .errors import ConfigError
+from .errors import ConfigError, printable, shown
 from .layouts import load_layouts
 from .lock import LockBusy
 from .progress import Progress
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 75
+MAX_JOBS = 64  # more worker processes than this only fight over memory
+MAX_STALE_MONTHS = 1200  # a century; far beyond it the cut-off date falls before year 1
+MAX_SECONDS = 86400  # a day, for --time-limit and --wait
 
 DESCRIPTION = """\
 Turn YAML fact records into U.S. Department of State fact sheets, as .docx and .pdf.
@@ -26,8 +30,9 @@ exit codes:
   0   every record built (or was already up to date), or checked cleanly
   1   one or more records failed (or, with --strict, have stale figures); the
       others were still built, and a failed record's previous outputs were kept
-  2   usage or configuration error (bad option, missing path, broken template,
-      stylesheet or font, an unsafe environment); nothing was written
+  2   usage or configuration error (bad or out-of-range option, missing path,
+      broken template, stylesheet or font, an unsafe environment); nothing was
+      written
   75  another run holds the output folder's lock (waited --wait seconds); try
       again later (75 is EX_TEMPFAIL from sysexits.h)
 """
@@ -47,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
         _print_all(exc.diagnostics)
         return EXIT_USAGE
     except LockBusy as exc:
-        print(f"{display(exc.folder)}: error: another build is writing here: {exc.holder}\n"
+        print(f"{display(exc.folder)}: error: another build is writing here: {printable(exc.holder)}\n"
               f"  hint: wait for it, or pass --wait SECONDS to queue behind it", file=sys.stderr)
         return EXIT_LOCKED
 
@@ -64,8 +69,10 @@ def _parser() -> argparse.ArgumentParser:
                        description="Build each record into <out>/<id>.docx and <out>/<id>.pdf, "
                                    "skipping records whose outputs are up to date. Files are "
                                    "replaced atomically; a record that fails keeps its previous "
-                                   "outputs. Prints what was rebuilt and why, and writes "
-                                   "<out>/changes.json and <out>/CHANGES.md.")
+                                   "outputs. A record that failed by the time limit or a layout "
+                                   "error is not built again until something it depends on "
+                                   "changes (or --force). Prints what was rebuilt and why, and "
+                                   "writes <out>/changes.json and <out>/CHANGES.md.")
     _paths(b)
     _build_options(b)
     b.set_defaults(command="build", run=_build)
@@ -109,29 +116,45 @@ def _build_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=writers.names(), action="append", dest="formats",
                         help=f"write only this format (repeatable; default: {' and '.join(writers.names())})")
     parser.add_argument("--force", action="store_true", help="rebuild every record, changed or not")
-    parser.add_argument("--jobs", "-j", type=_positive_int, default=os.cpu_count() or 1, metavar="N",
-                        help="records rendered at once, in worker processes "
-                             f"(default: the number of CPUs, {os.cpu_count() or 1})")
+    parser.add_argument("--jobs", "-j", type=_whole(1, MAX_JOBS), default=min(os.cpu_count() or 1, MAX_JOBS),
+                        metavar="N", help=f"records rendered at once, in worker processes, 1 to {MAX_JOBS} "
+                                          f"(default: the number of CPUs, {min(os.cpu_count() or 1, MAX_JOBS)})")
     parser.add_argument("--strict", action="store_true",
                         help="treat warnings (stale figures) as failures: exit 1, keep old outputs")
-    parser.add_argument("--stale-months", type=_positive_int, default=18, metavar="N",
-                        help="warn about figures whose as_of is more than N months old (default: 18)")
-    parser.add_argument("--time-limit", type=float, default=120.0, metavar="SECONDS",
-                        help="stop building a record after this long and report it (default: 120; "
-                             "0 for none)")
-    parser.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+    parser.add_argument("--stale-months", type=_whole(1, MAX_STALE_MONTHS), default=18, metavar="N",
+                        help="warn about figures whose as_of is more than N months old, 1 to "
+                             f"{MAX_STALE_MONTHS} (default: 18)")
+    parser.add_argument("--time-limit", type=_seconds, default=120.0, metavar="SECONDS",
+                        help="stop building a record after this long and report it, 0 to "
+                             f"{MAX_SECONDS:,} (default: 120; 0 for none)")
+    parser.add_argument("--wait", type=_seconds, default=0.0, metavar="SECONDS",
                         help="if another run holds the output folder, wait this long for it "
-                             "before exiting with code 75 (default: 0)")
+                             f"before exiting with code 75, 0 to {MAX_SECONDS:,} (default: 0)")
 
 
-def _positive_int(text: str) -> int:
-    """Parse a whole number of at least 1."""
+def _whole(low: int, high: int):
+    """Return a parser of whole numbers from `low` to `high` (argparse exits 2 with its message)."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = low - 1
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"expected a whole number from {low} to {high:,}, "
+                                             f"not {printable(shown(text))}")
+        return value
+    return parse
+
+
+def _seconds(text: str) -> float:
+    """Parse a finite number of seconds from 0 to MAX_SECONDS ('nan' and 'inf' are refused)."""
     try:
-        value = int(text)
+        value = float(text)
     except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {text!r}")
+        value = -1.0
+    if not (math.isfinite(value) and 0 <= value <= MAX_SECONDS):  # nan fails every comparison
+        raise argparse.ArgumentTypeError(f"expected a number of seconds from 0 to {MAX_SECONDS:,}, "
+                                         f"not {printable(shown(text))}")
     return value
 
 

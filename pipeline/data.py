@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import schema
-from .errors import Collector, Diagnostic, Location, RecordError, did_you_mean
+from .errors import Collector, Diagnostic, Location, RecordError, did_you_mean, escaped_name
 from .figures import FigureError, FigureValue, Reads, canonical
 from .model import Figure
 from .yamlload import Mapping, load_file
 
-NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")  # a file name Jinja can read as data.<name>
+NAME_RE = re.compile(r"^[a-z][a-z0-9_]*\Z")  # a file name Jinja can read as data.<name>
 # A dependency key: "data.<file>.<figure>", then " <year>" or ".<metadata field>", or nothing.
-KEY_RE = re.compile(r"^data\.([a-z][a-z0-9_]*)\.([A-Za-z][A-Za-z0-9_]*)(?: ([0-9]{4})|\.([a-z_]+))?$")
+KEY_RE = re.compile(r"^data\.([a-z][a-z0-9_]*)\.([A-Za-z][A-Za-z0-9_]*)(?: ([0-9]{4})|\.([a-z_]+))?\Z")
 
 
 @dataclass
@@ -33,11 +36,12 @@ class DataSet:
 
     folder: str
     files: dict[str, DataFile] = field(default_factory=dict)
+    problems: list[Diagnostic] = field(default_factory=list)  # the folder's own (a link, unreadable)
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
-        """Return every data-file error, in file order."""
-        return [d for f in self.files.values() for d in f.diagnostics]
+        """Return the folder's errors, then every data-file error, in file order."""
+        return [*self.problems, *(d for f in self.files.values() for d in f.diagnostics)]
 
     def current(self, key: str) -> str | None:
         """Return the canonical value behind a dependency key now, or None if it cannot be read."""
@@ -62,14 +66,71 @@ class DataSet:
 def load(folder: Path, shown: str) -> DataSet:
     """Read every *.yaml file in `folder` (missing folder: no shared data); errors stay per file."""
     dataset = DataSet(shown)
-    if not folder.is_dir():
+    try:
+        # The folder is opened once, not followed if it is a link, and its files are opened
+        # relative to it: a link at sources/data must not quote files from elsewhere.
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    except FileNotFoundError:
         return dataset
-    for file in sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()):
-        dataset.files[file.stem] = _load_file(file, f"{shown}/{file.name}")
+    except OSError as exc:
+        dataset.problems.append(_folder_problem(folder, shown, exc))
+        return dataset
+    try:
+        _load_files(fd, folder, shown, dataset)
+    finally:
+        os.close(fd)
     return dataset
 
 
-def _load_file(file: Path, path: str) -> DataFile:
+def _folder_problem(folder: Path, shown: str, exc: OSError) -> Diagnostic:
+    """Return the run error for a data folder that cannot be opened."""
+    if folder.is_symlink():
+        return Diagnostic(Location(shown), "the shared-data folder is a symbolic link; shared data is "
+                                           "read only from a real folder",
+                          "replace the link by a copy of the folder, or pass --data with the real folder")
+    if exc.errno == errno.ENOTDIR:
+        return Diagnostic(Location(shown), "the shared-data folder is a file, not a folder",
+                          "move the file away, or pass --data with a folder of <name>.yaml files")
+    return Diagnostic(Location(shown), f"cannot read the shared-data folder: {exc.strerror or exc}",
+                      "check its permissions, or pass --data with another folder")
+
+
+def _load_files(fd: int, folder: Path, shown: str, dataset: DataSet) -> None:
+    """Load the data files of an open folder, by name; refuse .yml and a second file for one name."""
+    names = sorted(n for n in os.listdir(fd) if n.endswith((".yaml", ".yml")) and _is_file_or_link(fd, n))
+    for name in names:
+        file, path = folder / name, f"{shown}/{escaped_name(name)}"
+        if name.endswith(".yml"):
+            _refuse_yml(dataset, file, path, f"{Path(name).stem}.yaml" in names)
+        elif file.stem not in dataset.files:
+            dataset.files[file.stem] = _load_file(file, path, fd)
+
+
+def _is_file_or_link(fd: int, name: str) -> bool:
+    """Return True unless `name` in the open folder is a folder (links are refused when read)."""
+    try:
+        return not stat.S_ISDIR(os.stat(name, dir_fd=fd, follow_symlinks=False).st_mode)
+    except OSError:
+        return False
+
+
+def _refuse_yml(dataset: DataSet, file: Path, path: str, twin: bool) -> None:
+    """Refuse a data file spelt .yml; with a .yaml twin, the name is ambiguous and both are refused."""
+    yaml_name = f"{file.stem}.yaml"
+    if twin:
+        # Which of the two is the reviewed one cannot be known: records reading it fail until one goes.
+        problem = Diagnostic(Location(path), f"a second shared-data file for '{file.stem}' beside {yaml_name}",
+                             f"keep one file per name: merge {escaped_name(file.name)} into {yaml_name} "
+                             f"and delete it")
+        twin_file = dataset.files.setdefault(file.stem, DataFile(file.stem, path))
+        twin_file.diagnostics = [*twin_file.diagnostics, problem]
+        return
+    dataset.files[file.stem] = DataFile(file.stem, path, diagnostics=[Diagnostic(
+        Location(path), "shared-data files end in .yaml, not .yml",
+        f"rename it to {escaped_name(yaml_name)}")])
+
+
+def _load_file(file: Path, path: str, dir_fd: int) -> DataFile:
     """Read one data file; a bad file keeps its diagnostics instead of raising."""
     result = DataFile(file.stem, path)
     if not NAME_RE.match(file.stem):
@@ -77,7 +138,7 @@ def _load_file(file: Path, path: str) -> DataFile:
                                          "use lowercase letters, digits and '_', e.g. unodc.yaml")]
         return result
     try:
-        root = load_file(file, path)
+        root = load_file(file, path, dir_fd=dir_fd, one_name=True)
     except RecordError as exc:
         result.diagnostics = exc.diagnostics
         return result

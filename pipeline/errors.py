@@ -61,6 +61,26 @@ def printable(text: str) -> str:
     return "".join(ch if ch.isprintable() or ch == " " else ascii(ch)[1:-1] for ch in text)
 
 
+def escaped_name(name: str) -> str:
+    """Return a file name as every message and report shows it: printable, on one line, unambiguous.
+
+    A name is chosen by whoever made the file: a newline in it would forge the summary line
+    operators alert on, an ESC would act on their terminal. Backslashes are doubled so that an
+    escape never reads like a name; bytes that are not UTF-8 show as \\xe9.
+    """
+    out = []
+    for ch in name:
+        if ch == "\\":
+            out.append("\\\\")
+        elif "\udc80" <= ch <= "\udcff":  # a byte the file system gave that is not UTF-8
+            out.append(f"\\x{ord(ch) - 0xDC00:02x}")
+        elif ch.isprintable() or ch == " ":
+            out.append(ch)
+        else:
+            out.append(ascii(ch)[1:-1])
+    return "".join(out)
+
+
 def shown(value: str, limit: int = 60) -> str:
     """Return a value quoted for a message, cut to `limit` characters: 'abc…'."""
     return f"'{value if len(value) <= limit else value[:limit - 1] + '…'}'"

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import functools
 import math
+import re
 import sys
 
 from jinja2 import StrictUndefined, TemplateSyntaxError, nodes
 from jinja2.exceptions import SecurityError, UndefinedError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from .errors import did_you_mean
+from .errors import did_you_mean, shown
 from .model import Figure
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -117,7 +119,7 @@ class FigureValue:
         series = self._figure.values or {}
         if year not in series:
             have = ", ".join(str(y) for y in series) or "none: it is a single value"
-            raise FigureError(f"figure '{self._name}' has no value for {year!r} (years: {have})",
+            raise FigureError(f"figure '{self._name}' has no value for {describe(year)} (years: {have})",
                               self._name.rpartition(".")[2])
         return self._read(f"{self._name} {year}", series[year])
 
@@ -141,7 +143,7 @@ def _plain(value):
     if isinstance(value, FigureValue):
         value = value.value
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise FigureError(f"expected a number, found {value!r}")
+        raise FigureError(f"expected a number, found {describe(value)}")
     if not math.isfinite(value):
         raise FigureError(f"the figure is not a finite number ({value})")
     if abs(value) >= MAX_MAGNITUDE:  # every printed number passes here, so a reference stays short
@@ -154,25 +156,48 @@ def number(value, digits: int | None = None) -> str:
     value = _plain(value)
     if digits is not None:
         if isinstance(digits, bool) or not isinstance(digits, int) or not 0 <= digits <= MAX_DECIMALS:
-            raise FigureError(f"decimals must be a whole number from 0 to {MAX_DECIMALS}, not {digits!r}")
-        return f"{value:,.{digits}f}"
-    return f"{value:,}" if isinstance(value, int) else f"{value:,.15g}" if value != int(value) else f"{int(value):,}"
+            raise FigureError(f"decimals must be a whole number from 0 to {MAX_DECIMALS}, "
+                              f"not {describe(digits)}")
+        return _signed(value, f"{abs(value):,.{digits}f}")
+    return _signed(value, _positional(abs(value), ","))
+
+
+def plain_number(value) -> str:
+    """Return a number as record text prints it without a filter: 5700, 12.5, never 1e-05."""
+    value = _plain(value)
+    return _signed(value, _positional(abs(value), ""))
+
+
+def _positional(value, separator: str) -> str:
+    """Return a non-negative number in positional notation (no exponent), to 15 significant digits."""
+    if isinstance(value, int):
+        return f"{value:{separator}}"
+    if value == int(value) and separator:
+        return f"{int(value):,}"
+    # Python writes 0.00001 as 1e-05; a sheet must not. Decimal keeps the digits, not the notation.
+    exact = decimal.Decimal(f"{value:.15g}" if separator else repr(value))
+    text = f"{exact:{separator}f}"
+    return text if "." in text or separator else text + ".0"
+
+
+def _signed(value, text: str) -> str:
+    """Return `text` (a formatted absolute value) with a minus sign, unless it prints as zero."""
+    return "-" + text if value < 0 and text.strip("0.,$%") else text
 
 
 def money(value, style: str = "full") -> str:
     """Format dollars: '$1,984,000'; money('short') gives '$48 million'."""
     value = _plain(value)
-    sign = "-" if value < 0 else ""
-    value = abs(value)
+    size = abs(value)
     if style == "short":
-        for size, word in ((10**12, "trillion"), (10**9, "billion"), (10**6, "million")):
-            if value >= size:
-                short = f"{value / size:,.1f}".removesuffix(".0")
-                return f"{sign}${short} {word}"
+        for step, word in ((10**12, "trillion"), (10**9, "billion"), (10**6, "million")):
+            if size >= step:
+                short = f"{size / step:,.1f}".removesuffix(".0")
+                return _signed(value, f"${short} {word}")
     elif style != "full":
-        raise FigureError(f"money() takes 'full' or 'short', not {style!r}", "money")
-    cents = value != int(value)
-    return f"{sign}${value:,.2f}" if cents else f"{sign}${int(value):,}"
+        raise FigureError(f"money() takes 'full' or 'short', not {describe(style)}", "money")
+    cents = size != int(size)
+    return _signed(value, f"${size:,.2f}" if cents else f"${int(size):,}")
 
 
 def percent(value, digits: int | None = None) -> str:
@@ -180,10 +205,25 @@ def percent(value, digits: int | None = None) -> str:
     return number(value, digits) + "%"
 
 
+def describe(value) -> str:
+    """Return how a message names a value: text quoted, a number as written, else its kind."""
+    if isinstance(value, str):
+        return shown(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return repr(value)
+    if isinstance(value, FigureValue):
+        return f"the figure '{value._name}'"
+    if type(value).__module__.startswith(__package__):
+        return repr(value)  # the data scopes name themselves as record text writes them
+    # Never a repr: '<function str.format at 0x7f…>' says nothing to a record's author.
+    kind = "a function or method" if callable(value) else f"a value of type {type(value).__name__}"
+    return "nothing (none)" if value is None else kind
+
+
 def long_date(value) -> str:
     """Format a date as 'March 11, 2003'."""
     if not isinstance(value, dt.date):
-        raise FigureError(f"date expects a date such as an 'as_of', found {value!r}", "date")
+        raise FigureError(f"date expects a date such as an 'as_of', found {describe(value)}", "date")
     return f"{MONTHS[value.month - 1]} {value.day}, {value.year}"
 
 
@@ -231,10 +271,11 @@ def environment() -> ImmutableSandboxedEnvironment:
 def _finalize(value):
     """Print figures and numbers plainly; refuse None and other objects."""
     if isinstance(value, (FigureValue, int, float)) and not isinstance(value, bool):
-        return _note(value, str(_plain(value)))
+        return _note(value, plain_number(value))
     if isinstance(value, str):
         return value
-    raise FigureError(f"cannot print {value!r} in text")
+    raise FigureError(f"cannot print {describe(value)} in text",
+                      hint="print a figure, e.g. {{ name }}, {{ name.label }} or {{ name[2018] | number }}")
 
 
 def evaluate(source: str, figures: dict[str, Figure], data=None, reads: Reads | None = None) -> str:
@@ -270,7 +311,16 @@ def _evaluate(source: str, figures: dict[str, Figure], data, reads: Reads | None
         exc.line = exc.line or _template_line()
         raise
     except (UndefinedError, SecurityError, TypeError, ValueError, ArithmeticError) as exc:
-        raise FigureError(f"cannot evaluate a figure reference: {exc}", line=_template_line())
+        raise FigureError(f"cannot evaluate a figure reference: {_no_addresses(str(exc))}",
+                          line=_template_line())
+
+
+def _no_addresses(message: str) -> str:
+    """Return an exception's message with object representations ('<… at 0x7f…>') named plainly."""
+    return _ADDRESSED.sub(lambda m: f"'{m.group(1)}'", message)
+
+
+_ADDRESSED = re.compile(r"<(?:bound method |built-in method |function )?([\w.]+)[^<>]* at 0x[0-9a-fA-F]+>")
 
 
 def _check(tree: nodes.Template, figures: dict, data) -> None:

@@ -60,6 +60,11 @@ class Fingerprints:
         return _tree_digest(self._shared_templates + _files_under(self.templates / name, f"{name}/"))
 
     @functools.cached_property
+    def all_layouts(self) -> str:
+        """Return the hash of the whole templates folder (for a record whose layout is unknown)."""
+        return _tree_digest(_files_under(self.templates, ""))
+
+    @functools.cached_property
     def fonts(self) -> str:
         """Return the hash of the bundled fonts, from their pinned checksums."""
         # A face that differs from its pin is refused before rendering (fonts.verify), so the

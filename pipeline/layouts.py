@@ -22,7 +22,7 @@ from .yamlload import Mapping, Node, Scalar, Sequence, load_file
 LAYOUT_FILE = "layout.yaml"
 TEMPLATE_FILE = "sheet.xml.j2"
 STYLES_FILE = "styles.yaml"
-_NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+_NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*\Z")
 _COLOUR = re.compile(r"^[0-9A-Fa-f]{6}$")
 _USES = re.compile(r"\bsheet\.([a-z_]+)")
 _STYLE_ATTR = re.compile(r'\bstyle="([^"{}]*)"')

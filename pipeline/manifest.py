@@ -26,12 +26,24 @@ class Entry:
     outputs: dict[str, str] = field(default_factory=dict)  # file name -> hash of its bytes
 
 
-class Manifest:
-    """Every record's last successful build, keyed by the record's path as the run names it."""
+@dataclass
+class Failure:
+    """A record that failed in a way that costs time to find again (time limit, layout engine)."""
 
-    def __init__(self, folder: Path, entries: dict[str, Entry] | None = None):
+    inputs: dict[str, str]  # as for Entry, plus the formats and the time limit it was built with
+    data: dict[str, str] = field(default_factory=dict)  # shared-data key -> value it read
+    message: str = ""  # the error, repeated while the inputs stay the same
+
+
+class Manifest:
+    """Every record's last successful build, keyed by the record's path as the run names it,
+    and the records whose last build failed costly (not retried until their inputs change)."""
+
+    def __init__(self, folder: Path, entries: dict[str, Entry] | None = None,
+                 failures: dict[str, Failure] | None = None):
         self.path = folder / NAME
         self.entries: dict[str, Entry] = entries or {}
+        self.failures: dict[str, Failure] = failures or {}
 
     @classmethod
     def load(cls, folder: Path) -> "Manifest":
@@ -40,15 +52,17 @@ class Manifest:
             raw = json.loads((folder / NAME).read_bytes())
             if raw.get("manifest") != FORMAT:
                 return cls(folder)
-            return cls(folder, {path: Entry(**entry) for path, entry in raw["records"].items()})
+            return cls(folder, {path: Entry(**entry) for path, entry in raw["records"].items()},
+                       {path: Failure(**failure) for path, failure in raw.get("failures", {}).items()})
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             return cls(folder)
 
     def to_bytes(self) -> bytes:
         """Return the manifest as stable JSON (sorted, so the same state gives the same bytes)."""
-        records = {path: asdict(entry) for path, entry in sorted(self.entries.items())}
-        return json.dumps({"manifest": FORMAT, "records": records}, indent=1, sort_keys=True,
-                          ensure_ascii=False).encode() + b"\n"
+        body = {"manifest": FORMAT, "records": {path: asdict(e) for path, e in sorted(self.entries.items())}}
+        if self.failures:  # absent when none, so that manifests without failures keep their bytes
+            body["failures"] = {path: asdict(f) for path, f in sorted(self.failures.items())}
+        return json.dumps(body, indent=1, sort_keys=True, ensure_ascii=False).encode() + b"\n"
 
     def save(self) -> None:
         """Publish the manifest atomically."""

@@ -10,8 +10,49 @@ from pathlib import Path
 TEMP_PREFIX = ".factsheets-"
 
 
+class PartlyPublished(OSError):
+    """Some files of a set were published before the rest failed; `done` names those published."""
+
+    def __init__(self, done: list[Path], cause: OSError):
+        super().__init__(cause.errno, cause.strerror or str(cause))
+        self.done = done
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Replace `path` with `data` in one step; on any failure the old file is untouched."""
+    write_together({path: data})
+
+
+def write_together(files: dict[Path, bytes]) -> None:
+    """Publish files as one: all are written in full before any replaces its target.
+
+    A full disk or a write error is found while writing, before anything is published: the old
+    files all stay (OSError). Only a rename can fail after another succeeded, which is rare in one
+    folder; then PartlyPublished says which files are new.
+    """
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, data in files.items():
+            staged.append((_staged(path, data), path))
+    except BaseException:
+        _discard(temp for temp, _ in staged)
+        raise
+    done: list[Path] = []
+    for index, (temp, path) in enumerate(staged):
+        try:
+            os.replace(temp, path)
+        except OSError as exc:
+            _discard(temp for temp, _ in staged[index:])
+            if done:
+                raise PartlyPublished(done, exc) from None
+            raise
+        done.append(path)
+    for folder in dict.fromkeys(path.parent for path in files):
+        _sync_dir(folder)
+
+
+def _staged(path: Path, data: bytes) -> str:
+    """Write `data` to a new temporary file beside `path`, flushed to disk; return its name."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".tmp", dir=path.parent)
     try:
@@ -20,12 +61,17 @@ def write_atomic(path: Path, data: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temp, 0o644)  # mkstemp makes 0600; published sheets are for everyone
-        os.replace(temp, path)
     except BaseException:
+        _discard([temp])
+        raise
+    return temp
+
+
+def _discard(temps) -> None:
+    """Delete temporary files that will not be published."""
+    for temp in temps:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp)
-        raise
-    _sync_dir(path.parent)
 
 
 def _sync_dir(folder: Path) -> None:

@@ -8,17 +8,17 @@ import re
 from pathlib import Path
 
 from . import charset
-from .errors import Collector, Location, did_you_mean, shown
+from .errors import Collector, Location, did_you_mean, escaped_name, shown
 from .limits import (MAX_CELL_CHARS, MAX_LINE_CHARS, MAX_RECORD_CHARS, MAX_TABLE_COLUMNS,
                      MAX_TABLE_ROWS, MAX_TEXT_CHARS)
 from .model import ChartSpec, Content, Figure, Item, Record, Section, TableSpec, Text
 from .yamlload import Mapping, Node, Scalar, Sequence
 
-ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
-NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
-INT_RE = re.compile(r"^[-+]?(0|[1-9][0-9]*)$")
-FLOAT_RE = re.compile(r"^[-+]?([0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)([eE][-+]?[0-9]+)?$")
-DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}\Z")
+NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}\Z")
+INT_RE = re.compile(r"^[-+]?(0|[1-9][0-9]*)\Z")
+FLOAT_RE = re.compile(r"^[-+]?([0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)([eE][-+]?[0-9]+)?\Z")
+DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 NULLS = {"", "~", "null", "Null", "NULL"}
 MAX_DIGITS = 15  # beyond this a float cannot hold the figure exactly
 # Names a figure may not take: the shared-data root and Jinja's own words.
@@ -164,7 +164,7 @@ def _record_id(node: Node | None, file: Path, path: str, c: Collector) -> str | 
         if ID_RE.match(file.stem) and file.stem not in RESERVED_IDS:
             return file.stem
         why = " (Windows reserves it for a device)" if file.stem in RESERVED_IDS else ""
-        c.error(Location(path), f"the file name {shown(file.stem)} cannot be an output name{why}",
+        c.error(Location(path), f"the file name {shown(escaped_name(file.stem))} cannot be an output name{why}",
                 "add 'id: <name>' with lowercase letters, digits and dashes, or rename the file")
         return None
     scalar = _scalar(node, "id", "an output name", c)
@@ -299,7 +299,7 @@ def _series(node: Node, field: str, c: Collector) -> dict[int, float]:
         return {}
     series = {}
     for key, value in node.items:
-        if not re.match(r"^[12][0-9]{3}$", key.value):
+        if not re.match(r"^[12][0-9]{3}\Z", key.value):
             c.error(key.loc, f"'{field}' keys must be years like 2018, found {shown(key.value)}")
             continue
         number = _number(value, f"{field}.{key.value}", c)

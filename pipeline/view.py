@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from html import escape
 
-from . import text as textmod
+from . import charset, text as textmod
 from .doctree import Run
 from .errors import Collector
 from .figures import FigureError, Reads, evaluate, long_date, number
 from .model import Record, Text
+
+
+_REFERENCE = re.compile(r"\{\{.*?\}\}", re.S)  # one figure reference, for pointing at it
 
 
 class Inline:
@@ -124,12 +128,37 @@ class _Resolver:
             return None if default is None else Rich([Inline(textmod.runs(default))])
         try:
             value = evaluate(text.source, self.record.figures or {}, self.data, self.reads)
+            if value != text.source and not self._printable(text, value):
+                return Rich([])
             return Rich([Inline(textmod.runs(p)) for p in textmod.paragraphs(value)])
         except FigureError as exc:
             self.c.error(self._locate(text, exc.needle, exc.line), f"in '{text.field}': {exc.message}", exc.hint)
         except textmod.MarkError as exc:
             self.c.error(text.node.locate(exc.needle), f"in '{text.field}': {exc.message}", exc.hint)
         return Rich([])
+
+    def _printable(self, text: Text, value: str) -> bool:
+        """Check text as references printed it, by the rules for text as written; False with an error."""
+        # {{ '\x00' }} or {{ '\u202e' }} decode only now, after the record's text was checked:
+        # the same rules apply to what reaches the sheet, at the reference that printed it.
+        problem = charset.refused(value, written=False)
+        if problem is None:
+            return True
+        char, message, hint = problem
+        self.c.error(self._origin(text, char), f"in '{text.field}': a figure reference prints text that "
+                                                f"{message}", hint)
+        return False
+
+    def _origin(self, text: Text, char: str):
+        """Return the file location of the first reference in `text` whose output holds `char`."""
+        for match in _REFERENCE.finditer(text.source):
+            try:
+                printed = evaluate(match.group(), self.record.figures or {}, self.data, None)
+            except FigureError:
+                continue
+            if char in printed:  # point at its '{{': YAML escapes may spell the rest otherwise
+                return text.node.locate("{{", text.source.count("{{", 0, match.start()))
+        return text.node.locate("{{")
 
     def _locate(self, text: Text, needle: str, line: int | None):
         """Return the file location of a problem on `line` of the text, near `needle`."""

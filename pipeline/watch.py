@@ -15,7 +15,7 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 
 from .build import Options, Report, build, display
-from .errors import ConfigError
+from .errors import ConfigError, printable
 from .lock import LockBusy
 
 QUIET = 0.3  # seconds without an event before rebuilding: an editor's save is a burst of events
@@ -133,7 +133,7 @@ def _rebuild(records: Callable[[], list[Path]], opts: Options, report: Callable[
         for line in dict.fromkeys(str(d) for d in exc.diagnostics):
             print(line, file=sys.stderr)
     except LockBusy as exc:
-        print(f"{display(exc.folder)}: error: another build is writing here: {exc.holder}",
+        print(f"{display(exc.folder)}: error: another build is writing here: {printable(exc.holder)}",
               file=sys.stderr)
     sys.stdout.flush()  # stdout may be a pipe: show each report as it happens
     sys.stderr.flush()

@@ -41,6 +41,7 @@ class Result:
     as_of: list[dict] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     config_error: ConfigError | None = None  # a template bug: the run stops
+    costly: bool = False  # failed by the time limit or in a layout engine: not retried unchanged
 
 
 class Context:
@@ -50,6 +51,10 @@ class Context:
                  layouts: dict[str, Layout] | None = None):
         self.templates, self.dataset, self.time_limit = templates, dataset, time_limit
         self.layouts = layouts if layouts is not None else load_layouts(templates, display)
+
+
+class _LayoutFailed(RecordError):
+    """A writer could not lay out a valid record: it would fail the same way until something changes."""
 
 
 class _TimedOut(BaseException):
@@ -62,6 +67,8 @@ def run(job: Job, ctx: Context) -> Result:
     try:
         with _time_limit(ctx.time_limit):
             _build(job, ctx, result)
+    except _LayoutFailed as exc:
+        result.diagnostics, result.blobs, result.costly = exc.diagnostics, {}, True
     except RecordError as exc:
         result.diagnostics, result.blobs = exc.diagnostics, {}
     except ConfigError as exc:
@@ -73,7 +80,7 @@ def run(job: Job, ctx: Context) -> Result:
                                          "this is a bug in factsheets, not in the record; please report "
                                          "it with the record attached")]
     except _TimedOut:
-        result.blobs = {}
+        result.blobs, result.costly = {}, True
         result.diagnostics = [Diagnostic(Location(job.path), f"building this record took longer than "
                                                              f"{ctx.time_limit:g} s and was stopped",
                                          "shorten very long text or tables, or raise --time-limit")]
@@ -95,9 +102,9 @@ def _build(job: Job, ctx: Context, result: Result) -> None:
         except ConfigError:
             raise  # an unusable font is the installation's fault: the run stops
         except Exception as exc:  # a layout engine failure must cost one record, not the run
-            raise RecordError([Diagnostic(Location(job.path), f"the {name} writer could not lay out "
-                                                              f"this sheet: {type(exc).__name__}: {exc}",
-                                          "shorten very long text or table cells, then build again")])
+            raise _LayoutFailed([Diagnostic(Location(job.path), f"the {name} writer could not lay out "
+                                                                f"this sheet: {type(exc).__name__}: {exc}",
+                                            "shorten very long text or table cells, then build again")])
 
 
 @contextlib.contextmanager
@@ -124,12 +131,26 @@ def _time_limit(seconds: float | None):
 _WORKER: Context | None = None
 
 
-def init_worker(templates: Path, dataset: DataSet, time_limit: float | None, display_cwd: str) -> None:
-    """Load the run's context in a fresh worker process."""
+def init_worker(templates: Path, dataset: DataSet, time_limit: float | None, display_cwd: str,
+                lifeline=None) -> None:
+    """Load the run's context in a fresh worker process; end it when the run's process ends."""
     global _WORKER
     from .build import display  # imported here: build imports this module
+    if lifeline is not None:
+        threading.Thread(target=_exit_with_parent, args=(lifeline,), daemon=True).start()
     os.chdir(display_cwd)  # messages name files relative to the run's working folder
     _WORKER = Context(templates, dataset, time_limit, display)
+
+
+def _exit_with_parent(lifeline) -> None:
+    """Wait for end-of-file on the run's lifeline (its process died), then end this worker at once."""
+    # A worker's parent is the forkserver, which outlives a killed run while workers hold its
+    # pipe; without this a SIGKILLed build left its workers, forkserver and tracker running.
+    try:
+        lifeline.recv_bytes()  # nothing is ever sent
+    except (EOFError, OSError):
+        pass
+    os._exit(1)
 
 
 def run_in_worker(job: Job) -> Result:

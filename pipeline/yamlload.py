@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,9 +38,11 @@ class Scalar:
         """Return the scalar as it stands in the file, quotes and escapes included."""
         return self.source[self.start:self.end]
 
-    def locate(self, needle: str) -> Location:
-        """Return the location of `needle` inside this scalar's source text, else its start."""
+    def locate(self, needle: str, nth: int = 0) -> Location:
+        """Return the location of the `nth` (from 0) `needle` in this scalar's source text, else its start."""
         at = self.raw.find(needle) if needle else -1
+        for _ in range(nth):
+            at = self.raw.find(needle, at + 1) if at >= 0 else -1
         if at < 0:
             return self.loc
         offset = self.start + at
@@ -154,25 +157,61 @@ def decode(data: bytes, path: str) -> str:
             "save the file as UTF-8; text pasted from other programs may carry another encoding")])
 
 
-def load_file(file: Path, path: str) -> Node:
+def load_file(file: Path, path: str, **how) -> Node:
     """Read and parse one YAML file (never through a symbolic link); `path` is how messages name it."""
-    return parse_bytes(read_file(file, path), path)
+    return parse_bytes(read_file(file, path, **how), path)
 
 
-def read_file(file: Path, path: str) -> bytes:
-    """Return a file's bytes, at most one past the size limit, never through a link; RecordError."""
+def read_file(file: Path, path: str, *, dir_fd: int | None = None, one_name: bool = False) -> bytes:
+    """Return a file's bytes, at most one past the size limit, never through a link; RecordError.
+
+    With `dir_fd` the file is `file.name` in that open folder; with `one_name` a file with more
+    than one hard link is refused (a record's or data file's contents must be its own).
+    """
+    _check_name(file, path)
     try:
         # A link committed into sources/ could point at any file the run can read (a key, a
         # password file) and have it quoted in messages or printed; O_NOFOLLOW refuses it unread.
-        with os.fdopen(os.open(file, os.O_RDONLY | os.O_NOFOLLOW), "rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)  # never read more than the limit into memory
+        # O_NONBLOCK: a named pipe put in place of a record must not stall the run at open().
+        fd = os.open(file.name if dir_fd is not None else file, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK,
+                     dir_fd=dir_fd)
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            raise RecordError([Diagnostic(Location(path), "the file is a symbolic link; records and "
-                                                          "layout files are read only from real files",
+            raise RecordError([Diagnostic(Location(path), "the file is a symbolic link; records, shared-data "
+                                                          "and layout files are read only from real files",
                                           "replace the link by a copy of the file it points to")])
         raise RecordError([Diagnostic(Location(path), f"cannot read the file: {exc.strerror or exc}")])
-    return data
+    with os.fdopen(fd, "rb") as handle:
+        _check_kind(os.fstat(fd), path, one_name)
+        try:
+            return handle.read(MAX_FILE_BYTES + 1)  # never read more than the limit into memory
+        except OSError as exc:
+            raise RecordError([Diagnostic(Location(path), f"cannot read the file: {exc.strerror or exc}")])
+
+
+def _check_kind(info: os.stat_result, path: str, one_name: bool) -> None:
+    """Refuse what is not a regular file, and (with `one_name`) a file with other hard links."""
+    if not stat.S_ISREG(info.st_mode):
+        raise RecordError([Diagnostic(Location(path), "this is not a regular file (a folder, device or pipe)",
+                                      "records and shared-data files are ordinary files")])
+    if one_name and info.st_nlink > 1:
+        # A hard link shares another file's contents (a key, a password file) without being a
+        # symbolic link; an error would quote its first characters.
+        raise RecordError([Diagnostic(Location(path), f"the file has {info.st_nlink} hard links: its "
+                                                      f"contents are shared with another file",
+                                      "replace it by a copy (cp the file to a new name, then rename it back)")])
+
+
+def _check_name(file: Path, path: str) -> None:
+    """Refuse a file whose name is not UTF-8: manifests, reports and messages could not hold it."""
+    raw = os.fsencode(file)
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise RecordError([Diagnostic(Location(path), f"the file name is not valid UTF-8 (byte "
+                                                      f"0x{raw[exc.start]:02x})",
+                                      "rename the file with plain letters; names from archives made on "
+                                      "other systems may use another encoding")]) from None
 
 
 def parse_bytes(data: bytes, path: str) -> Node:

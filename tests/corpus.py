@@ -4,14 +4,16 @@ A case is `tests/corpus/<category>/<name>.yaml` (a record, any bytes) and `<name
 
     why: what the case attacks, in one line
     exit: 0 or 1 (2 for a run-level refusal)
-    as: other-name.yaml          (optional: the file name the record gets in the scratch project)
+    as: other-name.yaml          (optional: the file name the record gets in the scratch project;
+                                  \\xNN is a byte of the name, \\uXXXX a character, \\n a newline)
     text: exact text that must appear in both the .docx and the .pdf   (repeatable; \\uXXXX escapes,
           <<repeat>> too)
     ---
     the exact standard error of the run, when the case is refused
 
 A case record may contain `<<repeat N "text">>` (text with \\n, \\" and \\\\ escapes), expanded
-before the run, so that megabyte-sized cases stay a line in the repository.
+before the run, so that megabyte-sized cases stay a line in the repository. Every case runs with
+a time limit of TIME_LIMIT seconds, so a case that builds too slowly fails by it.
 """
 
 from __future__ import annotations
@@ -30,9 +32,11 @@ CORPUS = Path(__file__).parent / "corpus"
 COMPANION_ID = "00-companion"  # sorts first, so a case can collide with its id
 COMPANION = ("layout: inl-country-program\ntitle: Companion sheet\nissuer: Bureau of Good Records\n"
              "date: 2003-03-11\nlead: The companion record builds whatever its neighbour holds.\n")
+TIME_LIMIT = 30  # seconds a case may take: the limits promise under 5 s for any record within them
 MARKER = "PWNED"  # cases that would run code try to create this file in the working folder
 _REPEAT = re.compile(rb'<<repeat (\d+) "((?:[^"\\]|\\.)*)">>')
 _ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|x[0-9a-fA-F]{2}|\\)")
+_NAME_ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|n|\\)")
 
 
 @dataclass
@@ -78,7 +82,7 @@ def read_expected(case: Path) -> Expected:
         elif key == "exit":
             expected.exit = int(value)
         elif key == "as":
-            expected.name = value
+            expected.name = file_name(value)
         elif key == "text":
             expected.texts.append(_ESCAPE.sub(_unescape, expand(value.encode("utf-8")).decode("utf-8")))
         else:
@@ -86,15 +90,33 @@ def read_expected(case: Path) -> Expected:
     return expected
 
 
-def write_expected(case: Path, expected: Expected, texts_raw: list[str]) -> None:
-    """Write a case's .expected file (`texts_raw` as written, escapes kept)."""
+def file_name(written: str) -> str:
+    """Return the file name an `as:` line stands for (bytes that are not UTF-8 kept, as os.listdir does)."""
+    out, at = b"", 0
+    for match in _NAME_ESCAPE.finditer(written):
+        code = match.group(1)
+        out += written[at:match.start()].encode("utf-8") + (
+            bytes([int(code[1:], 16)]) if code[0] == "x" else b"\n" if code == "n" else b"\\"
+            if code == "\\" else chr(int(code[1:], 16)).encode("utf-8"))
+        at = match.end()
+    return os.fsdecode(out + written[at:].encode("utf-8"))
+
+
+def write_expected(case: Path, expected: Expected, texts_raw: list[str], name_raw: str | None = None) -> None:
+    """Write a case's .expected file (`texts_raw` and `name_raw` as written, escapes kept)."""
     lines = [f"why: {expected.why}", f"exit: {expected.exit}"]
-    lines += [f"as: {expected.name}"] if expected.name else []
+    lines += [f"as: {name_raw}"] if name_raw else []
     lines += [f"text: {t}" for t in texts_raw]
     body = "\n".join(lines) + "\n"
     if expected.exit != 0:
         body += "---\n" + expected.stderr
     case.with_suffix(".expected").write_text(body, encoding="utf-8")
+
+
+def raw_name(case: Path) -> str | None:
+    """Return the as: line of a case as written (for rewriting the file)."""
+    head = case.with_suffix(".expected").read_text(encoding="utf-8").partition("---\n")[0]
+    return next((line[len("as: "):] for line in head.splitlines() if line.startswith("as: ")), None)
 
 
 def raw_texts(case: Path) -> list[str]:
@@ -131,7 +153,8 @@ def run_case(case: Path, folder: Path, expected: Expected) -> Outcome:
     os.chdir(folder)
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            code = cli.main(["build", "sources", "--out", "out", "--templates", str(ROOT / "templates")])
+            code = cli.main(["build", "sources", "--out", "out", "--templates", str(ROOT / "templates"),
+                             "--time-limit", str(TIME_LIMIT)])
     finally:
         os.chdir(old)
     return Outcome(code, out.getvalue(), err.getvalue(), folder, record)

@@ -48,7 +48,7 @@ def _regen_case(case: Path) -> None:
         print(f"{case}: exit {outcome.code}, expected {expected.exit}; fix the case or the code")
     if expected.exit != 0:
         expected.stderr = outcome.err
-        corpus.write_expected(case, expected, corpus.raw_texts(case))
+        corpus.write_expected(case, expected, corpus.raw_texts(case), corpus.raw_name(case))
 
 
 if __name__ == "__main__":

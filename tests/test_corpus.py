@@ -15,8 +15,8 @@ CASES = cases()
 
 
 def test_the_corpus_covers_every_category_with_reviewed_outcomes():
-    """At least 50 cases over YAML, text, figures and paths; each says why and what must happen."""
-    assert len(CASES) >= 50
+    """At least 150 cases over YAML, text, figures and paths; each says why and what must happen."""
+    assert len(CASES) >= 150
     assert {case.parent.name for case in CASES} == {"yaml", "text", "figures", "paths"}
     for case in CASES:
         expected = read_expected(case)
@@ -32,6 +32,11 @@ def test_corpus_case(case, tmp_path):
     assert "Traceback" not in result.err
     assert not (tmp_path / MARKER).exists()
     assert result.code == expected.exit, result.err
+    lines = result.out.splitlines()  # a name cannot forge a line: each is a report line, one the summary
+    assert all(line.startswith(("rebuilt ", "  ", "factsheets: ")) for line in lines), lines
+    assert sum(line.startswith("factsheets: ") for line in lines) == 1, lines
+    for line in lines + result.err.splitlines():  # nothing a terminal would act on (ESC) or hide
+        assert line.isprintable(), line
     out = tmp_path / "out"
     companion = {f"{COMPANION_ID}.docx", f"{COMPANION_ID}.pdf"}
     bookkeeping = {"manifest.json", "changes.json", "CHANGES.md"}
@@ -75,7 +80,7 @@ def test_a_record_linked_to_another_file_is_refused_unread(tmp_path, run_cli):
     (tmp_path / "sources" / f"{COMPANION_ID}.yaml").write_text(COMPANION)
     result = run_cli("build", "sources", "--out", "out", "--templates", ROOT / "templates", cwd=tmp_path)
     assert result.code == 1
-    assert result.err == ("sources/x.yaml:1:1: error: the file is a symbolic link; records and layout files "
+    assert result.err == ("sources/x.yaml:1:1: error: the file is a symbolic link; records, shared-data and layout files "
                           "are read only from real files\n"
                           "  hint: replace the link by a copy of the file it points to\n")
     assert sorted(p.name for p in (tmp_path / "out").iterdir() if p.suffix in (".docx", ".pdf")) == [

@@ -1,5 +1,6 @@
 """Bad records: exact diagnostics, all errors at once, other records still built, nothing lost."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -74,7 +75,10 @@ def test_writer_failure_leaves_no_partial_file(project, run_cli, monkeypatch):
                      "--templates", project / "templates")
     assert result.code == 1
     assert "the pdf writer could not lay out this sheet: RuntimeError: layout engine failed" in result.err
-    assert not out.exists() or list(out.iterdir()) == []  # no sheet, no temp file, no manifest entry
+    assert sorted(p.name for p in out.iterdir()) == ["manifest.json"]  # no sheet, no temporary file
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["records"] == {}  # only the failure is remembered, so that it is not retried unchanged
+    assert list(manifest["failures"]) == [str(project / "sources" / "laos-inl.yaml")]
 
 
 def test_unwritable_output_is_reported_and_old_file_kept(project, run_cli, monkeypatch):

@@ -46,9 +46,9 @@ def test_unwritable_output_folder(built, run_cli, monkeypatch):
     monkeypatch.setattr(tempfile, "mkstemp", refuse)  # as root, chmod cannot take the right away
     result = run_cli(*ARGS, cwd=project)
     assert result.code == 1
-    assert result.err == ("sources/laos-inl.yaml:1:1: error: cannot write out/laos-inl.docx: Permission denied\n"
-                          "  hint: check that out exists, is writable and has free space; the previous file "
-                          "was kept\n")
+    assert result.err == ("sources/laos-inl.yaml:1:1: error: cannot write out/laos-inl.docx and out/laos-inl.pdf: "
+                          "Permission denied; nothing was replaced, the previous files were kept\n"
+                          "  hint: check that out exists, is writable and has free space\n")
     assert snapshot(project / "out") == before
 
 
@@ -66,8 +66,54 @@ def test_disk_full_on_a_real_device(built, run_cli, monkeypatch):
     result = run_cli(*ARGS, cwd=project)
     assert result.code == 1
     assert "cannot write" in result.err and "No space left on device" in result.err
-    assert "has free space; the previous file was kept" in result.err
+    assert "nothing was replaced, the previous files were kept" in result.err
     assert snapshot(project / "out") == before
+
+
+def test_a_sheet_whose_pdf_cannot_be_written_keeps_its_old_docx(built, run_cli, monkeypatch):
+    """The disk fills after the .docx is written: neither file is replaced (was: new .docx, old .pdf)."""
+    project, before = built
+    real_mkstemp = tempfile.mkstemp
+    calls = []
+
+    def full_on_second(*a, **k):
+        fd, name = real_mkstemp(*a, **k)
+        calls.append(name)
+        if len(calls) == 2:  # the .pdf: its bytes go to a full device
+            os.close(fd)
+            return os.open("/dev/full", os.O_WRONLY), name
+        return fd, name
+    monkeypatch.setattr(tempfile, "mkstemp", full_on_second)
+    result = run_cli(*ARGS, cwd=project)
+    assert result.code == 1
+    assert result.err == ("sources/laos-inl.yaml:1:1: error: cannot write out/laos-inl.docx and out/laos-inl.pdf: "
+                          "No space left on device; nothing was replaced, the previous files were kept\n"
+                          "  hint: check that out exists, is writable and has free space\n")
+    assert snapshot(project / "out") == before
+
+
+def test_a_rename_failing_between_the_two_files_is_told_as_it_is(built, run_cli, monkeypatch):
+    """If only the .docx could be renamed into place, the message says so and the next run rebuilds."""
+    project, before = built
+    real_replace = os.replace
+
+    def refuse_pdf(source, target, *a, **k):
+        if str(target).endswith(".pdf"):
+            raise OSError(5, "Input/output error")
+        return real_replace(source, target, *a, **k)
+    monkeypatch.setattr(os, "replace", refuse_pdf)
+    result = run_cli(*ARGS, cwd=project)
+    monkeypatch.setattr(os, "replace", real_replace)
+    assert result.code == 1
+    assert result.err == ("sources/laos-inl.yaml:1:1: error: cannot publish out/laos-inl.docx and out/laos-inl.pdf: "
+                          "Input/output error; only out/laos-inl.docx was replaced, so this sheet's files are of "
+                          "different versions\n"
+                          "  hint: fix out (free space, permissions); the next run rebuilds this sheet\n")
+    after = snapshot(project / "out")
+    assert after["laos-inl.pdf"] == before["laos-inl.pdf"] and after["laos-inl.docx"] != before["laos-inl.docx"]
+    assert not list((project / "out").glob(".factsheets-*"))
+    again = run_cli(*ARGS, cwd=project)
+    assert again.code == 0 and "rebuilt laos-inl (sources/laos-inl.yaml): record edited" in again.out
 
 
 def test_file_size_limit_in_a_real_process(built):

@@ -17,6 +17,11 @@
    spaces are not compared at all: lines wrap at spaces and inside words too long for a line.
 2. Any bytes as a record file give a sheet in both formats, or exit code 1 with only located
    diagnostics; never an exception out of the CLI (a traceback) and never a hang.
+3. Text reaching the sheet through a figure reference's string constant, {{ "\u00e9…" }}, is
+   held to the same rules: printable text (as in 1, written as escapes that Jinja decodes)
+   appears unchanged in both formats; any characters at all (controls, surrogates, right-to-left,
+   characters no font has) give a sheet, or exit code 1 with located diagnostics -- never exit
+   2 (a "template bug"), an internal error or a traceback.
 """
 
 import contextlib
@@ -31,7 +36,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings, strategies as st
 
 import readback
-from conftest import ROOT
+from conftest import ROOT, sheets_in
 from pipeline import cli, fonts
 from pipeline.charset import REORDERING
 from pipeline.text import MarkError, paragraphs, runs
@@ -199,3 +204,50 @@ def test_spaces_reportlab_would_replace_print_as_written(character, tmp_path):
     assert (code, err) == (0, "")
     assert text in readback.pdf_text(out / "case.pdf")
     assert text in readback.docx_text(out / "case.docx")
+
+
+def constant(text: str) -> str:
+    """Return text as a figure reference printing a string constant, every character an escape."""
+    escaped = "".join(f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}" for ch in text)
+    return "'{{ \"" + escaped + "\" }}'"  # a YAML single-quoted scalar: backslashes stay for Jinja
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(field=st.sampled_from(sorted(FIELDS)),
+       text=st.text(alphabet=ALPHABET, min_size=1, max_size=40))
+def test_printable_text_from_a_constant_appears_unchanged_in_both_formats(field, text):
+    """Property 3, printable half (see the module docstring)."""
+    try:
+        expected = visible(text)
+    except MarkError:
+        assume(False)  # a link with a refused scheme: a located error, tested elsewhere
+    assume(expected.strip(" "))
+    with tempfile.TemporaryDirectory() as folder:
+        record = FIELDS[field].format(t=constant(text)).encode("utf-8")
+        code, _, err, out = build(Path(folder), record)
+        assert (code, err) == (0, "")
+        pages = readback.pdf_pages(out / "case.pdf")
+        furniture = furniture_lines(document(Path(folder) / "case.yaml"), len(pages))
+        body = "\n".join(line for page in pages for line in page.splitlines() if line.strip() not in furniture)
+        assert readback.normalize(expected) in readback.docx_text(out / "case.docx")
+        assert readback.squash(expected) in readback.squash(body)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(field=st.sampled_from(sorted(FIELDS)),
+       text=st.text(alphabet=st.characters(codec=None, exclude_categories=()), min_size=1, max_size=12)
+       | st.sampled_from(["\x00", "\x1b[2J", "\u202e", "\ud800", "\udfff", "\ue000", "\uffff", "\u05d0",
+                          "\u4e2d", "\U0001f600", "\x0b", "\x85", "{#", "}}", "\n\n"]))
+def test_any_characters_from_a_constant_give_a_sheet_or_located_errors(field, text):
+    """Property 3, hostile half (see the module docstring)."""
+    with tempfile.TemporaryDirectory() as folder:
+        record = FIELDS[field].format(t=constant(text)).encode("utf-8")
+        code, _, err, out = build(Path(folder), record)
+        assert "Traceback" not in err and "internal error" not in err and "template bug" not in err, err
+        if code == 0:
+            assert err == "" and sheets_in(out) == ["case.docx", "case.pdf"]
+            return
+        assert code == 1, err
+        assert not out.exists() or sheets_in(out) == []
+        for line in err.splitlines():
+            assert line.startswith("  hint: ") or _located(line), line
