@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT
+from conftest import RECORDS, ROOT
 
 UNODC = "sources/data/unodc.yaml"
 
@@ -129,8 +129,7 @@ def test_edits_to_a_record_or_a_template_rebuild_only_what_uses_them(built_proje
     assert rebuilt(result) == ["laos-embassy-inl"] and ": record edited" in result.out
     layout = project / "templates" / "inl-country-program" / "sheet.xml.j2"
     layout.write_text(layout.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    users = sorted(p.stem for p in (project / "sources").glob("*.yaml")
-                   if "layout: inl-country-program" in p.read_text(encoding="utf-8"))
+    users = sorted(record.id for record in RECORDS if record.layout == "inl-country-program")
     result = run()
     assert sorted(rebuilt(result)) == users and ": template changed" in result.out
 
