@@ -219,6 +219,7 @@ def test_parallel_build_matches_serial_build(project, run_cli):
             assert one[name][0] == two[name][0], name
 
 
+@pytest.mark.slow  # waits on real processes queued behind a held lock
 def test_the_lock_keeps_a_second_run_out(built_project):
     """While the folder is locked, a second run exits 75 naming the holder; --wait queues it."""
     from pipeline.lock import OutputLock
@@ -242,6 +243,7 @@ def test_the_lock_keeps_a_second_run_out(built_project):
     assert "rebuilt laos-inl" in out
 
 
+@pytest.mark.slow  # two real processes racing for the lock
 def test_two_concurrent_runs_never_both_write(built_project):
     """Start two forced builds at once: one builds, the other is refused having written nothing."""
     project, _ = built_project

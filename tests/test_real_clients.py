@@ -12,6 +12,7 @@ from sheets import document, furniture_lines
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 POPPLER = shutil.which("pdftotext") and shutil.which("pdffonts") and shutil.which("pdfinfo")
+pytestmark = pytest.mark.slow  # a LibreOffice start per sheet
 
 
 @pytest.mark.skipif(not SOFFICE, reason="LibreOffice (soffice) is not installed; .ci/run installs "
