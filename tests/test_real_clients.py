@@ -15,8 +15,6 @@ POPPLER = shutil.which("pdftotext") and shutil.which("pdffonts") and shutil.whic
 pytestmark = pytest.mark.slow  # a LibreOffice start per sheet
 
 
-@pytest.mark.skipif(not SOFFICE, reason="LibreOffice (soffice) is not installed; .ci/run installs "
-                                        "libreoffice-writer-nogui")
 def assert_shows_the_sheet(text: str, record) -> None:
     """The text read from a PDF holds the sheet's title, first line and page furniture, whatever its layout."""
     doc = document(record.file)
@@ -27,6 +25,8 @@ def assert_shows_the_sheet(text: str, record) -> None:
     assert pages >= 1 and [line for line in map(readback.normalize, expected) if line not in shown] == []
 
 
+@pytest.mark.skipif(not SOFFICE, reason="LibreOffice (soffice) is not installed; .ci/run installs "
+                                        "libreoffice-writer-nogui")
 @pytest.mark.parametrize("record", RECORDS, ids=SAMPLES)
 def test_libreoffice_converts_every_sample(built, tmp_path, record):
     """Each .docx opens in LibreOffice headless and converts to a PDF with the sheet's text."""
