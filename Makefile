@@ -5,13 +5,16 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test check bench goldens clean
+.PHONY: run test test-fast check bench goldens clean
 
 run: $(STAMP)            ## build every record in sources/ into output/
 	$(BIN)/factsheets build
 
-test: $(STAMP)           ## run the test suite
+test: $(STAMP)           ## run the test suite, all of it (what CI runs)
 	$(BIN)/python -m pytest -q
+
+test-fast: $(STAMP)      ## the suite without the tests marked slow, for the edit loop
+	$(BIN)/python -m pytest -q -m "not slow"
 
 check: $(STAMP)          ## validate every record, write nothing
 	$(BIN)/factsheets check

@@ -24,6 +24,7 @@ def test_the_corpus_covers_every_category_with_reviewed_outcomes():
         assert expected.texts if expected.exit == 0 else expected.stderr, case
 
 
+@pytest.mark.slow  # over a hundred real CLI runs: about two minutes
 @pytest.mark.parametrize("case", CASES, ids=case_id)
 def test_corpus_case(case, tmp_path):
     """The case gets its exact outcome; the companion is built; no traceback, no payload."""

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT
+from conftest import RECORDS, ROOT
 
 UNODC = "sources/data/unodc.yaml"
 
@@ -129,8 +129,7 @@ def test_edits_to_a_record_or_a_template_rebuild_only_what_uses_them(built_proje
     assert rebuilt(result) == ["laos-embassy-inl"] and ": record edited" in result.out
     layout = project / "templates" / "inl-country-program" / "sheet.xml.j2"
     layout.write_text(layout.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    users = sorted(p.stem for p in (project / "sources").glob("*.yaml")
-                   if "layout: inl-country-program" in p.read_text(encoding="utf-8"))
+    users = sorted(record.id for record in RECORDS if record.layout == "inl-country-program")
     result = run()
     assert sorted(rebuilt(result)) == users and ": template changed" in result.out
 
@@ -220,6 +219,7 @@ def test_parallel_build_matches_serial_build(project, run_cli):
             assert one[name][0] == two[name][0], name
 
 
+@pytest.mark.slow  # waits on real processes queued behind a held lock
 def test_the_lock_keeps_a_second_run_out(built_project):
     """While the folder is locked, a second run exits 75 naming the holder; --wait queues it."""
     from pipeline.lock import OutputLock
@@ -243,6 +243,7 @@ def test_the_lock_keeps_a_second_run_out(built_project):
     assert "rebuilt laos-inl" in out
 
 
+@pytest.mark.slow  # two real processes racing for the lock
 def test_two_concurrent_runs_never_both_write(built_project):
     """Start two forced builds at once: one builds, the other is refused having written nothing."""
     project, _ = built_project

@@ -9,8 +9,11 @@ import time
 import zipfile
 
 import pypdf
+import pytest
 
 from test_incremental import edit, snapshot
+
+pytestmark = pytest.mark.slow
 
 KILLS = 50
 COPIES = 3  # sheets per sample record, so a run has enough writing to be killed in the middle of

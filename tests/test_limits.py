@@ -126,6 +126,7 @@ def test_a_row_taller_than_a_page_splits_without_losing_or_repeating_text(run_cl
     assert all(cell in readback.docx_paragraphs(tmp_path / "out" / "tall.docx") for cell in cells)
 
 
+@pytest.mark.slow
 def test_the_largest_record_of_each_kind_builds(run_cli, tmp_path):
     """Records at several limits at once build in both formats (bench/limits.py times them)."""
     spec = importlib.util.spec_from_file_location("bench_limits", ROOT / "bench" / "limits.py")

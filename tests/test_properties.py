@@ -123,6 +123,7 @@ def visible(text: str) -> str:
     return " ".join("".join(run.text for run in runs(p)) for p in paragraphs(text))
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(field=st.sampled_from(sorted(FIELDS)),
        text=st.text(alphabet=ALPHABET, min_size=1, max_size=60))
@@ -166,6 +167,7 @@ def mutated(data: st.DataObject) -> bytes:
     return bytes(record)
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_any_bytes_give_a_sheet_or_located_errors(data):

@@ -66,6 +66,7 @@ def _pump(stream, lines: queue.Queue) -> None:
     lines.put(None)
 
 
+@pytest.mark.slow  # a long-lived process waiting on file events
 def test_watch_rebuilds_what_a_save_changes_and_survives_a_broken_template(project):
     out = project / "out"
     watcher = Watcher(project, "--out", out, "--jobs", 1)

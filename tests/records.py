@@ -1,0 +1,41 @@
+"""The sample records of sources/, found and read the way the CLI finds and reads them."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline import schema
+from pipeline.build import discover, display
+from pipeline.layouts import load_layouts
+from pipeline.yamlload import load_file
+
+ROOT = Path(__file__).resolve().parents[1]
+FORMATS = ("docx", "pdf")
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One record of sources/: its output name, its layout and its file."""
+
+    id: str
+    layout: str
+    file: Path
+
+    @property
+    def sheets(self) -> list[str]:
+        """Return the file names a build writes for this record."""
+        return [f"{self.id}.{fmt}" for fmt in FORMATS]
+
+
+def samples(sources: Path = ROOT / "sources", templates: Path = ROOT / "templates") -> list[Sample]:
+    """Return every record of a sources folder, in the order a build takes them."""
+    layouts = load_layouts(templates, display)
+    found = []
+    for file in discover([sources]):
+        record = schema.validate(load_file(file, display(file)), file, display(file), layouts)
+        found.append(Sample(record.id, record.layout, file))
+    return found
+
+
+def sheet_names(records: list[Sample]) -> list[str]:
+    """Return the sorted file names a build of these records writes."""
+    return sorted(name for record in records for name in record.sheets)
