@@ -9,6 +9,7 @@ import io
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfdoc import PDFName
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, HRFlowable, KeepTogether, PageTemplate,
@@ -18,6 +19,8 @@ from pipeline import fonts
 from pipeline.doctree import (BulletList, Document, Field, Heading, Inline, Paragraph, Run, Table, Visitor,
                               inline_text)
 from pipeline.look import Look, Style
+from pipeline.writers import pdftags
+from pipeline.writers.pdftags import Elem, TaggingCanvas
 
 CREATOR = "factsheets"
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
@@ -34,9 +37,11 @@ class PdfTranslator(Visitor):
     """Turns tree nodes into platypus flowables (blocks) and paragraph markup (inlines)."""
 
     def __init__(self, doc: Document, fields: dict | None = None, outline: bool = True):
-        """Translate `doc`; `fields` fills page numbers (furniture only); `outline` bookmarks headings."""
+        """Translate `doc`; `fields` fills page numbers (furniture only, untagged); `outline` bookmarks
+        headings and tags the body in a structure tree."""
         self.doc, self.look, self.fields, self.outline = doc, doc.look, fields, outline
         self.styles = _styles(doc.look)
+        self.root = Elem("Document") if fields is None else None  # furniture is an artifact
         self._bold = False  # header cells force bold on their runs
         self._last_level = -1
         self._headings = 0
@@ -62,30 +67,34 @@ class PdfTranslator(Visitor):
                       overlapAttachedSpace=1)
         template.addPageTemplates([PageTemplate(id="page", frames=[frame])])
         story = _join_boxes([f for block in doc.body for f in self.visit(block)])
-        template.build(story, canvasmaker=functools.partial(_FurnitureCanvas, tree=doc))
+        template.build(story, canvasmaker=functools.partial(_FurnitureCanvas, tree=doc, root=self.root))
         return out.getvalue()
 
     def visit_paragraph(self, block: Paragraph) -> list:
         """Return a paragraph, followed by its bottom rule if the style has one."""
         style, ps = self.look.style(block.style), self.styles[block.style]
+        # The title is the sheet's first heading; every other paragraph style is a paragraph.
+        para = self._tagged(_Paragraph, block.inlines, ps, "H1" if block.style == "Title" else "P")
         if style.shading or style.border:
-            return [_Box([RLParagraph(self.markup(block.inlines), ps)], style, self.look)]
+            return [_Box([para], style, self.look)]
         if not style.border_bottom:
-            return [RLParagraph(self.markup(block.inlines), ps)]
+            return [para]
         # The rule takes over the space after, so it sits right under the text.
         ps = ParagraphStyle(f"{ps.name} (ruled)", parent=ps, spaceAfter=0, keepWithNext=1)
         box = self.look.box
         rule = HRFlowable(width="100%", thickness=box.line, color=_color(style.border_bottom),
                           spaceBefore=box.rule_gap, spaceAfter=style.space_after, lineCap="butt")
         rule.keepWithNext = int(style.keep_with_next)
-        return [RLParagraph(self.markup(block.inlines), ps), rule]
+        para.style = ps
+        return [para, rule]
 
     def visit_heading(self, block: Heading) -> list:
         """Return a heading paragraph that bookmarks itself in the outline."""
         # ReportLab refuses outline levels that skip a step, so clamp to one deeper.
         level = max(0, min(block.level - 1, self._last_level + 1))
         self._last_level = level
-        para = _HeadingParagraph(self.markup(block.inlines), self.styles[block.style])
+        # Below the title (H1): a section heading is H2, its subheading H3.
+        para = self._tagged(_HeadingParagraph, block.inlines, self.styles[block.style], f"H{block.level + 1}")
         if self.outline:
             self._headings += 1
             para.outline = (inline_text(block.inlines), f"heading-{self._headings}", level)
@@ -99,17 +108,33 @@ class PdfTranslator(Visitor):
         # ReportLab hangs the bullet at bulletIndent and wraps all lines at leftIndent.
         ps = ParagraphStyle(f"{base.name} (bullet)", parent=base, leftIndent=left,
                             bulletIndent=left - hang, firstLineIndent=0)
-        return [RLParagraph(self.markup(item), ps, bulletText=self.look.text.bullet) for item in block.items]
+        items = []
+        lst = self.root.child("L") if self.root else None
+        for item in block.items:
+            li = lst.child("LI") if lst else None
+            label = li.child("Lbl") if li else None
+            para = self._tagged(_Paragraph, item, ps, "LBody", parent=li, bulletText=self.look.text.bullet)
+            para.label = label
+            items.append(para)
+        return items
 
     def visit_table(self, block: Table) -> list:
         """Return the caption (if any) and a grid table whose header row repeats on every page."""
         ncols = len(block.columns)
         if not ncols or any(len(row) != ncols for row in block.rows):
             raise ValueError("a table needs columns, and as many cells in every row")
-        out = [RLParagraph(self.markup(block.caption), self.styles["Caption"])] if block.caption else []
+        grid = self.root.child("Table") if self.root else None
+        out = ([self._tagged(_Paragraph, block.caption, self.styles["Caption"], "Caption", parent=grid)]
+               if block.caption else [])
         cell, look = self.styles["Table Text"], self.look.table
-        header = [RLParagraph(self.markup(c, bold=True), cell) for c in block.columns]
-        body = [[RLParagraph(self.markup(c), cell) for c in row] for row in block.rows]
+        header_row = grid.child("TR") if grid else None
+        header = [self._tagged(_Paragraph, c, cell, "TH", parent=header_row, bold=True,
+                               attributes={"O": PDFName("Table"), "Scope": PDFName("Column")})
+                  for c in block.columns]
+        body = []
+        for row in block.rows:
+            tr = grid.child("TR") if grid else None
+            body.append([self._tagged(_Paragraph, c, cell, "TD", parent=tr) for c in row])
         table = _Grid([header, *body], colWidths=[self.doc.page.text_width / ncols] * ncols, repeatRows=1)
         table.setStyle(TableStyle([
             # Cells are Paragraphs, but the table still sets its default font (Helvetica).
@@ -153,6 +178,15 @@ class PdfTranslator(Visitor):
         if item.name not in self.fields:
             raise ValueError(f"unknown field {item.name!r}")
         return html.escape(str(self.fields[item.name]), quote=False)
+
+    def _tagged(self, cls, inlines, style, tag: str, parent=None, bold: bool = False, attributes=None,
+                **kwargs):
+        """Return a paragraph flowable of `cls` that draws its content as a `tag` element."""
+        para = cls(self.markup(inlines, bold=bold), style, **kwargs)
+        parent = parent or self.root
+        para.tag = parent.child(tag, attributes=attributes) if parent else None
+        para.link_texts = tuple(item.text for item in inlines if isinstance(item, Run) and item.href)
+        return para
 
     def markup(self, inlines: tuple[Inline, ...], bold: bool = False) -> str:
         """Return ReportLab markup for inline runs; all text is escaped, tags are ours."""
@@ -311,6 +345,8 @@ class _KeepWithNext(KeepTogether):
 class _Grid(RLTable):
     """A table whose rows never split across pages, as Word's 'cantSplit' rows, unless taller than a page."""
 
+    repeated: tuple = ()  # the header cells this part repeats from an earlier page
+
     def split(self, availWidth, availHeight):
         """Split between rows; only a row taller than a whole page continues on the next."""
         self.splitInRow = 0
@@ -319,10 +355,50 @@ class _Grid(RLTable):
         if not parts and frame is not None and getattr(frame, "_atTop", False):
             self.splitInRow = 1  # nothing fits even on a fresh page: the only way on is inside a row
             parts = super().split(availWidth, availHeight)
+        for part in parts[1:]:  # the header row on the next page repeats what was read already
+            part.repeated = tuple(part._cellvalues[0])
         return parts
 
+    def _drawCell(self, cellval, cellstyle, pos, size):
+        """Draw a cell; a repeated header cell is an artifact (its text is in the tree once)."""
+        canvas = self.canv
+        repeated = isinstance(canvas, TaggingCanvas) and any(cellval is cell for cell in self.repeated)
+        if repeated:
+            canvas.suppress = True
+        try:
+            super()._drawCell(cellval, cellstyle, pos, size)
+        finally:
+            if repeated:
+                canvas.suppress = False
 
-class _HeadingParagraph(RLParagraph):
+
+class _Paragraph(RLParagraph):
+    """A Paragraph drawn as the content of its structure element (`tag`; a bullet's glyph as `label`)."""
+
+    tag: Elem | None = None
+    label: Elem | None = None
+    link_texts: tuple[str, ...] = ()
+
+    def split(self, availWidth, availHeight):
+        """Split as usual; every part is content of the same element (the label stays with the first)."""
+        parts = super().split(availWidth, availHeight)
+        for index, part in enumerate(parts):
+            part.tag, part.link_texts = self.tag, self.link_texts
+            part.label = self.label if index == 0 else None
+        return parts
+
+    def drawOn(self, canvas, x, y, _sW=0):
+        """Draw inside the element's marked content (on a canvas that tags)."""
+        if not isinstance(canvas, TaggingCanvas):
+            return super().drawOn(canvas, x, y, _sW)
+        state = canvas.enter(self.tag, self.link_texts, first=self.label if self.bulletText else None)
+        try:
+            super().drawOn(canvas, x, y, _sW)
+        finally:
+            canvas.leave(state)
+
+
+class _HeadingParagraph(_Paragraph):
     """A Paragraph that bookmarks itself and adds an outline entry when drawn."""
 
     outline: tuple[str, str, int] | None = None  # (title, key, level)
@@ -330,8 +406,8 @@ class _HeadingParagraph(RLParagraph):
     def split(self, availWidth, availHeight):
         """Split as usual; only the first part carries the outline entry."""
         parts = super().split(availWidth, availHeight)
-        if parts:
-            parts[0].outline = self.outline
+        for index, part in enumerate(parts):
+            part.outline = self.outline if index == 0 else None
         return parts
 
     def draw(self):
@@ -344,13 +420,13 @@ class _HeadingParagraph(RLParagraph):
         super().draw()
 
 
-class _FurnitureCanvas(Canvas):
+class _FurnitureCanvas(TaggingCanvas):
     """A canvas that holds pages back until save, so furniture can show the page count."""
 
-    def __init__(self, *args, tree: Document, **kwargs):
-        """Create the canvas and remember the tree whose furniture it draws."""
+    def __init__(self, *args, tree: Document, root: Elem, **kwargs):
+        """Create the canvas and remember the tree whose furniture it draws and its structure root."""
         super().__init__(*args, **kwargs)
-        self._tree = tree
+        self._tree, self._root = tree, root
         self._pages: list[dict] = []
 
     def showPage(self):
@@ -361,13 +437,19 @@ class _FurnitureCanvas(Canvas):
     def save(self):
         """Draw watermark, header and footer on every kept page, then write the file."""
         total = len(self._pages)
+        tree = self._tree
         for number, state in enumerate(self._pages, start=1):
             self.__dict__.update(state)
-            self.saveState()
-            _draw_watermark(self, self._tree)
-            _draw_furniture(self, self._tree, {"page": number, "pages": total})
-            self.restoreState()
+            fields = {"page": number, "pages": total}
+            # Furniture is pagination, not content: screen readers skip it.
+            if tree.watermark:
+                self.artifact("Watermark", lambda: _draw_watermark(self, tree))
+            if tree.header:
+                self.artifact("Header", lambda: _draw_band(self, tree, tree.header, fields, top=True))
+            if tree.footer:
+                self.artifact("Footer", lambda: _draw_band(self, tree, tree.footer, fields, top=False))
             super().showPage()
+        pdftags.finish(self, self._root, tree.meta.title, tree.meta.language)
         super().save()
 
 
@@ -388,16 +470,17 @@ def _draw_watermark(canv: Canvas, doc: Document) -> None:
     canv.restoreState()
 
 
-def _draw_furniture(canv: Canvas, doc: Document, fields: dict) -> None:
-    """Draw the header down from its distance to the page top, the footer up from its distance to the bottom."""
+def _draw_band(canv: Canvas, doc: Document, blocks, fields: dict, top: bool) -> None:
+    """Draw the header down from its distance to the page top, or the footer up from its distance to the bottom."""
     page = doc.page
     translator = Translator(doc, fields=fields, outline=False)
-    for blocks, top in ((doc.header, page.height - page.header_distance), (doc.footer, None)):
-        items = _join_boxes([f for block in blocks for f in translator.visit(block)])
-        sizes = [item.wrapOn(canv, page.text_width, page.height)[1] for item in items]
-        gaps = [0.0] + [a.getSpaceAfter() + b.getSpaceBefore() for a, b in zip(items, items[1:])]
-        if top is None:  # the footer's last line ends footer_distance above the page edge
-            top = page.footer_distance + sum(sizes) + sum(gaps)
-        for item, height, gap in zip(items, sizes, gaps):
-            top -= gap + height
-            item.drawOn(canv, page.margin_left, top)
+    items = _join_boxes([f for block in blocks for f in translator.visit(block)])
+    sizes = [item.wrapOn(canv, page.text_width, page.height)[1] for item in items]
+    gaps = [0.0] + [max(a.getSpaceAfter(), b.getSpaceBefore()) for a, b in zip(items, items[1:])]
+    # The footer's last line ends footer_distance above the page edge.
+    y = page.height - page.header_distance if top else page.footer_distance + sum(sizes) + sum(gaps)
+    canv.saveState()
+    for item, height, gap in zip(items, sizes, gaps):
+        y -= gap + height
+        item.drawOn(canv, page.margin_left, y)
+    canv.restoreState()
