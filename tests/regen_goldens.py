@@ -17,6 +17,7 @@ import tempfile  # noqa: E402
 import badlook  # noqa: E402
 import corpus  # noqa: E402
 import records  # noqa: E402
+import tagged  # noqa: E402
 from pipeline import fonts  # noqa: E402
 from pipeline.doctree import dump  # noqa: E402
 from sheets import document  # noqa: E402
@@ -30,6 +31,7 @@ def main() -> None:
         (goldens / f"{record.id}.tree").write_text(dump(document(record.file)), encoding="utf-8")
     for orphan in sorted(set(goldens.glob("*.tree")) - {goldens / f"{r.id}.tree" for r in samples}):
         orphan.unlink()  # its record was removed or renamed; the golden test refuses leftovers
+    _regen_structure(samples, goldens)
     for bad in sorted((HERE / "bad").glob("*.yaml")):
         result = subprocess.run([sys.executable, "-m", "pipeline", "check", str(bad.relative_to(ROOT))],
                                 cwd=ROOT, capture_output=True, text=True)
@@ -42,6 +44,19 @@ def main() -> None:
         case.with_suffix(".expected").write_text(result.stderr, encoding="utf-8")
     fonts.COVERAGE_FILE.write_text(fonts.coverage_ranges(fonts.measured_coverage()), encoding="ascii")
     print("goldens and pipeline/fonts/coverage.txt rewritten; review them with: git diff")
+
+
+def _regen_structure(samples, goldens: Path) -> None:
+    """Rewrite each sample's structure-tree dump (poppler's pdfinfo -struct-text of its PDF)."""
+    from pipeline.writers import pdf
+    if not tagged.PDFINFO:
+        print("pdfinfo (poppler-utils) is not installed: structure goldens left as they are")
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        for record in samples:
+            path = Path(folder) / f"{record.id}.pdf"
+            path.write_bytes(pdf.render(document(record.file)))
+            (goldens / f"{record.id}.struct").write_text(tagged.struct_text(path), encoding="utf-8")
 
 
 def _regen_case(case: Path) -> None:

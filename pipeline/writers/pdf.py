@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy as _copy
 import functools
 import html
 import io
@@ -345,8 +346,6 @@ class _KeepWithNext(KeepTogether):
 class _Grid(RLTable):
     """A table whose rows never split across pages, as Word's 'cantSplit' rows, unless taller than a page."""
 
-    repeated: tuple = ()  # the header cells this part repeats from an earlier page
-
     def split(self, availWidth, availHeight):
         """Split between rows; only a row taller than a whole page continues on the next."""
         self.splitInRow = 0
@@ -356,20 +355,8 @@ class _Grid(RLTable):
             self.splitInRow = 1  # nothing fits even on a fresh page: the only way on is inside a row
             parts = super().split(availWidth, availHeight)
         for part in parts[1:]:  # the header row on the next page repeats what was read already
-            part.repeated = tuple(part._cellvalues[0])
+            part._cellvalues[0] = [_untagged(cell) for cell in part._cellvalues[0]]
         return parts
-
-    def _drawCell(self, cellval, cellstyle, pos, size):
-        """Draw a cell; a repeated header cell is an artifact (its text is in the tree once)."""
-        canvas = self.canv
-        repeated = isinstance(canvas, TaggingCanvas) and any(cellval is cell for cell in self.repeated)
-        if repeated:
-            canvas.suppress = True
-        try:
-            super()._drawCell(cellval, cellstyle, pos, size)
-        finally:
-            if repeated:
-                canvas.suppress = False
 
 
 class _Paragraph(RLParagraph):
@@ -396,6 +383,17 @@ class _Paragraph(RLParagraph):
             super().drawOn(canvas, x, y, _sW)
         finally:
             canvas.leave(state)
+
+
+def _untagged(cell):
+    """Return a copy of a cell's paragraphs drawn as page furniture (a repeated header cell)."""
+    if isinstance(cell, (list, tuple)):  # ReportLab keeps a cell's flowables in a tuple
+        return type(cell)(_untagged(item) for item in cell)
+    if not isinstance(cell, _Paragraph):
+        return cell
+    copy = _copy.copy(cell)
+    copy.tag, copy.label, copy.link_texts = None, None, ()
+    return copy
 
 
 class _HeadingParagraph(_Paragraph):

@@ -83,7 +83,6 @@ class TaggingCanvas(Canvas):
         """Start with no element and no annotations."""
         self.context: Elem | None = None  # the element whose content is being drawn, or None
         self._first: Elem | None = None  # takes the next text object instead of context (a bullet)
-        self.suppress = False  # drawing repeats content already tagged (a repeated header row)
         self._annotation_keys: list[Elem] = []  # ParentTree key (index) → Link element
         self._links: dict = {}  # within one paragraph: ReportLab's link → its Link element
         self.link_texts: list[str] = []  # the paragraph's link texts, in order, for new Link elements
@@ -132,9 +131,8 @@ class TaggingCanvas(Canvas):
 
     def enter(self, elem: Elem | None, link_texts: tuple[str, ...] = (), first: Elem | None = None):
         """Make `elem` the element being drawn (`first` takes the first text object, a bullet's
-        label); return the previous state, for leave(). While `suppress` is set, all is artifact."""
+        label); return the previous state, for leave()."""
         state = (self.context, self._links, self.link_texts, self._first)
-        elem = None if self.suppress else elem
         self.context, self._links, self.link_texts = elem, {}, list(link_texts)
         self._first = None if elem is None else first
         return state
