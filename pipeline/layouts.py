@@ -41,6 +41,7 @@ class Layout:
     look: Look
     template: jinja2.Template
     folder: Path
+    template_shown: str = ""  # the template's path as messages name it
 
 
 class _ConfinedLoader(jinja2.FileSystemLoader):
@@ -97,7 +98,8 @@ def _load_layout(folder: Path, env: jinja2.Environment, base: Look, display) -> 
                   requires=tuple(_strings(fields.get("requires"), "requires", shown)),
                   uses=tuple(dict.fromkeys(_USES.findall(source))),
                   defaults=_string_map(fields.get("defaults"), "defaults", shown),
-                  look=_look(fields, shown, base), template=template, folder=folder)
+                  look=_look(fields, shown, base), template=template, folder=folder,
+                  template_shown=display(folder / TEMPLATE_FILE))
 
 
 def _check_template(env: jinja2.Environment, name: str, shown: str) -> nodes.Template:

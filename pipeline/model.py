@@ -101,3 +101,4 @@ class Record:
     sections: tuple[Section, ...] = ()
     notes: tuple[Text, ...] = ()
     id_loc: Location | None = None
+    layout_loc: Location | None = None  # the `layout:` line, where problems of the layout's sheet are reported

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import jinja2
 
-from . import markup
+from . import access, markup
 from .doctree import Document
 from .errors import Collector, ConfigError, Diagnostic, Location
 from .layouts import TEMPLATE_FILE, Layout
@@ -20,10 +20,14 @@ def render_document(record: Record, layout: Layout, data=None, reads=None) -> Do
     c = Collector()
     view = sheet_view(record, layout.defaults, data, reads, c)
     c.raise_if_any()
+    template = layout.folder / TEMPLATE_FILE
     try:
         text = layout.template.render(sheet=view)
-        return markup.parse(text, layout.look, record.date)
+        doc = markup.parse(text, layout.look, record.date)
     except (jinja2.TemplateError, markup.MarkupError) as exc:
-        where = Location(str(layout.folder / TEMPLATE_FILE), getattr(exc, "lineno", None) or 1)
+        where = Location(str(template), getattr(exc, "lineno", None) or 1)
         raise ConfigError([Diagnostic(where, f"layout '{layout.name}' failed on {record.path}: {exc}",
                                       "this is a template bug, not a record error")])
+    # Refused before any writer runs: neither format of an inaccessible sheet is written.
+    access.check(doc, record.title.node.loc, record.layout_loc or Location(record.path), layout.template_shown)
+    return doc

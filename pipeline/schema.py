@@ -77,7 +77,7 @@ def _record(fields: dict, file: Path, path: str, layout: str | None, c: Collecto
         return None
     return Record(file=file, path=path, id=record_id, layout=layout, date=date, status=status,
                   figures=figures, sections=tuple(sections), notes=tuple(notes),
-                  id_loc=id_node.loc if id_node else Location(path), **texts)
+                  id_loc=id_node.loc if id_node else Location(path), layout_loc=fields["layout"].loc, **texts)
 
 
 def _fields(node: Mapping, allowed, where: str, c: Collector) -> dict[str, Node]:

@@ -1,7 +1,9 @@
-"""Broken looks: each case edits one line of a copy of templates/ and expects exact diagnostics.
+"""Broken layouts: each case edits one line of a copy of templates/ and expects exact diagnostics.
 
-A case is `tests/bad-look/<name>.yaml` with `file` (a path in the project), `find` and `replace`;
-`<name>.expected` holds what `check` prints (rewritten by `make goldens`).
+A case is `tests/bad-look/<name>.yaml` (a broken look: exit 2) or `tests/bad-access/<name>.yaml`
+(an inaccessible sheet: exit 1) with `file` (a path in the project), `find` and `replace`, and
+optionally `record` (check only that record); `<name>.expected` holds what `check` prints
+(rewritten by `make goldens`).
 """
 
 import shutil
@@ -14,11 +16,18 @@ import yaml
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 CASES = HERE / "bad-look"
+ACCESS_CASES = HERE / "bad-access"
 
 
-def cases() -> list[Path]:
-    """Return every case file, sorted."""
-    return sorted(CASES.glob("*.yaml"))
+def cases(folder: Path = CASES) -> list[Path]:
+    """Return every case file of a folder, sorted."""
+    return sorted(folder.glob("*.yaml"))
+
+
+def check_args(case: Path) -> list[str]:
+    """Return the `check` command line of a case: the record it names, or every record."""
+    record = yaml.safe_load(case.read_text(encoding="utf-8")).get("record")
+    return ["check", record] if record else ["check"]
 
 
 def project_with(case: Path, folder: Path) -> Path:

@@ -38,9 +38,9 @@ def main() -> None:
         bad.with_suffix(".expected").write_text(result.stderr, encoding="utf-8")
     for case in corpus.cases():
         _regen_case(case)
-    for case in badlook.cases():
+    for case in [*badlook.cases(), *badlook.cases(badlook.ACCESS_CASES)]:
         with tempfile.TemporaryDirectory() as folder:
-            result = badlook.run(badlook.project_with(case, Path(folder)), "check")
+            result = badlook.run(badlook.project_with(case, Path(folder)), *badlook.check_args(case))
         case.with_suffix(".expected").write_text(result.stderr, encoding="utf-8")
     fonts.COVERAGE_FILE.write_text(fonts.coverage_ranges(fonts.measured_coverage()), encoding="ascii")
     print("goldens and pipeline/fonts/coverage.txt rewritten; review them with: git diff")

@@ -209,11 +209,11 @@ def test_no_watermark_when_unset():
         assert "DRAFT" not in page.extract_text()
 
 
-def test_outline_has_the_heading_and_opens(sample_pdf):
+def test_outline_has_the_title_with_the_heading_under_it_and_opens(sample_pdf):
     _, reader = sample_pdf
-    titles = [item.title for item in reader.outline]
-    assert titles == [HEADING]
-    assert reader.get_destination_page_number(reader.outline[0]) == 0
+    title, children = reader.outline
+    assert (title.title, [item.title for item in children]) == ("Laos", [HEADING])
+    assert reader.get_destination_page_number(title) == 0
     assert reader.page_mode == "/UseOutlines"
 
 

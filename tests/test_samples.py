@@ -157,7 +157,9 @@ def test_pdf_metadata_fonts_and_bookmarks(built):
     reader = pypdf.PdfReader(str(built["laos-embassy-inl"]["pdf"]))
     assert reader.metadata.title == "International Narcotics and Law Enforcement Section (INL)"
     assert reader.metadata.author == "U.S. Embassy in Laos"
-    assert [item.title for item in reader.outline] == ["U.S. Policy Initiatives and Programs"]
+    title, headings = reader.outline
+    assert title.title == "International Narcotics and Law Enforcement Section (INL)"
+    assert [item.title for item in headings] == ["U.S. Policy Initiatives and Programs"]
     fonts = set()
     for page in reader.pages:
         for font in page["/Resources"]["/Font"].values():
@@ -240,8 +242,9 @@ def test_spokesperson_layout_masthead_lead_and_run_in_items(built):
         assert "United States Department of State · Office of the Spokesperson" in page
     import pypdf
     reader = pypdf.PdfReader(str(built[SPOKESPERSON]["pdf"]))
-    assert [item.title for item in reader.outline] == ["Counternarcotics",
-                                                       "Law Enforcement and Rule of Law"]
+    title, headings = reader.outline  # the title on top, the headings under it
+    assert title.title == "U.S. Counternarcotics and Law Enforcement Assistance to Laos"
+    assert [item.title for item in headings] == ["Counternarcotics", "Law Enforcement and Rule of Law"]
     assert reader.metadata.author == "Office of the Spokesperson"
     import docx
     word = docx.Document(str(built[SPOKESPERSON]["docx"]))

@@ -53,6 +53,8 @@ def test_every_sheet_is_marked_tagged_with_title_language_and_pdfua_id(sheets):
             assert pdf.Root.ViewerPreferences.DisplayDocTitle is True
             xmp = pdf.Root.Metadata.read_bytes().decode()
             assert "<pdfuaid:part>1</pdfuaid:part>" in xmp and doc.meta.title.split()[0] in xmp
+            with pdf.open_outline() as outline:  # the title is the first bookmark of every sheet
+                assert [item.title for item in outline.root][:1] == [doc.meta.title], sid
 
 
 def test_all_painting_is_tagged_or_an_artifact_and_every_mcid_is_reached(sheets):

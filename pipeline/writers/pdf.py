@@ -17,6 +17,7 @@ from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, HRFlowable, Ke
                                 Paragraph as RLParagraph, Table as RLTable, TableStyle)
 
 from pipeline import fonts
+from pipeline.access import TITLE_STYLE
 from pipeline.doctree import (BulletList, Document, Field, Heading, Inline, Paragraph, Run, Table, Visitor,
                               inline_text)
 from pipeline.look import Look, Style
@@ -46,6 +47,7 @@ class PdfTranslator(Visitor):
         self._bold = False  # header cells force bold on their runs
         self._last_level = -1
         self._headings = 0
+        self._titled = False  # whether the title's bookmark is there to nest headings under
 
     def visit_document(self, doc: Document) -> bytes:
         """Lay out the body in one frame, then draw furniture and watermark on every page."""
@@ -74,8 +76,13 @@ class PdfTranslator(Visitor):
     def visit_paragraph(self, block: Paragraph) -> list:
         """Return a paragraph, followed by its bottom rule if the style has one."""
         style, ps = self.look.style(block.style), self.styles[block.style]
-        # The title is the sheet's first heading; every other paragraph style is a paragraph.
-        para = self._tagged(_Paragraph, block.inlines, ps, "H1" if block.style == "Title" else "P")
+        # The title is the sheet's first heading (H1, the top bookmark); every other style is a paragraph.
+        if block.style == TITLE_STYLE:
+            para = self._tagged(_HeadingParagraph, block.inlines, ps, "H1")
+            self._bookmark(para, block.inlines, 0)
+            self._titled = True
+        else:
+            para = self._tagged(_Paragraph, block.inlines, ps, "P")
         if style.shading or style.border:
             return [_Box([para], style, self.look)]
         if not style.border_bottom:
@@ -91,15 +98,20 @@ class PdfTranslator(Visitor):
 
     def visit_heading(self, block: Heading) -> list:
         """Return a heading paragraph that bookmarks itself in the outline."""
-        # ReportLab refuses outline levels that skip a step, so clamp to one deeper.
-        level = max(0, min(block.level - 1, self._last_level + 1))
-        self._last_level = level
-        # Below the title (H1): a section heading is H2, its subheading H3.
+        # Below the title (H1 and bookmark level 0): a section heading is H2 and level 1.
         para = self._tagged(_HeadingParagraph, block.inlines, self.styles[block.style], f"H{block.level + 1}")
-        if self.outline:
-            self._headings += 1
-            para.outline = (inline_text(block.inlines), f"heading-{self._headings}", level)
+        self._bookmark(para, block.inlines, block.level if self._titled else block.level - 1)
         return [para]
+
+    def _bookmark(self, para, inlines, level: int) -> None:
+        """Give a heading paragraph its outline entry (bookmark), nested under the one before."""
+        if not self.outline:
+            return
+        # ReportLab refuses outline levels that skip a step, so clamp to one deeper.
+        level = max(0, min(level, self._last_level + 1))
+        self._last_level = level
+        self._headings += 1
+        para.outline = (inline_text(inlines), f"heading-{self._headings}", level)
 
     def visit_bullet_list(self, block: BulletList) -> list:
         """Return one bulleted paragraph per item, with a hanging indent."""
