@@ -53,3 +53,18 @@ def test_small_current_and_honest(sheets):
         defined = set(re.findall(r'<w:style w:type="paragraph"[^>]*w:styleId="([^"]+)"', styles))
         assert used <= defined, stem
         assert defined - used <= {"Normal", "Caption", "TableText"}, (stem, defined - used)
+
+
+def test_accessible_in_word_terms(sheets):
+    """Language on the defaults and in the properties, a title, no empty paragraph used as spacing."""
+    import docx
+    for stem, (docx_path, _) in sheets.items():
+        word = docx.Document(str(docx_path))
+        with zipfile.ZipFile(docx_path) as package:
+            styles = package.read("word/styles.xml").decode()
+            body = package.read("word/document.xml").decode()
+        language = word.core_properties.language
+        assert language and f'<w:lang w:val="{language}"' in styles, stem
+        assert word.core_properties.title, stem
+        assert [p.style.name for p in word.paragraphs].count("Title") == 1, stem
+        assert not re.search(r"<w:p>(<w:pPr>(?:(?!</w:pPr>).)*</w:pPr>)?</w:p>", body), stem
