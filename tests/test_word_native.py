@@ -14,18 +14,9 @@ MAX_BYTES = 15 * 1024  # a sheet of up to two pages
 
 
 @pytest.fixture(scope="module")
-def sheets(tmp_path_factory):
-    """Build every record of sources/ once; return {stem: (docx path, pdf path)}."""
-    import os
-    from pipeline import cli
-    out = tmp_path_factory.mktemp("native")
-    old = os.getcwd()
-    os.chdir(ROOT)
-    try:
-        assert cli.main(["build", "--out", str(out), "--stale-months", "1000"]) == 0
-    finally:
-        os.chdir(old)
-    return {p.stem: (p, p.with_suffix(".pdf")) for p in out.glob("*.docx")}
+def sheets(built):
+    """Every sample's files, built once for the session: {id: (docx path, pdf path)}."""
+    return {sid: (paths["docx"], paths["pdf"]) for sid, paths in built.items()}
 
 
 def test_one_sheet_per_record(sheets):
