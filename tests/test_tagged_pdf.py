@@ -18,8 +18,11 @@ from pipeline import cli
 from pipeline.doctree import body_text
 from sheets import document
 
-pytestmark = pytest.mark.skipif(not tagged.PDFINFO, reason="poppler (pdfinfo) is not installed; .ci/run "
-                                                          "installs poppler-utils")
+pytestmark = [
+    pytest.mark.slow,  # builds and reads back every sample and five generated sheets with poppler
+    pytest.mark.skipif(not tagged.PDFINFO, reason="poppler (pdfinfo) is not installed; .ci/run "
+                                                  "installs poppler-utils"),
+]
 GOLDENS = ROOT / "tests" / "goldens"
 PDFUA = shutil.which("pdfua", path=str(Path(sys.executable).parent))  # installed with the test extras
 
