@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import math
 import re
 from dataclasses import dataclass
@@ -42,6 +43,7 @@ class Layout:
     template: jinja2.Template
     folder: Path
     template_shown: str = ""  # the template's path as messages name it
+    added_styles: dict = dataclasses.field(default_factory=dict)  # styles layout.yaml adds → their lines
 
 
 class _ConfinedLoader(jinja2.FileSystemLoader):
@@ -99,7 +101,16 @@ def _load_layout(folder: Path, env: jinja2.Environment, base: Look, display) -> 
                   uses=tuple(dict.fromkeys(_USES.findall(source))),
                   defaults=_string_map(fields.get("defaults"), "defaults", shown),
                   look=_look(fields, shown, base), template=template, folder=folder,
-                  template_shown=display(folder / TEMPLATE_FILE))
+                  template_shown=display(folder / TEMPLATE_FILE),
+                  added_styles=_added_styles(fields.get("styles"), base, shown))
+
+
+def _added_styles(node: Node | None, base: Look, shown: str) -> dict[str, Location]:
+    """Return the styles a layout.yaml adds to the base stylesheet, with the line of each."""
+    if node is None:
+        return {}
+    names = {style.name for style in base.styles}
+    return {key.value: key.loc for key, _ in _pairs(node, "styles", shown) if key.value not in names}
 
 
 def _check_template(env: jinja2.Environment, name: str, shown: str) -> nodes.Template:
@@ -130,21 +141,41 @@ def _check_template(env: jinja2.Environment, name: str, shown: str) -> nodes.Tem
 
 def _check_style_names(trees: dict[str, nodes.Template], layouts: dict[str, Layout], base: Look,
                        templates: Path, display) -> None:
-    """Refuse a style name a template writes that its stylesheet lacks, at the template's line.
+    """Refuse a style name a template writes that its stylesheet lacks, and a style a layout adds
+    that nothing uses (a misspelt override), each at its own line.
 
     A layout's own template may use its own styles; shared templates only the base ones.
     """
     params = _style_params(trees.values())
-    for name, tree in sorted(trees.items()):
+    uses = {name: _style_uses(tree, params) for name, tree in sorted(trees.items())}
+    used = {style for found in uses.values() for style, _ in found} | set(WRITER_STYLES)
+    for name, found in uses.items():
         owner = layouts.get(name.split("/")[0]) if name.endswith("/" + TEMPLATE_FILE) else None
         known = {style.name for style in (owner.look if owner else base).styles}
-        for style, line in _style_uses(tree, params):
+        for style, line in found:
             if style not in known:
+                raise ConfigError([_unknown_style(style, known, used, Location(display(templates / name), line),
+                                                  owner)])
+    for layout in layouts.values():
+        for style, loc in layout.added_styles.items():
+            if style not in used:
                 raise ConfigError([Diagnostic(
-                    Location(display(templates / name), line),
-                    f"template error: style '{style}' is not in the stylesheet{did_you_mean(style, known)}",
-                    f"add it to {STYLES_FILE}" + (f" or to {owner.name}/{LAYOUT_FILE}" if owner else "")
-                    + f" under 'styles:'; known: {', '.join(sorted(known))}")])
+                    loc, f"the style '{style}' is not in the stylesheet and no template writes it"
+                         f"{did_you_mean(style, {s.name for s in base.styles})}",
+                    "correct its name to override a style of styles.yaml, or remove it")])
+
+
+def _unknown_style(style: str, known: set[str], used: set[str], where: Location, owner) -> Diagnostic:
+    """Return the error for a template's style the stylesheet lacks, pointing at a likely typo either side."""
+    close = difflib.get_close_matches(style, sorted(known), n=1, cutoff=0.6)
+    if close and close[0] not in used:  # the stylesheet's name is the odd one out: it is the typo
+        return Diagnostic(where, f"template error: style '{style}' is not in the stylesheet, which has "
+                                 f"'{close[0]}' instead (no template writes that name)",
+                          f"if '{close[0]}' is misspelt, correct it in {STYLES_FILE}"
+                          + (f" or {owner.name}/{LAYOUT_FILE}" if owner else ""))
+    return Diagnostic(where, f"template error: style '{style}' is not in the stylesheet{did_you_mean(style, known)}",
+                      f"add it to {STYLES_FILE}" + (f" or to {owner.name}/{LAYOUT_FILE}" if owner else "")
+                      + f" under 'styles:'; known: {', '.join(sorted(known))}")
 
 
 def _style_params(trees) -> dict[str, int]:
@@ -199,18 +230,26 @@ def _compile(env: jinja2.Environment, name: str, shown: str) -> jinja2.Template:
                                       f"add {TEMPLATE_FILE} beside {LAYOUT_FILE}")])
 
 
+# What each style the writers apply themselves is for, for the message when one is missing.
+_WRITER_STYLE_USE = {"Normal": "body text", "Heading 1": "section headings", "Heading 2": "subheadings",
+                     "List Bullet": "bulleted lists", "Caption": "table captions", "Table Text": "table cells"}
+
+
 def load_look(path: Path, display=str) -> Look:
     """Return the base look of templates/styles.yaml, every value checked where it is written."""
     shown = display(path)
     fields = _config_mapping(path, shown, (*PARTS, "styles"))
     look = _look(fields, shown, Look(styles=()))
     names = {style.name for style in look.styles}
-    missing = [name for name in WRITER_STYLES if name not in names]
-    if missing:
-        _fail(fields["styles"].loc if "styles" in fields else Location(shown), shown,
-              f"the stylesheet lacks the style{'s' if len(missing) > 1 else ''} "
-              f"{', '.join(repr(m) for m in missing)}, which every sheet uses for headings, bullets and tables",
-              f"add it under 'styles:', for example  {missing[0]}: {{size: 12}}")
+    for name in WRITER_STYLES:
+        if name not in names:
+            keys = {key.value: key.loc for key, _ in _pairs(fields["styles"], "styles", shown)} if "styles" in fields else {}
+            close = difflib.get_close_matches(name, sorted(keys), n=1, cutoff=0.6)
+            where = keys[close[0]] if close else (fields["styles"].loc if "styles" in fields else Location(shown))
+            _fail(where, shown, f"the stylesheet lacks the style '{name}', which every sheet uses for "
+                                f"{_WRITER_STYLE_USE[name]}" + (f" — is '{close[0]}' meant to be it?" if close else ""),
+                  f"rename '{close[0]}' to '{name}'" if close else
+                  f"add it under 'styles:', for example  {name}: {{size: 12}}")
     return look
 
 

@@ -341,3 +341,9 @@ def test_libreoffice_lays_it_out(tmp_path):
     for number, page in enumerate(pages, 1):
         assert f"Page {number} of {len(pages)}" in page
     assert "\u2022" in pages[0] and "First bullet." in pages[0]
+
+
+def test_a_draft_says_so_in_its_properties(word):
+    """The watermark is drawn; the status is also in the properties, for readers that skip drawings."""
+    assert word.core_properties.content_status == "Draft"
+    assert read(tiny()).core_properties.content_status == ""

@@ -328,3 +328,9 @@ def test_bullet_list_with_custom_style_still_hangs():
     bullet = chunk_with(page, "\u2022")
     text = chunk_with(page, "Only item.")
     assert text[1] - bullet[1] == pytest.approx(18.0)
+
+
+def test_a_draft_says_so_in_its_properties():
+    """The DRAFT mark is an artifact screen readers skip; the document keywords still carry it."""
+    assert read(sample_document(watermark="DRAFT")).metadata["/Keywords"] == "DRAFT"
+    assert not read(sample_document()).metadata.get("/Keywords")

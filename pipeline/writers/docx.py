@@ -80,7 +80,7 @@ class DocxTranslator(Visitor):
                 self._watermark(section.header.paragraphs[0]._p)
         if doc.footer:
             self.furniture(section.footer, doc.footer)
-        _set_core_properties(self.word, doc.meta)
+        _set_core_properties(self.word, doc.meta, bool(doc.watermark))
         out = io.BytesIO()
         self.word.save(out)
         return _normalize_zip(out.getvalue())
@@ -255,9 +255,10 @@ def _w(tag: str, **attrs: str):
     return OxmlElement(tag, attrs={qn(f"w:{key}"): value for key, value in attrs.items()})
 
 
-def _set_core_properties(word: WordDocument, meta: Metadata) -> None:
+def _set_core_properties(word: WordDocument, meta: Metadata, draft: bool) -> None:
     """Write the sheet's properties, dated by the sheet, never by the wall clock."""
     props = word.core_properties
+    props.content_status = "Draft" if draft else ""  # File > Info shows it; the watermark is only drawn
     props.title, props.subject = _property(meta.title), _property(meta.subject)
     props.language = meta.language
     props.author = props.last_modified_by = _property(meta.author)

@@ -58,6 +58,8 @@ class PdfTranslator(Visitor):
             rightMargin=page.margin_right, topMargin=page.margin_top,
             bottomMargin=page.margin_bottom, title=doc.meta.title, author=doc.meta.author,
             subject=doc.meta.subject, creator=CREATOR, lang=doc.meta.language,
+            # The watermark is an artifact readers skip; the properties still say what it says.
+            keywords=doc.watermark or "",
             invariant=1, displayDocTitle=1,
             # The canvas would otherwise declare Helvetica as its starting font.
             initialFontName=fonts.face_name(False, False))

@@ -37,12 +37,13 @@ def twips(points: float) -> str:
 
 
 def style_ids(names) -> dict[str, str]:
-    """Return a Word style id per style name: its letters and digits, made unique."""
+    """Return a Word style id per style name: its letters and digits, unique even ignoring case
+    (Word matches style ids without regard to case: 'DateLine' and 'Dateline' would merge)."""
     ids: dict[str, str] = {}
     for name in sorted(names):
         base = re.sub(r"[^A-Za-z0-9]", "", name) or "Style"
         candidate, n = base, 1
-        while candidate in ids.values():
+        while candidate.lower() in {taken.lower() for taken in ids.values()}:
             n += 1
             candidate = f"{base}{n}"
         ids[name] = candidate
