@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import multiprocessing
 import os
@@ -45,7 +46,8 @@ class Options:
 
 @dataclass
 class Outcome:
-    """What happened to one record file: built, current (up to date) or failed."""
+    """What happened to one record file: built, current (up to date), checked, data (a shared-data
+    file named on the command line) or failed."""
 
     path: str
     record_id: str | None = None
@@ -55,6 +57,8 @@ class Outcome:
     written: list[Path] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     warnings: list[Diagnostic] = field(default_factory=list)
+    stale: bool = False  # prints a figure older than --stale-months
+    kept: list[str] = field(default_factory=list)  # hand-edited outputs moved to edited/
 
     @property
     def ok(self) -> bool:
@@ -68,6 +72,7 @@ class Report:
 
     outcomes: list[Outcome]
     errors: list[Diagnostic] = field(default_factory=list)  # run-wide: shared data, manifest
+    warnings: list[Diagnostic] = field(default_factory=list)  # run-wide: stale shared figures
 
     @property
     def failed(self) -> list[Outcome]:
@@ -104,21 +109,10 @@ def discover(paths: list[Path]) -> list[Path]:
 
 
 def check(files: list[Path], opts: Options) -> Report:
-    """Validate every record and render it through every writer in memory; write nothing, take no lock."""
-    dataset = data.load(opts.data, display(opts.data))
-    ctx = work.Context(opts.templates, dataset, opts.time_limit, display)
-    seen: dict[str, str] = {}
-    outcomes = []
-    for file in files:
-        outcome = Outcome(display(file))
-        raw = _read(file, outcome)
-        if raw is not None:
-            # Every writer runs, in memory: what fails to lay out here would fail in build.
-            result = _checked(work.run(work.Job(file, outcome.path, raw, opts.formats), ctx))
-            _take(outcome, result, seen)
-            outcome.status = "checked" if outcome.ok else "failed"
-        outcomes.append(outcome)
-    return Report(outcomes, list(dataset.diagnostics))
+    """Do everything a build does but write: the same diagnostics, no lock, no files."""
+    # Every record is rendered through every writer in memory: what fails to lay out here would
+    # fail in build, and what build would warn about is warned about here.
+    return _Run(files, opts, write=False).go()
 
 
 def build(files: list[Path], opts: Options) -> Report:
@@ -150,13 +144,17 @@ def remove_strays(folder: Path) -> None:
 class _Run:
     """One build: plan from hashes, render what changed, publish in input order."""
 
-    def __init__(self, files: list[Path], opts: Options):
-        self.files, self.opts = files, opts
-        self.manifest = Manifest.load(opts.out)
+    def __init__(self, files: list[Path], opts: Options, write: bool = True):
+        self.files, self.opts, self.write = files, opts, write
+        # `check` starts from no manifest: every record is built, in memory only.
+        self.manifest = Manifest.load(opts.out) if write else Manifest(opts.out)
         self.dataset = data.load(opts.data, display(opts.data))
         self.prints = Fingerprints(opts.templates)
         today = opts.today or dt.date.today()
         self.since = staleness.cutoff(today, opts.stale_months)
+        self.stale = staleness.Ledger(self.dataset, self.since, opts.stale_months,
+                                      "error" if opts.strict else "warning")
+        self.data_files = _data_files(files, opts.data, self.dataset)
         self.seen: dict[str, str] = {}
         self.dirty = 0  # manifest changes not yet saved
 
@@ -170,25 +168,38 @@ class _Run:
                 self._finish(plan, _checked(next(results)))
             elif plan.entry is not None:
                 self._current(plan)
-        errors = list(self.dataset.diagnostics)
-        built = [p.outcome for p in plans if p.outcome.status == "built"]
+        outcomes = [p.outcome for p in plans]
+        for outcome in outcomes:  # a stale shared figure: one message naming every sheet printing it
+            outcome.diagnostics = self.stale.replace(outcome.diagnostics)
+        shown = {d for f in self.data_files.values() for d in f}  # reported on their own outcome
+        errors = [d for d in self.dataset.diagnostics if d not in shown]
+        if self.write:
+            errors.extend(self._record_run(outcomes))
+        warnings = [] if self.opts.strict else list(self.stale.final().values())
+        return Report(outcomes, errors, warnings)
+
+    def _record_run(self, outcomes: list[Outcome]) -> list[Diagnostic]:
+        """Save the manifest, the change report and the status; return a diagnostic if that fails."""
+        built = [o for o in outcomes if o.status == "built"]
         try:
             if self.dirty:
                 self.manifest.save()
             if built:
-                failed = [p.outcome.path for p in plans if not p.outcome.ok]
+                failed = [o.path for o in outcomes if not o.ok]
                 changes.publish(self.opts.out, self.opts.now or dt.datetime.now(dt.timezone.utc),
                                 built, failed)
         except OSError as exc:
-            errors.append(Diagnostic(Location(display(self.opts.out)),
-                                     f"cannot record this build: {exc.strerror or exc}",
-                                     "the sheets themselves were published; free space or fix "
-                                     "permissions, and the next run rebuilds what it cannot confirm"))
-        return Report([p.outcome for p in plans], errors)
+            return [Diagnostic(Location(display(self.opts.out)), f"cannot record this build: {exc.strerror or exc}",
+                               "the sheets themselves were published; free space or fix "
+                               "permissions, and the next run rebuilds what it cannot confirm")]
+        return []
 
     def _plan(self, file: Path) -> "_Plan":
         """Decide whether a record must be rebuilt, and why, from hashes alone."""
         outcome = Outcome(display(file))
+        if file in self.data_files:  # named on the command line: checked as the data file it is
+            outcome.status, outcome.diagnostics = "data", list(self.data_files[file])
+            return _Plan(outcome)
         raw = _read(file, outcome)
         if raw is None:
             return _Plan(outcome)
@@ -196,7 +207,7 @@ class _Run:
             return _Plan(outcome)
         entry = self.manifest.entries.get(outcome.path)
         inputs = self._inputs(raw, entry.layout if entry else None)
-        outcome.reasons = self._reasons(entry, inputs)
+        outcome.reasons = self._reasons(entry, inputs) if self.write else ["checked"]
         if not outcome.reasons:
             return _Plan(outcome, entry=entry)
         return _Plan(outcome, work.Job(file, outcome.path, raw, self.opts.formats), entry, inputs)
@@ -284,11 +295,13 @@ class _Run:
         """Publish a built record, or keep its previous outputs when it failed."""
         outcome = plan.outcome
         _take(outcome, result, self.seen)
-        self._remember(plan, result)
+        if self.write:
+            self._remember(plan, result)
         if not outcome.ok:
             return
-        self._warn(outcome, result.as_of, result.reads.data.keys())
-        if not outcome.ok:
+        self._review(outcome, result.warnings, result.as_of, result.reads.data.keys())
+        if not outcome.ok or not self.write:
+            outcome.status = "checked" if outcome.ok else "failed"
             return
         outcome.written = self._publish(outcome, result)
         if not outcome.ok:
@@ -335,16 +348,23 @@ class _Run:
             outcome.diagnostics.append(_duplicate(where, entry.id, self.seen[entry.id]))
             return
         self.seen[entry.id] = outcome.path
-        self._warn(outcome, entry.as_of, entry.data.keys())
+        self._review(outcome, [], entry.as_of, entry.data.keys())
         if not outcome.ok:
             outcome.status = "failed"
 
-    def _warn(self, outcome: Outcome, as_of: list[dict], data_keys) -> None:
-        """Add staleness warnings (errors under --strict) to an outcome."""
-        severity = "error" if self.opts.strict else "warning"
-        found = staleness.check(outcome.path, as_of, data_keys, self.dataset, self.since,
-                                self.opts.stale_months, severity)
-        (outcome.diagnostics if self.opts.strict else outcome.warnings).extend(found)
+    def _review(self, outcome: Outcome, slips: list[Diagnostic], as_of: list[dict], data_keys) -> None:
+        """Add a built record's warnings: its slips and stale figures (errors under --strict).
+
+        `check` and `build` both come here, so they say the same about the same record.
+        """
+        strict = self.opts.strict
+        found = [*slips, *staleness.own(outcome.path, as_of, self.since, self.opts.stale_months, "warning")]
+        shared = self.stale.note(outcome.path, data_keys)
+        outcome.stale = len(found) > len(slips) or bool(shared)
+        if strict:
+            outcome.diagnostics.extend([dataclasses.replace(d, severity="error") for d in found] + shared)
+        else:
+            outcome.warnings.extend(found)  # shared ones are reported once for the run, by go()
 
     def _dirty(self) -> None:
         """Count a manifest change; save every CHECKPOINT changes (a failed save waits for the end)."""
@@ -385,6 +405,16 @@ def _pooled(jobs: list[work.Job], count: int, opts: Options, dataset: data.DataS
         pool.shutdown(wait=True, cancel_futures=True)
         lifeline.close()
         alive.close()
+
+
+def _data_files(files: list[Path], folder: Path, dataset: data.DataSet) -> dict[Path, list[Diagnostic]]:
+    """Return the files named that are shared-data files of `folder`, each with its diagnostics."""
+    try:
+        home = folder.resolve()
+        found = [f for f in files if f.parent.resolve() == home and f.suffix == ".yaml"]
+    except OSError:
+        return {}
+    return {f: list(dataset.files[f.stem].diagnostics) if f.stem in dataset.files else [] for f in found}
 
 
 def _read(file: Path, outcome: Outcome) -> bytes | None:

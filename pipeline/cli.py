@@ -85,10 +85,13 @@ def _parser() -> argparse.ArgumentParser:
     _build_options(w)
     w.set_defaults(command="watch", run=_watch)
 
-    c = sub.add_parser("check", help="validate records and render them in memory; write nothing",
-                       description="Validate each record and report every error as "
-                                   "path:line:col: error: message. Writes nothing.")
+    c = sub.add_parser("check", help="do everything build does but write: the same errors and warnings",
+                       description="Validate each record, render it through every writer in memory and "
+                                   "report what build would report (errors, slips, stale figures) as "
+                                   "path:line:col: error: message. A shared-data file named here is "
+                                   "checked as a data file. Writes nothing and takes no lock.")
     _paths(c)
+    _strictness(c)
     c.set_defaults(command="check", run=_check)
 
     lay = sub.add_parser("layouts", help="list the layouts and the fields each uses")
@@ -119,17 +122,22 @@ def _build_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--jobs", "-j", type=_whole(1, MAX_JOBS), default=min(os.cpu_count() or 1, MAX_JOBS),
                         metavar="N", help=f"records rendered at once, in worker processes, 1 to {MAX_JOBS} "
                                           f"(default: the number of CPUs, {min(os.cpu_count() or 1, MAX_JOBS)})")
-    parser.add_argument("--strict", action="store_true",
-                        help="treat warnings (stale figures) as failures: exit 1, keep old outputs")
-    parser.add_argument("--stale-months", type=_whole(1, MAX_STALE_MONTHS), default=18, metavar="N",
-                        help="warn about figures whose as_of is more than N months old, 1 to "
-                             f"{MAX_STALE_MONTHS} (default: 18)")
+    _strictness(parser)
     parser.add_argument("--time-limit", type=_seconds, default=120.0, metavar="SECONDS",
                         help="stop building a record after this long and report it, 0 to "
                              f"{MAX_SECONDS:,} (default: 120; 0 for none)")
     parser.add_argument("--wait", type=_seconds, default=0.0, metavar="SECONDS",
                         help="if another run holds the output folder, wait this long for it "
                              f"before exiting with code 75, 0 to {MAX_SECONDS:,} (default: 0)")
+
+
+def _strictness(parser: argparse.ArgumentParser) -> None:
+    """Add --strict and --stale-months (build, watch and check: they must agree)."""
+    parser.add_argument("--strict", action="store_true",
+                        help="treat warnings (stale figures, likely slips) as failures: exit 1, keep old outputs")
+    parser.add_argument("--stale-months", type=_whole(1, MAX_STALE_MONTHS), default=18, metavar="N",
+                        help="warn about figures whose as_of is more than N months old, 1 to "
+                             f"{MAX_STALE_MONTHS} (default: 18)")
 
 
 def _whole(low: int, high: int):
@@ -168,6 +176,8 @@ def _data_folder(args) -> Path:
     if args.data is not None:
         return args.data
     first = args.paths[0] if args.paths else Path("sources")
+    if first.is_file() and first.parent.name == "data" and not (first.parent / "data").is_dir():
+        return first.parent  # a shared-data file itself: `check sources/data/unodc.yaml`
     return (first if first.is_dir() else first.parent) / "data"
 
 
@@ -200,15 +210,16 @@ def _watch(args) -> int:
 
 def _check(args) -> int:
     """Run `factsheets check`."""
-    opts = Options(templates=args.templates, data=_data_folder(args))
+    opts = Options(templates=args.templates, data=_data_folder(args), strict=args.strict,
+                   stale_months=args.stale_months)
     return finish(check(_records(args), opts), None)
 
 
 def finish(report: Report, out: Path | None) -> int:
     """Print diagnostics, what was rebuilt and why, and a one-line summary; return the exit code."""
-    _print_all(report.errors)
-    for outcome in report.outcomes:
-        _print_all(outcome.diagnostics + outcome.warnings)
+    # One call: a stale shared figure fails every sheet printing it (--strict) but prints once.
+    _print_all([*report.errors, *report.warnings,
+                *(d for outcome in report.outcomes for d in outcome.diagnostics + outcome.warnings)])
     for outcome in report.with_status("built"):
         print(f"rebuilt {outcome.record_id} ({outcome.path}): {'; '.join(outcome.reasons)}")
         for change in outcome.changes:
@@ -220,7 +231,7 @@ def finish(report: Report, out: Path | None) -> int:
 def _summary(report: Report, out: Path | None) -> str:
     """Return the run's one log line."""
     total, failed = len(report.outcomes), report.failed
-    warnings = sum(len(o.warnings) for o in report.outcomes)
+    warnings = sum(len(o.warnings) for o in report.outcomes) + len(report.warnings)
     if out is None:
         line = f"factsheets: checked {total - len(failed)} of {total} records"
     else:
@@ -247,7 +258,7 @@ def _layouts(args) -> int:
     for name, layout in load_layouts(args.templates, display).items():
         print(f"{name}\n  {layout.description}")
         print(f"  requires: {', '.join(layout.requires) or '(only title)'}")
-        print(f"  uses: {', '.join(layout.uses)}")
+        print(f"  prints: {', '.join(layout.prints)}")
     return EXIT_OK
 
 

@@ -11,7 +11,8 @@ from pathlib import Path
 import jinja2
 from jinja2 import nodes
 
-from . import fonts
+from . import fonts, printed
+from .schema import ALWAYS
 from .assets import confined
 from .errors import ConfigError, Diagnostic, Location, RecordError, did_you_mean
 from .errors import shown as shown_value
@@ -24,9 +25,11 @@ TEMPLATE_FILE = "sheet.xml.j2"
 STYLES_FILE = "styles.yaml"
 _NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*\Z")
 _COLOUR = re.compile(r"^[0-9A-Fa-f]{6}$")
-_USES = re.compile(r"\bsheet\.([a-z_]+)")
 _STYLE_ATTR = re.compile(r'\bstyle="([^"{}]*)"')
 _SHEET_FIELDS = tuple(f.name for f in dataclasses.fields(SheetView))
+# The record field behind a sheet field, where the names differ; `draft` is also used in a tag
+# (the watermark), so `status` counts when the template uses `draft` anywhere.
+_RECORD_FIELD = {"draft": "status"}
 
 
 @dataclass(frozen=True)
@@ -36,7 +39,7 @@ class Layout:
     name: str
     description: str
     requires: tuple[str, ...]
-    uses: tuple[str, ...]
+    prints: tuple[str, ...]  # the record fields this layout prints (ALWAYS not included)
     defaults: dict[str, str]
     look: Look
     template: jinja2.Template
@@ -73,9 +76,12 @@ def load_layouts(templates: Path, display=str) -> dict[str, Layout]:
     # Every template is parsed (macros too: they load only when used) before any is trusted.
     trees = {name: _check_template(env, name, display(templates / name))
              for name in env.list_templates(extensions=["j2"])}
+    fields = printed.Fields(printed.macros_of(trees.values()))
     layouts = {}
     for folder in sorted(p for p in templates.iterdir() if (p / LAYOUT_FILE).is_file()):
-        layouts[folder.name] = _load_layout(folder, env, base, display)
+        tree = trees.get(f"{folder.name}/{TEMPLATE_FILE}")
+        layouts[folder.name] = _load_layout(folder, env, base, display,
+                                            fields.of(tree) if tree else (frozenset(), frozenset()))
     if not layouts:
         raise ConfigError([Diagnostic(Location(display(templates)), "no layouts found",
                                       f"each layout is a folder with {LAYOUT_FILE} and {TEMPLATE_FILE}")])
@@ -83,21 +89,32 @@ def load_layouts(templates: Path, display=str) -> dict[str, Layout]:
     return layouts
 
 
-def _load_layout(folder: Path, env: jinja2.Environment, base: Look, display) -> Layout:
-    """Load one layout folder."""
+def _load_layout(folder: Path, env: jinja2.Environment, base: Look, display, uses) -> Layout:
+    """Load one layout folder; `uses` is what its template prints and uses of the sheet."""
     path = folder / LAYOUT_FILE
     shown = display(path)
     if not _NAME.match(folder.name):
         raise ConfigError([Diagnostic(Location(shown), f"layout name '{folder.name}' is not kebab-case")])
     fields = _config_mapping(path, shown, ("description", "requires", "defaults", *PARTS, "styles"))
     template = _compile(env, f"{folder.name}/{TEMPLATE_FILE}", display(folder / TEMPLATE_FILE))
-    source = (folder / TEMPLATE_FILE).read_text(encoding="utf-8")
+    prints = _printed_fields(*uses)
+    requires = tuple(_strings(fields.get("requires"), "requires", shown))
+    for name in requires:
+        if name not in prints:
+            _fail(fields["requires"].loc, shown, f"'requires' names '{name}', which the template never prints",
+                  f"print sheet.{name} in {TEMPLATE_FILE}, or remove it from 'requires'")
     return Layout(name=folder.name,
                   description=_scalar(fields.get("description"), "description", shown),
-                  requires=tuple(_strings(fields.get("requires"), "requires", shown)),
-                  uses=tuple(dict.fromkeys(_USES.findall(source))),
+                  requires=requires, prints=prints,
                   defaults=_string_map(fields.get("defaults"), "defaults", shown),
                   look=_look(fields, shown, base), template=template, folder=folder)
+
+
+def _printed_fields(printed: frozenset, used: frozenset) -> tuple[str, ...]:
+    """Return the record fields behind the sheet fields a template prints, in the sheet's order."""
+    shown = printed | ({"draft"} & used)
+    return tuple(_RECORD_FIELD.get(name, name) for name in _SHEET_FIELDS
+                 if name in shown and _RECORD_FIELD.get(name, name) not in ALWAYS)
 
 
 def _check_template(env: jinja2.Environment, name: str, shown: str) -> nodes.Template:

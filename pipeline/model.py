@@ -101,3 +101,4 @@ class Record:
     sections: tuple[Section, ...] = ()
     notes: tuple[Text, ...] = ()
     id_loc: Location | None = None
+    warnings: tuple = ()  # Diagnostics: likely slips that still build (see slips.py)
