@@ -12,13 +12,13 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import changes, data, staleness, work, writers
+from . import changes, data, staleness, status, work, writers
 from .errors import ConfigError, Diagnostic, Location, RecordError, escaped_name
 from .fingerprint import Fingerprints, digest, file_digest
 from .layouts import load_layouts
 from .lock import OutputLock
 from .manifest import Entry, Failure, Manifest
-from .output import TEMP_PREFIX, PartlyPublished, write_together
+from .output import TEMP_PREFIX, PartlyPublished, keep_edited, write_together
 from .yamlload import read_file
 
 RECORD_SUFFIXES = (".yaml", ".yml")
@@ -181,16 +181,21 @@ class _Run:
     def _record_run(self, outcomes: list[Outcome]) -> list[Diagnostic]:
         """Save the manifest, the change report and the status; return a diagnostic if that fails."""
         built = [o for o in outcomes if o.status == "built"]
+        run_at = self.opts.now or dt.datetime.now(dt.timezone.utc)
         try:
             if self.dirty:
                 self.manifest.save()
-            if built:
-                failed = [o.path for o in outcomes if not o.ok]
-                changes.publish(self.opts.out, self.opts.now or dt.datetime.now(dt.timezone.utc),
-                                built, failed)
+            before = status.load(self.opts.out)
+            now = status.sheets(before, outcomes, run_at)
+            # A failure is news once: CHANGES.md is not to grow by the same failure every hour.
+            failed = [(path, sheet["error"]) for path, sheet in now.items()
+                      if "error" in sheet and before.get(path, {}).get("error") != sheet["error"]]
+            if built or failed:
+                changes.publish(self.opts.out, run_at, built, failed)
+            status.save(self.opts.out, before, now, outcomes)
         except OSError as exc:
             return [Diagnostic(Location(display(self.opts.out)), f"cannot record this build: {exc.strerror or exc}",
-                               "the sheets themselves were published; free space or fix "
+                               "the sheets were published or kept as reported; free space or fix "
                                "permissions, and the next run rebuilds what it cannot confirm")]
         return []
 
@@ -303,7 +308,7 @@ class _Run:
         if not outcome.ok or not self.write:
             outcome.status = "checked" if outcome.ok else "failed"
             return
-        outcome.written = self._publish(outcome, result)
+        outcome.written = self._publish(outcome, result, plan.entry)
         if not outcome.ok:
             return
         inputs = dict(plan.inputs, templates=self.prints.layout(result.layout))
@@ -317,11 +322,12 @@ class _Run:
         outcome.status = "built"
         self._dirty()
 
-    def _publish(self, outcome: Outcome, result: work.Result) -> list[Path]:
+    def _publish(self, outcome: Outcome, result: work.Result, old: Entry | None) -> list[Path]:
         """Publish the record's files together (both or neither); on failure add a diagnostic."""
         files = {self.opts.out / f"{result.record_id}{suffix}": blob for suffix, blob in result.blobs.items()}
         names = " and ".join(display(path) for path in files)
         try:
+            self._keep_edits(outcome, files, old)
             write_together(files)
         except PartlyPublished as exc:
             new = ", ".join(display(path) for path in exc.done)
@@ -338,6 +344,20 @@ class _Run:
                 f"check that {display(self.opts.out)} exists, is writable and has free space"))
             return []
         return list(files)
+
+    def _keep_edits(self, outcome: Outcome, files: dict[Path, bytes], old: Entry | None) -> None:
+        """Move aside each output changed since it was built (by hand, in Word), with a warning."""
+        for path in files:
+            recorded = old.outputs.get(path.name) if old is not None and old.id == outcome.record_id else None
+            found = file_digest(path) if recorded else None
+            if found is None or found == recorded:
+                continue
+            kept = display(keep_edited(path, found))
+            outcome.kept.append(kept)
+            outcome.warnings.append(Diagnostic(
+                Location(outcome.path), f"{display(path)} was changed by hand since it was built; "
+                                        f"kept it as {kept} before writing the new one",
+                f"copy the change into {outcome.path}: the sheet is made from the record", "warning"))
 
     def _current(self, plan: "_Plan") -> None:
         """Report a record whose outputs are up to date; still check duplicates and staleness."""

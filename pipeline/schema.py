@@ -123,7 +123,7 @@ def _scalar(node: Node, field: str, expected: str, c: Collector) -> Scalar | Non
         return node
     colon = slips.colon_item(node) if expected == "text" else None
     if colon is not None:
-        c.error(node.loc, f"'{field}': {colon[0]}", colon[1])
+        c.error(node.loc, f"in '{field}': {colon[0]}", colon[1])
         return None
     c.error(node.loc, f"'{field}' must be {expected}, found {_kind(node)}",
             f"write {expected} after '{field.rsplit('.', 1)[-1]}:', or remove the line")
