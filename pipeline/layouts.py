@@ -106,8 +106,20 @@ def _load_layout(folder: Path, env: jinja2.Environment, base: Look, display, use
     return Layout(name=folder.name,
                   description=_scalar(fields.get("description"), "description", shown),
                   requires=requires, prints=prints,
-                  defaults=_string_map(fields.get("defaults"), "defaults", shown),
+                  defaults=_defaults(fields.get("defaults"), prints, shown),
                   look=_look(fields, shown, base), template=template, folder=folder)
+
+
+def _defaults(node: Node | None, prints: tuple[str, ...], shown: str) -> dict[str, str]:
+    """Return a layout's defaults; `sources` (the Sources note) must be true or false and printed."""
+    defaults = _string_map(node, "defaults", shown)
+    for key, value in node.items if node else ():
+        if key.value == "sources":
+            _setting("sources", value, {"kind": "bool"}, shown)
+            if "sources" not in prints:
+                _fail(key.loc, shown, "a default for 'sources', but the template prints no Sources note",
+                      "add {{ m.sources(sheet) }} to the template, or remove the default")
+    return defaults
 
 
 def _printed_fields(printed: frozenset, used: frozenset) -> tuple[str, ...]:

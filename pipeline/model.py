@@ -100,5 +100,6 @@ class Record:
     figures: dict[str, Figure] | None = None
     sections: tuple[Section, ...] = ()
     notes: tuple[Text, ...] = ()
+    sources: bool | None = None  # a Sources note: None follows the layout
     id_loc: Location | None = None
     warnings: tuple = ()  # Diagnostics: likely slips that still build (see slips.py)

@@ -35,7 +35,7 @@ RESERVED_IDS = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
 
 TEXT_FIELDS = ("title", "subtitle", "issuer", "doc_type", "dateline", "lead", "highlight")
 LINE_FIELDS = ("title", "subtitle", "issuer", "doc_type", "dateline")  # the rest are prose
-TOP_FIELDS = ("layout", "id", *TEXT_FIELDS, "date", "status", "figures", "sections", "notes")
+TOP_FIELDS = ("layout", "id", *TEXT_FIELDS, "date", "status", "figures", "sections", "notes", "sources")
 FIGURE_META = ("label", "unit", "source", "as_of")
 FIGURE_FIELDS = (*FIGURE_META, "value", "values")
 SECTION_FIELDS = ("heading", "style", "text", "bullets", "items", "table", "chart")
@@ -89,10 +89,12 @@ def _record(fields: dict, file: Path, path: str, layout: str | None, c: Collecto
     notes = _list(fields.get("notes"), "notes", c, lambda n, f: _text(n, f, c))
     date = _date(fields["date"], "date", c) if "date" in fields else None
     status = _choice(fields["status"], "status", ("final", "draft"), c) if "status" in fields else "final"
+    sources = _choice(fields["sources"], "sources", ("true", "false"), c) if "sources" in fields else None
     if c.diagnostics or layout is None:
         return None
     return Record(file=file, path=path, id=record_id, layout=layout, date=date, status=status,
                   figures=figures, sections=tuple(sections), notes=tuple(notes),
+                  sources=None if sources is None else sources == "true",
                   id_loc=id_node.loc if id_node else Location(path), **texts)
 
 
