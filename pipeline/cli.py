@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import json
 import math
 import os
 import sys
 from pathlib import Path
 
-from . import __version__, hardening
+from . import __version__, catalog, data, hardening, staleness
 from . import writers
 from .build import Options, Report, build, check, discover, display
 from .errors import ConfigError, printable, shown
@@ -93,6 +95,21 @@ def _parser() -> argparse.ArgumentParser:
     _paths(c)
     _strictness(c)
     c.set_defaults(command="check", run=_check)
+
+    fig = sub.add_parser("figures", help="list the shared figures: value, as-of date, staleness, the sheets printing each",
+                         description="List the figures of the shared-data folder with their value, as-of "
+                                     "date and staleness, and the sheets that printed each in their last "
+                                     "build (from <out>/manifest.json). NAME picks one figure "
+                                     "(data.unodc.laos_opium_ha, or laos_opium_ha) or one file (unodc).")
+    fig.add_argument("name", nargs="?", metavar="NAME", help="a figure or data file (default: all)")
+    fig.add_argument("--data", type=Path, default=Path("sources/data"), metavar="DIR",
+                     help="shared-data folder (default: sources/data)")
+    fig.add_argument("--out", type=Path, default=Path("output"), metavar="DIR",
+                     help="output folder whose manifest names the sheets (default: output)")
+    fig.add_argument("--stale-months", type=_whole(1, MAX_STALE_MONTHS), default=18, metavar="N",
+                     help="a figure whose as_of is more than N months old is stale (default: 18)")
+    fig.add_argument("--json", action="store_true", help="print JSON, for scripts")
+    fig.set_defaults(command="figures", run=_figures)
 
     lay = sub.add_parser("layouts", help="list the layouts and the fields each uses")
     lay.add_argument("--templates", type=Path, default=Path("templates"), metavar="DIR",
@@ -251,6 +268,19 @@ def _print_all(diagnostics) -> None:
     """Print diagnostics to stderr, each once."""
     for diagnostic in dict.fromkeys(str(d) for d in diagnostics):
         print(diagnostic, file=sys.stderr)
+
+
+def _figures(args) -> int:
+    """Run `factsheets figures`."""
+    dataset = data.load(args.data, display(args.data))
+    since = staleness.cutoff(dt.date.today(), args.stale_months)
+    found = catalog.entries(dataset, args.out, since, args.name)
+    _print_all(dataset.diagnostics)
+    if args.json:
+        print(json.dumps(found, indent=1, ensure_ascii=False))
+    else:
+        print("\n".join(catalog.text(entry, args.stale_months) for entry in found) or "no shared figures")
+    return EXIT_FAILED if dataset.diagnostics else EXIT_OK
 
 
 def _layouts(args) -> int:
