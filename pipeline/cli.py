@@ -30,8 +30,9 @@ outputs changed (see output/manifest.json), and reports what changed.
 
 exit codes:
   0   every record built (or was already up to date), or checked cleanly
-  1   one or more records failed (or, with --strict, have stale figures); the
-      others were still built, and a failed record's previous outputs were kept
+  1   one or more records failed (or, with --strict, have warnings such as
+      stale figures); the others were still built, and a failed record's
+      previous outputs were kept
   2   usage or configuration error (bad or out-of-range option, missing path,
       broken template, stylesheet or font, an unsafe environment); nothing was
       written
@@ -73,8 +74,10 @@ def _parser() -> argparse.ArgumentParser:
                                    "replaced atomically; a record that fails keeps its previous "
                                    "outputs. A record that failed by the time limit or a layout "
                                    "error is not built again until something it depends on "
-                                   "changes (or --force). Prints what was rebuilt and why, and "
-                                   "writes <out>/changes.json and <out>/CHANGES.md.")
+                                   "changes (or --force). An output changed by hand since it was "
+                                   "built is kept as <out>/edited/<id>.<hash>.<ext> first. Prints "
+                                   "what was rebuilt and why, and writes <out>/changes.json, "
+                                   "<out>/CHANGES.md and <out>/status.json.")
     _paths(b)
     _build_options(b)
     b.set_defaults(command="build", run=_build)
@@ -111,7 +114,7 @@ def _parser() -> argparse.ArgumentParser:
     fig.add_argument("--json", action="store_true", help="print JSON, for scripts")
     fig.set_defaults(command="figures", run=_figures)
 
-    lay = sub.add_parser("layouts", help="list the layouts and the fields each uses")
+    lay = sub.add_parser("layouts", help="list the layouts and the record fields each prints")
     lay.add_argument("--templates", type=Path, default=Path("templates"), metavar="DIR",
                      help="layouts folder (default: templates)")
     lay.set_defaults(command="layouts", run=_layouts)
