@@ -99,7 +99,8 @@ def _parser() -> argparse.ArgumentParser:
     _strictness(c)
     c.set_defaults(command="check", run=_check)
 
-    fig = sub.add_parser("figures", help="list the shared figures: value, as-of date, staleness, the sheets printing each",
+    fig = sub.add_parser("figures", help="list the shared figures: value, as-of date, staleness, "
+                                         "the sheets printing each",
                          description="List the figures of the shared-data folder with their value, as-of "
                                      "date and staleness, and the sheets that printed each in their last "
                                      "build (from <out>/manifest.json). NAME picks one figure "

@@ -122,7 +122,8 @@ def _continues(lines, line: int) -> bool:
     above = next((lines[n] for n in range(line - 2, -1, -1) if lines[n].strip()
                   and not lines[n].lstrip().startswith("#")), "")
     indent = len(lines[line - 1]) - len(lines[line - 1].lstrip())
-    return bool(_KEY_LINE.match(above)) and indent > len(above) - len(above.lstrip()) and not above.rstrip().endswith(":")
+    deeper = indent > len(above) - len(above.lstrip())
+    return bool(_KEY_LINE.match(above)) and deeper and not above.rstrip().endswith(":")
 
 
 def _stray_tab(lines, line, column, problem, path):

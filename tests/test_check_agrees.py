@@ -44,7 +44,8 @@ def test_check_and_build_agree_on_a_corpus_case(case, tmp_path):
     folder = tmp_path / "check"
     (folder / "sources").mkdir(parents=True)
     (folder / "sources" / f"{COMPANION_ID}.yaml").write_text(COMPANION, encoding="utf-8")
-    (folder / "sources" / (expected.name or f"{case_id(case)}.yaml")).write_bytes(expand(case.read_bytes()))
+    record = folder / "sources" / (expected.name or f"{case_id(case)}.yaml")
+    record.write_bytes(expand(case.read_bytes()))
     err = io.StringIO()
     old = os.getcwd()
     os.chdir(folder)
