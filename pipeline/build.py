@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import multiprocessing
 import os
@@ -11,13 +12,13 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import changes, data, staleness, work, writers
+from . import changes, data, staleness, status, work, writers
 from .errors import ConfigError, Diagnostic, Location, RecordError, escaped_name
 from .fingerprint import Fingerprints, digest, file_digest
 from .layouts import load_layouts
 from .lock import OutputLock
 from .manifest import Entry, Failure, Manifest
-from .output import TEMP_PREFIX, PartlyPublished, write_together
+from .output import TEMP_PREFIX, PartlyPublished, keep_edited, write_together
 from .yamlload import read_file
 
 RECORD_SUFFIXES = (".yaml", ".yml")
@@ -45,7 +46,8 @@ class Options:
 
 @dataclass
 class Outcome:
-    """What happened to one record file: built, current (up to date) or failed."""
+    """What happened to one record file: built, current (up to date), checked, data (a shared-data
+    file named on the command line) or failed."""
 
     path: str
     record_id: str | None = None
@@ -55,6 +57,8 @@ class Outcome:
     written: list[Path] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     warnings: list[Diagnostic] = field(default_factory=list)
+    stale: bool = False  # prints a figure older than --stale-months
+    kept: list[str] = field(default_factory=list)  # hand-edited outputs moved to edited/
 
     @property
     def ok(self) -> bool:
@@ -68,6 +72,7 @@ class Report:
 
     outcomes: list[Outcome]
     errors: list[Diagnostic] = field(default_factory=list)  # run-wide: shared data, manifest
+    warnings: list[Diagnostic] = field(default_factory=list)  # run-wide: stale shared figures
 
     @property
     def failed(self) -> list[Outcome]:
@@ -104,21 +109,10 @@ def discover(paths: list[Path]) -> list[Path]:
 
 
 def check(files: list[Path], opts: Options) -> Report:
-    """Validate every record and render it through every writer in memory; write nothing, take no lock."""
-    dataset = data.load(opts.data, display(opts.data))
-    ctx = work.Context(opts.templates, dataset, opts.time_limit, display)
-    seen: dict[str, str] = {}
-    outcomes = []
-    for file in files:
-        outcome = Outcome(display(file))
-        raw = _read(file, outcome)
-        if raw is not None:
-            # Every writer runs, in memory: what fails to lay out here would fail in build.
-            result = _checked(work.run(work.Job(file, outcome.path, raw, opts.formats), ctx))
-            _take(outcome, result, seen)
-            outcome.status = "checked" if outcome.ok else "failed"
-        outcomes.append(outcome)
-    return Report(outcomes, list(dataset.diagnostics))
+    """Do everything a build does but write: the same diagnostics, no lock, no files."""
+    # Every record is rendered through every writer in memory: what fails to lay out here would
+    # fail in build, and what build would warn about is warned about here.
+    return _Run(files, opts, write=False).go()
 
 
 def build(files: list[Path], opts: Options) -> Report:
@@ -150,13 +144,17 @@ def remove_strays(folder: Path) -> None:
 class _Run:
     """One build: plan from hashes, render what changed, publish in input order."""
 
-    def __init__(self, files: list[Path], opts: Options):
-        self.files, self.opts = files, opts
-        self.manifest = Manifest.load(opts.out)
+    def __init__(self, files: list[Path], opts: Options, write: bool = True):
+        self.files, self.opts, self.write = files, opts, write
+        # `check` starts from no manifest: every record is built, in memory only.
+        self.manifest = Manifest.load(opts.out) if write else Manifest(opts.out)
         self.dataset = data.load(opts.data, display(opts.data))
         self.prints = Fingerprints(opts.templates)
         today = opts.today or dt.date.today()
         self.since = staleness.cutoff(today, opts.stale_months)
+        self.stale = staleness.Ledger(self.dataset, self.since, opts.stale_months,
+                                      "error" if opts.strict else "warning")
+        self.data_files = _data_files(files, opts.data, self.dataset)
         self.seen: dict[str, str] = {}
         self.dirty = 0  # manifest changes not yet saved
 
@@ -170,25 +168,43 @@ class _Run:
                 self._finish(plan, _checked(next(results)))
             elif plan.entry is not None:
                 self._current(plan)
-        errors = list(self.dataset.diagnostics)
-        built = [p.outcome for p in plans if p.outcome.status == "built"]
+        outcomes = [p.outcome for p in plans]
+        for outcome in outcomes:  # a stale shared figure: one message naming every sheet printing it
+            outcome.diagnostics = self.stale.replace(outcome.diagnostics)
+        shown = {d for f in self.data_files.values() for d in f}  # reported on their own outcome
+        errors = [d for d in self.dataset.diagnostics if d not in shown]
+        if self.write:
+            errors.extend(self._record_run(outcomes))
+        warnings = [] if self.opts.strict else list(self.stale.final().values())
+        return Report(outcomes, errors, warnings)
+
+    def _record_run(self, outcomes: list[Outcome]) -> list[Diagnostic]:
+        """Save the manifest, the change report and the status; return a diagnostic if that fails."""
+        built = [o for o in outcomes if o.status == "built"]
+        run_at = self.opts.now or dt.datetime.now(dt.timezone.utc)
         try:
             if self.dirty:
                 self.manifest.save()
-            if built:
-                failed = [p.outcome.path for p in plans if not p.outcome.ok]
-                changes.publish(self.opts.out, self.opts.now or dt.datetime.now(dt.timezone.utc),
-                                built, failed)
+            before = status.load(self.opts.out)
+            now = status.sheets(before, outcomes, run_at)
+            # A failure is news once: CHANGES.md is not to grow by the same failure every hour.
+            failed = [(path, sheet["error"]) for path, sheet in now.items()
+                      if "error" in sheet and before.get(path, {}).get("error") != sheet["error"]]
+            if built or failed:
+                changes.publish(self.opts.out, run_at, built, failed)
+            status.save(self.opts.out, before, now, outcomes)
         except OSError as exc:
-            errors.append(Diagnostic(Location(display(self.opts.out)),
-                                     f"cannot record this build: {exc.strerror or exc}",
-                                     "the sheets themselves were published; free space or fix "
-                                     "permissions, and the next run rebuilds what it cannot confirm"))
-        return Report([p.outcome for p in plans], errors)
+            return [Diagnostic(Location(display(self.opts.out)), f"cannot record this build: {exc.strerror or exc}",
+                               "the sheets were published or kept as reported; free space or fix "
+                               "permissions, and the next run rebuilds what it cannot confirm")]
+        return []
 
     def _plan(self, file: Path) -> "_Plan":
         """Decide whether a record must be rebuilt, and why, from hashes alone."""
         outcome = Outcome(display(file))
+        if file in self.data_files:  # named on the command line: checked as the data file it is
+            outcome.status, outcome.diagnostics = "data", list(self.data_files[file])
+            return _Plan(outcome)
         raw = _read(file, outcome)
         if raw is None:
             return _Plan(outcome)
@@ -196,7 +212,7 @@ class _Run:
             return _Plan(outcome)
         entry = self.manifest.entries.get(outcome.path)
         inputs = self._inputs(raw, entry.layout if entry else None)
-        outcome.reasons = self._reasons(entry, inputs)
+        outcome.reasons = self._reasons(entry, inputs) if self.write else ["checked"]
         if not outcome.reasons:
             return _Plan(outcome, entry=entry)
         return _Plan(outcome, work.Job(file, outcome.path, raw, self.opts.formats), entry, inputs)
@@ -284,13 +300,15 @@ class _Run:
         """Publish a built record, or keep its previous outputs when it failed."""
         outcome = plan.outcome
         _take(outcome, result, self.seen)
-        self._remember(plan, result)
+        if self.write:
+            self._remember(plan, result)
         if not outcome.ok:
             return
-        self._warn(outcome, result.as_of, result.reads.data.keys())
-        if not outcome.ok:
+        self._review(outcome, result.warnings, result.as_of, result.reads.data.keys())
+        if not outcome.ok or not self.write:
+            outcome.status = "checked" if outcome.ok else "failed"
             return
-        outcome.written = self._publish(outcome, result)
+        outcome.written = self._publish(outcome, result, plan.entry)
         if not outcome.ok:
             return
         inputs = dict(plan.inputs, templates=self.prints.layout(result.layout))
@@ -304,11 +322,12 @@ class _Run:
         outcome.status = "built"
         self._dirty()
 
-    def _publish(self, outcome: Outcome, result: work.Result) -> list[Path]:
+    def _publish(self, outcome: Outcome, result: work.Result, old: Entry | None) -> list[Path]:
         """Publish the record's files together (both or neither); on failure add a diagnostic."""
         files = {self.opts.out / f"{result.record_id}{suffix}": blob for suffix, blob in result.blobs.items()}
         names = " and ".join(display(path) for path in files)
         try:
+            self._keep_edits(outcome, files, old)
             write_together(files)
         except PartlyPublished as exc:
             new = ", ".join(display(path) for path in exc.done)
@@ -326,6 +345,20 @@ class _Run:
             return []
         return list(files)
 
+    def _keep_edits(self, outcome: Outcome, files: dict[Path, bytes], old: Entry | None) -> None:
+        """Move aside each output changed since it was built (by hand, in Word), with a warning."""
+        for path in files:
+            recorded = old.outputs.get(path.name) if old is not None and old.id == outcome.record_id else None
+            found = file_digest(path) if recorded else None
+            if found is None or found == recorded:
+                continue
+            kept = display(keep_edited(path, found))
+            outcome.kept.append(kept)
+            outcome.warnings.append(Diagnostic(
+                Location(outcome.path), f"{display(path)} was changed by hand since it was built; "
+                                        f"kept it as {kept} before writing the new one",
+                f"copy the change into {outcome.path}: the sheet is made from the record", "warning"))
+
     def _current(self, plan: "_Plan") -> None:
         """Report a record whose outputs are up to date; still check duplicates and staleness."""
         outcome, entry = plan.outcome, plan.entry
@@ -335,16 +368,23 @@ class _Run:
             outcome.diagnostics.append(_duplicate(where, entry.id, self.seen[entry.id]))
             return
         self.seen[entry.id] = outcome.path
-        self._warn(outcome, entry.as_of, entry.data.keys())
+        self._review(outcome, [], entry.as_of, entry.data.keys())
         if not outcome.ok:
             outcome.status = "failed"
 
-    def _warn(self, outcome: Outcome, as_of: list[dict], data_keys) -> None:
-        """Add staleness warnings (errors under --strict) to an outcome."""
-        severity = "error" if self.opts.strict else "warning"
-        found = staleness.check(outcome.path, as_of, data_keys, self.dataset, self.since,
-                                self.opts.stale_months, severity)
-        (outcome.diagnostics if self.opts.strict else outcome.warnings).extend(found)
+    def _review(self, outcome: Outcome, slips: list[Diagnostic], as_of: list[dict], data_keys) -> None:
+        """Add a built record's warnings: its slips and stale figures (errors under --strict).
+
+        `check` and `build` both come here, so they say the same about the same record.
+        """
+        strict = self.opts.strict
+        found = [*slips, *staleness.own(outcome.path, as_of, self.since, self.opts.stale_months, "warning")]
+        shared = self.stale.note(outcome.path, data_keys)
+        outcome.stale = len(found) > len(slips) or bool(shared)
+        if strict:
+            outcome.diagnostics.extend([dataclasses.replace(d, severity="error") for d in found] + shared)
+        else:
+            outcome.warnings.extend(found)  # shared ones are reported once for the run, by go()
 
     def _dirty(self) -> None:
         """Count a manifest change; save every CHECKPOINT changes (a failed save waits for the end)."""
@@ -385,6 +425,16 @@ def _pooled(jobs: list[work.Job], count: int, opts: Options, dataset: data.DataS
         pool.shutdown(wait=True, cancel_futures=True)
         lifeline.close()
         alive.close()
+
+
+def _data_files(files: list[Path], folder: Path, dataset: data.DataSet) -> dict[Path, list[Diagnostic]]:
+    """Return the files named that are shared-data files of `folder`, each with its diagnostics."""
+    try:
+        home = folder.resolve()
+        found = [f for f in files if f.parent.resolve() == home and f.suffix == ".yaml"]
+    except OSError:
+        return {}
+    return {f: list(dataset.files[f.stem].diagnostics) if f.stem in dataset.files else [] for f in found}
 
 
 def _read(file: Path, outcome: Outcome) -> bytes | None:

@@ -37,27 +37,29 @@ def figure_changes(old: dict[str, list[str]], new: dict[str, list[str]]) -> list
     return changes
 
 
-def to_json(run_at: dt.datetime, rebuilt: list, failed: list[str]) -> bytes:
-    """Return the machine-readable report of one run."""
+def to_json(run_at: dt.datetime, rebuilt: list, failed: list[tuple[str, str]]) -> bytes:
+    """Return the machine-readable report of one run; `failed` holds (record path, first error line)."""
     body = {
         "run": run_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "rebuilt": [{"record": o.path, "id": o.record_id, "reasons": o.reasons,
                      "figures": [{"figure": c.figure, "old": c.old, "new": c.new} for c in o.changes],
-                     "outputs": [p.name for p in o.written]} for o in rebuilt],
-        "failed": failed,
+                     "outputs": [p.name for p in o.written], "kept": o.kept} for o in rebuilt],
+        "failed": [{"record": path, "error": error} for path, error in failed],
     }
     return json.dumps(body, indent=1, ensure_ascii=False).encode() + b"\n"
 
 
-def to_markdown(run_at: dt.datetime, rebuilt: list, failed: list[str]) -> str:
+def to_markdown(run_at: dt.datetime, rebuilt: list, failed: list[tuple[str, str]]) -> str:
     """Return the CHANGES.md section of one run."""
     lines = [f"\n## {run_at.strftime('%Y-%m-%d %H:%M')} UTC\n"]
     for o in rebuilt:
         # Only the path is the file maker's choice; ids, reasons and figure names are checked words.
         lines.append(f"- **{o.record_id}** ({_md(o.path)}): {'; '.join(o.reasons)}")
         lines.extend(f"  - {c}" for c in o.changes)
-    if failed:
-        lines.append(f"- failed, previous sheets kept: {', '.join(_md(path) for path in failed)}")
+        lines.extend(f"  - changed by hand before this build; kept as {_md(kept)}" for kept in o.kept)
+    for path, error in failed:
+        # The error quotes the record, so it is escaped like a path.
+        lines.append(f"- failed, previous sheets kept: {_md(path)}: {_md(error)}")
     return "\n".join(lines) + "\n"
 
 
@@ -71,7 +73,7 @@ def _md(text: str) -> str:
 _MARKDOWN = re.compile(r"[\\`*_\[\]<>&~|]")  # what acts inside a line ('#', '-' only start one)
 
 
-def publish(folder: Path, run_at: dt.datetime, rebuilt: list, failed: list[str]) -> None:
+def publish(folder: Path, run_at: dt.datetime, rebuilt: list, failed: list[tuple[str, str]]) -> None:
     """Replace changes.json and append this run to CHANGES.md, both atomically."""
     write_atomic(folder / JSON_NAME, to_json(run_at, rebuilt, failed))
     try:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import json
 import math
 import os
 import sys
 from pathlib import Path
 
-from . import __version__, hardening
+from . import __version__, catalog, data, hardening, staleness
 from . import writers
 from .build import Options, Report, build, check, discover, display
 from .errors import ConfigError, printable, shown
@@ -28,8 +30,9 @@ outputs changed (see output/manifest.json), and reports what changed.
 
 exit codes:
   0   every record built (or was already up to date), or checked cleanly
-  1   one or more records failed (or, with --strict, have stale figures); the
-      others were still built, and a failed record's previous outputs were kept
+  1   one or more records failed (or, with --strict, have warnings such as
+      stale figures); the others were still built, and a failed record's
+      previous outputs were kept
   2   usage or configuration error (bad or out-of-range option, missing path,
       broken template, stylesheet or font, an unsafe environment); nothing was
       written
@@ -71,8 +74,10 @@ def _parser() -> argparse.ArgumentParser:
                                    "replaced atomically; a record that fails keeps its previous "
                                    "outputs. A record that failed by the time limit or a layout "
                                    "error is not built again until something it depends on "
-                                   "changes (or --force). Prints what was rebuilt and why, and "
-                                   "writes <out>/changes.json and <out>/CHANGES.md.")
+                                   "changes (or --force). An output changed by hand since it was "
+                                   "built is kept as <out>/edited/<id>.<hash>.<ext> first. Prints "
+                                   "what was rebuilt and why, and writes <out>/changes.json, "
+                                   "<out>/CHANGES.md and <out>/status.json.")
     _paths(b)
     _build_options(b)
     b.set_defaults(command="build", run=_build)
@@ -85,13 +90,32 @@ def _parser() -> argparse.ArgumentParser:
     _build_options(w)
     w.set_defaults(command="watch", run=_watch)
 
-    c = sub.add_parser("check", help="validate records and render them in memory; write nothing",
-                       description="Validate each record and report every error as "
-                                   "path:line:col: error: message. Writes nothing.")
+    c = sub.add_parser("check", help="do everything build does but write: the same errors and warnings",
+                       description="Validate each record, render it through every writer in memory and "
+                                   "report what build would report (errors, slips, stale figures) as "
+                                   "path:line:col: error: message. A shared-data file named here is "
+                                   "checked as a data file. Writes nothing and takes no lock.")
     _paths(c)
+    _strictness(c)
     c.set_defaults(command="check", run=_check)
 
-    lay = sub.add_parser("layouts", help="list the layouts and the fields each uses")
+    fig = sub.add_parser("figures", help="list the shared figures: value, as-of date, staleness, "
+                                         "the sheets printing each",
+                         description="List the figures of the shared-data folder with their value, as-of "
+                                     "date and staleness, and the sheets that printed each in their last "
+                                     "build (from <out>/manifest.json). NAME picks one figure "
+                                     "(data.unodc.laos_opium_ha, or laos_opium_ha) or one file (unodc).")
+    fig.add_argument("name", nargs="?", metavar="NAME", help="a figure or data file (default: all)")
+    fig.add_argument("--data", type=Path, default=Path("sources/data"), metavar="DIR",
+                     help="shared-data folder (default: sources/data)")
+    fig.add_argument("--out", type=Path, default=Path("output"), metavar="DIR",
+                     help="output folder whose manifest names the sheets (default: output)")
+    fig.add_argument("--stale-months", type=_whole(1, MAX_STALE_MONTHS), default=18, metavar="N",
+                     help="a figure whose as_of is more than N months old is stale (default: 18)")
+    fig.add_argument("--json", action="store_true", help="print JSON, for scripts")
+    fig.set_defaults(command="figures", run=_figures)
+
+    lay = sub.add_parser("layouts", help="list the layouts and the record fields each prints")
     lay.add_argument("--templates", type=Path, default=Path("templates"), metavar="DIR",
                      help="layouts folder (default: templates)")
     lay.set_defaults(command="layouts", run=_layouts)
@@ -119,17 +143,22 @@ def _build_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--jobs", "-j", type=_whole(1, MAX_JOBS), default=min(os.cpu_count() or 1, MAX_JOBS),
                         metavar="N", help=f"records rendered at once, in worker processes, 1 to {MAX_JOBS} "
                                           f"(default: the number of CPUs, {min(os.cpu_count() or 1, MAX_JOBS)})")
-    parser.add_argument("--strict", action="store_true",
-                        help="treat warnings (stale figures) as failures: exit 1, keep old outputs")
-    parser.add_argument("--stale-months", type=_whole(1, MAX_STALE_MONTHS), default=18, metavar="N",
-                        help="warn about figures whose as_of is more than N months old, 1 to "
-                             f"{MAX_STALE_MONTHS} (default: 18)")
+    _strictness(parser)
     parser.add_argument("--time-limit", type=_seconds, default=120.0, metavar="SECONDS",
                         help="stop building a record after this long and report it, 0 to "
                              f"{MAX_SECONDS:,} (default: 120; 0 for none)")
     parser.add_argument("--wait", type=_seconds, default=0.0, metavar="SECONDS",
                         help="if another run holds the output folder, wait this long for it "
                              f"before exiting with code 75, 0 to {MAX_SECONDS:,} (default: 0)")
+
+
+def _strictness(parser: argparse.ArgumentParser) -> None:
+    """Add --strict and --stale-months (build, watch and check: they must agree)."""
+    parser.add_argument("--strict", action="store_true",
+                        help="treat warnings (stale figures, likely slips) as failures: exit 1, keep old outputs")
+    parser.add_argument("--stale-months", type=_whole(1, MAX_STALE_MONTHS), default=18, metavar="N",
+                        help="warn about figures whose as_of is more than N months old, 1 to "
+                             f"{MAX_STALE_MONTHS} (default: 18)")
 
 
 def _whole(low: int, high: int):
@@ -168,6 +197,8 @@ def _data_folder(args) -> Path:
     if args.data is not None:
         return args.data
     first = args.paths[0] if args.paths else Path("sources")
+    if first.is_file() and first.parent.name == "data" and not (first.parent / "data").is_dir():
+        return first.parent  # a shared-data file itself: `check sources/data/unodc.yaml`
     return (first if first.is_dir() else first.parent) / "data"
 
 
@@ -200,15 +231,16 @@ def _watch(args) -> int:
 
 def _check(args) -> int:
     """Run `factsheets check`."""
-    opts = Options(templates=args.templates, data=_data_folder(args))
+    opts = Options(templates=args.templates, data=_data_folder(args), strict=args.strict,
+                   stale_months=args.stale_months)
     return finish(check(_records(args), opts), None)
 
 
 def finish(report: Report, out: Path | None) -> int:
     """Print diagnostics, what was rebuilt and why, and a one-line summary; return the exit code."""
-    _print_all(report.errors)
-    for outcome in report.outcomes:
-        _print_all(outcome.diagnostics + outcome.warnings)
+    # One call: a stale shared figure fails every sheet printing it (--strict) but prints once.
+    _print_all([*report.errors, *report.warnings,
+                *(d for outcome in report.outcomes for d in outcome.diagnostics + outcome.warnings)])
     for outcome in report.with_status("built"):
         print(f"rebuilt {outcome.record_id} ({outcome.path}): {'; '.join(outcome.reasons)}")
         for change in outcome.changes:
@@ -220,7 +252,7 @@ def finish(report: Report, out: Path | None) -> int:
 def _summary(report: Report, out: Path | None) -> str:
     """Return the run's one log line."""
     total, failed = len(report.outcomes), report.failed
-    warnings = sum(len(o.warnings) for o in report.outcomes)
+    warnings = sum(len(o.warnings) for o in report.outcomes) + len(report.warnings)
     if out is None:
         line = f"factsheets: checked {total - len(failed)} of {total} records"
     else:
@@ -242,12 +274,25 @@ def _print_all(diagnostics) -> None:
         print(diagnostic, file=sys.stderr)
 
 
+def _figures(args) -> int:
+    """Run `factsheets figures`."""
+    dataset = data.load(args.data, display(args.data))
+    since = staleness.cutoff(dt.date.today(), args.stale_months)
+    found = catalog.entries(dataset, args.out, since, args.name)
+    _print_all(dataset.diagnostics)
+    if args.json:
+        print(json.dumps(found, indent=1, ensure_ascii=False))
+    else:
+        print("\n".join(catalog.text(entry, args.stale_months) for entry in found) or "no shared figures")
+    return EXIT_FAILED if dataset.diagnostics else EXIT_OK
+
+
 def _layouts(args) -> int:
     """Run `factsheets layouts`."""
     for name, layout in load_layouts(args.templates, display).items():
         print(f"{name}\n  {layout.description}")
         print(f"  requires: {', '.join(layout.requires) or '(only title)'}")
-        print(f"  uses: {', '.join(layout.uses)}")
+        print(f"  prints: {', '.join(layout.prints)}")
     return EXIT_OK
 
 

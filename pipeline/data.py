@@ -163,6 +163,10 @@ class DataScope:
     def __repr__(self) -> str:
         return "data"
 
+    def noting(self, reads: Reads) -> "DataScope":
+        """Return this scope noting its reads in `reads` (for a caller that passed none)."""
+        return DataScope(self._set, reads)
+
     def __getitem__(self, name):
         file = self._set.files.get(name)
         if file is None:

@@ -97,6 +97,11 @@ class Collector:
 
     def __init__(self):
         self.diagnostics: list[Diagnostic] = []
+        self.warnings: list[Diagnostic] = []
+
+    def warn(self, diagnostic: Diagnostic) -> None:
+        """Record a warning: the record builds, but probably not as its writer meant."""
+        self.warnings.append(diagnostic)
 
     def error(self, location: Location, message: str, hint: str | None = None) -> None:
         """Record an error."""

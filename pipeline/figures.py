@@ -42,6 +42,11 @@ class Reads:
     def __init__(self):
         self.data: dict[str, str] = {}      # "data.unodc.opium_ha 2018" -> "5700"
         self.printed: dict[str, list[str]] = {}  # "opium_ha 2018" -> ["5,700"]
+        self.cited: dict[str, Figure] = {}  # every figure whose number was read, in order: its sources
+
+    def cite(self, name: str, figure: Figure) -> None:
+        """Note that a figure's number reaches the sheet, so its source is cited."""
+        self.cited.setdefault(name, figure)
 
     def read(self, key: str, value, shared: bool) -> None:
         """Note that `key` was read; shared-data reads become build dependencies."""
@@ -112,7 +117,13 @@ class FigureValue:
             raise FigureError(f"figure '{self._name}' is a series; pick a year, e.g. "
                               f"{self._name}[{max(self._figure.values)}] (years: {years})",
                               self._name.rpartition(".")[2])
+        self._cite()
         return self._read(self._name, self._figure.value)
+
+    def _cite(self) -> None:
+        """Note this figure for the sheet's Sources note."""
+        if self._reads is not None:
+            self._reads.cite(self._name, self._figure)
 
     def __getitem__(self, year):
         """Return the value for one year of a series."""
@@ -121,6 +132,7 @@ class FigureValue:
             have = ", ".join(str(y) for y in series) or "none: it is a single value"
             raise FigureError(f"figure '{self._name}' has no value for {describe(year)} (years: {have})",
                               self._name.rpartition(".")[2])
+        self._cite()
         return self._read(f"{self._name} {year}", series[year])
 
     def __str__(self) -> str:
@@ -160,12 +172,6 @@ def number(value, digits: int | None = None) -> str:
                               f"not {describe(digits)}")
         return _signed(value, f"{abs(value):,.{digits}f}")
     return _signed(value, _positional(abs(value), ","))
-
-
-def plain_number(value) -> str:
-    """Return a number as record text prints it without a filter: 5700, 12.5, never 1e-05."""
-    value = _plain(value)
-    return _signed(value, _positional(abs(value), ""))
 
 
 def _positional(value, separator: str) -> str:
@@ -269,9 +275,10 @@ def environment() -> ImmutableSandboxedEnvironment:
 
 
 def _finalize(value):
-    """Print figures and numbers plainly; refuse None and other objects."""
+    """Print figures and numbers in house style, as `number` does; refuse None and other objects."""
+    # {{ officers_trained }} printed 1240 beside {{ x | number }}'s 5,700: one sheet, two styles.
     if isinstance(value, (FigureValue, int, float)) and not isinstance(value, bool):
-        return _note(value, plain_number(value))
+        return _note(value, number(value))
     if isinstance(value, str):
         return value
     raise FigureError(f"cannot print {describe(value)} in text",

@@ -12,7 +12,8 @@ from pathlib import Path
 import jinja2
 from jinja2 import nodes
 
-from . import fonts
+from . import fonts, printed
+from .schema import ALWAYS
 from .assets import confined
 from .errors import ConfigError, Diagnostic, Location, RecordError, did_you_mean
 from .errors import shown as shown_value
@@ -25,9 +26,11 @@ TEMPLATE_FILE = "sheet.xml.j2"
 STYLES_FILE = "styles.yaml"
 _NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*\Z")
 _COLOUR = re.compile(r"^[0-9A-Fa-f]{6}$")
-_USES = re.compile(r"\bsheet\.([a-z_]+)")
 _STYLE_ATTR = re.compile(r'\bstyle="([^"{}]*)"')
 _SHEET_FIELDS = tuple(f.name for f in dataclasses.fields(SheetView))
+# The record field behind a sheet field, where the names differ; `draft` is also used in a tag
+# (the watermark), so `status` counts when the template uses `draft` anywhere.
+_RECORD_FIELD = {"draft": "status"}
 
 
 @dataclass(frozen=True)
@@ -37,7 +40,7 @@ class Layout:
     name: str
     description: str
     requires: tuple[str, ...]
-    uses: tuple[str, ...]
+    prints: tuple[str, ...]  # the record fields this layout prints (ALWAYS not included)
     defaults: dict[str, str]
     look: Look
     template: jinja2.Template
@@ -76,9 +79,12 @@ def load_layouts(templates: Path, display=str) -> dict[str, Layout]:
     # Every template is parsed (macros too: they load only when used) before any is trusted.
     trees = {name: _check_template(env, name, display(templates / name))
              for name in env.list_templates(extensions=["j2"])}
+    fields = printed.Fields(printed.macros_of(trees.values()))
     layouts = {}
     for folder in sorted(p for p in templates.iterdir() if (p / LAYOUT_FILE).is_file()):
-        layouts[folder.name] = _load_layout(folder, env, base, display)
+        tree = trees.get(f"{folder.name}/{TEMPLATE_FILE}")
+        layouts[folder.name] = _load_layout(folder, env, base, display,
+                                            fields.of(tree) if tree else (frozenset(), frozenset()))
     if not layouts:
         raise ConfigError([Diagnostic(Location(display(templates)), "no layouts found",
                                       f"each layout is a folder with {LAYOUT_FILE} and {TEMPLATE_FILE}")])
@@ -86,20 +92,24 @@ def load_layouts(templates: Path, display=str) -> dict[str, Layout]:
     return layouts
 
 
-def _load_layout(folder: Path, env: jinja2.Environment, base: Look, display) -> Layout:
-    """Load one layout folder."""
+def _load_layout(folder: Path, env: jinja2.Environment, base: Look, display, uses) -> Layout:
+    """Load one layout folder; `uses` is what its template prints and uses of the sheet."""
     path = folder / LAYOUT_FILE
     shown = display(path)
     if not _NAME.match(folder.name):
         raise ConfigError([Diagnostic(Location(shown), f"layout name '{folder.name}' is not kebab-case")])
     fields = _config_mapping(path, shown, ("description", "requires", "defaults", *PARTS, "styles"))
     template = _compile(env, f"{folder.name}/{TEMPLATE_FILE}", display(folder / TEMPLATE_FILE))
-    source = (folder / TEMPLATE_FILE).read_text(encoding="utf-8")
+    prints = _printed_fields(*uses)
+    requires = tuple(_strings(fields.get("requires"), "requires", shown))
+    for name in requires:
+        if name not in prints:
+            _fail(fields["requires"].loc, shown, f"'requires' names '{name}', which the template never prints",
+                  f"print sheet.{name} in {TEMPLATE_FILE}, or remove it from 'requires'")
     return Layout(name=folder.name,
                   description=_scalar(fields.get("description"), "description", shown),
-                  requires=tuple(_strings(fields.get("requires"), "requires", shown)),
-                  uses=tuple(dict.fromkeys(_USES.findall(source))),
-                  defaults=_string_map(fields.get("defaults"), "defaults", shown),
+                  requires=requires, prints=prints,
+                  defaults=_defaults(fields.get("defaults"), prints, shown),
                   look=_look(fields, shown, base), template=template, folder=folder,
                   template_shown=display(folder / TEMPLATE_FILE),
                   added_styles=_added_styles(fields.get("styles"), base, shown))
@@ -111,6 +121,25 @@ def _added_styles(node: Node | None, base: Look, shown: str) -> dict[str, Locati
         return {}
     names = {style.name for style in base.styles}
     return {key.value: key.loc for key, _ in _pairs(node, "styles", shown) if key.value not in names}
+
+
+def _defaults(node: Node | None, prints: tuple[str, ...], shown: str) -> dict[str, str]:
+    """Return a layout's defaults; `sources` (the Sources note) must be true or false and printed."""
+    defaults = _string_map(node, "defaults", shown)
+    for key, value in node.items if node else ():
+        if key.value == "sources":
+            _setting("sources", value, {"kind": "bool"}, shown)
+            if "sources" not in prints:
+                _fail(key.loc, shown, "a default for 'sources', but the template prints no Sources note",
+                      "add {{ m.sources(sheet) }} to the template, or remove the default")
+    return defaults
+
+
+def _printed_fields(printed: frozenset, used: frozenset) -> tuple[str, ...]:
+    """Return the record fields behind the sheet fields a template prints, in the sheet's order."""
+    shown = printed | ({"draft"} & used)
+    return tuple(_RECORD_FIELD.get(name, name) for name in _SHEET_FIELDS
+                 if name in shown and _RECORD_FIELD.get(name, name) not in ALWAYS)
 
 
 def _check_template(env: jinja2.Environment, name: str, shown: str) -> nodes.Template:

@@ -100,5 +100,7 @@ class Record:
     figures: dict[str, Figure] | None = None
     sections: tuple[Section, ...] = ()
     notes: tuple[Text, ...] = ()
+    sources: bool | None = None  # a Sources note: None follows the layout
     id_loc: Location | None = None
     layout_loc: Location | None = None  # the `layout:` line, where problems of the layout's sheet are reported
+    warnings: tuple = ()  # Diagnostics: likely slips that still build (see slips.py)

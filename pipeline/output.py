@@ -81,3 +81,35 @@ def _sync_dir(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+EDITED = "edited"
+
+
+def keep_edited(path: Path, found: str) -> Path:
+    """Keep a hand-edited output as edited/<stem>.<8 hex of `found`><suffix>; return the copy's path.
+
+    Nothing in edited/ is ever replaced or deleted: a copy of that name already holds these bytes.
+    The copy is a hard link (the output is then replaced by rename, so the copy keeps the edit).
+    """
+    folder = path.parent / EDITED
+    if folder.is_symlink():
+        raise OSError(f"{folder} is a symbolic link; kept copies are written only into a real folder")
+    folder.mkdir(exist_ok=True)
+    target = folder / f"{path.stem}.{found.removeprefix('sha256:')[:8]}{path.suffix}"
+    if os.path.lexists(target):
+        return target
+    try:
+        os.link(path, target, follow_symlinks=False)  # refuses to replace an existing name
+    except FileExistsError:
+        return target
+    except OSError:  # a file system without hard links: copy in full, then link the copy's name
+        temp = _staged(target, path.read_bytes())
+        try:
+            os.link(temp, target)
+        except FileExistsError:
+            pass
+        finally:
+            _discard([temp])
+    _sync_dir(folder)
+    return target

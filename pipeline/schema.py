@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 import re
 from pathlib import Path
 
-from . import charset
+from . import charset, slips
 from .errors import Collector, Location, did_you_mean, escaped_name, shown
 from .limits import (MAX_CELL_CHARS, MAX_LINE_CHARS, MAX_RECORD_CHARS, MAX_TABLE_COLUMNS,
                      MAX_TABLE_ROWS, MAX_TEXT_CHARS)
 from .model import ChartSpec, Content, Figure, Item, Record, Section, TableSpec, Text
 from .yamlload import Mapping, Node, Scalar, Sequence
+
+ALWAYS = ("layout", "id", "figures")  # fields of every layout: they print through other fields
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}\Z")
 NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}\Z")
@@ -32,7 +35,7 @@ RESERVED_IDS = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
 
 TEXT_FIELDS = ("title", "subtitle", "issuer", "doc_type", "dateline", "lead", "highlight")
 LINE_FIELDS = ("title", "subtitle", "issuer", "doc_type", "dateline")  # the rest are prose
-TOP_FIELDS = ("layout", "id", *TEXT_FIELDS, "date", "status", "figures", "sections", "notes")
+TOP_FIELDS = ("layout", "id", *TEXT_FIELDS, "date", "status", "figures", "sections", "notes", "sources")
 FIGURE_META = ("label", "unit", "source", "as_of")
 FIGURE_FIELDS = (*FIGURE_META, "value", "values")
 SECTION_FIELDS = ("heading", "style", "text", "bullets", "items", "table", "chart")
@@ -53,11 +56,24 @@ def validate(root: Node, file: Path, path: str, layouts) -> Record:
             if name not in fields:
                 c.error(Location(path), f"layout '{layout}' needs the field '{name}'",
                         f"add '{name}:' to the record")
+        _check_printed(root, layout, layouts, c)
     record = _record(fields, file, path, layout, c)
     if record is not None:
         _check_total(record, c)
     c.raise_if_any()
-    return record
+    found = slips.warnings(_texts(record), record.figures or {})
+    return dataclasses.replace(record, warnings=tuple(sorted(found, key=lambda d: d.location)))
+
+
+def _check_printed(root: Mapping, layout: str, layouts, c: Collector) -> None:
+    """Refuse a field the record's layout does not print: it would be dropped without a word."""
+    for key, _ in root.items:
+        if key.value not in TOP_FIELDS or key.value in ALWAYS or key.value in layouts[layout].prints:
+            continue
+        others = [name for name, other in sorted(layouts.items()) if key.value in other.prints]
+        c.error(key.loc, f"layout '{layout}' does not print '{key.value}', so it would not appear on the sheet",
+                f"remove the line, or use a layout that prints it: {', '.join(others)}" if others
+                else "remove the line; no layout prints it")
 
 
 def _record(fields: dict, file: Path, path: str, layout: str | None, c: Collector) -> Record | None:
@@ -73,10 +89,12 @@ def _record(fields: dict, file: Path, path: str, layout: str | None, c: Collecto
     notes = _list(fields.get("notes"), "notes", c, lambda n, f: _text(n, f, c))
     date = _date(fields["date"], "date", c) if "date" in fields else None
     status = _choice(fields["status"], "status", ("final", "draft"), c) if "status" in fields else "final"
+    sources = _choice(fields["sources"], "sources", ("true", "false"), c) if "sources" in fields else None
     if c.diagnostics or layout is None:
         return None
     return Record(file=file, path=path, id=record_id, layout=layout, date=date, status=status,
                   figures=figures, sections=tuple(sections), notes=tuple(notes),
+                  sources=None if sources is None else sources == "true",
                   id_loc=id_node.loc if id_node else Location(path), layout_loc=fields["layout"].loc, **texts)
 
 
@@ -105,6 +123,10 @@ def _scalar(node: Node, field: str, expected: str, c: Collector) -> Scalar | Non
     """Return the node if it is a non-empty scalar, else report what was expected."""
     if isinstance(node, Scalar) and not (node.plain and node.value in NULLS):
         return node
+    colon = slips.colon_item(node) if expected == "text" else None
+    if colon is not None:
+        c.error(node.loc, f"in '{field}': {colon[0]}", colon[1])
+        return None
     c.error(node.loc, f"'{field}' must be {expected}, found {_kind(node)}",
             f"write {expected} after '{field.rsplit('.', 1)[-1]}:', or remove the line")
     return None
@@ -115,6 +137,10 @@ def _text(node: Node, field: str, c: Collector, allow_empty: bool = False,
     """Return a text field, refusing text too long and characters that cannot be stored or printed."""
     scalar = _scalar(node, field, "text", c)
     if scalar is None:
+        return None
+    comment = slips.comment_after(scalar)
+    if comment is not None:
+        c.error(comment.location, f"in '{field}': {comment.message}", comment.hint)
         return None
     value = scalar.value.strip(" \t\n")
     if not value and not allow_empty:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from html import escape
@@ -114,12 +115,17 @@ class SheetView:
     draft: bool
     sections: tuple[SectionView, ...]
     notes: tuple[Rich, ...]
+    sources: tuple[Inline, ...] = ()  # one entry per figure printed that has a source or a date
 
 
 class _Resolver:
     """Turns record Text into Rich, collecting every figure and mark error."""
 
     def __init__(self, record: Record, data, reads: Reads | None, c: Collector):
+        # Always noting reads: the Sources note lists the figures the text printed.
+        if reads is None:
+            reads = Reads()
+            data = data.noting(reads) if data is not None else None
         self.record, self.data, self.reads, self.c = record, data, reads, c
 
     def rich(self, text: Text | None, default: str | None = None) -> Rich | None:
@@ -175,9 +181,12 @@ class _Resolver:
 
 def sheet_view(record: Record, defaults: dict[str, str], data, reads: Reads | None,
                c: Collector) -> SheetView:
-    """Return the view of a record for its layout template; errors go to `c`, reads to `reads`."""
+    """Return the view of a record for its layout template; errors go to `c`, reads to `reads`.
+
+    The Sources note is on unless the record, or else the layout's defaults, say `sources: false`.
+    """
     r = _Resolver(record, data, reads, c)
-    return SheetView(
+    view = SheetView(
         id=record.id, layout=record.layout, title=r.rich(record.title),
         subtitle=r.rich(record.subtitle), issuer=r.rich(record.issuer, defaults.get("issuer")),
         doc_type=r.rich(record.doc_type, defaults.get("doc_type")),
@@ -186,6 +195,19 @@ def sheet_view(record: Record, defaults: dict[str, str], data, reads: Reads | No
         highlight=r.rich(record.highlight), draft=record.status == "draft",
         sections=tuple(_section(s, record, r) for s in record.sections),
         notes=tuple(r.rich(n) for n in record.notes))
+    wanted = defaults.get("sources", "true") == "true" if record.sources is None else record.sources
+    return dataclasses.replace(view, sources=_sources(r.reads) if wanted else ())
+
+
+def _sources(reads: Reads) -> tuple[Inline, ...]:
+    """Return one Sources entry per figure the sheet printed: 'label: source, as of March 11, 2003'."""
+    entries = []
+    for name, figure in reads.cited.items():
+        if figure.source is None and figure.as_of is None:
+            continue  # nothing to cite
+        where = ", ".join(filter(None, (figure.source, figure.as_of and f"as of {long_date(figure.as_of)}")))
+        entries.append(Inline((Run(f"{figure.label or name}: {where}"),)))
+    return tuple(entries)
 
 
 def _section(section, record: Record, r: _Resolver) -> SectionView:
@@ -214,6 +236,7 @@ def _block(content, record: Record, r: _Resolver) -> Block:
 def _chart_table(chart, record: Record, r: _Resolver) -> Block:
     """Return a chart's series as a table: the year and the value with its unit."""
     figure = record.figures[chart.figure]
+    r.reads.cite(chart.figure, figure)  # the chart prints its numbers: cite it
     heading = figure.label or chart.figure
     if figure.unit:
         heading = f"{heading} ({figure.unit})"

@@ -40,6 +40,7 @@ class Result:
     reads: Reads = field(default_factory=Reads)
     as_of: list[dict] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)  # likely slips; the record still builds
     config_error: ConfigError | None = None  # a template bug: the run stops
     costly: bool = False  # failed by the time limit or in a layout engine: not retried unchanged
 
@@ -91,6 +92,7 @@ def _build(job: Job, ctx: Context, result: Result) -> None:
     """Parse, validate, render and lay out one record into `result`."""
     record = schema.validate(parse_bytes(job.data, job.path), job.file, job.path, ctx.layouts)
     result.record_id, result.id_loc, result.layout = record.id, record.id_loc, record.layout
+    result.warnings = list(record.warnings)
     result.as_of = [{"figure": name, "as_of": f.as_of.isoformat(), "line": f.loc.line,
                      "column": f.loc.column} for name, f in (record.figures or {}).items() if f.as_of]
     document = render_document(record, ctx.layouts[record.layout], ctx.dataset.scope(result.reads),

@@ -17,6 +17,7 @@ from yaml.reader import Reader
 from yaml.resolver import BaseResolver
 from yaml.scanner import Scanner
 
+from . import yamlhints
 from .errors import Diagnostic, Location, RecordError
 from .limits import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES
 
@@ -229,7 +230,7 @@ def parse(text: str, path: str) -> Node:
     except _Refused as exc:
         raise RecordError([Diagnostic(_loc(path, exc.mark), exc.message, exc.hint)])
     except yaml.MarkedYAMLError as exc:
-        raise RecordError([_yaml_diagnostic(exc, path)])
+        raise RecordError([_yaml_diagnostic(exc, path, text)])
     except yaml.YAMLError as exc:  # a ReaderError has a position but no mark
         raise RecordError([_reader_diagnostic(exc, text, path)])
     if root is None:
@@ -243,10 +244,17 @@ def _loc(path: str, mark) -> Location:
     return Location(path, mark.line + 1, mark.column + 1)
 
 
-def _yaml_diagnostic(exc: yaml.MarkedYAMLError, path: str) -> Diagnostic:
+def _yaml_diagnostic(exc: yaml.MarkedYAMLError, path: str, text: str) -> Diagnostic:
     """Return a plain-words diagnostic for a PyYAML syntax error."""
     mark = exc.problem_mark or exc.context_mark
     problem = exc.problem or exc.context or "syntax error"
+    if problem == "could not find expected ':'" and exc.context_mark is not None:
+        mark = exc.context_mark  # the scanner notices at the line's end; the key starts here
+    if mark is not None and "another document" not in problem:
+        # PyYAML names its parser's states; the lines around the mark usually say what the writer did.
+        plain = yamlhints.explain(text, mark.line + 1, mark.column + 1, f"{problem} {exc.context or ''}", path)
+        if plain is not None:
+            return plain
     if problem == "could not find expected ':'" and exc.context_mark is not None:
         mark = exc.context_mark  # the scanner notices at the line's end; the key starts here
     if ("<stream end>" in problem or "end of stream" in problem) and exc.context_mark is not None:

@@ -40,7 +40,7 @@ def test_corpus_case(case, tmp_path):
         assert line.isprintable(), line
     out = tmp_path / "out"
     companion = {f"{COMPANION_ID}.docx", f"{COMPANION_ID}.pdf"}
-    bookkeeping = {"manifest.json", "changes.json", "CHANGES.md"}
+    bookkeeping = {"manifest.json", "changes.json", "CHANGES.md", "status.json"}
     written = {p.name for p in out.iterdir()} - bookkeeping
     if expected.exit == 0:
         assert result.err == ""

@@ -19,16 +19,27 @@ def test_the_corpus_covers_many_kinds_of_mistake():
 
 @pytest.mark.parametrize("path", BAD, ids=[p.stem for p in BAD])
 def test_bad_record_gets_its_exact_message(run_cli, path):
-    """`check` prints exactly the golden diagnostics, exits 1, and no traceback leaks."""
+    """`check` prints exactly the golden diagnostics, exits 1 on an error (0 on warnings only), and
+    no traceback leaks."""
+    expected = path.with_suffix(".expected").read_text(encoding="utf-8")
     result = run_cli("check", path.relative_to(ROOT))
-    assert result.code == 1
-    assert result.err == path.with_suffix(".expected").read_text(encoding="utf-8")
+    assert result.code == (1 if ": error: " in expected else 0)
+    assert result.err == expected and expected
     assert "Traceback" not in result.err
     for line in result.err.splitlines():
         assert line.startswith(("tests/bad/", "  hint: "))
         if not line.startswith("  "):
             file, line_no, column, rest = line.split(":", 3)
-            assert line_no.isdigit() and column.isdigit() and rest.startswith(" error: ")
+            assert line_no.isdigit() and column.isdigit() and rest.startswith((" error: ", " warning: "))
+
+
+def test_a_warning_fails_under_strict(run_cli):
+    """A slip that only warns fails `check --strict`, as it fails `build --strict`."""
+    warned = [p for p in BAD if ": error: " not in p.with_suffix(".expected").read_text(encoding="utf-8")]
+    assert warned
+    for path in warned:
+        result = run_cli("check", "--strict", path.relative_to(ROOT))
+        assert result.code == 1 and ": error: " in result.err and ": warning: " not in result.err
 
 
 def test_all_errors_of_a_record_are_reported_at_once(run_cli):
@@ -55,12 +66,18 @@ def test_failed_rebuild_keeps_the_last_good_output(project, run_cli):
     record = project / "sources" / "laos-inl.yaml"
     args = ("build", "--out", out, record, "--templates", project / "templates")
     assert run_cli(*args).code == 0
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    records = ("status.json", "CHANGES.md", "changes.json")  # these record the failure
+    kept = lambda: {p.name: p.read_bytes() for p in out.iterdir() if p.name not in records}  # noqa: E731
+    before = kept()
     record.write_text(record.read_text(encoding="utf-8").replace("opium_ha[2018]", "opium_hx[2018]"),
                       encoding="utf-8")
     result = run_cli(*args)
     assert result.code == 1 and "has no figure 'laos_opium_hx' — did you mean 'laos_opium_ha'?" in result.err
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert kept() == before
+    status = json.loads((out / "status.json").read_text(encoding="utf-8"))["sheets"]
+    [(path, sheet)] = status.items()
+    assert sheet["state"] == "failed" and "has no figure 'laos_opium_hx'" in sheet["error"]
+    assert "- failed, previous sheets kept: " in (out / "CHANGES.md").read_text(encoding="utf-8")
 
 
 def test_writer_failure_leaves_no_partial_file(project, run_cli, monkeypatch):
@@ -75,7 +92,8 @@ def test_writer_failure_leaves_no_partial_file(project, run_cli, monkeypatch):
                      "--templates", project / "templates")
     assert result.code == 1
     assert "the pdf writer could not lay out this sheet: RuntimeError: layout engine failed" in result.err
-    assert sorted(p.name for p in out.iterdir()) == ["manifest.json"]  # no sheet, no temporary file
+    # no sheet, no temporary file; the failure is recorded
+    assert sorted(p.name for p in out.iterdir()) == ["CHANGES.md", "changes.json", "manifest.json", "status.json"]
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["records"] == {}  # only the failure is remembered, so that it is not retried unchanged
     assert list(manifest["failures"]) == [str(project / "sources" / "laos-inl.yaml")]
@@ -103,7 +121,7 @@ def test_unwritable_output_is_reported_and_old_file_kept(project, run_cli, monke
     assert "rebuilt laos-inl" not in result.out and "0 rebuilt" in result.out
     assert (out / "laos-inl.docx").read_bytes() == before
     assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
-        "CHANGES.md", "changes.json", "laos-inl.docx", "laos-inl.pdf", "manifest.json"]
+        "CHANGES.md", "changes.json", "laos-inl.docx", "laos-inl.pdf", "manifest.json", "status.json"]
     assert not list(out.glob(".factsheets-*"))  # no temporary file left behind
     again = run_cli(*args)  # space is back: the record the full disk stopped is built now
     assert again.code == 0 and "rebuilt laos-inl" in again.out

@@ -60,3 +60,13 @@ def test_bad_references_fail_cleanly(text, message):
 def test_text_without_braces_skips_jinja():
     """Plain prose, even with braces-free markup, comes back untouched."""
     assert evaluate("R&D <b> {not jinja} 100%", FIGS) == "R&D <b> {not jinja} 100%"
+
+
+def test_a_figure_without_a_filter_prints_in_house_style():
+    """`{{ officers_trained }}` prints 1,240 as `| number` does, not 1240."""
+    from pipeline.figures import evaluate
+    from pipeline.model import Figure
+    from pipeline.errors import Location
+    figures = {"officers_trained": Figure("officers_trained", Location("r.yaml"), value=1240)}
+    assert evaluate("{{ officers_trained }}", figures) == evaluate("{{ officers_trained | number }}", figures)
+    assert evaluate("{{ officers_trained }}", figures) == "1,240"

@@ -39,6 +39,7 @@ import readback
 from conftest import ROOT, sheets_in
 from pipeline import cli, fonts
 from pipeline.charset import REORDERING
+from pipeline.limits import MAX_LINE_CHARS
 from pipeline.text import MarkError, paragraphs, runs
 from sheets import document, furniture_lines
 
@@ -176,26 +177,29 @@ def test_any_bytes_give_a_sheet_or_located_errors(data):
         else mutated(data)
     with tempfile.TemporaryDirectory() as folder:
         code, out_text, err, out = build(Path(folder), record)
-        if code == 0:
-            assert err == "" and sorted(p.name for p in out.iterdir() if p.suffix in (".docx", ".pdf")) == [
+        if code == 0:  # built; a likely slip (say, `{x}`) may warn
+            assert all(line.startswith("  hint: ") or _located(line, "warning") for line in err.splitlines())
+            assert sorted(p.name for p in out.iterdir() if p.suffix in (".docx", ".pdf")) == [
                 "case.docx", "case.pdf"]
             return
         assert code == 1, err
-        assert not out.exists() or not list(out.iterdir())
+        # No sheet: only the run's record of the failure (status.json, CHANGES.md, changes.json).
+        assert not out.exists() or not [p for p in out.iterdir() if p.suffix in (".docx", ".pdf")]
         assert "Traceback" not in err and err.endswith("\n")
         lines = err.splitlines()
         assert lines and lines[0].startswith("case.yaml:")
         for line in lines:
-            assert line.startswith("  hint: ") or _located(line), line
+            assert line.startswith("  hint: ") or _located(line) or _located(line, "warning"), line
+        assert any(_located(line) for line in lines)
 
 
-def _located(line: str) -> bool:
-    """Return True for a 'case.yaml:<line>:<col>: error: <message>' line."""
+def _located(line: str, severity: str = "error") -> bool:
+    """Return True for a 'case.yaml:<line>:<col>: error: <message>' line (or another severity)."""
     path, _, rest = line.partition(":")
     row, _, rest = rest.partition(":")
     column, _, rest = rest.partition(":")
-    return path == "case.yaml" and row.isdigit() and column.isdigit() and rest.startswith(" error: ") \
-        and len(rest) > len(" error: ")
+    return path == "case.yaml" and row.isdigit() and column.isdigit() and rest.startswith(f" {severity}: ") \
+        and len(rest) > len(f" {severity}: ")
 
 
 @pytest.mark.parametrize("character", ["\u00a0", "\u2009", "\u202f", "\u2007", "\u200b"])
@@ -224,6 +228,9 @@ def test_printable_text_from_a_constant_appears_unchanged_in_both_formats(field,
     except MarkError:
         assume(False)  # a link with a refused scheme: a located error, tested elsewhere
     assume(expected.strip(" "))
+    # Written as escapes, 40 characters take up to 400: past the 200 a one-line field (title,
+    # caption) may hold as written, which is refused by design, not a failure of this property.
+    assume(len(constant(text)) - 2 <= MAX_LINE_CHARS)
     with tempfile.TemporaryDirectory() as folder:
         record = FIELDS[field].format(t=constant(text)).encode("utf-8")
         code, _, err, out = build(Path(folder), record)

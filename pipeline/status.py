@@ -1,0 +1,66 @@
+"""output/status.json: the state of every sheet after the last run that changed anything.
+
+A failed record keeps its previous, good sheets, which look current; the status says otherwise.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from .output import write_atomic
+
+NAME = "status.json"
+FORMAT = 1
+STATES = {"built": "built", "current": "up to date"}  # failed and stale are decided per sheet
+
+
+def load(folder: Path) -> dict[str, dict]:
+    """Return the sheets of the last status file, by record path; empty when missing or damaged."""
+    try:
+        body = json.loads((folder / NAME).read_bytes())
+        return dict(body["sheets"]) if body.get("status") == FORMAT else {}
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return {}
+
+
+def sheets(previous: dict[str, dict], outcomes, run_at: dt.datetime) -> dict[str, dict]:
+    """Return the status of every sheet: this run's outcomes over the previous status."""
+    found = dict(previous)
+    for outcome in outcomes:
+        if outcome.status not in ("built", "current", "failed") or outcome.record_id is None and outcome.ok:
+            continue
+        before = previous.get(outcome.path, {})
+        last_good = run_at.date().isoformat() if outcome.status == "built" else before.get("last_good")
+        entry = {"id": outcome.record_id or before.get("id"), "state": _state(outcome), "last_good": last_good}
+        if not outcome.ok:
+            entry["error"] = str(outcome.diagnostics[0]).split("\n")[0]
+        found[outcome.path] = entry
+    return dict(sorted(found.items()))
+
+
+def _state(outcome) -> str:
+    """Return one sheet's state word."""
+    if not outcome.ok:
+        return "failed"
+    return "stale" if outcome.stale else STATES[outcome.status]
+
+
+def save(folder: Path, before: dict[str, dict], now: dict[str, dict], outcomes) -> bool:
+    """Write status.json atomically after a run that built or failed anything, or changed a state.
+
+    A run that finds nothing to do writes nothing: 'built' turning 'up to date' is no news.
+    """
+    busy = any(o.status == "built" or not o.ok for o in outcomes)
+    if not busy and _settled(before) == _settled(now):
+        return False
+    write_atomic(folder / NAME, json.dumps({"status": FORMAT, "sheets": now}, indent=1, sort_keys=True,
+                                           ensure_ascii=False).encode() + b"\n")
+    return True
+
+
+def _settled(sheets_now: dict[str, dict]) -> dict[str, dict]:
+    """Return the sheets with 'built' read as 'up to date' (what it is after the run)."""
+    return {path: {**sheet, "state": "up to date" if sheet["state"] == "built" else sheet["state"]}
+            for path, sheet in sheets_now.items()}
