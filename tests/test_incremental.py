@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from conftest import RECORDS, ROOT
+from conftest import RECORDS
 
 UNODC = "sources/data/unodc.yaml"
 

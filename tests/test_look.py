@@ -1,7 +1,7 @@
 """The look is checked where it is written: a broken stylesheet or layout stops every command at its line."""
 
 import dataclasses
-import os
+import shutil
 
 import pytest
 
@@ -50,13 +50,11 @@ def test_every_layout_resolves_every_setting():
 
 def test_a_layout_override_changes_only_that_layout(tmp_path):
     """A watermark opacity in one layout.yaml reaches that layout's look and no other."""
-    folder = tmp_path
-    for part in ("templates",):
-        import shutil
-        shutil.copytree(ROOT / part, folder / part)
-    layout_file = folder / "templates" / "embassy-section" / "layout.yaml"
+    shutil.copytree(ROOT / "templates", tmp_path / "templates")
+    layout_file = tmp_path / "templates" / "embassy-section" / "layout.yaml"
     layout_file.write_text(layout_file.read_text(encoding="utf-8") + "watermark:\n  opacity: 0.3\n",
                            encoding="utf-8")
-    layouts = load_layouts(folder / "templates")
+    layouts = load_layouts(tmp_path / "templates")
     assert layouts["embassy-section"].look.watermark.opacity == 0.3
-    assert {l.look.watermark.opacity for n, l in layouts.items() if n != "embassy-section"} == {0.5}
+    others = {layout.look.watermark.opacity for name, layout in layouts.items() if name != "embassy-section"}
+    assert others == {0.5}

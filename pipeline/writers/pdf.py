@@ -265,7 +265,7 @@ class _Box(Flowable):
 
     def split(self, availWidth, availHeight):
         """Split between or inside paragraphs; each part is boxed on its own page."""
-        room, done = availHeight - 2 * self.edge, []
+        room = availHeight - 2 * self.edge
         for index, (gap, paragraph) in enumerate(zip(self._gaps(), self.paragraphs)):
             height = paragraph.wrap(availWidth, availHeight)[1]
             if gap + height <= room:

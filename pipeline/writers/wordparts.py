@@ -282,7 +282,7 @@ def _ppr(style: Style, look: Look, bullet: bool) -> str:
 def _rpr(style: Style) -> str:
     """Return a style's run properties, in the order the schema requires."""
     half_points = round(style.size * 2)
-    return ((f"<w:b/><w:bCs/>" if style.bold else "") + ("<w:i/><w:iCs/>" if style.italic else "")
+    return (("<w:b/><w:bCs/>" if style.bold else "") + ("<w:i/><w:iCs/>" if style.italic else "")
             + f'<w:color w:val="{style.color}"/><w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/>')
 
 
