@@ -140,6 +140,11 @@ class Look:
         diagonal = math.hypot(self.page.width, self.page.height) * 0.8
         return min(self.watermark.size, diagonal / max(em_width, 1e-6))
 
+    def bullet_indents(self, style: Style) -> tuple[float, float]:
+        """Return (left indent, hang) of a bulleted style: its own hang, or the look's."""
+        hang = -style.first_line_indent if style.first_line_indent < 0 else self.text.bullet_indent
+        return max(style.left_indent, hang), hang
+
     def leading(self, style: Style) -> float:
         """Return the line pitch of a style in points."""
         return round(style.size * self.text.line_height, 2)

@@ -102,7 +102,9 @@ class DocxTranslator(Visitor):
     def furniture(self, story, blocks) -> None:
         """Render blocks into a header or footer, replacing its placeholder paragraph."""
         placeholder = story.paragraphs[0]._p
-        placeholder.get_or_add_pPr().remove(placeholder.pPr.find(qn("w:pStyle")))
+        style = placeholder.get_or_add_pPr().find(qn("w:pStyle"))
+        if style is not None:  # python-docx's template names a Header/Footer style the sheet may lack
+            placeholder.pPr.remove(style)
         self.story = story
         self.blocks(blocks)
         self.story = self.word

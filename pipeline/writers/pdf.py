@@ -11,7 +11,6 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfdoc import PDFName
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, HRFlowable, KeepTogether, PageTemplate,
                                 Paragraph as RLParagraph, Table as RLTable, TableStyle)
@@ -78,6 +77,9 @@ class PdfTranslator(Visitor):
     def visit_paragraph(self, block: Paragraph) -> list:
         """Return a paragraph, followed by its bottom rule if the style has one."""
         style, ps = self.look.style(block.style), self.styles[block.style]
+        if style.border_bottom and not (style.shading or style.border):
+            # The rule below takes over the space after, so it sits right under the text.
+            ps = ParagraphStyle(f"{ps.name} (ruled)", parent=ps, spaceAfter=0, keepWithNext=1)
         # The title is the sheet's first heading (H1, the top bookmark); every other style is a paragraph.
         if block.style == TITLE_STYLE:
             para = self._tagged(_HeadingParagraph, block.inlines, ps, "H1")
@@ -89,13 +91,10 @@ class PdfTranslator(Visitor):
             return [_Box([para], style, self.look)]
         if not style.border_bottom:
             return [para]
-        # The rule takes over the space after, so it sits right under the text.
-        ps = ParagraphStyle(f"{ps.name} (ruled)", parent=ps, spaceAfter=0, keepWithNext=1)
         box = self.look.box
         rule = HRFlowable(width="100%", thickness=box.line, color=_color(style.border_bottom),
                           spaceBefore=box.rule_gap, spaceAfter=style.space_after, lineCap="butt")
         rule.keepWithNext = int(style.keep_with_next)
-        para.style = ps
         return [para, rule]
 
     def visit_heading(self, block: Heading) -> list:
@@ -117,9 +116,8 @@ class PdfTranslator(Visitor):
 
     def visit_bullet_list(self, block: BulletList) -> list:
         """Return one bulleted paragraph per item, with a hanging indent."""
-        style, base = self.look.style(block.style), self.styles[block.style]
-        hang = -style.first_line_indent if style.first_line_indent < 0 else self.look.text.bullet_indent
-        left = max(base.leftIndent, hang)
+        base = self.styles[block.style]
+        left, hang = self.look.bullet_indents(self.look.style(block.style))
         # ReportLab hangs the bullet at bulletIndent and wraps all lines at leftIndent.
         ps = ParagraphStyle(f"{base.name} (bullet)", parent=base, leftIndent=left,
                             bulletIndent=left - hang, firstLineIndent=0)
@@ -467,14 +465,12 @@ class _FurnitureCanvas(TaggingCanvas):
 
 def _draw_watermark(canv: Canvas, doc: Document) -> None:
     """Draw the watermark large, at the look's angle, light and see-through in the page centre."""
-    if not doc.watermark:
-        return
     page, mark = doc.page, doc.look.watermark
     font = fonts.face_name(False, False)
     canv.saveState()
     canv.setFillColor(_color(mark.color))
     canv.setFillAlpha(mark.opacity)
-    size = doc.look.watermark_size(stringWidth(doc.watermark, font, 1))
+    size = doc.look.watermark_size(fonts.text_width(doc.watermark, 1))  # the .docx shape's rule too
     canv.setFont(font, size)
     canv.translate(page.width / 2, page.height / 2)
     canv.rotate(mark.angle)

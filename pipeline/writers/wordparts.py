@@ -171,7 +171,7 @@ def _font_table(font: str) -> str:
 def _numbering(look: Look) -> str:
     """Return one bullet list definition: the look's bullet, hung at the List Bullet indent."""
     bullet = look.style("List Bullet")  # other bulleted styles carry their own indents
-    left, hang = _bullet_indents(bullet, look)
+    left, hang = look.bullet_indents(bullet)
     font = quoteattr(look.page.font)
     return _xml(f'<w:numbering xmlns:w="{W}"><w:abstractNum w:abstractNumId="0">'
                 '<w:multiLevelType w:val="singleLevel"/><w:lvl w:ilvl="0"><w:start w:val="1"/>'
@@ -180,12 +180,6 @@ def _numbering(look: Look) -> str:
                 f'<w:ind w:left="{twips(left)}" w:hanging="{twips(hang)}"/></w:pPr>'
                 f'<w:rPr><w:rFonts w:ascii={font} w:hAnsi={font} w:cs={font}/></w:rPr></w:lvl></w:abstractNum>'
                 f'<w:num w:numId="{BULLET_NUM_ID}"><w:abstractNumId w:val="0"/></w:num></w:numbering>')
-
-
-def _bullet_indents(style: Style, look: Look) -> tuple[float, float]:
-    """Return (left indent, hang) of a bulleted style, as the PDF sets them."""
-    hang = -style.first_line_indent if style.first_line_indent < 0 else look.text.bullet_indent
-    return max(style.left_indent, hang), hang
 
 
 def _styles(look: Look, used: frozenset[str], ids: dict[str, str], language: str,
@@ -267,7 +261,7 @@ def _ppr(style: Style, look: Look, bullet: bool) -> str:
     out += (f'<w:spacing w:before="{twips(style.space_before)}" w:after="{twips(style.space_after)}" '
             f'w:line="{twips(look.leading(style))}" w:lineRule="atLeast"/>')
     if bullet:
-        left, hang = _bullet_indents(style, look)
+        left, hang = look.bullet_indents(style)
         out += f'<w:ind w:left="{twips(left)}" w:hanging="{twips(hang)}"/>'
     else:
         first = style.first_line_indent
