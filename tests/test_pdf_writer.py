@@ -334,3 +334,11 @@ def test_a_draft_says_so_in_its_properties():
     """The DRAFT mark is an artifact screen readers skip; the document keywords still carry it."""
     assert read(sample_document(watermark="DRAFT")).metadata["/Keywords"] == "DRAFT"
     assert not read(sample_document()).metadata.get("/Keywords")
+
+
+def test_the_watermark_lies_under_the_text():
+    """As in Word, the DRAFT mark is painted first, so every page's text is drawn over it."""
+    reader = read(sample_document(watermark="DRAFT", paragraphs=40))
+    for page in reader.pages:
+        content = page.get_contents().get_data().decode("latin-1")
+        assert content.index("/Subtype /Watermark") < content.index("<</MCID 0>>")

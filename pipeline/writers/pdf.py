@@ -453,7 +453,7 @@ class _FurnitureCanvas(TaggingCanvas):
             fields = {"page": number, "pages": total}
             # Furniture is pagination, not content: screen readers skip it.
             if tree.watermark:
-                self.artifact("Watermark", lambda: _draw_watermark(self, tree))
+                self.artifact("Watermark", lambda: _draw_watermark(self, tree), behind=True)
             if tree.header:
                 self.artifact("Header", lambda: _draw_band(self, tree, tree.header, fields, top=True))
             if tree.footer:

@@ -168,8 +168,9 @@ class TaggingCanvas(Canvas):
             return
         super()._addAnnotation(annotation, name, addtopage)
 
-    def artifact(self, kind: str, draw) -> None:
-        """Run `draw()` and mark everything it painted as one pagination artifact (header, footer…)."""
+    def artifact(self, kind: str, draw, behind: bool = False) -> None:
+        """Run `draw()` and mark everything it painted as one pagination artifact (header, footer…);
+        `behind` puts it under the page's content (a watermark, as Word draws one)."""
         start = len(self._code)
         state = self.enter(None)
         draw()
@@ -177,7 +178,8 @@ class TaggingCanvas(Canvas):
         body = [str(part) for part in self._code[start:]]
         del self._code[start:]
         if body:
-            self._code.append(_Tagged(" ".join((_FURNITURE.format(kind=kind), *body, "EMC"))))
+            self._code.insert(0 if behind else len(self._code),
+                              _Tagged(" ".join((_FURNITURE.format(kind=kind), *body, "EMC"))))
 
     def _setAnnotations(self, page):
         """Finish a page: artifacts around untagged painting, its parent-tree entry, tab order by structure."""
