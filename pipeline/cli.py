@@ -12,6 +12,7 @@ from pathlib import Path
 
 from . import __version__, catalog, data, hardening, staleness
 from . import writers
+from .diagnostics import STYLES, Formatter, colour_wanted
 from .build import Options, Report, build, check, discover, display
 from .errors import ConfigError, printable, shown
 from .layouts import load_layouts
@@ -48,6 +49,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
+    global _shown
+    _shown = _Shown(Formatter(args.diagnostics, colour_wanted(sys.stderr)), args.quiet, args.verbose)
     try:
         hardening.preflight()  # before any record is read and before ReportLab is imported
         return args.run(args)
@@ -64,7 +67,8 @@ def _parser() -> argparse.ArgumentParser:
     """Return the argument parser with its commands."""
     parser = argparse.ArgumentParser(prog="factsheets", description=DESCRIPTION,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--version", action="version", version=f"factsheets {__version__}")
+    parser.add_argument("--version", action="version", version=_versions())
+    _reporting(parser)
     parser.set_defaults(command=None)
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
 
@@ -105,6 +109,7 @@ def _parser() -> argparse.ArgumentParser:
                                      "date and staleness, and the sheets that printed each in their last "
                                      "build (from <out>/manifest.json). NAME picks one figure "
                                      "(data.unodc.laos_opium_ha, or laos_opium_ha) or one file (unodc).")
+    _reporting(fig)
     fig.add_argument("name", nargs="?", metavar="NAME", help="a figure or data file (default: all)")
     fig.add_argument("--data", type=Path, default=Path("sources/data"), metavar="DIR",
                      help="shared-data folder (default: sources/data)")
@@ -116,14 +121,44 @@ def _parser() -> argparse.ArgumentParser:
     fig.set_defaults(command="figures", run=_figures)
 
     lay = sub.add_parser("layouts", help="list the layouts and the record fields each prints")
+    _reporting(lay)
     lay.add_argument("--templates", type=Path, default=Path("templates"), metavar="DIR",
                      help="layouts folder (default: templates)")
     lay.set_defaults(command="layouts", run=_layouts)
     return parser
 
 
+def _versions() -> str:
+    """Return the version line: this program's and the libraries that shape its output."""
+    from importlib import metadata
+
+    def version(name: str) -> str:
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
+            return "not installed"
+    libraries = ", ".join(f"{name} {version(name)}" for name in ("python-docx", "reportlab", "Jinja2", "PyYAML"))
+    return f"factsheets {__version__} ({libraries}; Python {sys.version.split()[0]})"
+
+
+def _reporting(parser: argparse.ArgumentParser) -> None:
+    """Add how diagnostics and reports are shown (accepted before or after the command)."""
+    # Defaults live on the top parser only: a command's parser must not reset what was given before it.
+    top = parser.prog == "factsheets"
+    parser.add_argument("--diagnostics", choices=STYLES, default="concise" if top else argparse.SUPPRESS,
+                        help="how errors and warnings are shown: concise (path:line:col: error: message), "
+                             "full (with the source line and a caret under the column), json (one object "
+                             "per line, for programs) or github (workflow annotations); default: concise")
+    loud = parser.add_mutually_exclusive_group()
+    loud.add_argument("-q", "--quiet", action="store_true", default=False if top else argparse.SUPPRESS,
+                      help="print only errors and the summary line")
+    loud.add_argument("-v", "--verbose", action="store_true", default=False if top else argparse.SUPPRESS,
+                      help="also list the records that were up to date")
+
+
 def _paths(parser: argparse.ArgumentParser) -> None:
     """Add the record paths and the folders every command reads."""
+    _reporting(parser)
     parser.add_argument("paths", nargs="*", type=Path, metavar="PATH",
                         help="record files or folders of records (default: sources)")
     parser.add_argument("--templates", type=Path, default=Path("templates"), metavar="DIR",
@@ -241,10 +276,14 @@ def finish(report: Report, out: Path | None) -> int:
     # One call: a stale shared figure fails every sheet printing it (--strict) but prints once.
     _print_all([*report.errors, *report.warnings,
                 *(d for outcome in report.outcomes for d in outcome.diagnostics + outcome.warnings)])
-    for outcome in report.with_status("built"):
-        print(f"rebuilt {outcome.record_id} ({outcome.path}): {'; '.join(outcome.reasons)}")
-        for change in outcome.changes:
-            print(f"  {change}")
+    if not _shown.quiet:
+        for outcome in report.with_status("built"):
+            print(f"rebuilt {outcome.record_id} ({outcome.path}): {'; '.join(outcome.reasons)}")
+            for change in outcome.changes:
+                print(f"  {change}")
+    if _shown.verbose:
+        for outcome in report.with_status("current"):
+            print(f"up to date {outcome.record_id} ({outcome.path})")
     print(_summary(report, out))
     return EXIT_FAILED if report.failed or report.errors else EXIT_OK
 
@@ -268,9 +307,20 @@ def _summary(report: Report, out: Path | None) -> str:
     return line
 
 
+class _Shown:
+    """How this run shows diagnostics and reports (--diagnostics, --quiet, --verbose)."""
+
+    def __init__(self, formatter: Formatter, quiet: bool = False, verbose: bool = False):
+        self.formatter, self.quiet, self.verbose = formatter, quiet, verbose
+
+
+_shown = _Shown(Formatter())  # replaced by main() from the arguments
+
+
 def _print_all(diagnostics) -> None:
-    """Print diagnostics to stderr, each once."""
-    for diagnostic in dict.fromkeys(str(d) for d in diagnostics):
+    """Print diagnostics to stderr, each once; warnings not with --quiet."""
+    wanted = (d for d in diagnostics if not (_shown.quiet and d.severity != "error"))
+    for diagnostic in dict.fromkeys(_shown.formatter.format(d) for d in wanted):
         print(diagnostic, file=sys.stderr)
 
 
