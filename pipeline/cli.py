@@ -261,7 +261,7 @@ def _watch(args) -> int:
     opts = options(args)
     opts.wait = max(opts.wait, 60.0)  # a watcher queues behind a scheduled run instead of giving up
     return watch(lambda: _records(args), opts, lambda report: finish(report, opts.out),
-                 [*(args.paths or [Path("sources")]), opts.data, args.templates])
+                 [*(args.paths or [Path("sources")]), opts.data, args.templates], _print_all)
 
 
 def _check(args) -> int:
