@@ -10,11 +10,11 @@ import os
 import sys
 from pathlib import Path
 
-from . import __version__, catalog, data, hardening, staleness
+from . import __version__, catalog, config, data, hardening, staleness
 from . import writers
 from .diagnostics import STYLES, Formatter, colour_wanted
 from .build import Options, Report, build, check, discover, display
-from .errors import ConfigError, printable, shown
+from .errors import ConfigError, escaped_name, printable, shown
 from .layouts import load_layouts
 from .lock import LockBusy
 from .progress import Progress
@@ -44,13 +44,26 @@ exit codes:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code."""
-    parser = _parser()
+    global _shown, _origin
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser, commands = _parser()
+    settings_file = config.find(Path.cwd())
+    _origin = Path.cwd() if settings_file else None  # paths typed here mean this folder
+    try:
+        settings = _settings(settings_file, argv, commands)
+    except ConfigError as exc:
+        _shown = _shown_by(parser.parse_args(argv))  # the command line alone says how to show it
+        _print_all(exc.diagnostics)
+        return EXIT_USAGE
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
-    global _shown
-    _shown = _Shown(Formatter(args.diagnostics, colour_wanted(sys.stderr)), args.quiet, args.verbose)
+    _shown = _shown_by(args)
+    if settings_file:
+        os.chdir(settings_file.parent)  # the project's folder: defaults, reports and manifests as from there
+        if hasattr(args, "paths") and not args.paths:
+            args.paths = config.sources(settings, settings_file.parent, settings_file, config.NAME)
     try:
         hardening.preflight()  # before any record is read and before ReportLab is imported
         return args.run(args)
@@ -63,8 +76,36 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_LOCKED
 
 
-def _parser() -> argparse.ArgumentParser:
-    """Return the argument parser with its commands."""
+def _shown_by(args) -> "_Shown":
+    """Return how this run shows diagnostics, from the parsed arguments."""
+    return _Shown(Formatter(args.diagnostics, colour_wanted(sys.stderr)), args.quiet, args.verbose)
+
+
+def _settings(file: Path | None, argv: list[str], commands: dict) -> dict:
+    """Read factsheets.toml, if any, and put its settings into `argv` after the command's name."""
+    if file is None:
+        return {}
+    shown_as = escaped_name(os.path.relpath(file))  # '../factsheets.toml' from a subfolder
+    settings = config.load(file, shown_as)
+    at = next((i for i, token in enumerate(argv) if token in commands), None)
+    if at is None:
+        return settings
+    known = {name for parser in commands.values() for name in config.long_options(parser)} - {"help"}
+    argv[at + 1:at + 1] = config.arguments(settings, commands[argv[at]], known, file.parent, file, shown_as,
+                                           argv[at + 1:])
+    return settings
+
+
+def _where(text: str) -> Path:
+    """Return a path typed on the command line; absolute when the run moves to the project's folder."""
+    return Path(text) if _origin is None else _origin / text
+
+
+_origin: Path | None = None  # the folder the command was typed in, when a settings file moves the run
+
+
+def _parser() -> tuple[argparse.ArgumentParser, dict]:
+    """Return the argument parser and its commands by name."""
     parser = argparse.ArgumentParser(prog="factsheets", description=DESCRIPTION,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=_versions())
@@ -111,9 +152,9 @@ def _parser() -> argparse.ArgumentParser:
                                      "(data.unodc.laos_opium_ha, or laos_opium_ha) or one file (unodc).")
     _reporting(fig)
     fig.add_argument("name", nargs="?", metavar="NAME", help="a figure or data file (default: all)")
-    fig.add_argument("--data", type=Path, default=Path("sources/data"), metavar="DIR",
+    fig.add_argument("--data", type=_where, default=Path("sources/data"), metavar="DIR",
                      help="shared-data folder (default: sources/data)")
-    fig.add_argument("--out", type=Path, default=Path("output"), metavar="DIR",
+    fig.add_argument("--out", type=_where, default=Path("output"), metavar="DIR",
                      help="output folder whose manifest names the sheets (default: output)")
     fig.add_argument("--stale-months", type=_whole(1, MAX_STALE_MONTHS), default=18, metavar="N",
                      help="a figure whose as_of is more than N months old is stale (default: 18)")
@@ -122,10 +163,10 @@ def _parser() -> argparse.ArgumentParser:
 
     lay = sub.add_parser("layouts", help="list the layouts and the record fields each prints")
     _reporting(lay)
-    lay.add_argument("--templates", type=Path, default=Path("templates"), metavar="DIR",
+    lay.add_argument("--templates", type=_where, default=Path("templates"), metavar="DIR",
                      help="layouts folder (default: templates)")
     lay.set_defaults(command="layouts", run=_layouts)
-    return parser
+    return parser, sub.choices
 
 
 def _versions() -> str:
@@ -159,18 +200,18 @@ def _reporting(parser: argparse.ArgumentParser) -> None:
 def _paths(parser: argparse.ArgumentParser) -> None:
     """Add the record paths and the folders every command reads."""
     _reporting(parser)
-    parser.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+    parser.add_argument("paths", nargs="*", type=_where, metavar="PATH",
                         help="record files or folders of records (default: sources)")
-    parser.add_argument("--templates", type=Path, default=Path("templates"), metavar="DIR",
+    parser.add_argument("--templates", type=_where, default=Path("templates"), metavar="DIR",
                         help="layouts folder (default: templates)")
-    parser.add_argument("--data", type=Path, default=None, metavar="DIR",
+    parser.add_argument("--data", type=_where, default=None, metavar="DIR",
                         help="shared-data folder, read in text as data.<file>.<figure> (default: "
                              "the 'data' folder beside the records, e.g. sources/data)")
 
 
 def _build_options(parser: argparse.ArgumentParser) -> None:
     """Add the options of build and watch."""
-    parser.add_argument("--out", type=Path, default=Path("output"), metavar="DIR",
+    parser.add_argument("--out", type=_where, default=Path("output"), metavar="DIR",
                         help="output folder (default: output)")
     parser.add_argument("--format", choices=writers.names(), action="append", dest="formats",
                         help=f"write only this format (repeatable; default: {' and '.join(writers.names())})")
