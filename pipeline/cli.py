@@ -29,6 +29,11 @@ Turn YAML fact records into U.S. Department of State fact sheets, as .docx and .
 A build rebuilds only the sheets whose record, shared data, template, fonts or
 outputs changed (see output/manifest.json), and reports what changed.
 
+settings: a factsheets.toml in the working folder or one above it holds defaults
+for the long options (out = "output", stale-months = 24, strict = true) and
+'sources', the records built when none are named; commands then run from any
+folder of the project. Options on the command line win.
+
 exit codes:
   0   every record built (or was already up to date), or checked cleanly
   1   one or more records failed (or, with --strict, have warnings such as
