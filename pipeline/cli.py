@@ -166,6 +166,18 @@ def _parser() -> tuple[argparse.ArgumentParser, dict]:
     fig.add_argument("--json", action="store_true", help="print JSON, for scripts")
     fig.set_defaults(command="figures", run=_figures)
 
+    new = sub.add_parser("new", help="start a record from a layout's example, ready to fill in",
+                         description="Write a new record file from the example kept in the layout's "
+                                     "folder: required fields hold <<placeholders>> that fail 'check' "
+                                     "until replaced, optional ones are commented out with a line "
+                                     "saying what each is for. Never overwrites a file.")
+    _reporting(new)
+    new.add_argument("layout", metavar="LAYOUT", help="the layout (see 'factsheets layouts')")
+    new.add_argument("target", type=_where, metavar="PATH", help="the new record file, e.g. sources/cambodia.yaml")
+    new.add_argument("--templates", type=_where, default=Path("templates"), metavar="DIR",
+                     help="layouts folder (default: templates)")
+    new.set_defaults(command="new", run=_new)
+
     lay = sub.add_parser("layouts", help="list the layouts and the record fields each prints")
     _reporting(lay)
     lay.add_argument("--templates", type=_where, default=Path("templates"), metavar="DIR",
@@ -381,6 +393,16 @@ def _figures(args) -> int:
     else:
         print("\n".join(catalog.text(entry, args.stale_months) for entry in found) or "no shared figures")
     return EXIT_FAILED if dataset.diagnostics else EXIT_OK
+
+
+def _new(args) -> int:
+    """Run `factsheets new`."""
+    from .starter import new_record
+
+    new_record(args.templates, args.layout, args.target, Path.cwd(), display)
+    print(f"wrote {display(args.target)} from the {args.layout} example: replace each <<…>>, then run "
+          f"factsheets check {display(args.target)}")
+    return EXIT_OK
 
 
 def _layouts(args) -> int:
