@@ -14,7 +14,7 @@ from . import __version__, catalog, config, data, hardening, staleness
 from . import writers
 from .diagnostics import STYLES, Formatter, colour_wanted
 from .build import Options, Report, build, check, discover, display
-from .errors import ConfigError, escaped_name, printable, shown
+from .errors import ConfigError, RecordError, escaped_name, printable, shown
 from .layouts import load_layouts
 from .lock import LockBusy
 from .progress import Progress
@@ -95,10 +95,24 @@ def _settings(file: Path | None, argv: list[str], commands: dict) -> dict:
     at = next((i for i, token in enumerate(argv) if token in commands), None)
     if at is None:
         return settings
-    known = {name for parser in commands.values() for name in config.long_options(parser)} - {"help"}
-    argv[at + 1:at + 1] = config.arguments(settings, commands[argv[at]], known, file.parent, file, shown_as,
-                                           argv[at + 1:])
+    command, parsers = commands[argv[at]], list(commands.values())
+    nested = _commands_of(command)
+    if nested:  # `import figures`: the settings go after the second name
+        at = next((i for i in range(at + 1, len(argv)) if argv[i] in nested), None)
+        if at is None:
+            return settings
+        command, parsers = nested[argv[at]], parsers + list(nested.values())
+    known = {name for parser in parsers for name in config.long_options(parser)} - {"help"}
+    argv[at + 1:at + 1] = config.arguments(settings, command, known, file.parent, file, shown_as, argv[at + 1:])
     return settings
+
+
+def _commands_of(parser: argparse.ArgumentParser) -> dict:
+    """Return the sub-commands of a command (`import figures`), by name; empty when it has none."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return action.choices
+    return {}
 
 
 def _where(text: str) -> Path:
@@ -177,6 +191,50 @@ def _parser() -> tuple[argparse.ArgumentParser, dict]:
     new.add_argument("--templates", type=_where, default=Path("templates"), metavar="DIR",
                      help="layouts folder (default: templates)")
     new.set_defaults(command="new", run=_new)
+
+    imp = sub.add_parser("import", help="bring figures from a spreadsheet, or a record from a web page",
+                         description="Import figures from a CSV or Excel file into a shared-data file, "
+                                     "or a record from a Department web page saved as text or HTML.")
+    _reporting(imp)
+    what = imp.add_subparsers(title="what", metavar="WHAT")
+    figs = what.add_parser("figures", help="figures from a .csv or .xlsx file into sources/data/NAME.yaml",
+                           description="Read a spreadsheet whose first row names the columns figure, year, "
+                                       "value, unit, source, as_of and label (figure and value required; "
+                                       "one row per figure and year, no year for a single number), and "
+                                       "show what importing it would change: each value old → new and each "
+                                       "sheet's printed numbers old → new (against the last build in --out). "
+                                       "Nothing is written without --write; then the data file keeps its "
+                                       "comments and order. A bad cell is refused with its sheet, row and "
+                                       "column.")
+    _reporting(figs)
+    figs.add_argument("file", type=_where, metavar="FILE", help="the .csv (UTF-8) or .xlsx file")
+    figs.add_argument("--into", type=_where, required=True, metavar="DATAFILE",
+                      help="the shared-data file to update or create, e.g. sources/data/unodc.yaml")
+    figs.add_argument("--sheet", metavar="NAME", help="the Excel worksheet (default: the first)")
+    figs.add_argument("--write", action="store_true", help="apply the import (default: only show it)")
+    figs.add_argument("--templates", type=_where, default=Path("templates"), metavar="DIR",
+                      help="layouts folder (default: templates)")
+    figs.add_argument("--records", type=_where, default=Path("sources"), metavar="DIR",
+                      help="the records whose sheets are compared (default: sources)")
+    figs.add_argument("--out", type=_where, default=Path("output"), metavar="DIR",
+                      help="output folder of the last build, to compare with (default: output)")
+    figs.set_defaults(command="import figures", run=_import_figures)
+    page = what.add_parser("page", help="a record skeleton from a Department web page saved as text or HTML",
+                           description="Make a record from a saved web page (.txt, or .html/.htm): site "
+                                       "chrome is left out and listed in comments at the end, run-in "
+                                       "labels ('Challenges:', 'Alternative Development.') and bullets are "
+                                       "recognised, and numbers that look like figures are named in a "
+                                       "comment above their field. Required fields the page lacks are "
+                                       "<<placeholders>> that fail 'check' until filled in.")
+    _reporting(page)
+    page.add_argument("file", type=_where, metavar="FILE", help="the saved page")
+    page.add_argument("--layout", required=True, metavar="LAYOUT", help="the layout (see 'factsheets layouts')")
+    page.add_argument("--into", type=_where, metavar="PATH",
+                      help="write the record here (never overwrites; default: print it)")
+    page.add_argument("--templates", type=_where, default=Path("templates"), metavar="DIR",
+                      help="layouts folder (default: templates)")
+    page.set_defaults(command="import page", run=_import_page)
+    imp.set_defaults(command="import", run=lambda args: (imp.print_help(), EXIT_USAGE)[1])
 
     lay = sub.add_parser("layouts", help="list the layouts and the record fields each prints")
     _reporting(lay)
@@ -402,6 +460,49 @@ def _new(args) -> int:
     new_record(args.templates, args.layout, args.target, Path.cwd(), display)
     print(f"wrote {display(args.target)} from the {args.layout} example: replace each <<…>>, then run "
           f"factsheets check {display(args.target)}")
+    return EXIT_OK
+
+
+def _import_figures(args) -> int:
+    """Run `factsheets import figures`: show the change, and with --write apply it."""
+    from .importing import import_figures
+
+    try:
+        plan = import_figures(args.file, args.into, args.sheet, Options(
+            templates=args.templates, out=args.out, data=args.into.parent), args.records, display)
+    except RecordError as exc:
+        _print_all(exc.diagnostics)
+        return EXIT_FAILED
+    _print_all([d for o in plan.report.outcomes for d in o.diagnostics])
+    name = display(args.into)
+    print("\n".join([f"{name}: {line}" for line in plan.changed] or [f"{name}: no value changes"]))
+    for outcome in plan.report.outcomes:
+        if outcome.changes:
+            print(f"would change {outcome.record_id} ({outcome.path}):")
+            print("\n".join(f"  {change}" for change in outcome.changes))
+    if plan.unbuilt:
+        print(f"not compared (never built into {display(args.out)}/): {', '.join(plan.unbuilt)}")
+    if not args.write:
+        print(f"factsheets: nothing written; run again with --write to update {name}")
+        return EXIT_FAILED if plan.report.failed else EXIT_OK
+    plan.apply()
+    print(f"factsheets: wrote {name} ({len(plan.changed)} value changes); run factsheets build to "
+          f"rebuild the sheets")
+    return EXIT_FAILED if plan.report.failed else EXIT_OK
+
+
+def _import_page(args) -> int:
+    """Run `factsheets import page`."""
+    from .pageimport import import_page
+    from .starter import write_new
+
+    text = import_page(args.file, args.layout, load_layouts(args.templates, display), display(args.file))
+    if args.into is None:
+        sys.stdout.write(text)
+        return EXIT_OK
+    write_new(args.into, text, display)
+    print(f"wrote {display(args.into)} from {display(args.file)}: read it against the page, replace each "
+          f"<<…>>, then run factsheets check {display(args.into)}")
     return EXIT_OK
 
 

@@ -28,7 +28,13 @@ def new_record(templates: Path, layout: str, target: Path, project: Path, displa
                                       f"copy {EXAMPLE_FILE} from another layout's folder and adapt it")])
     _check_target(target, where)
     schema = Path(os.path.relpath(project / SCHEMA_FILE, target.parent.resolve())).as_posix()
-    text = example.read_text(encoding="utf-8").replace(SCHEMA_MARK, f"$schema={schema}", 1)
+    write_new(target, example.read_text(encoding="utf-8").replace(SCHEMA_MARK, f"$schema={schema}", 1), display)
+
+
+def write_new(target: Path, text: str, display=str) -> None:
+    """Write a new record file; ConfigError if it exists, its name cannot be an id, or it cannot be made."""
+    where = Location(display(target))
+    _check_target(target, where)
     try:
         with open(target, "x", encoding="utf-8", newline="\n") as out:  # "x": never overwrite
             out.write(text)
