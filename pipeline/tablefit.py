@@ -52,7 +52,8 @@ def widths(table: Table, look: Look) -> tuple[float, ...]:
     Each column gets at least its longest word (header in bold included); if every cell fits on
     one line, the columns share the width in proportion to their longest lines; otherwise the
     room beyond the longest words goes by content length (a column of long text gets more),
-    no column wider than its longest line needs.
+    no column wider than its longest line needs. Only when the longest words alone overflow
+    the width are the widest columns capped alike (their longest words then break).
     """
     total = round(look.page.text_width * _TWIPS)
     if not table.columns:
@@ -61,10 +62,11 @@ def widths(table: Table, look: Look) -> tuple[float, ...]:
     room = grid.padding_left + grid.padding_right + grid.grid_line + _SLACK
     columns = [[(cell, True), *((row[c], False) for row in table.rows)] for c, cell in enumerate(table.columns)]
     measures = [_measure(cells, style.size, style.bold, style.italic) for cells in columns]
-    least = [word + room for word, _, _ in measures]
-    natural = [line + room for _, line, _ in measures]
+    floor = room + style.size  # room for a letter or two, even in an empty column
+    least = [max(word + room, floor) for word, _, _ in measures]
+    natural = [max(line + room, floor) for _, line, _ in measures]
     length = [content for _, _, content in measures]
-    return _twips(_share(least, natural, length, total / _TWIPS), total)
+    return _twips(_share(least, natural, length, total / _TWIPS, floor), total)
 
 
 def _measure(cells, size: float, bold: bool, italic: bool) -> tuple[float, float, float]:
@@ -85,18 +87,26 @@ def _measure(cells, size: float, bold: bool, italic: bool) -> tuple[float, float
     return word, line, content
 
 
-def _share(least: list[float], natural: list[float], length: list[float], total: float) -> list[float]:
+def _share(least: list[float], natural: list[float], length: list[float], total: float,
+           floor: float) -> list[float]:
     """Return widths summing to `total`: see `widths`."""
     if sum(natural) <= total:
         return [total * n / sum(natural) for n in natural]
-    if sum(least) >= total:  # the words alone overflow: squeeze them alike (long words then break)
-        return [total * n / sum(least) for n in least]
+    if floor * len(least) >= total:  # more columns than the page holds letters for: all alike
+        return [total / len(least)] * len(least)
+    if sum(least) >= total:
+        # The longest words alone overflow: cap the widest columns alike, so only their
+        # longest words break and every other column keeps its own.
+        return _solve(lambda cap: [max(floor, min(lo, cap)) for lo in least], max(least), total)
+    # The room beyond the longest words goes by content length, none past its longest line.
+    return _solve(lambda k: [min(max(lo, k * size), hi) for lo, size, hi in zip(least, length, natural)],
+                  max(natural) / min((size for size in length if size > 0), default=1.0), total)
 
-    def sized(k: float) -> list[float]:
-        return [min(max(lo, k * size), hi) for lo, size, hi in zip(least, length, natural)]
 
-    low, high = 0.0, max(natural) / min((size for size in length if size > 0), default=1.0)
-    for _ in range(100):  # sum(sized(k)) grows with k from sum(least) to sum(natural)
+def _solve(sized, high: float, total: float) -> list[float]:
+    """Return sized(x) for the x in [0, high] at which its sum reaches `total` (it grows with x)."""
+    low = 0.0
+    for _ in range(100):  # halving: exact to the float, and the same steps on every machine
         middle = (low + high) / 2
         low, high = (middle, high) if sum(sized(middle)) < total else (low, middle)
     return sized(high)
