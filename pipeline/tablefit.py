@@ -7,6 +7,7 @@ PDF's column widths are the same numbers, measured with the PDF's fonts (metric 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 
 from . import fonts
@@ -75,14 +76,15 @@ def _measure(cells, size: float, bold: bool, italic: bool) -> tuple[float, float
     for inlines, header in cells:
         pieces = [(piece, bold or header or run.bold, italic or run.italic) for run in _runs(inlines)
                   for piece in re.split(r"( )", run.text)]
-        width = 0.0  # the word being measured, across runs with different marks
+        width = cell = 0.0  # the word being measured (across runs with other marks), the whole cell
         for text, b, i in pieces:
+            advance = _text_width(text, size, b, i)
+            cell += advance
             if text == " ":
                 word, width = max(word, width), 0.0
             else:
-                width += fonts.text_width(text, size, b, i)
+                width += advance
         word = max(word, width)
-        cell = sum(fonts.text_width(text, size, b, i) for text, b, i in pieces)
         line, content = max(line, cell), content + cell
     return word, line, content
 
@@ -121,6 +123,12 @@ def _twips(points: list[float], total: int) -> tuple[float, ...]:
     for n in range(abs(total - sum(whole))):  # at most one twip per column, but any float error too
         whole[order[n % len(order)]] += step
     return tuple(w / _TWIPS for w in whole)
+
+
+@functools.lru_cache(maxsize=4096)
+def _text_width(text: str, size: float, bold: bool, italic: bool) -> float:
+    """Return fonts.text_width, remembered: table cells repeat their words."""
+    return fonts.text_width(text, size, bold, italic)
 
 
 def _runs(inlines: tuple[Inline, ...]):
