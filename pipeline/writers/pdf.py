@@ -137,7 +137,7 @@ class PdfTranslator(Visitor):
         if not ncols or any(len(row) != ncols for row in block.rows):
             raise ValueError("a table needs columns, and as many cells in every row")
         block = tablefit.fitted(block, self.look)  # the tree's widths; fitted here only if built by hand
-        if len(block.widths) != ncols or len(block.align) != ncols:
+        if (len(block.widths), len(block.align)) != (ncols, ncols) or not set(block.align) <= set(_ALIGN):
             raise ValueError("a table needs one width and one alignment per column")
         grid = self.root.child("Table") if self.root else None
         out = ([self._tagged(_Paragraph, block.caption, self.styles["Caption"], "Caption", parent=grid)]
