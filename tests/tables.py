@@ -42,18 +42,28 @@ def sentences(sources: Path) -> list[str]:
     return [s for s in found if not any(s != other and s in other for other in found)]
 
 
+def series(data: Path):
+    """Yield (data file name, figure name, figure) for every series figure of the shared data."""
+    for file in sorted(data.glob("*.yaml")):
+        for name, figure in yaml.safe_load(file.read_text(encoding="utf-8")).items():
+            if isinstance(figure, dict) and "values" in figure:
+                yield file.stem, name, figure
+
+
+def values(data: Path) -> list[float]:
+    """Return every value of every series in the shared data."""
+    return [value for _, _, figure in series(data) for _, value in sorted(figure["values"].items())]
+
+
 def amounts(data: Path) -> list[tuple[str, str, str]]:
     """Return (year, reference, printed text) for every year of every series in the shared data."""
     found = []
-    for file in sorted(data.glob("*.yaml")):
-        for name, figure in yaml.safe_load(file.read_text(encoding="utf-8")).items():
-            if not isinstance(figure, dict) or "values" not in figure:
-                continue
-            money = figure.get("unit") == "USD"
-            for year, value in sorted(figure["values"].items()):
-                shown = figures.money(value) if money else figures.number(value)
-                ref = f"{{{{ data.{file.stem}.{name}[{year}] | {'money' if money else 'number'} }}}}"
-                found.append((str(year), ref, shown))
+    for file, name, figure in series(data):
+        money = figure.get("unit") == "USD"
+        for year, value in sorted(figure["values"].items()):
+            shown = figures.money(value) if money else figures.number(value)
+            ref = f"{{{{ data.{file}.{name}[{year}] | {'money' if money else 'number'} }}}}"
+            found.append((str(year), ref, shown))
     return found
 
 

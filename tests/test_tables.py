@@ -12,14 +12,14 @@ from pathlib import Path
 
 import pypdf
 import pytest
-from pypdf.generic import ContentStream
 from lxml import etree
+from pypdf.generic import ContentStream
 
 import parity
 import readback
 import tables
 from pipeline import cli, figures, fonts, tablefit
-from pipeline.doctree import Table, inline_text
+from pipeline.doctree import Run, Table, inline_text
 from sheets import document
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,8 +46,7 @@ def long_sheet(tmp_path_factory):
 
 def _printed_numbers():
     """Return every shared series value as each figure filter prints it, negated too."""
-    values = [float(v) for _, _, shown in tables.amounts(ROOT / "sources" / "data")
-              for v in [shown.strip("$").replace(",", "")]]
+    values = tables.values(ROOT / "sources" / "data")
     printed = []
     for value in values + [-v for v in values] + [v / 1000 for v in values]:
         printed += [figures.number(value), figures.money(value), figures.money(value, "short"),
@@ -90,18 +89,19 @@ def test_a_table_that_fits_on_one_line_spreads_in_proportion():
     assert table.align[-1] == "right" and set(table.align[:-1]) == {"left"}
 
 
-def test_words_longer_than_the_page_are_squeezed_alike():
-    """When the longest words alone overflow the text width, the table still spans exactly it."""
+def test_words_wider_than_the_page_cap_only_the_widest_columns():
+    """When the longest words alone overflow the text width, the table still spans exactly it:
+    the columns of overlong words share what the others leave, each other column keeps its word."""
     tree = document(ROOT / "sources" / "laos-inl.yaml")
-    word = "Counternarcotics" * 4
-    table = Table(columns=tuple((((_run(word)),)) for _ in range(4)), rows=())
+    long_word = "".join(tables.sentences(ROOT / "sources")[:3]).replace(" ", "")
+    short = next(b for b in tree.body if isinstance(b, Table))  # the INL funding table's words
+    cells = (*short.rows[0], (Run(long_word),), (Run(long_word),))
+    table = Table(columns=tuple((Run(f"Column {n}"),) for n in range(len(cells))), rows=(cells,))
     widths = tablefit.widths(table, tree.look)
-    assert math.isclose(sum(widths), tree.page.text_width) and len(set(widths)) == 1
-
-
-def _run(text):
-    from pipeline.doctree import Run
-    return Run(text)
+    least = _longest_words(table, tree)
+    assert math.isclose(sum(widths), tree.page.text_width) and least[-1] > tree.page.text_width
+    assert all(w >= word for w, word in zip(widths[:-2], least[:-2]))
+    assert widths[-1] == widths[-2] < least[-1]
 
 
 def _longest_words(table, tree):
@@ -297,3 +297,39 @@ def test_both_renderings_start_each_column_where_the_tree_says(fmt, long_sheet, 
 def _text(line) -> str:
     """Return a visual line's text."""
     return parity.normalize(" ".join(w.text for w in line))
+
+
+# --- The writers read the tree's numbers --------------------------------------------------------
+
+def _sample_with(table):
+    """Return the INL sample's tree with `table` as its only body block."""
+    import dataclasses
+    return dataclasses.replace(document(ROOT / "sources" / "laos-inl.yaml"), body=(table,))
+
+
+def test_both_writers_take_the_trees_widths_and_alignments_as_they_are(tmp_path):
+    """Widths and alignments set in the tree (not the fit's) are what both formats lay out."""
+    from pipeline.writers import docx as docx_writer, pdf as pdf_writer
+    fitted = next(b for b in document(ROOT / "sources" / "laos-inl.yaml").body if isinstance(b, Table))
+    widths = (fitted.widths[0] + 40, fitted.widths[1] - 50, fitted.widths[2] + 10)
+    table = Table(fitted.columns, fitted.rows, widths=widths, align=("right", "center", "left"))
+    doc = _sample_with(table)
+    (tmp_path / "t.docx").write_bytes(docx_writer.render(doc))
+    tbl = _docx_table(tmp_path / "t.docx")
+    assert tuple(int(col.get(f"{W}w")) / 20 for col in tbl.find(f"{W}tblGrid")) == widths
+    first = [tc.find(f"{W}p/{W}pPr/{W}jc") for tc in next(tbl.iter(f"{W}tr")).iter(f"{W}tc")]
+    assert [jc.get(f"{W}val") if jc is not None else None for jc in first] == ["right", "center", None]
+    page = pypdf.PdfReader(io.BytesIO(pdf_writer.render(doc))).pages[0]
+    edges = [doc.page.margin_left + sum(widths[:n]) for n in range(4)]
+    grid = sorted({x for lines in _grid_columns(page) for x in lines})
+    assert all(math.isclose(a, b, abs_tol=0.01) for a, b in zip(grid, edges)) and len(grid) == 4
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf"])
+@pytest.mark.parametrize("change", [{"widths": (100.0, 368.0)}, {"align": ("left", "middle", "right")}])
+def test_a_table_whose_widths_or_alignments_do_not_match_its_columns_is_refused(fmt, change):
+    import dataclasses
+    from pipeline import writers
+    fitted = next(b for b in document(ROOT / "sources" / "laos-inl.yaml").body if isinstance(b, Table))
+    with pytest.raises(ValueError, match="one width and one alignment per column"):
+        writers.get(fmt).render(_sample_with(dataclasses.replace(fitted, **change)))

@@ -134,10 +134,11 @@ class DocxTranslator(Visitor):
         if not table.columns or any(len(row) != len(table.columns) for row in table.rows):
             raise ValueError("a table needs columns and one cell per column in every row")
         table = tablefit.fitted(table, self.look)  # the tree's widths; fitted here only if built by hand
-        if (len(table.widths), len(table.align)) != (len(table.columns), len(table.columns)) or not set(table.align) <= set(_ALIGN):
+        cols = len(table.columns)
+        if (len(table.widths), len(table.align)) != (cols, cols) or not set(table.align) <= set(_ALIGN):
             raise ValueError("a table needs one width and one alignment per column")
         caption = self._paragraph("Caption", table.caption) if table.caption else None
-        rows, cols = 1 + len(table.rows), len(table.columns)
+        rows = 1 + len(table.rows)
         # The document's own add_table ignores the width; its body container takes it.
         container = self.story._body if isinstance(self.story, WordDocument) else self.story
         grid = container.add_table(rows, cols, Twips(cols))  # widths set below, in the grid and every cell
