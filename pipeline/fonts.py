@@ -182,9 +182,9 @@ def register_pdf_fonts() -> str:
     return FAMILY
 
 
-def text_width(text: str, size: float) -> float:
-    """Return the advance width of `text` in the regular face at `size` points."""
+def text_width(text: str, size: float, bold: bool = False, italic: bool = False) -> float:
+    """Return the advance width of `text` at `size` points, in the regular face or the one with these marks."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
     register_pdf_fonts()
-    return stringWidth(text, face_name(False, False), size)
+    return stringWidth(text, face_name(bold, italic), size)
