@@ -43,7 +43,10 @@ def test_dry_run_shows_the_sheets_and_numbers_then_write_keeps_comments(project,
     assert f"{name} {year}: {old:,} → {old + 400:,}" in preview.out
     would = sorted(line.split()[2] for line in preview.out.splitlines() if line.startswith("would change "))
     assert would == printing
-    assert preview.out.count(f"  {key}: {old:,} → {old + 400:,}") == len(printing)
+    # Each sheet's line shows the number as that sheet prints it (number, money, …): old → new.
+    shown = [line for line in preview.out.splitlines() if line.startswith(f"  {key}: ")]
+    assert len(shown) == len(printing)
+    assert all(f"{old:,}" in line.split("→")[0] and f"{old + 400:,}" in line.split("→")[1] for line in shown)
     applied = run_cli("import", "figures", "new.csv", "--into", target.relative_to(project), "--out", "out",
                       "--write", cwd=project)
     assert applied.code == 0, applied.err
