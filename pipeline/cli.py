@@ -236,6 +236,25 @@ def _parser() -> tuple[argparse.ArgumentParser, dict]:
     page.set_defaults(command="import page", run=_import_page)
     imp.set_defaults(command="import", run=lambda args: (imp.print_help(), EXIT_USAGE)[1])
 
+    srv = sub.add_parser("serve", help="open the workspace in the browser: every sheet, edit with a live "
+                                       "preview, publish",
+                         description="Serve the fact sheet workspace: a gallery of every sheet, an editor "
+                                     "with a live preview, save (the normal build, under the lock), publish, "
+                                     "the shared figures and the change history. It has no login of its own: "
+                                     "it listens on 127.0.0.1 unless --host says otherwise; see "
+                                     "docs/workspace.md before serving it to others.")
+    _paths(srv)
+    srv.add_argument("--out", type=_where, default=Path("output"), metavar="DIR",
+                     help="output folder (default: output)")
+    _strictness(srv)
+    srv.add_argument("--time-limit", type=_seconds, default=120.0, metavar="SECONDS",
+                     help="stop rendering a record (preview or save) after this long (default: 120)")
+    srv.add_argument("--host", default="127.0.0.1", metavar="ADDRESS",
+                     help="address to listen on (default: 127.0.0.1, this machine only)")
+    srv.add_argument("--port", type=_whole(1, 65535), default=8000, metavar="PORT",
+                     help="port to listen on (default: 8000)")
+    srv.set_defaults(command="serve", run=_serve)
+
     lay = sub.add_parser("layouts", help="list the layouts and the record fields each prints")
     _reporting(lay)
     lay.add_argument("--templates", type=_where, default=Path("templates"), metavar="DIR",
@@ -378,6 +397,23 @@ def _watch(args) -> int:
     opts.wait = max(opts.wait, 60.0)  # a watcher queues behind a scheduled run instead of giving up
     return watch(lambda: _records(args), opts, lambda report: finish(report, opts.out),
                  [*(args.paths or [Path("sources")]), opts.data, args.templates], _print_all)
+
+
+def _serve(args) -> int:
+    """Run `factsheets serve` until interrupted."""
+    from .workspace import DOCS, LOCAL_HOSTS, serve  # the web stack only for this command
+
+    if args.host not in LOCAL_HOSTS:
+        print(f"factsheets: warning: serving on {printable(args.host)}: the workspace has no login of its "
+              f"own; anyone who can reach this address can edit and publish sheets.\n"
+              f"  hint: serve it only behind the Department's reverse proxy and single sign-on (see {DOCS})",
+              file=sys.stderr)
+    opts = Options(templates=args.templates, data=_data_folder(args), out=args.out, jobs=1,
+                   strict=args.strict, stale_months=args.stale_months, time_limit=args.time_limit or None,
+                   wait=30.0)
+    print(f"factsheets: the workspace is at http://{args.host}:{args.port}/ (stop with Ctrl-C)", file=sys.stderr)
+    serve(args.paths or [Path("sources")], opts, args.host, args.port)
+    return EXIT_OK
 
 
 def _check(args) -> int:

@@ -124,6 +124,15 @@ def field_at(path: str, line: int, column: int) -> str | None:
     return anchors[at][1] if at >= 0 else None
 
 
+def field_in(text: str, path: str, line: int, column: int) -> str | None:
+    """Return the record field a location points into, in a YAML text not saved yet (the workspace's editor)."""
+    anchors = _parsed_anchors(text, path)
+    if not anchors:
+        return None
+    at = bisect.bisect_right([start for start, _ in anchors], (line, column)) - 1
+    return anchors[at][1] if at >= 0 else None
+
+
 def _anchors(path: str) -> tuple | None:
     """Return the (start, field) of every key and value of a YAML file, in file order."""
     text = _text(path) if path.endswith((".yaml", ".yml")) else None

@@ -108,6 +108,15 @@ def _epoch(value: str) -> list[Diagnostic]:
                        "set it to a time such as $(git log -1 --format=%ct), or unset it")]
 
 
+def _listening(event: str, args: tuple) -> bool:
+    """Return True for the lookup or bind of a listening address allowed by allow_listening."""
+    if event == "socket.getaddrinfo":
+        return (args[0], args[1]) in _listeners or (args[0], str(args[1])) in {(h, str(p)) for h, p in _listeners}
+    if event == "socket.bind" and isinstance(args[1], tuple) and len(args[1]) >= 2:
+        return any(port == args[1][1] for _, port in _listeners)
+    return False
+
+
 class NetworkRefused(PermissionError):
     """factsheets tried to use the network; it never should."""
 
@@ -117,6 +126,12 @@ _LOOKUPS = frozenset({"socket.getaddrinfo", "socket.gethostbyname", "socket.geth
 _SENDS = frozenset({"socket.connect", "socket.sendto", "socket.sendmsg"})  # args[0] is the socket
 _INTERNET = (socket.AF_INET, socket.AF_INET6)
 _guard_installed = False
+_listeners: set[tuple[str, int]] = set()  # (host, port) the workspace serves on; nothing else
+
+
+def allow_listening(host: str, port: int) -> None:
+    """Let the workspace look up and bind its own listening address; every other use stays refused."""
+    _listeners.add((host, port))
 
 
 def forbid_network() -> None:
@@ -129,6 +144,9 @@ def forbid_network() -> None:
 
 def _audit(event: str, args: tuple) -> None:
     """Refuse network events; local sockets (a process pool's pipes) stay allowed."""
-    if event in _LOOKUPS or (event in _SENDS and getattr(args[0], "family", None) in _INTERNET):
+    if _listening(event, args):
+        return
+    internet = getattr(args[0], "family", None) in _INTERNET if args else False
+    if event in _LOOKUPS or (event in _SENDS and internet) or (event == "socket.bind" and internet):
         raise NetworkRefused(f"factsheets never uses the network, but something tried to "
                              f"({event}: {shown(repr(args[1:] or args), 80)})")

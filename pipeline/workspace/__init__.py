@@ -1,0 +1,26 @@
+"""`factsheets serve`: the workspace for staff in the browser (gallery, editor, figures, changes).
+
+Only `serve` imports this package and the web stack (Starlette, uvicorn); build and check never do.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..build import Options
+
+LOCAL_HOSTS = ("127.0.0.1", "::1", "localhost")
+DOCS = "docs/workspace.md"
+
+
+def serve(sources: list[Path], opts: Options, host: str, port: int) -> None:
+    """Serve the workspace until interrupted."""
+    import uvicorn
+
+    from .. import hardening
+    from .app import Project, create_app
+
+    hardening.allow_listening(host, port)  # the one network use allowed: our own listener
+    app = create_app(Project(sources, opts))
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, server_header=False,
+                proxy_headers=False)

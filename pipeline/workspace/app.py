@@ -1,0 +1,328 @@
+"""The workspace's web application: gallery, editor with live preview, save, publish, figures, changes.
+
+Pages are rendered on the server (Jinja2, autoescaped); htmx, shipped in the package, swaps in the
+preview and the results of a save. Every change is a POST carrying the session's CSRF token; URLs
+name sheets by id, never by path; only records and shared data are ever written.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import base64
+import datetime as dt
+import difflib
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qs, urlencode
+
+import jinja2
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from .. import catalog, data, limits, staleness
+from ..build import Options, display
+from ..errors import ConfigError, PipelineError
+from ..layouts import load_layouts
+from ..output import write_atomic
+from . import sheets, workers
+
+HERE = Path(__file__).parent
+SESSION_COOKIE = "factsheets_session"
+MAX_BODY = 3 * limits.MAX_FILE_BYTES + 4096  # a record's bytes, percent-encoded (at most 3 each), and a token
+FORMATS = {"pdf": "application/pdf",
+           "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+
+
+@dataclass
+class Project:
+    """Where the workspace finds records, shared data, layouts and the built sheets."""
+
+    sources: list[Path]
+    options: Options
+
+
+class TooLarge(Exception):
+    """A request body over the record limit."""
+
+
+def create_app(project: Project, workers_count: int = 2) -> Starlette:
+    """Return the workspace application for a project."""
+    state = _State(project, workers.Pool(project.options, workers_count))
+    routes = [
+        Route("/", state.gallery),
+        Route("/thumb/{sheet_id}.png", state.thumbnail),
+        Route("/download/{sheet_id}.{fmt}", state.download),
+        Route("/sheet/{sheet_id}", state.editor),
+        Route("/sheet/{sheet_id}/preview", state.preview, methods=["POST"]),
+        Route("/sheet/{sheet_id}/save", state.save, methods=["POST"]),
+        Route("/sheet/{sheet_id}/publish", state.publish, methods=["POST"]),
+        Route("/new", state.new_form),
+        Route("/new", state.new_sheet, methods=["POST"]),
+        Route("/figures", state.figures),
+        Route("/changes", state.changes),
+        Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+    ]
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        yield
+        state.pool.close()  # the workers end with the server
+
+    return Starlette(routes=routes, lifespan=lifespan)
+
+
+class _State:
+    """The application's handlers and what they share."""
+
+    def __init__(self, project: Project, pool: workers.Pool):
+        self.project, self.pool = project, pool
+        self.secret = secrets.token_bytes(32)  # CSRF tokens die with the server: a restart asks for a reload
+        self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True)
+        self.thumbs: dict[str, bytes] = {}  # by the built PDF's hash
+        self.saving = asyncio.Lock()  # one save at a time in this server: check-then-write is atomic
+
+    @property
+    def opts(self) -> Options:
+        return self.project.options
+
+    # --- sessions and CSRF --------------------------------------------------------------------
+
+    def _page(self, request: Request, template: str, status_code: int = 200, **values) -> HTMLResponse:
+        """Render a page with the session's CSRF token; start a session when there is none."""
+        session = request.cookies.get(SESSION_COOKIE) or secrets.token_urlsafe(24)
+        body = self.env.get_template(template).render(csrf=self._token(session), request=request, **values)
+        response = HTMLResponse(body, status_code)
+        response.set_cookie(SESSION_COOKIE, session, httponly=True, samesite="strict")
+        return response
+
+    def _fragment(self, template: str, status_code: int = 200, **values) -> HTMLResponse:
+        """Render a piece of a page that htmx swaps in."""
+        return HTMLResponse(self.env.get_template(template).render(**values), status_code)
+
+    def _token(self, session: str) -> str:
+        return hmac.new(self.secret, session.encode(), hashlib.sha256).hexdigest()
+
+    async def _form(self, request: Request) -> dict[str, str]:
+        """Return a POST's fields, refusing bodies over the record limit and a missing or wrong token."""
+        declared = request.headers.get("content-length")
+        if declared and (not declared.isdigit() or int(declared) > MAX_BODY):
+            raise TooLarge()
+        body = bytearray()
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > MAX_BODY:
+                raise TooLarge()
+        fields = {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True).items()}
+        session = request.cookies.get(SESSION_COOKIE, "")
+        sent = request.headers.get("x-csrf-token") or fields.get("csrf", "")
+        if not session or not hmac.compare_digest(sent, self._token(session)):
+            raise PermissionError()
+        return fields
+
+    async def _posted(self, request: Request):
+        """Return the form, or the response refusing it."""
+        try:
+            return await self._form(request), None
+        except TooLarge:
+            return None, PlainTextResponse(f"This request is larger than a record may be "
+                                           f"({limits.MAX_FILE_BYTES:,} bytes).", 413)
+        except PermissionError:
+            return None, PlainTextResponse("This page has expired (its security token does not match). "
+                                           "Reload the page and try again; your text was not saved.", 403)
+
+    # --- gallery ------------------------------------------------------------------------------
+
+    def _sheets(self) -> list[sheets.Sheet]:
+        return sheets.find(self.project.sources, self.opts.out)
+
+    async def gallery(self, request: Request) -> Response:
+        found = self._sheets()
+        layout, state = request.query_params.get("layout", ""), request.query_params.get("status", "")
+        shown = [s for s in found if (not layout or s.layout == layout)
+                 and (not state or state == ("draft" if s.draft else "final")
+                      or state == s.state.replace(" ", "-"))]
+        built = {s.id for s in found if (self.opts.out / f"{s.id}.pdf").is_file()}
+        return self._page(request, "gallery.html", sheets=shown, total=len(found), built=built,
+                          layouts=sorted({s.layout for s in found}), layout=layout, status=state)
+
+    async def thumbnail(self, request: Request) -> Response:
+        sheet = self._sheet(request)
+        pdf_file = self.opts.out / f"{sheet.id}.pdf" if sheet else None
+        if pdf_file is None or not pdf_file.is_file():
+            return PlainTextResponse("no built sheet", 404)
+        pdf = pdf_file.read_bytes()
+        key = hashlib.sha256(pdf).hexdigest()
+        if key not in self.thumbs:
+            self.thumbs[key] = await run_in_threadpool(self.pool.call, workers.thumbnail_in_worker, pdf)
+        return Response(self.thumbs[key], media_type="image/png", headers={"Cache-Control": "no-cache"})
+
+    async def download(self, request: Request) -> Response:
+        sheet, fmt = self._sheet(request), request.path_params["fmt"]
+        target = self.opts.out / f"{sheet.id}.{fmt}" if sheet and fmt in FORMATS else None
+        if target is None or not target.is_file():
+            return PlainTextResponse("This sheet has not been built in that format yet.", 404)
+        return Response(target.read_bytes(), media_type=FORMATS[fmt],
+                        headers={"Content-Disposition": f'attachment; filename="{sheet.id}.{fmt}"'})
+
+    def _sheet(self, request: Request) -> sheets.Sheet | None:
+        return sheets.by_id(self.project.sources, self.opts.out, request.path_params["sheet_id"])
+
+    # --- editor -------------------------------------------------------------------------------
+
+    async def editor(self, request: Request) -> Response:
+        sheet = self._sheet(request)
+        if sheet is None:
+            return self._page(request, "missing.html", 404, what=request.path_params["sheet_id"])
+        raw = sheet.file.read_bytes()
+        return self._page(request, "editor.html", sheet=sheet, text=raw.decode("utf-8", "replace"),
+                          loaded=sheets.text_hash(raw), fields=self._fields(sheet.layout),
+                          built=(self.opts.out / f"{sheet.id}.pdf").is_file())
+
+    def _fields(self, layout: str) -> list[dict]:
+        """Return the layout's fields, required ones marked; empty when the layouts do not load."""
+        try:
+            found = load_layouts(self.opts.templates, display).get(layout)
+        except PipelineError:
+            return []
+        if found is None:
+            return []
+        return [{"name": name, "required": name in found.requires} for name in found.prints]
+
+    async def preview(self, request: Request) -> Response:
+        form, refused = await self._posted(request)
+        if refused:
+            return refused
+        sheet = self._sheet(request)
+        if sheet is None:
+            return PlainTextResponse("no such sheet", 404)
+        text = _typed(form.get("text", ""))
+        shown = await self._preview(sheet, text)
+        return self._fragment("preview.html", pages=[base64.b64encode(p).decode() for p in shown.pages],
+                              problems=shown.problems)
+
+    async def _preview(self, sheet: sheets.Sheet, text: str) -> workers.Preview:
+        """Render a record's text in a worker; a broken template or a dead worker is shown, not raised."""
+        try:
+            return await run_in_threadpool(self.pool.call, workers.preview_in_worker,
+                                           workers.job_for(sheet.file, text))
+        except ConfigError as exc:
+            return workers.Preview(problems=[workers.problem(d) for d in exc.diagnostics])
+        except Exception as exc:  # the pool died (a worker was killed): say so, keep serving
+            return workers.Preview(problems=[workers.unusable(
+                f"the preview could not be made: {type(exc).__name__}: {exc}", "type again to retry")])
+
+    async def save(self, request: Request) -> Response:
+        form, refused = await self._posted(request)
+        if refused:
+            return refused
+        sheet = self._sheet(request)
+        if sheet is None:
+            return PlainTextResponse("no such sheet", 404)
+        return await self._write(sheet, _typed(form.get("text", "")), form.get("loaded", ""))
+
+    async def _write(self, sheet: sheets.Sheet, text: str, loaded: str, action: str = "Saved") -> Response:
+        """Write a record's text unless someone saved it since it was loaded, then build."""
+        encoded = text.encode("utf-8")
+        if len(encoded) > limits.MAX_FILE_BYTES:
+            return self._fragment("saved.html", 413, conflict=None, saved=None, loaded=loaded,
+                                  refused=f"The record is larger than {limits.MAX_FILE_BYTES:,} bytes.")
+        async with self.saving:
+            current = sheet.file.read_bytes()
+            if sheets.text_hash(current) != loaded:
+                theirs = current.decode("utf-8", "replace")
+                diff = "".join(difflib.unified_diff(theirs.splitlines(True), text.splitlines(True),
+                                                    "saved by someone else", "your text"))
+                return self._fragment("saved.html", 409, conflict=diff, saved=None, loaded=loaded, refused=None)
+            write_atomic(sheet.file, encoded)
+            result = await self._build()
+        return self._fragment("saved.html", conflict=None, saved=result, action=action,
+                              loaded=sheets.text_hash(encoded), refused=None, sheet=sheet)
+
+    async def _build(self) -> workers.Saved:
+        """Run the normal incremental build of every record in a worker."""
+        files = [s.file for s in self._sheets()]
+        try:
+            return await run_in_threadpool(self.pool.call, workers.build_in_worker, files, self.opts)
+        except Exception as exc:
+            return workers.Saved(problems=[workers.unusable(f"the build could not run: {exc}",
+                                                            "save again; if it persists, tell the admin")],
+                                 ok=False)
+
+    async def publish(self, request: Request) -> Response:
+        form, refused = await self._posted(request)
+        if refused:
+            return refused
+        sheet = self._sheet(request)
+        if sheet is None:
+            return PlainTextResponse("no such sheet", 404)
+        text = _typed(form.get("text", ""))
+        final = sheets.published(text)
+        if final is None:
+            return self._fragment("saved.html", 400, conflict=None, saved=None, loaded=form.get("loaded", ""),
+                                  refused="This sheet is not a draft: it has no 'status: draft' line.")
+        response = await self._write(sheet, final, form.get("loaded", ""), action="Published")
+        if response.status_code == 200:
+            response.headers["HX-Refresh"] = "true"  # the editor reloads with the final text
+        return response
+
+    # --- new sheet ----------------------------------------------------------------------------
+
+    async def new_form(self, request: Request, problem: str | None = None, status_code: int = 200) -> Response:
+        try:
+            layouts = load_layouts(self.opts.templates, display)
+        except PipelineError as exc:
+            return self._page(request, "new.html", 500, layouts={}, problem=str(exc.diagnostics[0]))
+        return self._page(request, "new.html", status_code, layouts=layouts, problem=problem)
+
+    async def new_sheet(self, request: Request) -> Response:
+        form, refused = await self._posted(request)
+        if refused:
+            return refused
+        from ..starter import new_record
+
+        name = form.get("name", "").strip().lower()
+        if not sheets.valid_id(name):
+            return await self.new_form(request, "A sheet name uses lowercase letters, digits and dashes, "
+                                                "for example cambodia-inl.", 400)
+        folder = self.project.sources[0] if self.project.sources[0].is_dir() else self.project.sources[0].parent
+        try:
+            new_record(self.opts.templates, form.get("layout", ""), folder / f"{name}.yaml", Path.cwd(), display)
+        except ConfigError as exc:
+            return await self.new_form(request, exc.diagnostics[0].message + ". " + (exc.diagnostics[0].hint or ""),
+                                       400)
+        return RedirectResponse(f"/sheet/{name}", 303)
+
+    # --- figures and changes --------------------------------------------------------------------
+
+    async def figures(self, request: Request) -> Response:
+        dataset = data.load(self.opts.data, display(self.opts.data))
+        since = staleness.cutoff(self.opts.today or dt.date.today(), self.opts.stale_months)
+        found = catalog.entries(dataset, self.opts.out, since)
+        return self._page(request, "figures.html", figures=found, months=self.opts.stale_months,
+                          problems=[str(d) for d in dataset.diagnostics])
+
+    async def changes(self, request: Request) -> Response:
+        history = self.opts.out / "CHANGES.md"
+        edited = self.opts.out / "edited"
+        kept = sorted(p.name for p in edited.iterdir() if p.is_file()) if edited.is_dir() else []
+        return self._page(request, "changes.html",
+                          history=history.read_text(encoding="utf-8", errors="replace") if history.is_file() else "",
+                          kept=kept)
+
+
+def _typed(text: str) -> str:
+    """Return a textarea's text with the line ends browsers send (CRLF) made the record's (LF)."""
+    return text.replace("\r\n", "\n")
+
+
+def query(**values) -> str:
+    """Return a query string (for filter links)."""
+    return urlencode({k: v for k, v in values.items() if v})

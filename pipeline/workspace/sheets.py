@@ -1,0 +1,96 @@
+"""The sheets the workspace shows: records found as `factsheets build` finds them, by sheet id."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from .. import status
+from ..build import discover, display
+from ..schema import ID_RE, RESERVED_IDS
+
+STATUS_LINE = re.compile(r"^status:[ \t]*draft[ \t]*(#.*)?$", re.MULTILINE)
+
+
+@dataclass
+class Sheet:
+    """One record as the gallery shows it."""
+
+    id: str
+    file: Path
+    path: str
+    title: str
+    layout: str
+    draft: bool
+    state: str  # from output/status.json: built, up to date, stale, failed; 'never built'
+    last_good: str | None
+    error: str | None
+
+    @property
+    def stale(self) -> bool:
+        """Return True when the last build printed a stale figure."""
+        return self.state == "stale"
+
+
+def text_hash(data: bytes) -> str:
+    """Return the hash the editor keeps of the text it loaded, to find a save over someone else's."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def valid_id(text: str) -> bool:
+    """Return True when `text` can be a sheet id (URLs carry ids, never paths)."""
+    return bool(ID_RE.match(text)) and text not in RESERVED_IDS
+
+
+def find(sources: list[Path], out: Path) -> list[Sheet]:
+    """Return every sheet of the records, in file order, with its last build's state."""
+    built = status.load(out)
+    found = []
+    for file in discover(sources):
+        info = file.stat()
+        head = _head(str(file.resolve()), info.st_mtime_ns, info.st_size)
+        path = display(file)
+        state = built.get(path, {})
+        sheet_id = state.get("id") or head.get("id") or file.stem
+        found.append(Sheet(sheet_id, file, path, head.get("title") or file.stem, head.get("layout") or "?",
+                           head.get("status") == "draft", state.get("state", "never built"),
+                           state.get("last_good"), state.get("error")))
+    return found
+
+
+def by_id(sources: list[Path], out: Path, sheet_id: str) -> Sheet | None:
+    """Return the sheet with this id, or None."""
+    if not valid_id(sheet_id):
+        return None
+    return next((s for s in find(sources, out) if s.id == sheet_id), None)
+
+
+@lru_cache(maxsize=1024)
+def _head(path: str, mtime_ns: int, size: int) -> dict:
+    """Return a record's id, title, layout and status, read leniently (a broken record still shows)."""
+    try:
+        loaded = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return {}
+    if not isinstance(loaded, dict):
+        return {}
+    return {key: str(loaded[key]) for key in ("id", "title", "layout", "status")
+            if isinstance(loaded.get(key), (str, int, float, dt.date))}
+
+
+def published(text: str) -> str | None:
+    """Return the text with its `status: draft` line made final, or None when it has none."""
+    if not STATUS_LINE.search(text):
+        return None
+    return STATUS_LINE.sub(lambda m: "status: final" + (f"  {m.group(1)}" if m.group(1) else ""), text, count=1)
+
+
+def shown_path(file: Path) -> str:
+    """Return how pages name a record file."""
+    return display(file)
