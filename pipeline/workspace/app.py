@@ -242,15 +242,15 @@ class _State:
                                                     "saved by someone else", "your text"))
                 return self._fragment("saved.html", 409, conflict=diff, saved=None, loaded=loaded, refused=None)
             write_atomic(sheet.file, encoded)
-            result = await self._build()
+            result = await self._build(sheet.path, text)
         return self._fragment("saved.html", conflict=None, saved=result, action=action,
                               loaded=sheets.text_hash(encoded), refused=None, sheet=sheet)
 
-    async def _build(self) -> workers.Saved:
+    async def _build(self, path: str, text: str) -> workers.Saved:
         """Run the normal incremental build of every record in a worker."""
         files = [s.file for s in self._sheets()]
         try:
-            return await run_in_threadpool(self.pool.call, workers.build_in_worker, files, self.opts)
+            return await run_in_threadpool(self.pool.call, workers.build_in_worker, files, self.opts, path, text)
         except Exception as exc:
             return workers.Saved(problems=[workers.unusable(f"the build could not run: {exc}",
                                                             "save again; if it persists, tell the admin")],

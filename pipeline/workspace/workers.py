@@ -19,6 +19,7 @@ from pathlib import Path
 from .. import data, work
 from ..build import Options, build, display
 from ..diagnostics import field_in
+from ..layouts import load_layouts
 from ..errors import ConfigError, Diagnostic, Location, PipelineError
 
 PREVIEW_SCALE = 96 / 72  # page images at 96 dpi: sharp on an office screen, small to send
@@ -48,7 +49,7 @@ def problem(d: Diagnostic, text: str | None = None) -> dict:
     loc = d.location
     found = field_in(text, loc.path, loc.line, loc.column) if text is not None and loc.line else None
     return {"path": loc.path, "line": loc.line, "column": loc.column, "severity": d.severity,
-            "field": found, "message": d.message, "hint": d.hint}
+            "field": found, "message": d.message, "hint": d.hint, "here": text is not None}
 
 
 def pages_png(pdf: bytes, scale: float, first_only: bool = False) -> list[bytes]:
@@ -74,7 +75,8 @@ def preview_in_worker(job: work.Job) -> Preview:
     text = job.data.decode("utf-8", "replace")
     if result.config_error is not None:
         return Preview(problems=[problem(d) for d in result.config_error.diagnostics])
-    found = Preview(problems=[problem(d, text) for d in result.diagnostics + result.warnings])
+    found = Preview(problems=[problem(d, text if d.location.path == job.path else None)
+                              for d in result.diagnostics + result.warnings])
     if ".pdf" in result.blobs:
         found.pdf = result.blobs[".pdf"]
         found.pages = pages_png(found.pdf, PREVIEW_SCALE)
@@ -86,8 +88,11 @@ def thumbnail_in_worker(pdf: bytes) -> bytes:
     return pages_png(pdf, THUMB_SCALE, first_only=True)[0]
 
 
-def build_in_worker(files: list[Path], opts: Options) -> Saved:
-    """Run the normal incremental build under the output lock (runs in a worker's main thread)."""
+def build_in_worker(files: list[Path], opts: Options, path: str = "", text: str | None = None) -> Saved:
+    """Run the normal incremental build under the output lock (runs in a worker's main thread).
+
+    Problems of the record at `path`, saved as `text`, are placed at its fields.
+    """
     saved = Saved()
     try:
         report = build(files, opts)
@@ -101,7 +106,8 @@ def build_in_worker(files: list[Path], opts: Options) -> Saved:
         if outcome.status == "built":
             saved.lines.append(f"rebuilt {outcome.record_id} ({outcome.path}): {'; '.join(outcome.reasons)}")
             saved.lines += [f"  {change}" for change in outcome.changes]
-        saved.problems += [problem(d) for d in outcome.diagnostics + outcome.warnings]
+        saved.problems += [problem(d, text if d.location.path == path else None)
+                           for d in outcome.diagnostics + outcome.warnings]
     saved.problems += [problem(d) for d in report.errors + report.warnings]
     saved.ok = not (report.failed or report.errors)
     return saved
@@ -133,6 +139,7 @@ class Pool:
             key = self._inputs_key()
             if self._pool is None or key != self._key:
                 self._stop()
+                load_layouts(self.opts.templates, display)  # a broken template: ConfigError, shown to the user
                 dataset = data.load(self.opts.data, display(self.opts.data))
                 context = multiprocessing.get_context("forkserver")  # workers start clean, no threads
                 self._lifeline, self._alive = context.Pipe(duplex=False)

@@ -1,0 +1,259 @@
+"""The workspace's routes (factsheets serve), through Starlette's test client on a scratch project."""
+
+import re
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from conftest import ROOT, SAMPLES
+from pipeline import limits
+from pipeline.build import Options
+from pipeline.workspace import sheets
+
+starlette = pytest.importorskip("starlette.testclient", reason="the workspace's web stack is not installed")
+
+
+@pytest.fixture
+def workspace(project, run_cli, monkeypatch):
+    """Return a test client of the workspace on a built scratch project (its working folder)."""
+    assert run_cli("build", "-q", cwd=project).code == 0
+    monkeypatch.chdir(project)
+    from pipeline.workspace.app import Project, create_app
+
+    app = create_app(Project([project / "sources"], Options(jobs=1, time_limit=60)), workers_count=1)
+    with starlette.TestClient(app) as client:
+        yield client
+
+
+def token(page: str) -> str:
+    """Return the CSRF token a page carries."""
+    return re.search(r'name="csrf" value="([0-9a-f]+)"', page).group(1)
+
+
+def editor(client, sheet_id: str) -> tuple[str, str, str]:
+    """Open a sheet's editor; return its token, the loaded text's hash and the file's text."""
+    page = client.get(f"/sheet/{sheet_id}").text
+    loaded = re.search(r'id="loaded" name="loaded" value="([0-9a-f]+)"', page).group(1)
+    return token(page), loaded, (ROOT / "sources").name
+
+
+def record(client_project, sheet_id):
+    return client_project / "sources" / f"{sheet_id}.yaml"
+
+
+def test_gallery_has_a_card_with_a_thumbnail_for_every_sample(workspace):
+    page = workspace.get("/").text
+    for sheet_id in SAMPLES:
+        assert f'data-sheet="{sheet_id}"' in page
+        thumb = workspace.get(f"/thumb/{sheet_id}.png")
+        assert thumb.status_code == 200 and thumb.content.startswith(b"\x89PNG")
+    assert f"{len(SAMPLES)} of {len(SAMPLES)} sheets" in page
+
+
+def test_gallery_filters_by_layout_and_status(workspace):
+    found = sheets.find([__import__("pathlib").Path("sources")], __import__("pathlib").Path("output"))
+    layout = found[0].layout
+    page = workspace.get("/", params={"layout": layout}).text
+    assert all((f'data-sheet="{s.id}"' in page) == (s.layout == layout) for s in found)
+    drafts = workspace.get("/", params={"status": "draft"}).text
+    assert all((f'data-sheet="{s.id}"' in drafts) == s.draft for s in found)
+
+
+def test_downloads_are_the_built_files_and_urls_take_ids_never_paths(workspace, project):
+    sheet_id = SAMPLES[0]
+    pdf = workspace.get(f"/download/{sheet_id}.pdf")
+    assert pdf.content == (project / "output" / f"{sheet_id}.pdf").read_bytes()
+    assert workspace.get(f"/download/{sheet_id}.docx").content[:2] == b"PK"
+    for bad in ("../sources/x", "..%2Fmanifest", "Laos", f"{sheet_id}.yaml"):
+        assert workspace.get(f"/sheet/{bad}").status_code == 404
+    assert workspace.get(f"/download/{sheet_id}.yaml").status_code == 404
+    assert workspace.get("/download/manifest.json").status_code == 404
+
+
+def test_every_change_needs_the_session_token(workspace, project):
+    sheet_id = SAMPLES[0]
+    before = record(project, sheet_id).read_bytes()
+    page = workspace.get(f"/sheet/{sheet_id}").text
+    for action in ("preview", "save", "publish"):
+        refused = workspace.post(f"/sheet/{sheet_id}/{action}", data={"text": "title: x", "csrf": "0" * 64})
+        assert refused.status_code == 403
+    other = starlette.TestClient(workspace.app)  # another browser: its own session, so the token fails
+    assert other.post(f"/sheet/{sheet_id}/save", data={"text": "x", "csrf": token(page)}).status_code == 403
+    assert workspace.post("/new", data={"name": "zz", "layout": "x"}).status_code == 403
+    assert record(project, sheet_id).read_bytes() == before
+
+
+def test_bodies_over_the_record_limit_are_refused(workspace, project):
+    sheet_id = SAMPLES[0]
+    csrf = token(workspace.get(f"/sheet/{sheet_id}").text)
+    huge = "x" * (3 * limits.MAX_FILE_BYTES + 5000)
+    answer = workspace.post(f"/sheet/{sheet_id}/preview", data={"text": huge, "csrf": csrf})
+    assert answer.status_code == 413
+    over = "# " + "x" * limits.MAX_FILE_BYTES
+    page = workspace.get(f"/sheet/{sheet_id}").text
+    loaded = re.search(r'name="loaded" value="([0-9a-f]+)"', page).group(1)
+    saved = workspace.post(f"/sheet/{sheet_id}/save", data={"text": over, "csrf": csrf, "loaded": loaded})
+    assert saved.status_code == 413 and "larger than" in saved.text
+
+
+def test_preview_shows_pages_and_each_problem_at_its_field_and_line(workspace, project):
+    sheet_id = SAMPLES[0]
+    csrf = token(workspace.get(f"/sheet/{sheet_id}").text)
+    text = record(project, sheet_id).read_text(encoding="utf-8")
+    good = workspace.post(f"/sheet/{sheet_id}/preview", data={"text": text, "csrf": csrf})
+    assert good.status_code == 200 and good.text.count('class="page"') >= 1
+    lines = text.split("\n")
+    at = next(i for i, line in enumerate(lines) if line.startswith("title:"))
+    lines[at] = "title: Opium {{ data.nosuchfile.x }}"
+    bad = workspace.post(f"/sheet/{sheet_id}/preview", data={"text": "\n".join(lines), "csrf": csrf})
+    assert 'data-field="title"' in bad.text and f'data-line="{at + 1}"' in bad.text
+    assert "nosuchfile" in bad.text and 'class="page"' not in bad.text
+
+
+def test_a_broken_record_or_template_is_shown_and_the_server_keeps_serving(workspace, project):
+    sheet_id = SAMPLES[0]
+    csrf = token(workspace.get(f"/sheet/{sheet_id}").text)
+    broken = workspace.post(f"/sheet/{sheet_id}/preview", data={"text": "title: [unclosed", "csrf": csrf})
+    assert broken.status_code == 200 and 'class="error"' in broken.text
+    for sheet in (project / "templates").glob("*/sheet.xml.j2"):
+        sheet.write_text("{% if %}", encoding="utf-8")
+    text = record(project, sheet_id).read_text(encoding="utf-8")
+    answer = workspace.post(f"/sheet/{sheet_id}/preview", data={"text": text, "csrf": csrf})
+    assert answer.status_code == 200 and 'class="error"' in answer.text and "sheet.xml.j2" in answer.text
+    assert workspace.get("/").status_code == 200
+
+
+def test_save_writes_the_text_as_typed_and_builds(workspace, project):
+    sheet_id = SAMPLES[0]
+    csrf, loaded, _ = editor(workspace, sheet_id)
+    text = record(project, sheet_id).read_text(encoding="utf-8")
+    changed = re.sub(r"(?m)^title: .*$", "# a kept comment\ntitle: A New Title", text, count=1)
+    saved = workspace.post(f"/sheet/{sheet_id}/save",
+                           data={"text": changed.replace("\n", "\r\n"), "csrf": csrf, "loaded": loaded})
+    assert saved.status_code == 200
+    assert record(project, sheet_id).read_text(encoding="utf-8") == changed  # comments, order, LF kept
+    assert f"rebuilt {sheet_id}" in saved.text, saved.text
+    assert "A New Title" in subprocess.run(["pdftotext", str(project / "output" / f"{sheet_id}.pdf"), "-"],
+                                           capture_output=True, text=True).stdout \
+        if __import__("shutil").which("pdftotext") else True
+    assert "A New Title" in workspace.get("/").text
+
+
+def test_second_save_of_the_same_record_is_told_with_the_difference(workspace, project):
+    sheet_id = SAMPLES[0]
+    csrf, loaded, _ = editor(workspace, sheet_id)
+    text = record(project, sheet_id).read_text(encoding="utf-8")
+    first = text.replace("title: ", "title: First ", 1)
+    second = text.replace("title: ", "title: Second ", 1)
+    assert workspace.post(f"/sheet/{sheet_id}/save",
+                          data={"text": first, "csrf": csrf, "loaded": loaded}).status_code == 200
+    conflict = workspace.post(f"/sheet/{sheet_id}/save", data={"text": second, "csrf": csrf, "loaded": loaded})
+    assert conflict.status_code == 409 and "someone else saved" in conflict.text
+    assert "-title: First" in conflict.text and "+title: Second" in conflict.text
+    assert record(project, sheet_id).read_text(encoding="utf-8") == first  # the first save stays
+
+
+def test_publish_turns_the_draft_line_final_and_builds(workspace, project):
+    sheet_id = SAMPLES[0]
+    file = record(project, sheet_id)
+    text = file.read_text(encoding="utf-8")
+    draft = re.sub(r"(?m)^status: .*\n", "", text).replace("\ntitle:", "\nstatus: draft  # until cleared\ntitle:", 1)
+    file.write_text(draft, encoding="utf-8")
+    csrf, loaded, _ = editor(workspace, sheet_id)
+    assert 'hx-confirm="Publish this sheet?' in workspace.get(f"/sheet/{sheet_id}").text
+    answer = workspace.post(f"/sheet/{sheet_id}/publish", data={"text": draft, "csrf": csrf, "loaded": loaded})
+    assert answer.status_code == 200 and answer.headers["HX-Refresh"] == "true"
+    assert file.read_text(encoding="utf-8") == draft.replace("status: draft  # until cleared",
+                                                             "status: final  # until cleared")
+    again = workspace.post(f"/sheet/{sheet_id}/publish",
+                           data={"text": file.read_text(encoding="utf-8"), "csrf": csrf,
+                                 "loaded": sheets.text_hash(file.read_bytes())})
+    assert again.status_code == 400
+
+
+def test_new_sheet_from_a_layout_never_overwrites(workspace, project):
+    page = workspace.get("/new").text
+    layout = re.search(r'name="layout" value="([^"]+)"', page).group(1)
+    made = workspace.post("/new", data={"name": "cambodia-inl", "layout": layout, "csrf": token(page)},
+                          follow_redirects=False)
+    assert made.status_code == 303 and made.headers["location"] == "/sheet/cambodia-inl"
+    assert "<<" in (project / "sources" / "cambodia-inl.yaml").read_text(encoding="utf-8")
+    assert workspace.get("/sheet/cambodia-inl").status_code == 200
+    again = workspace.post("/new", data={"name": SAMPLES[0], "layout": layout, "csrf": token(page)})
+    assert again.status_code == 400 and "already exists" in again.text
+    bad = workspace.post("/new", data={"name": "../x", "layout": layout, "csrf": token(page)})
+    assert bad.status_code == 400
+
+
+def test_figures_page_lists_each_shared_figure_with_its_sheets(workspace):
+    from pipeline import catalog, data, staleness
+    import datetime as dt
+    from pathlib import Path
+
+    page = workspace.get("/figures").text
+    found = catalog.entries(data.load(Path("sources/data"), "sources/data"), Path("output"),
+                            staleness.cutoff(dt.date.today(), 18))
+    assert found
+    for entry in found:
+        assert entry["name"] in page
+        for sheet_id in entry["sheets"]:
+            assert f'href="/sheet/{sheet_id}"' in page
+    assert page.count("Warning: stale") == sum(e["stale"] for e in found)
+
+
+def test_changes_page_shows_the_history(workspace, project):
+    page = workspace.get("/changes").text
+    history = (project / "output" / "CHANGES.md").read_text(encoding="utf-8")
+    first = next(line for line in history.splitlines() if line.strip())
+    assert first.replace("&", "&amp;").replace("'", "&#39;").replace('"', "&#34;") in page
+
+
+def test_build_and_check_never_import_the_web_stack(project):
+    probe = textwrap.dedent("""
+        import sys
+        from pipeline import cli
+        codes = [cli.main(["build", "-q"]), cli.main(["build", "-q"]), cli.main(["check", "-q"])]
+        loaded = sorted(m for m in sys.modules if m.split(".")[0] in
+                        ("starlette", "uvicorn", "pypdfium2", "httpx", "anyio", "pipeline.workspace")
+                        or m.startswith("pipeline.workspace"))
+        print(codes, loaded)
+    """)
+    ran = subprocess.run([sys.executable, "-c", probe], cwd=project, capture_output=True, text=True)
+    assert ran.stdout.splitlines()[-1] == "[0, 0, 0] []", ran.stderr
+
+
+def test_only_the_listener_may_bind_after_start_up():
+    probe = textwrap.dedent("""
+        import socket
+        from pipeline import hardening
+        hardening.forbid_network()
+        hardening.allow_listening("localhost", 48123)
+        socket.getaddrinfo("localhost", 48123)
+        results = []
+        for port in (48123, 48124):
+            with socket.socket() as sock:
+                try:
+                    sock.bind(("127.0.0.1", port)); results.append("bound")
+                except hardening.NetworkRefused:
+                    results.append("refused")
+        try:
+            socket.getaddrinfo("example.org", 443); results.append("looked up")
+        except hardening.NetworkRefused:
+            results.append("refused")
+        print(results)
+    """)
+    ran = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert ran.stdout.strip() == "['bound', 'refused', 'refused']", ran.stderr
+
+
+def test_serving_beyond_this_machine_warns_there_is_no_login(project):
+    from pipeline import cli
+
+    parser, _ = cli._parser()
+    assert parser.parse_args(["serve"]).host == "127.0.0.1"
+    ran = subprocess.run([sys.executable, "-m", "pipeline", "serve", "--host", "0.0.0.0", "--port", "0"],
+                         cwd=project, capture_output=True, text=True, timeout=60)
+    assert ran.returncode == 2  # port 0 is refused before anything is served
+    assert "docs/workspace.md" in cli._parser()[1]["serve"].description
