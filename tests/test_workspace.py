@@ -109,7 +109,7 @@ def test_preview_shows_pages_and_each_problem_at_its_field_and_line(workspace, p
     lines[at] = "title: Opium {{ data.nosuchfile.x }}"
     bad = workspace.post(f"/sheet/{sheet_id}/preview", data={"text": "\n".join(lines), "csrf": csrf})
     assert 'data-field="title"' in bad.text and f'data-line="{at + 1}"' in bad.text
-    assert "nosuchfile" in bad.text and 'class="page"' not in bad.text
+    assert "nosuchfile" in bad.text and "last preview without errors" in bad.text
 
 
 def test_a_broken_record_or_template_is_shown_and_the_server_keeps_serving(workspace, project):

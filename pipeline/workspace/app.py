@@ -87,6 +87,7 @@ class _State:
         self.secret = secrets.token_bytes(32)  # CSRF tokens die with the server: a restart asks for a reload
         self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True)
         self.thumbs: dict[str, bytes] = {}  # by the built PDF's hash
+        self.last_pages: dict[str, list[tuple[bytes, str]]] = {}  # per sheet: the last preview without errors
         self.saving = asyncio.Lock()  # one save at a time in this server: check-then-write is atomic
 
     @property
@@ -205,8 +206,13 @@ class _State:
             return PlainTextResponse("no such sheet", 404)
         text = _typed(form.get("text", ""))
         shown = await self._preview(sheet, text)
-        return self._fragment("preview.html", pages=[base64.b64encode(p).decode() for p in shown.pages],
-                              problems=shown.problems)
+        pages, earlier = list(zip(shown.pages, shown.texts)), False
+        if pages:
+            self.last_pages[sheet.id] = pages
+        else:  # keep showing the last pages that could be made, marked as such
+            pages, earlier = self.last_pages.get(sheet.id, []), True
+        return self._fragment("preview.html", pages=[(base64.b64encode(p).decode(), t) for p, t in pages],
+                              problems=shown.problems, earlier=earlier)
 
     async def _preview(self, sheet: sheets.Sheet, text: str) -> workers.Preview:
         """Render a record's text in a worker; a broken template or a dead worker is shown, not raised."""

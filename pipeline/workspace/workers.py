@@ -31,6 +31,7 @@ class Preview:
     """What previewing one record's text gave: page images, or its problems (each at a field)."""
 
     pages: list[bytes] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)  # each page's text: the images' alt text
     problems: list[dict] = field(default_factory=list)
     pdf: bytes = b""
 
@@ -80,7 +81,24 @@ def preview_in_worker(job: work.Job) -> Preview:
     if ".pdf" in result.blobs:
         found.pdf = result.blobs[".pdf"]
         found.pages = pages_png(found.pdf, PREVIEW_SCALE)
+        found.texts = pages_text(found.pdf)
     return found
+
+
+def pages_text(pdf: bytes) -> list[str]:
+    """Return the text of each page of a PDF, for the page images' alternative text."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        texts = []
+        for page in document:
+            textpage = page.get_textpage()
+            texts.append(" ".join(textpage.get_text_range().split()))
+            textpage.close()
+        return texts
+    finally:
+        document.close()
 
 
 def thumbnail_in_worker(pdf: bytes) -> bytes:

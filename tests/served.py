@@ -1,0 +1,88 @@
+"""A real `factsheets serve` on a free port, in its own process group, always stopped; and headless Chromium."""
+
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def browser_missing() -> str | None:
+    """Return why the browser tests cannot run here, or None when they can."""
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "Playwright for Python is not installed (pip install -e '.[test]')"
+    if not Path(CHROMIUM).is_file() and not shutil.which("chromium"):
+        return f"Debian's chromium is not installed at {CHROMIUM} (.ci/run installs it: apt-get install chromium)"
+    return None
+
+
+def free_port() -> int:
+    """Return a free local port, asked of a fresh interpreter (this one may forbid binding)."""
+    found = subprocess.run([sys.executable, "-c", "import socket; s = socket.socket(); "
+                            "s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"],
+                           capture_output=True, text=True, check=True)
+    return int(found.stdout)
+
+
+@contextlib.contextmanager
+def served(project: Path, *options: str):
+    """Run `factsheets serve` for `project` on a free port; yield its base URL; always stop it."""
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "pipeline", "serve", "--port", str(port), *options],
+                              cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                              start_new_session=True, text=True)
+    try:
+        line = server.stderr.readline()  # printed just before it starts listening
+        assert "the workspace is at" in line, line + server.stderr.read()
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        _stop(server)
+
+
+def _stop(server: subprocess.Popen) -> None:
+    """Stop the server and its worker processes (its own process group), then reap it."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and _group_alive(server.pid):
+        time.sleep(0.1)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(server.pid, signal.SIGKILL)  # a worker still draining: nothing may be left behind
+    server.stderr.close()
+
+
+def _group_alive(group: int) -> bool:
+    """Return True while any process of the group lives."""
+    try:
+        os.killpg(group, 0)
+        return True
+    except ProcessLookupError:
+        return False
+
+
+def open_when_up(page, url: str, seconds: float = 30) -> None:
+    """Go to `url`, retrying while the server is still starting."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            page.goto(url)
+            return
+        except Exception:
+            if time.monotonic() > deadline:
+                raise
+            page.wait_for_timeout(200)

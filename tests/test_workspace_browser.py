@@ -1,0 +1,140 @@
+"""The workspace in a real browser: Playwright driving Debian's headless Chromium against `factsheets serve`."""
+
+import io
+import re
+
+import pytest
+
+import served
+from conftest import RECORDS
+
+pytestmark = pytest.mark.slow
+
+MISSING = served.browser_missing()
+if MISSING:
+    print(f"browser tests skipped: {MISSING}")
+    pytest.skip(MISSING, allow_module_level=True)
+
+from playwright.sync_api import expect, sync_playwright  # noqa: E402
+
+FIRST = RECORDS[0]
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Start headless Chromium once for the module."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=served.CHROMIUM, args=served.CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def drafted(project, run_cli):
+    """Return the scratch project with its first sample made a draft, built."""
+    file = project / "sources" / FIRST.file.name
+    text = re.sub(r"(?m)^status: .*\n", "", file.read_text(encoding="utf-8"))
+    file.write_text(re.sub(r"(?m)^title:", "status: draft\ntitle:", text, count=1), encoding="utf-8")
+    assert run_cli("build", "-q", cwd=project).code == 0
+    return project
+
+
+def pdf_text(data: bytes) -> str:
+    """Return the text of a PDF's pages."""
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def test_edit_preview_fix_save_download_publish(drafted, chromium, tmp_path):
+    with served.served(drafted) as url:
+        page = chromium.new_page(viewport={"width": 1400, "height": 1000})
+        served.open_when_up(page, url + "/")
+        for record in RECORDS:  # every sample has a card with a loaded thumbnail
+            image = page.locator(f'[data-sheet="{record.id}"] img')
+            image.scroll_into_view_if_needed()
+            expect(image).to_have_js_property("complete", True)
+            assert image.evaluate("img => img.naturalWidth") > 100
+        card = page.locator(f'[data-sheet="{FIRST.id}"]')
+        expect(card.locator(".badge")).to_have_text("DRAFT")
+
+        card.locator("h2 a").click()
+        expect(page.locator("#preview img.page").first).to_be_visible(timeout=30000)
+        box = page.locator("#text")
+        original = box.input_value()
+        box.fill(re.sub(r"(?m)^title: .*$", "title: Brand New Title", original, count=1))
+        box.press("End")  # a key: htmx previews after typing stops
+        expect(page.locator("#preview img.page").first).to_have_attribute(
+            "alt", re.compile("Brand New Title"), timeout=30000)
+
+        typo = box.input_value().replace("title: Brand New Title",
+                                         "title: Brand New Title {{ data.nosuchfile.nosuchfigure }}")
+        box.fill(typo)
+        box.press("End")
+        problem = page.locator('#preview .problems li[data-field="title"]')
+        expect(problem).to_contain_text("nosuchfile", timeout=30000)
+        expect(page.locator('#field-list li[data-field="title"]')).to_have_class(re.compile("has-problem"))
+        problem.locator("a[data-line]").click()  # puts the cursor on the title line
+        assert box.evaluate("t => t.value.slice(t.selectionStart, t.selectionEnd)").startswith("title:")
+
+        box.fill(typo.replace(" {{ data.nosuchfile.nosuchfigure }}", ""))
+        box.press("End")
+        expect(page.locator("#preview .problems")).to_have_count(0, timeout=30000)
+        page.get_by_role("button", name="Save and build").click()
+        expect(page.locator("#result")).to_contain_text(f"rebuilt {FIRST.id}", timeout=60000)
+
+        with page.expect_download() as download:
+            page.locator(f'a[href="/download/{FIRST.id}.pdf"]').first.click()
+        data = open(download.value.path(), "rb").read()
+        assert data.startswith(b"%PDF") and "Brand New Title" in pdf_text(data)
+        assert "DRAFT" in pdf_text(data)
+        page.goto(url + "/changes")
+        expect(page.locator(".history")).to_contain_text(FIRST.id)
+
+        page.goto(f"{url}/sheet/{FIRST.id}")
+        page.once("dialog", lambda dialog: dialog.accept())
+        page.get_by_role("button", name="Publish…").click()
+        expect(page.locator("h1 + .meta .badge")).to_have_text("FINAL", timeout=60000)
+        final = (drafted / "output" / f"{FIRST.id}.pdf").read_bytes()
+        assert "DRAFT" not in pdf_text(final) and "Brand New Title" in pdf_text(final)
+        page.screenshot(path=str(tmp_path / "editor.png"))
+
+
+def test_two_people_saving_the_same_sheet(project, run_cli, chromium):
+    assert run_cli("build", "-q", cwd=project).code == 0
+    file = project / "sources" / FIRST.file.name
+    with served.served(project) as url:
+        first, second = (chromium.new_context().new_page() for _ in range(2))
+        for page in (first, second):
+            served.open_when_up(page, f"{url}/sheet/{FIRST.id}")
+        typed = {}
+        for page, name in ((first, "First"), (second, "Second")):
+            box = page.locator("#text")
+            typed[name] = re.sub(r"(?m)^title: .*$", f"title: {name} Editor's Title", box.input_value(), count=1)
+            box.fill(typed[name])
+        first.get_by_role("button", name="Save and build").click()
+        expect(first.locator("#result")).to_contain_text("rebuilt", timeout=60000)
+        second.get_by_role("button", name="Save and build").click()
+        conflict = second.locator("#result .conflict")
+        expect(conflict).to_contain_text("someone else saved", timeout=60000)
+        expect(conflict.locator(".diff")).to_contain_text("+title: Second Editor's Title")
+        assert second.locator("#text").input_value() == typed["Second"]  # nothing lost on screen
+        assert file.read_text(encoding="utf-8") == typed["First"]  # nor on disk
+
+
+def test_a_stale_figure_is_warned_on_the_card_and_the_figures_page(project, run_cli, chromium):
+    data_file = next(p for p in sorted((project / "sources" / "data").glob("*.yaml"))
+                     if re.search(r"(?m)^\s*as_of: ", p.read_text(encoding="utf-8")))
+    data_file.write_text(re.sub(r"(?m)^(\s*as_of: ).*$", r"\g<1>2000-01-31", data_file.read_text(encoding="utf-8"),
+                                count=1), encoding="utf-8")
+    run_cli("build", "-q", cwd=project)
+    with served.served(project) as url:
+        page = chromium.new_page(viewport={"width": 1400, "height": 1000})
+        served.open_when_up(page, url + "/figures")
+        stale = page.locator("tr.stale")
+        expect(stale.first).to_contain_text("2000-01-31")
+        readers = stale.first.locator("td a").all_inner_texts()
+        assert readers, "the stale figure is printed by some sheet"
+        page.goto(url + "/")
+        for sheet_id in readers:
+            expect(page.locator(f'[data-sheet="{sheet_id}"] .warn')).to_contain_text("stale figure")
