@@ -306,7 +306,16 @@ def import_figures(file: Path, target: Path, sheet: str | None, opts, records: P
                                       "for example: --into sources/data/unodc.yaml")])
     if not file.is_file():
         raise ConfigError([Diagnostic(Location(display(file)), "no such file", "name a .csv or .xlsx file")])
-    figures = read_figures(file, display(file), sheet)
+    return plan_figures(read_figures(file, display(file), sheet), target, opts, records, display)
+
+
+def plan_figures(figures: dict[str, Figure], target: Path, opts, records: Path, display) -> Plan:
+    """Return the plan of writing `figures` into the data file `target` (import, or the workspace's edit)."""
+    import shutil
+    import tempfile
+
+    from . import build, data
+
     old = target.read_text(encoding="utf-8") if target.is_file() else ""
     try:
         text, changed = merged_text(old, figures)

@@ -257,3 +257,35 @@ def test_serving_beyond_this_machine_warns_there_is_no_login(project):
                          cwd=project, capture_output=True, text=True, timeout=60)
     assert ran.returncode == 2  # port 0 is refused before anything is served
     assert "docs/workspace.md" in cli._parser()[1]["serve"].description
+
+
+def test_editing_a_shared_figure_shows_each_sheets_change_before_saving(workspace, project):
+    import datetime as dt
+    from pathlib import Path
+
+    from pipeline import catalog, data, staleness
+
+    page = workspace.get("/figures").text
+    entry = next(e for e in catalog.entries(data.load(Path("sources/data"), "sources/data"), Path("output"),
+                                            staleness.cutoff(dt.date.today(), 18)) if e["sheets"])
+    file = project / "sources" / "data" / f"{entry['name'].split('.')[1]}.yaml"
+    before = file.read_text(encoding="utf-8")
+    year, value = next(iter(entry["values"].items())) if entry["values"] else ("", entry["value"])
+    loaded = re.search(rf'/figures/{re.escape(entry["name"])}/save".*?name="loaded" value="([0-9a-f]+)"',
+                       page, re.S).group(1)
+    form = {"csrf": token(page), "loaded": loaded, f"value:{year}": str(value * 3)}
+    shown = workspace.post(f"/figures/{entry['name']}/preview", data=form)
+    assert shown.status_code == 200 and "→" in shown.text
+    for sheet_id in entry["sheets"]:
+        assert f'href="/sheet/{sheet_id}"' in shown.text
+    assert file.read_text(encoding="utf-8") == before  # a preview writes nothing
+    bad = workspace.post(f"/figures/{entry['name']}/preview", data={**form, f"value:{year}": "lots"})
+    assert bad.status_code == 400 and "must be a number" in bad.text
+    assert workspace.post("/figures/data.nosuch.x/preview", data=form).status_code == 404
+    saved = workspace.post(f"/figures/{entry['name']}/save", data=form)
+    assert saved.status_code == 200 and "rebuilt" in saved.text
+    after = file.read_text(encoding="utf-8")
+    assert str(value * 3) in after and [l for l in before.splitlines() if l.startswith("#")] == \
+        [l for l in after.splitlines() if l.startswith("#")]  # comments kept
+    stale = workspace.post(f"/figures/{entry['name']}/save", data=form)  # the page's hash is old now
+    assert stale.status_code == 409

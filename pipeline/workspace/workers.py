@@ -131,6 +131,30 @@ def build_in_worker(files: list[Path], opts: Options, path: str = "", text: str 
     return saved
 
 
+@dataclass
+class FigurePlan:
+    """What changing one shared figure would do: its value changes and each sheet's printed changes."""
+
+    changed: list[str] = field(default_factory=list)
+    sheets: list[tuple[str, list[str]]] = field(default_factory=list)
+    unbuilt: list[str] = field(default_factory=list)
+    problems: list[dict] = field(default_factory=list)
+    text: str = ""
+
+
+def figure_plan_in_worker(figures: dict, target: Path, opts: Options, records: Path) -> FigurePlan:
+    """Preview a figure edit against the last build, as `import figures` does (runs in a worker)."""
+    from ..importing import plan_figures
+
+    try:
+        plan = plan_figures(figures, target, opts, records, display)
+    except PipelineError as exc:
+        return FigurePlan(problems=[problem(d) for d in exc.diagnostics])
+    return FigurePlan(plan.changed, [(o.record_id, [str(c) for c in o.changes]) for o in plan.report.outcomes
+                                     if o.changes], plan.unbuilt,
+                      [problem(d) for o in plan.report.outcomes for d in o.diagnostics], plan.text)
+
+
 class Pool:
     """A pool of worker processes, made again when the shared data or templates change."""
 
