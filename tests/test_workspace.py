@@ -7,7 +7,7 @@ import textwrap
 
 import pytest
 
-from conftest import ROOT, SAMPLES
+from conftest import RECORDS, ROOT, SAMPLES
 from pipeline import limits
 from pipeline.build import Options
 from pipeline.workspace import sheets
@@ -289,3 +289,29 @@ def test_editing_a_shared_figure_shows_each_sheets_change_before_saving(workspac
         [l for l in after.splitlines() if l.startswith("#")]  # comments kept
     stale = workspace.post(f"/figures/{entry['name']}/save", data=form)  # the page's hash is old now
     assert stale.status_code == 409
+
+
+def test_the_form_shows_the_layouts_fields_and_edits_one_value_in_the_text(workspace, project):
+    from pipeline.layouts import load_layouts
+    from pathlib import Path
+
+    sample = RECORDS[0]
+    layout = load_layouts(Path("templates"))[sample.layout]
+    page = workspace.get(f"/sheet/{sample.id}").text
+    text = record(project, sample.id).read_text(encoding="utf-8")
+    shown = workspace.post(f"/sheet/{sample.id}/form", data={"text": text, "csrf": token(page)}).text
+    for name in layout.requires:
+        assert re.search(rf'data-field="{name}">\s*<label[^>]*>[^<]*<abbr title="required">', shown), name
+    assert 'data-field="sections[0].heading"' in shown
+    edited = workspace.post(f"/sheet/{sample.id}/field",
+                            data={"text": text, "csrf": token(page), "field:title": "Title: With a Colon"}).text
+    new = re.search(r"<textarea[^>]*>(.*)</textarea>", edited, re.S).group(1)
+    import html
+    new = html.unescape(new)
+    assert 'title: "Title: With a Colon"' in new
+    assert [l for l in new.splitlines() if not l.startswith("title:")] == \
+        [l for l in text.splitlines() if not l.startswith("title:")]  # everything else as typed
+    assert "is not a field" in workspace.post(f"/sheet/{sample.id}/field", data={
+        "text": text, "csrf": token(page), "field:layout": "x"}).headers["HX-Trigger"]
+    broken = workspace.post(f"/sheet/{sample.id}/form", data={"text": "title: [", "csrf": token(page)}).text
+    assert "cannot read the record" in broken

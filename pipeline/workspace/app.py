@@ -14,6 +14,7 @@ import datetime as dt
 import difflib
 import hashlib
 import hmac
+import json
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +33,7 @@ from ..build import Options, display
 from ..errors import ConfigError, PipelineError
 from ..layouts import load_layouts
 from ..output import write_atomic
-from . import sheets, workers
+from . import fields, sheets, workers
 
 HERE = Path(__file__).parent
 SESSION_COOKIE = "factsheets_session"
@@ -63,6 +64,8 @@ def create_app(project: Project, workers_count: int = 2) -> Starlette:
         Route("/sheet/{sheet_id}", state.editor),
         Route("/sheet/{sheet_id}/preview", state.preview, methods=["POST"]),
         Route("/sheet/{sheet_id}/save", state.save, methods=["POST"]),
+        Route("/sheet/{sheet_id}/form", state.form, methods=["POST"]),
+        Route("/sheet/{sheet_id}/field", state.field, methods=["POST"]),
         Route("/sheet/{sheet_id}/publish", state.publish, methods=["POST"]),
         Route("/new", state.new_form),
         Route("/new", state.new_sheet, methods=["POST"]),
@@ -226,6 +229,46 @@ class _State:
         except Exception as exc:  # the pool died (a worker was killed): say so, keep serving
             return workers.Preview(problems=[workers.unusable(
                 f"the preview could not be made: {type(exc).__name__}: {exc}", "type again to retry")])
+
+    async def form(self, request: Request) -> Response:
+        form, refused = await self._posted(request)
+        if refused:
+            return refused
+        sheet = self._sheet(request)
+        if sheet is None:
+            return PlainTextResponse("no such sheet", 404)
+        layout = self._layout(sheet.layout)
+        try:
+            top, sections = fields.form(_typed(form.get("text", "")), layout.prints if layout else (),
+                                        layout.requires if layout else ())
+        except ValueError as exc:
+            return self._fragment("form.html", problem=str(exc), sheet_id=sheet.id)
+        return self._fragment("form.html", problem=None, top=top, sections=sections, sheet_id=sheet.id)
+
+    async def field(self, request: Request) -> Response:
+        """Write one form field into the YAML text; answer with the new text box (which previews)."""
+        form, refused = await self._posted(request)
+        if refused:
+            return refused
+        sheet = self._sheet(request)
+        if sheet is None:
+            return PlainTextResponse("no such sheet", 404)
+        text = _typed(form.get("text", ""))
+        edited = [(k.split(":", 1)[1], v) for k, v in form.items() if k.startswith("field:")]
+        try:
+            for name, value in edited[:1]:
+                text = fields.set_field(text, name, value)
+        except ValueError as exc:
+            response = self._fragment("textarea.html", sheet_id=sheet.id, text=text)
+            response.headers["HX-Trigger"] = json.dumps({"fieldRefused": str(exc)})
+            return response
+        return self._fragment("textarea.html", sheet_id=sheet.id, text=text)
+
+    def _layout(self, name: str):
+        try:
+            return load_layouts(self.opts.templates, display).get(name)
+        except PipelineError:
+            return None
 
     async def save(self, request: Request) -> Response:
         form, refused = await self._posted(request)
