@@ -138,3 +138,25 @@ def test_a_stale_figure_is_warned_on_the_card_and_the_figures_page(project, run_
         page.goto(url + "/")
         for sheet_id in readers:
             expect(page.locator(f'[data-sheet="{sheet_id}"] .warn')).to_contain_text("stale figure")
+
+
+def test_the_form_tab_edits_the_yaml_and_shows_a_problem_under_its_input(project, run_cli, chromium):
+    assert run_cli("build", "-q", cwd=project).code == 0
+    with served.served(project) as url:
+        page = chromium.new_page(viewport={"width": 1400, "height": 1000})
+        served.open_when_up(page, f"{url}/sheet/{FIRST.id}")
+        expect(page.locator("#preview img.page").first).to_be_visible(timeout=30000)
+        page.get_by_role("tab", name="Form").click()
+        title = page.get_by_label("Title", exact=True)
+        expect(title).to_be_visible()
+        title.fill("Form Title {{ data.nosuchfile.x }}")
+        title.press("End")
+        expect(page.locator('#form-panel .form-field[data-field="title"] .field-problem')).to_contain_text(
+            "nosuchfile", timeout=30000)
+        title.fill("Form Title")
+        title.press("End")
+        expect(page.locator("#preview img.page").first).to_have_attribute("alt", re.compile("Form Title"),
+                                                                          timeout=30000)
+        expect(page.locator("#form-panel .field-problem")).to_have_count(0)
+        page.get_by_role("tab", name="YAML").click()
+        assert re.search(r"(?m)^title: Form Title$", page.locator("#text").input_value())

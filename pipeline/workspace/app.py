@@ -31,6 +31,7 @@ from starlette.staticfiles import StaticFiles
 from .. import catalog, data, limits, staleness
 from ..build import Options, display
 from ..errors import ConfigError, PipelineError
+from ..figures import number
 from ..layouts import load_layouts
 from ..output import write_atomic
 from . import fields, sheets, workers
@@ -91,6 +92,7 @@ class _State:
         self.project, self.pool = project, pool
         self.secret = secrets.token_bytes(32)  # CSRF tokens die with the server: a restart asks for a reload
         self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True)
+        self.env.filters["number"] = number  # 48,000,000: figures as the sheets print them
         self.thumbs: dict[str, bytes] = {}  # by the built PDF's hash
         self.last_pages: dict[str, list[tuple[bytes, str]]] = {}  # per sheet: the last preview without errors
         self.saving = asyncio.Lock()  # one save at a time in this server: check-then-write is atomic

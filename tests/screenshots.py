@@ -1,0 +1,53 @@
+"""Take the README's screenshots of the workspace (docs/workspace-*.png) with headless Chromium.
+
+    .venv/bin/python tests/screenshots.py [FOLDER]   (default: docs)
+"""
+
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import served
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main(folder: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as scratch, sync_playwright() as playwright:
+        project = Path(scratch)
+        for name in ("sources", "templates"):
+            shutil.copytree(ROOT / name, project / name)
+        subprocess.run([sys.executable, "-m", "pipeline", "build", "-q"], cwd=project, check=True)
+        browser = playwright.chromium.launch(executable_path=served.CHROMIUM, args=served.CHROMIUM_ARGS)
+        with served.served(project) as url:
+            page = browser.new_page(viewport={"width": 1400, "height": 900})
+            served.open_when_up(page, url + "/")
+            page.wait_for_function("Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)")
+            page.screenshot(path=str(folder / "workspace-gallery.png"))
+            sheet = sorted((project / "sources").glob("*.yaml"))[0].stem
+            page.goto(f"{url}/sheet/{sheet}")
+            page.wait_for_selector("#preview img.page")
+            box = page.locator("#text")
+            box.fill(re.sub(r"(?m)^title: (.*)$", r"title: \1 {{ data.unodc.laos_opium_hectares }}",
+                            box.input_value(), count=1))
+            box.press("End")
+            page.wait_for_selector("#preview .problems")
+            page.evaluate("window.scrollTo(0, 0)")
+            page.screenshot(path=str(folder / "workspace-editor.png"))
+            page.get_by_role("tab", name="Form").click()
+            page.wait_for_selector("#form-panel .field-problem")
+            page.evaluate("window.scrollTo(0, 0)")
+            page.screenshot(path=str(folder / "workspace-form.png"))
+            page.goto(url + "/figures")
+            page.locator("details").first.evaluate("d => d.open = true")
+            page.screenshot(path=str(folder / "workspace-figures.png"), full_page=True)
+        browser.close()
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs")
