@@ -19,9 +19,10 @@ test-fast: $(STAMP)      ## the suite without the tests marked slow, for the edi
 check: $(STAMP)          ## validate every record, write nothing
 	$(BIN)/factsheets check
 
-bench: $(STAMP)          ## time docx and pdf rendering per sheet; cold, no-op and one-figure builds
+bench: $(STAMP)          ## time docx and pdf rendering per sheet; cold, no-op and one-figure builds; the workspace's preview
 	$(BIN)/python bench/render_speed.py
 	$(BIN)/python bench/regen.py
+	$(BIN)/python bench/preview_roundtrip.py
 
 goldens: $(STAMP)        ## rewrite golden files after an intended output change
 	$(BIN)/python tests/regen_goldens.py

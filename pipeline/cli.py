@@ -253,6 +253,9 @@ def _parser() -> tuple[argparse.ArgumentParser, dict]:
                      help="address to listen on (default: 127.0.0.1, this machine only)")
     srv.add_argument("--port", type=_whole(1, 65535), default=8000, metavar="PORT",
                      help="port to listen on (default: 8000)")
+    srv.add_argument("--allowed-host", action="append", default=[], metavar="NAME",
+                     help="a host name the workspace may be asked for, e.g. the reverse proxy's "
+                          "sheets.example.gov (repeatable; 127.0.0.1 and localhost always are)")
     srv.set_defaults(command="serve", run=_serve)
 
     lay = sub.add_parser("layouts", help="list the layouts and the record fields each prints")
@@ -412,7 +415,7 @@ def _serve(args) -> int:
                    strict=args.strict, stale_months=args.stale_months, time_limit=args.time_limit or None,
                    wait=30.0)
     print(f"factsheets: the workspace is at http://{args.host}:{args.port}/ (stop with Ctrl-C)", file=sys.stderr)
-    serve(args.paths or [Path("sources")], opts, args.host, args.port)
+    serve(args.paths or [Path("sources")], opts, args.host, args.port, tuple(args.allowed_host))
     return EXIT_OK
 
 

@@ -22,7 +22,8 @@ def workspace(project, run_cli, monkeypatch):
     monkeypatch.chdir(project)
     from pipeline.workspace.app import Project, create_app
 
-    app = create_app(Project([project / "sources"], Options(jobs=1, time_limit=60)), workers_count=1)
+    app = create_app(Project([project / "sources"], Options(jobs=1, time_limit=60)), workers_count=1,
+                     hosts=("testserver",))
     with starlette.TestClient(app) as client:
         yield client
 
@@ -249,14 +250,24 @@ def test_only_the_listener_may_bind_after_start_up():
 
 
 def test_serving_beyond_this_machine_warns_there_is_no_login(project):
+    import served
     from pipeline import cli
 
-    parser, _ = cli._parser()
-    assert parser.parse_args(["serve"]).host == "127.0.0.1"
-    ran = subprocess.run([sys.executable, "-m", "pipeline", "serve", "--host", "0.0.0.0", "--port", "0"],
-                         cwd=project, capture_output=True, text=True, timeout=60)
-    assert ran.returncode == 2  # port 0 is refused before anything is served
-    assert "docs/workspace.md" in cli._parser()[1]["serve"].description
+    assert cli._parser()[0].parse_args(["serve"]).host == "127.0.0.1"
+    server = subprocess.Popen([sys.executable, "-m", "pipeline", "serve", "--host", "0.0.0.0", "--port",
+                               str(served.free_port())], cwd=project, stderr=subprocess.PIPE, text=True,
+                              stdout=subprocess.DEVNULL, start_new_session=True)
+    try:
+        said = "".join(iter(server.stderr.readline, "")) if server.poll() is not None else ""
+        lines = []
+        while not lines or "the workspace is at" not in lines[-1]:
+            lines.append(server.stderr.readline())
+            assert lines[-1], said or "".join(lines)
+        said = "".join(lines)
+    finally:
+        served._stop(server)
+    assert "no login of its own" in said and "docs/workspace.md" in said
+    assert (ROOT / "docs" / "workspace.md").is_file()
 
 
 def test_editing_a_shared_figure_shows_each_sheets_change_before_saving(workspace, project):
@@ -315,3 +326,8 @@ def test_the_form_shows_the_layouts_fields_and_edits_one_value_in_the_text(works
         "text": text, "csrf": token(page), "field:layout": "x"}).headers["HX-Trigger"]
     broken = workspace.post(f"/sheet/{sample.id}/form", data={"text": "title: [", "csrf": token(page)}).text
     assert "cannot read the record" in broken
+
+
+def test_requests_for_another_host_name_are_refused(workspace):
+    assert workspace.get("/", headers={"host": "attacker.example"}).status_code == 400
+    assert workspace.get("/", headers={"host": "127.0.0.1:8000"}).status_code == 200

@@ -13,14 +13,14 @@ LOCAL_HOSTS = ("127.0.0.1", "::1", "localhost")
 DOCS = "docs/workspace.md"
 
 
-def serve(sources: list[Path], opts: Options, host: str, port: int) -> None:
-    """Serve the workspace until interrupted."""
+def serve(sources: list[Path], opts: Options, host: str, port: int, names: tuple[str, ...] = ()) -> None:
+    """Serve the workspace until interrupted; `names` are the host names it may be asked for."""
     import uvicorn
 
     from .. import hardening
     from .app import Project, create_app
 
     hardening.allow_listening(host, port)  # the one network use allowed: our own listener
-    app = create_app(Project(sources, opts))
+    app = create_app(Project(sources, opts), hosts=(host, *names))
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, server_header=False,
                 proxy_headers=False)

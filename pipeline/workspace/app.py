@@ -23,6 +23,8 @@ from urllib.parse import parse_qs, urlencode
 import jinja2
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
@@ -55,8 +57,15 @@ class TooLarge(Exception):
     """A request body over the record limit."""
 
 
-def create_app(project: Project, workers_count: int = 2) -> Starlette:
-    """Return the workspace application for a project."""
+LOCAL_NAMES = ("127.0.0.1", "localhost", "::1", "[::1]")
+
+
+def create_app(project: Project, workers_count: int = 2, hosts: tuple[str, ...] = ()) -> Starlette:
+    """Return the workspace application for a project, answering only requests for `hosts` and this machine.
+
+    Checking the Host header stops DNS rebinding: a web page that points its own name at
+    127.0.0.1 would otherwise read the workspace (and its CSRF token) as its own origin.
+    """
     state = _State(project, workers.Pool(project.options, workers_count))
     routes = [
         Route("/", state.gallery),
@@ -82,7 +91,9 @@ def create_app(project: Project, workers_count: int = 2) -> Starlette:
         yield
         state.pool.close()  # the workers end with the server
 
-    return Starlette(routes=routes, lifespan=lifespan)
+    allowed = [*LOCAL_NAMES, *hosts]
+    return Starlette(routes=routes, lifespan=lifespan,
+                     middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=allowed)])
 
 
 class _State:
