@@ -331,3 +331,19 @@ def test_the_form_shows_the_layouts_fields_and_edits_one_value_in_the_text(works
 def test_requests_for_another_host_name_are_refused(workspace):
     assert workspace.get("/", headers={"host": "attacker.example"}).status_code == 400
     assert workspace.get("/", headers={"host": "127.0.0.1:8000"}).status_code == 200
+
+
+def test_previews_run_in_workers_with_the_time_limit(project, run_cli, monkeypatch):
+    assert run_cli("build", "-q", cwd=project).code == 0
+    monkeypatch.chdir(project)
+    from pipeline.workspace.app import Project, create_app
+
+    app = create_app(Project([project / "sources"], Options(jobs=1, time_limit=0.001)), workers_count=1,
+                     hosts=("testserver",))
+    with starlette.TestClient(app) as client:
+        sheet_id = SAMPLES[0]
+        csrf = token(client.get(f"/sheet/{sheet_id}").text)
+        text = record(project, sheet_id).read_text(encoding="utf-8")
+        stopped = client.post(f"/sheet/{sheet_id}/preview", data={"text": text, "csrf": csrf})
+        assert stopped.status_code == 200 and "was stopped" in stopped.text
+        assert client.get("/").status_code == 200

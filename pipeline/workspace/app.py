@@ -105,7 +105,7 @@ class _State:
         self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True)
         self.env.filters["number"] = number  # 48,000,000: figures as the sheets print them
         self.thumbs: dict[str, bytes] = {}  # by the built PDF's hash
-        self.last_pages: dict[str, list[tuple[bytes, str]]] = {}  # per sheet: the last preview without errors
+        self.last_pages: dict[tuple, list[tuple[bytes, str]]] = {}  # per session and sheet: last without errors
         self.saving = asyncio.Lock()  # one save at a time in this server: check-then-write is atomic
 
     @property
@@ -180,7 +180,7 @@ class _State:
         pdf = pdf_file.read_bytes()
         key = hashlib.sha256(pdf).hexdigest()
         if key not in self.thumbs:
-            self.thumbs[key] = await run_in_threadpool(self.pool.call, workers.thumbnail_in_worker, pdf)
+            _keep(self.thumbs, key, await run_in_threadpool(self.pool.call, workers.thumbnail_in_worker, pdf))
         return Response(self.thumbs[key], media_type="image/png", headers={"Cache-Control": "no-cache"})
 
     async def download(self, request: Request) -> Response:
@@ -225,10 +225,11 @@ class _State:
         text = _typed(form.get("text", ""))
         shown = await self._preview(sheet, text)
         pages, earlier = list(zip(shown.pages, shown.texts)), False
+        mine = (request.cookies.get(SESSION_COOKIE, ""), sheet.id)  # each person's own last preview
         if pages:
-            self.last_pages[sheet.id] = pages
+            _keep(self.last_pages, mine, pages)
         else:  # keep showing the last pages that could be made, marked as such
-            pages, earlier = self.last_pages.get(sheet.id, []), True
+            pages, earlier = self.last_pages.get(mine, []), True
         return self._fragment("preview.html", pages=[(base64.b64encode(p).decode(), t) for p, t in pages],
                               problems=shown.problems, earlier=earlier)
 
@@ -446,6 +447,17 @@ class _State:
         return self._page(request, "changes.html",
                           history=history.read_text(encoding="utf-8", errors="replace") if history.is_file() else "",
                           kept=kept)
+
+
+KEPT = 1000  # thumbnails and previews kept in memory: a few hundred sheets' worth, at most ~100 MB
+
+
+def _keep(cache: dict, key, value) -> None:
+    """Put a value in a bounded cache, dropping the oldest entry when full."""
+    cache.pop(key, None)
+    if len(cache) >= KEPT:
+        del cache[next(iter(cache))]
+    cache[key] = value
 
 
 def _number(text: str, year: str) -> int | float:
