@@ -23,6 +23,7 @@ bench: $(STAMP)          ## time docx and pdf rendering per sheet; cold, no-op a
 	$(BIN)/python bench/render_speed.py
 	$(BIN)/python bench/regen.py
 	$(BIN)/python bench/preview_roundtrip.py
+	$(BIN)/python bench/gallery_load.py
 
 goldens: $(STAMP)        ## rewrite golden files after an intended output change
 	$(BIN)/python tests/regen_goldens.py

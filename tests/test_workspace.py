@@ -71,6 +71,9 @@ def test_downloads_are_the_built_files_and_urls_take_ids_never_paths(workspace, 
         assert workspace.get(f"/sheet/{bad}").status_code == 404
     assert workspace.get(f"/download/{sheet_id}.yaml").status_code == 404
     assert workspace.get("/download/manifest.json").status_code == 404
+    assert workspace.get("/download/nosuchsheet.pdf").status_code == 404
+    thumb = workspace.get(f"/thumb/{sheet_id}.png")
+    assert workspace.get(f"/thumb/{sheet_id}.png", headers={"if-none-match": thumb.headers["etag"]}).status_code == 304
 
 
 def test_every_change_needs_the_session_token(workspace, project):

@@ -105,6 +105,7 @@ class _State:
         self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True)
         self.env.filters["number"] = number  # 48,000,000: figures as the sheets print them
         self.thumbs: dict[str, bytes] = {}  # by the built PDF's hash
+        self.hashes: dict[tuple, str] = {}  # each version (path, mtime, size) of a built PDF: its hash
         self.last_pages: dict[tuple, list[tuple[bytes, str]]] = {}  # per session and sheet: last without errors
         self.saving = asyncio.Lock()  # one save at a time in this server: check-then-write is atomic
 
@@ -173,23 +174,37 @@ class _State:
                           layouts=sorted({s.layout for s in found}), layout=layout, status=state)
 
     async def thumbnail(self, request: Request) -> Response:
-        sheet = self._sheet(request)
-        pdf_file = self.opts.out / f"{sheet.id}.pdf" if sheet else None
-        if pdf_file is None or not pdf_file.is_file():
+        pdf_file = self._built(request, "pdf")
+        try:
+            info = pdf_file.stat() if pdf_file else None
+        except OSError:
+            info = None
+        if info is None:
             return PlainTextResponse("no built sheet", 404)
-        pdf = pdf_file.read_bytes()
-        key = hashlib.sha256(pdf).hexdigest()
+        version = (str(pdf_file), info.st_mtime_ns, info.st_size)
+        if version not in self.hashes:  # hash each version of the PDF once
+            _keep(self.hashes, version, hashlib.sha256(pdf_file.read_bytes()).hexdigest())
+        key = self.hashes[version]
+        headers = {"Cache-Control": "private, no-cache", "ETag": f'"{key}"'}
+        if request.headers.get("if-none-match") == f'"{key}"':
+            return Response(status_code=304, headers=headers)
         if key not in self.thumbs:
-            _keep(self.thumbs, key, await run_in_threadpool(self.pool.call, workers.thumbnail_in_worker, pdf))
-        return Response(self.thumbs[key], media_type="image/png", headers={"Cache-Control": "no-cache"})
+            _keep(self.thumbs, key, await run_in_threadpool(self.pool.call, workers.thumbnail_in_worker,
+                                                            pdf_file.read_bytes()))
+        return Response(self.thumbs[key], media_type="image/png", headers=headers)
 
     async def download(self, request: Request) -> Response:
-        sheet, fmt = self._sheet(request), request.path_params["fmt"]
-        target = self.opts.out / f"{sheet.id}.{fmt}" if sheet and fmt in FORMATS else None
+        fmt = request.path_params["fmt"]
+        target = self._built(request, fmt)
         if target is None or not target.is_file():
             return PlainTextResponse("This sheet has not been built in that format yet.", 404)
         return Response(target.read_bytes(), media_type=FORMATS[fmt],
-                        headers={"Content-Disposition": f'attachment; filename="{sheet.id}.{fmt}"'})
+                        headers={"Content-Disposition": f'attachment; filename="{target.name}"'})
+
+    def _built(self, request: Request, fmt: str) -> Path | None:
+        """Return the built file of the id in the URL, or None; an id is never a path (ID_RE)."""
+        sheet_id = request.path_params["sheet_id"]
+        return self.opts.out / f"{sheet_id}.{fmt}" if sheets.valid_id(sheet_id) and fmt in FORMATS else None
 
     def _sheet(self, request: Request) -> sheets.Sheet | None:
         return sheets.by_id(self.project.sources, self.opts.out, request.path_params["sheet_id"])

@@ -54,7 +54,7 @@ def problem(d: Diagnostic, text: str | None = None) -> dict:
 
 
 def pages_png(pdf: bytes, scale: float, first_only: bool = False) -> list[bytes]:
-    """Return PNG images of a PDF's pages (only page 1 when `first_only`)."""
+    """Return PNG images of a PDF's pages (page 1 in 64 colours when `first_only`: a small thumbnail)."""
     import pypdfium2  # only workers rasterise: pdfium is not safe to share between threads
 
     document = pypdfium2.PdfDocument(pdf)
@@ -62,6 +62,8 @@ def pages_png(pdf: bytes, scale: float, first_only: bool = False) -> list[bytes]
         images = []
         for index in range(1 if first_only else len(document)):
             image = document[index].render(scale=scale).to_pil()
+            if first_only:
+                image = image.quantize(64)
             buffer = io.BytesIO()
             image.save(buffer, format="PNG", optimize=False)
             images.append(buffer.getvalue())
