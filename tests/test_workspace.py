@@ -207,11 +207,20 @@ def test_figures_page_lists_each_shared_figure_with_its_sheets(workspace):
     assert page.count("Warning: stale") == sum(e["stale"] for e in found)
 
 
-def test_changes_page_shows_the_history(workspace, project):
+def test_changes_page_shows_the_history_newest_first(workspace, project):
+    csrf, loaded, _ = editor(workspace, SAMPLES[0])
+    text = record(project, SAMPLES[0]).read_text(encoding="utf-8")
+    workspace.post(f"/sheet/{SAMPLES[0]}/save", data={"text": text.replace("title: ", "title: Later ", 1),
+                                                      "csrf": csrf, "loaded": loaded})
     page = workspace.get("/changes").text
     history = (project / "output" / "CHANGES.md").read_text(encoding="utf-8")
-    first = next(line for line in history.splitlines() if line.strip())
-    assert first.replace("&", "&amp;").replace("'", "&#39;").replace('"', "&#34;") in page
+    runs = [line[3:] for line in history.splitlines() if line.startswith("## ")]
+    shown = page.split('<section class="run">')[1:]
+    assert len(runs) == len(shown) == 2
+    assert shown[0].count("<strong>") == 1 and shown[1].count("<strong>") == len(SAMPLES)  # newest first
+    for sheet_id in SAMPLES:
+        assert f'<a href="/sheet/{sheet_id}"><strong>{sheet_id}</strong></a>' in page
+    assert "**" not in page
 
 
 def test_build_and_check_never_import_the_web_stack(project):

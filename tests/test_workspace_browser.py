@@ -89,7 +89,7 @@ def test_edit_preview_fix_save_download_publish(drafted, chromium, tmp_path):
         assert data.startswith(b"%PDF") and "Brand New Title" in pdf_text(data)
         assert "DRAFT" in pdf_text(data)
         page.goto(url + "/changes")
-        expect(page.locator(".history")).to_contain_text(FIRST.id)
+        expect(page.locator(".run").first).to_contain_text(FIRST.id)  # the newest run lists it
 
         page.goto(f"{url}/sheet/{FIRST.id}")
         page.once("dialog", lambda dialog: dialog.accept())

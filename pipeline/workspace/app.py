@@ -14,6 +14,7 @@ import datetime as dt
 import difflib
 import hashlib
 import hmac
+import re
 import json
 import secrets
 from dataclasses import dataclass
@@ -459,9 +460,29 @@ class _State:
         history = self.opts.out / "CHANGES.md"
         edited = self.opts.out / "edited"
         kept = sorted(p.name for p in edited.iterdir() if p.is_file()) if edited.is_dir() else []
-        return self._page(request, "changes.html",
-                          history=history.read_text(encoding="utf-8", errors="replace") if history.is_file() else "",
-                          kept=kept)
+        text = history.read_text(encoding="utf-8", errors="replace") if history.is_file() else ""
+        return self._page(request, "changes.html", runs=list(reversed(_runs(text))), kept=kept)
+
+
+def _runs(markdown: str) -> list[dict]:
+    """Return CHANGES.md's runs (heading, items with their sub-items), read for showing as a page."""
+    runs: list[dict] = []
+    for line in markdown.splitlines():
+        if line.startswith("## "):
+            runs.append({"when": line[3:], "items": []})
+        elif runs and line.startswith("- "):
+            sheet, _, rest = _unescaped(line[2:]).partition(" ")
+            bold = sheet.startswith("**") and sheet.endswith("**")
+            runs[-1]["items"].append({"sheet": sheet.strip("*") if bold else "",
+                                      "text": rest if bold else f"{sheet} {rest}", "details": []})
+        elif runs and runs[-1]["items"] and line.startswith("  - "):
+            runs[-1]["items"][-1]["details"].append(_unescaped(line[4:]))
+    return runs
+
+
+def _unescaped(text: str) -> str:
+    """Return CHANGES.md text without its Markdown escapes (the page escapes it as HTML)."""
+    return re.sub(r"\\(.)", r"\1", text)
 
 
 KEPT = 1000  # thumbnails and previews kept in memory: a few hundred sheets' worth, at most ~100 MB
