@@ -359,3 +359,16 @@ def test_previews_run_in_workers_with_the_time_limit(project, run_cli, monkeypat
         stopped = client.post(f"/sheet/{sheet_id}/preview", data={"text": text, "csrf": csrf})
         assert stopped.status_code == 200 and "was stopped" in stopped.text
         assert client.get("/").status_code == 200
+
+
+def test_the_wheel_ships_every_page_template_and_static_file():
+    import fnmatch
+    import tomllib
+
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    assert "pipeline.workspace" in data["packages"]
+    patterns = data["package-data"]["pipeline.workspace"]
+    folder = ROOT / "pipeline" / "workspace"
+    files = [p.relative_to(folder).as_posix() for sub in ("templates", "static") for p in (folder / sub).iterdir()]
+    assert "static/htmx.min.js" in files and "static/LICENSE-htmx.txt" in files
+    assert all(any(fnmatch.fnmatch(name, pattern) for pattern in patterns) for name in files), files

@@ -10,16 +10,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import base64
-import datetime as dt
 import difflib
 import hashlib
 import hmac
-import re
 import json
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import parse_qs
 
 import jinja2
 from starlette.applications import Starlette
@@ -31,13 +29,14 @@ from starlette.responses import HTMLResponse, PlainTextResponse, RedirectRespons
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from .. import catalog, data, limits, staleness
+from .. import limits
 from ..build import Options, display
 from ..errors import ConfigError, PipelineError
 from ..figures import number
 from ..layouts import load_layouts
 from ..output import write_atomic
 from . import fields, sheets, workers
+from .shared import SharedPages, keep as _keep
 
 HERE = Path(__file__).parent
 SESSION_COOKIE = "factsheets_session"
@@ -97,7 +96,7 @@ def create_app(project: Project, workers_count: int = 2, hosts: tuple[str, ...] 
                      middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=allowed)])
 
 
-class _State:
+class _State(SharedPages):
     """The application's handlers and what they share."""
 
     def __init__(self, project: Project, pool: workers.Pool):
@@ -383,134 +382,7 @@ class _State:
 
     # --- figures and changes --------------------------------------------------------------------
 
-    async def figures(self, request: Request) -> Response:
-        dataset = data.load(self.opts.data, display(self.opts.data))
-        since = staleness.cutoff(self.opts.today or dt.date.today(), self.opts.stale_months)
-        found = catalog.entries(dataset, self.opts.out, since)
-        hashes = {f"data.{p.stem}": sheets.text_hash(p.read_bytes()) for p in self.opts.data.glob("*.yaml")}
-        return self._page(request, "figures.html", figures=found, months=self.opts.stale_months,
-                          problems=[str(d) for d in dataset.diagnostics], hashes=hashes)
-
-    def _figure_edit(self, request: Request, form: dict[str, str]):
-        """Return (data file, {key: Figure}) of a figure edit form, or raise ValueError saying what is wrong."""
-        from ..importing import Figure
-
-        match = data.KEY_RE.match(request.path_params["figure"])
-        if not match or match.group(3) or match.group(4):
-            raise LookupError()
-        target = self.opts.data / f"{match.group(1)}.yaml"
-        if not target.is_file():
-            raise LookupError()
-        figure = Figure(match.group(2))
-        for key, value in form.items():
-            if key.startswith("value:"):
-                year = key.split(":", 1)[1]
-                figure.values[int(year) if year.isdigit() else None] = _number(value, year)
-        if form.get("as_of", "").strip():
-            try:
-                dt.date.fromisoformat(form["as_of"].strip())
-            except ValueError:
-                raise ValueError(f"“As of” must be a date written like 2026-11-30, not “{form['as_of']}”") from None
-            figure.meta["as_of"] = form["as_of"].strip()
-        return target, {figure.name: figure}
-
-    async def _figure_plan(self, request: Request):
-        """Return the form and the plan of a figure edit, or a response refusing it."""
-        form, refused = await self._posted(request)
-        if refused:
-            return None, None, refused
-        try:
-            target, figures = self._figure_edit(request, form)
-        except LookupError:
-            return None, None, PlainTextResponse("no such shared figure", 404)
-        except ValueError as exc:
-            return None, None, self._fragment("figure_plan.html", 400, plan=None, refused=str(exc))
-        folder = self.project.sources[0] if self.project.sources[0].is_dir() else self.project.sources[0].parent
-        try:
-            plan = await run_in_threadpool(self.pool.call, workers.figure_plan_in_worker, figures, target,
-                                           self.opts, folder)
-        except Exception as exc:
-            return None, None, self._fragment("figure_plan.html", 500, plan=None,
-                                              refused=f"the change could not be previewed: {exc}")
-        return form, (target, plan), None
-
-    async def figure_preview(self, request: Request) -> Response:
-        form, found, refused = await self._figure_plan(request)
-        if refused:
-            return refused
-        return self._fragment("figure_plan.html", plan=found[1], refused=None, saved=None)
-
-    async def figure_save(self, request: Request) -> Response:
-        form, found, refused = await self._figure_plan(request)
-        if refused:
-            return refused
-        target, plan = found
-        if plan.problems or not plan.text:
-            return self._fragment("figure_plan.html", 400, plan=plan, refused="Not saved: fix the problems first.")
-        async with self.saving:
-            if sheets.text_hash(target.read_bytes()) != form.get("loaded", ""):
-                return self._fragment("figure_plan.html", 409, plan=None, saved=None,
-                                      refused="Not saved: someone else changed this data file after you "
-                                              "opened the page. Reload the page to see their values.")
-            write_atomic(target, plan.text.encode("utf-8"))
-            result = await self._build("", None)
-        return self._fragment("figure_plan.html", plan=plan, refused=None, saved=result)
-
-    async def changes(self, request: Request) -> Response:
-        history = self.opts.out / "CHANGES.md"
-        edited = self.opts.out / "edited"
-        kept = sorted(p.name for p in edited.iterdir() if p.is_file()) if edited.is_dir() else []
-        text = history.read_text(encoding="utf-8", errors="replace") if history.is_file() else ""
-        return self._page(request, "changes.html", runs=list(reversed(_runs(text))), kept=kept)
-
-
-def _runs(markdown: str) -> list[dict]:
-    """Return CHANGES.md's runs (heading, items with their sub-items), read for showing as a page."""
-    runs: list[dict] = []
-    for line in markdown.splitlines():
-        if line.startswith("## "):
-            runs.append({"when": line[3:], "items": []})
-        elif runs and line.startswith("- "):
-            sheet, _, rest = _unescaped(line[2:]).partition(" ")
-            bold = sheet.startswith("**") and sheet.endswith("**")
-            runs[-1]["items"].append({"sheet": sheet.strip("*") if bold else "",
-                                      "text": rest if bold else f"{sheet} {rest}", "details": []})
-        elif runs and runs[-1]["items"] and line.startswith("  - "):
-            runs[-1]["items"][-1]["details"].append(_unescaped(line[4:]))
-    return runs
-
-
-def _unescaped(text: str) -> str:
-    """Return CHANGES.md text without its Markdown escapes (the page escapes it as HTML)."""
-    return re.sub(r"\\(.)", r"\1", text)
-
-
-KEPT = 1000  # thumbnails and previews kept in memory: a few hundred sheets' worth, at most ~100 MB
-
-
-def _keep(cache: dict, key, value) -> None:
-    """Put a value in a bounded cache, dropping the oldest entry when full."""
-    cache.pop(key, None)
-    if len(cache) >= KEPT:
-        del cache[next(iter(cache))]
-    cache[key] = value
-
-
-def _number(text: str, year: str) -> int | float:
-    """Return a typed figure value as a number; ValueError says which one is not."""
-    cleaned = text.strip().replace(",", "")
-    try:
-        return int(cleaned) if cleaned.lstrip("-").isdigit() else float(cleaned)
-    except ValueError:
-        where = f"the {year} value" if year else "the value"
-        raise ValueError(f"{where} must be a number such as 5700 or 12.5, not “{text}”") from None
-
 
 def _typed(text: str) -> str:
     """Return a textarea's text with the line ends browsers send (CRLF) made the record's (LF)."""
     return text.replace("\r\n", "\n")
-
-
-def query(**values) -> str:
-    """Return a query string (for filter links)."""
-    return urlencode({k: v for k, v in values.items() if v})
