@@ -53,3 +53,19 @@ def test_fields_written_as_lists_are_left_to_the_yaml_tab():
         set_field("title: a\n", "layout", "x")
     with pytest.raises(ValueError, match="no section"):
         set_field("title: a\n", "sections[3].heading", "x")
+
+
+def test_the_records_own_figures_are_a_small_table_edited_as_text():
+    from pipeline.workspace.fields import figures_table
+
+    text = ("title: T\nfigures:\n  total: 48000000  # from the embassy\n  opium_ha:\n    as_of: 2018-12-31\n"
+            "    value: 5700\n  series:\n    values: {2007: 1500}\nlead: x\n")
+    rows = figures_table(text)
+    assert [(name, v and v.value, a and a.value) for name, v, a in rows] == [
+        ("total", "48000000", None), ("opium_ha", "5700", "2018-12-31"), ("series", None, "")]
+    new = set_field(set_field(text, "figures.total", "49,000,000"), "figures.opium_ha.as_of", "2024-06-30")
+    new = set_field(new, "figures.opium_ha.value", "6100")
+    assert new == text.replace("48000000", "49000000").replace("2018-12-31", "2024-06-30").replace("5700", "6100")
+    assert "value: many\n" in set_field(text, "figures.opium_ha.value", "many")  # check refuses it at its line
+    with pytest.raises(ValueError, match="no figure"):
+        set_field(text, "figures.nosuch", "1")

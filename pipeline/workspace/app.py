@@ -268,11 +268,13 @@ class _State(SharedPages):
             return PlainTextResponse("no such sheet", 404)
         layout = self._layout(sheet.layout)
         try:
-            top, sections = fields.form(_typed(form.get("text", "")), layout.prints if layout else (),
-                                        layout.requires if layout else ())
+            text = _typed(form.get("text", ""))
+            top, sections = fields.form(text, layout.prints if layout else (), layout.requires if layout else ())
+            figures = fields.figures_table(text)
         except ValueError as exc:
             return self._fragment("form.html", problem=str(exc), sheet_id=sheet.id)
-        return self._fragment("form.html", problem=None, top=top, sections=sections, sheet_id=sheet.id)
+        return self._fragment("form.html", problem=None, top=top, sections=sections, figures=figures,
+                              sheet_id=sheet.id)
 
     async def field(self, request: Request) -> Response:
         """Write one form field into the YAML text; answer with the new text box (which previews)."""

@@ -16,6 +16,8 @@ from ..yamlload import Mapping, Scalar, Sequence, parse
 
 SCALAR_FIELDS = (*TEXT_FIELDS, "date", "status")
 SECTION_PARTS = ("heading", "text")
+FIGURE_PARTS = ("value", "as_of")  # what the figures table edits; a series (values) is for the YAML tab
+NUMBER_RE = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 
 
 @dataclass
@@ -33,6 +35,8 @@ class Field:
 def form(text: str, prints: tuple[str, ...], requires: tuple[str, ...]) -> tuple[list[Field], list[list[Field]]]:
     """Return the top-level fields the layout prints and each section's heading and text.
 
+    The record's own figures come from figures_table.
+
     ValueError when the text does not parse (the YAML tab shows why).
     """
     root = _root(text)
@@ -47,6 +51,22 @@ def form(text: str, prints: tuple[str, ...], requires: tuple[str, ...]) -> tuple
             sections.append([_field(f"sections[{i}].{part}", part.capitalize(), parts.get(part), False)
                              for part in SECTION_PARTS if part in parts or part == "heading"])
     return top, sections
+
+
+def figures_table(text: str) -> list[tuple[str, Field | None, Field | None]]:
+    """Return the record's own figures as rows: name, its value field and its as-of field (None: not
+    editable here, such as a series of values by year)."""
+    found = dict((k.value, v) for k, v in _root(text).items).get("figures")
+    rows = []
+    for key, node in found.items if isinstance(found, Mapping) else []:
+        name = f"figures.{key.value}"
+        if isinstance(node, Scalar):
+            rows.append((key.value, Field(name, "Value", node.value), None))
+        elif isinstance(node, Mapping):
+            parts = dict((k.value, v) for k, v in node.items)
+            value = _field(f"{name}.value", "Value", parts.get("value"), False) if "values" not in parts else None
+            rows.append((key.value, value, _field(f"{name}.as_of", "As of", parts.get("as_of"), False)))
+    return rows
 
 
 def _root(text: str) -> Mapping:
@@ -98,6 +118,8 @@ def _parent(root: Mapping, name: str) -> tuple[Mapping, str]:
             raise ValueError(f"'{name}' is not a field the form edits")
         return root, name
     head, key = name.split(".", 1)
+    if head == "figures":
+        return _figure_parent(root, key, name)
     if not head.startswith("sections[") or key not in SECTION_PARTS:
         raise ValueError(f"'{name}' is not a field the form edits")
     index = int(head[len("sections["):-1])
@@ -108,6 +130,22 @@ def _parent(root: Mapping, name: str) -> tuple[Mapping, str]:
     return sections.items[index], key
 
 
+def _figure_parent(root: Mapping, key: str, name: str) -> tuple[Mapping, str]:
+    """Return the mapping holding a figure's value or as-of ('figures.opium_ha.value')."""
+    figures = dict((k.value, v) for k, v in root.items).get("figures")
+    figure, _, part = key.partition(".")
+    found = dict((k.value, v) for k, v in figures.items).get(figure) if isinstance(figures, Mapping) else None
+    if found is None:
+        raise ValueError(f"there is no figure '{figure}'")
+    if not part:
+        if not isinstance(found, Scalar):
+            raise ValueError(f"'{name}' is written as a mapping; change its value")
+        return figures, figure
+    if part not in FIGURE_PARTS or not isinstance(found, Mapping):
+        raise ValueError(f"'{name}' is not a field the form edits")
+    return found, part
+
+
 def _scalar(value: str, indent: int, old: Scalar | None) -> str:
     """Return a value written as YAML: a block for several lines (or a block before), else one line."""
     value = value.replace("\r\n", "\n").strip("\n")
@@ -116,6 +154,9 @@ def _scalar(value: str, indent: int, old: Scalar | None) -> str:
         body = "\n".join(" " * inner + line if line else "" for line in value.split("\n"))
         trail = old.raw[len(old.raw.rstrip("\n")):] if old is not None and old.style in ("|", ">") else ""
         return "|\n" + body + (trail or "\n")  # the blank lines after a block stay
+    if NUMBER_RE.fullmatch(value.replace(",", "")) and old is not None and old.plain \
+            and NUMBER_RE.fullmatch(old.value):
+        return value.replace(",", "")  # a number stays a plain number (5,700 typed: 5700)
     if value and value == value.strip() and (_plain_safe(value) or re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value)):
         return value
     return json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
