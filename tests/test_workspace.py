@@ -229,7 +229,7 @@ def test_build_and_check_never_import_the_web_stack(project):
         from pipeline import cli
         codes = [cli.main(["build", "-q"]), cli.main(["build", "-q"]), cli.main(["check", "-q"])]
         loaded = sorted(m for m in sys.modules if m.split(".")[0] in
-                        ("starlette", "uvicorn", "pypdfium2", "httpx", "anyio", "pipeline.workspace")
+                        ("starlette", "uvicorn", "pypdfium2", "httpx", "httpx2", "anyio", "playwright")
                         or m.startswith("pipeline.workspace"))
         print(codes, loaded)
     """)

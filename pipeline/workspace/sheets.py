@@ -89,8 +89,3 @@ def published(text: str) -> str | None:
     if not STATUS_LINE.search(text):
         return None
     return STATUS_LINE.sub(lambda m: "status: final" + (f"  {m.group(1)}" if m.group(1) else ""), text, count=1)
-
-
-def shown_path(file: Path) -> str:
-    """Return how pages name a record file."""
-    return display(file)
