@@ -158,5 +158,11 @@ def test_the_form_tab_edits_the_yaml_and_shows_a_problem_under_its_input(project
         expect(page.locator("#preview img.page").first).to_have_attribute("alt", re.compile("Form Title"),
                                                                           timeout=30000)
         expect(page.locator("#form-panel .field-problem")).to_have_count(0)
+        sections = page.locator("#form-panel fieldset.section").count()
+        page.get_by_role("button", name="Add a section").click()
+        expect(page.locator("#form-panel fieldset.section")).to_have_count(sections + 1, timeout=30000)
+        expect(page.locator(f'#form-panel .form-field[data-field="sections[{sections}].heading"] .field-problem')
+               ).to_contain_text("placeholder", timeout=30000)
         page.get_by_role("tab", name="YAML").click()
         assert re.search(r"(?m)^title: Form Title$", page.locator("#text").input_value())
+        assert "<<the section's heading>>" in page.locator("#text").input_value()

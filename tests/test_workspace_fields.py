@@ -69,3 +69,19 @@ def test_the_records_own_figures_are_a_small_table_edited_as_text():
     assert "value: many\n" in set_field(text, "figures.opium_ha.value", "many")  # check refuses it at its line
     with pytest.raises(ValueError, match="no figure"):
         set_field(text, "figures.nosuch", "1")
+
+
+@pytest.mark.parametrize("record", RECORDS, ids=lambda r: r.id)
+def test_a_new_section_comes_after_the_last_with_placeholders(record):
+    from pipeline.workspace.fields import add_section
+
+    text = record.file.read_text(encoding="utf-8")
+    new = add_section(text)
+    sections = dict((k.value, v) for k, v in parse(new, "t").items)["sections"].items
+    added = dict((k.value, v.value) for k, v in sections[-1].items)
+    assert added["heading"].startswith("<<") and added["text"].startswith("<<")
+    assert len(sections) == len(dict((k.value, v) for k, v in parse(text, "t").items)["sections"].items) + 1
+    import difflib
+    changed = [line for line in difflib.ndiff(text.splitlines(), new.splitlines()) if line[:1] in "+-"]
+    assert len(changed) == 3 and all(line.startswith("+") for line in changed), changed  # only added
+    assert add_section("title: x\n").startswith("title: x\nsections:\n  - heading: <<")

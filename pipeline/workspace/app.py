@@ -289,6 +289,10 @@ class _State(SharedPages):
         try:
             for name, value in edited[:1]:
                 text = fields.set_field(text, name, value)
+            if form.get("add") == "section":
+                response = self._fragment("textarea.html", sheet_id=sheet.id, text=fields.add_section(text))
+                response.headers["HX-Trigger-After-Swap"] = "formChanged"  # the form shows the new section
+                return response
         except ValueError as exc:
             response = self._fragment("textarea.html", sheet_id=sheet.id, text=text)
             response.headers["HX-Trigger"] = json.dumps({"fieldRefused": str(exc)})

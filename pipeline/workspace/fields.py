@@ -111,6 +111,29 @@ def set_field(text: str, name: str, value: str) -> str:
     return text + ending + f"{key}: " + _scalar(value, 0, None).rstrip("\n") + "\n"
 
 
+NEW_SECTION = ("heading: <<the section's heading>>", "text: |", "  <<the section's text>>")
+
+
+def add_section(text: str) -> str:
+    """Return the text with a new section (placeholders, which fail check until replaced) after the last."""
+    root = _root(text)
+    keys = [key for key, _ in root.items]
+    found = dict((k.value, v) for k, v in root.items).get("sections")
+    if found is None:
+        ending = "" if text.endswith("\n") or not text else "\n"
+        return text + ending + "sections:\n" + "".join(f"  {'- ' if i == 0 else '  '}{line}\n"
+                                                        for i, line in enumerate(NEW_SECTION))
+    if not isinstance(found, Sequence) or not found.items or not isinstance(found.items[0], Mapping):
+        raise ValueError("the sections are not written as a list of sections; add one in the YAML tab")
+    column = found.items[0].loc.column - 1  # where a section's keys start; its '- ' is two before
+    after = [key for key in keys if key.loc.line > found.items[-1].loc.line]  # the next top-level key
+    at = text.rfind("\n", 0, after[0].start) + 1 if after else len(text)
+    block = "".join(" " * (column - 2) + "- " + line + "\n" if i == 0 else " " * column + line + "\n"
+                    for i, line in enumerate(NEW_SECTION))
+    before = text[:at] if text[:at].endswith("\n") or not text[:at] else text[:at] + "\n"
+    return before + block + text[at:]
+
+
 def _parent(root: Mapping, name: str) -> tuple[Mapping, str]:
     """Return the mapping holding a field and the field's key ('sections[2].text' → section 2, 'text')."""
     if "." not in name:
