@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"  # Debian's package
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
@@ -20,7 +20,7 @@ def browser_missing() -> str | None:
         import playwright.sync_api  # noqa: F401
     except ImportError:
         return "Playwright for Python is not installed (pip install -e '.[test]')"
-    if not Path(CHROMIUM).is_file() and not shutil.which("chromium"):
+    if not Path(CHROMIUM).is_file():
         return f"Debian's chromium is not installed at {CHROMIUM} (.ci/run installs it: apt-get install chromium)"
     return None
 
