@@ -372,3 +372,10 @@ def test_the_wheel_ships_every_page_template_and_static_file():
     files = [p.relative_to(folder).as_posix() for sub in ("templates", "static") for p in (folder / sub).iterdir()]
     assert "static/htmx.min.js" in files and "static/LICENSE-htmx.txt" in files
     assert all(any(fnmatch.fnmatch(name, pattern) for pattern in patterns) for name in files), files
+
+
+def test_browser_tests_say_why_they_skip_without_chromium(monkeypatch, tmp_path):
+    import served
+
+    monkeypatch.setattr(served, "CHROMIUM", str(tmp_path / "no-chromium"))
+    assert "apt-get install chromium" in served.browser_missing()
