@@ -160,22 +160,39 @@ class DocxTranslator(Visitor):
         return caption
 
     def visit_run(self, run: Run) -> None:
-        """Append a run keeping its text exactly; a link becomes a w:hyperlink to an external target."""
+        """Append a run keeping its text exactly (one per script); a link becomes a w:hyperlink to an external target."""
+        pieces = fonts.pieces(run.text) or [(run.text, fonts.LATIN)]
+        word_runs = [self._word_run(text, family, run) for text, family in pieces]
+        if run.href:
+            rid = self.paragraph.part.relate_to(run.href, RT.HYPERLINK, is_external=True)
+            link = OxmlElement("w:hyperlink", attrs={qn("r:id"): rid})
+            word_runs[0]._r.addprevious(link)
+            for word_run in word_runs:
+                word_run._r.get_or_add_rPr().insert(0, _w("w:rStyle", val="Hyperlink"))
+                link.append(word_run._r)
+
+    def _word_run(self, text: str, family: fonts.Family, run: Run):
+        """Append one Word run of a run's text that one font family draws; return it."""
         word_run = self.paragraph.add_run()
-        if run.bold or self._bold:
+        bold = run.bold or self._bold
+        if family.shaped:
+            # Word draws Lao, Khmer and Thai with the run's complex-script font and its *Cs marks.
+            props = word_run._r.get_or_add_rPr()
+            props.get_or_add_rFonts().attrib.update({qn("w:cs"): family.word, qn("w:hint"): "cs"})
+            if bold:
+                props.get_or_add_bCs()
+            # Upright even in italic text, as in the PDF: these fonts have no italic, and Word
+            # and LibreOffice would slant the letters themselves.
+            props.get_or_add_iCs().set(qn("w:val"), "0")
+        if bold:
             word_run.bold = True
         if run.italic:
             word_run.italic = True
-        word_run.text = run.text  # python-docx escapes XML and turns \n into w:br, \t into w:tab
+        word_run.text = text  # python-docx escapes XML and turns \n into w:br, \t into w:tab
         # Word drops leading, trailing and doubled spaces unless told to preserve them.
-        for text in word_run._r.findall(qn("w:t")):
-            text.set(qn("xml:space"), "preserve")
-        if run.href:
-            rid = self.paragraph.part.relate_to(run.href, RT.HYPERLINK, is_external=True)
-            word_run._r.get_or_add_rPr().insert(0, _w("w:rStyle", val="Hyperlink"))
-            link = OxmlElement("w:hyperlink", attrs={qn("r:id"): rid})
-            word_run._r.addprevious(link)
-            link.append(word_run._r)
+        for element in word_run._r.findall(qn("w:t")):
+            element.set(qn("xml:space"), "preserve")
+        return word_run
 
     def visit_field(self, field: Field) -> None:
         """Append a complex field (PAGE or NUMPAGES) with a cached result the viewer replaces."""

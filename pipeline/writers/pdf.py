@@ -20,13 +20,15 @@ from pipeline.access import TITLE_STYLE
 from pipeline.doctree import (BulletList, Document, Field, Heading, Inline, Paragraph, Run, Table, Visitor,
                               inline_text)
 from pipeline.look import Look, Style
-from pipeline.writers import pdftags
+from pipeline.writers import pdfshaping, pdftags
 from pipeline.writers.pdftags import Elem, TaggingCanvas
 
 CREATOR = "factsheets"
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
 # ReportLab turns these href forms into internal jumps or remote-file opens, not URI links.
 _SPECIAL_HREF = ("#", "document:", "pdf:")
+_MARKS = {name: marks for marks, name in fonts.FACES.items()}  # a style's face -> (bold, italic)
+pdfshaping.install()
 
 
 def render(doc: Document) -> bytes:
@@ -44,6 +46,8 @@ class PdfTranslator(Visitor):
         self.styles = _styles(doc.look)
         self.root = Elem("Document") if fields is None else None  # furniture is an artifact
         self._bold = False  # header cells force bold on their runs
+        self._base = (False, False)  # the paragraph style's (bold, italic), for complex-script faces
+        self._shaping = False  # whether the paragraph being marked up holds complex-script text
         self._last_level = -1
         self._headings = 0
         self._titled = False  # whether the title's bookmark is there to nest headings under
@@ -168,7 +172,7 @@ class PdfTranslator(Visitor):
 
     def visit_run(self, run: Run) -> str:
         """Return the markup for one run: escaped text wrapped in our own tags."""
-        text = html.escape(run.text, quote=False).translate(fonts.STAND_INS)
+        text = self._pieces(run.text, run.bold or self._bold, run.italic)
         if run.bold or self._bold:
             text = f"<b>{text}</b>"
         if run.italic:
@@ -184,6 +188,19 @@ class PdfTranslator(Visitor):
                     f'color="#{self.look.text.link_color}">{text}</a>')
         return text
 
+    def _pieces(self, text: str, bold: bool, italic: bool) -> str:
+        """Return escaped text with each complex-script piece in its own face (bold, italic as its run's)."""
+        out = []
+        for piece, family in fonts.pieces(text):
+            piece = html.escape(piece, quote=False).translate(fonts.STAND_INS)
+            if family.shaped:
+                # The face named exactly: ReportLab's <b> and <i> know only Liberation Serif's faces.
+                face = fonts.pdf_face(family, bold or self._base[0], italic or self._base[1])
+                piece = f'<font face="{face}">{piece}</font>'
+                self._shaping = True
+            out.append(piece)
+        return "".join(out)
+
     def visit_field(self, item: Field) -> str:
         """Return the text of a page field; only page furniture knows page numbers."""
         if self.fields is None:
@@ -195,7 +212,10 @@ class PdfTranslator(Visitor):
     def _tagged(self, cls, inlines, style, tag: str, parent=None, bold: bool = False, attributes=None,
                 **kwargs):
         """Return a paragraph flowable of `cls` that draws its content as a `tag` element."""
-        para = cls(self.markup(inlines, bold=bold), style, **kwargs)
+        self._shaping, self._base = False, _MARKS.get(style.fontName, (False, False))
+        markup = self.markup(inlines, bold=bold)
+        # Only paragraphs with complex-script text are shaped: the others keep ReportLab's plain layout.
+        para = cls(markup, _shaping_style(style) if self._shaping else style, **kwargs)
         parent = parent or self.root
         para.tag = parent.child(tag, attributes=attributes) if parent else None
         para.link_texts = tuple(item.text for item in inlines if isinstance(item, Run) and item.href)
@@ -214,6 +234,12 @@ class PdfTranslator(Visitor):
 def _styles(look: Look) -> dict[str, ParagraphStyle]:
     """Return a ParagraphStyle per style of a look, built once per look and process."""
     return {style.name: _paragraph_style(style, look) for style in look.styles}
+
+
+@functools.lru_cache(maxsize=256)
+def _shaping_style(style: ParagraphStyle) -> ParagraphStyle:
+    """Return a paragraph style like `style` that shapes complex-script text (with HarfBuzz)."""
+    return ParagraphStyle(f"{style.name} (shaped)", parent=style, shaping=1)
 
 
 def _paragraph_style(style: Style, look: Look) -> ParagraphStyle:

@@ -18,6 +18,8 @@ from reportlab.pdfbase.pdfdoc import (PDFArray, PDFDictionary, PDFName, PDFObjec
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
 
+from pipeline.writers.pdfshaping import ShapedText
+
 # Operators that put marks on the page; anything else (q, Q, cm, colours, widths) paints nothing.
 _PAINTS = re.compile(r"(?:^|\s)(?:S|s|f\*?|F|B\*?|b\*?|Tj|TJ|'|\"|Do|sh|BI)(?:\s|$)")
 _FURNITURE = "/Artifact <</Type /Pagination /Subtype /{kind}>> BDC"
@@ -53,7 +55,7 @@ class _Tagged(str):
     """Page code that is already inside a tagged sequence or an artifact."""
 
 
-class _TaggedText(PDFTextObject):
+class _TaggedText(ShapedText):
     """A text object that notes where links start and end (ReportLab's paragraph calls _linkRecord)."""
 
     def _textOut(self, text, TStar=0):
