@@ -123,6 +123,12 @@ class ShapedText(PDFTextObject):
 
 def format_shaped(text: ShapedStr, write) -> str:
     """Return the operators `write` gives for shaped text, each shaped word in a span carrying its /ActualText."""
+    return " ".join(span(actual, write(piece)) if actual is not None else write(piece)
+                    for actual, piece in split_shaped(text))
+
+
+def split_shaped(text: ShapedStr) -> list[tuple[str | None, ShapedStr]]:
+    """Split shaped text into its shaped words, each with the text it stands for, and the rest (None)."""
     # A whole word, not each cluster: text extractors place an /ActualText by the box of what it
     # covers, and a raised or shifted mark on its own would be read as a word apart.
     data, out, index = text.__shapeData__, [], 0
@@ -131,13 +137,15 @@ def format_shaped(text: ShapedStr, write) -> str:
         end = index + 1
         while end < len(text) and (_cluster_text(data[end]) is not None) == shaped:
             end += 1
-        operators = write(text[index:end])
-        if shaped:
-            actual = "".join(_cluster_text(sd) for sd in data[index:end])
-            operators = f"/Span <</ActualText {_pdf_text(actual)}>> BDC {operators} EMC"
-        out.append(operators)
+        actual = "".join(_cluster_text(sd) for sd in data[index:end]) if shaped else None
+        out.append((actual, text[index:end]))
         index = end
-    return " ".join(out)
+    return out
+
+
+def span(actual: str, operators: str) -> str:
+    """Return operators in a marked-content span whose /ActualText is `actual`."""
+    return f"/Span <</ActualText {pdf_text(actual)}>> BDC {operators} EMC"
 
 
 def _cluster_text(data) -> str | None:
@@ -145,6 +153,6 @@ def _cluster_text(data) -> str | None:
     return getattr(data, "text", None)
 
 
-def _pdf_text(text: str) -> str:
+def pdf_text(text: str) -> str:
     """Return text as a PDF text string: UTF-16BE with its byte-order mark, in hex."""
     return "<FEFF" + text.encode("utf-16-be").hex().upper() + ">"
