@@ -410,3 +410,32 @@ def pdf_page_count(record: Path, sources: Path) -> int:
     from sheets import document
     data = pdf.render(document(record, ROOT / "templates", sources / "data"))
     return len(pypdf.PdfReader(io.BytesIO(data)).pages)
+
+
+# --- Looking at a word ---------------------------------------------------------------------------
+
+def word_ink(pdf: Path, page: int, box: tuple[float, float, float, float], dpi: int = 300) -> list[list[bool]]:
+    """Return the inked pixels of a page region (points: x0, y0 from the top, x1, y1), trimmed to the ink."""
+    scale = dpi / 72
+    x0, y0, x1, y1 = (round(v * scale) for v in box)
+    gray = subprocess.run(["pdftoppm", "-gray", "-r", str(dpi), "-f", str(page), "-l", str(page),
+                           "-x", str(x0), "-y", str(y0), "-W", str(x1 - x0), "-H", str(y1 - y0), str(pdf)],
+                          capture_output=True, check=True).stdout
+    magic, width, height, _maxval, pixels = gray.split(maxsplit=4)  # binary PGM: P5 w h 255, then bytes
+    assert magic == b"P5", magic
+    width, height = int(width), int(height)
+    rows = [[pixels[r * width + c] < 128 for c in range(width)] for r in range(height)]
+    inked_rows = [r for r, row in enumerate(rows) if any(row)]
+    inked_cols = [c for c in range(width) if any(row[c] for row in rows)]
+    if not inked_rows:
+        return []
+    return [row[inked_cols[0]:inked_cols[-1] + 1] for row in rows[inked_rows[0]:inked_rows[-1] + 1]]
+
+
+def ink_similarity(a: list[list[bool]], b: list[list[bool]], cell: int = 4) -> float:
+    """Return how alike two inked regions are, 0 to 1: the overlap (intersection over union) of their
+    inked cells of `cell` pixels, the regions aligned at their top left (a pixel's rounding aside)."""
+    def cells(ink):
+        return {(r // cell, c // cell) for r, row in enumerate(ink) for c, on in enumerate(row) if on}
+    first, second = cells(a), cells(b)
+    return len(first & second) / len(first | second) if first | second else 0.0
