@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import struct
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -115,11 +116,24 @@ def _ttfont(name: str):
     except (OSError, TTFError) as exc:
         raise _font_error(path, f"cannot read the bundled font: {exc}")
     font.covered = frozenset(chr(cp) for cp in font.face.charToGlyph if _printable(cp))
+    font.line_extent = _win_extent(font.face)
     for real, stand_in in STAND_INS.items():
         font.face.charWidths[stand_in] = font.face.charWidths.get(real, font.face.defaultWidth)
     if _family_of_face(name).shaped:
         _code_unmapped_glyphs(font)
     return font
+
+
+def _win_extent(face) -> tuple[float, float]:
+    """Return a face's line extent above and below the baseline in em, as Word and LibreOffice
+    size a line in it (OS/2 usWinAscent and usWinDescent)."""
+    win_ascent, win_descent = struct.unpack(">HH", face.get_table("OS/2")[74:78])
+    return win_ascent / face.unitsPerEm, win_descent / face.unitsPerEm
+
+
+def line_extent(face: str) -> tuple[float, float]:
+    """Return the line extent (above, below the baseline) in em of a registered face."""
+    return _ttfont(face).line_extent
 
 
 def _printable(cp: int) -> bool:

@@ -21,6 +21,7 @@ from docx import Document as WordDocument
 from docx.oxml.ns import qn
 
 import readback
+import tagged
 from pipeline import charset, fonts
 from pipeline.writers import docx as docx_writer, pdf as pdf_writer
 from sheets import document
@@ -169,6 +170,19 @@ def test_shaping_reorders_substitutes_and_places_glyphs(sheet):
     assert unicodedata.category(thai.glyphs[0]) == "Co"  # not the cmap's ฎ: its short form
     lao = words[(LAO, "NotoSerifLao-Regular")]
     assert lao.glyphs == LAO and lao.adjusted  # same glyphs, the mark over ຈ moved into place
+
+
+def test_shaped_words_are_tagged_content_of_their_element(sheet):
+    """Each shaped word is a marked-content sequence of its paragraph or heading (an MCID the structure
+    tree reaches), not nested in another; nothing is drawn outside the tags or the artifacts."""
+    with pikepdf.open(sheet["pdf"]) as pdf:
+        reached = tagged.reached_mcids(pdf)
+        for index, page in enumerate(pdf.pages):
+            marks = tagged.page_marks(page)
+            assert marks.untagged == [] and set(marks.mcids) == reached.get(index, set())
+            spans = [operands[1] for operands, op in pikepdf.parse_content_stream(page)
+                     if str(op) == "BDC" and "/ActualText" in operands[1]]
+            assert spans and all("/MCID" in props for props in spans)
 
 
 def test_latin_only_sheets_embed_no_noto_face_and_no_actual_text(tmp_path):

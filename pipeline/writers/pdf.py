@@ -238,8 +238,24 @@ def _styles(look: Look) -> dict[str, ParagraphStyle]:
 
 @functools.lru_cache(maxsize=256)
 def _shaping_style(style: ParagraphStyle) -> ParagraphStyle:
-    """Return a paragraph style like `style` that shapes complex-script text (with HarfBuzz)."""
-    return ParagraphStyle(f"{style.name} (shaped)", parent=style, shaping=1)
+    """Return a paragraph style like `style` that shapes complex-script text (with HarfBuzz) and
+    sizes each line on its own (see _Paragraph.breakLines)."""
+    return ParagraphStyle(f"{style.name} (shaped)", parent=style, shaping=1, autoLeading="max")
+
+
+def _word_line(line, leading: float) -> tuple[float, float]:
+    """Return the ascent and descent that give a line Word's height under ReportLab's 'max' leading:
+    the style's pitch, or more where a font's own line is taller (Lao, Khmer, Thai), as Word and
+    LibreOffice size an 'at least' line."""
+    above = below = 0.0
+    for frag in line.words:
+        if not hasattr(frag, "cbDefn") and hasattr(frag, "fontName"):
+            up, down = fonts.line_extent(frag.fontName)
+            above, below = max(above, up * frag.fontSize), max(below, down * frag.fontSize)
+    height = max(leading, above + below)
+    # ReportLab draws a line max(5/6 pitch, ascent) above its baseline and max(1/6 pitch, -descent) below.
+    ascent = min(max(above, 5 * leading / 6), height - leading / 6)
+    return ascent, ascent - height
 
 
 def _paragraph_style(style: Style, look: Look) -> ParagraphStyle:
@@ -403,6 +419,14 @@ class _Paragraph(RLParagraph):
     tag: Elem | None = None
     label: Elem | None = None
     link_texts: tuple[str, ...] = ()
+
+    def breakLines(self, width):
+        """Break lines as usual; with complex-script text, each line as tall as Word makes it."""
+        broken = super().breakLines(width)
+        if self.style.shaping and broken.kind == 1:
+            for line in broken.lines:
+                line.ascent, line.descent = _word_line(line, self.style.leading)
+        return broken
 
     def split(self, availWidth, availHeight):
         """Split as usual; every part is content of the same element (the label stays with the first)."""

@@ -5,7 +5,9 @@ draws (`Elem`); `TaggingCanvas` wraps each text object drawn for an element in a
 sequence with a page-unique MCID (splitting it where a link starts and ends), marks every other
 painting operator and all page furniture as an artifact, and, when the document is saved, writes
 the structure tree, the parent tree, /MarkInfo and PDF/UA XMP metadata with ReportLab's own PDF
-objects. Everything is numbered in drawing order, so the same tree gives the same bytes.
+objects. Everything is numbered in drawing order, so the same tree gives the same bytes. A shaped
+(Lao, Khmer, Thai) word is a marked-content sequence of its own, tagged /Span with the element's
+MCID and the word's /ActualText (see pdfshaping.py).
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ from xml.sax.saxutils import escape
 
 from reportlab.pdfbase.pdfdoc import (PDFArray, PDFDictionary, PDFName, PDFObjectReference, PDFStream,
                                       PDFString)
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfbase.ttfonts import ShapedStr
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
 
 from pipeline.writers import pdfshaping
