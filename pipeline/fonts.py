@@ -1,4 +1,5 @@
-"""The bundled fonts: where they are, what they cover, and their ReportLab registration."""
+"""The bundled fonts: where they are, what they cover, which family draws each piece of text, and
+their ReportLab registration."""
 
 from __future__ import annotations
 
@@ -31,8 +32,8 @@ class Family:
 def _noto(script: str) -> Family:
     """Return a Noto Serif family for a complex script: Regular and Bold, no italic."""
     name = f"NotoSerif{script}"
-    # Noto Serif has no italic for these scripts: italic text prints upright, as Word and
-    # LibreOffice also print it with these fonts (neither slants a complex script).
+    # Noto Serif has no italic for these scripts: italic text prints them upright in both formats
+    # (the .docx turns Word's complex-script italic off, so Word and LibreOffice do not slant them).
     regular, bold = f"{name}-Regular", f"{name}-Bold"
     return Family(name, {(False, False): regular, (True, False): bold, (False, True): regular, (True, True): bold},
                   word=f"Noto Serif {script}", shaped=True)
