@@ -327,9 +327,10 @@ def _register(family: Family) -> None:
         addMapping(family.name, int(bold), int(italic), name)
 
 
-def text_width(text: str, size: float) -> float:
-    """Return the advance width of `text` in the regular face at `size` points."""
+def text_width(text: str, size: float, bold: bool = False, italic: bool = False) -> float:
+    """Return the advance width of `text` at `size` points, in the regular face or the one with these
+    marks, each script's piece in its own family's face (as drawn before shaping)."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
     register_pdf_fonts()
-    return stringWidth(text, face_name(False, False), size)
+    return sum(stringWidth(piece, pdf_face(family, bold, italic), size) for piece, family in pieces(text))

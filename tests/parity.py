@@ -17,6 +17,7 @@ from pathlib import Path
 
 import yaml
 
+import tables
 from pipeline.doctree import PageSetup
 from pipeline.fonts import FONT_DIR
 
@@ -314,14 +315,19 @@ def _first_sentence(text: str) -> str:
     return re.split(r"(?<=[.!?])\s", flat, maxsplit=1)[0]
 
 
-def content_units(samples: list[dict]) -> list[dict]:
-    """Return sections built from the samples, small ones first, covering every block kind."""
+def content_units(samples: list[dict], amounts: list[str] = ()) -> list[dict]:
+    """Return sections built from the samples, small ones first, covering every block kind.
+
+    `amounts` (figures as the filters print them) fill a right-aligned column of the tables, so
+    the tables mix prose, year and number columns.
+    """
     sections = [s for record in samples for s in record.get("sections", [])]
     bullets = [b for s in sections for b in s.get("bullets", [])]
     items = [i for s in sections for i in s.get("items", [])]
     rows = [[i["term"].rstrip(".:"), _first_sentence(i["text"]), str(1989 + 3 * n)]
+            + ([amounts[n % len(amounts)]] if amounts else [])
             for n, i in enumerate(items)]
-    table = {"columns": ["Program", "What it does", "Since"]}
+    table = {"columns": ["Program", "What it does", "Since"] + (["Funding"] if amounts else [])}
     units = []
     if bullets:
         units.append({"heading": "Highlights", "bullets": bullets[:2]})
@@ -378,7 +384,7 @@ def write_generated(sources: Path, page_count, pages=GENERATED_PAGES, limit: int
     """
     samples = [yaml.safe_load(f.read_text(encoding="utf-8")) for f in sample_files(sources)
                if not f.name.startswith("generated-")]
-    units = content_units(samples)
+    units = content_units(samples, [shown for _, _, shown in tables.amounts(sources / "data")])
     files = {}
     for n in pages:
         base = samples[(n - 1) % len(samples)]

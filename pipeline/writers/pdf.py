@@ -15,7 +15,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, HRFlowable, KeepTogether, PageTemplate,
                                 Paragraph as RLParagraph, Table as RLTable, TableStyle)
 
-from pipeline import fonts
+from pipeline import fonts, tablefit
 from pipeline.access import TITLE_STYLE
 from pipeline.doctree import (BulletList, Document, Field, Heading, Inline, Paragraph, Run, Table, Visitor,
                               inline_text)
@@ -140,22 +140,26 @@ class PdfTranslator(Visitor):
         ncols = len(block.columns)
         if not ncols or any(len(row) != ncols for row in block.rows):
             raise ValueError("a table needs columns, and as many cells in every row")
+        block = tablefit.fitted(block, self.look)  # the tree's widths; fitted here only if built by hand
+        if (len(block.widths), len(block.align)) != (ncols, ncols) or not set(block.align) <= set(_ALIGN):
+            raise ValueError("a table needs one width and one alignment per column")
         grid = self.root.child("Table") if self.root else None
         out = ([self._tagged(_Paragraph, block.caption, self.styles["Caption"], "Caption", parent=grid)]
                if block.caption else [])
-        cell, look = self.styles["Table Text"], self.look.table
+        look = self.look.table
+        cells = [_aligned(self.styles["Table Text"], align) for align in block.align]
         header_row = grid.child("TR") if grid else None
         header = [self._tagged(_Paragraph, c, cell, "TH", parent=header_row, bold=True,
                                attributes={"O": PDFName("Table"), "Scope": PDFName("Column")})
-                  for c in block.columns]
+                  for c, cell in zip(block.columns, cells)]
         body = []
         for row in block.rows:
             tr = grid.child("TR") if grid else None
-            body.append([self._tagged(_Paragraph, c, cell, "TD", parent=tr) for c in row])
-        table = _Grid([header, *body], colWidths=[self.doc.page.text_width / ncols] * ncols, repeatRows=1)
+            body.append([self._tagged(_Paragraph, c, cell, "TD", parent=tr) for c, cell in zip(row, cells)])
+        table = _Grid([header, *body], colWidths=list(block.widths), repeatRows=1)
         table.setStyle(TableStyle([
             # Cells are Paragraphs, but the table still sets its default font (Helvetica).
-            ("FONT", (0, 0), (-1, -1), fonts.face_name(False, False), cell.fontSize),
+            ("FONT", (0, 0), (-1, -1), fonts.face_name(False, False), cells[0].fontSize),
             ("GRID", (0, 0), (-1, -1), look.grid_line, _color(look.grid)),
             ("BACKGROUND", (0, 0), (-1, 0), _color(look.header_fill)),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -256,6 +260,14 @@ def _word_line(line, leading: float) -> tuple[float, float]:
     # ReportLab draws a line max(5/6 pitch, ascent) above its baseline and max(1/6 pitch, -descent) below.
     ascent = min(max(above, 5 * leading / 6), height - leading / 6)
     return ascent, ascent - height
+
+
+@functools.lru_cache(maxsize=64)
+def _aligned(style: ParagraphStyle, align: str) -> ParagraphStyle:
+    """Return `style`, or a copy aligned `align` (a table column of numbers is right-aligned)."""
+    if style.alignment == _ALIGN[align]:
+        return style
+    return ParagraphStyle(f"{style.name} ({align})", parent=style, alignment=_ALIGN[align])
 
 
 def _paragraph_style(style: Style, look: Look) -> ParagraphStyle:
