@@ -112,6 +112,17 @@ def test_every_bundled_face_is_pinned_and_licensed():
         assert names in text and "SIL OPEN FONT LICENSE Version 1.1" in text
 
 
+def test_text_widths_measure_each_script_in_its_own_face():
+    """Table columns and the watermark are sized by fonts.text_width: Lao is measured in Noto Serif
+    Lao (bold in its bold face), not as Liberation Serif's missing-glyph boxes."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    lao = fonts.text_width(LAO, 12)
+    assert lao == stringWidth(LAO, "NotoSerifLao-Regular", 12) != stringWidth(LAO, "LiberationSerif-Regular", 12)
+    assert fonts.text_width(f"Vientiane ({LAO})", 12) == fonts.text_width("Vientiane (", 12) + lao + fonts.text_width(")", 12)
+    assert fonts.text_width(LAO, 12, bold=True) == stringWidth(LAO, "NotoSerifLao-Bold", 12)
+
+
 # --- both formats --------------------------------------------------------------------------------
 
 @pytest.mark.skipif(not PDFTOTEXT, reason="poppler (pdftotext) is not installed; .ci/run installs it")
