@@ -56,11 +56,13 @@ class TableSpec:
 class ChartSpec:
     """A chart of one series figure."""
 
-    figure: str
+    figure: str  # a record figure, or a shared one: data.<file>.<figure>
     kind: str
     title: Text
     alt: Text | None
     loc: Location
+    field: str = "chart"  # e.g. "sections[1].chart", for messages
+    figure_node: Scalar | None = None  # where the figure is named
 
 
 @dataclass(frozen=True)

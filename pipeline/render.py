@@ -23,7 +23,7 @@ def render_document(record: Record, layout: Layout, data=None, reads=None) -> Do
     template = layout.folder / TEMPLATE_FILE
     try:
         text = layout.template.render(sheet=view)
-        doc = markup.parse(text, layout.look, record.date)
+        doc = markup.parse(text, layout.look, record.date, view.images)
     except (jinja2.TemplateError, markup.MarkupError) as exc:
         where = Location(str(template), getattr(exc, "lineno", None) or 1)
         raise ConfigError([Diagnostic(where, f"layout '{layout.name}' failed on {record.path}: {exc}",

@@ -21,6 +21,7 @@ ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}\Z")
 NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}\Z")
 INT_RE = re.compile(r"^[-+]?(0|[1-9][0-9]*)\Z")
 FLOAT_RE = re.compile(r"^[-+]?([0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)([eE][-+]?[0-9]+)?\Z")
+SHARED_RE = re.compile(r"^data\.[a-z][a-z0-9_]*\.[A-Za-z][A-Za-z0-9_]*\Z")  # data.<file>.<figure>
 DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 NULLS = {"", "~", "null", "Null", "NULL"}
 MAX_DIGITS = 15  # beyond this a float cannot hold the figure exactly
@@ -432,13 +433,15 @@ def _chart(node: Node, field: str, figures: dict, c: Collector) -> ChartSpec | N
     kind = _choice(fields["kind"], f"{field}.kind", ("bar", "line"), c)
     title = _text(fields["title"], f"{field}.title", c, limit=MAX_LINE_CHARS)
     alt = _text(fields["alt"], f"{field}.alt", c) if "alt" in fields else None
-    if name and (name.value not in figures or figures[name.value].values is None):
+    if name and SHARED_RE.match(name.value):
+        pass  # a shared figure: read, and checked to be a series, when the sheet is rendered
+    elif name and (name.value not in figures or figures[name.value].values is None):
         c.error(name.loc, f"'{field}.figure' must name a series figure (with 'values'), found "
                           f"{shown(name.value)}{did_you_mean(name.value, figures)}")
         return None
     if not (name and kind and title):
         return None
-    return ChartSpec(name.value, kind, title, alt, node.loc)
+    return ChartSpec(name.value, kind, title, alt, node.loc, field, name)
 
 
 def _check_total(record: Record, c: Collector) -> None:
