@@ -23,7 +23,8 @@ def render_document(record: Record, layout: Layout, data=None, reads=None) -> Do
     template = layout.folder / TEMPLATE_FILE
     try:
         text = layout.template.render(sheet=view)
-        doc = markup.parse(text, layout.look, record.date, view.images)
+        images = {view.seal.ref: view.seal.image} if view.seal else {}
+        doc = markup.parse(text, layout.look, record.date, images)
     except (jinja2.TemplateError, markup.MarkupError) as exc:
         where = Location(str(template), getattr(exc, "lineno", None) or 1)
         raise ConfigError([Diagnostic(where, f"layout '{layout.name}' failed on {record.path}: {exc}",

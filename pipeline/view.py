@@ -127,6 +127,7 @@ class SealView:
 
     ref: str
     alt: str
+    image: object = dataclasses.field(repr=False, default=None)  # its Image node, for the markup parser
 
 
 @dataclass(frozen=True)
@@ -148,7 +149,6 @@ class SheetView:
     notes: tuple[Rich, ...]
     sources: tuple[Inline, ...] = ()  # one entry per figure printed that has a source or a date
     seal: "SealView | None" = None  # the seal or flag the record or layout supplies (opt-in)
-    images: dict = dataclasses.field(default_factory=dict)  # Image nodes by name, for <image ref="…"/>
 
 
 class _Resolver:
@@ -275,7 +275,7 @@ def _chart(chart, record: Record, r: _Resolver) -> ChartView | None:
     label = figure.label or name.rpartition(".")[2]
     unit = figure.unit
     points = []
-    for year in sorted(figure._figure.values):
+    for year in figure.years:
         number_read = figure[year]  # notes the read (a build dependency) and cites the figure
         points.append(PointView(str(year), repr(float(number_read)),
                                 _printed(r.reads, f"{name} {year}", number(number_read))))

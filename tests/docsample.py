@@ -43,7 +43,6 @@ def sample_document(watermark=None, paragraphs=3):
     filler = tuple(Paragraph("Normal", (Run(f"Filler paragraph {i}. " + "Lorem ipsum dolor sit amet. " * 12),))
                    for i in range(paragraphs))
     body = (
-        seal(),
         Paragraph("Identity", (Run("United States Department of State"),)),
         Paragraph("Issuer", (Run("Bureau of International Narcotics and Law Enforcement Affairs"),)),
         Paragraph("Doc Type", (Run("Fact Sheet"),)),
@@ -60,8 +59,9 @@ def sample_document(watermark=None, paragraphs=3):
               rows=(((Run("FY 2005"),), (Run("$1,984,000 (INCLE)"),)),
                     ((Run("FY 2006"),), (Run("$1,000,000 & more"),))),
               caption=(Run("U.S. Government Funding"),)),
-        CHART,
         *filler,
+        CHART,
+        seal(),
         Paragraph("Note", (Run("INCLE: International Narcotics Control and Law Enforcement Funds"),)),
     )
     footer = (Paragraph("Footer", (Run("Bureau of International Narcotics and Law Enforcement Affairs · "

@@ -403,8 +403,9 @@ def _rl_drawing(drawing: chartdraw.Drawing):
     """Return a reportlab.graphics Drawing of the chart's shapes."""
     from reportlab.graphics import shapes as rl
 
-    out = rl.Drawing(drawing.width, drawing.height)
     face = fonts.face_name(False, False)
+    # The renderer's own starting font would be Helvetica, which is not embedded (PDF/UA needs it to be).
+    out = rl.Drawing(drawing.width, drawing.height, initialFontName=face, initialFontSize=12)
     for shape in drawing.shapes:
         colour = _color(shape.color)
         if isinstance(shape, chartdraw.Rect):
