@@ -66,6 +66,14 @@ class ChartSpec:
 
 
 @dataclass(frozen=True)
+class SealSpec:
+    """A seal or flag picture the record supplies: a file under assets/ or templates/, and its alt text."""
+
+    file: Scalar
+    alt: Text
+
+
+@dataclass(frozen=True)
 class Content:
     """One content key of a section: kind is text, bullets, items, table or chart."""
 
@@ -103,6 +111,7 @@ class Record:
     sections: tuple[Section, ...] = ()
     notes: tuple[Text, ...] = ()
     sources: bool | None = None  # a Sources note: None follows the layout
+    seal: SealSpec | None = None  # opt-in: None follows the layout's defaults (none unless it names one)
     id_loc: Location | None = None
     layout_loc: Location | None = None  # the `layout:` line, where problems of the layout's sheet are reported
     warnings: tuple = ()  # Diagnostics: likely slips that still build (see slips.py)

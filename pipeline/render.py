@@ -18,7 +18,7 @@ def render_document(record: Record, layout: Layout, data=None, reads=None) -> Do
     `data` is the shared-data scope record text reads as `data`; `reads` notes what was read.
     """
     c = Collector()
-    view = sheet_view(record, layout.defaults, data, reads, c)
+    view = sheet_view(record, layout.defaults, data, reads, c, layout.folder.parent.parent)
     c.raise_if_any()
     template = layout.folder / TEMPLATE_FILE
     try:

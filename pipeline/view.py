@@ -7,9 +7,11 @@ import re
 from dataclasses import dataclass
 from html import escape
 
-from . import charset, text as textmod
+from pathlib import Path
+
+from . import charset, images, text as textmod
 from .doctree import Run
-from .errors import Collector
+from .errors import Collector, Location, RecordError
 from .figures import FigureError, FigureValue, Reads, evaluate, long_date, number
 from .model import Record, Text
 
@@ -213,10 +215,11 @@ class _Resolver:
 
 
 def sheet_view(record: Record, defaults: dict[str, str], data, reads: Reads | None,
-               c: Collector) -> SheetView:
+               c: Collector, project: Path | None = None) -> SheetView:
     """Return the view of a record for its layout template; errors go to `c`, reads to `reads`.
 
     The Sources note is on unless the record, or else the layout's defaults, say `sources: false`.
+    A seal is drawn only if the record or the layout's defaults name one, from `project`'s files.
     """
     r = _Resolver(record, data, reads, c)
     view = SheetView(
@@ -229,7 +232,27 @@ def sheet_view(record: Record, defaults: dict[str, str], data, reads: Reads | No
         sections=tuple(_section(s, record, r) for s in record.sections),
         notes=tuple(r.rich(n) for n in record.notes))
     wanted = defaults.get("sources", "true") == "true" if record.sources is None else record.sources
-    return dataclasses.replace(view, sources=_sources(r.reads) if wanted else ())
+    return dataclasses.replace(view, sources=_sources(r.reads) if wanted else (),
+                               seal=_seal(record, defaults, project, r))
+
+
+def _seal(record: Record, defaults: dict[str, str], project: Path | None, r: _Resolver) -> SealView | None:
+    """Return the record's seal, else the layout's, checked and read; None (with an error) if refused."""
+    if record.seal is not None:
+        name, alt, loc = record.seal.file.value, r.rich(record.seal.alt), record.seal.file.loc
+        alt = alt.plain if alt else ""
+    elif defaults.get("seal"):
+        # A layout's seal is checked when the layouts load; its problems are its layout's.
+        name, alt, loc = defaults["seal"], defaults.get("seal_alt", ""), record.layout_loc or Location(record.path)
+    else:
+        return None
+    try:
+        image, digest = images.load(project or Path.cwd(), name, alt, loc)
+    except RecordError as exc:
+        r.c.diagnostics.extend(exc.diagnostics)
+        return None
+    r.reads.data[f"file:{name}"] = digest  # a new picture in the same file rebuilds the sheet
+    return SealView("seal", alt, image)
 
 
 def _sources(reads: Reads) -> tuple[Inline, ...]:
