@@ -34,14 +34,31 @@ def load(project: Path, name: str, alt: str, loc: Location) -> tuple[Image, str]
     kind = "png" if data.startswith(_PNG) else "jpeg" if data.startswith(_JPEG) else None
     if kind is None:
         raise fail(f"{shown(name)} is not a PNG or JPEG picture", "save the picture as PNG or JPEG")
+    damaged = fail(f"{shown(name)} is a damaged {kind.upper()} file (it cannot be read as a picture)",
+                   "open it in an image editor and save it again")
     pixels = _png_size(data) if kind == "png" else _jpeg_size(data)
     if pixels is None or min(pixels) < 1:
-        raise fail(f"{shown(name)} is a damaged {kind.upper()} file (its size cannot be read)",
-                   "open it in an image editor and save it again")
-    if max(pixels) > MAX_IMAGE_SIDE:
+        raise damaged
+    if max(pixels) > MAX_IMAGE_SIDE:  # checked from the header, before any pixel is decoded
         raise fail(f"{shown(name)} is {pixels[0]:,} × {pixels[1]:,} pixels; a picture may be at most "
                    f"{MAX_IMAGE_SIDE:,} pixels a side", "scale it down; the sheet prints it about an inch wide")
+    if not _decodes(data):  # else a writer would fail on it, after the record passed its checks
+        raise damaged
     return Image(data, kind, pixels, alt, name), digest(data)
+
+
+def _decodes(data: bytes) -> bool:
+    """Return True if the whole picture decodes (Pillow, which ReportLab itself reads pictures with)."""
+    import io
+
+    from PIL import Image as PILImage
+
+    try:
+        with PILImage.open(io.BytesIO(data)) as picture:
+            picture.load()
+    except Exception:  # any decoder complaint means the file is damaged  # noqa: BLE001
+        return False
+    return True
 
 
 def _png_size(data: bytes) -> tuple[int, int] | None:
