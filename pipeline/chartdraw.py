@@ -86,7 +86,9 @@ def draw(chart: Chart, look: ChartLook, text_width: float) -> Drawing:
     left = max(fonts.text_width(t, s) for t in tick_text) + s  # room for the value scale
     bottom, top = s * 3.2, height - s * 2.8  # x labels and axis name below; axis name, value labels above
     right = width - s
-    shapes: list = [Label(s * 0.2, height - s, chart.y_label, s, "start", look.axis)]
+    # A long axis name is set smaller rather than run past the drawing's edge.
+    name_size = min(s, s * (width - s * 0.4) / max(fonts.text_width(chart.y_label, s), 1e-6))
+    shapes: list = [Label(s * 0.2, height - s, chart.y_label, round(name_size, 2), "start", look.axis)]
     y_of = lambda v: bottom + (v - low) / (high - low) * (top - bottom)  # noqa: E731
     for value, text in zip(ticks, tick_text):
         y = y_of(value)
@@ -106,11 +108,18 @@ def draw(chart: Chart, look: ChartLook, text_width: float) -> Drawing:
         shapes.extend(Dot(x, y_of(p.value), look.line_width * 1.5, look.color) for x, p in zip(centres, chart.points))
     shapes.append(Line(((left, bottom), (left, top)), look.line, look.axis))
     shapes.append(Line(((left, zero), (right, zero)), look.line, look.axis))
-    for x, point in zip(centres, chart.points):
+    # Labels that would run into their neighbours are thinned: values all or none (the alt text
+    # always holds every value), years every n-th.
+    values_fit = max(fonts.text_width(p.printed, s) for p in chart.points) <= slot * 0.95
+    every = math.ceil(max(fonts.text_width(p.label, s) for p in chart.points) * 1.5 / slot)
+    for index, (x, point) in enumerate(zip(centres, chart.points)):
         y = y_of(point.value)
         above = y + s * 0.5 + (look.line_width * 1.5 if chart.form == "line" else 0)
-        shapes.append(Label(x, above if point.value >= 0 else y - s * 1.2, point.printed, s, "middle", look.color))
-        shapes.append(Label(x, bottom - s * 1.3, point.label, s, "middle", look.axis))
+        if values_fit:
+            shapes.append(Label(x, above if point.value >= 0 else y - s * 1.2, point.printed, s, "middle",
+                                look.color))
+        if index % every == 0:
+            shapes.append(Label(x, bottom - s * 1.3, point.label, s, "middle", look.axis))
     shapes.append(Label((left + right) / 2, s * 0.3, chart.x_label, s, "middle", look.axis))
     return Drawing(width, height, tuple(_rounded(shape) for shape in shapes))
 

@@ -157,3 +157,21 @@ def test_an_unknown_shared_figure_is_reported_at_its_line(project, run_cli):
     assert result.code == 1
     assert ("sources/chart-test.yaml:8:15: error: in 'sections[0].chart.figure': sources/data/unodc.yaml has no figure "
             "'laos_opium_hx' — did you mean 'laos_opium_ha'?") in result.err
+
+
+def test_a_crowded_chart_thins_its_labels_and_a_long_axis_name_fits():
+    """25 years: the values would collide, so none is drawn (the alt text keeps them); years every
+    n-th; an axis name wider than the drawing is set smaller to fit."""
+    from pipeline import fonts
+    from pipeline.doctree import ChartPoint
+    doc = docsample.sample_document()
+    points = tuple(ChartPoint(str(2000 + i), float(1000 + 137 * i), number(1000 + 137 * i)) for i in range(25))
+    chart = dataclasses.replace(docsample.CHART, points=points, y_label="A very long axis name " * 6)
+    drawn = chartdraw.draw(chart, doc.look.chart, doc.page.text_width)
+    labels = chartdraw.labels(drawn)
+    assert not any(p.printed in labels for p in points[1:])
+    years = [p.label for p in points if p.label in labels]
+    assert years[0] == "2000" and 3 < len(years) < 25
+    name = next(s for s in drawn.shapes if isinstance(s, chartdraw.Label) and s.text == chart.y_label)
+    assert name.size < doc.look.chart.label_size
+    assert fonts.text_width(name.text, name.size) <= drawn.width
