@@ -109,7 +109,7 @@ def _load_layout(folder: Path, env: jinja2.Environment, base: Look, display, use
     return Layout(name=folder.name,
                   description=_scalar(fields.get("description"), "description", shown),
                   requires=requires, prints=prints,
-                  defaults=_defaults(fields.get("defaults"), prints, shown),
+                  defaults=_defaults(fields.get("defaults"), prints, shown, folder.parent.parent),
                   look=_look(fields, shown, base), template=template, folder=folder,
                   template_shown=display(folder / TEMPLATE_FILE),
                   added_styles=_added_styles(fields.get("styles"), base, shown))
@@ -123,16 +123,36 @@ def _added_styles(node: Node | None, base: Look, shown: str) -> dict[str, Locati
     return {key.value: key.loc for key, _ in _pairs(node, "styles", shown) if key.value not in names}
 
 
-def _defaults(node: Node | None, prints: tuple[str, ...], shown: str) -> dict[str, str]:
-    """Return a layout's defaults; `sources` (the Sources note) must be true or false and printed."""
+def _defaults(node: Node | None, prints: tuple[str, ...], shown: str, project: Path) -> dict[str, str]:
+    """Return a layout's defaults; `sources` (the Sources note) must be true or false and printed;
+    a `seal` must be a picture the project holds, with its `seal_alt`, on a layout that prints it."""
     defaults = _string_map(node, "defaults", shown)
     for key, value in node.items if node else ():
+        if key.value == "seal":
+            _seal_default(key, value, defaults, prints, shown, project)
         if key.value == "sources":
             _setting("sources", value, {"kind": "bool"}, shown)
             if "sources" not in prints:
                 _fail(key.loc, shown, "a default for 'sources', but the template prints no Sources note",
                       "add {{ m.sources(sheet) }} to the template, or remove the default")
     return defaults
+
+
+def _seal_default(key: Node, value: Node, defaults: dict[str, str], prints, shown: str, project: Path) -> None:
+    """Refuse a layout's seal its template does not print, without alt text, or not an acceptable picture."""
+    from . import images
+
+    if "seal" not in prints:
+        _fail(key.loc, shown, "a default 'seal', but the template never prints sheet.seal",
+              "add {% if sheet.seal %}<image ref=\"{{ sheet.seal.ref }}\"/>{% endif %} to the template, "
+              "or remove the default")
+    if not defaults.get("seal_alt", "").strip():
+        _fail(key.loc, shown, "a default 'seal' needs 'seal_alt': what the picture shows, read aloud to "
+                              "readers who cannot see it", "add e.g. seal_alt: Seal of the United States")
+    try:
+        images.load(project, defaults["seal"], defaults["seal_alt"], Location(shown, value.loc.line, value.loc.column))
+    except RecordError as exc:
+        raise ConfigError(exc.diagnostics) from None
 
 
 def _printed_fields(printed: frozenset, used: frozenset) -> tuple[str, ...]:

@@ -56,11 +56,21 @@ class TableSpec:
 class ChartSpec:
     """A chart of one series figure."""
 
-    figure: str
+    figure: str  # a record figure, or a shared one: data.<file>.<figure>
     kind: str
     title: Text
     alt: Text | None
     loc: Location
+    field: str = "chart"  # e.g. "sections[1].chart", for messages
+    figure_node: Scalar | None = None  # where the figure is named
+
+
+@dataclass(frozen=True)
+class SealSpec:
+    """A seal or flag picture the record supplies: a file under assets/ or templates/, and its alt text."""
+
+    file: Scalar
+    alt: Text
 
 
 @dataclass(frozen=True)
@@ -101,6 +111,7 @@ class Record:
     sections: tuple[Section, ...] = ()
     notes: tuple[Text, ...] = ()
     sources: bool | None = None  # a Sources note: None follows the layout
+    seal: SealSpec | None = None  # opt-in: None follows the layout's defaults (none unless it names one)
     id_loc: Location | None = None
     layout_loc: Location | None = None  # the `layout:` line, where problems of the layout's sheet are reported
     warnings: tuple = ()  # Diagnostics: likely slips that still build (see slips.py)

@@ -12,7 +12,7 @@ from . import charset, slips
 from .errors import Collector, Location, did_you_mean, escaped_name, shown
 from .limits import (MAX_CELL_CHARS, MAX_LINE_CHARS, MAX_RECORD_CHARS, MAX_TABLE_COLUMNS,
                      MAX_TABLE_ROWS, MAX_TEXT_CHARS)
-from .model import ChartSpec, Content, Figure, Item, Record, Section, TableSpec, Text
+from .model import ChartSpec, Content, Figure, Item, Record, SealSpec, Section, TableSpec, Text
 from .yamlload import Mapping, Node, Scalar, Sequence
 
 ALWAYS = ("layout", "id", "figures")  # fields of every layout: they print through other fields
@@ -21,6 +21,7 @@ ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}\Z")
 NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}\Z")
 INT_RE = re.compile(r"^[-+]?(0|[1-9][0-9]*)\Z")
 FLOAT_RE = re.compile(r"^[-+]?([0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)([eE][-+]?[0-9]+)?\Z")
+SHARED_RE = re.compile(r"^data\.[a-z][a-z0-9_]*\.[A-Za-z][A-Za-z0-9_]*\Z")  # data.<file>.<figure>
 DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 PLACEHOLDER_RE = re.compile(r"^<<[^\n]*>>\Z")  # a value `factsheets new` left to be filled in
 NULLS = {"", "~", "null", "Null", "NULL"}
@@ -36,7 +37,7 @@ RESERVED_IDS = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
 
 TEXT_FIELDS = ("title", "subtitle", "issuer", "doc_type", "dateline", "lead", "highlight")
 LINE_FIELDS = ("title", "subtitle", "issuer", "doc_type", "dateline")  # the rest are prose
-TOP_FIELDS = ("layout", "id", *TEXT_FIELDS, "date", "status", "figures", "sections", "notes", "sources")
+TOP_FIELDS = ("layout", "id", *TEXT_FIELDS, "date", "status", "figures", "sections", "notes", "sources", "seal")
 FIGURE_META = ("label", "unit", "source", "as_of")
 FIGURE_FIELDS = (*FIGURE_META, "value", "values")
 SECTION_FIELDS = ("heading", "style", "text", "bullets", "items", "table", "chart")
@@ -91,11 +92,12 @@ def _record(fields: dict, file: Path, path: str, layout: str | None, c: Collecto
     date = _date(fields["date"], "date", c) if "date" in fields else None
     status = _choice(fields["status"], "status", ("final", "draft"), c) if "status" in fields else "final"
     sources = _choice(fields["sources"], "sources", ("true", "false"), c) if "sources" in fields else None
+    seal = _seal(fields["seal"], c) if "seal" in fields else None
     if c.diagnostics or layout is None:
         return None
     return Record(file=file, path=path, id=record_id, layout=layout, date=date, status=status,
                   figures=figures, sections=tuple(sections), notes=tuple(notes),
-                  sources=None if sources is None else sources == "true",
+                  sources=None if sources is None else sources == "true", seal=seal,
                   id_loc=id_node.loc if id_node else Location(path), layout_loc=fields["layout"].loc, **texts)
 
 
@@ -437,13 +439,31 @@ def _chart(node: Node, field: str, figures: dict, c: Collector) -> ChartSpec | N
     kind = _choice(fields["kind"], f"{field}.kind", ("bar", "line"), c)
     title = _text(fields["title"], f"{field}.title", c, limit=MAX_LINE_CHARS)
     alt = _text(fields["alt"], f"{field}.alt", c) if "alt" in fields else None
-    if name and (name.value not in figures or figures[name.value].values is None):
+    if name and SHARED_RE.match(name.value):
+        pass  # a shared figure: read, and checked to be a series, when the sheet is rendered
+    elif name and (name.value not in figures or figures[name.value].values is None):
         c.error(name.loc, f"'{field}.figure' must name a series figure (with 'values'), found "
                           f"{shown(name.value)}{did_you_mean(name.value, figures)}")
         return None
     if not (name and kind and title):
         return None
-    return ChartSpec(name.value, kind, title, alt, node.loc)
+    return ChartSpec(name.value, kind, title, alt, node.loc, field, name)
+
+
+def _seal(node: Node, c: Collector) -> SealSpec | None:
+    """Return the seal a record supplies: its file and the alt text readers hear in its place."""
+    fields = _mapping(node, "seal", ("file", "alt"), c)
+    if fields is None:
+        return None
+    if "file" not in fields:
+        c.error(node.loc, "'seal' needs 'file': the picture, e.g. file: assets/seal.png",
+                "put the picture in the project's assets/ folder and name it here")
+    if "alt" not in fields:
+        c.error(node.loc, "'seal' needs 'alt': what the picture shows, read aloud to readers who cannot see it",
+                "add e.g. alt: Seal of the United States Embassy in Vientiane")
+    file = _scalar(fields["file"], "seal.file", "a file name", c) if "file" in fields else None
+    alt = _text(fields["alt"], "seal.alt", c, limit=MAX_LINE_CHARS) if "alt" in fields else None
+    return SealSpec(file, alt) if file and alt else None
 
 
 def _check_total(record: Record, c: Collector) -> None:
@@ -463,6 +483,8 @@ def _texts(record: Record):
     for name in TEXT_FIELDS:
         if getattr(record, name) is not None:
             yield getattr(record, name)
+    if record.seal is not None:
+        yield record.seal.alt
     for section in record.sections:
         yield from filter(None, (section.heading,))
         for content in section.content:

@@ -164,13 +164,39 @@ def normalize(text: str) -> str:
 
 def body_line_boxes(pdf: Path, page: PageSetup = PageSetup(),
                     tolerance: float = TOLERANCE) -> list[list[list[Word]]]:
-    """Return, per page, the body lines as word lists: inside the margins, no watermark."""
+    """Return, per page, the body lines as word lists: inside the margins, no watermark, nothing
+    drawn inside a Figure (a chart's labels are text in the PDF, pixels of a picture in the .docx)."""
     top, bottom = page.margin_top - tolerance, page.height - page.margin_bottom + tolerance
+    boxes = figure_boxes(pdf, page.height)
     result = []
-    for words in page_words(pdf):
-        kept = [w for w in words if w.height < WATERMARK_HEIGHT and top <= w.middle <= bottom]
+    for index, words in enumerate(page_words(pdf)):
+        kept = [w for w in words if w.height < WATERMARK_HEIGHT and top <= w.middle <= bottom
+                and not any(x0 <= w.x0 and w.x1 <= x1 and y0 <= w.middle <= y1 for x0, y0, x1, y1 in
+                            boxes.get(index, ()))]
         result.append(visual_lines(kept))
     return result
+
+
+def figure_boxes(pdf: Path, height: float) -> dict[int, list[tuple[float, ...]]]:
+    """Return, per page index, the boxes of the PDF's Figure elements, y downwards from the page top."""
+    import pikepdf
+    found: dict[int, list[tuple[float, ...]]] = {}
+    with pikepdf.open(pdf) as doc:
+        if "/StructTreeRoot" not in doc.Root:
+            return found  # an untagged PDF marks no figures
+        pages = {p.objgen: i for i, p in enumerate(doc.pages)}
+        stack = [doc.Root.StructTreeRoot.K]
+        while stack:
+            elem = stack.pop()
+            kids = elem.get("/K")
+            kids = list(kids) if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []
+            if str(elem.get("/S")) == "/Figure" and "/A" in elem and "/BBox" in elem.A:
+                x0, y0, x1, y1 = (float(v) for v in elem.A.BBox)
+                for kid in kids:
+                    if isinstance(kid, pikepdf.Dictionary) and "/Pg" in kid:
+                        found.setdefault(pages[kid.Pg.objgen], []).append((x0, height - y1, x1, height - y0))
+            stack.extend(k for k in kids if isinstance(k, pikepdf.Dictionary) and k.get("/Type") == "/StructElem")
+    return found
 
 
 def body_lines(pdf: Path, page: PageSetup = PageSetup(), tolerance: float = TOLERANCE) -> list[list[str]]:

@@ -35,7 +35,7 @@ def pdf_body(path, doc) -> str:
     pages = readback.pdf_pages(path)
     furniture = furniture_lines(doc, len(pages))
     lines = [line for page in pages for line in page.splitlines() if line.strip() not in furniture]
-    text = readback.normalize(" ".join(lines))
+    text = readback.without_chart_labels(" ".join(lines), doc)
     return re.sub(r"(^| )• ", r"\1", text)  # the bullet glyph is drawn, not part of the item text
 
 

@@ -15,10 +15,10 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, HRFlowable, KeepTogether, PageTemplate,
                                 Paragraph as RLParagraph, Table as RLTable, TableStyle)
 
-from pipeline import fonts, tablefit
+from pipeline import chartdraw, fonts, tablefit
 from pipeline.access import TITLE_STYLE
-from pipeline.doctree import (BulletList, Document, Field, Heading, Inline, Paragraph, Run, Table, Visitor,
-                              inline_text)
+from pipeline.doctree import (BulletList, Chart, Document, Field, Heading, Image, Inline, Paragraph, Run, Table,
+                              Visitor, inline_text)
 from pipeline.look import Look, Style
 from pipeline.writers import pdfshaping, pdftags
 from pipeline.writers.pdftags import Elem, TaggingCanvas
@@ -173,6 +173,22 @@ class PdfTranslator(Visitor):
         ]))
         table.spaceAfter = look.space_after
         return [*out, table]
+
+    def visit_chart(self, chart: Chart) -> list:
+        """Return the title, the drawing (a Figure with the alt text) and the source line, kept on one page."""
+        group = self.root.child("Div") if self.root else None
+        title = self._tagged(_Paragraph, chart.title, self.styles["Chart Title"], "P", parent=group)
+        drawing = chartdraw.draw(chart, self.look.chart, self.doc.page.text_width)
+        figure = group.child("Figure", alt=chart.alt) if group else None
+        parts = [title, _ChartFlowable(drawing, figure)]
+        if chart.source:
+            parts.append(self._tagged(_Paragraph, chart.source, self.styles["Chart Source"], "P", parent=group))
+        return [KeepTogether(parts)]
+
+    def visit_image(self, image: Image) -> list:
+        """Return the picture at the look's width, centred, as a Figure with its alt text."""
+        figure = self.root.child("Figure", alt=image.alt) if self.root else None
+        return [_ImageFlowable(image, self.look.image.width, self.look.image.space_after, figure)]
 
     def visit_run(self, run: Run) -> str:
         """Return the markup for one run: escaped text wrapped in our own tags."""
@@ -384,6 +400,79 @@ def _color(hex6: str) -> colors.Color:
 
 
 Translator = PdfTranslator  # the registry's name for this format's visitor
+
+
+class _Figure(Flowable):
+    """A drawing centred in the frame, drawn as the marked content of its Figure element."""
+
+    def __init__(self, width: float, height: float, elem: Elem | None):
+        """Take `width` by `height` points; `elem` is the Figure it draws (None: untagged)."""
+        super().__init__()
+        self.width, self.height, self.elem = width, height, elem
+        self.hAlign = "CENTER"
+
+    def wrap(self, availWidth, availHeight):
+        """Return the fixed size."""
+        return self.width, self.height
+
+    def drawOn(self, canvas, x, y, _sW=0):
+        """Draw inside the Figure's marked content, with its box on the page as /BBox."""
+        x = self._hAlignAdjust(x, _sW)
+        paint = functools.partial(Flowable.drawOn, self, canvas, x, y, 0)
+        if isinstance(canvas, TaggingCanvas):
+            canvas.figure(self.elem, paint, (x, y, x + self.width, y + self.height))
+        else:
+            paint()
+
+
+class _ChartFlowable(_Figure):
+    """A chart's shapes as vector graphics (reportlab.graphics), in the bundled font."""
+
+    def __init__(self, drawing: chartdraw.Drawing, elem: Elem | None):
+        """Draw `drawing`'s shapes."""
+        super().__init__(drawing.width, drawing.height, elem)
+        self.drawing = _rl_drawing(drawing)
+
+    def draw(self):
+        """Render the shapes at the flowable's origin."""
+        from reportlab.graphics import renderPDF
+        renderPDF.draw(self.drawing, self.canv, 0, 0)
+
+
+class _ImageFlowable(_Figure):
+    """A supplied picture (a seal) at a fixed printed width, with room after it."""
+
+    def __init__(self, image: Image, width: float, space_after: float, elem: Elem | None):
+        """Draw `image` `width` points wide, its height in proportion."""
+        super().__init__(*image.size(width), elem)
+        self.image, self.spaceAfter = image, space_after
+
+    def draw(self):
+        """Draw the picture's pixels into the flowable's box."""
+        from reportlab.lib.utils import ImageReader
+        self.canv.drawImage(ImageReader(io.BytesIO(self.image.data)), 0, 0, self.width, self.height)
+
+
+def _rl_drawing(drawing: chartdraw.Drawing):
+    """Return a reportlab.graphics Drawing of the chart's shapes."""
+    from reportlab.graphics import shapes as rl
+
+    face = fonts.face_name(False, False)
+    # The renderer's own starting font would be Helvetica, which is not embedded (PDF/UA needs it to be).
+    out = rl.Drawing(drawing.width, drawing.height, initialFontName=face, initialFontSize=12)
+    for shape in drawing.shapes:
+        colour = _color(shape.color)
+        if isinstance(shape, chartdraw.Rect):
+            out.add(rl.Rect(shape.x, shape.y, shape.width, shape.height, fillColor=colour, strokeColor=None))
+        elif isinstance(shape, chartdraw.Line):
+            flat = [v for point in shape.points for v in point]
+            out.add(rl.PolyLine(flat, strokeColor=colour, strokeWidth=shape.width, strokeLineJoin=1))
+        elif isinstance(shape, chartdraw.Dot):
+            out.add(rl.Circle(shape.x, shape.y, shape.radius, fillColor=colour, strokeColor=None))
+        else:
+            out.add(rl.String(shape.x, shape.y, shape.text, fontName=face, fontSize=shape.size,
+                              fillColor=colour, textAnchor=shape.anchor))
+    return out
 
 
 class _KeepWithNext(KeepTogether):

@@ -210,6 +210,22 @@ class TaggingCanvas(Canvas):
             self._code.insert(0 if behind else len(self._code),
                               _Tagged(" ".join((_FURNITURE.format(kind=kind), *body, "EMC"))))
 
+    def figure(self, elem: Elem | None, draw, box: tuple[float, float, float, float]) -> None:
+        """Run `draw()` as the marked content of a Figure element (`box`: its x0, y0, x1, y1 on the
+        page, for its /BBox); with no element, as an artifact of the furniture."""
+        if elem is None:
+            draw()
+            return
+        start = len(self._code)
+        state = self.enter(None)  # the drawing's own text is the figure's content, not a paragraph's
+        draw()
+        self.leave(state)
+        body = [str(part) for part in self._code[start:]]
+        del self._code[start:]
+        elem.attributes = {**elem.attributes, "O": PDFName("Layout"), "Placement": PDFName("Block"),
+                           "BBox": PDFArray([round(v, 2) for v in box])}
+        self._code.append(_Tagged(" ".join((self._begin(elem), *body, "EMC"))))
+
     def _setAnnotations(self, page):
         """Finish a page: artifacts around untagged painting, its parent-tree entry, tab order by structure."""
         super()._setAnnotations(page)
