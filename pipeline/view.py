@@ -116,6 +116,10 @@ class SheetView:
     sections: tuple[SectionView, ...]
     notes: tuple[Rich, ...]
     sources: tuple[Inline, ...] = ()  # one entry per figure printed that has a source or a date
+    country: Rich | None = None
+    classification: Rich | None = None  # an internal paper's banner
+    drafted: Rich | None = None
+    cleared: tuple[Rich, ...] = ()
 
 
 class _Resolver:
@@ -194,7 +198,9 @@ def sheet_view(record: Record, defaults: dict[str, str], data, reads: Reads | No
         dateline=r.rich(record.dateline, defaults.get("dateline")), lead=r.rich(record.lead),
         highlight=r.rich(record.highlight), draft=record.status == "draft",
         sections=tuple(_section(s, record, r) for s in record.sections),
-        notes=tuple(r.rich(n) for n in record.notes))
+        notes=tuple(r.rich(n) for n in record.notes), country=r.rich(record.country),
+        classification=r.rich(record.classification), drafted=r.rich(record.drafted),
+        cleared=tuple(r.rich(t) for t in record.cleared))
     wanted = defaults.get("sources", "true") == "true" if record.sources is None else record.sources
     return dataclasses.replace(view, sources=_sources(r.reads) if wanted else ())
 
