@@ -30,7 +30,7 @@ _STYLE_ATTR = re.compile(r'\bstyle="([^"{}]*)"')
 _SHEET_FIELDS = tuple(f.name for f in dataclasses.fields(SheetView))
 # The record field behind a sheet field, where the names differ; `draft` is also used in a tag
 # (the watermark), so `status` counts when the template uses `draft` anywhere.
-_RECORD_FIELD = {"draft": "status"}
+_RECORD_FIELD = {"draft": "status", "classification_mark": "classification"}
 
 
 @dataclass(frozen=True)
@@ -165,8 +165,8 @@ def _defaults(node: Node | None, prints: tuple[str, ...], shown: str) -> dict[st
 def _printed_fields(printed: frozenset, used: frozenset) -> tuple[str, ...]:
     """Return the record fields behind the sheet fields a template prints, in the sheet's order."""
     shown = printed | ({"draft"} & used)
-    return tuple(_RECORD_FIELD.get(name, name) for name in _SHEET_FIELDS
-                 if name in shown and _RECORD_FIELD.get(name, name) not in ALWAYS)
+    fields = (_RECORD_FIELD.get(name, name) for name in _SHEET_FIELDS if name in shown)
+    return tuple(dict.fromkeys(name for name in fields if name not in ALWAYS))  # once each, in order
 
 
 def _check_template(env: jinja2.Environment, name: str, shown: str) -> nodes.Template:

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from html import escape
 
-from . import charset, text as textmod
+from . import charset, marking, text as textmod
 from .doctree import Run
 from .errors import Collector
 from .figures import FigureError, Reads, evaluate, long_date, number
@@ -118,6 +118,7 @@ class SheetView:
     sources: tuple[Inline, ...] = ()  # one entry per figure printed that has a source or a date
     country: Rich | None = None
     classification: Rich | None = None  # an internal paper's banner
+    classification_mark: str = ""  # the banner's level as a portion mark, "(U)": for generated paragraphs
     drafted: Rich | None = None
     cleared: tuple[Rich, ...] = ()
 
@@ -200,9 +201,16 @@ def sheet_view(record: Record, defaults: dict[str, str], data, reads: Reads | No
         sections=tuple(_section(s, record, r) for s in record.sections),
         notes=tuple(r.rich(n) for n in record.notes), country=r.rich(record.country),
         classification=r.rich(record.classification), drafted=r.rich(record.drafted),
+        classification_mark=_mark_of(record.classification),
         cleared=tuple(r.rich(t) for t in record.cleared))
     wanted = defaults.get("sources", "true") == "true" if record.sources is None else record.sources
     return dataclasses.replace(view, sources=_sources(r.reads) if wanted else ())
+
+
+def _mark_of(banner: Text | None) -> str:
+    """Return the portion mark of a banner's level: a generated paragraph is marked no higher."""
+    level = marking.banner_level(banner.source) if banner else None
+    return f"({level})" if level else ""
 
 
 def _sources(reads: Reads) -> tuple[Inline, ...]:
