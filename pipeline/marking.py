@@ -138,13 +138,15 @@ def check_headings(record: Record, headings: tuple[str, ...], c: Collector) -> N
                     f"use one of these, in this order (leave out any you do not need): {listing}")
             continue
         later = next(((i, t) for i, t in seen if i >= place), None)
-        if later is not None:
-            what = "repeats" if later[0] == place else "comes after"
-            c.error(heading.node.loc, f"'{field}.heading' {shown(heading.source)} {what} "
-                                      f"{shown(later[1].source)} (line {later[1].node.loc.line}); a "
-                                      f"{record.layout} sheet keeps its headings in a fixed order",
-                    f"move this section {'into that one' if what == 'repeats' else 'above it'}; "
-                    f"the order is: {listing}")
+        if later is not None and later[0] == place:
+            c.error(heading.node.loc, f"'{field}.heading' {shown(heading.source)} is already a heading, "
+                                      f"at line {later[1].node.loc.line}; each heading is used once",
+                    "move this section's content into that section, and remove this one")
+        elif later is not None:
+            c.error(heading.node.loc, f"'{field}.heading' {shown(heading.source)} comes after "
+                                      f"{shown(later[1].source)} (line {later[1].node.loc.line}), but a "
+                                      f"{record.layout} sheet puts it before: its headings keep a fixed order",
+                    f"move this section above {shown(later[1].source)}; the order is: {listing}")
         seen.append((place, heading))
 
 
