@@ -115,7 +115,7 @@ def _parser() -> argparse.ArgumentParser:
     fig.add_argument("--json", action="store_true", help="print JSON, for scripts")
     fig.set_defaults(command="figures", run=_figures)
 
-    lay = sub.add_parser("layouts", help="list the layouts and the record fields each prints")
+    lay = sub.add_parser("layouts", help="list the layouts, the record fields each prints, their fixed headings, and which are internal")
     lay.add_argument("--templates", type=Path, default=Path("templates"), metavar="DIR",
                      help="layouts folder (default: templates)")
     lay.set_defaults(command="layouts", run=_layouts)
@@ -293,6 +293,10 @@ def _layouts(args) -> int:
         print(f"{name}\n  {layout.description}")
         print(f"  requires: {', '.join(layout.requires) or '(only title)'}")
         print(f"  prints: {', '.join(layout.prints)}")
+        if layout.headings:
+            print(f"  headings, in this order: {'; '.join(layout.headings)}")
+        if layout.classified:
+            print("  internal: a classification banner on every page; portion marks on every paragraph")
     return EXIT_OK
 
 
