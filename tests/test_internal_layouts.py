@@ -7,6 +7,7 @@ import docx
 import pypdf
 import pytest
 
+import parity
 from conftest import ROOT, RECORDS
 from pipeline import marking
 from pipeline.doctree import dump
@@ -180,3 +181,25 @@ def test_first_page_furniture_is_in_the_dump_only_when_set(long_paper):
     text = dump(doc)
     assert "\n  first_header\n  first_footer\n    p[Banner]" in text
     assert "first_header" not in dump(document(ROOT / "sources" / "laos-inl.yaml"))
+
+
+@pytest.mark.slow  # a LibreOffice run
+@pytest.mark.skipif(not parity.SOFFICE, reason="LibreOffice (soffice) is not installed; .ci/run installs "
+                                               "libreoffice-writer-nogui")
+def test_libreoffice_paginates_the_docx_with_banners_and_numbers_from_page_2(long_paper, tmp_path):
+    """A real client lays out the .docx: the banner tops and ends every page, "-N-" from page 2 on,
+    with as many pages as the PDF."""
+    _, pdf, data = long_paper
+    (tmp_path / "paper.docx").write_bytes(data)
+    converted = parity.convert([tmp_path / "paper.docx"], tmp_path / "lo")[tmp_path / "paper.docx"]
+    pages = pypdf.PdfReader(str(converted)).pages
+    ours = pypdf.PdfReader(io.BytesIO(pdf)).pages
+    assert len(pages) == len(ours)
+    banner = "SENSITIVE BUT UNCLASSIFIED//NOFORN"
+    for number, (page, own) in enumerate(zip(pages, ours), start=1):
+        lines = [line for line in _lines_top_down(page) if line != "DRAFT"]
+        # The same first body line on each page: a footer taller than the bottom margin would
+        # make Word push the body up and break pages elsewhere than the PDF.
+        assert lines[1] == [line for line in _lines_top_down(own) if line != "DRAFT"][1], number
+        assert lines[0] == banner and lines[-1] == banner, number
+        assert [line for line in lines if re.fullmatch(r"-\d+-", line)] == ([] if number == 1 else [f"-{number}-"])
