@@ -9,7 +9,11 @@ import pytest
 
 import parity
 from conftest import ROOT, RECORDS
-from pipeline import marking
+from pipeline import marking, schema
+from pipeline.build import display
+from pipeline.errors import RecordError
+from pipeline.layouts import load_layouts
+from pipeline.yamlload import load_file
 from pipeline.doctree import dump
 from pipeline.writers import docx as docx_writer, pdf as pdf_writer
 from sheets import document
@@ -203,3 +207,25 @@ def test_libreoffice_paginates_the_docx_with_banners_and_numbers_from_page_2(lon
         assert lines[1] == [line for line in _lines_top_down(own) if line != "DRAFT"][1], number
         assert lines[0] == banner and lines[-1] == banner, number
         assert [line for line in lines if re.fullmatch(r"-\d+-", line)] == ([] if number == 1 else [f"-{number}-"])
+
+
+NEW_FIELDS = {"country": "country: Laos\n", "classification": "classification: UNCLASSIFIED\n",
+              "drafted": "drafted: \"INL/AP: J. Doe, ext. 1234\"\n", "cleared": "cleared:\n  - \"EAP/MLS: R. Roe (ok)\"\n"}
+LAYOUTS = load_layouts(ROOT / "templates", display)
+
+
+@pytest.mark.parametrize("field", NEW_FIELDS)
+def test_a_new_field_is_refused_on_a_layout_that_does_not_print_it(field, tmp_path):
+    """The new fields follow the printed-field rule: each is taken only by the layouts that print it."""
+    assert {name for name, layout in LAYOUTS.items() if field in layout.prints} == (
+        {"bilateral-relations"} if field == "country" else {"briefing-paper"})
+    for name, layout in LAYOUTS.items():
+        if field in layout.prints:
+            continue
+        base = next(r for r in RECORDS if r.layout == name).file.read_text(encoding="utf-8")
+        path = _write(tmp_path, base.rstrip("\n") + "\n" + NEW_FIELDS[field])
+        line = len(base.rstrip("\n").splitlines()) + 1
+        with pytest.raises(RecordError) as caught:
+            schema.validate(load_file(path, "r.yaml"), path, "r.yaml", LAYOUTS)
+        mine = [d for d in caught.value.diagnostics if d.location.line == line]
+        assert len(mine) == 1 and f"'{field}'" in mine[0].message, (name, caught.value.diagnostics)
