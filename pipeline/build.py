@@ -115,6 +115,14 @@ def check(files: list[Path], opts: Options) -> Report:
     return _Run(files, opts, write=False).go()
 
 
+def preview(files: list[Path], opts: Options) -> Report:
+    """Render records in memory and report the printed figures that differ from their last build.
+
+    Writes nothing and takes no lock, like check; each outcome's `changes` hold old → new.
+    """
+    return _Run(files, opts, write=False, compare=True).go()
+
+
 def build(files: list[Path], opts: Options) -> Report:
     """Rebuild the records whose inputs or outputs changed; LockBusy if another run holds `out`."""
     if not opts.out.is_dir():
@@ -144,10 +152,11 @@ def remove_strays(folder: Path) -> None:
 class _Run:
     """One build: plan from hashes, render what changed, publish in input order."""
 
-    def __init__(self, files: list[Path], opts: Options, write: bool = True):
-        self.files, self.opts, self.write = files, opts, write
-        # `check` starts from no manifest: every record is built, in memory only.
-        self.manifest = Manifest.load(opts.out) if write else Manifest(opts.out)
+    def __init__(self, files: list[Path], opts: Options, write: bool = True, compare: bool = False):
+        self.files, self.opts, self.write, self.compare = files, opts, write, compare
+        # `check` starts from no manifest: every record is built, in memory only. A preview reads
+        # the manifest only to compare the figures printed.
+        self.manifest = Manifest.load(opts.out) if write or compare else Manifest(opts.out)
         self.dataset = data.load(opts.data, display(opts.data))
         self.prints = Fingerprints(opts.templates)
         today = opts.today or dt.date.today()
@@ -305,6 +314,8 @@ class _Run:
         if not outcome.ok:
             return
         self._review(outcome, result.warnings, result.as_of, result.reads.data.keys())
+        if outcome.ok and self.compare and plan.entry is not None:
+            outcome.changes = changes.figure_changes(plan.entry.printed, result.reads.printed)
         if not outcome.ok or not self.write:
             outcome.status = "checked" if outcome.ok else "failed"
             return

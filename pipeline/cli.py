@@ -10,10 +10,11 @@ import os
 import sys
 from pathlib import Path
 
-from . import __version__, catalog, data, hardening, staleness
+from . import __version__, catalog, config, data, hardening, staleness
 from . import writers
+from .diagnostics import STYLES, Formatter, colour_wanted
 from .build import Options, Report, build, check, discover, display
-from .errors import ConfigError, printable, shown
+from .errors import ConfigError, RecordError, escaped_name, printable, shown
 from .layouts import load_layouts
 from .lock import LockBusy
 from .progress import Progress
@@ -27,6 +28,11 @@ DESCRIPTION = """\
 Turn YAML fact records into U.S. Department of State fact sheets, as .docx and .pdf.
 A build rebuilds only the sheets whose record, shared data, template, fonts or
 outputs changed (see output/manifest.json), and reports what changed.
+
+settings: a factsheets.toml in the working folder or one above it holds defaults
+for the long options (out = "output", stale-months = 24, strict = true) and
+'sources', the records built when none are named; commands then run from any
+folder of the project. Options on the command line win.
 
 exit codes:
   0   every record built (or was already up to date), or checked cleanly
@@ -43,11 +49,26 @@ exit codes:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code."""
-    parser = _parser()
+    global _shown, _origin
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser, commands = _parser()
+    settings_file = config.find(Path.cwd())
+    _origin = Path.cwd() if settings_file else None  # paths typed here mean this folder
+    try:
+        settings = _settings(settings_file, argv, commands)
+    except ConfigError as exc:
+        _shown = _shown_by(parser.parse_args(argv))  # the command line alone says how to show it
+        _print_all(exc.diagnostics)
+        return EXIT_USAGE
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
+    _shown = _shown_by(args)
+    if settings_file:
+        os.chdir(settings_file.parent)  # the project's folder: defaults, reports and manifests as from there
+        if hasattr(args, "paths") and not args.paths:
+            args.paths = config.sources(settings, settings_file.parent, settings_file, config.NAME)
     try:
         hardening.preflight()  # before any record is read and before ReportLab is imported
         return args.run(args)
@@ -60,11 +81,54 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_LOCKED
 
 
-def _parser() -> argparse.ArgumentParser:
-    """Return the argument parser with its commands."""
+def _shown_by(args) -> "_Shown":
+    """Return how this run shows diagnostics, from the parsed arguments."""
+    return _Shown(Formatter(args.diagnostics, colour_wanted(sys.stderr)), args.quiet, args.verbose)
+
+
+def _settings(file: Path | None, argv: list[str], commands: dict) -> dict:
+    """Read factsheets.toml, if any, and put its settings into `argv` after the command's name."""
+    if file is None:
+        return {}
+    shown_as = escaped_name(os.path.relpath(file))  # '../factsheets.toml' from a subfolder
+    settings = config.load(file, shown_as)
+    at = next((i for i, token in enumerate(argv) if token in commands), None)
+    if at is None:
+        return settings
+    command, parsers = commands[argv[at]], list(commands.values())
+    nested = _commands_of(command)
+    if nested:  # `import figures`: the settings go after the second name
+        at = next((i for i in range(at + 1, len(argv)) if argv[i] in nested), None)
+        if at is None:
+            return settings
+        command, parsers = nested[argv[at]], parsers + list(nested.values())
+    known = {name for parser in parsers for name in config.long_options(parser)} - {"help"}
+    argv[at + 1:at + 1] = config.arguments(settings, command, known, file.parent, file, shown_as, argv[at + 1:])
+    return settings
+
+
+def _commands_of(parser: argparse.ArgumentParser) -> dict:
+    """Return the sub-commands of a command (`import figures`), by name; empty when it has none."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return action.choices
+    return {}
+
+
+def _where(text: str) -> Path:
+    """Return a path typed on the command line; absolute when the run moves to the project's folder."""
+    return Path(text) if _origin is None else _origin / text
+
+
+_origin: Path | None = None  # the folder the command was typed in, when a settings file moves the run
+
+
+def _parser() -> tuple[argparse.ArgumentParser, dict]:
+    """Return the argument parser and its commands by name."""
     parser = argparse.ArgumentParser(prog="factsheets", description=DESCRIPTION,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--version", action="version", version=f"factsheets {__version__}")
+    parser.add_argument("--version", action="version", version=_versions())
+    _reporting(parser)
     parser.set_defaults(command=None)
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
 
@@ -105,37 +169,124 @@ def _parser() -> argparse.ArgumentParser:
                                      "date and staleness, and the sheets that printed each in their last "
                                      "build (from <out>/manifest.json). NAME picks one figure "
                                      "(data.unodc.laos_opium_ha, or laos_opium_ha) or one file (unodc).")
+    _reporting(fig)
     fig.add_argument("name", nargs="?", metavar="NAME", help="a figure or data file (default: all)")
-    fig.add_argument("--data", type=Path, default=Path("sources/data"), metavar="DIR",
+    fig.add_argument("--data", type=_where, default=Path("sources/data"), metavar="DIR",
                      help="shared-data folder (default: sources/data)")
-    fig.add_argument("--out", type=Path, default=Path("output"), metavar="DIR",
+    fig.add_argument("--out", type=_where, default=Path("output"), metavar="DIR",
                      help="output folder whose manifest names the sheets (default: output)")
     fig.add_argument("--stale-months", type=_whole(1, MAX_STALE_MONTHS), default=18, metavar="N",
                      help="a figure whose as_of is more than N months old is stale (default: 18)")
     fig.add_argument("--json", action="store_true", help="print JSON, for scripts")
     fig.set_defaults(command="figures", run=_figures)
 
+    new = sub.add_parser("new", help="start a record from a layout's example, ready to fill in",
+                         description="Write a new record file from the example kept in the layout's "
+                                     "folder: required fields hold <<placeholders>> that fail 'check' "
+                                     "until replaced, optional ones are commented out with a line "
+                                     "saying what each is for. Never overwrites a file.")
+    _reporting(new)
+    new.add_argument("layout", metavar="LAYOUT", help="the layout (see 'factsheets layouts')")
+    new.add_argument("target", type=_where, metavar="PATH", help="the new record file, e.g. sources/cambodia.yaml")
+    new.add_argument("--templates", type=_where, default=Path("templates"), metavar="DIR",
+                     help="layouts folder (default: templates)")
+    new.set_defaults(command="new", run=_new)
+
+    imp = sub.add_parser("import", help="bring figures from a spreadsheet, or a record from a web page",
+                         description="Import figures from a CSV or Excel file into a shared-data file, "
+                                     "or a record from a Department web page saved as text or HTML.")
+    _reporting(imp)
+    what = imp.add_subparsers(title="what", metavar="WHAT")
+    figs = what.add_parser("figures", help="figures from a .csv or .xlsx file into sources/data/NAME.yaml",
+                           description="Read a spreadsheet whose first row names the columns figure, year, "
+                                       "value, unit, source, as_of and label (figure and value required; "
+                                       "one row per figure and year, no year for a single number), and "
+                                       "show what importing it would change: each value old → new and each "
+                                       "sheet's printed numbers old → new (against the last build in --out). "
+                                       "Nothing is written without --write; then the data file keeps its "
+                                       "comments and order. A bad cell is refused with its sheet, row and "
+                                       "column.")
+    _reporting(figs)
+    figs.add_argument("file", type=_where, metavar="FILE", help="the .csv (UTF-8) or .xlsx file")
+    figs.add_argument("--into", type=_where, required=True, metavar="DATAFILE",
+                      help="the shared-data file to update or create, e.g. sources/data/unodc.yaml")
+    figs.add_argument("--sheet", metavar="NAME", help="the Excel worksheet (default: the first)")
+    figs.add_argument("--write", action="store_true", help="apply the import (default: only show it)")
+    figs.add_argument("--templates", type=_where, default=Path("templates"), metavar="DIR",
+                      help="layouts folder (default: templates)")
+    figs.add_argument("--records", type=_where, default=Path("sources"), metavar="DIR",
+                      help="the records whose sheets are compared (default: sources)")
+    figs.add_argument("--out", type=_where, default=Path("output"), metavar="DIR",
+                      help="output folder of the last build, to compare with (default: output)")
+    figs.set_defaults(command="import figures", run=_import_figures)
+    page = what.add_parser("page", help="a record skeleton from a Department web page saved as text or HTML",
+                           description="Make a record from a saved web page (.txt, or .html/.htm): site "
+                                       "chrome is left out and listed in comments at the end, run-in "
+                                       "labels ('Challenges:', 'Alternative Development.') and bullets are "
+                                       "recognised, and numbers that look like figures are named in a "
+                                       "comment above their field. Required fields the page lacks are "
+                                       "<<placeholders>> that fail 'check' until filled in.")
+    _reporting(page)
+    page.add_argument("file", type=_where, metavar="FILE", help="the saved page")
+    page.add_argument("--layout", required=True, metavar="LAYOUT", help="the layout (see 'factsheets layouts')")
+    page.add_argument("--into", type=_where, metavar="PATH",
+                      help="write the record here (never overwrites; default: print it)")
+    page.add_argument("--templates", type=_where, default=Path("templates"), metavar="DIR",
+                      help="layouts folder (default: templates)")
+    page.set_defaults(command="import page", run=_import_page)
+    imp.set_defaults(command="import", run=lambda args: (imp.print_help(), EXIT_USAGE)[1])
+
     lay = sub.add_parser("layouts", help="list the layouts, the record fields each prints, their fixed headings, and which are internal")
-    lay.add_argument("--templates", type=Path, default=Path("templates"), metavar="DIR",
+    _reporting(lay)
+    lay.add_argument("--templates", type=_where, default=Path("templates"), metavar="DIR",
                      help="layouts folder (default: templates)")
     lay.set_defaults(command="layouts", run=_layouts)
-    return parser
+    return parser, sub.choices
+
+
+def _versions() -> str:
+    """Return the version line: this program's and the libraries that shape its output."""
+    from importlib import metadata
+
+    def version(name: str) -> str:
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
+            return "not installed"
+    libraries = ", ".join(f"{name} {version(name)}" for name in ("python-docx", "reportlab", "Jinja2", "PyYAML"))
+    return f"factsheets {__version__} ({libraries}; Python {sys.version.split()[0]})"
+
+
+def _reporting(parser: argparse.ArgumentParser) -> None:
+    """Add how diagnostics and reports are shown (accepted before or after the command)."""
+    # Defaults live on the top parser only: a command's parser must not reset what was given before it.
+    top = parser.prog == "factsheets"
+    parser.add_argument("--diagnostics", choices=STYLES, default="concise" if top else argparse.SUPPRESS,
+                        help="how errors and warnings are shown: concise (path:line:col: error: message), "
+                             "full (with the source line and a caret under the column), json (one object "
+                             "per line, for programs) or github (workflow annotations); default: concise")
+    loud = parser.add_mutually_exclusive_group()
+    loud.add_argument("-q", "--quiet", action="store_true", default=False if top else argparse.SUPPRESS,
+                      help="print only errors and the summary line")
+    loud.add_argument("-v", "--verbose", action="store_true", default=False if top else argparse.SUPPRESS,
+                      help="also list the records that were up to date")
 
 
 def _paths(parser: argparse.ArgumentParser) -> None:
     """Add the record paths and the folders every command reads."""
-    parser.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+    _reporting(parser)
+    parser.add_argument("paths", nargs="*", type=_where, metavar="PATH",
                         help="record files or folders of records (default: sources)")
-    parser.add_argument("--templates", type=Path, default=Path("templates"), metavar="DIR",
+    parser.add_argument("--templates", type=_where, default=Path("templates"), metavar="DIR",
                         help="layouts folder (default: templates)")
-    parser.add_argument("--data", type=Path, default=None, metavar="DIR",
+    parser.add_argument("--data", type=_where, default=None, metavar="DIR",
                         help="shared-data folder, read in text as data.<file>.<figure> (default: "
                              "the 'data' folder beside the records, e.g. sources/data)")
 
 
 def _build_options(parser: argparse.ArgumentParser) -> None:
     """Add the options of build and watch."""
-    parser.add_argument("--out", type=Path, default=Path("output"), metavar="DIR",
+    parser.add_argument("--out", type=_where, default=Path("output"), metavar="DIR",
                         help="output folder (default: output)")
     parser.add_argument("--format", choices=writers.names(), action="append", dest="formats",
                         help=f"write only this format (repeatable; default: {' and '.join(writers.names())})")
@@ -226,7 +377,7 @@ def _watch(args) -> int:
     opts = options(args)
     opts.wait = max(opts.wait, 60.0)  # a watcher queues behind a scheduled run instead of giving up
     return watch(lambda: _records(args), opts, lambda report: finish(report, opts.out),
-                 [*(args.paths or [Path("sources")]), opts.data, args.templates])
+                 [*(args.paths or [Path("sources")]), opts.data, args.templates], _print_all)
 
 
 def _check(args) -> int:
@@ -241,10 +392,14 @@ def finish(report: Report, out: Path | None) -> int:
     # One call: a stale shared figure fails every sheet printing it (--strict) but prints once.
     _print_all([*report.errors, *report.warnings,
                 *(d for outcome in report.outcomes for d in outcome.diagnostics + outcome.warnings)])
-    for outcome in report.with_status("built"):
-        print(f"rebuilt {outcome.record_id} ({outcome.path}): {'; '.join(outcome.reasons)}")
-        for change in outcome.changes:
-            print(f"  {change}")
+    if not _shown.quiet:
+        for outcome in report.with_status("built"):
+            print(f"rebuilt {outcome.record_id} ({outcome.path}): {'; '.join(outcome.reasons)}")
+            for change in outcome.changes:
+                print(f"  {change}")
+    if _shown.verbose:
+        for outcome in report.with_status("current"):
+            print(f"up to date {outcome.record_id} ({outcome.path})")
     print(_summary(report, out))
     return EXIT_FAILED if report.failed or report.errors else EXIT_OK
 
@@ -268,9 +423,20 @@ def _summary(report: Report, out: Path | None) -> str:
     return line
 
 
+class _Shown:
+    """How this run shows diagnostics and reports (--diagnostics, --quiet, --verbose)."""
+
+    def __init__(self, formatter: Formatter, quiet: bool = False, verbose: bool = False):
+        self.formatter, self.quiet, self.verbose = formatter, quiet, verbose
+
+
+_shown = _Shown(Formatter())  # replaced by main() from the arguments
+
+
 def _print_all(diagnostics) -> None:
-    """Print diagnostics to stderr, each once."""
-    for diagnostic in dict.fromkeys(str(d) for d in diagnostics):
+    """Print diagnostics to stderr, each once; warnings not with --quiet."""
+    wanted = (d for d in diagnostics if not (_shown.quiet and d.severity != "error"))
+    for diagnostic in dict.fromkeys(_shown.formatter.format(d) for d in wanted):
         print(diagnostic, file=sys.stderr)
 
 
@@ -285,6 +451,59 @@ def _figures(args) -> int:
     else:
         print("\n".join(catalog.text(entry, args.stale_months) for entry in found) or "no shared figures")
     return EXIT_FAILED if dataset.diagnostics else EXIT_OK
+
+
+def _new(args) -> int:
+    """Run `factsheets new`."""
+    from .starter import new_record
+
+    new_record(args.templates, args.layout, args.target, Path.cwd(), display)
+    print(f"wrote {display(args.target)} from the {args.layout} example: replace each <<…>>, then run "
+          f"factsheets check {display(args.target)}")
+    return EXIT_OK
+
+
+def _import_figures(args) -> int:
+    """Run `factsheets import figures`: show the change, and with --write apply it."""
+    from .importing import import_figures
+
+    try:
+        plan = import_figures(args.file, args.into, args.sheet, Options(
+            templates=args.templates, out=args.out, data=args.into.parent), args.records, display)
+    except RecordError as exc:
+        _print_all(exc.diagnostics)
+        return EXIT_FAILED
+    _print_all([d for o in plan.report.outcomes for d in o.diagnostics])
+    name = display(args.into)
+    print("\n".join([f"{name}: {line}" for line in plan.changed] or [f"{name}: no value changes"]))
+    for outcome in plan.report.outcomes:
+        if outcome.changes:
+            print(f"would change {outcome.record_id} ({outcome.path}):")
+            print("\n".join(f"  {change}" for change in outcome.changes))
+    if plan.unbuilt:
+        print(f"not compared (never built into {display(args.out)}/): {', '.join(plan.unbuilt)}")
+    if not args.write:
+        print(f"factsheets: nothing written; run again with --write to update {name}")
+        return EXIT_FAILED if plan.report.failed else EXIT_OK
+    plan.apply()
+    print(f"factsheets: wrote {name} ({len(plan.changed)} value changes); run factsheets build to "
+          f"rebuild the sheets")
+    return EXIT_FAILED if plan.report.failed else EXIT_OK
+
+
+def _import_page(args) -> int:
+    """Run `factsheets import page`."""
+    from .pageimport import import_page
+    from .starter import write_new
+
+    text = import_page(args.file, args.layout, load_layouts(args.templates, display), display(args.file))
+    if args.into is None:
+        sys.stdout.write(text)
+        return EXIT_OK
+    write_new(args.into, text, display)
+    print(f"wrote {display(args.into)} from {display(args.file)}: read it against the page, replace each "
+          f"<<…>>, then run factsheets check {display(args.into)}")
+    return EXIT_OK
 
 
 def _layouts(args) -> int:

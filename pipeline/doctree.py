@@ -68,12 +68,19 @@ class BulletList:
 
 @dataclass(frozen=True)
 class Table:
-    """A table with a header row; cells hold inline runs."""
+    """A table with a header row; cells hold inline runs.
+
+    `widths` (points, summing to the text width) and `align` (one of look.ALIGNMENTS) hold one
+    entry per column, decided once by pipeline/tablefit.py when the tree is built; a table built
+    without them is fitted by the writers with the same function.
+    """
 
     kind: ClassVar[str] = "table"
     columns: tuple[tuple[Inline, ...], ...]
     rows: tuple[tuple[tuple[Inline, ...], ...], ...]
     caption: tuple[Inline, ...] | None = None
+    widths: tuple[float, ...] = ()
+    align: tuple[str, ...] = ()
 
 
 Block = Union[Paragraph, Heading, BulletList, Table]
@@ -229,7 +236,7 @@ def _dump_block(block: Block, indent: str) -> list[str]:
         return [f"{indent}h{block.level} {_dump_inlines(block.inlines)}"]
     if isinstance(block, BulletList):
         return [f"{indent}li[{block.style}] {_dump_inlines(item)}" for item in block.items]
-    lines = [f"{indent}table"]
+    lines = [f"{indent}table widths={list(block.widths)} align={list(block.align)}"]
     if block.caption:
         lines.append(f"{indent}  caption {_dump_inlines(block.caption)}")
     lines.append(f"{indent}  th " + " | ".join(_dump_inlines(c) for c in block.columns))

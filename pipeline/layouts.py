@@ -373,7 +373,8 @@ def _setting(name: str, node: Node, spec: dict, shown: str):
                   "the PDF embeds a metric twin of each (Liberation Serif for Times New Roman)")
         return text
     if kind == "char":
-        if not text.isprintable() or len(text) != 1 or not text.strip() or text not in fonts.coverage():
+        if (not text.isprintable() or len(text) != 1 or not text.strip()
+                or text not in fonts.family_coverage()[fonts.LATIN.name]):  # drawn in the Latin font
             _fail(node.loc, shown, f"'{name}' must be one printable character the bundled font draws, "
                                    f"found {shown_value(text)}")
         return text

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 import xml.etree.ElementTree as ET
 
+from . import tablefit
 from .doctree import Block, BulletList, Document, Field, Heading, Inline, Metadata, Paragraph, Run, Table
 from .look import Look
 
@@ -36,13 +37,13 @@ def parse(markup: str, look: Look, date: dt.date | None) -> Document:
         if child.tag not in _PARTS and child.tag not in _FIRST:
             raise MarkupError(f"unknown element <{child.tag}> in <sheet>; expected header, footer, "
                               f"first-header, first-footer, body")
-        parts[_FIRST.get(child.tag, child.tag)] = tuple(_block(el, names) for el in child)
+        parts[_FIRST.get(child.tag, child.tag)] = tuple(_block(el, look, names) for el in child)
     meta = Metadata(title=root.get("title", ""), subject=root.get("subject", ""),
                     author=root.get("author", ""), language=root.get("language", "en-US"), date=date)
     return Document(meta=meta, look=look, watermark=root.get("watermark") or None, **parts)
 
 
-def _block(el: ET.Element, styles: set[str]) -> Block:
+def _block(el: ET.Element, look: Look, styles: set[str]) -> Block:
     """Return the block an element stands for."""
     if el.tag == "p":
         style = el.get("style", "Normal")
@@ -54,7 +55,7 @@ def _block(el: ET.Element, styles: set[str]) -> Block:
     if el.tag == "ul":
         return BulletList(tuple(_inlines(_expect(li, "li")) for li in el))
     if el.tag == "table":
-        return _table(el)
+        return tablefit.fitted(_table(el), look)  # column widths and alignments, once for every writer
     raise MarkupError(f"unknown element <{el.tag}>; blocks are {', '.join(sorted(_BLOCKS))}")
 
 

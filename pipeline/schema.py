@@ -22,6 +22,7 @@ NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}\Z")
 INT_RE = re.compile(r"^[-+]?(0|[1-9][0-9]*)\Z")
 FLOAT_RE = re.compile(r"^[-+]?([0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)([eE][-+]?[0-9]+)?\Z")
 DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+PLACEHOLDER_RE = re.compile(r"^<<[^\n]*>>\Z")  # a value `factsheets new` left to be filled in
 NULLS = {"", "~", "null", "Null", "NULL"}
 MAX_DIGITS = 15  # beyond this a float cannot hold the figure exactly
 # Names a figure may not take: the shared-data root and Jinja's own words.
@@ -134,6 +135,10 @@ def _kind(node: Node) -> str:
 
 def _scalar(node: Node, field: str, expected: str, c: Collector) -> Scalar | None:
     """Return the node if it is a non-empty scalar, else report what was expected."""
+    if isinstance(node, Scalar) and PLACEHOLDER_RE.match(node.value.strip()):
+        c.error(node.locate("<<"), f"'{field}' still holds the placeholder {shown(node.value.strip())}",
+                f"replace it with {expected}: {node.value.strip()[2:-2]}")
+        return None
     if isinstance(node, Scalar) and not (node.plain and node.value in NULLS):
         return node
     colon = slips.colon_item(node) if expected == "text" else None

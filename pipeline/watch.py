@@ -26,8 +26,12 @@ SAVES = [FileCreatedEvent, FileModifiedEvent, FileMovedEvent, FileDeletedEvent,
 
 
 def watch(records: Callable[[], list[Path]], opts: Options, report: Callable[[Report], int],
-          folders: list[Path]) -> int:
-    """Build, then rebuild after every save under `folders` until Ctrl-C or SIGTERM; return 0."""
+          folders: list[Path], complain: Callable[[list], None] | None = None) -> int:
+    """Build, then rebuild after every save under `folders` until Ctrl-C or SIGTERM; return 0.
+
+    `complain` prints a broken template's diagnostics (default: one line each on stderr).
+    """
+    complain = complain or _complain
     inputs = _Inputs(folders, opts.out)
     saved = threading.Event()
     handler = _Saves(inputs, saved)
@@ -36,11 +40,11 @@ def watch(records: Callable[[], list[Path]], opts: Options, report: Callable[[Re
     try:
         observer.start()
         inputs.observe(observer, handler)  # before the first build, so a save during it counts
-        _rebuild(records, opts, report)
+        _rebuild(records, opts, report, complain)
         print(f"factsheets: watching {inputs} (Ctrl-C to stop)", flush=True)
         while True:
             _settle(saved)
-            _rebuild(records, opts, report)
+            _rebuild(records, opts, report, complain)
             inputs.observe(observer, handler)  # a folder made (or made again) since: watch it too
     except KeyboardInterrupt:
         return 0
@@ -125,13 +129,19 @@ def _settle(saved: threading.Event) -> None:
         saved.clear()
 
 
-def _rebuild(records: Callable[[], list[Path]], opts: Options, report: Callable[[Report], int]) -> None:
+def _complain(diagnostics: list) -> None:
+    """Print diagnostics, each once, to stderr."""
+    for line in dict.fromkeys(str(d) for d in diagnostics):
+        print(line, file=sys.stderr)
+
+
+def _rebuild(records: Callable[[], list[Path]], opts: Options, report: Callable[[Report], int],
+             complain: Callable[[list], None]) -> None:
     """Run one incremental build and print its report; a broken template or busy lock only warns."""
     try:
         report(build(records(), opts))  # in the main thread: the per-record time limit uses SIGALRM
     except ConfigError as exc:
-        for line in dict.fromkeys(str(d) for d in exc.diagnostics):
-            print(line, file=sys.stderr)
+        complain(exc.diagnostics)
     except LockBusy as exc:
         print(f"{display(exc.folder)}: error: another build is writing here: {printable(exc.holder)}",
               file=sys.stderr)

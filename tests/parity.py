@@ -17,6 +17,7 @@ from pathlib import Path
 
 import yaml
 
+import tables
 from pipeline.doctree import PageSetup
 from pipeline.fonts import FONT_DIR
 
@@ -314,14 +315,19 @@ def _first_sentence(text: str) -> str:
     return re.split(r"(?<=[.!?])\s", flat, maxsplit=1)[0]
 
 
-def content_units(samples: list[dict]) -> list[dict]:
-    """Return sections built from the samples, small ones first, covering every block kind."""
+def content_units(samples: list[dict], amounts: list[str] = ()) -> list[dict]:
+    """Return sections built from the samples, small ones first, covering every block kind.
+
+    `amounts` (figures as the filters print them) fill a right-aligned column of the tables, so
+    the tables mix prose, year and number columns.
+    """
     sections = [s for record in samples for s in record.get("sections", [])]
     bullets = [b for s in sections for b in s.get("bullets", [])]
     items = [i for s in sections for i in s.get("items", [])]
     rows = [[i["term"].rstrip(".:"), _first_sentence(i["text"]), str(1989 + 3 * n)]
+            + ([amounts[n % len(amounts)]] if amounts else [])
             for n, i in enumerate(items)]
-    table = {"columns": ["Program", "What it does", "Since"]}
+    table = {"columns": ["Program", "What it does", "Since"] + (["Funding"] if amounts else [])}
     units = []
     if bullets:
         units.append({"heading": "Highlights", "bullets": bullets[:2]})
@@ -382,7 +388,7 @@ def write_generated(sources: Path, page_count, pages=GENERATED_PAGES, limit: int
     samples = [record for record in (yaml.safe_load(f.read_text(encoding="utf-8")) for f in sample_files(sources)
                                      if not f.name.startswith("generated-"))
                if record["layout"] in free]
-    units = content_units(samples)
+    units = content_units(samples, [shown for _, _, shown in tables.amounts(sources / "data")])
     files = {}
     for n in pages:
         base = samples[(n - 1) % len(samples)]
@@ -421,3 +427,32 @@ def pdf_page_count(record: Path, sources: Path) -> int:
     from sheets import document
     data = pdf.render(document(record, ROOT / "templates", sources / "data"))
     return len(pypdf.PdfReader(io.BytesIO(data)).pages)
+
+
+# --- Looking at a word ---------------------------------------------------------------------------
+
+def word_ink(pdf: Path, page: int, box: tuple[float, float, float, float], dpi: int = 300) -> list[list[bool]]:
+    """Return the inked pixels of a page region (points: x0, y0 from the top, x1, y1), trimmed to the ink."""
+    scale = dpi / 72
+    x0, y0, x1, y1 = (round(v * scale) for v in box)
+    gray = subprocess.run(["pdftoppm", "-gray", "-r", str(dpi), "-f", str(page), "-l", str(page),
+                           "-x", str(x0), "-y", str(y0), "-W", str(x1 - x0), "-H", str(y1 - y0), str(pdf)],
+                          capture_output=True, check=True).stdout
+    magic, width, height, _maxval, pixels = gray.split(maxsplit=4)  # binary PGM: P5 w h 255, then bytes
+    assert magic == b"P5", magic
+    width, height = int(width), int(height)
+    rows = [[pixels[r * width + c] < 128 for c in range(width)] for r in range(height)]
+    inked_rows = [r for r, row in enumerate(rows) if any(row)]
+    inked_cols = [c for c in range(width) if any(row[c] for row in rows)]
+    if not inked_rows:
+        return []
+    return [row[inked_cols[0]:inked_cols[-1] + 1] for row in rows[inked_rows[0]:inked_rows[-1] + 1]]
+
+
+def ink_similarity(a: list[list[bool]], b: list[list[bool]], cell: int = 4) -> float:
+    """Return how alike two inked regions are, 0 to 1: the overlap (intersection over union) of their
+    inked cells of `cell` pixels, the regions aligned at their top left (a pixel's rounding aside)."""
+    def cells(ink):
+        return {(r // cell, c // cell) for r, row in enumerate(ink) for c, on in enumerate(row) if on}
+    first, second = cells(a), cells(b)
+    return len(first & second) / len(first | second) if first | second else 0.0

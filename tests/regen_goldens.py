@@ -42,7 +42,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as folder:
             result = badlook.run(badlook.project_with(case, Path(folder)), *badlook.check_args(case))
         case.with_suffix(".expected").write_text(result.stderr, encoding="utf-8")
-    fonts.COVERAGE_FILE.write_text(fonts.coverage_ranges(fonts.measured_coverage()), encoding="ascii")
+    fonts.COVERAGE_FILE.write_text(fonts.coverage_file(fonts.measured_family_coverage()), encoding="ascii")
     print("goldens and pipeline/fonts/coverage.txt rewritten; review them with: git diff")
 
 

@@ -18,7 +18,7 @@ from docx.table import Table as WordTable
 
 import docsample
 import parity
-from pipeline import __version__, writers
+from pipeline import __version__, tablefit, writers
 from pipeline.doctree import BulletList, Document, Field, Metadata, Paragraph, Run, Table, body_text, styles_used
 from pipeline.look import Style
 from pipeline.writers import docx as writer
@@ -216,7 +216,10 @@ def test_table_header_row_widths_and_style(word):
     assert table.rows[1]._tr.trPr.find(qn("w:tblHeader")) is None
     assert all(row._tr.trPr.find(qn("w:cantSplit")) is not None for row in table.rows)  # rows never split
     assert all(p.paragraph_format.keep_with_next for c in header.cells for p in c.paragraphs)
-    assert [c.width for c in table.columns] == [Pt(234), Pt(234)]
+    fitted = tablefit.fitted(next(b for b in docsample.sample_document().body if isinstance(b, Table)),
+                             docsample.LOOK)
+    assert [c.width for c in table.columns] == [Pt(w) for w in fitted.widths]  # the tree's, not even
+    assert sum(fitted.widths) == 468 and fitted.widths[0] < fitted.widths[1]
     fills = {c._tc.tcPr.find(qn("w:shd")).get(qn("w:fill")) for c in header.cells}
     assert fills == {"E1E6EE"}
 

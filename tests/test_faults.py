@@ -238,10 +238,12 @@ def font_dir(tmp_path, monkeypatch):
     copy = tmp_path / "fonts"
     shutil.copytree(fonts.FONT_DIR, copy)
     monkeypatch.setattr(fonts, "FONT_DIR", copy)
-    for cached in (fonts._ttfont, fonts._verified, fonts.coverage, fonts.register_pdf_fonts):
+    for cached in (fonts._ttfont, fonts._verified, fonts.coverage, fonts.family_coverage, fonts._register,
+                   fonts.register_pdf_fonts):
         cached.cache_clear()
     yield copy
-    for cached in (fonts._ttfont, fonts._verified, fonts.coverage, fonts.register_pdf_fonts):
+    for cached in (fonts._ttfont, fonts._verified, fonts.coverage, fonts.family_coverage, fonts._register,
+                   fonts.register_pdf_fonts):
         cached.cache_clear()  # monkeypatch puts the real folder back; forget the copies
 
 

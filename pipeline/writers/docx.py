@@ -8,19 +8,22 @@ import zipfile
 
 import docx
 from docx.document import Document as WordDocument
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Twips
 from docx.table import _Cell
 
-from pipeline import fonts
+from pipeline import fonts, tablefit
 from pipeline.doctree import (BulletList, Document, Field, Heading, Inline, Metadata, Paragraph, Run, Table,
                               Visitor, styles_used)
 from pipeline.writers import wordparts
 from pipeline.writers.wordparts import twips
 
 _FIELD_CODES = {"page": "PAGE", "pages": "NUMPAGES"}
+_ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
+          "right": WD_ALIGN_PARAGRAPH.RIGHT, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}
 _NO_DATE = dt.date(2000, 1, 1)
 _PROPERTY_CHARS = 255  # python-docx refuses longer core properties (title, subject, author)
 # Word's standard text watermark (Design > Watermark): shape type 136 is WordArt "plain text";
@@ -143,16 +146,25 @@ class DocxTranslator(Visitor):
         """Append the caption and a fixed grid whose header row repeats and whose rows never split."""
         if not table.columns or any(len(row) != len(table.columns) for row in table.rows):
             raise ValueError("a table needs columns and one cell per column in every row")
+        table = tablefit.fitted(table, self.look)  # the tree's widths; fitted here only if built by hand
+        cols = len(table.columns)
+        if (len(table.widths), len(table.align)) != (cols, cols) or not set(table.align) <= set(_ALIGN):
+            raise ValueError("a table needs one width and one alignment per column")
         caption = self._paragraph("Caption", table.caption) if table.caption else None
-        rows, cols = 1 + len(table.rows), len(table.columns)
-        col = int(twips(self.doc.page.text_width / cols))
+        rows = 1 + len(table.rows)
         # The document's own add_table ignores the width; its body container takes it.
         container = self.story._body if isinstance(self.story, WordDocument) else self.story
-        grid = container.add_table(rows, cols, Twips(col * cols))  # even columns, widths in every cell
+        grid = container.add_table(rows, cols, Twips(cols))  # widths set below, in the grid and every cell
         grid._tbl.tblStyle_val = "TableGrid"
-        grid.autofit = False  # fixed layout: Word must not re-balance the even columns
-        grid._tbl.tblPr.find(qn("w:tblW")).attrib.update({qn("w:w"): str(col * cols), qn("w:type"): "dxa"})
+        grid.autofit = False  # fixed layout: Word and LibreOffice keep the widths, never re-balance them
+        widths = [twips(width) for width in table.widths]
+        for col, width in zip(grid._tbl.tblGrid.gridCol_lst, widths):
+            col.set(qn("w:w"), width)
+        grid._tbl.tblPr.find(qn("w:tblW")).attrib.update(
+            {qn("w:w"): str(sum(map(int, widths))), qn("w:type"): "dxa"})
         text_style = self.style_ids["Table Text"]
+        own = self.look.style("Table Text").align
+        justify = [None if align == own else _ALIGN[align] for align in table.align]
         # Rows and cells are walked in the XML: grid.cell(r, c) rebuilds the list of every cell on
         # each call, which made a 1,000-row table take 45 s.
         for r, (tr, cells) in enumerate(zip(grid._tbl.tr_lst, (table.columns, *table.rows))):
@@ -160,11 +172,15 @@ class DocxTranslator(Visitor):
             tr_pr.append(_w("w:cantSplit"))  # a row moves whole to the next page, as in the PDF
             if r == 0:
                 tr_pr.append(_w("w:tblHeader"))  # repeated at the top of every page the table spans
-            for tc, inlines in zip(tr.tc_lst, cells):
+            for tc, inlines, width, jc in zip(tr.tc_lst, cells, widths, justify):
+                tc_pr = tc.get_or_add_tcPr()
+                tc_pr.get_or_add_tcW().attrib.update({qn("w:w"): width, qn("w:type"): "dxa"})
                 if r == 0:
-                    tc.get_or_add_tcPr().append(_w("w:shd", val="clear", color="auto", fill=self.look.table.header_fill))
+                    tc_pr.append(_w("w:shd", val="clear", color="auto", fill=self.look.table.header_fill))
                 self.paragraph = _Cell(tc, grid).paragraphs[0]
                 self.paragraph._p.style = text_style
+                if jc is not None:  # a column of numbers: right-aligned, its header too
+                    self.paragraph.paragraph_format.alignment = jc
                 if r == 0 and table.rows:
                     self.paragraph.paragraph_format.keep_with_next = True  # never a header row alone
                 self._bold = r == 0
@@ -173,22 +189,39 @@ class DocxTranslator(Visitor):
         return caption
 
     def visit_run(self, run: Run) -> None:
-        """Append a run keeping its text exactly; a link becomes a w:hyperlink to an external target."""
+        """Append a run keeping its text exactly (one per script); a link becomes a w:hyperlink to an external target."""
+        pieces = fonts.pieces(run.text) or [(run.text, fonts.LATIN)]
+        word_runs = [self._word_run(text, family, run) for text, family in pieces]
+        if run.href:
+            rid = self.paragraph.part.relate_to(run.href, RT.HYPERLINK, is_external=True)
+            link = OxmlElement("w:hyperlink", attrs={qn("r:id"): rid})
+            word_runs[0]._r.addprevious(link)
+            for word_run in word_runs:
+                word_run._r.get_or_add_rPr().insert(0, _w("w:rStyle", val="Hyperlink"))
+                link.append(word_run._r)
+
+    def _word_run(self, text: str, family: fonts.Family, run: Run):
+        """Append one Word run of a run's text that one font family draws; return it."""
         word_run = self.paragraph.add_run()
-        if run.bold or self._bold:
+        bold = run.bold or self._bold
+        if family.shaped:
+            # Word draws Lao, Khmer and Thai with the run's complex-script font and its *Cs marks.
+            props = word_run._r.get_or_add_rPr()
+            props.get_or_add_rFonts().attrib.update({qn("w:cs"): family.word, qn("w:hint"): "cs"})
+            if bold:
+                props.get_or_add_bCs()
+            # Upright even in italic text, as in the PDF: these fonts have no italic, and Word
+            # and LibreOffice would slant the letters themselves.
+            props.get_or_add_iCs().set(qn("w:val"), "0")
+        if bold:
             word_run.bold = True
         if run.italic:
             word_run.italic = True
-        word_run.text = run.text  # python-docx escapes XML and turns \n into w:br, \t into w:tab
+        word_run.text = text  # python-docx escapes XML and turns \n into w:br, \t into w:tab
         # Word drops leading, trailing and doubled spaces unless told to preserve them.
-        for text in word_run._r.findall(qn("w:t")):
-            text.set(qn("xml:space"), "preserve")
-        if run.href:
-            rid = self.paragraph.part.relate_to(run.href, RT.HYPERLINK, is_external=True)
-            word_run._r.get_or_add_rPr().insert(0, _w("w:rStyle", val="Hyperlink"))
-            link = OxmlElement("w:hyperlink", attrs={qn("r:id"): rid})
-            word_run._r.addprevious(link)
-            link.append(word_run._r)
+        for element in word_run._r.findall(qn("w:t")):
+            element.set(qn("xml:space"), "preserve")
+        return word_run
 
     def visit_field(self, field: Field) -> None:
         """Append a complex field (PAGE or NUMPAGES) with a cached result the viewer replaces."""

@@ -15,18 +15,20 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, HRFlowable, KeepTogether, PageTemplate,
                                 Paragraph as RLParagraph, Table as RLTable, TableStyle)
 
-from pipeline import fonts
+from pipeline import fonts, tablefit
 from pipeline.access import TITLE_STYLE
 from pipeline.doctree import (BulletList, Document, Field, Heading, Inline, Paragraph, Run, Table, Visitor,
                               inline_text)
 from pipeline.look import Look, Style
-from pipeline.writers import pdftags
+from pipeline.writers import pdfshaping, pdftags
 from pipeline.writers.pdftags import Elem, TaggingCanvas
 
 CREATOR = "factsheets"
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
 # ReportLab turns these href forms into internal jumps or remote-file opens, not URI links.
 _SPECIAL_HREF = ("#", "document:", "pdf:")
+_MARKS = {name: marks for marks, name in fonts.FACES.items()}  # a style's face -> (bold, italic)
+pdfshaping.install()
 
 
 def render(doc: Document) -> bytes:
@@ -44,6 +46,8 @@ class PdfTranslator(Visitor):
         self.styles = _styles(doc.look)
         self.root = Elem("Document") if fields is None else None  # furniture is an artifact
         self._bold = False  # header cells force bold on their runs
+        self._base = (False, False)  # the paragraph style's (bold, italic), for complex-script faces
+        self._shaping = False  # whether the paragraph being marked up holds complex-script text
         self._last_level = -1
         self._headings = 0
         self._titled = False  # whether the title's bookmark is there to nest headings under
@@ -136,22 +140,26 @@ class PdfTranslator(Visitor):
         ncols = len(block.columns)
         if not ncols or any(len(row) != ncols for row in block.rows):
             raise ValueError("a table needs columns, and as many cells in every row")
+        block = tablefit.fitted(block, self.look)  # the tree's widths; fitted here only if built by hand
+        if (len(block.widths), len(block.align)) != (ncols, ncols) or not set(block.align) <= set(_ALIGN):
+            raise ValueError("a table needs one width and one alignment per column")
         grid = self.root.child("Table") if self.root else None
         out = ([self._tagged(_Paragraph, block.caption, self.styles["Caption"], "Caption", parent=grid)]
                if block.caption else [])
-        cell, look = self.styles["Table Text"], self.look.table
+        look = self.look.table
+        cells = [_aligned(self.styles["Table Text"], align) for align in block.align]
         header_row = grid.child("TR") if grid else None
         header = [self._tagged(_Paragraph, c, cell, "TH", parent=header_row, bold=True,
                                attributes={"O": PDFName("Table"), "Scope": PDFName("Column")})
-                  for c in block.columns]
+                  for c, cell in zip(block.columns, cells)]
         body = []
         for row in block.rows:
             tr = grid.child("TR") if grid else None
-            body.append([self._tagged(_Paragraph, c, cell, "TD", parent=tr) for c in row])
-        table = _Grid([header, *body], colWidths=[self.doc.page.text_width / ncols] * ncols, repeatRows=1)
+            body.append([self._tagged(_Paragraph, c, cell, "TD", parent=tr) for c, cell in zip(row, cells)])
+        table = _Grid([header, *body], colWidths=list(block.widths), repeatRows=1)
         table.setStyle(TableStyle([
             # Cells are Paragraphs, but the table still sets its default font (Helvetica).
-            ("FONT", (0, 0), (-1, -1), fonts.face_name(False, False), cell.fontSize),
+            ("FONT", (0, 0), (-1, -1), fonts.face_name(False, False), cells[0].fontSize),
             ("GRID", (0, 0), (-1, -1), look.grid_line, _color(look.grid)),
             ("BACKGROUND", (0, 0), (-1, 0), _color(look.header_fill)),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -168,7 +176,7 @@ class PdfTranslator(Visitor):
 
     def visit_run(self, run: Run) -> str:
         """Return the markup for one run: escaped text wrapped in our own tags."""
-        text = html.escape(run.text, quote=False).translate(fonts.STAND_INS)
+        text = self._pieces(run.text, run.bold or self._bold, run.italic)
         if run.bold or self._bold:
             text = f"<b>{text}</b>"
         if run.italic:
@@ -184,6 +192,19 @@ class PdfTranslator(Visitor):
                     f'color="#{self.look.text.link_color}">{text}</a>')
         return text
 
+    def _pieces(self, text: str, bold: bool, italic: bool) -> str:
+        """Return escaped text with each complex-script piece in its own face (bold, italic as its run's)."""
+        out = []
+        for piece, family in fonts.pieces(text):
+            piece = html.escape(piece, quote=False).translate(fonts.STAND_INS)
+            if family.shaped:
+                # The face named exactly: ReportLab's <b> and <i> know only Liberation Serif's faces.
+                face = fonts.pdf_face(family, bold or self._base[0], italic or self._base[1])
+                piece = f'<font face="{face}">{piece}</font>'
+                self._shaping = True
+            out.append(piece)
+        return "".join(out)
+
     def visit_field(self, item: Field) -> str:
         """Return the text of a page field; only page furniture knows page numbers."""
         if self.fields is None:
@@ -195,7 +216,10 @@ class PdfTranslator(Visitor):
     def _tagged(self, cls, inlines, style, tag: str, parent=None, bold: bool = False, attributes=None,
                 **kwargs):
         """Return a paragraph flowable of `cls` that draws its content as a `tag` element."""
-        para = cls(self.markup(inlines, bold=bold), style, **kwargs)
+        self._shaping, self._base = False, _MARKS.get(style.fontName, (False, False))
+        markup = self.markup(inlines, bold=bold)
+        # Only paragraphs with complex-script text are shaped: the others keep ReportLab's plain layout.
+        para = cls(markup, _shaping_style(style) if self._shaping else style, **kwargs)
         parent = parent or self.root
         para.tag = parent.child(tag, attributes=attributes) if parent else None
         para.link_texts = tuple(item.text for item in inlines if isinstance(item, Run) and item.href)
@@ -214,6 +238,36 @@ class PdfTranslator(Visitor):
 def _styles(look: Look) -> dict[str, ParagraphStyle]:
     """Return a ParagraphStyle per style of a look, built once per look and process."""
     return {style.name: _paragraph_style(style, look) for style in look.styles}
+
+
+@functools.lru_cache(maxsize=256)
+def _shaping_style(style: ParagraphStyle) -> ParagraphStyle:
+    """Return a paragraph style like `style` that shapes complex-script text (with HarfBuzz) and
+    sizes each line on its own (see _Paragraph.breakLines)."""
+    return ParagraphStyle(f"{style.name} (shaped)", parent=style, shaping=1, autoLeading="max")
+
+
+def _word_line(line, leading: float) -> tuple[float, float]:
+    """Return the ascent and descent that give a line Word's height under ReportLab's 'max' leading:
+    the style's pitch, or more where a font's own line is taller (Lao, Khmer, Thai), as Word and
+    LibreOffice size an 'at least' line."""
+    above = below = 0.0
+    for frag in line.words:
+        if not hasattr(frag, "cbDefn") and hasattr(frag, "fontName"):
+            up, down = fonts.line_extent(frag.fontName)
+            above, below = max(above, up * frag.fontSize), max(below, down * frag.fontSize)
+    height = max(leading, above + below)
+    # ReportLab draws a line max(5/6 pitch, ascent) above its baseline and max(1/6 pitch, -descent) below.
+    ascent = min(max(above, 5 * leading / 6), height - leading / 6)
+    return ascent, ascent - height
+
+
+@functools.lru_cache(maxsize=64)
+def _aligned(style: ParagraphStyle, align: str) -> ParagraphStyle:
+    """Return `style`, or a copy aligned `align` (a table column of numbers is right-aligned)."""
+    if style.alignment == _ALIGN[align]:
+        return style
+    return ParagraphStyle(f"{style.name} ({align})", parent=style, alignment=_ALIGN[align])
 
 
 def _paragraph_style(style: Style, look: Look) -> ParagraphStyle:
@@ -377,6 +431,14 @@ class _Paragraph(RLParagraph):
     tag: Elem | None = None
     label: Elem | None = None
     link_texts: tuple[str, ...] = ()
+
+    def breakLines(self, width):
+        """Break lines as usual; with complex-script text, each line as tall as Word makes it."""
+        broken = super().breakLines(width)
+        if self.style.shaping and broken.kind == 1:
+            for line in broken.lines:
+                line.ascent, line.descent = _word_line(line, self.style.leading)
+        return broken
 
     def split(self, availWidth, availHeight):
         """Split as usual; every part is content of the same element (the label stays with the first)."""

@@ -1,0 +1,79 @@
+"""`factsheets import page`: the seed pages become records that build and carry every sentence."""
+
+import html
+import json
+import re
+
+import pytest
+
+import readback
+import seeds
+from conftest import RECORDS
+from test_new import _filled
+from test_samples import SEED_OF
+
+LAYOUT_OF = {r.id: r.layout for r in RECORDS}
+CASES = [(prefix, LAYOUT_OF[sid]) for sid, prefix in sorted(SEED_OF.items())]
+
+
+def _import_and_build(project, run_cli, page, layout):
+    """Import a page into sources/, fill in its placeholders, build; return (record text, docx text)."""
+    target = project / "sources" / "imported.yaml"
+    made = run_cli("import", "page", page, "--layout", layout, "--into", target.relative_to(project), cwd=project)
+    assert made.code == 0, made.err
+    text = target.read_text(encoding="utf-8")
+    checked = run_cli("check", "--diagnostics", "json", target.relative_to(project), cwd=project)
+    assert checked.code == 1 and all("placeholder" in json.loads(line)["message"]
+                                     for line in checked.err.splitlines()), "only placeholders are left to do"
+    target.write_text(_filled(text), encoding="utf-8")
+    built = run_cli("build", "--out", "o", target.relative_to(project), cwd=project)
+    assert built.code == 0, built.err
+    return text, readback.docx_paragraphs(project / "o" / "imported.docx")
+
+
+@pytest.mark.parametrize("prefix, layout", CASES)
+def test_a_saved_text_page_becomes_a_record_with_every_sentence(project, run_cli, prefix, layout):
+    """The seed page as captured: it builds, every sentence is on the sheet, the chrome is listed, not printed."""
+    text, paragraphs = _import_and_build(project, run_cli, seeds.seed_file(prefix), layout)
+    sheet = readback.normalize(" ".join(paragraphs))
+    assert [s for s in seeds.sentences(prefix) if s not in sheet] == []
+    page_lines = {line.strip() for line in seeds.seed_file(prefix).read_text(encoding="utf-8").splitlines()}
+    for chrome in seeds.CHROME & page_lines:
+        assert f"#   {chrome}" in text and chrome not in paragraphs
+
+
+@pytest.mark.parametrize("prefix, layout", CASES)
+def test_a_saved_html_page_becomes_the_same_record(project, run_cli, prefix, layout, tmp_path):
+    """The same page as HTML, with a banner, navigation and footer: the same sentences, none of the chrome."""
+    lines = [line.strip(" \u00a0") for line in seeds.seed_file(prefix).read_text(encoding="utf-8").splitlines()]
+    body = "\n".join(f"<li>{html.escape(line[1:].strip())}</li>" if line.startswith("•")
+                     else f"<p>{html.escape(line)}</p>" for line in lines if line and line not in seeds.CHROME)
+    page = tmp_path / "page.html"
+    page.write_text(f"<html><head><title>x</title><script>var a = 1;</script></head><body>"
+                    f"<header><p>An official website of the United States government</p></header>"
+                    f"<nav><a href='/'>Home</a></nav><main>{body}</main>"
+                    f"<footer><p>U.S. Department of State</p></footer></body></html>", encoding="utf-8")
+    text, paragraphs = _import_and_build(project, run_cli, page, layout)
+    sheet = readback.normalize(" ".join(paragraphs))
+    assert [s for s in seeds.sentences(prefix) if s not in sheet] == []
+    assert "Home" not in paragraphs and "var a" not in text and "official website" not in sheet
+
+
+def test_numbers_that_look_like_figures_are_named_above_their_field(project, run_cli):
+    """A dollar amount or a number with thousands separators gets a comment suggesting a figure."""
+    prefix = next(p for p in sorted(SEED_OF.values())
+                  if re.search(r"\$[0-9]", seeds.seed_file(p).read_text(encoding="utf-8")))
+    layout = dict(CASES)[prefix]
+    result = run_cli("import", "page", seeds.seed_file(prefix), "--layout", layout, cwd=project)
+    dollars = re.search(r"\$[0-9][0-9,.]*(?: million)?", seeds.seed_file(prefix).read_text(encoding="utf-8"))[0]
+    assert result.code == 0 and f'# Figures? "{dollars}"' in result.out
+
+
+def test_template_characters_on_a_page_print_as_written(project, run_cli, tmp_path):
+    """A page holding '{{' or '{#' would start template code; the record escapes it and prints it."""
+    page = tmp_path / "odd.txt"
+    page.write_text("Odd Page\n\nBraces {{ like this }} and {# this #} print as written.\n", encoding="utf-8")
+    layout = sorted(LAYOUT_OF.values())[0]
+    text, paragraphs = _import_and_build(project, run_cli, page, layout)
+    sheet = readback.normalize(" ".join(paragraphs))
+    assert "Braces {{ like this }} and {# this #} print as written." in sheet
