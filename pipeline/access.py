@@ -61,7 +61,7 @@ def _headings(doc: Document):
 
 def _tables(doc: Document):
     """Yield a problem for a table whose header row is missing or empty."""
-    for block in (*doc.header, *doc.footer, *doc.body):
+    for block in doc.all_blocks():
         if isinstance(block, Table) and not any(inline_text(cell).strip() for cell in block.columns):
             first = inline_text(block.rows[0][0])[:40] if block.rows and block.rows[0] else ""
             yield "layout", (f"a table (first cell '{first}') has no header row; readers announce "

@@ -236,7 +236,7 @@ def _parser() -> tuple[argparse.ArgumentParser, dict]:
     page.set_defaults(command="import page", run=_import_page)
     imp.set_defaults(command="import", run=lambda args: (imp.print_help(), EXIT_USAGE)[1])
 
-    lay = sub.add_parser("layouts", help="list the layouts and the record fields each prints")
+    lay = sub.add_parser("layouts", help="list the layouts, the record fields each prints, their fixed headings, and which are internal")
     _reporting(lay)
     lay.add_argument("--templates", type=_where, default=Path("templates"), metavar="DIR",
                      help="layouts folder (default: templates)")
@@ -512,6 +512,10 @@ def _layouts(args) -> int:
         print(f"{name}\n  {layout.description}")
         print(f"  requires: {', '.join(layout.requires) or '(only title)'}")
         print(f"  prints: {', '.join(layout.prints)}")
+        if layout.headings:
+            print(f"  headings, in this order: {'; '.join(layout.headings)}")
+        if layout.classified:
+            print("  internal: a classification banner on every page; portion marks on every paragraph")
     return EXIT_OK
 
 

@@ -153,6 +153,10 @@ class Document:
     footer: tuple[Block, ...]
     body: tuple[Block, ...]
     watermark: str | None = None
+    # The first page's own furniture (Word's "different first page"): None is the same as
+    # every other page's; a tuple, even empty, replaces the header or footer on page 1 only.
+    first_header: tuple[Block, ...] | None = None
+    first_footer: tuple[Block, ...] | None = None
 
     kind: ClassVar[str] = "document"
 
@@ -164,6 +168,22 @@ class Document:
     def style(self, name: str) -> Style:
         """Return the style called `name`; KeyError if the stylesheet lacks it."""
         return self.look.style(name)
+
+    @property
+    def first_page_differs(self) -> bool:
+        """Return whether page 1 has its own header or footer."""
+        return self.first_header is not None or self.first_footer is not None
+
+    def furniture(self, page: int) -> tuple[tuple[Block, ...], tuple[Block, ...]]:
+        """Return the header and footer blocks printed on page number `page`."""
+        if page == 1 and self.first_page_differs:
+            return (self.header if self.first_header is None else self.first_header,
+                    self.footer if self.first_footer is None else self.first_footer)
+        return self.header, self.footer
+
+    def all_blocks(self) -> tuple[Block, ...]:
+        """Return every block of the sheet: furniture (first page's included), then the body."""
+        return (*self.header, *self.footer, *(self.first_header or ()), *(self.first_footer or ()), *self.body)
 
 
 BLOCK_TYPES = (Paragraph, Heading, BulletList, Table, Chart, Image)
@@ -237,7 +257,9 @@ def dump(doc: Document) -> str:
                                                                             "watermark", "chart", "image"))
     used = sorted(styles_used(doc))
     lines.extend(f"  style {_attrs(doc.style(name))}" for name in used)
-    for part in ("header", "footer", "body"):
+    for part in ("header", "footer", "first_header", "first_footer", "body"):
+        if getattr(doc, part) is None:
+            continue  # no first-page furniture: page 1 prints the header and footer
         lines.append(f"  {part}")
         for block in getattr(doc, part):
             lines.extend(_dump_block(block, "    "))
@@ -247,7 +269,7 @@ def dump(doc: Document) -> str:
 def styles_used(doc: Document) -> set[str]:
     """Return the names of the paragraph styles a sheet prints in (the writers' own included)."""
     names = {"Normal"}
-    for block in (*doc.header, *doc.footer, *doc.body):
+    for block in doc.all_blocks():
         if isinstance(block, Table):
             names.update(("Table Text", "Caption") if block.caption else ("Table Text",))
         elif isinstance(block, Chart):

@@ -12,7 +12,7 @@ from pathlib import Path
 import jinja2
 from jinja2 import nodes
 
-from . import fonts, printed
+from . import fonts, marking, printed
 from .schema import ALWAYS
 from .assets import confined
 from .errors import ConfigError, Diagnostic, Location, RecordError, did_you_mean
@@ -30,7 +30,7 @@ _STYLE_ATTR = re.compile(r'\bstyle="([^"{}]*)"')
 _SHEET_FIELDS = tuple(f.name for f in dataclasses.fields(SheetView))
 # The record field behind a sheet field, where the names differ; `draft` is also used in a tag
 # (the watermark), so `status` counts when the template uses `draft` anywhere.
-_RECORD_FIELD = {"draft": "status"}
+_RECORD_FIELD = {"draft": "status", "classification_mark": "classification"}
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,8 @@ class Layout:
     folder: Path
     template_shown: str = ""  # the template's path as messages name it
     added_styles: dict = dataclasses.field(default_factory=dict)  # styles layout.yaml adds → their lines
+    headings: tuple[str, ...] = ()  # the only section headings, in this order ({country} filled in)
+    classified: bool = False  # an internal paper: a classification banner and portion marks
 
 
 class _ConfinedLoader(jinja2.FileSystemLoader):
@@ -98,7 +100,8 @@ def _load_layout(folder: Path, env: jinja2.Environment, base: Look, display, use
     shown = display(path)
     if not _NAME.match(folder.name):
         raise ConfigError([Diagnostic(Location(shown), f"layout name '{folder.name}' is not kebab-case")])
-    fields = _config_mapping(path, shown, ("description", "requires", "defaults", *PARTS, "styles"))
+    fields = _config_mapping(path, shown, ("description", "requires", "defaults", "headings", "classified",
+                                           *PARTS, "styles"))
     template = _compile(env, f"{folder.name}/{TEMPLATE_FILE}", display(folder / TEMPLATE_FILE))
     prints = _printed_fields(*uses)
     requires = tuple(_strings(fields.get("requires"), "requires", shown))
@@ -106,13 +109,37 @@ def _load_layout(folder: Path, env: jinja2.Environment, base: Look, display, use
         if name not in prints:
             _fail(fields["requires"].loc, shown, f"'requires' names '{name}', which the template never prints",
                   f"print sheet.{name} in {TEMPLATE_FILE}, or remove it from 'requires'")
+    classified = "classified" in fields and _setting("classified", fields["classified"], {"kind": "bool"}, shown)
+    if classified and "classification" not in requires:
+        _fail(fields["classified"].loc, shown, "an internal layout must require the field 'classification'",
+              "add classification to 'requires' (and print sheet.classification as the banner)")
     return Layout(name=folder.name,
+                  headings=_headings(fields.get("headings"), requires, shown), classified=classified,
                   description=_scalar(fields.get("description"), "description", shown),
                   requires=requires, prints=prints,
                   defaults=_defaults(fields.get("defaults"), prints, shown, folder.parent.parent),
                   look=_look(fields, shown, base), template=template, folder=folder,
                   template_shown=display(folder / TEMPLATE_FILE),
                   added_styles=_added_styles(fields.get("styles"), base, shown))
+
+
+def _headings(node: Node | None, requires: tuple[str, ...], shown: str) -> tuple[str, ...]:
+    """Return a layout's fixed section headings; a {field} in one must be a required record field."""
+    headings = []
+    for item in node.items if isinstance(node, Sequence) else _strings(node, "headings", shown):
+        text = _scalar(item, "headings", shown).strip()
+        if not text or text in headings:
+            _fail(item.loc, shown, "a heading is empty or listed twice", "list each heading once, in order")
+        for name in marking.PLACEHOLDER.findall(text):
+            if name not in marking.HEADING_FIELDS:
+                _fail(item.loc, shown, f"'{{{name}}}' is not a field a heading can name"
+                                       f"{did_you_mean(name, marking.HEADING_FIELDS)}",
+                      f"headings may name: {', '.join('{' + f + '}' for f in marking.HEADING_FIELDS)}")
+            if name not in requires:
+                _fail(item.loc, shown, f"the heading names '{{{name}}}', but the layout does not require '{name}'",
+                      f"add {name} to 'requires'")
+        headings.append(text)
+    return tuple(headings)
 
 
 def _added_styles(node: Node | None, base: Look, shown: str) -> dict[str, Location]:
@@ -158,8 +185,8 @@ def _seal_default(key: Node, value: Node, defaults: dict[str, str], prints, show
 def _printed_fields(printed: frozenset, used: frozenset) -> tuple[str, ...]:
     """Return the record fields behind the sheet fields a template prints, in the sheet's order."""
     shown = printed | ({"draft"} & used)
-    return tuple(_RECORD_FIELD.get(name, name) for name in _SHEET_FIELDS
-                 if name in shown and _RECORD_FIELD.get(name, name) not in ALWAYS)
+    fields = (_RECORD_FIELD.get(name, name) for name in _SHEET_FIELDS if name in shown)
+    return tuple(dict.fromkeys(name for name in fields if name not in ALWAYS))  # once each, in order
 
 
 def _check_template(env: jinja2.Environment, name: str, shown: str) -> nodes.Template:

@@ -16,6 +16,7 @@ from .look import Look
 _TEMPLATE_BREAK = re.compile(r"[ \t]*\n[ \t]*")
 _BLOCKS = {"p", "h1", "h2", "ul", "table", "chart", "image"}
 _PARTS = ("header", "footer", "body")
+_FIRST = {"first-header": "first_header", "first-footer": "first_footer"}  # page 1's own furniture
 
 
 class MarkupError(Exception):
@@ -35,9 +36,10 @@ def parse(markup: str, look: Look, date: dt.date | None, images: dict | None = N
     names = {style.name for style in look.styles}
     parts = {part: () for part in _PARTS}
     for child in root:
-        if child.tag not in _PARTS:
-            raise MarkupError(f"unknown element <{child.tag}> in <sheet>; expected header, footer, body")
-        parts[child.tag] = tuple(_block(el, look, names, images or {}) for el in child)
+        if child.tag not in _PARTS and child.tag not in _FIRST:
+            raise MarkupError(f"unknown element <{child.tag}> in <sheet>; expected header, footer, "
+                              f"first-header, first-footer, body")
+        parts[_FIRST.get(child.tag, child.tag)] = tuple(_block(el, look, names, images or {}) for el in child)
     meta = Metadata(title=root.get("title", ""), subject=root.get("subject", ""),
                     author=root.get("author", ""), language=root.get("language", "en-US"), date=date)
     return Document(meta=meta, look=look, watermark=root.get("watermark") or None, **parts)

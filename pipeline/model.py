@@ -112,6 +112,10 @@ class Record:
     notes: tuple[Text, ...] = ()
     sources: bool | None = None  # a Sources note: None follows the layout
     seal: SealSpec | None = None  # opt-in: None follows the layout's defaults (none unless it names one)
+    country: Text | None = None  # fills {country} in a layout's fixed headings
+    classification: Text | None = None  # an internal paper's banner, e.g. CONFIDENTIAL//NOFORN
+    drafted: Text | None = None  # "INL/AP: J. Doe, ext. 1234"
+    cleared: tuple[Text, ...] = ()  # one clearance a line: "EAP/MLS: R. Roe (ok)"
     id_loc: Location | None = None
     layout_loc: Location | None = None  # the `layout:` line, where problems of the layout's sheet are reported
     warnings: tuple = ()  # Diagnostics: likely slips that still build (see slips.py)

@@ -8,7 +8,7 @@ import math
 import re
 from pathlib import Path
 
-from . import charset, slips
+from . import charset, marking, slips
 from .errors import Collector, Location, did_you_mean, escaped_name, shown
 from .limits import (MAX_CELL_CHARS, MAX_LINE_CHARS, MAX_RECORD_CHARS, MAX_TABLE_COLUMNS,
                      MAX_TABLE_ROWS, MAX_TEXT_CHARS)
@@ -35,9 +35,13 @@ RESERVED = {"data", "true", "false", "none", "True", "False", "None", "and", "or
 RESERVED_IDS = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
                 *(f"lpt{i}" for i in range(1, 10))}
 
-TEXT_FIELDS = ("title", "subtitle", "issuer", "doc_type", "dateline", "lead", "highlight")
-LINE_FIELDS = ("title", "subtitle", "issuer", "doc_type", "dateline")  # the rest are prose
-TOP_FIELDS = ("layout", "id", *TEXT_FIELDS, "date", "status", "figures", "sections", "notes", "sources", "seal")
+TEXT_FIELDS = ("title", "subtitle", "issuer", "doc_type", "dateline", "lead", "highlight",
+               "country", "classification", "drafted")
+# The rest are prose.
+LINE_FIELDS = ("title", "subtitle", "issuer", "doc_type", "dateline", "country", "classification", "drafted")
+TOP_FIELDS = ("layout", "id", *TEXT_FIELDS, "date", "status", "figures", "sections", "notes", "sources",
+              "cleared", "seal")
+INTERNAL_FIELDS = ("classification", "drafted", "cleared")  # printed by internal papers only
 FIGURE_META = ("label", "unit", "source", "as_of")
 FIGURE_FIELDS = (*FIGURE_META, "value", "values")
 SECTION_FIELDS = ("heading", "style", "text", "bullets", "items", "table", "chart")
@@ -62,6 +66,9 @@ def validate(root: Node, file: Path, path: str, layouts) -> Record:
     record = _record(fields, file, path, layout, c)
     if record is not None:
         _check_total(record, c)
+        marking.check(record, layouts[layout].classified, c)
+        if layouts[layout].headings:
+            marking.check_headings(record, layouts[layout].headings, c)
     c.raise_if_any()
     found = slips.warnings(_texts(record), record.figures or {})
     return dataclasses.replace(record, warnings=tuple(sorted(found, key=lambda d: d.location)))
@@ -73,6 +80,11 @@ def _check_printed(root: Mapping, layout: str, layouts, c: Collector) -> None:
         if key.value not in TOP_FIELDS or key.value in ALWAYS or key.value in layouts[layout].prints:
             continue
         others = [name for name, other in sorted(layouts.items()) if key.value in other.prints]
+        if key.value in INTERNAL_FIELDS and not layouts[layout].classified:
+            c.error(key.loc, f"'{key.value}' belongs on internal papers; layout '{layout}' is a public fact "
+                             "sheet, which never carries a classification, portion marks or clearances",
+                    f"remove the line, or use an internal layout: {', '.join(others) or 'none'}")
+            continue
         c.error(key.loc, f"layout '{layout}' does not print '{key.value}', so it would not appear on the sheet",
                 f"remove the line, or use a layout that prints it: {', '.join(others)}" if others
                 else "remove the line; no layout prints it")
@@ -89,6 +101,7 @@ def _record(fields: dict, file: Path, path: str, layout: str | None, c: Collecto
     record_id = _record_id(id_node, file, path, c)
     sections = _list(fields.get("sections"), "sections", c, lambda n, f: _section(n, f, figures, c))
     notes = _list(fields.get("notes"), "notes", c, lambda n, f: _text(n, f, c))
+    cleared = _list(fields.get("cleared"), "cleared", c, lambda n, f: _text(n, f, c, limit=MAX_LINE_CHARS))
     date = _date(fields["date"], "date", c) if "date" in fields else None
     status = _choice(fields["status"], "status", ("final", "draft"), c) if "status" in fields else "final"
     sources = _choice(fields["sources"], "sources", ("true", "false"), c) if "sources" in fields else None
@@ -96,7 +109,7 @@ def _record(fields: dict, file: Path, path: str, layout: str | None, c: Collecto
     if c.diagnostics or layout is None:
         return None
     return Record(file=file, path=path, id=record_id, layout=layout, date=date, status=status,
-                  figures=figures, sections=tuple(sections), notes=tuple(notes),
+                  figures=figures, sections=tuple(sections), notes=tuple(notes), cleared=tuple(cleared),
                   sources=None if sources is None else sources == "true", seal=seal,
                   id_loc=id_node.loc if id_node else Location(path), layout_loc=fields["layout"].loc, **texts)
 
@@ -490,6 +503,7 @@ def _texts(record: Record):
         for content in section.content:
             yield from _content_texts(content)
     yield from record.notes
+    yield from record.cleared
 
 
 def _content_texts(content: Content):

@@ -9,7 +9,7 @@ from html import escape
 
 from pathlib import Path
 
-from . import charset, images, text as textmod
+from . import charset, images, marking, text as textmod
 from .doctree import Run
 from .errors import Collector, Location, RecordError
 from .figures import FigureError, FigureValue, Reads, evaluate, long_date, number
@@ -151,6 +151,11 @@ class SheetView:
     notes: tuple[Rich, ...]
     sources: tuple[Inline, ...] = ()  # one entry per figure printed that has a source or a date
     seal: "SealView | None" = None  # the seal or flag the record or layout supplies (opt-in)
+    country: Rich | None = None
+    classification: Rich | None = None  # an internal paper's banner
+    classification_mark: str = ""  # the banner's level as a portion mark, "(U)": for generated paragraphs
+    drafted: Rich | None = None
+    cleared: tuple[Rich, ...] = ()
 
 
 class _Resolver:
@@ -230,7 +235,10 @@ def sheet_view(record: Record, defaults: dict[str, str], data, reads: Reads | No
         dateline=r.rich(record.dateline, defaults.get("dateline")), lead=r.rich(record.lead),
         highlight=r.rich(record.highlight), draft=record.status == "draft",
         sections=tuple(_section(s, record, r) for s in record.sections),
-        notes=tuple(r.rich(n) for n in record.notes))
+        notes=tuple(r.rich(n) for n in record.notes), country=r.rich(record.country),
+        classification=r.rich(record.classification), drafted=r.rich(record.drafted),
+        classification_mark=_mark_of(record.classification),
+        cleared=tuple(r.rich(t) for t in record.cleared))
     wanted = defaults.get("sources", "true") == "true" if record.sources is None else record.sources
     return dataclasses.replace(view, sources=_sources(r.reads) if wanted else (),
                                seal=_seal(record, defaults, project, r))
@@ -253,6 +261,12 @@ def _seal(record: Record, defaults: dict[str, str], project: Path | None, r: _Re
         return None
     r.reads.data[f"file:{name}"] = digest  # a new picture in the same file rebuilds the sheet
     return SealView("seal", alt, image)
+
+
+def _mark_of(banner: Text | None) -> str:
+    """Return the portion mark of a banner's level: a generated paragraph is marked no higher."""
+    level = marking.banner_level(banner.source) if banner else None
+    return f"({level})" if level else ""
 
 
 def _sources(reads: Reads) -> tuple[Inline, ...]:

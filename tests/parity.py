@@ -408,8 +408,12 @@ def write_generated(sources: Path, page_count, pages=GENERATED_PAGES, limit: int
     the record takes the middle of the range of unit counts that give it, so no last page is
     just barely full or just barely started.
     """
-    samples = [yaml.safe_load(f.read_text(encoding="utf-8")) for f in sample_files(sources)
-               if not f.name.startswith("generated-")]
+    # Generated sheets mix the samples' sections freely, so they take only the samples of layouts
+    # that allow any heading and no portion marks (not bilateral-relations or briefing-paper).
+    free = free_layouts()
+    samples = [record for record in (yaml.safe_load(f.read_text(encoding="utf-8")) for f in sample_files(sources)
+                                     if not f.name.startswith("generated-"))
+               if record["layout"] in free]
     units = content_units(samples, [shown for _, _, shown in tables.amounts(sources / "data")])
     files = {}
     for n in pages:
@@ -432,6 +436,13 @@ def write_generated(sources: Path, page_count, pages=GENERATED_PAGES, limit: int
                                     allow_unicode=True, sort_keys=False, width=100), encoding="utf-8")
         files[n] = target
     return files
+
+
+def free_layouts() -> set[str]:
+    """Return the layouts whose records may have any section headings and carry no portion marks."""
+    from pipeline.layouts import load_layouts
+    return {name for name, layout in load_layouts(ROOT / "templates").items()
+            if not layout.headings and not layout.classified}
 
 
 def pdf_page_count(record: Path, sources: Path) -> int:

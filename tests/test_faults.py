@@ -186,8 +186,8 @@ TEMPLATE_FAULTS = {
     "misspelt sheet field": (
         lambda t: _replace(t / "embassy-section" / "sheet.xml.j2", "sheet.highlight", "sheet.hilight"),
         "templates/embassy-section/sheet.xml.j2:{line}:1: error: template error: unknown sheet field 'hilight' "
-        "— did you mean 'highlight'?\n  hint: known: date, dateline, doc_type, draft, highlight, id, issuer, "
-        "layout, lead, notes, seal, sections, sources, subtitle, title\n"),
+        "— did you mean 'highlight'?\n  hint: known: classification, classification_mark, cleared, country, date, dateline, doc_type, "
+        "draft, drafted, highlight, id, issuer, layout, lead, notes, seal, sections, sources, subtitle, title\n"),
     "template linked to a file outside templates/": (
         lambda t: _link(t / "_macros.xml.j2", "/etc/hostname"),
         "templates/_macros.xml.j2:1:1: error: this template is a link to a file outside the templates folder\n"

@@ -9,7 +9,7 @@ import readback
 import seeds
 from conftest import RECORDS, ROOT, SAMPLES
 from pipeline.doctree import Heading, Paragraph, Run, body_text, dump, inline_text
-from sheets import document, furniture_lines
+from sheets import document, page_furniture
 
 GOLDENS = Path(__file__).parent / "goldens"
 # The samples that copy one seed page whole; laos-counternarcotics draws on both (tested below).
@@ -33,8 +33,15 @@ _SENTENCE_END = re.compile(r"(?<=[.?!”])[ \u00a0]+(?=\S)")  # as tests/seeds.p
 def pdf_body(path, doc) -> str:
     """Return the PDF's text without page furniture or bullet glyphs, pages joined."""
     pages = readback.pdf_pages(path)
-    furniture = furniture_lines(doc, len(pages))
-    lines = [line for page in pages for line in page.splitlines() if line.strip() not in furniture]
+    lines = []
+    for number, page in enumerate(pages, start=1):
+        # Furniture is drawn after the body (the watermark before it): it ends each page's text.
+        # Taken off by place, not by text: a briefing paper's body opens with its banner's words.
+        own, furniture = page.splitlines(), page_furniture(doc, number, len(pages))
+        if doc.watermark and own and own[0].strip() == doc.watermark:
+            own = own[1:]
+        assert [line.strip() for line in own[len(own) - len(furniture):]] == furniture
+        lines.extend(own[:len(own) - len(furniture)])
     text = readback.without_chart_labels(" ".join(lines), doc)
     return re.sub(r"(^| )• ", r"\1", text)  # the bullet glyph is drawn, not part of the item text
 

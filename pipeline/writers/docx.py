@@ -61,7 +61,7 @@ class DocxTranslator(Visitor):
     def __init__(self, doc: Document):
         """Open a copy of the skeleton for this sheet's look and styles."""
         self.doc, self.look = doc, doc.look
-        blocks = (*doc.header, *doc.footer, *doc.body)
+        blocks = doc.all_blocks()
         runs = [run for block in blocks for run in _inlines_of(block)]
         used = frozenset(styles_used(doc))
         self.style_ids = wordparts.style_ids(used)
@@ -84,10 +84,23 @@ class DocxTranslator(Visitor):
                 self._watermark(section.header.paragraphs[0]._p)
         if doc.footer:
             self.furniture(section.footer, doc.footer)
+        if doc.first_page_differs:
+            self._first_page(section, doc)
         _set_core_properties(self.word, doc.meta, bool(doc.watermark))
         out = io.BytesIO()
         self.word.save(out)
         return _normalize_zip(out.getvalue())
+
+    def _first_page(self, section, doc: Document) -> None:
+        """Give page 1 its own header and footer (Word's w:titlePg), the watermark kept on it."""
+        section.different_first_page_header_footer = True
+        header, footer = doc.furniture(1)
+        # Both parts are written even when empty: without them page 1 would show nothing
+        # in Word but the ordinary header in some other readers.
+        self.furniture(section.first_page_header, header)
+        if doc.watermark:
+            self._watermark(section.first_page_header.paragraphs[0]._p)
+        self.furniture(section.first_page_footer, footer)
 
     def blocks(self, blocks) -> None:
         """Visit blocks into the current story; a table's room after it goes on the next paragraph."""

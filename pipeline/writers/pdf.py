@@ -605,10 +605,11 @@ class _FurnitureCanvas(TaggingCanvas):
             # Furniture is pagination, not content: screen readers skip it.
             if tree.watermark:
                 self.artifact("Watermark", lambda: _draw_watermark(self, tree), behind=True)
-            if tree.header:
-                self.artifact("Header", lambda: _draw_band(self, tree, tree.header, fields, top=True))
-            if tree.footer:
-                self.artifact("Footer", lambda: _draw_band(self, tree, tree.footer, fields, top=False))
+            header, footer = tree.furniture(number)  # page 1 may have its own
+            if header:
+                self.artifact("Header", lambda: _draw_band(self, tree, header, fields, top=True))
+            if footer:
+                self.artifact("Footer", lambda: _draw_band(self, tree, footer, fields, top=False))
             super().showPage()
         pdftags.finish(self, self._root, tree.meta.title, tree.meta.language)
         super().save()
