@@ -236,6 +236,30 @@ def _parser() -> tuple[argparse.ArgumentParser, dict]:
     page.set_defaults(command="import page", run=_import_page)
     imp.set_defaults(command="import", run=lambda args: (imp.print_help(), EXIT_USAGE)[1])
 
+    sch = sub.add_parser("schema", help="print the JSON Schema of records, for editors such as VS Code",
+                         description="Print a JSON Schema (draft-07) of the record format for the layouts "
+                                     "in --templates: field names, kinds, and per layout the fields it needs "
+                                     "and prints. yaml-language-server (VS Code's YAML extension) reads it to "
+                                     "complete field names and underline mistakes while typing; 'factsheets "
+                                     "new' points each record at the project's factsheets.schema.json.")
+    _reporting(sch)
+    sch.add_argument("--templates", type=_where, default=Path("templates"), metavar="DIR",
+                     help="layouts folder (default: templates)")
+    sch.add_argument("--output", "-o", type=_where, metavar="FILE",
+                     help="write it to FILE (e.g. factsheets.schema.json) instead of printing it")
+    sch.set_defaults(command="schema", run=_schema)
+
+    ini = sub.add_parser("init", help="make a new project folder from the layouts shipped with the program",
+                         description="Make a new project in DIR (new or empty): sources/ and sources/data/ "
+                                     "for records and shared figures, templates/ with the layouts shipped "
+                                     "inside the program, output/, a factsheets.toml (so every command works "
+                                     "from any folder of the project), factsheets.schema.json and .vscode/ "
+                                     "settings (the schema for records, a 'factsheets: check' task whose "
+                                     "problems show at their lines, the YAML extension recommended).")
+    _reporting(ini)
+    ini.add_argument("folder", type=_where, metavar="DIR", help="the new project's folder")
+    ini.set_defaults(command="init", run=_init)
+
     lay = sub.add_parser("layouts", help="list the layouts, the record fields each prints, their fixed headings, and which are internal")
     _reporting(lay)
     lay.add_argument("--templates", type=_where, default=Path("templates"), metavar="DIR",
@@ -503,6 +527,32 @@ def _import_page(args) -> int:
     write_new(args.into, text, display)
     print(f"wrote {display(args.into)} from {display(args.file)}: read it against the page, replace each "
           f"<<…>>, then run factsheets check {display(args.into)}")
+    return EXIT_OK
+
+
+def _schema(args) -> int:
+    """Run `factsheets schema`."""
+    from .editorschema import text
+
+    schema = text(load_layouts(args.templates, display))
+    if args.output is None:
+        sys.stdout.write(schema)
+    else:
+        from .output import write_atomic
+        write_atomic(args.output, schema.encode("utf-8"))
+        print(f"wrote {display(args.output)}")
+    return EXIT_OK
+
+
+def _init(args) -> int:
+    """Run `factsheets init`."""
+    from .editorschema import text
+    from .project import default_layouts, init
+
+    init(args.folder, text(load_layouts(default_layouts(), display)), display)
+    shown_as = display(args.folder)
+    print(f"made the project {shown_as}: add records with factsheets new LAYOUT {shown_as}/sources/NAME.yaml "
+          f"(layouts: factsheets layouts), then run factsheets build in it")
     return EXIT_OK
 
 

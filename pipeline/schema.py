@@ -46,6 +46,18 @@ FIGURE_META = ("label", "unit", "source", "as_of")
 FIGURE_FIELDS = (*FIGURE_META, "value", "values")
 SECTION_FIELDS = ("heading", "style", "text", "bullets", "items", "table", "chart")
 CONTENT_KINDS = ("text", "bullets", "items", "table", "chart")
+# The rest of the format: what each remaining field holds. `factsheets schema` describes records
+# for editors from these same names, so a field added here is known to both at once.
+LIST_FIELDS = ("notes", "cleared")  # lists of prose (cleared: one line each)
+STATUSES = ("final", "draft")
+SWITCHES = ("true", "false")  # `sources: false`
+SECTION_STYLES = ("run-in",)
+ITEM_FIELDS = ("term", "text")
+TABLE_FIELDS = ("columns", "rows", "caption")
+CHART_FIELDS = ("figure", "kind", "title", "alt")
+CHART_REQUIRED = ("figure", "kind", "title")
+CHART_KINDS = ("bar", "line")
+SEAL_FIELDS = ("file", "alt")
 
 
 def validate(root: Node, file: Path, path: str, layouts) -> Record:
@@ -103,8 +115,8 @@ def _record(fields: dict, file: Path, path: str, layout: str | None, c: Collecto
     notes = _list(fields.get("notes"), "notes", c, lambda n, f: _text(n, f, c))
     cleared = _list(fields.get("cleared"), "cleared", c, lambda n, f: _text(n, f, c, limit=MAX_LINE_CHARS))
     date = _date(fields["date"], "date", c) if "date" in fields else None
-    status = _choice(fields["status"], "status", ("final", "draft"), c) if "status" in fields else "final"
-    sources = _choice(fields["sources"], "sources", ("true", "false"), c) if "sources" in fields else None
+    status = _choice(fields["status"], "status", STATUSES, c) if "status" in fields else "final"
+    sources = _choice(fields["sources"], "sources", SWITCHES, c) if "sources" in fields else None
     seal = _seal(fields["seal"], c) if "seal" in fields else None
     if c.diagnostics or layout is None:
         return None
@@ -360,7 +372,7 @@ def _section(node: Node, field: str, figures: dict, c: Collector) -> Section | N
     if fields is None:
         return None
     heading = _text(fields["heading"], f"{field}.heading", c, limit=MAX_LINE_CHARS) if "heading" in fields else None
-    style = _choice(fields["style"], f"{field}.style", ("run-in",), c) if "style" in fields else None
+    style = _choice(fields["style"], f"{field}.style", SECTION_STYLES, c) if "style" in fields else None
     if style == "run-in" and heading is None:
         c.error(node.loc, f"'{field}' has style run-in but no heading", "add 'heading: <label>'")
     content = [_content(kind, fields[kind], f"{field}.{kind}", figures, c)
@@ -387,7 +399,7 @@ def _content(kind: str, node: Node, field: str, figures: dict, c: Collector) -> 
 
 def _item(node: Node, field: str, c: Collector) -> Item | None:
     """Return a run-in item {term, text}."""
-    fields = _mapping(node, field, ("term", "text"), c)
+    fields = _mapping(node, field, ITEM_FIELDS, c)
     if fields is None:
         return None
     for key in ("term", "text"):
@@ -402,7 +414,7 @@ def _item(node: Node, field: str, c: Collector) -> Item | None:
 
 def _table(node: Node, field: str, c: Collector) -> TableSpec | None:
     """Return a table whose rows all have as many cells as it has columns."""
-    fields = _mapping(node, field, ("columns", "rows", "caption"), c)
+    fields = _mapping(node, field, TABLE_FIELDS, c)
     if fields is None:
         return None
     if "columns" not in fields or "rows" not in fields:
@@ -441,15 +453,15 @@ def _row(node: Node, field: str, width: int, c: Collector) -> tuple | None:
 
 def _chart(node: Node, field: str, figures: dict, c: Collector) -> ChartSpec | None:
     """Return a chart of a series figure."""
-    fields = _mapping(node, field, ("figure", "kind", "title", "alt"), c)
+    fields = _mapping(node, field, CHART_FIELDS, c)
     if fields is None:
         return None
-    missing = [k for k in ("figure", "kind", "title") if k not in fields]
+    missing = [k for k in CHART_REQUIRED if k not in fields]
     if missing:
         c.error(node.loc, f"'{field}' needs {', '.join(repr(k) for k in missing)}")
         return None
     name = _scalar(fields["figure"], f"{field}.figure", "a figure name", c)
-    kind = _choice(fields["kind"], f"{field}.kind", ("bar", "line"), c)
+    kind = _choice(fields["kind"], f"{field}.kind", CHART_KINDS, c)
     title = _text(fields["title"], f"{field}.title", c, limit=MAX_LINE_CHARS)
     alt = _text(fields["alt"], f"{field}.alt", c) if "alt" in fields else None
     if name and SHARED_RE.match(name.value):
@@ -465,7 +477,7 @@ def _chart(node: Node, field: str, figures: dict, c: Collector) -> ChartSpec | N
 
 def _seal(node: Node, c: Collector) -> SealSpec | None:
     """Return the seal a record supplies: its file and the alt text readers hear in its place."""
-    fields = _mapping(node, "seal", ("file", "alt"), c)
+    fields = _mapping(node, "seal", SEAL_FIELDS, c)
     if fields is None:
         return None
     if "file" not in fields:
