@@ -2,8 +2,7 @@
 
 It reads the document tree both writers render, so one check covers the .docx and the PDF:
 the sheet has a title (its H1) and a language; headings below the title never skip a level;
-every table has a header row. (Pictures and charts, with their descriptions, join when the tree
-has them.) A refusal is a record error, placed on the record's `title:` or `layout:` line, with a
+every table has a header row; every chart and picture has a text alternative. A refusal is a record error, placed on the record's `title:` or `layout:` line, with a
 hint naming the layout template that produced the sheet.
 """
 
@@ -11,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .doctree import Document, Heading, Paragraph, Table, inline_text
+from .doctree import Chart, Document, Heading, Image, Paragraph, Table, inline_text
 from .errors import Diagnostic, Location, RecordError
 
 TITLE_STYLE = "Title"  # the paragraph style that is the sheet's H1 in both formats
@@ -20,7 +19,7 @@ _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*\Z")  # a BCP 47 tag s
 
 def check(doc: Document, title_at: Location, layout_at: Location, template: str) -> None:
     """Raise RecordError listing every way the sheet would fail a screen reader."""
-    problems = [*_title(doc), *_language(doc), *_headings(doc), *_tables(doc)]
+    problems = [*_title(doc), *_language(doc), *_headings(doc), *_tables(doc), *_figures(doc)]
     if problems:
         hint = f"the layout template {template} makes this sheet; fix it there"
         raise RecordError([Diagnostic(title_at if field == "title" else layout_at,
@@ -62,8 +61,18 @@ def _headings(doc: Document):
 
 def _tables(doc: Document):
     """Yield a problem for a table whose header row is missing or empty."""
-    for block in (*doc.header, *doc.footer, *doc.body):
+    for block in doc.all_blocks():
         if isinstance(block, Table) and not any(inline_text(cell).strip() for cell in block.columns):
             first = inline_text(block.rows[0][0])[:40] if block.rows and block.rows[0] else ""
             yield "layout", (f"a table (first cell '{first}') has no header row; readers announce "
                              "each cell with its column header")
+
+
+def _figures(doc: Document):
+    """Yield a problem for a chart or picture without alt text: a screen reader would skip it unsaid."""
+    for block in (*doc.header, *doc.footer, *doc.body):
+        if isinstance(block, Chart) and not block.alt.strip():
+            yield "layout", (f"the chart '{inline_text(block.title)[:60]}' has no alt text, which readers "
+                             "announce in place of the drawing")
+        elif isinstance(block, Image) and not block.alt.strip():
+            yield "layout", f"the picture {block.name or ''} has no alt text, which readers announce in its place"

@@ -1,8 +1,8 @@
 """Files a sheet may embed: only those really inside the project's assets/ or templates/ folder.
 
-Records do not name files yet; templates are read through this check, and any future image or
-logo field must resolve its path with `embeddable` so that a record cannot pull /etc/passwd or
-~/.ssh into a published sheet, whether by '..', an absolute path or a symbolic link.
+Templates are read through this check, and the one file a record or layout may name, its seal
+(pipeline/images.py), resolves its path with `embeddable`, so that a record cannot pull
+/etc/passwd or ~/.ssh into a published sheet, whether by '..', an absolute path or a symbolic link.
 """
 
 from __future__ import annotations

@@ -233,7 +233,7 @@ class _Run:
             return False
         layout = failure.inputs.get("layout")
         if failure.inputs != self._failure_inputs(raw, layout or None) or any(
-                self.dataset.current(key) != value for key, value in failure.data.items()):
+                self._dependency_now(key) != value for key, value in failure.data.items()):
             return False
         outcome.diagnostics.append(Diagnostic(
             Location(outcome.path), f"not built again: {failure.message} (in an earlier run, with the same "
@@ -258,6 +258,12 @@ class _Run:
             return
         self._dirty()
 
+    def _dependency_now(self, key: str) -> str | None:
+        """Return what a sheet's dependency is now: a shared figure's value, or a supplied picture's hash."""
+        if key.startswith("file:"):  # a seal or flag, named relative to the project (see images.py)
+            return file_digest(self.opts.templates.parent / key.removeprefix("file:"))
+        return self.dataset.current(key)
+
     def _inputs(self, raw: bytes, layout: str | None) -> dict[str, str]:
         """Return the input hashes of a record (the layout's as last built, if known)."""
         inputs = {"record": digest(raw), "fonts": self.prints.fonts, "pipeline": self.prints.pipeline}
@@ -274,9 +280,13 @@ class _Run:
         reasons = [why for key, why in (("record", "record edited"), ("templates", "template changed"),
                                         ("fonts", "fonts changed"), ("pipeline", "pipeline updated"))
                    if entry.inputs.get(key) != inputs.get(key)]
-        moved = [key for key, value in entry.data.items() if self.dataset.current(key) != value]
-        if moved:
-            reasons.append(f"shared figure changed ({', '.join(moved)})")
+        moved = [key for key, value in entry.data.items() if self._dependency_now(key) != value]
+        figures = [key for key in moved if not key.startswith("file:")]
+        pictures = [key.removeprefix("file:") for key in moved if key.startswith("file:")]
+        if figures:
+            reasons.append(f"shared figure changed ({', '.join(figures)})")
+        if pictures:
+            reasons.append(f"picture changed ({', '.join(pictures)})")
         return reasons or self._output_reasons(entry)
 
     def _output_reasons(self, entry: Entry) -> list[str]:

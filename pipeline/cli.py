@@ -236,6 +236,30 @@ def _parser() -> tuple[argparse.ArgumentParser, dict]:
     page.set_defaults(command="import page", run=_import_page)
     imp.set_defaults(command="import", run=lambda args: (imp.print_help(), EXIT_USAGE)[1])
 
+    sch = sub.add_parser("schema", help="print the JSON Schema of records, for editors such as VS Code",
+                         description="Print a JSON Schema (draft-07) of the record format for the layouts "
+                                     "in --templates: field names, kinds, and per layout the fields it needs "
+                                     "and prints. yaml-language-server (VS Code's YAML extension) reads it to "
+                                     "complete field names and underline mistakes while typing; 'factsheets "
+                                     "new' points each record at the project's factsheets.schema.json.")
+    _reporting(sch)
+    sch.add_argument("--templates", type=_where, default=Path("templates"), metavar="DIR",
+                     help="layouts folder (default: templates)")
+    sch.add_argument("--output", "-o", type=_where, metavar="FILE",
+                     help="write it to FILE (e.g. factsheets.schema.json) instead of printing it")
+    sch.set_defaults(command="schema", run=_schema)
+
+    ini = sub.add_parser("init", help="make a new project folder from the layouts shipped with the program",
+                         description="Make a new project in DIR (new or empty): sources/ and sources/data/ "
+                                     "for records and shared figures, templates/ with the layouts shipped "
+                                     "inside the program, output/, a factsheets.toml (so every command works "
+                                     "from any folder of the project), factsheets.schema.json and .vscode/ "
+                                     "settings (the schema for records, a 'factsheets: check' task whose "
+                                     "problems show at their lines, the YAML extension recommended).")
+    _reporting(ini)
+    ini.add_argument("folder", type=_where, metavar="DIR", help="the new project's folder")
+    ini.set_defaults(command="init", run=_init)
+
     srv = sub.add_parser("serve", help="open the workspace in the browser: every sheet, edit with a live "
                                        "preview, publish",
                          description="Serve the fact sheet workspace: a gallery of every sheet, an editor "
@@ -258,7 +282,7 @@ def _parser() -> tuple[argparse.ArgumentParser, dict]:
                           "sheets.example.gov (repeatable; 127.0.0.1 and localhost always are)")
     srv.set_defaults(command="serve", run=_serve)
 
-    lay = sub.add_parser("layouts", help="list the layouts and the record fields each prints")
+    lay = sub.add_parser("layouts", help="list the layouts, the record fields each prints, their fixed headings, and which are internal")
     _reporting(lay)
     lay.add_argument("--templates", type=_where, default=Path("templates"), metavar="DIR",
                      help="layouts folder (default: templates)")
@@ -545,12 +569,42 @@ def _import_page(args) -> int:
     return EXIT_OK
 
 
+def _schema(args) -> int:
+    """Run `factsheets schema`."""
+    from .editorschema import text
+
+    schema = text(load_layouts(args.templates, display))
+    if args.output is None:
+        sys.stdout.write(schema)
+    else:
+        from .output import write_atomic
+        write_atomic(args.output, schema.encode("utf-8"))
+        print(f"wrote {display(args.output)}")
+    return EXIT_OK
+
+
+def _init(args) -> int:
+    """Run `factsheets init`."""
+    from .editorschema import text
+    from .project import default_layouts, init
+
+    init(args.folder, text(load_layouts(default_layouts(), display)), display)
+    shown_as = display(args.folder)
+    print(f"made the project {shown_as}: add records with factsheets new LAYOUT {shown_as}/sources/NAME.yaml "
+          f"(layouts: factsheets layouts), then run factsheets build in it")
+    return EXIT_OK
+
+
 def _layouts(args) -> int:
     """Run `factsheets layouts`."""
     for name, layout in load_layouts(args.templates, display).items():
         print(f"{name}\n  {layout.description}")
         print(f"  requires: {', '.join(layout.requires) or '(only title)'}")
         print(f"  prints: {', '.join(layout.prints)}")
+        if layout.headings:
+            print(f"  headings, in this order: {'; '.join(layout.headings)}")
+        if layout.classified:
+            print("  internal: a classification banner on every page; portion marks on every paragraph")
     return EXIT_OK
 
 

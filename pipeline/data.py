@@ -54,6 +54,8 @@ class DataSet:
         if year is not None:
             values = figure.values or {}
             return canonical(values[int(year)]) if int(year) in values else None
+        if attribute == "years":  # the years a chart of the series prints
+            return ",".join(str(y) for y in sorted(figure.values or {}))
         if attribute is not None:
             return canonical(getattr(figure, attribute)) if attribute in schema.FIGURE_META else None
         return None if figure.value is None else canonical(figure.value)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass, fields
+import hashlib
+from dataclasses import dataclass, field, fields
 from typing import ClassVar, Union
 
 from .look import Look, PageSetup, Style
@@ -83,7 +84,52 @@ class Table:
     align: tuple[str, ...] = ()
 
 
-Block = Union[Paragraph, Heading, BulletList, Table]
+@dataclass(frozen=True)
+class ChartPoint:
+    """One point of a chart: its label on the x axis, its value, and the value as the sheet prints it."""
+
+    label: str
+    value: float
+    printed: str  # as the figure filters print it, e.g. "5,700"
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A bar or line chart of one series: title above, the drawing, the source line under it.
+
+    `alt` describes the drawing to readers who cannot see it (the record's, or one made from the data).
+    """
+
+    kind: ClassVar[str] = "chart"
+    form: str  # "bar" or "line"
+    title: tuple[Inline, ...]
+    x_label: str  # the x axis, e.g. "Year"
+    y_label: str  # the y axis with its unit, e.g. "Opium poppy cultivation in Laos (ha)"
+    points: tuple[ChartPoint, ...]
+    alt: str
+    source: tuple[Inline, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Image:
+    """A picture the user supplied (a seal or flag), drawn at a fixed width from the look.
+
+    `data` is the PNG or JPEG file; `pixels` its size; `alt` what it shows, for readers who cannot see it.
+    """
+
+    kind: ClassVar[str] = "image"
+    data: bytes = field(repr=False)
+    format: str  # "png" or "jpeg"
+    pixels: tuple[int, int]
+    alt: str
+    name: str = ""  # the file as the record or layout named it, for messages and the dump
+
+    def size(self, width: float) -> tuple[float, float]:
+        """Return (width, height) in points when drawn `width` points wide, keeping its proportions."""
+        return width, round(width * self.pixels[1] / self.pixels[0], 2)
+
+
+Block = Union[Paragraph, Heading, BulletList, Table, Chart, Image]
 
 
 @dataclass(frozen=True)
@@ -107,6 +153,10 @@ class Document:
     footer: tuple[Block, ...]
     body: tuple[Block, ...]
     watermark: str | None = None
+    # The first page's own furniture (Word's "different first page"): None is the same as
+    # every other page's; a tuple, even empty, replaces the header or footer on page 1 only.
+    first_header: tuple[Block, ...] | None = None
+    first_footer: tuple[Block, ...] | None = None
 
     kind: ClassVar[str] = "document"
 
@@ -119,10 +169,30 @@ class Document:
         """Return the style called `name`; KeyError if the stylesheet lacks it."""
         return self.look.style(name)
 
+    @property
+    def first_page_differs(self) -> bool:
+        """Return whether page 1 has its own header or footer."""
+        return self.first_header is not None or self.first_footer is not None
 
-BLOCK_TYPES = (Paragraph, Heading, BulletList, Table)
+    def furniture(self, page: int) -> tuple[tuple[Block, ...], tuple[Block, ...]]:
+        """Return the header and footer blocks printed on page number `page`."""
+        if page == 1 and self.first_page_differs:
+            return (self.header if self.first_header is None else self.first_header,
+                    self.footer if self.first_footer is None else self.first_footer)
+        return self.header, self.footer
+
+    def all_blocks(self) -> tuple[Block, ...]:
+        """Return every block of the sheet: furniture (first page's included), then the body."""
+        return (*self.header, *self.footer, *(self.first_header or ()), *(self.first_footer or ()), *self.body)
+
+
+BLOCK_TYPES = (Paragraph, Heading, BulletList, Table, Chart, Image)
 INLINE_TYPES = (Run, Field)
 NODE_TYPES = (Document, *BLOCK_TYPES, *INLINE_TYPES)
+
+
+# The paragraph styles of a chart: its title above the drawing and its source line below.
+CHART_STYLES = ("Chart Title", "Chart Source")
 
 
 class UnknownNode(TypeError):
@@ -165,6 +235,10 @@ def block_texts(block: Block) -> list[str]:
         return [inline_text(block.inlines)]
     if isinstance(block, BulletList):
         return [inline_text(item) for item in block.items]
+    if isinstance(block, Chart):  # the drawing's own labels are described by its alt text
+        return [inline_text(block.title), *([inline_text(block.source)] if block.source else [])]
+    if isinstance(block, Image):
+        return []
     texts = [inline_text(block.caption)] if block.caption else []
     for row in (block.columns, *block.rows):
         texts.extend(inline_text(cell) for cell in row)
@@ -180,10 +254,12 @@ def dump(doc: Document) -> str:
     """Return a readable, stable text dump of the tree and the look it resolved to, for golden tests."""
     lines = [f"document watermark={doc.watermark!r}", f"  meta {_attrs(doc.meta)}"]
     lines.extend(f"  {part} {_attrs(getattr(doc.look, part))}" for part in ("page", "text", "box", "table",
-                                                                            "watermark"))
+                                                                            "watermark", "chart", "image"))
     used = sorted(styles_used(doc))
     lines.extend(f"  style {_attrs(doc.style(name))}" for name in used)
-    for part in ("header", "footer", "body"):
+    for part in ("header", "footer", "first_header", "first_footer", "body"):
+        if getattr(doc, part) is None:
+            continue  # no first-page furniture: page 1 prints the header and footer
         lines.append(f"  {part}")
         for block in getattr(doc, part):
             lines.extend(_dump_block(block, "    "))
@@ -193,9 +269,13 @@ def dump(doc: Document) -> str:
 def styles_used(doc: Document) -> set[str]:
     """Return the names of the paragraph styles a sheet prints in (the writers' own included)."""
     names = {"Normal"}
-    for block in (*doc.header, *doc.footer, *doc.body):
+    for block in doc.all_blocks():
         if isinstance(block, Table):
             names.update(("Table Text", "Caption") if block.caption else ("Table Text",))
+        elif isinstance(block, Chart):
+            names.update(CHART_STYLES if block.source else CHART_STYLES[:1])
+        elif isinstance(block, Image):
+            continue  # drawn in a paragraph of its own, with no text
         elif isinstance(block, BLOCK_TYPES):
             names.add(block.style)
     return names
@@ -214,11 +294,28 @@ def _dump_block(block: Block, indent: str) -> list[str]:
         return [f"{indent}h{block.level} {_dump_inlines(block.inlines)}"]
     if isinstance(block, BulletList):
         return [f"{indent}li[{block.style}] {_dump_inlines(item)}" for item in block.items]
+    if isinstance(block, Chart):
+        return _dump_chart(block, indent)
+    if isinstance(block, Image):
+        digest = hashlib.sha256(block.data).hexdigest()[:16]
+        return [f"{indent}image {block.format} {block.pixels[0]}x{block.pixels[1]} sha256:{digest} "
+                f"name={block.name!r} alt={block.alt!r}"]
     lines = [f"{indent}table widths={list(block.widths)} align={list(block.align)}"]
     if block.caption:
         lines.append(f"{indent}  caption {_dump_inlines(block.caption)}")
     lines.append(f"{indent}  th " + " | ".join(_dump_inlines(c) for c in block.columns))
     lines.extend(f"{indent}  td " + " | ".join(_dump_inlines(c) for c in row) for row in block.rows)
+    return lines
+
+
+def _dump_chart(chart: Chart, indent: str) -> list[str]:
+    """Return the dump lines of a chart: title, axes, every point, source and alt text."""
+    lines = [f"{indent}chart[{chart.form}] {_dump_inlines(chart.title)}",
+             f"{indent}  axes x={chart.x_label!r} y={chart.y_label!r}"]
+    lines.extend(f"{indent}  point {p.label!r} {p.value!r} {p.printed!r}" for p in chart.points)
+    if chart.source:
+        lines.append(f"{indent}  source {_dump_inlines(chart.source)}")
+    lines.append(f"{indent}  alt {chart.alt!r}")
     return lines
 
 

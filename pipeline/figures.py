@@ -110,6 +110,14 @@ class FigureValue:
     as_of = property(lambda self: self._read(f"{self._name}.as_of", self._figure.as_of))
 
     @property
+    def years(self) -> list[int]:
+        """Return the years of a series, noting the read: a chart prints every year, so a year
+        added to or taken from the series changes the sheet."""
+        years = sorted(self._figure.values or {})
+        self._read(f"{self._name}.years", ",".join(str(y) for y in years))
+        return years
+
+    @property
     def value(self):
         """Return the single value; FigureError for a series."""
         if self._figure.value is None:

@@ -12,7 +12,7 @@ from pathlib import Path
 import jinja2
 from jinja2 import nodes
 
-from . import fonts, printed
+from . import fonts, marking, printed
 from .schema import ALWAYS
 from .assets import confined
 from .errors import ConfigError, Diagnostic, Location, RecordError, did_you_mean
@@ -30,7 +30,7 @@ _STYLE_ATTR = re.compile(r'\bstyle="([^"{}]*)"')
 _SHEET_FIELDS = tuple(f.name for f in dataclasses.fields(SheetView))
 # The record field behind a sheet field, where the names differ; `draft` is also used in a tag
 # (the watermark), so `status` counts when the template uses `draft` anywhere.
-_RECORD_FIELD = {"draft": "status"}
+_RECORD_FIELD = {"draft": "status", "classification_mark": "classification"}
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,8 @@ class Layout:
     folder: Path
     template_shown: str = ""  # the template's path as messages name it
     added_styles: dict = dataclasses.field(default_factory=dict)  # styles layout.yaml adds → their lines
+    headings: tuple[str, ...] = ()  # the only section headings, in this order ({country} filled in)
+    classified: bool = False  # an internal paper: a classification banner and portion marks
 
 
 class _ConfinedLoader(jinja2.FileSystemLoader):
@@ -98,7 +100,8 @@ def _load_layout(folder: Path, env: jinja2.Environment, base: Look, display, use
     shown = display(path)
     if not _NAME.match(folder.name):
         raise ConfigError([Diagnostic(Location(shown), f"layout name '{folder.name}' is not kebab-case")])
-    fields = _config_mapping(path, shown, ("description", "requires", "defaults", *PARTS, "styles"))
+    fields = _config_mapping(path, shown, ("description", "requires", "defaults", "headings", "classified",
+                                           *PARTS, "styles"))
     template = _compile(env, f"{folder.name}/{TEMPLATE_FILE}", display(folder / TEMPLATE_FILE))
     prints = _printed_fields(*uses)
     requires = tuple(_strings(fields.get("requires"), "requires", shown))
@@ -106,13 +109,37 @@ def _load_layout(folder: Path, env: jinja2.Environment, base: Look, display, use
         if name not in prints:
             _fail(fields["requires"].loc, shown, f"'requires' names '{name}', which the template never prints",
                   f"print sheet.{name} in {TEMPLATE_FILE}, or remove it from 'requires'")
+    classified = "classified" in fields and _setting("classified", fields["classified"], {"kind": "bool"}, shown)
+    if classified and "classification" not in requires:
+        _fail(fields["classified"].loc, shown, "an internal layout must require the field 'classification'",
+              "add classification to 'requires' (and print sheet.classification as the banner)")
     return Layout(name=folder.name,
+                  headings=_headings(fields.get("headings"), requires, shown), classified=classified,
                   description=_scalar(fields.get("description"), "description", shown),
                   requires=requires, prints=prints,
-                  defaults=_defaults(fields.get("defaults"), prints, shown),
+                  defaults=_defaults(fields.get("defaults"), prints, shown, folder.parent.parent),
                   look=_look(fields, shown, base), template=template, folder=folder,
                   template_shown=display(folder / TEMPLATE_FILE),
                   added_styles=_added_styles(fields.get("styles"), base, shown))
+
+
+def _headings(node: Node | None, requires: tuple[str, ...], shown: str) -> tuple[str, ...]:
+    """Return a layout's fixed section headings; a {field} in one must be a required record field."""
+    headings = []
+    for item in node.items if isinstance(node, Sequence) else _strings(node, "headings", shown):
+        text = _scalar(item, "headings", shown).strip()
+        if not text or text in headings:
+            _fail(item.loc, shown, "a heading is empty or listed twice", "list each heading once, in order")
+        for name in marking.PLACEHOLDER.findall(text):
+            if name not in marking.HEADING_FIELDS:
+                _fail(item.loc, shown, f"'{{{name}}}' is not a field a heading can name"
+                                       f"{did_you_mean(name, marking.HEADING_FIELDS)}",
+                      f"headings may name: {', '.join('{' + f + '}' for f in marking.HEADING_FIELDS)}")
+            if name not in requires:
+                _fail(item.loc, shown, f"the heading names '{{{name}}}', but the layout does not require '{name}'",
+                      f"add {name} to 'requires'")
+        headings.append(text)
+    return tuple(headings)
 
 
 def _added_styles(node: Node | None, base: Look, shown: str) -> dict[str, Location]:
@@ -123,10 +150,13 @@ def _added_styles(node: Node | None, base: Look, shown: str) -> dict[str, Locati
     return {key.value: key.loc for key, _ in _pairs(node, "styles", shown) if key.value not in names}
 
 
-def _defaults(node: Node | None, prints: tuple[str, ...], shown: str) -> dict[str, str]:
-    """Return a layout's defaults; `sources` (the Sources note) must be true or false and printed."""
+def _defaults(node: Node | None, prints: tuple[str, ...], shown: str, project: Path) -> dict[str, str]:
+    """Return a layout's defaults; `sources` (the Sources note) must be true or false and printed;
+    a `seal` must be a picture the project holds, with its `seal_alt`, on a layout that prints it."""
     defaults = _string_map(node, "defaults", shown)
     for key, value in node.items if node else ():
+        if key.value == "seal":
+            _seal_default(key, value, defaults, prints, shown, project)
         if key.value == "sources":
             _setting("sources", value, {"kind": "bool"}, shown)
             if "sources" not in prints:
@@ -135,11 +165,28 @@ def _defaults(node: Node | None, prints: tuple[str, ...], shown: str) -> dict[st
     return defaults
 
 
+def _seal_default(key: Node, value: Node, defaults: dict[str, str], prints, shown: str, project: Path) -> None:
+    """Refuse a layout's seal its template does not print, without alt text, or not an acceptable picture."""
+    from . import images
+
+    if "seal" not in prints:
+        _fail(key.loc, shown, "a default 'seal', but the template never prints sheet.seal",
+              "add {% if sheet.seal %}<image ref=\"{{ sheet.seal.ref }}\"/>{% endif %} to the template, "
+              "or remove the default")
+    if not defaults.get("seal_alt", "").strip():
+        _fail(key.loc, shown, "a default 'seal' needs 'seal_alt': what the picture shows, read aloud to "
+                              "readers who cannot see it", "add e.g. seal_alt: Seal of the United States")
+    try:
+        images.load(project, defaults["seal"], defaults["seal_alt"], Location(shown, value.loc.line, value.loc.column))
+    except RecordError as exc:
+        raise ConfigError(exc.diagnostics) from None
+
+
 def _printed_fields(printed: frozenset, used: frozenset) -> tuple[str, ...]:
     """Return the record fields behind the sheet fields a template prints, in the sheet's order."""
     shown = printed | ({"draft"} & used)
-    return tuple(_RECORD_FIELD.get(name, name) for name in _SHEET_FIELDS
-                 if name in shown and _RECORD_FIELD.get(name, name) not in ALWAYS)
+    fields = (_RECORD_FIELD.get(name, name) for name in _SHEET_FIELDS if name in shown)
+    return tuple(dict.fromkeys(name for name in fields if name not in ALWAYS))  # once each, in order
 
 
 def _check_template(env: jinja2.Environment, name: str, shown: str) -> nodes.Template:
@@ -346,7 +393,8 @@ def _setting(name: str, node: Node, spec: dict, shown: str):
                   "the PDF embeds a metric twin of each (Liberation Serif for Times New Roman)")
         return text
     if kind == "char":
-        if not text.isprintable() or len(text) != 1 or not text.strip() or text not in fonts.coverage():
+        if (not text.isprintable() or len(text) != 1 or not text.strip()
+                or text not in fonts.family_coverage()[fonts.LATIN.name]):  # drawn in the Latin font
             _fail(node.loc, shown, f"'{name}' must be one printable character the bundled font draws, "
                                    f"found {shown_value(text)}")
         return text

@@ -20,3 +20,7 @@ MAX_RECORD_CHARS = 200_000  # all text of one record together (about 40 pages)
 # Tables.
 MAX_TABLE_ROWS = 1_000
 MAX_TABLE_COLUMNS = 8  # a Letter page fits eight columns of about 0.8 in
+
+# A supplied picture (a seal or flag): a print-quality seal is a few hundred kilobytes.
+MAX_IMAGE_BYTES = 2_000_000
+MAX_IMAGE_SIDE = 4_000  # pixels on the longer side: 4,000 px over an inch is far past print quality

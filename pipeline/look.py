@@ -18,7 +18,8 @@ ALIGNMENTS = ("left", "center", "right", "justify")
 FONTS = {"Times New Roman": "Liberation Serif"}
 # Styles the writers apply on their own (headings, bullets, table captions and cells), so
 # every stylesheet must define them even if no template names them.
-WRITER_STYLES = ("Normal", "Heading 1", "Heading 2", "List Bullet", "Caption", "Table Text")
+WRITER_STYLES = ("Normal", "Heading 1", "Heading 2", "List Bullet", "Caption", "Table Text", "Chart Title",
+                 "Chart Source")
 
 
 def _value(default, kind: str, low: float | None = None, high: float | None = None):
@@ -109,9 +110,32 @@ class WatermarkLook:
     opacity: float = _value(0.5, "ratio", 0.05, 1.0)
 
 
+@dataclass(frozen=True)
+class ChartLook:
+    """Drawn charts: their size, colours, lines and label size (both formats draw the same geometry)."""
+
+    width: float = _value(0.9, "ratio", 0.25, 1.0)  # share of the text width, centred
+    height: float = _value(180.0, "pt", 72, 600)
+    color: str = _value("0A3161", "colour")  # bars and the line: flag blue
+    axis: str = _value("444444", "colour")  # axis lines and labels
+    grid: str = _value("D9D9D9", "colour")  # the value lines across the plot
+    line: float = _value(0.75, "pt", 0.25, 6)  # axis and grid thickness
+    line_width: float = _value(2.0, "pt", 0.5, 12)  # the line of a line chart
+    bar_width: float = _value(0.5, "ratio", 0.1, 1.0)  # a bar's share of its slot
+    label_size: float = _value(9.0, "pt", 6, 24)  # axis and value labels
+
+
+@dataclass(frozen=True)
+class ImageLook:
+    """Pictures the user supplies (a seal or flag): the printed width; the height keeps the proportions."""
+
+    width: float = _value(72.0, "pt", 18, 288)
+    space_after: float = _value(8.0, "pt", 0, 144)
+
+
 # The parts of a look other than styles, by the key that names them in styles.yaml and layout.yaml.
 PARTS = {"page": PageSetup, "text": TextLook, "box": BoxLook, "table": TableLook,
-         "watermark": WatermarkLook}
+         "watermark": WatermarkLook, "chart": ChartLook, "image": ImageLook}
 
 
 @dataclass(frozen=True)
@@ -124,6 +148,8 @@ class Look:
     box: BoxLook = BoxLook()
     table: TableLook = TableLook()
     watermark: WatermarkLook = WatermarkLook()
+    chart: ChartLook = ChartLook()
+    image: ImageLook = ImageLook()
 
     def style(self, name: str) -> Style:
         """Return the style called `name`; KeyError if the stylesheet lacks it."""

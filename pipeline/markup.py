@@ -7,22 +7,25 @@ import re
 import xml.etree.ElementTree as ET
 
 from . import tablefit
-from .doctree import Block, BulletList, Document, Field, Heading, Inline, Metadata, Paragraph, Run, Table
+from .doctree import (Block, BulletList, Chart, ChartPoint, Document, Field, Heading, Inline, Metadata,
+                      Paragraph, Run, Table)
 from .look import Look
 
 # Line breaks and their indentation inside inline content come from template layout, not data
 # (record text never carries a line break into a paragraph), so they are dropped.
 _TEMPLATE_BREAK = re.compile(r"[ \t]*\n[ \t]*")
-_BLOCKS = {"p", "h1", "h2", "ul", "table"}
+_BLOCKS = {"p", "h1", "h2", "ul", "table", "chart", "image"}
 _PARTS = ("header", "footer", "body")
+_FIRST = {"first-header": "first_header", "first-footer": "first_footer"}  # page 1's own furniture
 
 
 class MarkupError(Exception):
     """A template produced markup the pipeline does not understand (a template bug)."""
 
 
-def parse(markup: str, look: Look, date: dt.date | None) -> Document:
-    """Return the Document that a layout template's output describes."""
+def parse(markup: str, look: Look, date: dt.date | None, images: dict | None = None) -> Document:
+    """Return the Document that a layout template's output describes; `images` are the pictures
+    an <image ref="…"/> may name (Image nodes by name)."""
     try:
         root = ET.fromstring(markup)
     except ET.ParseError as exc:
@@ -33,15 +36,16 @@ def parse(markup: str, look: Look, date: dt.date | None) -> Document:
     names = {style.name for style in look.styles}
     parts = {part: () for part in _PARTS}
     for child in root:
-        if child.tag not in _PARTS:
-            raise MarkupError(f"unknown element <{child.tag}> in <sheet>; expected header, footer, body")
-        parts[child.tag] = tuple(_block(el, look, names) for el in child)
+        if child.tag not in _PARTS and child.tag not in _FIRST:
+            raise MarkupError(f"unknown element <{child.tag}> in <sheet>; expected header, footer, "
+                              f"first-header, first-footer, body")
+        parts[_FIRST.get(child.tag, child.tag)] = tuple(_block(el, look, names, images or {}) for el in child)
     meta = Metadata(title=root.get("title", ""), subject=root.get("subject", ""),
                     author=root.get("author", ""), language=root.get("language", "en-US"), date=date)
     return Document(meta=meta, look=look, watermark=root.get("watermark") or None, **parts)
 
 
-def _block(el: ET.Element, look: Look, styles: set[str]) -> Block:
+def _block(el: ET.Element, look: Look, styles: set[str], images: dict) -> Block:
     """Return the block an element stands for."""
     if el.tag == "p":
         style = el.get("style", "Normal")
@@ -54,6 +58,12 @@ def _block(el: ET.Element, look: Look, styles: set[str]) -> Block:
         return BulletList(tuple(_inlines(_expect(li, "li")) for li in el))
     if el.tag == "table":
         return tablefit.fitted(_table(el), look)  # column widths and alignments, once for every writer
+    if el.tag == "chart":
+        return _chart(el)
+    if el.tag == "image":
+        if el.get("ref") not in images:
+            raise MarkupError(f"<image ref=\"{el.get('ref')}\"> names no picture of this sheet")
+        return images[el.get("ref")]
     raise MarkupError(f"unknown element <{el.tag}>; blocks are {', '.join(sorted(_BLOCKS))}")
 
 
@@ -68,6 +78,30 @@ def _table(el: ET.Element) -> Table:
     if not rows:
         raise MarkupError("<table> needs a header row")
     return Table(columns=rows[0], rows=tuple(rows[1:]), caption=caption)
+
+
+def _chart(el: ET.Element) -> Chart:
+    """Return a chart: <chart type x-label y-label alt> holding <title>, <point label value>…, <source>."""
+    form = el.get("type")
+    if form not in ("bar", "line"):
+        raise MarkupError(f"<chart type=\"{form}\">: the type is bar or line")
+    title, source, points = (), None, []
+    for child in el:
+        if child.tag == "title":
+            title = _inlines(child)
+        elif child.tag == "source":
+            source = _inlines(child) or None
+        else:
+            point = _expect(child, "point")
+            try:
+                value = float(point.get("value", ""))
+            except ValueError:
+                raise MarkupError(f"<point value=\"{point.get('value')}\"> is not a number") from None
+            points.append(ChartPoint(point.get("label", ""), value, "".join(point.itertext()).strip()))
+    if not points:
+        raise MarkupError("<chart> needs at least one <point>")
+    return Chart(form=form, title=title, x_label=el.get("x-label", ""), y_label=el.get("y-label", ""),
+                 points=tuple(points), alt=el.get("alt", ""), source=source)
 
 
 def _expect(el: ET.Element, tag: str) -> ET.Element:

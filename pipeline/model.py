@@ -56,11 +56,21 @@ class TableSpec:
 class ChartSpec:
     """A chart of one series figure."""
 
-    figure: str
+    figure: str  # a record figure, or a shared one: data.<file>.<figure>
     kind: str
     title: Text
     alt: Text | None
     loc: Location
+    field: str = "chart"  # e.g. "sections[1].chart", for messages
+    figure_node: Scalar | None = None  # where the figure is named
+
+
+@dataclass(frozen=True)
+class SealSpec:
+    """A seal or flag picture the record supplies: a file under assets/ or templates/, and its alt text."""
+
+    file: Scalar
+    alt: Text
 
 
 @dataclass(frozen=True)
@@ -101,6 +111,11 @@ class Record:
     sections: tuple[Section, ...] = ()
     notes: tuple[Text, ...] = ()
     sources: bool | None = None  # a Sources note: None follows the layout
+    seal: SealSpec | None = None  # opt-in: None follows the layout's defaults (none unless it names one)
+    country: Text | None = None  # fills {country} in a layout's fixed headings
+    classification: Text | None = None  # an internal paper's banner, e.g. CONFIDENTIAL//NOFORN
+    drafted: Text | None = None  # "INL/AP: J. Doe, ext. 1234"
+    cleared: tuple[Text, ...] = ()  # one clearance a line: "EAP/MLS: R. Roe (ok)"
     id_loc: Location | None = None
     layout_loc: Location | None = None  # the `layout:` line, where problems of the layout's sheet are reported
     warnings: tuple = ()  # Diagnostics: likely slips that still build (see slips.py)

@@ -18,12 +18,13 @@ def render_document(record: Record, layout: Layout, data=None, reads=None) -> Do
     `data` is the shared-data scope record text reads as `data`; `reads` notes what was read.
     """
     c = Collector()
-    view = sheet_view(record, layout.defaults, data, reads, c)
+    view = sheet_view(record, layout.defaults, data, reads, c, layout.folder.parent.parent)
     c.raise_if_any()
     template = layout.folder / TEMPLATE_FILE
     try:
         text = layout.template.render(sheet=view)
-        doc = markup.parse(text, layout.look, record.date)
+        images = {view.seal.ref: view.seal.image} if view.seal else {}
+        doc = markup.parse(text, layout.look, record.date, images)
     except (jinja2.TemplateError, markup.MarkupError) as exc:
         where = Location(str(template), getattr(exc, "lineno", None) or 1)
         raise ConfigError([Diagnostic(where, f"layout '{layout.name}' failed on {record.path}: {exc}",

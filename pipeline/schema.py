@@ -8,11 +8,11 @@ import math
 import re
 from pathlib import Path
 
-from . import charset, slips
+from . import charset, marking, slips
 from .errors import Collector, Location, did_you_mean, escaped_name, shown
 from .limits import (MAX_CELL_CHARS, MAX_LINE_CHARS, MAX_RECORD_CHARS, MAX_TABLE_COLUMNS,
                      MAX_TABLE_ROWS, MAX_TEXT_CHARS)
-from .model import ChartSpec, Content, Figure, Item, Record, Section, TableSpec, Text
+from .model import ChartSpec, Content, Figure, Item, Record, SealSpec, Section, TableSpec, Text
 from .yamlload import Mapping, Node, Scalar, Sequence
 
 ALWAYS = ("layout", "id", "figures")  # fields of every layout: they print through other fields
@@ -21,6 +21,7 @@ ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}\Z")
 NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}\Z")
 INT_RE = re.compile(r"^[-+]?(0|[1-9][0-9]*)\Z")
 FLOAT_RE = re.compile(r"^[-+]?([0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)([eE][-+]?[0-9]+)?\Z")
+SHARED_RE = re.compile(r"^data\.[a-z][a-z0-9_]*\.[A-Za-z][A-Za-z0-9_]*\Z")  # data.<file>.<figure>
 DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 PLACEHOLDER_RE = re.compile(r"^<<[^\n]*>>\Z")  # a value `factsheets new` left to be filled in
 NULLS = {"", "~", "null", "Null", "NULL"}
@@ -34,13 +35,29 @@ RESERVED = {"data", "true", "false", "none", "True", "False", "None", "and", "or
 RESERVED_IDS = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
                 *(f"lpt{i}" for i in range(1, 10))}
 
-TEXT_FIELDS = ("title", "subtitle", "issuer", "doc_type", "dateline", "lead", "highlight")
-LINE_FIELDS = ("title", "subtitle", "issuer", "doc_type", "dateline")  # the rest are prose
-TOP_FIELDS = ("layout", "id", *TEXT_FIELDS, "date", "status", "figures", "sections", "notes", "sources")
+TEXT_FIELDS = ("title", "subtitle", "issuer", "doc_type", "dateline", "lead", "highlight",
+               "country", "classification", "drafted")
+# The rest are prose.
+LINE_FIELDS = ("title", "subtitle", "issuer", "doc_type", "dateline", "country", "classification", "drafted")
+TOP_FIELDS = ("layout", "id", *TEXT_FIELDS, "date", "status", "figures", "sections", "notes", "sources",
+              "cleared", "seal")
+INTERNAL_FIELDS = ("classification", "drafted", "cleared")  # printed by internal papers only
 FIGURE_META = ("label", "unit", "source", "as_of")
 FIGURE_FIELDS = (*FIGURE_META, "value", "values")
 SECTION_FIELDS = ("heading", "style", "text", "bullets", "items", "table", "chart")
 CONTENT_KINDS = ("text", "bullets", "items", "table", "chart")
+# The rest of the format: what each remaining field holds. `factsheets schema` describes records
+# for editors from these same names, so a field added here is known to both at once.
+LIST_FIELDS = ("notes", "cleared")  # lists of prose (cleared: one line each)
+STATUSES = ("final", "draft")
+SWITCHES = ("true", "false")  # `sources: false`
+SECTION_STYLES = ("run-in",)
+ITEM_FIELDS = ("term", "text")
+TABLE_FIELDS = ("columns", "rows", "caption")
+CHART_FIELDS = ("figure", "kind", "title", "alt")
+CHART_REQUIRED = ("figure", "kind", "title")
+CHART_KINDS = ("bar", "line")
+SEAL_FIELDS = ("file", "alt")
 
 
 def validate(root: Node, file: Path, path: str, layouts) -> Record:
@@ -61,6 +78,9 @@ def validate(root: Node, file: Path, path: str, layouts) -> Record:
     record = _record(fields, file, path, layout, c)
     if record is not None:
         _check_total(record, c)
+        marking.check(record, layouts[layout].classified, c)
+        if layouts[layout].headings:
+            marking.check_headings(record, layouts[layout].headings, c)
     c.raise_if_any()
     found = slips.warnings(_texts(record), record.figures or {})
     return dataclasses.replace(record, warnings=tuple(sorted(found, key=lambda d: d.location)))
@@ -72,6 +92,11 @@ def _check_printed(root: Mapping, layout: str, layouts, c: Collector) -> None:
         if key.value not in TOP_FIELDS or key.value in ALWAYS or key.value in layouts[layout].prints:
             continue
         others = [name for name, other in sorted(layouts.items()) if key.value in other.prints]
+        if key.value in INTERNAL_FIELDS and not layouts[layout].classified:
+            c.error(key.loc, f"'{key.value}' belongs on internal papers; layout '{layout}' is a public fact "
+                             "sheet, which never carries a classification, portion marks or clearances",
+                    f"remove the line, or use an internal layout: {', '.join(others) or 'none'}")
+            continue
         c.error(key.loc, f"layout '{layout}' does not print '{key.value}', so it would not appear on the sheet",
                 f"remove the line, or use a layout that prints it: {', '.join(others)}" if others
                 else "remove the line; no layout prints it")
@@ -88,14 +113,16 @@ def _record(fields: dict, file: Path, path: str, layout: str | None, c: Collecto
     record_id = _record_id(id_node, file, path, c)
     sections = _list(fields.get("sections"), "sections", c, lambda n, f: _section(n, f, figures, c))
     notes = _list(fields.get("notes"), "notes", c, lambda n, f: _text(n, f, c))
+    cleared = _list(fields.get("cleared"), "cleared", c, lambda n, f: _text(n, f, c, limit=MAX_LINE_CHARS))
     date = _date(fields["date"], "date", c) if "date" in fields else None
-    status = _choice(fields["status"], "status", ("final", "draft"), c) if "status" in fields else "final"
-    sources = _choice(fields["sources"], "sources", ("true", "false"), c) if "sources" in fields else None
+    status = _choice(fields["status"], "status", STATUSES, c) if "status" in fields else "final"
+    sources = _choice(fields["sources"], "sources", SWITCHES, c) if "sources" in fields else None
+    seal = _seal(fields["seal"], c) if "seal" in fields else None
     if c.diagnostics or layout is None:
         return None
     return Record(file=file, path=path, id=record_id, layout=layout, date=date, status=status,
-                  figures=figures, sections=tuple(sections), notes=tuple(notes),
-                  sources=None if sources is None else sources == "true",
+                  figures=figures, sections=tuple(sections), notes=tuple(notes), cleared=tuple(cleared),
+                  sources=None if sources is None else sources == "true", seal=seal,
                   id_loc=id_node.loc if id_node else Location(path), layout_loc=fields["layout"].loc, **texts)
 
 
@@ -345,7 +372,7 @@ def _section(node: Node, field: str, figures: dict, c: Collector) -> Section | N
     if fields is None:
         return None
     heading = _text(fields["heading"], f"{field}.heading", c, limit=MAX_LINE_CHARS) if "heading" in fields else None
-    style = _choice(fields["style"], f"{field}.style", ("run-in",), c) if "style" in fields else None
+    style = _choice(fields["style"], f"{field}.style", SECTION_STYLES, c) if "style" in fields else None
     if style == "run-in" and heading is None:
         c.error(node.loc, f"'{field}' has style run-in but no heading", "add 'heading: <label>'")
     content = [_content(kind, fields[kind], f"{field}.{kind}", figures, c)
@@ -372,7 +399,7 @@ def _content(kind: str, node: Node, field: str, figures: dict, c: Collector) -> 
 
 def _item(node: Node, field: str, c: Collector) -> Item | None:
     """Return a run-in item {term, text}."""
-    fields = _mapping(node, field, ("term", "text"), c)
+    fields = _mapping(node, field, ITEM_FIELDS, c)
     if fields is None:
         return None
     for key in ("term", "text"):
@@ -387,7 +414,7 @@ def _item(node: Node, field: str, c: Collector) -> Item | None:
 
 def _table(node: Node, field: str, c: Collector) -> TableSpec | None:
     """Return a table whose rows all have as many cells as it has columns."""
-    fields = _mapping(node, field, ("columns", "rows", "caption"), c)
+    fields = _mapping(node, field, TABLE_FIELDS, c)
     if fields is None:
         return None
     if "columns" not in fields or "rows" not in fields:
@@ -426,24 +453,42 @@ def _row(node: Node, field: str, width: int, c: Collector) -> tuple | None:
 
 def _chart(node: Node, field: str, figures: dict, c: Collector) -> ChartSpec | None:
     """Return a chart of a series figure."""
-    fields = _mapping(node, field, ("figure", "kind", "title", "alt"), c)
+    fields = _mapping(node, field, CHART_FIELDS, c)
     if fields is None:
         return None
-    missing = [k for k in ("figure", "kind", "title") if k not in fields]
+    missing = [k for k in CHART_REQUIRED if k not in fields]
     if missing:
         c.error(node.loc, f"'{field}' needs {', '.join(repr(k) for k in missing)}")
         return None
     name = _scalar(fields["figure"], f"{field}.figure", "a figure name", c)
-    kind = _choice(fields["kind"], f"{field}.kind", ("bar", "line"), c)
+    kind = _choice(fields["kind"], f"{field}.kind", CHART_KINDS, c)
     title = _text(fields["title"], f"{field}.title", c, limit=MAX_LINE_CHARS)
     alt = _text(fields["alt"], f"{field}.alt", c) if "alt" in fields else None
-    if name and (name.value not in figures or figures[name.value].values is None):
+    if name and SHARED_RE.match(name.value):
+        pass  # a shared figure: read, and checked to be a series, when the sheet is rendered
+    elif name and (name.value not in figures or figures[name.value].values is None):
         c.error(name.loc, f"'{field}.figure' must name a series figure (with 'values'), found "
                           f"{shown(name.value)}{did_you_mean(name.value, figures)}")
         return None
     if not (name and kind and title):
         return None
-    return ChartSpec(name.value, kind, title, alt, node.loc)
+    return ChartSpec(name.value, kind, title, alt, node.loc, field, name)
+
+
+def _seal(node: Node, c: Collector) -> SealSpec | None:
+    """Return the seal a record supplies: its file and the alt text readers hear in its place."""
+    fields = _mapping(node, "seal", SEAL_FIELDS, c)
+    if fields is None:
+        return None
+    if "file" not in fields:
+        c.error(node.loc, "'seal' needs 'file': the picture, e.g. file: assets/seal.png",
+                "put the picture in the project's assets/ folder and name it here")
+    if "alt" not in fields:
+        c.error(node.loc, "'seal' needs 'alt': what the picture shows, read aloud to readers who cannot see it",
+                "add e.g. alt: Seal of the United States Embassy in Vientiane")
+    file = _scalar(fields["file"], "seal.file", "a file name", c) if "file" in fields else None
+    alt = _text(fields["alt"], "seal.alt", c, limit=MAX_LINE_CHARS) if "alt" in fields else None
+    return SealSpec(file, alt) if file and alt else None
 
 
 def _check_total(record: Record, c: Collector) -> None:
@@ -463,11 +508,14 @@ def _texts(record: Record):
     for name in TEXT_FIELDS:
         if getattr(record, name) is not None:
             yield getattr(record, name)
+    if record.seal is not None:
+        yield record.seal.alt
     for section in record.sections:
         yield from filter(None, (section.heading,))
         for content in section.content:
             yield from _content_texts(content)
     yield from record.notes
+    yield from record.cleared
 
 
 def _content_texts(content: Content):

@@ -7,10 +7,12 @@ import re
 from dataclasses import dataclass
 from html import escape
 
-from . import charset, text as textmod
+from pathlib import Path
+
+from . import charset, images, marking, text as textmod
 from .doctree import Run
-from .errors import Collector
-from .figures import FigureError, Reads, evaluate, long_date, number
+from .errors import Collector, Location, RecordError
+from .figures import FigureError, FigureValue, Reads, evaluate, long_date, number
 from .model import Record, Text
 
 
@@ -72,12 +74,35 @@ def _run_markup(run: Run) -> str:
 class Block:
     """One content block of a section, as templates see it."""
 
-    kind: str  # text | bullets | items | table
+    kind: str  # text | bullets | items | table | chart
     paragraphs: tuple = ()
     items: tuple = ()
     columns: tuple = ()
     rows: tuple = ()
     caption: Rich | None = None
+    chart: "ChartView | None" = None
+
+
+@dataclass(frozen=True)
+class PointView:
+    """One point of a chart: its label, its number, and the number as printed."""
+
+    label: str
+    value: str  # the number in plain notation, for the drawing's scale
+    printed: str  # as the figure filters print it: "5,700"
+
+
+@dataclass(frozen=True)
+class ChartView:
+    """A chart as templates see it: everything it prints, figures filled in."""
+
+    form: str  # bar | line
+    title: Rich
+    x_label: str
+    y_label: str
+    points: tuple[PointView, ...]
+    source: str  # "Source: UNODC …, as of December 31, 2018", or "" when the figure has neither
+    alt: str  # the record's alt text, or one made from the data
 
 
 @dataclass(frozen=True)
@@ -99,6 +124,15 @@ class SectionView:
 
 
 @dataclass(frozen=True)
+class SealView:
+    """A supplied seal or flag as templates see it: `ref` names its picture for <image ref="…"/>."""
+
+    ref: str
+    alt: str
+    image: object = dataclasses.field(repr=False, default=None)  # its Image node, for the markup parser
+
+
+@dataclass(frozen=True)
 class SheetView:
     """The record as a template reads it."""
 
@@ -116,6 +150,12 @@ class SheetView:
     sections: tuple[SectionView, ...]
     notes: tuple[Rich, ...]
     sources: tuple[Inline, ...] = ()  # one entry per figure printed that has a source or a date
+    seal: "SealView | None" = None  # the seal or flag the record or layout supplies (opt-in)
+    country: Rich | None = None
+    classification: Rich | None = None  # an internal paper's banner
+    classification_mark: str = ""  # the banner's level as a portion mark, "(U)": for generated paragraphs
+    drafted: Rich | None = None
+    cleared: tuple[Rich, ...] = ()
 
 
 class _Resolver:
@@ -180,10 +220,11 @@ class _Resolver:
 
 
 def sheet_view(record: Record, defaults: dict[str, str], data, reads: Reads | None,
-               c: Collector) -> SheetView:
+               c: Collector, project: Path | None = None) -> SheetView:
     """Return the view of a record for its layout template; errors go to `c`, reads to `reads`.
 
     The Sources note is on unless the record, or else the layout's defaults, say `sources: false`.
+    A seal is drawn only if the record or the layout's defaults name one, from `project`'s files.
     """
     r = _Resolver(record, data, reads, c)
     view = SheetView(
@@ -194,9 +235,38 @@ def sheet_view(record: Record, defaults: dict[str, str], data, reads: Reads | No
         dateline=r.rich(record.dateline, defaults.get("dateline")), lead=r.rich(record.lead),
         highlight=r.rich(record.highlight), draft=record.status == "draft",
         sections=tuple(_section(s, record, r) for s in record.sections),
-        notes=tuple(r.rich(n) for n in record.notes))
+        notes=tuple(r.rich(n) for n in record.notes), country=r.rich(record.country),
+        classification=r.rich(record.classification), drafted=r.rich(record.drafted),
+        classification_mark=_mark_of(record.classification),
+        cleared=tuple(r.rich(t) for t in record.cleared))
     wanted = defaults.get("sources", "true") == "true" if record.sources is None else record.sources
-    return dataclasses.replace(view, sources=_sources(r.reads) if wanted else ())
+    return dataclasses.replace(view, sources=_sources(r.reads) if wanted else (),
+                               seal=_seal(record, defaults, project, r))
+
+
+def _seal(record: Record, defaults: dict[str, str], project: Path | None, r: _Resolver) -> SealView | None:
+    """Return the record's seal, else the layout's, checked and read; None (with an error) if refused."""
+    if record.seal is not None:
+        name, alt, loc = record.seal.file.value, r.rich(record.seal.alt), record.seal.file.loc
+        alt = alt.plain if alt else ""
+    elif defaults.get("seal"):
+        # A layout's seal is checked when the layouts load; its problems are its layout's.
+        name, alt, loc = defaults["seal"], defaults.get("seal_alt", ""), record.layout_loc or Location(record.path)
+    else:
+        return None
+    try:
+        image, digest = images.load(project or Path.cwd(), name, alt, loc)
+    except RecordError as exc:
+        r.c.diagnostics.extend(exc.diagnostics)
+        return None
+    r.reads.data[f"file:{name}"] = digest  # a new picture in the same file rebuilds the sheet
+    return SealView("seal", alt, image)
+
+
+def _mark_of(banner: Text | None) -> str:
+    """Return the portion mark of a banner's level: a generated paragraph is marked no higher."""
+    level = marking.banner_level(banner.source) if banner else None
+    return f"({level})" if level else ""
 
 
 def _sources(reads: Reads) -> tuple[Inline, ...]:
@@ -218,7 +288,7 @@ def _section(section, record: Record, r: _Resolver) -> SectionView:
 
 
 def _block(content, record: Record, r: _Resolver) -> Block:
-    """Return the view of one content block; a chart prints as its data table."""
+    """Return the view of one content block."""
     value = content.value
     if content.kind == "text":
         return Block("text", paragraphs=tuple(r.rich(value) or ()))
@@ -230,21 +300,54 @@ def _block(content, record: Record, r: _Resolver) -> Block:
         return Block("table", columns=tuple(r.rich(t) for t in value.columns),
                      rows=tuple(tuple(r.rich(t) for t in row) for row in value.rows),
                      caption=r.rich(value.caption))
-    return _chart_table(value, record, r)
+    return Block("chart", chart=_chart(value, record, r))
 
 
-def _chart_table(chart, record: Record, r: _Resolver) -> Block:
-    """Return a chart's series as a table: the year and the value with its unit."""
-    figure = record.figures[chart.figure]
-    r.reads.cite(chart.figure, figure)  # the chart prints its numbers: cite it
-    heading = figure.label or chart.figure
-    if figure.unit:
-        heading = f"{heading} ({figure.unit})"
-    plain = lambda s: Rich([Inline((Run(s),))])  # noqa: E731 - figures' own text has no marks
-    rows = tuple((plain(str(year)), plain(_printed(r.reads, f"{chart.figure} {year}", number(v))))
-                 for year, v in sorted(figure.values.items()))
-    return Block("table", columns=(plain("Year"), plain(heading)), rows=rows,
-                 caption=r.rich(chart.title))
+def _chart(chart, record: Record, r: _Resolver) -> ChartView | None:
+    """Return the view of a chart of a record or shared series figure; None, with an error, if unreadable."""
+    series = _series(chart, record, r)
+    if series is None:
+        return None
+    figure, name = series
+    label = figure.label or name.rpartition(".")[2]
+    unit = figure.unit
+    points = []
+    for year in figure.years:
+        number_read = figure[year]  # notes the read (a build dependency) and cites the figure
+        points.append(PointView(str(year), repr(float(number_read)),
+                                _printed(r.reads, f"{name} {year}", number(number_read))))
+    source, as_of = figure.source, figure.as_of
+    where = ", ".join(filter(None, (source, as_of and f"as of {long_date(as_of)}")))
+    alt = r.rich(chart.alt)
+    if alt is None or not alt.plain.strip():
+        data = "; ".join(f"{p.label}: {p.printed}" for p in points)
+        alt_text = f"{chart.kind.capitalize()} chart: {label}{f', in {unit}' if unit else ''}: {data}."
+    else:
+        alt_text = alt.plain
+    return ChartView(chart.kind, r.rich(chart.title), "Year", f"{label} ({unit})" if unit else label,
+                     tuple(points), f"Source: {where}" if where else "", alt_text)
+
+
+def _series(chart, record: Record, r: _Resolver) -> tuple[FigureValue, str] | None:
+    """Return the series figure a chart names (in the record, or data.<file>.<figure>) and its name."""
+    name = chart.figure
+    if not name.startswith("data."):
+        return FigureValue(record.figures[name], name, r.reads), name
+    where = chart.figure_node.loc if chart.figure_node is not None else chart.loc
+    _, file, key = name.split(".", 2)
+    try:
+        if r.data is None:
+            raise FigureError("there is no shared data to read it from", name,
+                              "shared data lives in sources/data/<name>.yaml")
+        value = r.data[file][key]
+    except FigureError as exc:
+        r.c.error(where, f"in '{chart.field}.figure': {exc.message}", exc.hint)
+        return None
+    if value._figure.values is None:
+        r.c.error(where, f"'{chart.field}.figure' must name a series figure (with 'values'); "
+                         f"{name} is a single value", "chart a figure with values by year")
+        return None
+    return value, name
 
 
 def _printed(reads: Reads | None, key: str, text: str) -> str:

@@ -1,10 +1,12 @@
 """A hand-built document tree that exercises every node type, for writer tests."""
 
 import datetime as dt
+import io
 
 from pathlib import Path
 
-from pipeline.doctree import BulletList, Document, Field, Heading, Metadata, Paragraph, Run, Table
+from pipeline.doctree import (BulletList, Chart, ChartPoint, Document, Field, Heading, Image, Metadata, Paragraph,
+                              Run, Table)
 from pipeline.layouts import load_look
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -12,6 +14,28 @@ LOOK = load_look(ROOT / "templates" / "styles.yaml")  # the project's own base l
 STYLES = LOOK.styles
 
 HAZARD = "x<y and y>z, R&D, <b>not bold</b>, &nbsp; <![CDATA[kept]]> “quotes” ’ café\u00a0Ω"
+
+
+CHART = Chart(form="bar", title=(Run("Opium poppy cultivation in Laos"),), x_label="Year",
+              y_label="Opium poppy cultivation in Laos (ha)",
+              points=(ChartPoint("2007", 1500.0, "1,500"), ChartPoint("2018", 5700.0, "5,700")),
+              alt="Bar chart: Opium poppy cultivation in Laos, in ha: 2007: 1,500; 2018: 5,700.",
+              source=(Run("Source: UNODC Southeast Asia Opium Survey, as of December 31, 2018"),))
+
+
+def placeholder_png(width=60, height=40, colour="#0A3161") -> bytes:
+    """Return a placeholder picture made here and now (no seal is ever shipped): a disc on white."""
+    from PIL import Image as PILImage, ImageDraw
+    picture = PILImage.new("RGB", (width, height), "white")
+    ImageDraw.Draw(picture).ellipse((2, 2, width - 3, height - 3), fill=colour)
+    out = io.BytesIO()
+    picture.save(out, format="PNG")
+    return out.getvalue()
+
+
+def seal(width=60, height=40) -> Image:
+    """Return an Image node of a generated placeholder picture."""
+    return Image(placeholder_png(width, height), "png", (width, height), "Placeholder seal", "assets/seal.png")
 
 
 def sample_document(watermark=None, paragraphs=3):
@@ -36,6 +60,8 @@ def sample_document(watermark=None, paragraphs=3):
                     ((Run("FY 2006"),), (Run("$1,000,000 & more"),))),
               caption=(Run("U.S. Government Funding"),)),
         *filler,
+        CHART,
+        seal(),
         Paragraph("Note", (Run("INCLE: International Narcotics Control and Law Enforcement Funds"),)),
     )
     footer = (Paragraph("Footer", (Run("Bureau of International Narcotics and Law Enforcement Affairs · "

@@ -164,13 +164,39 @@ def normalize(text: str) -> str:
 
 def body_line_boxes(pdf: Path, page: PageSetup = PageSetup(),
                     tolerance: float = TOLERANCE) -> list[list[list[Word]]]:
-    """Return, per page, the body lines as word lists: inside the margins, no watermark."""
+    """Return, per page, the body lines as word lists: inside the margins, no watermark, nothing
+    drawn inside a Figure (a chart's labels are text in the PDF, pixels of a picture in the .docx)."""
     top, bottom = page.margin_top - tolerance, page.height - page.margin_bottom + tolerance
+    boxes = figure_boxes(pdf, page.height)
     result = []
-    for words in page_words(pdf):
-        kept = [w for w in words if w.height < WATERMARK_HEIGHT and top <= w.middle <= bottom]
+    for index, words in enumerate(page_words(pdf)):
+        kept = [w for w in words if w.height < WATERMARK_HEIGHT and top <= w.middle <= bottom
+                and not any(x0 <= w.x0 and w.x1 <= x1 and y0 <= w.middle <= y1 for x0, y0, x1, y1 in
+                            boxes.get(index, ()))]
         result.append(visual_lines(kept))
     return result
+
+
+def figure_boxes(pdf: Path, height: float) -> dict[int, list[tuple[float, ...]]]:
+    """Return, per page index, the boxes of the PDF's Figure elements, y downwards from the page top."""
+    import pikepdf
+    found: dict[int, list[tuple[float, ...]]] = {}
+    with pikepdf.open(pdf) as doc:
+        if "/StructTreeRoot" not in doc.Root:
+            return found  # an untagged PDF marks no figures
+        pages = {p.objgen: i for i, p in enumerate(doc.pages)}
+        stack = [doc.Root.StructTreeRoot.K]
+        while stack:
+            elem = stack.pop()
+            kids = elem.get("/K")
+            kids = list(kids) if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []
+            if str(elem.get("/S")) == "/Figure" and "/A" in elem and "/BBox" in elem.A:
+                x0, y0, x1, y1 = (float(v) for v in elem.A.BBox)
+                for kid in kids:
+                    if isinstance(kid, pikepdf.Dictionary) and "/Pg" in kid:
+                        found.setdefault(pages[kid.Pg.objgen], []).append((x0, height - y1, x1, height - y0))
+            stack.extend(k for k in kids if isinstance(k, pikepdf.Dictionary) and k.get("/Type") == "/StructElem")
+    return found
 
 
 def body_lines(pdf: Path, page: PageSetup = PageSetup(), tolerance: float = TOLERANCE) -> list[list[str]]:
@@ -382,8 +408,12 @@ def write_generated(sources: Path, page_count, pages=GENERATED_PAGES, limit: int
     the record takes the middle of the range of unit counts that give it, so no last page is
     just barely full or just barely started.
     """
-    samples = [yaml.safe_load(f.read_text(encoding="utf-8")) for f in sample_files(sources)
-               if not f.name.startswith("generated-")]
+    # Generated sheets mix the samples' sections freely, so they take only the samples of layouts
+    # that allow any heading and no portion marks (not bilateral-relations or briefing-paper).
+    free = free_layouts()
+    samples = [record for record in (yaml.safe_load(f.read_text(encoding="utf-8")) for f in sample_files(sources)
+                                     if not f.name.startswith("generated-"))
+               if record["layout"] in free]
     units = content_units(samples, [shown for _, _, shown in tables.amounts(sources / "data")])
     files = {}
     for n in pages:
@@ -408,6 +438,13 @@ def write_generated(sources: Path, page_count, pages=GENERATED_PAGES, limit: int
     return files
 
 
+def free_layouts() -> set[str]:
+    """Return the layouts whose records may have any section headings and carry no portion marks."""
+    from pipeline.layouts import load_layouts
+    return {name for name, layout in load_layouts(ROOT / "templates").items()
+            if not layout.headings and not layout.classified}
+
+
 def pdf_page_count(record: Path, sources: Path) -> int:
     """Return the page count of a record's PDF, rendered in-process (no files written)."""
     import pypdf
@@ -416,3 +453,32 @@ def pdf_page_count(record: Path, sources: Path) -> int:
     from sheets import document
     data = pdf.render(document(record, ROOT / "templates", sources / "data"))
     return len(pypdf.PdfReader(io.BytesIO(data)).pages)
+
+
+# --- Looking at a word ---------------------------------------------------------------------------
+
+def word_ink(pdf: Path, page: int, box: tuple[float, float, float, float], dpi: int = 300) -> list[list[bool]]:
+    """Return the inked pixels of a page region (points: x0, y0 from the top, x1, y1), trimmed to the ink."""
+    scale = dpi / 72
+    x0, y0, x1, y1 = (round(v * scale) for v in box)
+    gray = subprocess.run(["pdftoppm", "-gray", "-r", str(dpi), "-f", str(page), "-l", str(page),
+                           "-x", str(x0), "-y", str(y0), "-W", str(x1 - x0), "-H", str(y1 - y0), str(pdf)],
+                          capture_output=True, check=True).stdout
+    magic, width, height, _maxval, pixels = gray.split(maxsplit=4)  # binary PGM: P5 w h 255, then bytes
+    assert magic == b"P5", magic
+    width, height = int(width), int(height)
+    rows = [[pixels[r * width + c] < 128 for c in range(width)] for r in range(height)]
+    inked_rows = [r for r, row in enumerate(rows) if any(row)]
+    inked_cols = [c for c in range(width) if any(row[c] for row in rows)]
+    if not inked_rows:
+        return []
+    return [row[inked_cols[0]:inked_cols[-1] + 1] for row in rows[inked_rows[0]:inked_rows[-1] + 1]]
+
+
+def ink_similarity(a: list[list[bool]], b: list[list[bool]], cell: int = 4) -> float:
+    """Return how alike two inked regions are, 0 to 1: the overlap (intersection over union) of their
+    inked cells of `cell` pixels, the regions aligned at their top left (a pixel's rounding aside)."""
+    def cells(ink):
+        return {(r // cell, c // cell) for r, row in enumerate(ink) for c, on in enumerate(row) if on}
+    first, second = cells(a), cells(b)
+    return len(first & second) / len(first | second) if first | second else 0.0

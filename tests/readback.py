@@ -61,3 +61,22 @@ def docx_text(path) -> str:
 def pdf_text(path) -> str:
     """Return the text of every page of a PDF as one string."""
     return "\n".join(pdf_pages(path))
+
+
+def without_chart_labels(text: str, doc) -> str:
+    """Return normalised PDF text without the labels each chart's drawing prints (axis names, ticks,
+    values), which the .docx holds in its picture: each label is taken out once, in drawing order,
+    after the chart's title."""
+    from pipeline import chartdraw
+    from pipeline.doctree import Chart, inline_text
+
+    text = normalize(text)
+    for block in doc.body:
+        if not isinstance(block, Chart):
+            continue
+        title = normalize(inline_text(block.title))
+        at = text.index(title) + len(title)
+        for label in chartdraw.labels(chartdraw.draw(block, doc.look.chart, doc.page.text_width)):
+            found = text.index(label, at)  # ValueError: the PDF does not print this label
+            text, at = text[:found] + text[found + len(label):], found
+    return normalize(text)

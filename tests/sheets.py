@@ -24,9 +24,11 @@ def document(record_file: Path, templates: Path = ROOT / "templates",
 
 def furniture_lines(doc: Document, pages: int) -> set[str]:
     """Return every header/footer line the PDF prints, page numbers filled in."""
-    lines = set()
-    for page in range(1, pages + 1):
-        for block in (*doc.header, *doc.footer):
-            if isinstance(block, Paragraph):
-                lines.add(inline_text(block.inlines, page, pages).strip())
-    return lines
+    return {line for page in range(1, pages + 1) for line in page_furniture(doc, page, pages)}
+
+
+def page_furniture(doc: Document, page: int, pages: int) -> list[str]:
+    """Return the header, then the footer lines printed on one page (page 1's own, if it has them)."""
+    header, footer = doc.furniture(page)
+    return [inline_text(block.inlines, page, pages).strip() for block in (*header, *footer)
+            if isinstance(block, Paragraph)]

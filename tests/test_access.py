@@ -67,3 +67,13 @@ def test_an_empty_title_is_reported_on_the_title_line():
     body = tuple(Paragraph("Title", (Run("  "),)) if getattr(b, "style", "") == "Title" else b for b in doc.body)
     (message,) = refused(dataclasses.replace(doc, body=body))
     assert message.startswith("r.yaml:2:8: error: the sheet would not be accessible: it has no title")
+
+
+def test_a_chart_or_picture_without_alt_text_is_refused():
+    """A Figure without a text alternative never reaches either format."""
+    doc = docsample.sample_document()
+    body = (*doc.body, dataclasses.replace(docsample.CHART, alt=" "), dataclasses.replace(docsample.seal(), alt=""))
+    messages = refused(dataclasses.replace(doc, body=body))
+    assert any("the chart 'Opium poppy cultivation in Laos' has no alt text" in m for m in messages)
+    assert any("the picture assets/seal.png has no alt text" in m for m in messages)
+    assert refused(doc) == []  # the sample's own chart and picture have theirs

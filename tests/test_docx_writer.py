@@ -45,7 +45,7 @@ def word_texts(word):
     for item in word.iter_inner_content():
         if isinstance(item, WordTable):
             texts.extend(p.text for row in item.rows for cell in row.cells for p in cell.paragraphs)
-        else:
+        elif item.text or not item._p.xpath(".//w:drawing"):  # a picture's paragraph has no text
             texts.append(item.text)
     return texts
 

@@ -186,8 +186,8 @@ TEMPLATE_FAULTS = {
     "misspelt sheet field": (
         lambda t: _replace(t / "embassy-section" / "sheet.xml.j2", "sheet.highlight", "sheet.hilight"),
         "templates/embassy-section/sheet.xml.j2:{line}:1: error: template error: unknown sheet field 'hilight' "
-        "— did you mean 'highlight'?\n  hint: known: date, dateline, doc_type, draft, highlight, id, issuer, "
-        "layout, lead, notes, sections, sources, subtitle, title\n"),
+        "— did you mean 'highlight'?\n  hint: known: classification, classification_mark, cleared, country, date, dateline, doc_type, "
+        "draft, drafted, highlight, id, issuer, layout, lead, notes, seal, sections, sources, subtitle, title\n"),
     "template linked to a file outside templates/": (
         lambda t: _link(t / "_macros.xml.j2", "/etc/hostname"),
         "templates/_macros.xml.j2:1:1: error: this template is a link to a file outside the templates folder\n"
@@ -238,10 +238,12 @@ def font_dir(tmp_path, monkeypatch):
     copy = tmp_path / "fonts"
     shutil.copytree(fonts.FONT_DIR, copy)
     monkeypatch.setattr(fonts, "FONT_DIR", copy)
-    for cached in (fonts._ttfont, fonts._verified, fonts.coverage, fonts.register_pdf_fonts):
+    for cached in (fonts._ttfont, fonts._verified, fonts.coverage, fonts.family_coverage, fonts._register,
+                   fonts.register_pdf_fonts):
         cached.cache_clear()
     yield copy
-    for cached in (fonts._ttfont, fonts._verified, fonts.coverage, fonts.register_pdf_fonts):
+    for cached in (fonts._ttfont, fonts._verified, fonts.coverage, fonts.family_coverage, fonts._register,
+                   fonts.register_pdf_fonts):
         cached.cache_clear()  # monkeypatch puts the real folder back; forget the copies
 
 

@@ -4,8 +4,11 @@ from pipeline import fonts
 
 
 def test_the_coverage_file_matches_the_fonts():
-    """The cached coverage is exactly what ReportLab reads from all four faces (`make goldens` rewrites it)."""
+    """The cached coverage of each family is exactly what ReportLab reads from all its faces, and the
+    preflight's is their union (`make goldens` rewrites the file)."""
+    assert fonts.family_coverage() == fonts.measured_family_coverage()
     assert fonts.coverage() == fonts.measured_coverage()
+    assert fonts.COVERAGE_FILE.read_text(encoding="ascii") == fonts.coverage_file(fonts.measured_family_coverage())
 
 
 def test_coverage_covers_the_samples_characters_and_not_cjk():

@@ -1,8 +1,11 @@
 """Page parity: the PDF and LibreOffice's layout of the .docx break pages at the same words."""
 
+import re
+
 import pytest
 
 import parity
+from pipeline.fonts import FAMILIES
 
 pytestmark = [
     pytest.mark.slow,
@@ -28,30 +31,47 @@ def test_every_sheet_was_built_and_converted(sheets):
     assert sorted(sheets) == sorted(SAMPLES + GENERATED)
 
 
-def test_libreoffice_lays_out_with_the_bundled_liberation_serif(sheets):
-    """LibreOffice embeds Liberation Serif, the PDF's own font, and no substitute."""
+def test_libreoffice_lays_out_with_the_bundled_fonts(sheets):
+    """LibreOffice embeds the PDF's own fonts, Liberation Serif and, for Lao, Noto Serif Lao, and no
+    substitute; each sheet the same faces as the PDF writer's file."""
+    bundled = tuple(family.name for family in FAMILIES)
     for sid, sheet in sheets.items():
         fonts = parity.embedded_fonts(sheet.converted)
-        assert fonts and all(name.startswith("LiberationSerif") and embedded
-                             for name, embedded in fonts), (sid, fonts)
+        assert fonts and all(name.startswith(bundled) and embedded for name, embedded in fonts), (sid, fonts)
+        scripts = {name.split("-")[0] for name, _ in fonts} - {"LiberationSerif"}
+        assert scripts == {name.split("-")[0] for name, _ in parity.embedded_fonts(sheet.pdf)} - {"LiberationSerif"}
 
 
-def test_generated_sheets_have_their_page_counts(sheets):
-    """Each generated sheet's PDF has the number of pages its name says."""
-    for n, sid in zip(parity.GENERATED_PAGES, GENERATED):
-        assert len(parity.body_lines(sheets[sid].pdf)) == n
+LAO_WORD = re.compile(r"[\u0e80-\u0eff]+")
 
 
-@pytest.mark.parametrize("sid", SAMPLES + GENERATED)
-def test_same_page_breaks(sheets, sid):
-    """Same page count and the same first and last body word on every page, in both formats."""
-    result = sheets[sid].parity()
-    if not result.ok:  # pytest.fail: the report, without pytest's dump of the whole fixture
-        pytest.fail(f"{sid}: page breaks differ\n{result.describe()}", pytrace=False)
+def test_a_lao_word_looks_the_same_in_both_formats(sheets):
+    """The first Lao word of every sample that has one, rendered from the PDF and from LibreOffice's
+    layout of the .docx, inks the same pixels (cells of 4 px at 300 dpi) — and unlike a Latin
+    word of the same line, so the measure tells glyphs apart."""
+    compared = 0
+    for sid, sheet in sheets.items():
+        found = [_lao_word_boxes(pdf) for pdf in (sheet.pdf, sheet.converted)]
+        if not found[0]:
+            continue
+        (page, lao, latin), (other_page, other_lao, _) = found[0], found[1]
+        ours, theirs = parity.word_ink(sheet.pdf, page, lao), parity.word_ink(sheet.converted, other_page, other_lao)
+        assert page == other_page and ours and theirs
+        assert abs(len(ours) - len(theirs)) <= 4 and abs(len(ours[0]) - len(theirs[0])) <= 4, sid
+        assert parity.ink_similarity(ours, theirs) > 0.8, sid
+        assert parity.ink_similarity(ours, parity.word_ink(sheet.pdf, page, latin)) < 0.5, sid
+        compared += 1
+    assert compared  # the Lao sample (sources/laos-embassy-inl.yaml) has one
 
 
-def test_lines_break_identically(sheets):
-    """Over every sheet, more than 95% of lines hold the same words on the same page in both formats."""
-    results = [sheet.parity() for sheet in sheets.values()]
-    same, total = sum(r.same_lines for r in results), sum(r.total_lines for r in results)
-    assert total > 0 and same / total > 0.95, f"{same}/{total} lines identical"
+def _lao_word_boxes(pdf, width: float = 50.0):
+    """Return (page, box from the first word holding Lao on, box as wide from a later Latin word) from
+    pdftotext's boxes, 3 pt taller for marks; None if the PDF has no Lao. The box is wider than the
+    Lao word, so what follows it on the line must also sit where it does in the other format."""
+    for page, words in enumerate(parity.page_words(pdf), start=1):
+        for index, word in enumerate(words):
+            if LAO_WORD.search(word.text):
+                latin = next(w for w in words[index + 1:] if w.text.isascii() and len(w.text) > 3)
+                return (page, (word.x0 - 1, word.y0 - 3, word.x0 - 1 + width, word.y1 + 3),
+                        (latin.x0 - 1, latin.y0 - 3, latin.x0 - 1 + width, latin.y1 + 3))
+    return None

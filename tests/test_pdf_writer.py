@@ -260,7 +260,7 @@ def test_page_setup_is_honoured():
     page = reader.pages[0]
     assert (float(page.mediabox.width), float(page.mediabox.height)) == (595, 842)
     assert chunk_with(page, "Fact Sheet")[1] == pytest.approx(100.0)
-    assert chunk_with(page, "Page 1 of 1")[2] < 90.0
+    assert chunk_with(page, "Page 1 of ")[2] < 90.0
 
 
 def test_two_renders_are_byte_identical():

@@ -14,8 +14,8 @@ import readback
 import records
 import tagged
 from conftest import ROOT
-from pipeline import cli
-from pipeline.doctree import body_text
+from pipeline import chartdraw, cli
+from pipeline.doctree import Chart, block_texts, inline_text
 from sheets import document
 
 pytestmark = [
@@ -83,9 +83,41 @@ def test_the_structure_reads_as_the_sheet(sheets):
         dump = tagged.struct_text(path)
         strings = [s for s in tagged.tree_strings(dump) if s != "•"]  # the bullet glyph is each Lbl
         read = readback.squash("".join(strings)).replace("-", "")
-        expected = readback.squash("".join(body_text(doc))).replace("-", "")
+        expected = readback.squash("".join(_structure_texts(doc))).replace("-", "")
         assert read == expected, sid
         assert "Page 1 of" not in dump and "DRAFT" not in dump
+
+
+def _structure_texts(doc):
+    """Return the text the structure tree holds: the body text, with each chart's drawn labels
+    (the Figure's content) between its title and its source line."""
+    texts = []
+    for block in doc.body:
+        if isinstance(block, Chart):
+            drawn = chartdraw.labels(chartdraw.draw(block, doc.look.chart, doc.page.text_width))
+            texts.extend((inline_text(block.title), *drawn, *([inline_text(block.source)] if block.source else ())))
+        else:
+            texts.extend(block_texts(block))
+    return texts
+
+
+def test_charts_are_figures_with_alt_text_and_a_box(sheets):
+    """A chart is a Figure whose /Alt is the tree's alt text, with a /BBox on the page, between its title
+    and its source line; its drawing is the Figure's marked content."""
+    seen = 0
+    for sid, (path, doc) in sheets.items():
+        charts = [b for b in doc.body if isinstance(b, Chart)]
+        with pikepdf.open(path) as pdf:
+            figures = [e for e in tagged.elements(pdf) if str(e.S) == "/Figure"]
+            assert [str(f.Alt) for f in figures] == [c.alt for c in charts], sid
+            for figure in figures:
+                box = [float(v) for v in figure.A.BBox]
+                assert box[0] < box[2] and box[1] < box[3], sid
+                assert isinstance(figure.K, pikepdf.Dictionary) and figure.K.Type == "/MCR"
+                kids = [str(k.S) for k in figure.P.K]
+                assert kids == ["/P", "/Figure", "/P"], sid
+        seen += len(charts)
+    assert seen, "no sample draws a chart"
 
 
 def test_headings_start_at_the_title_and_never_skip_a_level(sheets):

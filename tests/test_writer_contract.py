@@ -1,16 +1,19 @@
 """The writer contract, checked for every registered output format alike."""
 
 import dataclasses
+import io
 import math
+import re
 from dataclasses import dataclass
 from typing import ClassVar
 
+import pypdf
 import pytest
 
 import docsample
 import readback
-from pipeline import writers
-from pipeline.doctree import NODE_TYPES, Paragraph, Run, Table, UnknownNode, body_text
+from pipeline import chartdraw, writers
+from pipeline.doctree import NODE_TYPES, Paragraph, Run, Table, UnknownNode, body_text, inline_text
 from pipeline.look import PARTS, settable
 
 FORMATS = writers.names()
@@ -22,10 +25,10 @@ READERS = {
 
 
 @dataclass(frozen=True)
-class Chart:
+class Gauge:
     """A node type no writer knows."""
 
-    kind: ClassVar[str] = "chart"
+    kind: ClassVar[str] = "gauge"
 
 
 def render(name, doc):
@@ -66,19 +69,22 @@ def test_the_text_reads_back_equal_to_the_tree(name, tmp_path):
     path.write_bytes(render(name, doc))
     text = READERS[name](path)
     tree = readback.normalize(" ".join(body_text(doc)))
-    if name == "pdf":  # the PDF also prints the footer and draws the bullet glyph
+    if name == "pdf":  # the PDF also prints the footer, draws the bullet glyph and the chart's labels
         text = text.replace("• ", "")
-        for line in ("Page 1 of 1", "Bureau of International Narcotics and Law Enforcement Affairs · "
-                                    "March 11, 2003 ·"):
-            text = text.replace(line, "")
+        text = re.sub(r"Page \d+ of \d+", "", text)
+        text = text.replace("Bureau of International Narcotics and Law Enforcement Affairs · March 11, 2003 ·", "")
+        drawn = chartdraw.draw(docsample.CHART, doc.look.chart, doc.page.text_width)
+        labels = readback.squash("".join(chartdraw.labels(drawn)))
+        assert labels in readback.squash(text)  # the drawing's text is real text, in drawing order
+        text = readback.squash(text).replace(labels, "")
     assert readback.squash(text) == readback.squash(tree)
 
 
 @pytest.mark.parametrize("name", FORMATS)
 def test_an_unknown_node_raises(name):
     """A node type the writer does not handle is a writer bug, raised as UnknownNode."""
-    doc = dataclasses.replace(docsample.sample_document(), body=(Paragraph("Normal", ()), Chart()))
-    with pytest.raises(UnknownNode, match="Chart"):
+    doc = dataclasses.replace(docsample.sample_document(), body=(Paragraph("Normal", ()), Gauge()))
+    with pytest.raises(UnknownNode, match="Gauge"):
         render(name, doc)
 
 
@@ -97,12 +103,13 @@ SETTINGS = [(key, field) for key, cls in PARTS.items() for field in settable(cls
 
 
 def _busy_document():
-    """Return the sample tree, three pages long, with a header and a table of long cells."""
+    """Return the sample tree, three pages long, with a header, a table of long cells and a line chart."""
     doc = docsample.sample_document(watermark="DRAFT", paragraphs=6)
     long_cell = (Run("Lao Customs first ever Investigation and Suppression Division " * 3),)
     table = Table(columns=((Run("Year"),), (Run("What"),)), rows=(((Run("FY 2005"),), long_cell),))
     return dataclasses.replace(doc, header=(Paragraph("Header", (Run("Fact Sheet"),)),),
-                               body=(*doc.body, table, *doc.body))
+                               body=(*doc.body, table, dataclasses.replace(docsample.CHART, form="line"),
+                                     *doc.body))
 
 
 @pytest.mark.parametrize("key,field", SETTINGS, ids=[f"{k}.{f}" for k, f in SETTINGS])
@@ -152,3 +159,38 @@ def test_check_lays_every_sheet_out_with_every_writer(name, run_cli, monkeypatch
     assert result.code == 1
     assert (f"sources/laos-inl.yaml:1:1: error: the {name} writer could not lay out this sheet: "
             "RuntimeError: layout engine failed") in result.err
+
+
+FIRST_PAGE = {"header": (Paragraph("Header", (Run("First page head"),)),),
+              "footer": (Paragraph("Footer", (Run("First page foot"),)),)}
+# How each format's text is read back page by page; Word paginates only when it opens the file,
+# so the .docx is checked in its first-page parts instead.
+READ_PAGES = {"pdf": lambda data: [page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages]}
+
+
+@pytest.mark.parametrize("name", FORMATS)
+@pytest.mark.parametrize("parts", [("header",), ("footer",), ("header", "footer")])
+def test_first_page_furniture_renders_in_every_writer(name, parts):
+    """Page 1's own header or footer (Document.first_header/first_footer) is drawn by each writer,
+    byte-identical twice, and differs from the same sheet without it."""
+    doc = _busy_document()
+    first = dataclasses.replace(doc, **{f"first_{part}": FIRST_PAGE[part] for part in parts})
+    data = render(name, first)
+    assert data == render(name, first) and data != render(name, doc)
+    if name == "docx":
+        import docx
+        section = docx.Document(io.BytesIO(data)).sections[0]
+        assert section.different_first_page_header_footer
+        for part in ("header", "footer"):
+            story = getattr(section, f"first_page_{part}")
+            wanted = FIRST_PAGE[part] if part in parts else getattr(doc, part)
+            # A page field holds 1 until Word computes it.
+            assert [p.text for p in story.paragraphs if p.text] == [inline_text(b.inlines) for b in wanted]
+    else:
+        pages = READ_PAGES[name](data)
+        assert len(pages) >= 2
+        for part in parts:
+            own = FIRST_PAGE[part][0].inlines[0].text
+            assert own in pages[0] and all(own not in page for page in pages[1:])
+        if "footer" in parts:
+            assert "Page 1 of" not in pages[0] and "Page 2 of" in pages[1]

@@ -12,12 +12,12 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
-from docx.shared import Twips
+from docx.shared import Emu, Twips
 from docx.table import _Cell
 
-from pipeline import fonts, tablefit
-from pipeline.doctree import (BulletList, Document, Field, Heading, Inline, Metadata, Paragraph, Run, Table,
-                              Visitor, styles_used)
+from pipeline import chartdraw, fonts, tablefit
+from pipeline.doctree import (BulletList, Chart, Document, Field, Heading, Image, Inline, Metadata, Paragraph, Run,
+                              Table, Visitor, inline_text, styles_used)
 from pipeline.writers import wordparts
 from pipeline.writers.wordparts import twips
 
@@ -25,6 +25,7 @@ _FIELD_CODES = {"page": "PAGE", "pages": "NUMPAGES"}
 _ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
           "right": WD_ALIGN_PARAGRAPH.RIGHT, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}
 _NO_DATE = dt.date(2000, 1, 1)
+_EMU_PER_POINT = 12700
 _PROPERTY_CHARS = 255  # python-docx refuses longer core properties (title, subject, author)
 # Word's standard text watermark (Design > Watermark): shape type 136 is WordArt "plain text";
 # the "PowerPlusWaterMarkObject" id is what Word and LibreOffice recognise as a watermark.
@@ -60,7 +61,7 @@ class DocxTranslator(Visitor):
     def __init__(self, doc: Document):
         """Open a copy of the skeleton for this sheet's look and styles."""
         self.doc, self.look = doc, doc.look
-        blocks = (*doc.header, *doc.footer, *doc.body)
+        blocks = doc.all_blocks()
         runs = [run for block in blocks for run in _inlines_of(block)]
         used = frozenset(styles_used(doc))
         self.style_ids = wordparts.style_ids(used)
@@ -83,10 +84,23 @@ class DocxTranslator(Visitor):
                 self._watermark(section.header.paragraphs[0]._p)
         if doc.footer:
             self.furniture(section.footer, doc.footer)
+        if doc.first_page_differs:
+            self._first_page(section, doc)
         _set_core_properties(self.word, doc.meta, bool(doc.watermark))
         out = io.BytesIO()
         self.word.save(out)
         return _normalize_zip(out.getvalue())
+
+    def _first_page(self, section, doc: Document) -> None:
+        """Give page 1 its own header and footer (Word's w:titlePg), the watermark kept on it."""
+        section.different_first_page_header_footer = True
+        header, footer = doc.furniture(1)
+        # Both parts are written even when empty: without them page 1 would show nothing
+        # in Word but the ordinary header in some other readers.
+        self.furniture(section.first_page_header, header)
+        if doc.watermark:
+            self._watermark(section.first_page_header.paragraphs[0]._p)
+        self.furniture(section.first_page_footer, footer)
 
     def blocks(self, blocks) -> None:
         """Visit blocks into the current story; a table's room after it goes on the next paragraph."""
@@ -98,7 +112,7 @@ class DocxTranslator(Visitor):
             # Word has no space after a table; the next paragraph makes the PDF's room instead
             # (the larger of the two, as spaces between paragraphs overlap).
             if self._after_table and first is not None:
-                own = self.look.style(block.style).space_before if not isinstance(block, Table) else 0.0
+                own = _space_before(self.look, block)
                 first.paragraph_format.space_before = _pt(max(own, self.look.table.space_after))
             self._after_table = isinstance(block, Table)
 
@@ -175,23 +189,83 @@ class DocxTranslator(Visitor):
         self._bold = False
         return caption
 
+    def visit_chart(self, chart: Chart):
+        """Append the title, the chart as a picture (PNG, with the alt text) and the source line; return the title.
+
+        The picture is the same drawing the PDF draws as vector graphics (pipeline/chartdraw.py).
+        """
+        title = self._paragraph("Chart Title", chart.title)
+        drawing = chartdraw.draw(chart, self.look.chart, self.doc.page.text_width)
+        picture = self._picture(chartdraw.png(drawing), (drawing.width, drawing.height), chart.alt,
+                                inline_text(chart.title), space_after=0.0)
+        if chart.source:
+            picture.paragraph_format.keep_with_next = True  # the chart stays with its source line
+            self._paragraph("Chart Source", chart.source)
+        return title
+
+    def visit_image(self, image: Image):
+        """Append a supplied picture (a seal) at the look's width, centred, with its alt text; return it."""
+        return self._picture(image.data, image.size(self.look.image.width), image.alt, image.alt,
+                             space_after=self.look.image.space_after)
+
+    def _picture(self, data: bytes, size: tuple[float, float], alt: str, title: str, space_after: float):
+        """Append a centred paragraph holding only an inline picture `size` points large; return it.
+
+        Its line is the picture's height alone, as in the PDF: single spacing, a 1 pt paragraph mark.
+        """
+        paragraph = self.story.add_paragraph()
+        paragraph._p.style = self.style_ids["Normal"]
+        fmt = paragraph.paragraph_format
+        fmt.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        fmt.space_before, fmt.space_after, fmt.line_spacing = _pt(0), _pt(space_after), 1.0
+        fmt.left_indent = fmt.first_line_indent = _pt(0)
+        fmt.keep_with_next = True  # a chart's picture stays with what follows it; a seal with the post line
+        mark = _w("w:rPr")
+        mark.append(_w("w:sz", val="2"))
+        paragraph._p.get_or_add_pPr().append(mark)
+        run = paragraph.add_run()
+        run.font.size = _pt(1)
+        width, height = (Emu(round(v * _EMU_PER_POINT)) for v in size)
+        run.add_picture(io.BytesIO(data), width=width, height=height)
+        doc_pr = run._r.find(".//" + qn("wp:docPr"))
+        doc_pr.set("descr", alt)  # the alt text Word shows and reads aloud
+        doc_pr.set("title", title)
+        return paragraph
+
     def visit_run(self, run: Run) -> None:
-        """Append a run keeping its text exactly; a link becomes a w:hyperlink to an external target."""
+        """Append a run keeping its text exactly (one per script); a link becomes a w:hyperlink to an external target."""
+        pieces = fonts.pieces(run.text) or [(run.text, fonts.LATIN)]
+        word_runs = [self._word_run(text, family, run) for text, family in pieces]
+        if run.href:
+            rid = self.paragraph.part.relate_to(run.href, RT.HYPERLINK, is_external=True)
+            link = OxmlElement("w:hyperlink", attrs={qn("r:id"): rid})
+            word_runs[0]._r.addprevious(link)
+            for word_run in word_runs:
+                word_run._r.get_or_add_rPr().insert(0, _w("w:rStyle", val="Hyperlink"))
+                link.append(word_run._r)
+
+    def _word_run(self, text: str, family: fonts.Family, run: Run):
+        """Append one Word run of a run's text that one font family draws; return it."""
         word_run = self.paragraph.add_run()
-        if run.bold or self._bold:
+        bold = run.bold or self._bold
+        if family.shaped:
+            # Word draws Lao, Khmer and Thai with the run's complex-script font and its *Cs marks.
+            props = word_run._r.get_or_add_rPr()
+            props.get_or_add_rFonts().attrib.update({qn("w:cs"): family.word, qn("w:hint"): "cs"})
+            if bold:
+                props.get_or_add_bCs()
+            # Upright even in italic text, as in the PDF: these fonts have no italic, and Word
+            # and LibreOffice would slant the letters themselves.
+            props.get_or_add_iCs().set(qn("w:val"), "0")
+        if bold:
             word_run.bold = True
         if run.italic:
             word_run.italic = True
-        word_run.text = run.text  # python-docx escapes XML and turns \n into w:br, \t into w:tab
+        word_run.text = text  # python-docx escapes XML and turns \n into w:br, \t into w:tab
         # Word drops leading, trailing and doubled spaces unless told to preserve them.
-        for text in word_run._r.findall(qn("w:t")):
-            text.set(qn("xml:space"), "preserve")
-        if run.href:
-            rid = self.paragraph.part.relate_to(run.href, RT.HYPERLINK, is_external=True)
-            word_run._r.get_or_add_rPr().insert(0, _w("w:rStyle", val="Hyperlink"))
-            link = OxmlElement("w:hyperlink", attrs={qn("r:id"): rid})
-            word_run._r.addprevious(link)
-            link.append(word_run._r)
+        for element in word_run._r.findall(qn("w:t")):
+            element.set(qn("xml:space"), "preserve")
+        return word_run
 
     def visit_field(self, field: Field) -> None:
         """Append a complex field (PAGE or NUMPAGES) with a cached result the viewer replaces."""
@@ -251,11 +325,20 @@ class DocxTranslator(Visitor):
 Translator = DocxTranslator  # the registry's name for this format's visitor
 
 
+def _space_before(look, block) -> float:
+    """Return the space before the first paragraph a block writes (a table, a picture: none)."""
+    if isinstance(block, Chart):
+        return look.style("Chart Title").space_before
+    return look.style(block.style).space_before if isinstance(block, (Paragraph, Heading, BulletList)) else 0.0
+
+
 def _inlines_of(block):
     """Yield every inline of a block (caption and cells included)."""
     if isinstance(block, Table):
         for cells in ((block.caption or ()), *block.columns, *(c for row in block.rows for c in row)):
             yield from cells
+    elif isinstance(block, Chart):
+        yield from (*block.title, *(block.source or ()))
     elif isinstance(block, BulletList):
         for item in block.items:
             yield from item

@@ -15,18 +15,20 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, HRFlowable, KeepTogether, PageTemplate,
                                 Paragraph as RLParagraph, Table as RLTable, TableStyle)
 
-from pipeline import fonts, tablefit
+from pipeline import chartdraw, fonts, tablefit
 from pipeline.access import TITLE_STYLE
-from pipeline.doctree import (BulletList, Document, Field, Heading, Inline, Paragraph, Run, Table, Visitor,
-                              inline_text)
+from pipeline.doctree import (BulletList, Chart, Document, Field, Heading, Image, Inline, Paragraph, Run, Table,
+                              Visitor, inline_text)
 from pipeline.look import Look, Style
-from pipeline.writers import pdftags
+from pipeline.writers import pdfshaping, pdftags
 from pipeline.writers.pdftags import Elem, TaggingCanvas
 
 CREATOR = "factsheets"
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
 # ReportLab turns these href forms into internal jumps or remote-file opens, not URI links.
 _SPECIAL_HREF = ("#", "document:", "pdf:")
+_MARKS = {name: marks for marks, name in fonts.FACES.items()}  # a style's face -> (bold, italic)
+pdfshaping.install()
 
 
 def render(doc: Document) -> bytes:
@@ -44,6 +46,8 @@ class PdfTranslator(Visitor):
         self.styles = _styles(doc.look)
         self.root = Elem("Document") if fields is None else None  # furniture is an artifact
         self._bold = False  # header cells force bold on their runs
+        self._base = (False, False)  # the paragraph style's (bold, italic), for complex-script faces
+        self._shaping = False  # whether the paragraph being marked up holds complex-script text
         self._last_level = -1
         self._headings = 0
         self._titled = False  # whether the title's bookmark is there to nest headings under
@@ -170,9 +174,25 @@ class PdfTranslator(Visitor):
         table.spaceAfter = look.space_after
         return [*out, table]
 
+    def visit_chart(self, chart: Chart) -> list:
+        """Return the title, the drawing (a Figure with the alt text) and the source line, kept on one page."""
+        group = self.root.child("Div") if self.root else None
+        title = self._tagged(_Paragraph, chart.title, self.styles["Chart Title"], "P", parent=group)
+        drawing = chartdraw.draw(chart, self.look.chart, self.doc.page.text_width)
+        figure = group.child("Figure", alt=chart.alt) if group else None
+        parts = [title, _ChartFlowable(drawing, figure)]
+        if chart.source:
+            parts.append(self._tagged(_Paragraph, chart.source, self.styles["Chart Source"], "P", parent=group))
+        return [KeepTogether(parts)]
+
+    def visit_image(self, image: Image) -> list:
+        """Return the picture at the look's width, centred, as a Figure with its alt text."""
+        figure = self.root.child("Figure", alt=image.alt) if self.root else None
+        return [_ImageFlowable(image, self.look.image.width, self.look.image.space_after, figure)]
+
     def visit_run(self, run: Run) -> str:
         """Return the markup for one run: escaped text wrapped in our own tags."""
-        text = html.escape(run.text, quote=False).translate(fonts.STAND_INS)
+        text = self._pieces(run.text, run.bold or self._bold, run.italic)
         if run.bold or self._bold:
             text = f"<b>{text}</b>"
         if run.italic:
@@ -188,6 +208,19 @@ class PdfTranslator(Visitor):
                     f'color="#{self.look.text.link_color}">{text}</a>')
         return text
 
+    def _pieces(self, text: str, bold: bool, italic: bool) -> str:
+        """Return escaped text with each complex-script piece in its own face (bold, italic as its run's)."""
+        out = []
+        for piece, family in fonts.pieces(text):
+            piece = html.escape(piece, quote=False).translate(fonts.STAND_INS)
+            if family.shaped:
+                # The face named exactly: ReportLab's <b> and <i> know only Liberation Serif's faces.
+                face = fonts.pdf_face(family, bold or self._base[0], italic or self._base[1])
+                piece = f'<font face="{face}">{piece}</font>'
+                self._shaping = True
+            out.append(piece)
+        return "".join(out)
+
     def visit_field(self, item: Field) -> str:
         """Return the text of a page field; only page furniture knows page numbers."""
         if self.fields is None:
@@ -199,7 +232,10 @@ class PdfTranslator(Visitor):
     def _tagged(self, cls, inlines, style, tag: str, parent=None, bold: bool = False, attributes=None,
                 **kwargs):
         """Return a paragraph flowable of `cls` that draws its content as a `tag` element."""
-        para = cls(self.markup(inlines, bold=bold), style, **kwargs)
+        self._shaping, self._base = False, _MARKS.get(style.fontName, (False, False))
+        markup = self.markup(inlines, bold=bold)
+        # Only paragraphs with complex-script text are shaped: the others keep ReportLab's plain layout.
+        para = cls(markup, _shaping_style(style) if self._shaping else style, **kwargs)
         parent = parent or self.root
         para.tag = parent.child(tag, attributes=attributes) if parent else None
         para.link_texts = tuple(item.text for item in inlines if isinstance(item, Run) and item.href)
@@ -218,6 +254,28 @@ class PdfTranslator(Visitor):
 def _styles(look: Look) -> dict[str, ParagraphStyle]:
     """Return a ParagraphStyle per style of a look, built once per look and process."""
     return {style.name: _paragraph_style(style, look) for style in look.styles}
+
+
+@functools.lru_cache(maxsize=256)
+def _shaping_style(style: ParagraphStyle) -> ParagraphStyle:
+    """Return a paragraph style like `style` that shapes complex-script text (with HarfBuzz) and
+    sizes each line on its own (see _Paragraph.breakLines)."""
+    return ParagraphStyle(f"{style.name} (shaped)", parent=style, shaping=1, autoLeading="max")
+
+
+def _word_line(line, leading: float) -> tuple[float, float]:
+    """Return the ascent and descent that give a line Word's height under ReportLab's 'max' leading:
+    the style's pitch, or more where a font's own line is taller (Lao, Khmer, Thai), as Word and
+    LibreOffice size an 'at least' line."""
+    above = below = 0.0
+    for frag in line.words:
+        if not hasattr(frag, "cbDefn") and hasattr(frag, "fontName"):
+            up, down = fonts.line_extent(frag.fontName)
+            above, below = max(above, up * frag.fontSize), max(below, down * frag.fontSize)
+    height = max(leading, above + below)
+    # ReportLab draws a line max(5/6 pitch, ascent) above its baseline and max(1/6 pitch, -descent) below.
+    ascent = min(max(above, 5 * leading / 6), height - leading / 6)
+    return ascent, ascent - height
 
 
 @functools.lru_cache(maxsize=64)
@@ -344,6 +402,79 @@ def _color(hex6: str) -> colors.Color:
 Translator = PdfTranslator  # the registry's name for this format's visitor
 
 
+class _Figure(Flowable):
+    """A drawing centred in the frame, drawn as the marked content of its Figure element."""
+
+    def __init__(self, width: float, height: float, elem: Elem | None):
+        """Take `width` by `height` points; `elem` is the Figure it draws (None: untagged)."""
+        super().__init__()
+        self.width, self.height, self.elem = width, height, elem
+        self.hAlign = "CENTER"
+
+    def wrap(self, availWidth, availHeight):
+        """Return the fixed size."""
+        return self.width, self.height
+
+    def drawOn(self, canvas, x, y, _sW=0):
+        """Draw inside the Figure's marked content, with its box on the page as /BBox."""
+        x = self._hAlignAdjust(x, _sW)
+        paint = functools.partial(Flowable.drawOn, self, canvas, x, y, 0)
+        if isinstance(canvas, TaggingCanvas):
+            canvas.figure(self.elem, paint, (x, y, x + self.width, y + self.height))
+        else:
+            paint()
+
+
+class _ChartFlowable(_Figure):
+    """A chart's shapes as vector graphics (reportlab.graphics), in the bundled font."""
+
+    def __init__(self, drawing: chartdraw.Drawing, elem: Elem | None):
+        """Draw `drawing`'s shapes."""
+        super().__init__(drawing.width, drawing.height, elem)
+        self.drawing = _rl_drawing(drawing)
+
+    def draw(self):
+        """Render the shapes at the flowable's origin."""
+        from reportlab.graphics import renderPDF
+        renderPDF.draw(self.drawing, self.canv, 0, 0)
+
+
+class _ImageFlowable(_Figure):
+    """A supplied picture (a seal) at a fixed printed width, with room after it."""
+
+    def __init__(self, image: Image, width: float, space_after: float, elem: Elem | None):
+        """Draw `image` `width` points wide, its height in proportion."""
+        super().__init__(*image.size(width), elem)
+        self.image, self.spaceAfter = image, space_after
+
+    def draw(self):
+        """Draw the picture's pixels into the flowable's box."""
+        from reportlab.lib.utils import ImageReader
+        self.canv.drawImage(ImageReader(io.BytesIO(self.image.data)), 0, 0, self.width, self.height)
+
+
+def _rl_drawing(drawing: chartdraw.Drawing):
+    """Return a reportlab.graphics Drawing of the chart's shapes."""
+    from reportlab.graphics import shapes as rl
+
+    face = fonts.face_name(False, False)
+    # The renderer's own starting font would be Helvetica, which is not embedded (PDF/UA needs it to be).
+    out = rl.Drawing(drawing.width, drawing.height, initialFontName=face, initialFontSize=12)
+    for shape in drawing.shapes:
+        colour = _color(shape.color)
+        if isinstance(shape, chartdraw.Rect):
+            out.add(rl.Rect(shape.x, shape.y, shape.width, shape.height, fillColor=colour, strokeColor=None))
+        elif isinstance(shape, chartdraw.Line):
+            flat = [v for point in shape.points for v in point]
+            out.add(rl.PolyLine(flat, strokeColor=colour, strokeWidth=shape.width, strokeLineJoin=1))
+        elif isinstance(shape, chartdraw.Dot):
+            out.add(rl.Circle(shape.x, shape.y, shape.radius, fillColor=colour, strokeColor=None))
+        else:
+            out.add(rl.String(shape.x, shape.y, shape.text, fontName=face, fontSize=shape.size,
+                              fillColor=colour, textAnchor=shape.anchor))
+    return out
+
+
 class _KeepWithNext(KeepTogether):
     """Word's keep-with-next: kept paragraphs share a page with the first lines of what follows.
 
@@ -389,6 +520,14 @@ class _Paragraph(RLParagraph):
     tag: Elem | None = None
     label: Elem | None = None
     link_texts: tuple[str, ...] = ()
+
+    def breakLines(self, width):
+        """Break lines as usual; with complex-script text, each line as tall as Word makes it."""
+        broken = super().breakLines(width)
+        if self.style.shaping and broken.kind == 1:
+            for line in broken.lines:
+                line.ascent, line.descent = _word_line(line, self.style.leading)
+        return broken
 
     def split(self, availWidth, availHeight):
         """Split as usual; every part is content of the same element (the label stays with the first)."""
@@ -466,10 +605,11 @@ class _FurnitureCanvas(TaggingCanvas):
             # Furniture is pagination, not content: screen readers skip it.
             if tree.watermark:
                 self.artifact("Watermark", lambda: _draw_watermark(self, tree), behind=True)
-            if tree.header:
-                self.artifact("Header", lambda: _draw_band(self, tree, tree.header, fields, top=True))
-            if tree.footer:
-                self.artifact("Footer", lambda: _draw_band(self, tree, tree.footer, fields, top=False))
+            header, footer = tree.furniture(number)  # page 1 may have its own
+            if header:
+                self.artifact("Header", lambda: _draw_band(self, tree, header, fields, top=True))
+            if footer:
+                self.artifact("Footer", lambda: _draw_band(self, tree, footer, fields, top=False))
             super().showPage()
         pdftags.finish(self, self._root, tree.meta.title, tree.meta.language)
         super().save()

@@ -5,7 +5,9 @@ draws (`Elem`); `TaggingCanvas` wraps each text object drawn for an element in a
 sequence with a page-unique MCID (splitting it where a link starts and ends), marks every other
 painting operator and all page furniture as an artifact, and, when the document is saved, writes
 the structure tree, the parent tree, /MarkInfo and PDF/UA XMP metadata with ReportLab's own PDF
-objects. Everything is numbered in drawing order, so the same tree gives the same bytes.
+objects. Everything is numbered in drawing order, so the same tree gives the same bytes. A shaped
+(Lao, Khmer, Thai) word is a marked-content sequence of its own, tagged /Span with the element's
+MCID and the word's /ActualText (see pdfshaping.py).
 """
 
 from __future__ import annotations
@@ -15,8 +17,11 @@ from xml.sax.saxutils import escape
 
 from reportlab.pdfbase.pdfdoc import (PDFArray, PDFDictionary, PDFName, PDFObjectReference, PDFStream,
                                       PDFString)
+from reportlab.pdfbase.ttfonts import ShapedStr
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
+
+from pipeline.writers import pdfshaping
 
 # Operators that put marks on the page; anything else (q, Q, cm, colours, widths) paints nothing.
 _PAINTS = re.compile(r"(?:^|\s)(?:S|s|f\*?|F|B\*?|b\*?|Tj|TJ|'|\"|Do|sh|BI)(?:\s|$)")
@@ -53,7 +58,14 @@ class _Tagged(str):
     """Page code that is already inside a tagged sequence or an artifact."""
 
 
-class _TaggedText(PDFTextObject):
+class _Shaped(str):
+    """Operators of shaped text: as a string, each shaped word in a /Span with its /ActualText;
+    `parts` lists (actual text or None, operators), for words drawn as an element's content."""
+
+    parts: list[tuple[str | None, str]]
+
+
+class _TaggedText(pdfshaping.ShapedText):
     """A text object that notes where links start and end (ReportLab's paragraph calls _linkRecord)."""
 
     def _textOut(self, text, TStar=0):
@@ -63,7 +75,14 @@ class _TaggedText(PDFTextObject):
         # broken after a hyphen ("amphetamine-|type") has no space to keep.
         if TStar and text and not text.endswith((" ", "-", "\u00ad")):
             text += " "
-        super()._textOut(text, TStar)
+        if not isinstance(text, ShapedStr):
+            return super()._textOut(text, TStar)
+        # One entry, as ReportLab's own: _linkRecord inserts a link's start before the last one.
+        parts = [(actual, PDFTextObject._formatText(self, piece)) for actual, piece in pdfshaping.split_shaped(text)]
+        parts += [(None, "T*")] if TStar else []
+        entry = _Shaped(" ".join(ops if actual is None else pdfshaping.span(actual, ops) for actual, ops in parts))
+        entry.parts = parts
+        self._code.append(entry)
 
     def _linkRecord(self, link, event: str) -> None:
         """Move the content to the link's element at its first character, and back after it."""
@@ -117,17 +136,27 @@ class TaggingCanvas(Canvas):
                     if not any(kid is elem for kid in siblings):
                         siblings.append(elem)  # a link, in reading order among its paragraph's text
                     out.extend(("EMC", self._begin(elem)))
+            elif isinstance(part, _Shaped):
+                # A shaped word is its own marked content of the element, carrying its /ActualText
+                # (a span nested in the element's content would end it for poppler's reader).
+                for actual, ops in part.parts:
+                    out.extend((ops,) if actual is None else ("EMC", self._begin(elem, actual), ops, "EMC", self._begin(elem)))
             else:
                 out.append(part)
         out.extend(("EMC", "ET"))
         self._code.append(_Tagged(" ".join(out)))
 
-    def _begin(self, elem: Elem) -> str:
-        """Return the operator that opens a marked-content sequence for `elem`, noting its MCID."""
+    def _begin(self, elem: Elem, actual: str | None = None) -> str:
+        """Return the operator that opens a marked-content sequence for `elem` (with the /ActualText
+        of shaped text), noting its MCID."""
         mcid = len(self._marks)
         self._marks.append(elem)
         elem.kids.append(("mcid", self._pageNumber, mcid))  # ReportLab names pages Page1, Page2, …
-        return f"/{elem.tag} <</MCID {mcid}>> BDC"
+        if actual is None:
+            return f"/{elem.tag} <</MCID {mcid}>> BDC"
+        # Tagged /Span, whatever the element: the element's type is in the structure tree, and
+        # poppler reads an /ActualText only from a /Span.
+        return f"/Span <</MCID {mcid} /ActualText {pdfshaping.pdf_text(actual)}>> BDC"
 
     def enter(self, elem: Elem | None, link_texts: tuple[str, ...] = (), first: Elem | None = None):
         """Make `elem` the element being drawn (`first` takes the first text object, a bullet's
@@ -180,6 +209,22 @@ class TaggingCanvas(Canvas):
         if body:
             self._code.insert(0 if behind else len(self._code),
                               _Tagged(" ".join((_FURNITURE.format(kind=kind), *body, "EMC"))))
+
+    def figure(self, elem: Elem | None, draw, box: tuple[float, float, float, float]) -> None:
+        """Run `draw()` as the marked content of a Figure element (`box`: its x0, y0, x1, y1 on the
+        page, for its /BBox); with no element, as an artifact of the furniture."""
+        if elem is None:
+            draw()
+            return
+        start = len(self._code)
+        state = self.enter(None)  # the drawing's own text is the figure's content, not a paragraph's
+        draw()
+        self.leave(state)
+        body = [str(part) for part in self._code[start:]]
+        del self._code[start:]
+        elem.attributes = {**elem.attributes, "O": PDFName("Layout"), "Placement": PDFName("Block"),
+                           "BBox": PDFArray([round(v, 2) for v in box])}
+        self._code.append(_Tagged(" ".join((self._begin(elem), *body, "EMC"))))
 
     def _setAnnotations(self, page):
         """Finish a page: artifacts around untagged painting, its parent-tree entry, tab order by structure."""
