@@ -17,7 +17,8 @@ if MISSING:
 
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
-FIRST = RECORDS[0]
+# A sample whose title takes any words: the tests retitle it (a briefing paper's needs a portion mark).
+FIRST = next(r for r in RECORDS if not re.search(r'(?m)^title: "?\(', r.file.read_text(encoding="utf-8")))
 
 
 @pytest.fixture(scope="module")
