@@ -29,7 +29,8 @@ def main(folder: Path) -> None:
             served.open_when_up(page, url + "/")
             page.wait_for_function("Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)")
             page.screenshot(path=str(folder / "workspace-gallery.png"))
-            sheet = sorted((project / "sources").glob("*.yaml"))[0].stem
+            sheet = next(f.stem for f in sorted((project / "sources").glob("*.yaml"))  # a title taking any words
+                         if not re.search(r'(?m)^title: "?\(', f.read_text(encoding="utf-8")))
             page.goto(f"{url}/sheet/{sheet}")
             page.wait_for_selector("#preview img.page")
             box = page.locator("#text")
