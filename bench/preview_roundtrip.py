@@ -37,6 +37,7 @@ def main(rounds: int) -> None:
         subprocess.run([sys.executable, "-m", "pipeline", "build", "-q"], cwd=project, check=True)
         with served.served(project) as url:
             _wait(url)
+            print("(the first request of the run also starts the worker processes)")
             for file in sorted((project / "sources").glob("*.yaml")):
                 _http(url, file, rounds)
             if served.browser_missing() is None:
@@ -68,9 +69,8 @@ def _http(url: str, file: Path, rounds: int) -> None:
         answer = opener.open(f"{url}/sheet/{file.stem}/preview", data=body).read().decode()
         times.append(time.perf_counter() - start)
         pages = answer.count('class="page"')
-    print(f"{file.stem}: {pages} pages; POST → page images: first {times[0] * 1000:.0f} ms (the first of the run starts the "
-          f"workers), then median {statistics.median(times[1:]) * 1000:.0f} ms, max {max(times[1:]) * 1000:.0f} ms "
-          f"over {rounds}")
+    print(f"{file.stem}: {pages} pages; POST → page images: first {times[0] * 1000:.0f} ms, then median "
+          f"{statistics.median(times[1:]) * 1000:.0f} ms, max {max(times[1:]) * 1000:.0f} ms over {rounds}")
 
 
 def _browser(url: str, file: Path, rounds: int) -> None:
