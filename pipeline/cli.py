@@ -188,8 +188,7 @@ def _parser() -> tuple[argparse.ArgumentParser, dict]:
     _reporting(new)
     new.add_argument("layout", metavar="LAYOUT", help="the layout (see 'factsheets layouts')")
     new.add_argument("target", type=_where, metavar="PATH", help="the new record file, e.g. sources/cambodia.yaml")
-    new.add_argument("--templates", type=_where, default=Path("templates"), metavar="DIR",
-                     help="layouts folder (default: templates)")
+    _templates(new)
     new.set_defaults(command="new", run=_new)
 
     imp = sub.add_parser("import", help="bring figures from a spreadsheet, or a record from a web page",
@@ -212,8 +211,7 @@ def _parser() -> tuple[argparse.ArgumentParser, dict]:
                       help="the shared-data file to update or create, e.g. sources/data/unodc.yaml")
     figs.add_argument("--sheet", metavar="NAME", help="the Excel worksheet (default: the first)")
     figs.add_argument("--write", action="store_true", help="apply the import (default: only show it)")
-    figs.add_argument("--templates", type=_where, default=Path("templates"), metavar="DIR",
-                      help="layouts folder (default: templates)")
+    _templates(figs)
     figs.add_argument("--records", type=_where, default=Path("sources"), metavar="DIR",
                       help="the records whose sheets are compared (default: sources)")
     figs.add_argument("--out", type=_where, default=Path("output"), metavar="DIR",
@@ -231,8 +229,7 @@ def _parser() -> tuple[argparse.ArgumentParser, dict]:
     page.add_argument("--layout", required=True, metavar="LAYOUT", help="the layout (see 'factsheets layouts')")
     page.add_argument("--into", type=_where, metavar="PATH",
                       help="write the record here (never overwrites; default: print it)")
-    page.add_argument("--templates", type=_where, default=Path("templates"), metavar="DIR",
-                      help="layouts folder (default: templates)")
+    _templates(page)
     page.set_defaults(command="import page", run=_import_page)
     imp.set_defaults(command="import", run=lambda args: (imp.print_help(), EXIT_USAGE)[1])
 
@@ -243,8 +240,7 @@ def _parser() -> tuple[argparse.ArgumentParser, dict]:
                                      "complete field names and underline mistakes while typing; 'factsheets "
                                      "new' points each record at the project's factsheets.schema.json.")
     _reporting(sch)
-    sch.add_argument("--templates", type=_where, default=Path("templates"), metavar="DIR",
-                     help="layouts folder (default: templates)")
+    _templates(sch)
     sch.add_argument("--output", "-o", type=_where, metavar="FILE",
                      help="write it to FILE (e.g. factsheets.schema.json) instead of printing it")
     sch.set_defaults(command="schema", run=_schema)
@@ -284,8 +280,7 @@ def _parser() -> tuple[argparse.ArgumentParser, dict]:
 
     lay = sub.add_parser("layouts", help="list the layouts, the record fields each prints, their fixed headings, and which are internal")
     _reporting(lay)
-    lay.add_argument("--templates", type=_where, default=Path("templates"), metavar="DIR",
-                     help="layouts folder (default: templates)")
+    _templates(lay)
     lay.set_defaults(command="layouts", run=_layouts)
     return parser, sub.choices
 
@@ -318,13 +313,18 @@ def _reporting(parser: argparse.ArgumentParser) -> None:
                       help="also list the records that were up to date")
 
 
+def _templates(parser: argparse.ArgumentParser) -> None:
+    """Add --templates, the layouts folder every command that reads layouts takes."""
+    parser.add_argument("--templates", type=_where, default=Path("templates"), metavar="DIR",
+                        help="layouts folder (default: templates)")
+
+
 def _paths(parser: argparse.ArgumentParser) -> None:
     """Add the record paths and the folders every command reads."""
     _reporting(parser)
     parser.add_argument("paths", nargs="*", type=_where, metavar="PATH",
                         help="record files or folders of records (default: sources)")
-    parser.add_argument("--templates", type=_where, default=Path("templates"), metavar="DIR",
-                        help="layouts folder (default: templates)")
+    _templates(parser)
     parser.add_argument("--data", type=_where, default=None, metavar="DIR",
                         help="shared-data folder, read in text as data.<file>.<figure> (default: "
                              "the 'data' folder beside the records, e.g. sources/data)")

@@ -295,10 +295,7 @@ class Plan:
 
 def import_figures(file: Path, target: Path, sheet: str | None, opts, records: Path, display) -> Plan:
     """Return the plan of importing `file` into the data file `target`; RecordError on bad cells or data."""
-    import shutil
-    import tempfile
-
-    from . import build, data
+    from . import data
 
     if target.suffix != ".yaml" or not data.NAME_RE.match(target.stem):
         raise ConfigError([Diagnostic(Location(display(target)), "a shared-data file is named like "

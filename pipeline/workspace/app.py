@@ -160,6 +160,16 @@ class _State(SharedPages):
 
     # --- gallery ------------------------------------------------------------------------------
 
+    async def _posted_sheet(self, request: Request):
+        """Return (form, sheet, None) for a checked POST about a known sheet, else (…, refusal)."""
+        form, refused = await self._posted(request)
+        if refused:
+            return form, None, refused
+        sheet = self._sheet(request)
+        if sheet is None:
+            return form, None, PlainTextResponse("no such sheet", 404)
+        return form, sheet, None
+
     def _sheets(self) -> list[sheets.Sheet]:
         return sheets.find(self.project.sources, self.opts.out)
 
@@ -231,12 +241,9 @@ class _State(SharedPages):
         return [{"name": name, "required": name in found.requires} for name in found.prints]
 
     async def preview(self, request: Request) -> Response:
-        form, refused = await self._posted(request)
+        form, sheet, refused = await self._posted_sheet(request)
         if refused:
             return refused
-        sheet = self._sheet(request)
-        if sheet is None:
-            return PlainTextResponse("no such sheet", 404)
         text = _typed(form.get("text", ""))
         shown = await self._preview(sheet, text)
         pages, earlier = list(zip(shown.pages, shown.texts)), False
@@ -260,12 +267,9 @@ class _State(SharedPages):
                 f"the preview could not be made: {type(exc).__name__}: {exc}", "type again to retry")])
 
     async def form(self, request: Request) -> Response:
-        form, refused = await self._posted(request)
+        form, sheet, refused = await self._posted_sheet(request)
         if refused:
             return refused
-        sheet = self._sheet(request)
-        if sheet is None:
-            return PlainTextResponse("no such sheet", 404)
         layout = self._layout(sheet.layout)
         try:
             text = _typed(form.get("text", ""))
@@ -278,12 +282,9 @@ class _State(SharedPages):
 
     async def field(self, request: Request) -> Response:
         """Write one form field into the YAML text; answer with the new text box (which previews)."""
-        form, refused = await self._posted(request)
+        form, sheet, refused = await self._posted_sheet(request)
         if refused:
             return refused
-        sheet = self._sheet(request)
-        if sheet is None:
-            return PlainTextResponse("no such sheet", 404)
         text = _typed(form.get("text", ""))
         edited = [(k.split(":", 1)[1], v) for k, v in form.items() if k.startswith("field:")]
         try:
@@ -306,12 +307,9 @@ class _State(SharedPages):
             return None
 
     async def save(self, request: Request) -> Response:
-        form, refused = await self._posted(request)
+        form, sheet, refused = await self._posted_sheet(request)
         if refused:
             return refused
-        sheet = self._sheet(request)
-        if sheet is None:
-            return PlainTextResponse("no such sheet", 404)
         return await self._write(sheet, _typed(form.get("text", "")), form.get("loaded", ""))
 
     async def _write(self, sheet: sheets.Sheet, text: str, loaded: str, action: str = "Saved") -> Response:
@@ -343,12 +341,9 @@ class _State(SharedPages):
                                  ok=False)
 
     async def publish(self, request: Request) -> Response:
-        form, refused = await self._posted(request)
+        form, sheet, refused = await self._posted_sheet(request)
         if refused:
             return refused
-        sheet = self._sheet(request)
-        if sheet is None:
-            return PlainTextResponse("no such sheet", 404)
         text = _typed(form.get("text", ""))
         final = sheets.published(text)
         if final is None:
