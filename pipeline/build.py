@@ -125,12 +125,13 @@ def preview(files: list[Path], opts: Options) -> Report:
 
 def build(files: list[Path], opts: Options) -> Report:
     """Rebuild the records whose inputs or outputs changed; LockBusy if another run holds `out`."""
+    layouts = None
     if not opts.out.is_dir():
-        load_layouts(opts.templates, display)  # a broken template must not even create the folder
+        layouts = load_layouts(opts.templates, display)  # a broken template must not even create the folder
         _make_folder(opts.out)
     with OutputLock(opts.out, opts.wait):
         remove_strays(opts.out)
-        return _Run(files, opts).go()
+        return _Run(files, opts, layouts=layouts).go()
 
 
 def _make_folder(folder: Path) -> None:
@@ -152,8 +153,10 @@ def remove_strays(folder: Path) -> None:
 class _Run:
     """One build: plan from hashes, render what changed, publish in input order."""
 
-    def __init__(self, files: list[Path], opts: Options, write: bool = True, compare: bool = False):
+    def __init__(self, files: list[Path], opts: Options, write: bool = True, compare: bool = False,
+                 layouts: dict | None = None):
         self.files, self.opts, self.write, self.compare = files, opts, write, compare
+        self.layouts = layouts  # loaded at most once a run, and only when a record is built
         # `check` starts from no manifest: every record is built, in memory only. A preview reads
         # the manifest only to compare the figures printed.
         self.manifest = Manifest.load(opts.out) if write or compare else Manifest(opts.out)
@@ -303,10 +306,11 @@ class _Run:
 
     def _results(self, jobs: list[work.Job]) -> Iterator[work.Result]:
         """Yield each job's result in job order, from this process or a pool of workers."""
-        layouts = load_layouts(self.opts.templates, display)  # a broken template stops the run here
+        if self.layouts is None:
+            self.layouts = load_layouts(self.opts.templates, display)  # a broken template stops the run here
         total, count = len(jobs), min(self.opts.jobs, len(jobs))
         if count <= 1:
-            ctx = work.Context(self.opts.templates, self.dataset, self.opts.time_limit, display, layouts)
+            ctx = work.Context(self.opts.templates, self.dataset, self.opts.time_limit, display, self.layouts)
             results = (work.run(job, ctx) for job in jobs)
         else:
             results = _pooled(jobs, count, self.opts, self.dataset)
