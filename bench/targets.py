@@ -53,7 +53,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--records", type=int, default=1000, help="records to generate (default 1000)")
     parser.add_argument("--repeat", type=int, default=3,
                         help="runs of each long measurement (cold build, figure change); the short ones "
-                             "run 2 or 3 times as often, the warm sheet 10 times (default 3)")
+                             "run 2R or 3R times, the warm sheet 10R times per sample (default 3)")
     parser.add_argument("--every", type=int, default=10,
                         help="1 record in EVERY reads the figure that changes (default 10: 100 of 1,000)")
     parser.add_argument("--only", default=",".join(ROWS),
@@ -223,7 +223,7 @@ def noop(bench: Bench) -> None:
     home, env = package_copy(bench)
     times = noop_runs(bench, runs, env)
     written = bytecode_files(home)
-    row = Row("  … bytecode not written (a copy of pipeline/ without it, PYTHONDONTWRITEBYTECODE=1)",
+    row = Row("↳ bytecode not written (a copy of pipeline/ without it, PYTHONDONTWRITEBYTECODE=1)",
               "≤ 1 s", "s", times, limit=1)
     if written:
         bench.fault(row, f"{written} .pyc files were written all the same")
@@ -232,7 +232,7 @@ def noop(bench: Bench) -> None:
     if compiled.code != 0:
         raise BenchFailure(f"compileall failed on the copy of pipeline/:\n{compiled.tail()}")
     times = noop_runs(bench, runs, env)
-    bench.rows.append(Row("  … bytecode compiled at install (compileall on that copy)", "≤ 1 s", "s", times,
+    bench.rows.append(Row("↳ bytecode compiled at install (compileall on that copy)", "≤ 1 s", "s", times,
                           limit=1))
     if snapshot(out) != before:
         bench.fault(bench.rows[-3], "the no-op runs changed the output folder (a name, size or mtime)")
@@ -320,7 +320,7 @@ def preview(bench: Bench) -> None:
     if found["browser_missing"]:
         row.missing = found["browser_missing"]
     bench.rows.append(row)
-    bench.rows.append(Row("  POST → page images (HTTP, no browser)", unit="ms",
+    bench.rows.append(Row("↳ POST → page images (HTTP, no browser)", unit="ms",
                           values=posts, info=True))
 
 

@@ -100,16 +100,16 @@ def rows(bench, times: dict[str, dict[str, list[float]]], names: list[str]) -> N
     bench.rows.append(Row(f"one {PAGES}-page sheet, .docx + .pdf, warm process ({len(times)} samples)",
                           "≤ 3× the floor", "ms", tuple(sheet), anchor=anchor,
                           ratio=statistics.median(sheet) / median_floor, ratio_limit=3))
-    for label, keys in (("  tree stage (validate + template)", ("tree",)),
-                        *((f"  {name} writer", (name,)) for name in names),
-                        ("  floor: canvas of wrapped lines + zipped .docx", ("floor pdf", "floor docx"))):
+    for label, keys in (("↳ tree stage (validate + template)", ("tree",)),
+                        *((f"↳ {name} writer", (name,)) for name in names),
+                        ("↳ floor: canvas of wrapped lines + zipped .docx", ("floor pdf", "floor docx"))):
         values = per_sheet(keys)
         bench.rows.append(Row(label, unit="ms", values=tuple(values), anchor=anchor,
                               ratio=statistics.median(values) / median_floor, info=True))
     for stem in times:
         values = per_sheet(("tree", *names), [stem])
         own = statistics.median(per_sheet(("floor pdf", "floor docx"), [stem]))
-        bench.rows.append(Row(f"  {stem} ({PAGES} pages): tree + writers", unit="ms", values=tuple(values),
+        bench.rows.append(Row(f"↳ {stem} ({PAGES} pages): tree + writers", unit="ms", values=tuple(values),
                               anchor=f"its floor {own:.1f} ms", ratio=statistics.median(values) / own, info=True))
 
 
