@@ -19,11 +19,12 @@ test-fast: $(STAMP) bytecode ## the suite without the tests marked slow, for the
 check: $(STAMP)          ## validate every record, write nothing
 	$(BIN)/factsheets check
 
-bench: $(STAMP) bytecode ## time docx and pdf rendering per sheet; cold, no-op and one-figure builds; the workspace's preview
-	$(BIN)/python bench/render_speed.py
-	$(BIN)/python bench/regen.py
-	$(BIN)/python bench/preview_roundtrip.py
+# Options for bench/targets.py, e.g. a smoke run: make bench BENCH="--records 100 --repeat 1"
+BENCH ?=
+
+bench: $(STAMP) bytecode ## the workspace's gallery, then every speed target (docs/performance.md): MET or NOT MET, ~10 min
 	$(BIN)/python bench/gallery_load.py
+	$(BIN)/python bench/targets.py $(BENCH)
 
 goldens: $(STAMP)        ## rewrite golden files after an intended output change
 	$(BIN)/python tests/regen_goldens.py
