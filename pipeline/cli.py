@@ -265,7 +265,7 @@ def _parser() -> tuple[argparse.ArgumentParser, dict]:
                                      "with a live preview, save (the normal build, under the lock), publish, "
                                      "the shared figures and the change history. It has no login of its own: "
                                      "it listens on 127.0.0.1 unless --host says otherwise; see "
-                                     "docs/workspace.md before serving it to others.")
+                                     "docs/serve.md before serving it to others.")
     _paths(srv)
     srv.add_argument("--out", type=_where, default=Path("output"), metavar="DIR",
                      help="output folder (default: output)")
