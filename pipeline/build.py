@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import multiprocessing
 import os
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -483,6 +480,10 @@ def _load_layouts(templates: Path) -> dict:
 def _pooled(jobs: list[work.Job], count: int, opts: Options, dataset: data.DataSet) -> Iterator[work.Result]:
     """Yield results from `count` worker processes, in job order."""
     # forkserver: workers start clean (no inherited lock descriptor, no threads of a watcher).
+    import multiprocessing  # only a run with workers pays for these imports
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     context = multiprocessing.get_context("forkserver")
     # Only this process holds `alive`'s writing end: when it dies, however (SIGKILL included),
     # the workers read end-of-file and exit, and with them the forkserver and resource tracker.

@@ -130,7 +130,7 @@ def _parser() -> tuple[argparse.ArgumentParser, dict]:
     """Return the argument parser and its commands by name."""
     parser = argparse.ArgumentParser(prog="factsheets", description=DESCRIPTION,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--version", action="version", version=_versions())
+    parser.add_argument("--version", action=_Version, nargs=0, help="show the program's and its libraries' versions and exit")
     _reporting(parser)
     parser.set_defaults(command=None)
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
@@ -286,6 +286,15 @@ def _parser() -> tuple[argparse.ArgumentParser, dict]:
     _templates(lay)
     lay.set_defaults(command="layouts", run=_layouts)
     return parser, sub.choices
+
+
+class _Version(argparse.Action):
+    """--version, read from the installed packages only when asked (it costs every run otherwise)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        """Print the versions and exit."""
+        print(_versions())
+        parser.exit()
 
 
 def _versions() -> str:
