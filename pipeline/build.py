@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +20,7 @@ from .output import TEMP_PREFIX, PartlyPublished, keep_edited
 from .yamlload import read_file
 
 RECORD_SUFFIXES = (".yaml", ".yml")
-CHECKPOINT = 25  # save the manifest every so many published records, so a killed run loses little
+CHECKPOINT = 3.0  # seconds: save the manifest this often while publishing, so a killed run loses little
 PUBLISH_BATCH = 32  # built sheets whose files are flushed to disk together (one syncfs), then published
 
 
@@ -168,6 +169,7 @@ class _Run:
         self.seen: dict[str, str] = {}
         self.pending: list[tuple[_Plan, work.Result, output.Staged]] = []  # written, not yet published
         self.dirty = 0  # manifest changes not yet saved
+        self.saved_at = time.monotonic()  # when the manifest was last saved, for checkpoints
 
     def go(self) -> Report:
         """Plan, build, publish; return the report."""
@@ -451,9 +453,11 @@ class _Run:
             outcome.warnings.extend(found)  # shared ones are reported once for the run, by go()
 
     def _dirty(self) -> None:
-        """Count a manifest change; save every CHECKPOINT changes (a failed save waits for the end)."""
+        """Count a manifest change; save if CHECKPOINT seconds passed since the last save (a failed
+        save waits for the end). By time, not by count: each save writes the whole manifest."""
         self.dirty += 1
-        if self.dirty % CHECKPOINT == 0:
+        if time.monotonic() - self.saved_at >= CHECKPOINT:
+            self.saved_at = time.monotonic()
             try:
                 self.manifest.save()
             except OSError:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .output import write_atomic
@@ -59,9 +59,10 @@ class Manifest:
 
     def to_bytes(self) -> bytes:
         """Return the manifest as stable JSON (sorted, so the same state gives the same bytes)."""
-        body = {"manifest": FORMAT, "records": {path: asdict(e) for path, e in sorted(self.entries.items())}}
+        # vars, not asdict: the fields are plain JSON values already, and asdict deep-copies them all.
+        body = {"manifest": FORMAT, "records": {path: vars(e) for path, e in sorted(self.entries.items())}}
         if self.failures:  # absent when none, so that manifests without failures keep their bytes
-            body["failures"] = {path: asdict(f) for path, f in sorted(self.failures.items())}
+            body["failures"] = {path: vars(f) for path, f in sorted(self.failures.items())}
         return json.dumps(body, indent=1, sort_keys=True, ensure_ascii=False).encode() + b"\n"
 
     def save(self) -> None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import zipfile
 
 import docx
 from docx.document import Document as WordDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.pkgwriter import PackageWriter
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Emu, Twips
@@ -91,9 +91,7 @@ class DocxTranslator(Visitor):
         if doc.first_page_differs:
             self._first_page(section, doc)
         _set_core_properties(self.word, doc.meta, bool(doc.watermark))
-        out = io.BytesIO()
-        self.word.save(out)
-        return _normalize_zip(out.getvalue())
+        return _package(self.word)
 
     def _first_page(self, section, doc: Document) -> None:
         """Give page 1 its own header and footer (Word's w:titlePg), the watermark kept on it."""
@@ -388,7 +386,27 @@ def _property(text: str) -> str:
     return text if len(text) <= _PROPERTY_CHARS else text[:_PROPERTY_CHARS - 1] + "…"
 
 
-def _normalize_zip(data: bytes) -> bytes:
-    """Rewrite the package with fixed timestamps and attributes, keeping member order."""
-    with zipfile.ZipFile(io.BytesIO(data)) as src:
-        return wordparts.zip_parts((member.filename, src.read(member.filename)) for member in src.infolist())
+def _package(word: WordDocument) -> bytes:
+    """Return the .docx: the members python-docx would save, in its order, zipped once with fixed
+    timestamps and attributes (saving, then rewriting its zip, compressed every part twice)."""
+    package = word.part.package
+    parts = package.parts
+    for part in parts:
+        part.before_marshal()
+    members = _Members()
+    # PackageWriter.write's three steps (python-docx 1.2), with a writer that keeps the members.
+    PackageWriter._write_content_types_stream(members, parts)
+    PackageWriter._write_pkg_rels(members, package.rels)
+    PackageWriter._write_parts(members, parts)
+    return wordparts.zip_parts(members.items)
+
+
+class _Members:
+    """Stands in for python-docx's zip writer: keeps each member's name and bytes, in order."""
+
+    def __init__(self):
+        self.items: list[tuple[str, bytes]] = []
+
+    def write(self, pack_uri, blob: bytes) -> None:
+        """Keep one member."""
+        self.items.append((pack_uri.membername, blob))
