@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import os
@@ -371,6 +372,10 @@ class _Run:
             plan.outcome.written = self._publish(plan.outcome, staged)
             if plan.outcome.ok:
                 self._record(plan, result)
+        with contextlib.suppress(OSError):
+            # The renames' folder entries, for all the batch at once. Should this fail, the disk
+            # is failing: the next run finds the outputs missing or different and rebuilds them.
+            output.flush(self.opts.out)
 
     def _record(self, plan: "_Plan", result: work.Result) -> None:
         """Note a published record in the manifest, with the figures it changed."""
@@ -390,7 +395,7 @@ class _Run:
         """Publish the record's staged files together (both or neither); on failure add a diagnostic."""
         names = " and ".join(display(path) for _, path in staged)
         try:
-            output.publish(staged)
+            output.publish(staged, durable=False)  # _publish_pending flushes the folder once
         except PartlyPublished as exc:
             new = ", ".join(display(path) for path in exc.done)
             outcome.diagnostics.append(Diagnostic(

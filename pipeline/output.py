@@ -51,11 +51,12 @@ def stage(files: dict[Path, bytes], durable: bool = False) -> Staged:
     return staged
 
 
-def publish(staged: Staged) -> None:
-    """Rename staged files over their targets, then flush their folders' entries.
+def publish(staged: Staged, durable: bool = True) -> None:
+    """Rename staged files over their targets, then (`durable`) flush their folders' entries.
 
     Only a rename can fail after another succeeded, which is rare in one folder; then
-    PartlyPublished says which files are new and the rest are discarded.
+    PartlyPublished says which files are new and the rest are discarded. Without `durable` the
+    caller flushes the folder once for many files (see `flush`).
     """
     done: list[Path] = []
     for index, (temp, path) in enumerate(staged):
@@ -67,8 +68,9 @@ def publish(staged: Staged) -> None:
                 raise PartlyPublished(done, exc) from None
             raise
         done.append(path)
-    for folder in dict.fromkeys(path.parent for _, path in staged):
-        _sync_dir(folder)
+    if durable:
+        for folder in dict.fromkeys(path.parent for _, path in staged):
+            _sync_dir(folder)
 
 
 def discard(staged: Staged) -> None:

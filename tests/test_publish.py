@@ -15,18 +15,23 @@ def _build(project, run_cli):
     return run_cli("build", "--out", project / "out", project / "sources", "--templates", project / "templates")
 
 
-def test_every_batch_is_flushed_once_before_its_sheets_appear(project, run_cli, monkeypatch):
-    """With batches of two, the samples take ceil(n/2) flushes, and no sheet is published unflushed."""
+def test_every_batch_is_flushed_before_its_sheets_appear_and_after(project, run_cli, monkeypatch):
+    """With batches of two: one flush before each batch's renames (its files' data), one after
+    (the folder's entries); no sheet is published unflushed."""
     monkeypatch.setattr(build, "PUBLISH_BATCH", 2)
     flushed, published = [], []
     real_flush, real_publish = output.flush, output.publish
     monkeypatch.setattr(output, "flush", lambda folder: (flushed.append(len(published)), real_flush(folder)))
-    monkeypatch.setattr(output, "publish", lambda staged: (
-        published.extend(path for _, path in staged if path.suffix == ".pdf"), real_publish(staged)))
+    monkeypatch.setattr(output, "publish", lambda staged, **how: (
+        published.extend(path for _, path in staged if path.suffix == ".pdf"), real_publish(staged, **how)))
     result = _build(project, run_cli)
     assert result.code == 0, result.err
-    assert len(flushed) == -(-len(RECORDS) // 2)
-    assert flushed == [2 * i for i in range(len(flushed))]  # each flush precedes its batch's renames
+    expected, done = [], 0  # sheets published at each flush: before a batch's renames, then after
+    for start in range(0, len(RECORDS), 2):
+        size = len(RECORDS[start:start + 2])
+        expected += [done, done + size]
+        done += size
+    assert flushed == expected
     assert len(published) == len(RECORDS)
     assert sheets_in(project / "out") == sorted(f"{r.id}{s}" for r in RECORDS for s in (".docx", ".pdf"))
 
@@ -43,12 +48,12 @@ def test_a_failed_flush_keeps_the_old_files_of_its_batch_only(project, run_cli, 
     calls = []
     real_syncfs = output._syncfs
 
-    def second_fails(fd):
+    def second_batch_fails(fd):
         calls.append(fd)
-        if len(calls) == 2:
+        if len(calls) == 3:  # before the first batch, after it, then before the second batch
             raise OSError(5, "Input/output error")
         real_syncfs(fd)
-    monkeypatch.setattr(output, "_syncfs", second_fails)
+    monkeypatch.setattr(output, "_syncfs", second_batch_fails)
     result = _build(project, run_cli)
     assert result.code == 1
     assert result.err.count("Input/output error; nothing was replaced, the previous files were kept") == 2
