@@ -63,7 +63,9 @@ class Manifest:
         body = {"manifest": FORMAT, "records": {path: vars(e) for path, e in sorted(self.entries.items())}}
         if self.failures:  # absent when none, so that manifests without failures keep their bytes
             body["failures"] = {path: vars(f) for path, f in sorted(self.failures.items())}
-        return json.dumps(body, indent=1, sort_keys=True, ensure_ascii=False).encode() + b"\n"
+        # One line, so the C encoder writes it (indented JSON is encoded in Python: 1,000 records
+        # took a fifth of a second); sorted keys keep the bytes the same for the same state.
+        return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
 
     def save(self) -> None:
         """Publish the manifest atomically."""
