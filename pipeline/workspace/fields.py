@@ -103,6 +103,9 @@ def form(text: str, prints: tuple[str, ...], requires: tuple[str, ...]) -> Form:
     top = [_pointer(name, values[name], keys[name].loc.line) for name in ("layout", "id", "seal") if name in values]
     top += [_field(name, _label(name), values.get(name), name in requires or name == "title")
             for name in SCALAR_FIELDS if name in prints]
+    if "figures" in values and not isinstance(values["figures"], Mapping):
+        top.append(Pointer("figures", "The sheet’s own figures are not written as 'name: value' lines; change them "
+                                      "in the YAML tab", keys["figures"].loc.line))
     if "sources" in prints or "sources" in values:
         top.append(_choice("sources", "Sources note", values.get("sources"), SOURCES))
     top += [Pointer(key.value, f"'{key.value}' is not a field this layout prints: fix or remove it in the "
