@@ -315,6 +315,10 @@ def test_lists_in_brackets_are_edited_in_brackets():
     flow = "title: x\nsections: [{heading: H, text: t}]\n"
     assert read(set_field(flow, "sections[0].heading", "A: b, c"), "sections[0].heading") == "A: b, c"
     assert read(set_field(flow, "sections[0].text", "two\nlines"), "sections[0].text") == "two\nlines"
+    two = "title: x\nsections: [{heading: A, text: a}, {heading: B, text: b}]  # both\n"
+    assert move_entry(two, "sections[1]", -1)[0] == two.replace("{heading: A, text: a}, {heading: B, text: b}",
+                                                                "{heading: B, text: b}, {heading: A, text: a}")
+    assert remove_entry(two, "sections[0]") == two.replace("{heading: A, text: a}, ", "")
     for refused in (lambda: set_field(flow, "sections[0].style", "run-in"), lambda: add_entry(flow, "sections"),
                     lambda: add_entry(flow, "sections[0].bullets")):
         with pytest.raises(ValueError, match="YAML tab"):
