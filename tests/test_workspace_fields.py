@@ -10,7 +10,7 @@ import pytest
 from conftest import RECORDS, ROOT
 from pipeline.workspace.edits import add_entry, move_entry, remove_entry, set_field
 from pipeline.workspace.fields import form
-from pipeline.yamlload import Mapping, Scalar, Sequence, parse
+from pipeline.yamlload import Mapping, Scalar, parse
 
 VALUES = ["Plain words", "Words: with a colon", "  spaced ", "A # not a comment", "{{ data.x.y }} first",
           "yes", "123", "Line one.\nLine two.\n\nA new paragraph.", "‘Typographic’ — quotes"]

@@ -1,9 +1,9 @@
 """Form edits made as text edits of the record: one value replaced or added, one list entry added,
 removed or moved. Every other character stays as typed (comments, key order, blank lines).
 
-Each edit is checked before it is given back: the new text must load with the strict loader and mean
-the old record with exactly the change asked for; otherwise the edit is refused (ValueError, in words
-for the person at the form) and the text is left as it was.
+Each edit is checked before it is given back (checks.py): the new text must load with the strict loader
+and mean the old record with exactly the change asked for; otherwise the edit is refused (ValueError,
+in words for the person at the form) and the text is left as it was.
 """
 
 from __future__ import annotations
@@ -11,10 +11,9 @@ from __future__ import annotations
 import re
 
 from ..schema import FIGURE_FIELDS, ITEM_FIELDS, SECTION_FIELDS, TEXT_FIELDS, TOP_FIELDS
-from ..errors import PipelineError
 from ..yamlload import Mapping, Node, Scalar, Sequence, parse
-from . import scalars
-from .nodes import Source, child, find, key_of, plain, root_of, shape, steps
+from . import checks, scalars
+from .nodes import Source, child, find, key_of, path, plain, root_of, shape, steps
 
 SCALAR_FIELDS = (*TEXT_FIELDS, "date", "status")
 CHOICES = {"status": "draft|final", "sources": "true|false", "sections[].style": "run-in"}  # "" removes the line
@@ -64,7 +63,7 @@ def set_field(text: str, name: str, value: str) -> str:
         raise ValueError(f"'{name}' is written as a list or mapping; change it in the YAML tab")
     choice = CHOICES.get(shape(name))
     if choice and value == "":
-        return text if node is None else _checked(root, _remove_key(src, parent, last, name), found, None)
+        return text if node is None else checks.checked(root, _remove_key(src, parent, last, name), found, None)
     meant = scalars.intended(value, node)
     indent = src.column(key.start) if key is not None else _dash_column(src, parent)
     ways = [meant] if choice and re.fullmatch(choice, meant) else \
@@ -73,7 +72,7 @@ def set_field(text: str, name: str, value: str) -> str:
         new = _replace(src, node, way) if node is not None else \
             _insert_key(src, parent, last, " " + way, _order(found[:-1]))
         try:
-            return _checked(root, new, found, (meant, way))
+            return checks.checked(root, new, found, (meant, way))
         except ValueError:
             continue
     raise ValueError(f"the form cannot write this value into '{name}'; type it in the YAML tab")
@@ -106,7 +105,7 @@ def add_entry(text: str, name: str) -> tuple[str, str]:
     else:
         raise ValueError(f"the {NOUNS[found[-1]]}s are not written as a list of '- ' lines; add one in the YAML tab")
     count = len(listed.items) if isinstance(listed, Sequence) else 0
-    _compare(new, root, found, (plain(listed) if listed is not None else []) + [plain(entry)])
+    checks.compare(new, root, found, (plain(listed) if listed is not None else []) + [plain(entry)])
     return new, f"{name}[{count}]"
 
 
@@ -123,7 +122,7 @@ def remove_entry(text: str, name: str) -> str:
     if len(listed.items) == 1:
         holder = _resolve(root, found[:-1])
         new = _remove_key(src, holder, found[-2], name)
-        _compare(new, root, found[:-1], None)
+        checks.compare(new, root, found[:-1], None)
         return new
     if src.flow(listed):
         items = listed.items
@@ -134,7 +133,7 @@ def remove_entry(text: str, name: str) -> str:
         cut = (spans[at].start, spans[at + 1].start) if at + 1 < len(spans) else (spans[at - 1].end, spans[at].end)
     new = text[:cut[0]] + text[cut[1]:]
     old = plain(listed)
-    _compare(new, root, found[:-1], old[:at] + old[at + 1:])
+    checks.compare(new, root, found[:-1], old[:at] + old[at + 1:])
     return new
 
 
@@ -162,7 +161,7 @@ def move_entry(text: str, name: str, step: int) -> tuple[str, str]:
 
     order = plain(listed)
     order[low], order[high] = order[high], order[low]
-    _compare(new, root, found[:-1], order)
+    checks.compare(new, root, found[:-1], order)
     return new, name[:name.rindex("[")] + f"[{other}]"
 
 
@@ -173,18 +172,14 @@ def _editable(found: list) -> bool:
     if found[0] == "figures":
         return len(found) == 2 and isinstance(found[1], str) or \
             len(found) == 3 and isinstance(found[1], str) and found[2] in FIGURE_PARTS
-    return shape(_joined(found)) in EDITABLE
-
-
-def _joined(found: list) -> str:
-    return "".join(f"[{s}]" if isinstance(s, int) else (f".{s}" if i else s) for i, s in enumerate(found))
+    return shape(path(found)) in EDITABLE
 
 
 def _order(found: list) -> tuple[str, ...]:
     """Return the usual order of the keys of the mapping at some steps (new keys go where they belong)."""
     if found[:1] == ["figures"] and len(found) == 2:
         return ORDERS["figures.*"]
-    return ORDERS.get(shape(_joined(found)) if found else "", ())
+    return ORDERS.get(shape(path(found)) if found else "", ())
 
 
 def _resolve(root: Mapping, found: list) -> Node:
@@ -207,7 +202,7 @@ def _missing(root: Mapping, found: list) -> str:
                 return f"there is no figure '{step}'"
             if i + 1 < len(found) and isinstance(found[i + 1], int):
                 return f"there is no {NOUNS.get(step, 'entry')} {found[i + 1] + 1}{where}"
-            return f"there is no '{_joined(found[:i + 1])}'"
+            return f"there is no '{path(found[:i + 1])}'"
         if isinstance(step, int) and found[i - 1] == "sections":
             where = f" in section {step + 1}"
         node = nxt
@@ -302,73 +297,3 @@ def _owner(name: str) -> str:
         return "the record"
     noun, index = numbers[-1] if not isinstance(found[-1], int) else (numbers[-2] if len(numbers) > 1 else (None, 0))
     return f"{NOUNS.get(str(noun), 'entry')} {index + 1}" if noun else "the record"
-
-
-# --- checks ---------------------------------------------------------------------------------------
-
-def _changed(tree, found: list, change):
-    """Return a copy of a plain record with the value at a path changed (None: the key removed)."""
-    if not found:
-        return change(tree)
-    step, rest = found[0], found[1:]
-    if isinstance(step, int):
-        return [(_changed(item, rest, change) if i == step else item) for i, item in enumerate(tree or [])]
-    pairs = list(tree or [])
-    keys = [k for k, _ in pairs]
-    at = keys.index(step) if step in keys else len(pairs)
-    value = _changed(pairs[at][1] if at < len(pairs) else None, rest, change)
-    return pairs[:at] + ([] if value is None else [(step, value)]) + pairs[at + 1:]
-
-
-def _at(tree, found: list):
-    """Return the plain value at a path, or None."""
-    for step in found:
-        if isinstance(step, int):
-            tree = tree[step] if isinstance(tree, list) and 0 <= step < len(tree) else None
-        else:
-            tree = dict(tree).get(step) if isinstance(tree, list) and all(isinstance(p, tuple) for p in tree) else None
-    return tree
-
-
-def _same(a, b) -> bool:
-    """Return True when two plain values mean the same (keys in the same order; a block's trailing
-    line breaks aside)."""
-    if isinstance(a, str) or isinstance(b, str):
-        return isinstance(a, str) and isinstance(b, str) and a.rstrip("\n") == b.rstrip("\n")
-    if isinstance(a, tuple) and isinstance(b, tuple):
-        return a[0] == b[0] and _same(a[1], b[1])
-    if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
-    return a is None and b is None
-
-
-def _loaded(text: str) -> Node | None:
-    """Return the root of an edited text, or None when the strict loader refuses it."""
-    try:
-        return parse(text, "record")
-    except PipelineError:
-        return None
-
-
-def _compare(new: str | Node | None, old: Node, found: list, expected) -> None:
-    """Refuse an edit whose text does not load, changes anything but the value at `found`, or leaves
-    there anything but `expected` (None: nothing)."""
-    loaded = plain(_loaded(new) if isinstance(new, str) else new) if new is not None else None
-    before = plain(old)
-    if loaded is None or not _same(_changed(loaded, found, lambda v: None), _changed(before, found, lambda v: None)) \
-            or not _same(_at(loaded, found), expected):
-        raise ValueError("the form cannot make this change safely here; make it in the YAML tab")
-
-
-def _checked(old: Node, new: str, found: list, meant: tuple[str, str] | None) -> str:
-    """Return a one-value edit's text when it means the old record with that value (None: removed)."""
-    root = _loaded(new)
-    if meant is None:
-        _compare(root, old, found, None)
-        return new
-    value, way = meant
-    node = find(root, found) if root is not None else None
-    if not isinstance(node, Scalar) or not scalars.reads_as(node.value, value, way):
-        raise ValueError("not read back")
-    _compare(root, old, found, node.value)
-    return new
