@@ -275,7 +275,9 @@ def _remove_key(src: Source, mapping: Node, key: str, name: str) -> str:
     if not isinstance(mapping, Mapping) or src.flow(mapping):
         raise ValueError(f"'{name}' is written in braces on one line; change it in the YAML tab")
     if len(mapping.items) == 1:
-        raise ValueError(f"this is all that {_owner(name)} holds: remove the {_owner(name).split(' ')[0]} instead")
+        found = steps(name)
+        what = f"this {NOUNS.get(str(found[-2]), 'entry')}" if isinstance(found[-1], int) else f"'{key}'"
+        raise ValueError(f"{what} is all that {_owner(name)} holds: remove the {_owner(name).split(' ')[0]} instead")
     index = next(i for i, (k, _) in enumerate(mapping.items) if k.value == key)
     key_node, value = mapping.items[index]
     start = src.line_start(key_node.start)
