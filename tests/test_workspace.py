@@ -420,6 +420,8 @@ def test_every_part_of_every_sample_is_in_the_form_or_pointed_to(workspace, proj
             assert 0 < int(line) <= text.count("\n") + 1
         if "table:" in text:
             assert "This section has a table: edit it in the YAML tab" in shown
+        buttons = re.findall(r'<button[^>]*aria-label="([^"]+)"', shown)
+        assert len(buttons) == len(set(buttons)), "each button says which section or entry it acts on"
 
 
 def posted(client, sheet_id, text, csrf, **ask):

@@ -366,6 +366,7 @@ def test_the_form_points_to_the_yaml_tab_for_what_it_does_not_edit():
     assert [p.name for p in terms[0].parts] == ["sections[3].items[0].term", "sections[3].items[0].text",
                                                 "sections[3].items[0].extra"]
     assert terms[1].parts[0].kind == "pointer" and terms[1].parts[0].line == 20
+    assert terms[0].title == "term 1 of section 4" and terms[0].parts[0].label == "Term"
     assert [(e.first, e.last) for e in shown.sections.entries] == [(True, False), (False, False), (False, False),
                                                                   (False, True)]
     assert [lst.name for lst in shown.lists] == ["notes"] and not shown.lists[0].entries  # empty: "Add a note"

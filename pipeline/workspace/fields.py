@@ -9,6 +9,7 @@ the YAML tab, so nothing in a record is out of sight.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ..schema import LINE_FIELDS, SECTION_FIELDS
@@ -68,6 +69,7 @@ class Listing:
     label: str
     noun: str  # 'bullet': "Add a bullet"
     entries: list[Entry] = field(default_factory=list)
+    owner: str = ""  # the section it belongs to, as buttons name it
     kind: str = "listing"
 
 
@@ -182,10 +184,10 @@ def _section(name: str, node: Node, src: Source) -> Entry:
         path = f"{name}.{key.value}"
         if key.value == "text":
             entry.parts.append(_field(path, "Text", value, False))
-        elif key.value == "bullets":
-            entry.parts.append(_listing(path, value, src, _line_entry))
-        elif key.value == "items":
-            entry.parts.append(_listing(path, value, src, _item))
+        elif key.value in ("bullets", "items"):
+            listing = _listing(path, value, src, _line_entry if key.value == "bullets" else _item)
+            listing.owner = entry.title if isinstance(listing, Listing) else ""
+            entry.parts.append(listing)
         elif key.value == "table":
             entry.parts.append(Pointer(path, "This section has a table: edit it in the YAML tab", key.loc.line))
         elif key.value == "chart":
@@ -203,20 +205,27 @@ def _section(name: str, node: Node, src: Source) -> Entry:
 
 def _line_entry(name: str, node: Node, src: Source) -> Entry:
     """Return one bullet, note or clearance."""
-    kind, number = name.rsplit("[", 1)
+    kind = name.rsplit("[", 1)[0]
     noun = LISTS["sections[].bullets" if ".bullets" in kind else kind].noun
-    title = f"{noun} {int(number[:-1]) + 1}"
+    label, title = _titles(name, noun)
     if not isinstance(node, Scalar):
         return Entry(name, title, [Pointer(name, f"This {noun} is written as a list or mapping: change it in "
                                                  f"the YAML tab", node.loc.line)])
-    found = _field(name, title.capitalize(), node, False)
+    found = _field(name, label, node, False)
     found.prose = found.prose and not kind.endswith("cleared")  # a clearance is one line
     return Entry(name, title, [found])
 
 
+def _titles(name: str, noun: str) -> tuple[str, str]:
+    """Return an entry's label ('Bullet 2') and how buttons name it ('bullet 2 of section 4')."""
+    numbers = [int(n) + 1 for n in re.findall(r"\[([0-9]+)\]", name)]
+    return f"{noun.capitalize()} {numbers[-1]}", f"{noun} {numbers[-1]}" + \
+        (f" of section {numbers[0]}" if name.startswith("sections[") else "")
+
+
 def _item(name: str, node: Node, src: Source) -> Entry:
     """Return one term with its text."""
-    title = f"term {int(name.rsplit('[', 1)[1][:-1]) + 1}"
+    _, title = _titles(name, "term")
     if not isinstance(node, Mapping):
         return Entry(name, title, [Pointer(name, "This term is not written as 'term:' and 'text:' lines; change "
                                                  "it in the YAML tab", node.loc.line)])
