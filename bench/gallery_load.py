@@ -23,6 +23,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 import served  # noqa: E402
 
+from recordgen import numbered_title  # noqa: E402  (bench/: a title numbered, quoted or not)
+
 BROWSER_CONNECTIONS = 6  # what a browser opens to one server
 
 
@@ -35,8 +37,8 @@ def main(count: int) -> None:
         for i in range(count):
             sample = samples[i % len(samples)]
             text = sample.read_text(encoding="utf-8")
-            (project / "sources" / f"{sample.stem}-{i:03d}.yaml").write_text(
-                re.sub(r"(?m)^title: (.*)$", rf"title: \1 ({i})", text, count=1), encoding="utf-8")
+            (project / "sources" / f"{sample.stem}-{i:03d}.yaml").write_text(numbered_title(text, i),
+                                                                             encoding="utf-8")
         start = time.perf_counter()
         subprocess.run([sys.executable, "-m", "pipeline", "build", "-q"], cwd=project, check=True)
         print(f"built {count} sheets in {time.perf_counter() - start:.0f} s")

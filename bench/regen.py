@@ -205,9 +205,13 @@ Flags = tuple[str, ...]  # interpreter options, e.g. ("-X", "importtime")
 Run = subprocess.CompletedProcess
 
 
-# Runs the CLI and then reports the largest resident set of any process of that run (the CLI and
-# its workers, which it waits for): getrusage(RUSAGE_CHILDREN) in a parent of its own.
-_PEAK = ("import resource, subprocess, sys; code = subprocess.run(sys.argv[1:]).returncode; "
+# Runs the CLI and then reports the largest resident set of any process of that run:
+# getrusage(RUSAGE_CHILDREN) in a parent of its own, which is a child subreaper and waits for every
+# descendant. Without that, the workers' peaks were lost: their forkserver outlives the CLI, goes
+# to init, and is never waited for here (see bench/peak.py).
+_PEAK = ("import ctypes, os, resource, subprocess, sys; ctypes.CDLL(None).prctl(36, 1, 0, 0, 0); "
+         "code = subprocess.run(sys.argv[1:]).returncode\n"
+         "while True:\n try: os.wait()\n except ChildProcessError: break\n"
          "print(f'peak-rss-kb {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}', file=sys.stderr); "
          "sys.exit(code)")
 PEAKS: list[tuple[str, int]] = []  # (what ran, peak kB per process), for the report

@@ -4,25 +4,23 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import multiprocessing
 import os
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import changes, data, staleness, status, work, writers
 from .errors import ConfigError, Diagnostic, Location, RecordError, escaped_name
 from .fingerprint import Fingerprints, digest, file_digest
-from .layouts import load_layouts
 from .lock import OutputLock
 from .manifest import Entry, Failure, Manifest
-from .output import TEMP_PREFIX, PartlyPublished, keep_edited, write_together
+from . import output
+from .output import TEMP_PREFIX, PartlyPublished, keep_edited
 from .yamlload import read_file
 
 RECORD_SUFFIXES = (".yaml", ".yml")
 CHECKPOINT = 25  # save the manifest every so many published records, so a killed run loses little
+PUBLISH_BATCH = 32  # built sheets whose files are flushed to disk together (one syncfs), then published
 
 
 @dataclass
@@ -125,12 +123,13 @@ def preview(files: list[Path], opts: Options) -> Report:
 
 def build(files: list[Path], opts: Options) -> Report:
     """Rebuild the records whose inputs or outputs changed; LockBusy if another run holds `out`."""
+    layouts = None
     if not opts.out.is_dir():
-        load_layouts(opts.templates, display)  # a broken template must not even create the folder
+        layouts = _load_layouts(opts.templates)  # a broken template must not even create the folder
         _make_folder(opts.out)
     with OutputLock(opts.out, opts.wait):
         remove_strays(opts.out)
-        return _Run(files, opts).go()
+        return _Run(files, opts, layouts=layouts).go()
 
 
 def _make_folder(folder: Path) -> None:
@@ -152,8 +151,10 @@ def remove_strays(folder: Path) -> None:
 class _Run:
     """One build: plan from hashes, render what changed, publish in input order."""
 
-    def __init__(self, files: list[Path], opts: Options, write: bool = True, compare: bool = False):
+    def __init__(self, files: list[Path], opts: Options, write: bool = True, compare: bool = False,
+                 layouts: dict | None = None):
         self.files, self.opts, self.write, self.compare = files, opts, write, compare
+        self.layouts = layouts  # loaded at most once a run, and only when a record is built
         # `check` starts from no manifest: every record is built, in memory only. A preview reads
         # the manifest only to compare the figures printed.
         self.manifest = Manifest.load(opts.out) if write or compare else Manifest(opts.out)
@@ -165,6 +166,7 @@ class _Run:
                                       "error" if opts.strict else "warning")
         self.data_files = _data_files(files, opts.data, self.dataset)
         self.seen: dict[str, str] = {}
+        self.pending: list[tuple[_Plan, work.Result, output.Staged]] = []  # written, not yet published
         self.dirty = 0  # manifest changes not yet saved
 
     def go(self) -> Report:
@@ -172,11 +174,16 @@ class _Run:
         plans = [self._plan(file) for file in self.files]
         jobs = [p.job for p in plans if p.job is not None]
         results = self._results(jobs) if jobs else iter(())
-        for plan in plans:
-            if plan.job is not None:
-                self._finish(plan, _checked(next(results)))
-            elif plan.entry is not None:
-                self._current(plan)
+        try:
+            for plan in plans:
+                if plan.job is not None:
+                    self._finish(plan, _checked(next(results)))
+                elif plan.entry is not None:
+                    self._current(plan)
+            self._publish_pending()
+        finally:  # a stopped run publishes nothing half-flushed
+            for _, _, staged in self.pending:
+                output.discard(staged)
         outcomes = [p.outcome for p in plans]
         for outcome in outcomes:  # a stale shared figure: one message naming every sheet printing it
             outcome.diagnostics = self.stale.replace(outcome.diagnostics)
@@ -303,10 +310,11 @@ class _Run:
 
     def _results(self, jobs: list[work.Job]) -> Iterator[work.Result]:
         """Yield each job's result in job order, from this process or a pool of workers."""
-        layouts = load_layouts(self.opts.templates, display)  # a broken template stops the run here
+        if self.layouts is None:
+            self.layouts = _load_layouts(self.opts.templates)  # a broken template stops the run here
         total, count = len(jobs), min(self.opts.jobs, len(jobs))
         if count <= 1:
-            ctx = work.Context(self.opts.templates, self.dataset, self.opts.time_limit, display, layouts)
+            ctx = work.Context(self.opts.templates, self.dataset, self.opts.time_limit, display, self.layouts)
             results = (work.run(job, ctx) for job in jobs)
         else:
             results = _pooled(jobs, count, self.opts, self.dataset)
@@ -329,9 +337,42 @@ class _Run:
         if not outcome.ok or not self.write:
             outcome.status = "checked" if outcome.ok else "failed"
             return
-        outcome.written = self._publish(outcome, result, plan.entry)
-        if not outcome.ok:
+        staged = self._stage(outcome, result, plan.entry)
+        if staged is not None:
+            self.pending.append((plan, result, staged))
+            if len(self.pending) >= PUBLISH_BATCH:
+                self._publish_pending()
+
+    def _stage(self, outcome: Outcome, result: work.Result, old: Entry | None) -> output.Staged | None:
+        """Keep hand edits aside and write the record's files beside their targets; None if that failed."""
+        files = {self.opts.out / f"{result.record_id}{suffix}": blob for suffix, blob in result.blobs.items()}
+        try:
+            self._keep_edits(outcome, files, old)
+            return output.stage(files)
+        except OSError as exc:
+            outcome.diagnostics.append(self._unwritten(outcome.path, list(files), exc))
+            return None
+
+    def _publish_pending(self) -> None:
+        """Flush the staged files of the pending sheets to disk at once, then publish each sheet's together."""
+        pending, self.pending = self.pending, []
+        if not pending:
             return
+        try:
+            output.flush(self.opts.out)
+        except OSError as exc:
+            for plan, _, staged in pending:
+                output.discard(staged)
+                plan.outcome.diagnostics.append(self._unwritten(plan.outcome.path, [path for _, path in staged], exc))
+            return
+        for plan, result, staged in pending:
+            plan.outcome.written = self._publish(plan.outcome, staged)
+            if plan.outcome.ok:
+                self._record(plan, result)
+
+    def _record(self, plan: "_Plan", result: work.Result) -> None:
+        """Note a published record in the manifest, with the figures it changed."""
+        outcome = plan.outcome
         inputs = dict(plan.inputs, templates=self.prints.layout(result.layout))
         old = plan.entry
         if old is not None:
@@ -343,13 +384,11 @@ class _Run:
         outcome.status = "built"
         self._dirty()
 
-    def _publish(self, outcome: Outcome, result: work.Result, old: Entry | None) -> list[Path]:
-        """Publish the record's files together (both or neither); on failure add a diagnostic."""
-        files = {self.opts.out / f"{result.record_id}{suffix}": blob for suffix, blob in result.blobs.items()}
-        names = " and ".join(display(path) for path in files)
+    def _publish(self, outcome: Outcome, staged: output.Staged) -> list[Path]:
+        """Publish the record's staged files together (both or neither); on failure add a diagnostic."""
+        names = " and ".join(display(path) for _, path in staged)
         try:
-            self._keep_edits(outcome, files, old)
-            write_together(files)
+            output.publish(staged)
         except PartlyPublished as exc:
             new = ", ".join(display(path) for path in exc.done)
             outcome.diagnostics.append(Diagnostic(
@@ -359,12 +398,16 @@ class _Run:
             # The old entry stays: the replaced file no longer matches it, so the next run rebuilds.
             return exc.done
         except OSError as exc:
-            outcome.diagnostics.append(Diagnostic(
-                Location(outcome.path), f"cannot write {names}: {exc.strerror or exc}; nothing was "
-                                        f"replaced, the previous files were kept",
-                f"check that {display(self.opts.out)} exists, is writable and has free space"))
+            outcome.diagnostics.append(self._unwritten(outcome.path, [path for _, path in staged], exc))
             return []
-        return list(files)
+        return [path for _, path in staged]
+
+    def _unwritten(self, record: str, paths: list[Path], exc: OSError) -> Diagnostic:
+        """Return the diagnostic for a record whose files could not be written (the old ones kept)."""
+        names = " and ".join(display(path) for path in paths)
+        return Diagnostic(Location(record), f"cannot write {names}: "
+                          f"{exc.strerror or exc}; nothing was replaced, the previous files were kept",
+                          f"check that {display(self.opts.out)} exists, is writable and has free space")
 
     def _keep_edits(self, outcome: Outcome, files: dict[Path, bytes], old: Entry | None) -> None:
         """Move aside each output changed since it was built (by hand, in Word), with a warning."""
@@ -427,9 +470,20 @@ class _Plan:
     inputs: dict[str, str] = field(default_factory=dict)
 
 
+def _load_layouts(templates: Path) -> dict:
+    """Load and check every layout; imported here so a run that builds nothing never loads Jinja2."""
+    from .layouts import load_layouts
+
+    return load_layouts(templates, display)
+
+
 def _pooled(jobs: list[work.Job], count: int, opts: Options, dataset: data.DataSet) -> Iterator[work.Result]:
     """Yield results from `count` worker processes, in job order."""
     # forkserver: workers start clean (no inherited lock descriptor, no threads of a watcher).
+    import multiprocessing  # only a run with workers pays for these imports
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     context = multiprocessing.get_context("forkserver")
     # Only this process holds `alive`'s writing end: when it dies, however (SIGKILL included),
     # the workers read end-of-file and exit, and with them the forkserver and resource tracker.

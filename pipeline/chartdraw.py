@@ -8,6 +8,7 @@ Coordinates are points with the origin at the drawing's bottom left, as in PDF.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -158,8 +159,13 @@ def _rounded(shape):
     return Label(r(shape.x), r(shape.y), shape.text, shape.size, shape.anchor, shape.color)
 
 
+@functools.lru_cache(maxsize=8)
 def png(drawing: Drawing) -> bytes:
-    """Return the drawing as a PNG at PNG_SCALE pixels per point: the same bytes for the same drawing."""
+    """Return the drawing as a PNG at PNG_SCALE pixels per point: the same bytes for the same drawing.
+
+    Kept for the last few drawings: painting and reducing the colours takes about 0.1 s, and the
+    workspace's preview draws the same chart again at every pause in typing elsewhere on the sheet.
+    """
     import io
 
     from PIL import Image, ImageDraw, ImageFont

@@ -15,11 +15,11 @@ from . import writers
 from .diagnostics import STYLES, Formatter, colour_wanted
 from .build import Options, Report, build, check, discover, display
 from .errors import ConfigError, RecordError, escaped_name, printable, shown
-from .layouts import load_layouts
 from .lock import LockBusy
 from .progress import Progress
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 75
+EXIT_BROKEN_PIPE = 141  # what a shell reports for a program stopped by SIGPIPE
 MAX_JOBS = 64  # more worker processes than this only fight over memory
 MAX_STALE_MONTHS = 1200  # a century; far beyond it the cut-off date falls before year 1
 MAX_SECONDS = 86400  # a day, for --time-limit and --wait
@@ -79,6 +79,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{display(exc.folder)}: error: another build is writing here: {printable(exc.holder)}\n"
               f"  hint: wait for it, or pass --wait SECONDS to queue behind it", file=sys.stderr)
         return EXIT_LOCKED
+    except BrokenPipeError:  # `factsheets layouts | head`: the reader has gone; stop quietly, as cat does
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no error again at exit's flush
+        return EXIT_BROKEN_PIPE
 
 
 def _shown_by(args) -> "_Shown":
@@ -127,7 +130,7 @@ def _parser() -> tuple[argparse.ArgumentParser, dict]:
     """Return the argument parser and its commands by name."""
     parser = argparse.ArgumentParser(prog="factsheets", description=DESCRIPTION,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--version", action="version", version=_versions())
+    parser.add_argument("--version", action=_Version, nargs=0, help="show the program's and its libraries' versions and exit")
     _reporting(parser)
     parser.set_defaults(command=None)
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
@@ -262,7 +265,7 @@ def _parser() -> tuple[argparse.ArgumentParser, dict]:
                                      "with a live preview, save (the normal build, under the lock), publish, "
                                      "the shared figures and the change history. It has no login of its own: "
                                      "it listens on 127.0.0.1 unless --host says otherwise; see "
-                                     "docs/workspace.md before serving it to others.")
+                                     "docs/serve.md before serving it to others.")
     _paths(srv)
     srv.add_argument("--out", type=_where, default=Path("output"), metavar="DIR",
                      help="output folder (default: output)")
@@ -283,6 +286,15 @@ def _parser() -> tuple[argparse.ArgumentParser, dict]:
     _templates(lay)
     lay.set_defaults(command="layouts", run=_layouts)
     return parser, sub.choices
+
+
+class _Version(argparse.Action):
+    """--version, read from the installed packages only when asked (it costs every run otherwise)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        """Print the versions and exit."""
+        print(_versions())
+        parser.exit()
 
 
 def _versions() -> str:
@@ -559,7 +571,7 @@ def _import_page(args) -> int:
     from .pageimport import import_page
     from .starter import write_new
 
-    text = import_page(args.file, args.layout, load_layouts(args.templates, display), display(args.file))
+    text = import_page(args.file, args.layout, _load_layouts(args.templates), display(args.file))
     if args.into is None:
         sys.stdout.write(text)
         return EXIT_OK
@@ -573,7 +585,7 @@ def _schema(args) -> int:
     """Run `factsheets schema`."""
     from .editorschema import text
 
-    schema = text(load_layouts(args.templates, display))
+    schema = text(_load_layouts(args.templates))
     if args.output is None:
         sys.stdout.write(schema)
     else:
@@ -588,7 +600,7 @@ def _init(args) -> int:
     from .editorschema import text
     from .project import default_layouts, init
 
-    init(args.folder, text(load_layouts(default_layouts(), display)), display)
+    init(args.folder, text(_load_layouts(default_layouts())), display)
     shown_as = display(args.folder)
     print(f"made the project {shown_as}: add records with factsheets new LAYOUT {shown_as}/sources/NAME.yaml "
           f"(layouts: factsheets layouts), then run factsheets build in it")
@@ -597,7 +609,7 @@ def _init(args) -> int:
 
 def _layouts(args) -> int:
     """Run `factsheets layouts`."""
-    for name, layout in load_layouts(args.templates, display).items():
+    for name, layout in _load_layouts(args.templates).items():
         print(f"{name}\n  {layout.description}")
         print(f"  requires: {', '.join(layout.requires) or '(only title)'}")
         print(f"  prints: {', '.join(layout.prints)}")
@@ -606,6 +618,13 @@ def _layouts(args) -> int:
         if layout.classified:
             print("  internal: a classification banner on every page; portion marks on every paragraph")
     return EXIT_OK
+
+
+def _load_layouts(templates: Path) -> dict:
+    """Load every layout; imported only by the commands that need one (Jinja2 is slow to import)."""
+    from .layouts import load_layouts
+
+    return load_layouts(templates, display)
 
 
 if __name__ == "__main__":  # pragma: no cover

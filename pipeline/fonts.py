@@ -277,6 +277,8 @@ def pieces(text: str) -> list[tuple[str, Family]]:
     if text.isascii():  # the common case, and Liberation Serif covers all of printable ASCII
         return [(text, LATIN)] if text else []
     cover = family_coverage()
+    if cover[LATIN.name].issuperset(text):  # dashes, quotes, accents: still one piece (LATIN comes first)
+        return [(text, LATIN)]
     out: list[list] = []
     for ch in text:
         family = _family(ch, out[-1][1] if out else None, cover)

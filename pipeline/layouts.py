@@ -43,7 +43,7 @@ class Layout:
     prints: tuple[str, ...]  # the record fields this layout prints (ALWAYS not included)
     defaults: dict[str, str]
     look: Look
-    template: jinja2.Template
+    template: jinja2.Template | None  # None only while load_layouts checks every layout
     folder: Path
     template_shown: str = ""  # the template's path as messages name it
     added_styles: dict = dataclasses.field(default_factory=dict)  # styles layout.yaml adds → their lines
@@ -52,7 +52,23 @@ class Layout:
 
 
 class _ConfinedLoader(jinja2.FileSystemLoader):
-    """Loads templates only from files really inside the templates folder (no links out of it)."""
+    """Loads templates only from files really inside the templates folder (no links out of it).
+
+    A template the layout checks already parsed is compiled from that tree, so no template is
+    read or parsed twice in a run.
+    """
+
+    def __init__(self, searchpath: str):
+        super().__init__(searchpath)
+        self.parsed: dict[str, tuple[nodes.Template, str, object]] = {}  # name → (tree, filename, uptodate)
+
+    def load(self, environment, name, globals=None):
+        """Return the template, compiled from its checked tree when there is one."""
+        if name not in self.parsed:
+            return super().load(environment, name, globals)
+        tree, filename, uptodate = self.parsed.pop(name)
+        code = environment.compile(tree, name, filename)
+        return environment.template_class.from_code(environment, code, environment.make_globals(globals), uptodate)
 
     def get_source(self, environment, template):
         """Return the template source, refusing a file that resolves outside the folder."""
@@ -85,24 +101,30 @@ def load_layouts(templates: Path, display=str) -> dict[str, Layout]:
     layouts = {}
     for folder in sorted(p for p in templates.iterdir() if (p / LAYOUT_FILE).is_file()):
         tree = trees.get(f"{folder.name}/{TEMPLATE_FILE}")
-        layouts[folder.name] = _load_layout(folder, env, base, display,
-                                            fields.of(tree) if tree else (frozenset(), frozenset()))
+        layouts[folder.name] = _load_layout(folder, base, display, fields.of(tree) if tree else None)
     if not layouts:
         raise ConfigError([Diagnostic(Location(display(templates)), "no layouts found",
                                       f"each layout is a folder with {LAYOUT_FILE} and {TEMPLATE_FILE}")])
     _check_style_names(trees, layouts, base, templates, display)
-    return layouts
+    # Compiled last: Jinja's optimiser folds constants in the trees the checks above read.
+    for name in trees:
+        _compile(env, name, display(templates / name))
+    return {name: dataclasses.replace(layout, template=env.get_template(f"{name}/{TEMPLATE_FILE}"))
+            for name, layout in layouts.items()}
 
 
-def _load_layout(folder: Path, env: jinja2.Environment, base: Look, display, uses) -> Layout:
-    """Load one layout folder; `uses` is what its template prints and uses of the sheet."""
+def _load_layout(folder: Path, base: Look, display, uses) -> Layout:
+    """Load one layout folder, its template not yet compiled; `uses` is what its template prints and
+    uses of the sheet (None: it has no template)."""
     path = folder / LAYOUT_FILE
     shown = display(path)
     if not _NAME.match(folder.name):
         raise ConfigError([Diagnostic(Location(shown), f"layout name '{folder.name}' is not kebab-case")])
     fields = _config_mapping(path, shown, ("description", "requires", "defaults", "headings", "classified",
                                            *PARTS, "styles"))
-    template = _compile(env, f"{folder.name}/{TEMPLATE_FILE}", display(folder / TEMPLATE_FILE))
+    if uses is None:
+        raise ConfigError([Diagnostic(Location(display(folder / TEMPLATE_FILE)), "the layout has no template",
+                                      f"add {TEMPLATE_FILE} beside {LAYOUT_FILE}")])
     prints = _printed_fields(*uses)
     requires = tuple(_strings(fields.get("requires"), "requires", shown))
     for name in requires:
@@ -118,7 +140,7 @@ def _load_layout(folder: Path, env: jinja2.Environment, base: Look, display, use
                   description=_scalar(fields.get("description"), "description", shown),
                   requires=requires, prints=prints,
                   defaults=_defaults(fields.get("defaults"), prints, shown, folder.parent.parent),
-                  look=_look(fields, shown, base), template=template, folder=folder,
+                  look=_look(fields, shown, base), template=None, folder=folder,
                   template_shown=display(folder / TEMPLATE_FILE),
                   added_styles=_added_styles(fields.get("styles"), base, shown))
 
@@ -190,14 +212,14 @@ def _printed_fields(printed: frozenset, used: frozenset) -> tuple[str, ...]:
 
 
 def _check_template(env: jinja2.Environment, name: str, shown: str) -> nodes.Template:
-    """Compile one template and refuse unknown filters, tests and sheet fields anywhere in it.
+    """Parse one template and refuse unknown filters, tests and sheet fields anywhere in it.
 
     Jinja reports an unknown filter inside an {% if %} only when a record reaches that branch,
     after other records' sheets were written; checking the whole tree stops the run first.
     Returns the parsed tree.
     """
     try:
-        source, _, _ = env.loader.get_source(env, name)
+        source, filename, uptodate = env.loader.get_source(env, name)
     except UnicodeDecodeError as exc:
         raise ConfigError([Diagnostic(Location(shown), f"the template is not UTF-8 text ({exc.reason} "
                                                        f"at byte {exc.start})", "save it as UTF-8")])
@@ -211,7 +233,7 @@ def _check_template(env: jinja2.Environment, name: str, shown: str) -> nodes.Tem
             raise ConfigError([Diagnostic(Location(shown, node.lineno),
                                           f"template error: unknown {kind} '{word}'{did_you_mean(word, known)}",
                                           f"known: {', '.join(sorted(known))}" if kind == "sheet field" else None)])
-    _compile(env, name, shown)
+    env.loader.parsed[name] = (tree, filename, uptodate)
     return tree
 
 
@@ -295,7 +317,7 @@ def _used_name(node: nodes.Node, env: jinja2.Environment) -> tuple[str | None, t
 
 
 def _compile(env: jinja2.Environment, name: str, shown: str) -> jinja2.Template:
-    """Compile a template now, so a syntax error stops the run before any output is touched."""
+    """Compile a template now, so an error stops the run before any output is touched."""
     try:
         return env.get_template(name)
     except jinja2.TemplateSyntaxError as exc:

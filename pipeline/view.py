@@ -12,7 +12,8 @@ from pathlib import Path
 from . import charset, images, marking, text as textmod
 from .doctree import Run
 from .errors import Collector, Location, RecordError
-from .figures import FigureError, FigureValue, Reads, evaluate, long_date, number
+from .figures import FigureError, FigureValue, Reads, long_date, number
+from .sandbox import evaluate
 from .model import Record, Text
 
 

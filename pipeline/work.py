@@ -8,14 +8,16 @@ import signal
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import schema, writers
 from .data import DataSet
 from .errors import ConfigError, Diagnostic, Location, RecordError
 from .figures import Reads
-from .layouts import Layout, load_layouts
-from .render import render_document
 from .yamlload import parse_bytes
+
+if TYPE_CHECKING:
+    from .layouts import Layout
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,10 @@ class Context:
     def __init__(self, templates: Path, dataset: DataSet, time_limit: float | None, display=str,
                  layouts: dict[str, Layout] | None = None):
         self.templates, self.dataset, self.time_limit = templates, dataset, time_limit
-        self.layouts = layouts if layouts is not None else load_layouts(templates, display)
+        if layouts is None:
+            from .layouts import load_layouts  # Jinja2 and the layouts load only where a record is built
+            layouts = load_layouts(templates, display)
+        self.layouts = layouts
 
 
 class _LayoutFailed(RecordError):
@@ -90,6 +95,7 @@ def run(job: Job, ctx: Context) -> Result:
 
 def _build(job: Job, ctx: Context, result: Result) -> None:
     """Parse, validate, render and lay out one record into `result`."""
+    from .render import render_document  # with it Jinja2: not imported by a run that builds nothing
     record = schema.validate(parse_bytes(job.data, job.path), job.file, job.path, ctx.layouts)
     result.record_id, result.id_loc, result.layout = record.id, record.id_loc, record.layout
     result.warnings = list(record.warnings)

@@ -17,6 +17,11 @@ from yaml.reader import Reader
 from yaml.resolver import BaseResolver
 from yaml.scanner import Scanner
 
+try:  # libyaml's scanner and parser: the same events, several times faster (see parse)
+    from yaml._yaml import CParser
+except ImportError:  # a PyYAML built without libyaml: the pure-Python loader does everything
+    CParser = None
+
 from . import yamlhints
 from .errors import Diagnostic, Location, RecordError
 from .limits import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES
@@ -101,17 +106,11 @@ class _Refused(Exception):
         self.mark, self.message, self.hint = mark, message, hint
 
 
-class _StrictLoader(Reader, Scanner, Parser, Composer, BaseResolver):
-    """A composer that refuses aliases, anchors, tags and deep nesting; resolves nothing."""
+class _Strict:
+    """Refuses aliases, anchors, tags and deep nesting as nodes are composed; resolves nothing."""
 
-    def __init__(self, text: str):
-        Reader.__init__(self, text)
-        Scanner.__init__(self)
-        Parser.__init__(self)
-        Composer.__init__(self)
-        BaseResolver.__init__(self)
-        self._depth = 0
-        self._nodes = 0
+    _depth = 0
+    _nodes = 0
 
     def compose_node(self, parent, index):
         """Compose one node after checking the event for refused features."""
@@ -137,6 +136,38 @@ class _StrictLoader(Reader, Scanner, Parser, Composer, BaseResolver):
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
+
+
+class _StrictLoader(_Strict, Reader, Scanner, Parser, Composer, BaseResolver):
+    """The pure-Python loader: the reference, whose error messages the diagnostics are written for."""
+
+    def __init__(self, text: str):
+        Reader.__init__(self, text)
+        Scanner.__init__(self)
+        Parser.__init__(self)
+        Composer.__init__(self)
+        BaseResolver.__init__(self)
+
+
+if CParser is not None:
+    class _FastLoader(_Strict, Composer, CParser, BaseResolver):
+        """libyaml's events composed by the same strict composer: same nodes, same marks."""
+
+        def __init__(self, text: str):
+            CParser.__init__(self, text)
+            Composer.__init__(self)
+            BaseResolver.__init__(self)
+
+        def compose_scalar_node(self, anchor):
+            """Compose a scalar, giving up on an empty plain one: libyaml places it elsewhere."""
+            event = self.peek_event()
+            if not event.value and not event.style:
+                raise _Unsure()
+            return super().compose_scalar_node(anchor)
+
+
+class _Unsure(Exception):
+    """The fast loader met something on which libyaml and PyYAML may differ."""
 
 
 def decode(data: bytes, path: str) -> str:
@@ -226,7 +257,7 @@ def parse_bytes(data: bytes, path: str) -> Node:
 def parse(text: str, path: str) -> Node:
     """Parse YAML text into located nodes; RecordError with a location on any problem."""
     try:
-        root = _StrictLoader(text).get_single_node()
+        root = _compose(text)
     except _Refused as exc:
         raise RecordError([Diagnostic(_loc(path, exc.mark), exc.message, exc.hint)])
     except yaml.MarkedYAMLError as exc:
@@ -237,6 +268,28 @@ def parse(text: str, path: str) -> Node:
         raise RecordError([Diagnostic(Location(path), "the file is empty",
                                       "a record is a mapping of fields, starting with 'layout:'")])
     return _convert(root, path, text)
+
+
+_PYTHON_ONLY = ("\t", "\ufeff", "?")  # where libyaml's columns or acceptance differ from PyYAML's
+
+
+def _compose(text: str):
+    """Compose the text's one document with libyaml where it agrees with PyYAML, else with PyYAML.
+
+    libyaml reports its errors and refused features in other words, treats tabs and '?' a little
+    differently, counts a U+FEFF in no column and places an empty value elsewhere; so a file with
+    such a character, an empty value, a top level that is no mapping or any error is composed by the pure-Python loader,
+    whose result or error is then the answer (tests/test_yaml_parity.py holds the two to the same
+    nodes, also for damaged copies of every YAML file of the project).
+    """
+    if CParser is not None and not any(char in text for char in _PYTHON_ONLY):
+        try:
+            root = _FastLoader(text).get_single_node()
+            if isinstance(root, MappingNode):  # anything else is refused anyway, in PyYAML's words
+                return root
+        except (yaml.YAMLError, _Refused, _Unsure):
+            pass
+    return _StrictLoader(text).get_single_node()
 
 
 def _loc(path: str, mark) -> Location:
@@ -287,8 +340,8 @@ def _convert(node, path: str, text: str) -> Node:
     """Turn a composed PyYAML node into located Scalar/Mapping/Sequence nodes."""
     loc = _loc(path, node.start_mark)
     if isinstance(node, ScalarNode):
-        return Scalar(node.value, node.style is None, loc, node.start_mark.index,
-                      node.end_mark.index, node.style, text)
+        style = node.style or None  # libyaml calls plain '', PyYAML None
+        return Scalar(node.value, style is None, loc, node.start_mark.index, node.end_mark.index, style, text)
     if isinstance(node, MappingNode):
         return Mapping(_convert_pairs(node, path, text), loc)
     return Sequence([_convert(child, path, text) for child in node.value], loc)

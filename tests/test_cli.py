@@ -88,3 +88,17 @@ def test_console_script_and_module_agree():
     """`python -m pipeline` is the same program as the console script."""
     result = subprocess.run([sys.executable, "-m", "pipeline", "--version"], capture_output=True, text=True)
     assert result.stdout.startswith("factsheets ")
+
+
+def test_a_reader_that_stops_early_gets_no_traceback():
+    """`factsheets layouts | head -1`: exit 141 as for SIGPIPE, nothing on stderr."""
+    import os
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader has gone before anything is written: every write fails
+    try:
+        proc = subprocess.run([sys.executable, "-m", "pipeline", "layouts"], cwd=ROOT, stdout=write_end,
+                              stderr=subprocess.PIPE, timeout=60)
+    finally:
+        os.close(write_end)
+    assert proc.returncode == 141
+    assert proc.stderr == b""

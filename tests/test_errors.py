@@ -100,22 +100,22 @@ def test_writer_failure_leaves_no_partial_file(project, run_cli, monkeypatch):
 
 
 def test_unwritable_output_is_reported_and_old_file_kept(project, run_cli, monkeypatch):
-    """A disk-full error while publishing names the folder and keeps the previous file."""
-    import os as os_module
+    """A disk-full error while the new files reach the disk names the folder and keeps the previous file."""
+    from pipeline import output
     out = project / "out"
     args = ("build", "--out", out, project / "sources" / "laos-inl.yaml", "--templates", project / "templates")
     assert run_cli(*args).code == 0
     before = (out / "laos-inl.docx").read_bytes()
-    real_fsync = os_module.fsync
+    real_syncfs = output._syncfs
 
     def full(fd):
         raise OSError(28, "No space left on device")
-    monkeypatch.setattr(os_module, "fsync", full)
+    monkeypatch.setattr(output, "_syncfs", full)
     (project / "sources" / "laos-inl.yaml").write_text(
         (project / "sources" / "laos-inl.yaml").read_text(encoding="utf-8").replace("title: Laos", "title: Lao PDR"),
         encoding="utf-8")
     result = run_cli(*args)
-    monkeypatch.setattr(os_module, "fsync", real_fsync)
+    monkeypatch.setattr(output, "_syncfs", real_syncfs)
     assert result.code == 1
     assert "No space left on device" in result.err and "has free space" in result.err
     assert "rebuilt laos-inl" not in result.out and "0 rebuilt" in result.out
@@ -149,15 +149,15 @@ def test_an_output_path_that_is_a_file_is_a_configuration_error(project, run_cli
 
 def test_a_bug_while_building_one_record_costs_only_that_record(project, run_cli, monkeypatch):
     """An unexpected exception is reported on its record as an internal error; the others build."""
-    from pipeline import work
+    from pipeline import render
 
-    real = work.render_document
+    real = render.render_document
 
     def broken(record, *args):
         if record.id == "laos-inl":
             raise ZeroDivisionError("division by zero")
         return real(record, *args)
-    monkeypatch.setattr(work, "render_document", broken)
+    monkeypatch.setattr(render, "render_document", broken)
     result = run_cli("build", "--jobs", "1", cwd=project)
     assert result.code == 1 and "Traceback" not in result.err
     assert ("sources/laos-inl.yaml:1:1: error: internal error while building this record: "

@@ -5,7 +5,8 @@ import datetime as dt
 import pytest
 
 from pipeline.errors import Location
-from pipeline.figures import FigureError, evaluate, long_date, money, number, percent
+from pipeline.figures import FigureError, long_date, money, number, percent
+from pipeline.sandbox import evaluate
 from pipeline.model import Figure
 
 FIGS = {"opium_ha": Figure("opium_ha", Location("r"), values={2007: 1500, 2018: 5700},
@@ -64,7 +65,7 @@ def test_text_without_braces_skips_jinja():
 
 def test_a_figure_without_a_filter_prints_in_house_style():
     """`{{ officers_trained }}` prints 1,240 as `| number` does, not 1240."""
-    from pipeline.figures import evaluate
+    from pipeline.sandbox import evaluate
     from pipeline.model import Figure
     from pipeline.errors import Location
     figures = {"officers_trained": Figure("officers_trained", Location("r.yaml"), value=1240)}

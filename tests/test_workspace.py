@@ -281,8 +281,8 @@ def test_serving_beyond_this_machine_warns_there_is_no_login(project):
         said = "".join(lines)
     finally:
         served._stop(server)
-    assert "no login of its own" in said and "docs/workspace.md" in said
-    assert (ROOT / "docs" / "workspace.md").is_file()
+    assert "no login of its own" in said and "docs/serve.md" in said
+    assert (ROOT / "docs" / "serve.md").is_file()
 
 
 def test_editing_a_shared_figure_shows_each_sheets_change_before_saving(workspace, project):

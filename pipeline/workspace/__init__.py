@@ -10,7 +10,7 @@ from pathlib import Path
 from ..build import Options
 
 LOCAL_HOSTS = ("127.0.0.1", "::1", "localhost")
-DOCS = "docs/workspace.md"
+DOCS = "docs/serve.md"
 
 
 def serve(sources: list[Path], opts: Options, host: str, port: int, names: tuple[str, ...] = ()) -> None:

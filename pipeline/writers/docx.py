@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 
 import docx
@@ -14,6 +15,8 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Emu, Twips
 from docx.table import _Cell
+from docx.text.run import Run as WordRun
+from lxml.etree import SubElement
 
 from pipeline import chartdraw, fonts, tablefit
 from pipeline.doctree import (BulletList, Chart, Document, Field, Heading, Image, Inline, Metadata, Paragraph, Run,
@@ -22,6 +25,7 @@ from pipeline.writers import wordparts
 from pipeline.writers.wordparts import twips
 
 _FIELD_CODES = {"page": "PAGE", "pages": "NUMPAGES"}
+_PLAIN = re.compile(r"[^\t\n\r]+")  # text that is one w:t (python-docx makes w:tab and w:br of the rest)
 _ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
           "right": WD_ALIGN_PARAGRAPH.RIGHT, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}
 _NO_DATE = dt.date(2000, 1, 1)
@@ -245,26 +249,35 @@ class DocxTranslator(Visitor):
                 link.append(word_run._r)
 
     def _word_run(self, text: str, family: fonts.Family, run: Run):
-        """Append one Word run of a run's text that one font family draws; return it."""
-        word_run = self.paragraph.add_run()
-        bold = run.bold or self._bold
-        if family.shaped:
-            # Word draws Lao, Khmer and Thai with the run's complex-script font and its *Cs marks.
-            props = word_run._r.get_or_add_rPr()
-            props.get_or_add_rFonts().attrib.update({qn("w:cs"): family.word, qn("w:hint"): "cs"})
+        """Append one Word run of a run's text that one font family draws; return it.
+
+        Built element by element in the schema's order (what python-docx's setters give, without
+        their search for each child's place): most of a sheet's Word time is its runs.
+        """
+        word_run = WordRun(self.paragraph._p.add_r(), self.paragraph)
+        bold, italic = run.bold or self._bold, run.italic
+        if family.shaped or bold or italic:
+            props = SubElement(word_run._r, qn("w:rPr"))
+            if family.shaped:
+                # Word draws Lao, Khmer and Thai with the run's complex-script font and its *Cs marks.
+                SubElement(props, qn("w:rFonts"), {qn("w:cs"): family.word, qn("w:hint"): "cs"})
             if bold:
-                props.get_or_add_bCs()
-            # Upright even in italic text, as in the PDF: these fonts have no italic, and Word
-            # and LibreOffice would slant the letters themselves.
-            props.get_or_add_iCs().set(qn("w:val"), "0")
-        if bold:
-            word_run.bold = True
-        if run.italic:
-            word_run.italic = True
-        word_run.text = text  # python-docx escapes XML and turns \n into w:br, \t into w:tab
-        # Word drops leading, trailing and doubled spaces unless told to preserve them.
-        for element in word_run._r.findall(qn("w:t")):
-            element.set(qn("xml:space"), "preserve")
+                SubElement(props, qn("w:b"))
+                if family.shaped:
+                    SubElement(props, qn("w:bCs"))
+            if italic:
+                SubElement(props, qn("w:i"))
+            if family.shaped:
+                # Upright even in italic text, as in the PDF: these fonts have no italic, and Word
+                # and LibreOffice would slant the letters themselves.
+                SubElement(props, qn("w:iCs"), {qn("w:val"): "0"})
+        if _PLAIN.fullmatch(text):
+            # Word drops leading, trailing and doubled spaces unless told to preserve them.
+            SubElement(word_run._r, qn("w:t"), {qn("xml:space"): "preserve"}).text = text
+        else:
+            word_run.text = text  # python-docx escapes XML and turns \n into w:br, \t into w:tab
+            for element in word_run._r.findall(qn("w:t")):
+                element.set(qn("xml:space"), "preserve")
         return word_run
 
     def visit_field(self, field: Field) -> None:
@@ -296,7 +309,8 @@ class DocxTranslator(Visitor):
     def _paragraph(self, style: str, inlines: tuple[Inline, ...]):
         """Append a paragraph in `style` to the current story, fill it with inlines, return it."""
         self.paragraph = self.story.add_paragraph()
-        self.paragraph._p.style = self.style_ids[style]
+        # A new paragraph is empty: its style is its first property, written directly.
+        SubElement(SubElement(self.paragraph._p, qn("w:pPr")), qn("w:pStyle"), {qn("w:val"): self.style_ids[style]})
         self.visit_all(inlines)
         return self.paragraph
 

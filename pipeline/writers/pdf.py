@@ -521,12 +521,22 @@ class _Paragraph(RLParagraph):
     label: Elem | None = None
     link_texts: tuple[str, ...] = ()
 
+    _broken: tuple | None = None  # (widths, lines) of the last breaking
+
     def breakLines(self, width):
-        """Break lines as usual; with complex-script text, each line as tall as Word makes it."""
+        """Break lines as usual; with complex-script text, each line as tall as Word makes it.
+
+        The same paragraph is often measured twice at the same width (a heading kept with the
+        next paragraph, a frame trying it before splitting): the lines are broken once.
+        """
+        key = tuple(width) if isinstance(width, (list, tuple)) else width
+        if self._broken is not None and self._broken[0] == key:
+            return self._broken[1]
         broken = super().breakLines(width)
         if self.style.shaping and broken.kind == 1:
             for line in broken.lines:
                 line.ascent, line.descent = _word_line(line, self.style.leading)
+        self._broken = (key, broken)
         return broken
 
     def split(self, availWidth, availHeight):

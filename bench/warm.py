@@ -1,0 +1,158 @@
+"""One sheet: in a warm process per stage against the floor, and from the command line against pandoc."""
+
+from __future__ import annotations
+
+import functools
+import re
+import shutil
+import statistics
+from pathlib import Path
+
+import anchors
+import render_speed as rs  # the floor and the tree stage, as bench/render_speed.py measures them
+import runner
+from pipeline import fonts, writers
+from pipeline.build import display
+from pipeline.doctree import body_text
+from pipeline.layouts import load_layouts
+from report import Row
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = 2  # the issue's "one 2-page sheet"
+
+
+def page_count(pdf: bytes) -> int:
+    """Return the number of pages of a PDF (pypdf where installed, else its page objects)."""
+    try:
+        import io
+
+        import pypdf
+        return len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    except ImportError:
+        return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
+
+
+def samples() -> list[Path]:
+    """Return the sample records of sources/."""
+    return sorted((ROOT / "sources").glob("*.yaml"))
+
+
+@functools.cache
+def prepared() -> tuple[dict, list[tuple[Path, object, dict[str, bytes]]]]:
+    """Return the layouts and, per sample, its tree and each writer's output (each checked twice)."""
+    layouts = load_layouts(ROOT / "templates", display)
+    fonts.register_pdf_fonts()
+    found = []
+    for file in samples():
+        doc = rs.tree(file, layouts)
+        outputs = {name: writers.get(name).render(doc) for name in writers.names()}
+        for name, data in outputs.items():
+            if writers.get(name).render(doc) != data:
+                raise runner.BenchFailure(f"the {name} writer gave different bytes twice for {file.name}")
+        found.append((file, doc, outputs))
+    return layouts, found
+
+
+def sample_docx(scratch: Path) -> Path:
+    """Write the .docx of the first 2-page sample into `scratch`; return it."""
+    _, found = prepared()
+    file, _, outputs = next(((f, d, o) for f, d, o in found if page_count(o["pdf"]) == PAGES), found[0])
+    target = scratch / f"{file.stem}.docx"
+    target.write_bytes(outputs["docx"])
+    return target
+
+
+def warm(bench) -> None:
+    """Time the tree stage and each writer per 2-page sample, interleaved with the floor."""
+    layouts, found = prepared()
+    two = [(file, doc) for file, doc, outputs in found if page_count(outputs["pdf"]) == PAGES]
+    names = writers.names()
+    if not two:
+        bench.rows.append(Row(f"one {PAGES}-page sheet, .docx + .pdf, warm process", "≤ 3× the floor",
+                              missing=f"no sample's PDF has {PAGES} pages"))
+        return
+    sheets = 10 * bench.args.repeat
+    bench.say(f"warm process: {len(two)} samples of {PAGES} pages "
+              f"({', '.join(f.stem for f, _ in two)}), {sheets} sheets each, interleaved")
+    keys = ("tree", *names, "floor pdf", "floor docx")
+    times = {file.stem: {key: [] for key in keys} for file, _ in two}
+    for _ in range(sheets):
+        for file, _ in two:  # in turn, so the samples share the machine's good and bad moments
+            mine = times[file.stem]
+            doc, ms = rs.timed(rs.tree, file, layouts)
+            mine["tree"].append(ms)
+            for name in names:
+                mine[name].append(rs.timed(writers.get(name).render, doc)[1])
+            pages, paragraphs = rs.wrapped(doc), body_text(doc)  # the floor's input, not timed
+            mine["floor pdf"].append(rs.timed(rs.floor_pdf, pages)[1])
+            mine["floor docx"].append(rs.timed(rs.floor_docx, paragraphs)[1])
+    rows(bench, times, names)
+
+
+def rows(bench, times: dict[str, dict[str, list[float]]], names: list[str]) -> None:
+    """Add the warm-sheet row, its per-stage breakdown and the per-sample lines."""
+    def per_sheet(keys, stems=times) -> list[float]:
+        return [sum(v) for stem in stems for v in zip(*(times[stem][k] for k in keys))]
+
+    sheet, floor = per_sheet(("tree", *names)), per_sheet(("floor pdf", "floor docx"))
+    median_floor = statistics.median(floor)
+    anchor = f"floor {median_floor:.1f} ms"
+    bench.rows.append(Row(f"one {PAGES}-page sheet, .docx + .pdf, warm process ({len(times)} samples)",
+                          "≤ 3× the floor", "ms", tuple(sheet), anchor=anchor,
+                          ratio=statistics.median(sheet) / median_floor, ratio_limit=3))
+    for label, keys in (("↳ tree stage (validate + template)", ("tree",)),
+                        *((f"↳ {name} writer", (name,)) for name in names),
+                        ("↳ floor: canvas of wrapped lines + zipped .docx", ("floor pdf", "floor docx"))):
+        values = per_sheet(keys)
+        bench.rows.append(Row(label, unit="ms", values=tuple(values), anchor=anchor,
+                              ratio=statistics.median(values) / median_floor, info=True))
+    for stem in times:
+        values = per_sheet(("tree", *names), [stem])
+        own = statistics.median(per_sheet(("floor pdf", "floor docx"), [stem]))
+        bench.rows.append(Row(f"↳ {stem} ({PAGES} pages): tree + writers", unit="ms", values=tuple(values),
+                              anchor=f"its floor {own:.1f} ms", ratio=statistics.median(values) / own, info=True))
+
+
+def cli(bench) -> float | None:
+    """Time one-record builds from the command line, each sample in turn, with pandoc on its text."""
+    _, found = prepared()
+    pandoc = anchors.pandoc()
+    runs = 2 * bench.args.repeat
+    bench.say(f"one sheet from the command line: `{' '.join(runner.factsheets())} build` in a project of "
+              f"one record, a fresh output folder each time; every sample, {runs} runs each"
+              + (f"; pandoc ({pandoc}) on the same text as Markdown after each" if pandoc else
+                 "; pandoc is not on PATH, so its anchor is skipped"))
+    projects = {}
+    for file, doc, _ in found:
+        project = bench.scratch / "one" / file.stem
+        shutil.copytree(ROOT / "templates", project / "templates")
+        shutil.copytree(ROOT / "sources" / "data", project / "sources" / "data")
+        shutil.copy2(file, project / "sources" / file.name)
+        (project / f"{file.stem}.md").write_text(anchors.markdown(doc), encoding="utf-8")
+        projects[file.stem] = project
+    ours = {stem: [] for stem in projects}
+    theirs: dict[str, list[float]] = {stem: [] for stem in projects}
+    for _ in range(runs):
+        for stem, project in projects.items():
+            shutil.rmtree(project / "output", ignore_errors=True)
+            built = runner.build(project)
+            if built.rebuilt != 1:
+                raise runner.BenchFailure(f"a one-record build of {stem} rebuilt {built.rebuilt} records")
+            ours[stem].append(built.ran.seconds * 1000)
+            if pandoc:
+                theirs[stem].append(anchors.run_pandoc(pandoc, project / f"{stem}.md",
+                                                       project / f"{stem}-pandoc.docx") * 1000)
+    for stem in ours:
+        bench.say(f"  {stem}: median {statistics.median(ours[stem]):.0f} ms"
+                  + (f"; pandoc {statistics.median(theirs[stem]):.0f} ms" if pandoc else ""))
+    mine = tuple(ms for values in ours.values() for ms in values)
+    other = [ms for values in theirs.values() for ms in values]
+    pandoc_ms = statistics.median(other) if other else None
+    bench.rows.append(Row(f"one sheet from the command line, whole process ({len(ours)} samples)",
+                          "≤ 300 ms and ≤ 4× pandoc", "ms", mine, limit=300,
+                          anchor=f"pandoc {pandoc_ms:.0f} ms" if pandoc_ms else "pandoc not on PATH",
+                          ratio=statistics.median(mine) / pandoc_ms if pandoc_ms else None, ratio_limit=4))
+    if other:
+        bench.rows.append(Row("anchor: pandoc process, the same text, Markdown → .docx", unit="ms",
+                              values=tuple(other), info=True))
+    return pandoc_ms

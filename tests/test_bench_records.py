@@ -1,0 +1,52 @@
+"""The bench's generated records (bench/recordgen.py) pass `factsheets check`, cover every layout, and
+a change of the bench's one figure rebuilds exactly the records that read it. Nothing here is timed."""
+
+import importlib.util
+import math
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _load_recordgen():
+    """Import bench/recordgen.py by its path (bench/ is not a package, and tests/ has a records.py)."""
+    spec = importlib.util.spec_from_file_location("bench_recordgen", ROOT / "bench" / "recordgen.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+recordgen = _load_recordgen()
+LAYOUTS = recordgen.layout_names(ROOT / "templates")
+EVERY = 3
+
+
+def test_generated_records_pass_check_and_cover_every_layout(tmp_path, run_cli):
+    count = 3 * len(LAYOUTS) + 1
+    generated = recordgen.generate(tmp_path, count, EVERY)
+    result = run_cli("check", cwd=tmp_path)
+    assert result.code == 0, result.out + result.err
+    assert f"checked {count} of {count} records" in result.out
+    records = sorted((tmp_path / "sources").glob("*.yaml"))
+    assert len(records) == count
+    assert sorted(set(generated.layouts.values())) == LAYOUTS
+    reading = {path.stem for path in records if generated.reference in path.read_text(encoding="utf-8")}
+    assert reading == generated.readers
+    assert len(reading) == math.ceil(count / EVERY)
+    samples = recordgen.samples(ROOT / "sources", ROOT / "templates")
+    printing = {s.layout for s in samples if generated.figure in s.figures}
+    assert {generated.layouts[r] for r in reading} == printing
+
+
+def test_changing_the_bench_figure_rebuilds_exactly_its_readers(tmp_path, run_cli):
+    generated = recordgen.generate(tmp_path, 2 * len(LAYOUTS), EVERY)
+    assert run_cli("build", "--jobs", "1", "-q", cwd=tmp_path).code == 0
+    recordgen.write_figure(generated, step=1)
+    result = run_cli("build", "--jobs", "1", cwd=tmp_path)
+    assert result.code == 0, result.out + result.err
+    rebuilt = set(re.findall(r"(?m)^rebuilt (\S+) ", result.out))
+    assert rebuilt == generated.readers
+    assert f": {len(generated.readers)} rebuilt, " in result.out
