@@ -40,9 +40,14 @@ def main(folder: Path) -> None:
             page.wait_for_selector("#preview .problems")
             page.evaluate("window.scrollTo(0, 0)")
             page.screenshot(path=str(folder / "workspace-editor.png"))
+            page.goto(f"{url}/sheet/{sheet}")  # the form: the unknown figure typed into a list entry instead
+            page.wait_for_selector("#preview img.page")
             page.get_by_role("tab", name="Form").click()
-            page.wait_for_selector("#form-panel .field-problem")
-            page.evaluate("window.scrollTo(0, 0)")
+            entry = page.locator("#form-panel .entry textarea").first
+            entry.fill(entry.input_value() + " {{ data.unodc.laos_opium_hectares }}")
+            entry.press("End")
+            page.wait_for_selector("#form-panel .entry .field-problem")
+            entry.evaluate("e => e.closest('fieldset').scrollIntoView()")
             page.screenshot(path=str(folder / "workspace-form.png"))
             page.goto(url + "/figures")
             page.locator("details").first.evaluate("d => d.open = true")

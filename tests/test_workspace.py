@@ -327,7 +327,7 @@ def test_the_form_shows_the_layouts_fields_and_edits_one_value_in_the_text(works
     text = record(project, sample.id).read_text(encoding="utf-8")
     shown = workspace.post(f"/sheet/{sample.id}/form", data={"text": text, "csrf": token(page)}).text
     for name in layout.requires:
-        assert re.search(rf'data-field="{name}">\s*<label[^>]*>[^<]*<abbr title="required">', shown), name
+        assert re.search(rf'data-field="{name}">\s*<label[^>]*>[^<]*<abbr title="required"[^>]*>', shown), name
     assert 'data-field="sections[0].heading"' in shown
     edited = workspace.post(f"/sheet/{sample.id}/field",
                             data={"text": text, "csrf": token(page), "field:title": "Title: With a Colon"}).text
@@ -382,3 +382,101 @@ def test_browser_tests_say_why_they_skip_without_chromium(monkeypatch, tmp_path)
 
     monkeypatch.setattr(served, "CHROMIUM", str(tmp_path / "no-chromium"))
     assert "apt-get install chromium" in served.browser_missing()
+
+
+def form_of(client, sheet_id: str, text: str, csrf: str) -> str:
+    return client.post(f"/sheet/{sheet_id}/form", data={"text": text, "csrf": csrf}).text
+
+
+def nearest_field(name: str, shown: set[str]) -> str | None:
+    """Return where the editor shows a problem at `name`: the field, or the nearest one holding it
+    (as the editor's script walks up 'sections[1].table.rows[2]')."""
+    while name and name not in shown:
+        shorter = re.sub(r"(\.[^.\[]*|\[[0-9]+\])$", "", name)
+        name = "" if shorter == name else shorter
+    return name or None
+
+
+def test_every_part_of_every_sample_is_in_the_form_or_pointed_to(workspace, project):
+    from pipeline.yamlload import Mapping, Sequence, parse
+
+    def paths(node, prefix=""):
+        children = [(f"{prefix}.{k.value}" if prefix else k.value, v) for k, v in node.items] \
+            if isinstance(node, Mapping) else \
+            [(f"{prefix}[{i}]", v) for i, v in enumerate(node.items)] if isinstance(node, Sequence) else []
+        for name, child in children:
+            yield name
+            yield from paths(child, name)
+
+    for sample in RECORDS:
+        text = record(project, sample.id).read_text(encoding="utf-8")
+        shown = form_of(workspace, sample.id, text, token(workspace.get(f"/sheet/{sample.id}").text))
+        found = re.findall(r'class="form-field([^"]*)" data-field="([^"]+)"', shown)
+        fields, pointers = {name for _, name in found}, {name for kind, name in found if "pointer" in kind}
+        for name in paths(parse(text, "t")):  # shown as itself, or inside what a pointer points to
+            assert nearest_field(name, fields) == name or nearest_field(name, fields) in pointers, \
+                f"{sample.id}: {name} is neither in the form nor pointed to"
+        for line in re.findall(r'data-line="([0-9]+)"', shown):  # each pointer links its line in the YAML tab
+            assert 0 < int(line) <= text.count("\n") + 1
+        if "table:" in text:
+            assert "This section has a table: edit it in the YAML tab" in shown
+        buttons = re.findall(r'<button[^>]*aria-label="([^"]+)"', shown)
+        assert len(buttons) == len(set(buttons)), "each button says which section or entry it acts on"
+
+
+def posted(client, sheet_id, text, csrf, **ask):
+    """Post a form edit; return the new text and the answer's headers."""
+    import html
+
+    answer = client.post(f"/sheet/{sheet_id}/field", data={"text": text, "csrf": csrf, **ask})
+    assert answer.status_code == 200
+    return html.unescape(re.search(r"<textarea[^>]*>(.*)</textarea>", answer.text, re.S).group(1)), answer.headers
+
+
+def test_the_forms_buttons_add_move_and_remove_sections_and_focus_what_changed(workspace, project):
+    import json
+
+    from pipeline.yamlload import parse
+
+    sheet_id = EDITABLE.id
+    csrf = token(workspace.get(f"/sheet/{sheet_id}").text)
+    text = record(project, sheet_id).read_text(encoding="utf-8")
+    count = len(dict((k.value, v) for k, v in parse(text, "t").items)["sections"].items)
+    shown = form_of(workspace, sheet_id, text, csrf)
+    assert f'aria-label="Remove section {count}' in shown and 'hx-confirm="Remove section 1' in shown
+    assert re.search(r'id="up-sections\[0\]"[^>]*disabled', shown, re.S)
+
+    added, headers = posted(workspace, sheet_id, text, csrf, add="sections")
+    focus = json.loads(headers["HX-Trigger-After-Swap"])["formChanged"]["focus"]
+    assert focus == f"f-sections[{count}].heading" and f'id="{focus}"' in form_of(workspace, sheet_id, added, csrf)
+    assert len(dict((k.value, v) for k, v in parse(added, "t").items)["sections"].items) == count + 1
+    preview = workspace.post(f"/sheet/{sheet_id}/preview", data={"text": added, "csrf": csrf}).text
+    assert f'data-field="sections[{count}].heading"' in preview  # the placeholder's problem, at the new input
+
+    moved, headers = posted(workspace, sheet_id, added, csrf, up=f"sections[{count}]")
+    assert json.loads(headers["HX-Trigger-After-Swap"])["formChanged"]["focus"] == f"up-sections[{count - 1}]"
+    assert sorted(moved.splitlines()) == sorted(added.splitlines())
+    back, _ = posted(workspace, sheet_id, moved, csrf, down=f"sections[{count - 1}]")
+    removed, headers = posted(workspace, sheet_id, back, csrf, remove=f"sections[{count}]")
+    assert removed == text and json.loads(headers["HX-Trigger-After-Swap"])["formChanged"]["focus"] == "add-sections"
+
+    same, headers = posted(workspace, sheet_id, text, csrf, up="sections[0]")
+    assert same == text and "already the first" in json.loads(headers["HX-Trigger"])["fieldRefused"]
+
+
+def test_a_bullet_typed_in_the_form_has_its_problem_shown_at_its_input(workspace, project):
+    import json
+
+    sheet_id = EDITABLE.id
+    csrf = token(workspace.get(f"/sheet/{sheet_id}").text)
+    text = record(project, sheet_id).read_text(encoding="utf-8")
+    added, headers = posted(workspace, sheet_id, text, csrf, add="sections[0].bullets")
+    bullet = json.loads(headers["HX-Trigger-After-Swap"])["formChanged"]["focus"].removeprefix("f-")
+    assert re.fullmatch(r"sections\[0\]\.bullets\[[0-9]+\]", bullet)
+    typed, _ = posted(workspace, sheet_id, added, csrf, **{f"field:{bullet}": "Opium: {{ data.nosuchfile.x }} ha"})
+    assert '- "Opium: {{ data.nosuchfile.x }} ha"' in typed
+    preview = workspace.post(f"/sheet/{sheet_id}/preview", data={"text": typed, "csrf": csrf}).text
+    assert f'data-field="{bullet}"' in preview and "nosuchfile" in preview
+    assert f'class="form-field" data-field="{bullet}"' in form_of(workspace, sheet_id, typed, csrf)
+    gone, _ = posted(workspace, sheet_id, typed, csrf, remove=bullet)
+    assert gone == text

@@ -6,7 +6,7 @@ import re
 import pytest
 
 import served
-from conftest import RECORDS
+from conftest import RECORDS, ROOT
 
 pytestmark = pytest.mark.slow
 
@@ -141,14 +141,32 @@ def test_a_stale_figure_is_warned_on_the_card_and_the_figures_page(project, run_
             expect(page.locator(f'[data-sheet="{sheet_id}"] .warn')).to_contain_text("stale figure")
 
 
+def _free_sections(record) -> bool:
+    """Return True for a record of three sections or more whose layout takes any headings in any order."""
+    from pipeline.layouts import load_layouts
+    from pipeline.yamlload import parse
+
+    layouts = load_layouts(ROOT / "templates")
+    sections = dict((k.value, v) for k, v in parse(record.file.read_text(encoding="utf-8"), "t").items).get("sections")
+    return not layouts[record.layout].headings and sections is not None and len(sections.items) >= 3
+
+
+# The form's scenario moves and adds sections: a sample whose layout allows any headings in any order.
+BLOCKS = next(r for r in RECORDS if _free_sections(r)
+              and not re.search(r'(?m)^title: "?\(', r.file.read_text(encoding="utf-8")))
+
+
 def test_the_form_tab_edits_the_yaml_and_shows_a_problem_under_its_input(project, run_cli, chromium):
     assert run_cli("build", "-q", cwd=project).code == 0
+    file = project / "sources" / BLOCKS.file.name
+    original = file.read_text(encoding="utf-8")
+    printed_before = " ".join(pdf_text((project / "output" / f"{BLOCKS.id}.pdf").read_bytes()).split())
     with served.served(project) as url:
         page = chromium.new_page(viewport={"width": 1400, "height": 1000})
-        served.open_when_up(page, f"{url}/sheet/{FIRST.id}")
+        served.open_when_up(page, f"{url}/sheet/{BLOCKS.id}")
         expect(page.locator("#preview img.page").first).to_be_visible(timeout=30000)
         page.get_by_role("tab", name="Form").click()
-        title = page.get_by_label("Title", exact=True)
+        title = page.get_by_role("textbox", name="Title", exact=True)
         expect(title).to_be_visible()
         title.fill("Form Title {{ data.nosuchfile.x }}")
         title.press("End")
@@ -159,11 +177,61 @@ def test_the_form_tab_edits_the_yaml_and_shows_a_problem_under_its_input(project
         expect(page.locator("#preview img.page").first).to_have_attribute("alt", re.compile("Form Title"),
                                                                           timeout=30000)
         expect(page.locator("#form-panel .field-problem")).to_have_count(0)
-        sections = page.locator("#form-panel fieldset.section").count()
+        section = page.locator("#form-panel fieldset.section")
+        count = section.count()
+        headings = [section.nth(i).locator("input[id$='.heading']").input_value() for i in range(count)]
+
+        # A new section: its heading input has the focus, the placeholder selected, so typing replaces it.
         page.get_by_role("button", name="Add a section").click()
-        expect(page.locator("#form-panel fieldset.section")).to_have_count(sections + 1, timeout=30000)
-        expect(page.locator(f'#form-panel .form-field[data-field="sections[{sections}].heading"] .field-problem')
+        expect(section).to_have_count(count + 1, timeout=30000)
+        new_heading = page.locator(f'[id="f-sections[{count}].heading"]')
+        expect(new_heading).to_be_focused()
+        expect(page.locator(f'#form-panel .form-field[data-field="sections[{count}].heading"] .field-problem')
                ).to_contain_text("placeholder", timeout=30000)
+        page.keyboard.type("Added in the Form")
+        expect(new_heading).to_have_value("Added in the Form")
+        page.locator(f'[id="f-sections[{count}].text"]').fill("Text typed in the form.")
+        page.locator(f'[id="f-sections[{count}].text"]').press("End")
+        expect(page.locator("#form-panel .field-problem")).to_have_count(0, timeout=30000)
+
+        # A bullet in the first section, typed over its placeholder.
+        page.get_by_role("button", name=re.compile(r"^Add bullets to section 1\b")).click()
+        bullet = page.locator('[id="f-sections[0].bullets[0]"]')
+        expect(bullet).to_be_focused(timeout=30000)
+        page.keyboard.type("A bullet typed in the form")
+        bullet.press("End")
+        expect(page.locator("#form-panel .field-problem")).to_have_count(0, timeout=30000)
+
+        # The new section moves above the last one; the second section goes, after a confirmation.
+        page.get_by_role("button", name=re.compile(rf"^Move section {count + 1} .* up$")).click()
+        expect(page.locator(f'[id="f-sections[{count - 1}].heading"]')).to_have_value("Added in the Form",
+                                                                                     timeout=30000)
+        expect(page.locator(f'[id="up-sections[{count - 1}]"]')).to_be_focused()
+        before = page.locator("#preview img.page").first.get_attribute("src")
+        page.once("dialog", lambda dialog: dialog.accept())
+        page.get_by_role("button", name=re.compile(r"^Remove section 2\b")).click()
+        expect(section).to_have_count(count, timeout=30000)
+        expect(page.locator("#preview img.page").first).not_to_have_attribute("src", before, timeout=30000)
+        expect(page.locator("#preview .problems")).to_have_count(0, timeout=30000)
+
         page.get_by_role("tab", name="YAML").click()
-        assert re.search(r"(?m)^title: Form Title$", page.locator("#text").input_value())
-        assert "<<the section's heading>>" in page.locator("#text").input_value()
+        typed = page.locator("#text").input_value()
+        assert re.search(r"(?m)^title: Form Title$", typed) and "<<" not in typed
+        page.get_by_role("button", name="Save and build").click()
+        expect(page.locator("#result")).to_contain_text(f"rebuilt {BLOCKS.id}", timeout=60000)
+
+    saved = file.read_text(encoding="utf-8")
+    assert saved == typed
+    assert [line for line in original.splitlines() if line.lstrip().startswith("#")] == \
+        [line for line in saved.splitlines() if line.lstrip().startswith("#")]  # every comment kept
+    from pipeline.yamlload import parse
+
+    sections = dict((k.value, v) for k, v in parse(saved, "t").items)["sections"].items
+    assert [dict((k.value, v.value) for k, v in s.items if k.value == "heading").get("heading", "") for s in sections] \
+        == [headings[0], *headings[2:-1], "Added in the Form", headings[-1]]
+    printed = " ".join(pdf_text((project / "output" / f"{BLOCKS.id}.pdf").read_bytes()).split())
+    assert "A bullet typed in the form" in printed and "Text typed in the form." in printed
+    assert 0 <= printed.find("Added in the Form") < printed.rfind(headings[-1] or "Added in the Form")
+    if headings[1]:  # the removed section's heading is printed once less (the old title may have held it too)
+        old_title = re.search(r"(?m)^title: (.*)$", original).group(1)
+        assert printed.count(headings[1]) == printed_before.count(headings[1]) - 1 - old_title.count(headings[1])

@@ -35,7 +35,7 @@ from ..errors import ConfigError, PipelineError
 from ..figures import number
 from ..layouts import load_layouts
 from ..output import write_atomic
-from . import fields, sheets, workers
+from . import edits, fields, sheets, workers
 from .shared import SharedPages, keep as _keep
 
 HERE = Path(__file__).parent
@@ -272,16 +272,17 @@ class _State(SharedPages):
             return refused
         layout = self._layout(sheet.layout)
         try:
-            text = _typed(form.get("text", ""))
-            top, sections = fields.form(text, layout.prints if layout else (), layout.requires if layout else ())
-            figures = fields.figures_table(text)
+            shown = fields.form(_typed(form.get("text", "")), layout.prints if layout else (),
+                                layout.requires if layout else ())
         except ValueError as exc:
             return self._fragment("form.html", problem=str(exc), sheet_id=sheet.id)
-        return self._fragment("form.html", problem=None, top=top, sections=sections, figures=figures,
-                              sheet_id=sheet.id)
+        return self._fragment("form.html", problem=None, top=shown.top, sections=shown.sections, lists=shown.lists,
+                              figures=shown.figures, sheet_id=sheet.id)
 
     async def field(self, request: Request) -> Response:
-        """Write one form field into the YAML text; answer with the new text box (which previews)."""
+        """Write one form field, or one list entry's addition, removal or move, into the YAML text; answer
+        with the new text box (which previews). After a list edit the form is drawn again, with the
+        focus on what was added or moved."""
         form, sheet, refused = await self._posted_sheet(request)
         if refused:
             return refused
@@ -289,16 +290,17 @@ class _State(SharedPages):
         edited = [(k.split(":", 1)[1], v) for k, v in form.items() if k.startswith("field:")]
         try:
             for name, value in edited[:1]:
-                text = fields.set_field(text, name, value)
-            if form.get("add") == "section":
-                response = self._fragment("textarea.html", sheet_id=sheet.id, text=fields.add_section(text))
-                response.headers["HX-Trigger-After-Swap"] = "formChanged"  # the form shows the new section
-                return response
+                text = edits.set_field(text, name, _typed(value))
+            changed = _list_edit(text, form)
         except ValueError as exc:
             response = self._fragment("textarea.html", sheet_id=sheet.id, text=text)
             response.headers["HX-Trigger"] = json.dumps({"fieldRefused": str(exc)})
             return response
-        return self._fragment("textarea.html", sheet_id=sheet.id, text=text)
+        if changed is None:
+            return self._fragment("textarea.html", sheet_id=sheet.id, text=text)
+        response = self._fragment("textarea.html", sheet_id=sheet.id, text=changed[0])
+        response.headers["HX-Trigger-After-Swap"] = json.dumps({"formChanged": {"focus": changed[1]}})
+        return response
 
     def _layout(self, name: str):
         try:
@@ -382,6 +384,21 @@ class _State(SharedPages):
         return RedirectResponse(f"/sheet/{name}", 303)
 
     # --- figures and changes --------------------------------------------------------------------
+
+
+def _list_edit(text: str, form: dict[str, str]) -> tuple[str, str] | None:
+    """Return the text after the list edit a form button asked for, and the id of the element to focus
+    after (the new entry's first input, the moved entry's button); None when none was asked for."""
+    if "add" in form:
+        text, entry = edits.add_entry(text, form["add"])
+        return text, "f-" + entry + fields.first_input(entry)
+    if "remove" in form:
+        return edits.remove_entry(text, form["remove"]), "add-" + form["remove"][:form["remove"].rfind("[")]
+    for op, step in (("up", -1), ("down", 1)):
+        if op in form:
+            text, entry = edits.move_entry(text, form[op], step)
+            return text, f"{op}-{entry}"
+    return None
 
 
 def _typed(text: str) -> str:

@@ -1,89 +1,259 @@
-"""The editor's form: a record's fields read from its YAML text, and one field's edit made as a text edit.
+"""The editor's form: what a record holds, read from its YAML text, as inputs, repeatable lists and
+pointers to the YAML tab.
 
-The YAML text stays the one truth: a form edit replaces only the characters of that one value
-(found by the strict loader's offsets), so comments, key order and every other line stay as typed.
+The YAML text stays the one truth: the form is drawn from it each time, and each change in the form
+is a text edit of the record (edits.py), so comments, key order and every other line stay as typed.
+Whatever the form does not edit (a table, a chart, the layout) is shown as a pointer to its line in
+the YAML tab, so nothing in a record is out of sight.
 """
 
 from __future__ import annotations
 
-import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from ..errors import PipelineError
-from ..schema import LINE_FIELDS, TEXT_FIELDS
-from ..yamlload import Mapping, Scalar, Sequence, parse
+from ..schema import LINE_FIELDS, SECTION_FIELDS
+from ..yamlload import Mapping, Node, Scalar, Sequence
+from .edits import LISTS, SCALAR_FIELDS
+from .nodes import Source, root_of, shape
 
-SCALAR_FIELDS = (*TEXT_FIELDS, "date", "status")
-SECTION_PARTS = ("heading", "text")
-FIGURE_PARTS = ("value", "as_of")  # what the figures table edits; a series (values) is for the YAML tab
-NUMBER_RE = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+SHOWN = ("layout", "id", *SCALAR_FIELDS, "sources", "figures", "sections", "notes", "cleared", "seal")
+STYLES = (("", "on a line of its own"), ("run-in", "run-in: bold, opening the first paragraph"))
+SOURCES = (("", "the layout's choice"), ("true", "printed"), ("false", "not printed"))
+STATUSES = (("", "(not set: final)"), ("draft", "draft"), ("final", "final"))
+LABELS = {"notes": "Notes", "cleared": "Cleared by", "sections": "Sections", "bullets": "Bullets", "items": "Terms",
+          "doc_type": "Document type"}
 
 
 @dataclass
 class Field:
     """One input of the form."""
 
-    name: str  # the field path diagnostics use: 'title', 'sections[1].text'
+    name: str  # the field path diagnostics use: 'title', 'sections[1].text', 'notes[0]'
     label: str
     value: str
     required: bool = False
     prose: bool = False  # several lines: a text area
     editable: bool = True  # False for a value written as a list or mapping: edit it in the YAML tab
+    choices: tuple = ()  # (value, label) pairs: a choice
+    kind: str = "field"
 
 
-def form(text: str, prints: tuple[str, ...], requires: tuple[str, ...]) -> tuple[list[Field], list[list[Field]]]:
-    """Return the top-level fields the layout prints and each section's heading and text.
+@dataclass
+class Pointer:
+    """Something in the record the form does not edit, and its line in the YAML tab."""
 
-    The record's own figures come from figures_table.
+    name: str  # its field path: problems there are shown at it
+    text: str
+    line: int = 0
+    kind: str = "pointer"
+
+
+@dataclass
+class Entry:
+    """One entry of a repeatable list: a section, a bullet, a term with its text."""
+
+    name: str  # 'sections[1].bullets[0]'
+    title: str  # how buttons and confirmations name it: 'bullet 1', 'section 2 (“Goals:”)'
+    parts: list = field(default_factory=list)  # Field, Pointer and Listing, in the record's order
+    adds: list = field(default_factory=list)  # lists it may gain: (path, button label)
+    first: bool = False
+    last: bool = False
+
+
+@dataclass
+class Listing:
+    """A list the form edits entry by entry."""
+
+    name: str  # 'sections[1].bullets'
+    label: str
+    noun: str  # 'bullet': "Add a bullet"
+    entries: list[Entry] = field(default_factory=list)
+    owner: str = ""  # the section it belongs to, as buttons name it
+    kind: str = "listing"
+
+
+@dataclass
+class FigureRow:
+    """One of the record's own figures: its value and as-of inputs (None: not edited here)."""
+
+    name: str
+    value: Field | None
+    as_of: Field | None
+    line: int
+    note: str = ""
+
+
+@dataclass
+class Form:
+    """Everything the form shows of a record."""
+
+    top: list  # Field and Pointer
+    sections: Listing | Pointer | None
+    lists: list  # Listing (notes, cleared) and Pointer
+    figures: list[FigureRow]
+
+
+def form(text: str, prints: tuple[str, ...], requires: tuple[str, ...]) -> Form:
+    """Return the form of a record for a layout that prints `prints` and requires `requires`.
 
     ValueError when the text does not parse (the YAML tab shows why).
     """
-    root = _root(text)
+    root, src = root_of(text), Source(text)
     values = dict((k.value, v) for k, v in root.items)
-    top = [_field(name, name.replace("_", " ").capitalize(), values.get(name), name in requires)
-           for name in SCALAR_FIELDS if name in prints]
-    sections = []
-    found = values.get("sections")
-    if isinstance(found, Sequence):
-        for i, section in enumerate(found.items):
-            parts = dict((k.value, v) for k, v in section.items) if isinstance(section, Mapping) else {}
-            sections.append([_field(f"sections[{i}].{part}", part.capitalize(), parts.get(part), False)
-                             for part in SECTION_PARTS if part in parts or part == "heading"])
-    return top, sections
+    keys = dict((k.value, k) for k, _ in root.items)
+    top = [_pointer(name, values[name], keys[name].loc.line) for name in ("layout", "id", "seal") if name in values]
+    top += [_field(name, _label(name), values.get(name), name in requires or name == "title")
+            for name in SCALAR_FIELDS if name in prints]
+    if "figures" in values and not isinstance(values["figures"], Mapping):
+        top.append(Pointer("figures", "The sheet’s own figures are not written as 'name: value' lines; change them "
+                                      "in the YAML tab", keys["figures"].loc.line))
+    if "sources" in prints or "sources" in values:
+        top.append(_choice("sources", "Sources note", values.get("sources"), SOURCES))
+    top += [Pointer(key.value, f"'{key.value}' is not a field this layout prints: fix or remove it in the "
+                               f"YAML tab", key.loc.line)
+            for key, _ in root.items if key.value not in SHOWN or (key.value in SCALAR_FIELDS + ("notes", "cleared")
+                                                                 and key.value not in prints)]
+    sections = _listing("sections", values.get("sections"), src, _section) \
+        if "sections" in values or "sections" in prints else None
+    lists = [_listing(name, values.get(name), src, _line_entry) for name in ("notes", "cleared")
+             if name in prints]
+    return Form(top, sections, lists, figures_table(root))
 
 
-def figures_table(text: str) -> list[tuple[str, Field | None, Field | None]]:
-    """Return the record's own figures as rows: name, its value field and its as-of field (None: not
-    editable here, such as a series of values by year)."""
-    found = dict((k.value, v) for k, v in _root(text).items).get("figures")
+def figures_table(root: Mapping) -> list[FigureRow]:
+    """Return the record's own figures as rows of value and as-of inputs."""
+    found = dict((k.value, v) for k, v in root.items).get("figures")
     rows = []
     for key, node in found.items if isinstance(found, Mapping) else []:
         name = f"figures.{key.value}"
         if isinstance(node, Scalar):
-            rows.append((key.value, Field(name, "Value", node.value), None))
+            rows.append(FigureRow(key.value, Field(name, "Value", node.value), None, key.loc.line))
         elif isinstance(node, Mapping):
             parts = dict((k.value, v) for k, v in node.items)
             value = _field(f"{name}.value", "Value", parts.get("value"), False) if "values" not in parts else None
-            rows.append((key.value, value, _field(f"{name}.as_of", "As of", parts.get("as_of"), False)))
+            rows.append(FigureRow(key.value, value, _field(f"{name}.as_of", "As of", parts.get("as_of"), False),
+                                  key.loc.line, "a series of values by year" if "values" in parts else ""))
+        else:
+            rows.append(FigureRow(key.value, None, None, key.loc.line, "not written as a figure"))
     return rows
 
 
-def _root(text: str) -> Mapping:
-    """Return the record's top mapping; ValueError when there is none."""
-    try:
-        root = parse(text, "record")
-    except PipelineError as exc:
-        raise ValueError(str(exc.diagnostics[0])) from None
-    if not isinstance(root, Mapping):
-        raise ValueError("the record is not a mapping of fields")
-    return root
+def _label(name: str) -> str:
+    return LABELS.get(name, name.replace("_", " ").capitalize())
+
+
+def _pointer(name: str, node: Node, line: int) -> Pointer:
+    """Return the pointer to a top-level field the form shows but does not edit."""
+    value = node.value if isinstance(node, Scalar) else ""
+    text = {"layout": f"Layout: {value}", "id": f"File name of the sheet (id): {value}",
+            "seal": "A seal or flag picture (seal)"}[name]
+    return Pointer(name, f"{text}; change it in the YAML tab", line)
+
+
+def _listing(name: str, node: Node | None, src: Source, entry) -> Listing | Pointer:
+    """Return a list as its entries, or a pointer when it is not written as a list."""
+    spec = LISTS[name.split(".")[0] if "." not in name else "sections[]." + name.rsplit(".", 1)[1]]
+    if node is not None and not isinstance(node, Sequence):
+        return Pointer(name, f"{_label(name.rsplit('.', 1)[-1])}: not written as a list of '- ' lines; change "
+                             f"them in the YAML tab", node.loc.line)
+    items = node.items if node is not None else []
+    listing = Listing(name, _label(name.rsplit(".", 1)[-1]), spec.noun)
+    for i, item in enumerate(items):
+        made = entry(f"{name}[{i}]", item, src)
+        made.first, made.last = i == 0, i == len(items) - 1
+        listing.entries.append(made)
+    return listing
+
+
+def _section(name: str, node: Node, src: Source) -> Entry:
+    """Return one section: heading, style, its text and lists in the record's order, pointers for the rest."""
+    number = int(name[name.rindex("[") + 1:-1]) + 1
+    if not isinstance(node, Mapping):
+        return Entry(name, f"section {number}", [Pointer(name, "This section is not written as 'key: value' "
+                                                               "lines; change it in the YAML tab", node.loc.line)])
+    parts = dict((k.value, v) for k, v in node.items)
+    heading = parts.get("heading")
+    entry = Entry(name, f"section {number}" + (f" (“{heading.value}”)" if isinstance(heading, Scalar) else ""))
+    entry.parts.append(_field(f"{name}.heading", "Heading", heading, False))
+    if "heading" in parts or "style" in parts:
+        entry.parts.append(_choice(f"{name}.style", "Heading style", parts.get("style"), STYLES))
+    if "text" not in parts:
+        entry.parts.append(_field(f"{name}.text", "Text", None, False))  # typed: added before the lists
+    for key, value in node.items:
+        path = f"{name}.{key.value}"
+        if key.value == "text":
+            entry.parts.append(_field(path, "Text", value, False))
+        elif key.value in ("bullets", "items"):
+            listing = _listing(path, value, src, _line_entry if key.value == "bullets" else _item)
+            listing.owner = entry.title if isinstance(listing, Listing) else ""
+            entry.parts.append(listing)
+        elif key.value == "table":
+            entry.parts.append(Pointer(path, "This section has a table: edit it in the YAML tab", key.loc.line))
+        elif key.value == "chart":
+            figure = dict((k.value, v.value) for k, v in value.items if isinstance(v, Scalar)).get("figure", "") \
+                if isinstance(value, Mapping) else ""
+            entry.parts.append(Pointer(path, f"This section has a chart{' of ' + figure if figure else ''}: edit it "
+                                             f"in the YAML tab", key.loc.line))
+        elif key.value not in SECTION_FIELDS:
+            entry.parts.append(Pointer(path, f"'{key.value}' is not part of a section: fix or remove it in the "
+                                             f"YAML tab", key.loc.line))
+    entry.adds = [(f"{name}.{kind}", label) for kind, label in (("bullets", "Add bullets"), ("items", "Add terms"))
+                  if kind not in parts]
+    return entry
+
+
+def _line_entry(name: str, node: Node, src: Source) -> Entry:
+    """Return one bullet, note or clearance."""
+    kind = name.rsplit("[", 1)[0]
+    noun = LISTS["sections[].bullets" if ".bullets" in kind else kind].noun
+    label, title = _titles(name, noun)
+    if not isinstance(node, Scalar):
+        return Entry(name, title, [Pointer(name, f"This {noun} is written as a list or mapping: change it in "
+                                                 f"the YAML tab", node.loc.line)])
+    found = _field(name, label, node, False)
+    found.prose = found.prose and not kind.endswith("cleared")  # a clearance is one line
+    return Entry(name, title, [found])
+
+
+def _titles(name: str, noun: str) -> tuple[str, str]:
+    """Return an entry's label ('Bullet 2') and how buttons name it ('bullet 2 of section 4')."""
+    numbers = [int(n) + 1 for n in re.findall(r"\[([0-9]+)\]", name)]
+    return f"{noun.capitalize()} {numbers[-1]}", f"{noun} {numbers[-1]}" + \
+        (f" of section {numbers[0]}" if name.startswith("sections[") else "")
+
+
+def _item(name: str, node: Node, src: Source) -> Entry:
+    """Return one term with its text."""
+    _, title = _titles(name, "term")
+    if not isinstance(node, Mapping):
+        return Entry(name, title, [Pointer(name, "This term is not written as 'term:' and 'text:' lines; change "
+                                                 "it in the YAML tab", node.loc.line)])
+    parts = dict((k.value, v) for k, v in node.items)
+    entry = Entry(name, title, [_field(f"{name}.term", "Term", parts.get("term"), False),
+                                _field(f"{name}.text", "Text", parts.get("text"), False)])
+    entry.parts += [Pointer(f"{name}.{k.value}", f"'{k.value}' is not part of a term: fix or remove it in the "
+                                                 f"YAML tab", k.loc.line)
+                    for k, _ in node.items if k.value not in ("term", "text")]
+    return entry
+
+
+def _choice(name: str, label: str, node: Node | None, choices: tuple) -> Field:
+    """Return a choice among a few words ('' removes the line)."""
+    found = _field(name, label, node, False)
+    if found.editable and found.value not in [v for v, _ in choices]:
+        choices = (*choices, (found.value, found.value))  # what is written stays shown (check says why)
+    found.choices, found.prose = choices, False
+    return found
 
 
 def _field(name: str, label: str, node, required: bool) -> Field:
     """Return the form input of one value (absent: empty)."""
     leaf = name.rsplit(".", 1)[-1]
-    prose = leaf not in LINE_FIELDS and leaf not in ("date", "status", "heading")
+    prose = leaf not in LINE_FIELDS and leaf not in ("date", "status", "heading", "term", "value", "as_of") \
+        and not leaf.startswith("cleared[")
+    if name == "status":
+        return _status(node, required)
     if node is None:
         return Field(name, label, "", required, prose)
     if not isinstance(node, Scalar):
@@ -92,116 +262,14 @@ def _field(name: str, label: str, node, required: bool) -> Field:
                  prose or "\n" in node.value)
 
 
-def set_field(text: str, name: str, value: str) -> str:
-    """Return the text with one field's value replaced (or added); ValueError when it cannot be."""
-    root = _root(text)
-    mapping, key = _parent(root, name)
-    pairs = dict((k.value, (k, v)) for k, v in mapping.items)
-    if key in pairs:
-        key_node, node = pairs[key]
-        if not isinstance(node, Scalar):
-            raise ValueError(f"'{name}' is written as a list or mapping; change it in the YAML tab")
-        return text[:node.start] + _scalar(value, key_node.loc.column - 1, node) + text[node.end:]
-    if mapping is not root:  # a section's new part goes before its first key, on the '- ' line
-        first_key = mapping.items[0][0]
-        indent = first_key.loc.column - 1
-        return (text[:first_key.start] + f"{key}: " + _scalar(value, indent, None).rstrip("\n") + "\n"
-                + " " * indent + text[first_key.start:])
-    ending = "" if text.endswith("\n") or not text else "\n"
-    return text + ending + f"{key}: " + _scalar(value, 0, None).rstrip("\n") + "\n"
+def _status(node, required: bool) -> Field:
+    """Return the draft or final choice."""
+    value = node.value if isinstance(node, Scalar) else ""
+    choices = STATUSES if value in ("", "draft", "final") else (*STATUSES, (value, value))
+    return Field("status", "Status", value, required, editable=node is None or isinstance(node, Scalar),
+                 choices=choices)
 
 
-NEW_SECTION = ("heading: <<the section's heading>>", "text: |", "  <<the section's text>>")
-
-
-def add_section(text: str) -> str:
-    """Return the text with a new section (placeholders, which fail check until replaced) after the last."""
-    root = _root(text)
-    keys = [key for key, _ in root.items]
-    found = dict((k.value, v) for k, v in root.items).get("sections")
-    if found is None:
-        ending = "" if text.endswith("\n") or not text else "\n"
-        return text + ending + "sections:\n" + "".join(f"  {'- ' if i == 0 else '  '}{line}\n"
-                                                        for i, line in enumerate(NEW_SECTION))
-    if not isinstance(found, Sequence) or not found.items or not isinstance(found.items[0], Mapping):
-        raise ValueError("the sections are not written as a list of sections; add one in the YAML tab")
-    column = found.items[0].loc.column - 1  # where a section's keys start; its '- ' is two before
-    after = [key for key in keys if key.loc.line > found.items[-1].loc.line]  # the next top-level key
-    at = text.rfind("\n", 0, after[0].start) + 1 if after else len(text)
-    block = "".join(" " * (column - 2) + "- " + line + "\n" if i == 0 else " " * column + line + "\n"
-                    for i, line in enumerate(NEW_SECTION))
-    before = text[:at] if text[:at].endswith("\n") or not text[:at] else text[:at] + "\n"
-    return before + block + text[at:]
-
-
-def _parent(root: Mapping, name: str) -> tuple[Mapping, str]:
-    """Return the mapping holding a field and the field's key ('sections[2].text' → section 2, 'text')."""
-    if "." not in name:
-        if name not in SCALAR_FIELDS:
-            raise ValueError(f"'{name}' is not a field the form edits")
-        return root, name
-    head, key = name.split(".", 1)
-    if head == "figures":
-        return _figure_parent(root, key, name)
-    if not head.startswith("sections[") or key not in SECTION_PARTS:
-        raise ValueError(f"'{name}' is not a field the form edits")
-    index = int(head[len("sections["):-1])
-    sections = dict((k.value, v) for k, v in root.items).get("sections")
-    if not isinstance(sections, Sequence) or not 0 <= index < len(sections.items) \
-            or not isinstance(sections.items[index], Mapping):
-        raise ValueError(f"there is no section {index + 1}")
-    return sections.items[index], key
-
-
-def _figure_parent(root: Mapping, key: str, name: str) -> tuple[Mapping, str]:
-    """Return the mapping holding a figure's value or as-of ('figures.opium_ha.value')."""
-    figures = dict((k.value, v) for k, v in root.items).get("figures")
-    figure, _, part = key.partition(".")
-    found = dict((k.value, v) for k, v in figures.items).get(figure) if isinstance(figures, Mapping) else None
-    if found is None:
-        raise ValueError(f"there is no figure '{figure}'")
-    if not part:
-        if not isinstance(found, Scalar):
-            raise ValueError(f"'{name}' is written as a mapping; change its value")
-        return figures, figure
-    if part not in FIGURE_PARTS or not isinstance(found, Mapping):
-        raise ValueError(f"'{name}' is not a field the form edits")
-    return found, part
-
-
-def _scalar(value: str, indent: int, old: Scalar | None) -> str:
-    """Return a value written as YAML: a block for several lines (or a block before), else one line."""
-    value = value.replace("\r\n", "\n").strip("\n")
-    if "\n" in value or (old is not None and old.style in ("|", ">")):
-        inner = _block_indent(old) or indent + 2
-        body = "\n".join(" " * inner + line if line else "" for line in value.split("\n"))
-        trail = old.raw[len(old.raw.rstrip("\n")):] if old is not None and old.style in ("|", ">") else ""
-        return "|\n" + body + (trail or "\n")  # the blank lines after a block stay
-    if NUMBER_RE.fullmatch(value.replace(",", "")) and old is not None and old.plain \
-            and NUMBER_RE.fullmatch(old.value):
-        return value.replace(",", "")  # a number stays a plain number (5,700 typed: 5700)
-    if value and value == value.strip() and (_plain_safe(value) or re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value)):
-        return value
-    return json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
-
-
-def _block_indent(old: Scalar | None) -> int | None:
-    """Return the indentation of an existing block scalar's lines."""
-    if old is None or old.style not in ("|", ">"):
-        return None
-    for line in old.raw.split("\n")[1:]:
-        if line.strip():
-            return len(line) - len(line.lstrip(" "))
-    return None
-
-
-def _plain_safe(value: str) -> bool:
-    """Return True when a one-line value reads back as the same text without quotes."""
-    import yaml
-
-    if value[0] in "!&*{}[],#|>@`\"'%-?:" or ": " in value or " #" in value or "{{" in value:
-        return False
-    try:
-        return yaml.safe_load(value) == value
-    except yaml.YAMLError:
-        return False
+def first_input(entry: str) -> str:
+    """Return what follows an entry's path in the id of its first input ('.heading' for a section)."""
+    return {"sections[]": ".heading", "sections[].items[]": ".term"}.get(shape(entry), "")
