@@ -17,12 +17,13 @@ import ctypes
 import json
 import os
 import resource
-import signal
 import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
+
+import runner  # bench/ is this script's folder, so on the path
 
 PR_SET_CHILD_SUBREAPER = 36
 POLL = 0.05  # seconds between looks at the process tree
@@ -116,24 +117,10 @@ class Watcher(threading.Thread):
 
 def reap_all() -> list[str]:
     """Wait for every remaining descendant; kill those still running after LINGER s; return them."""
-    deadline, killed = time.monotonic() + LINGER, []
-    while True:
-        try:
-            pid, _ = os.waitpid(-1, os.WNOHANG)
-        except ChildProcessError:
-            return killed
-        if pid:
-            continue
-        if time.monotonic() > deadline:
-            for left in children(os.getpid()):
-                seen = status(left)
-                killed.append(f"{left} {seen[2] if seen else '?'}")
-                try:
-                    os.kill(left, signal.SIGKILL)  # started by the command this script ran
-                except ProcessLookupError:
-                    pass
-            deadline = float("inf")
-        time.sleep(0.01)
+    def described(pid: int) -> str:
+        seen = status(pid)
+        return f"{pid} {seen[2] if seen else '?'}"
+    return runner.reap_orphans(LINGER, described)
 
 
 def main() -> int:

@@ -85,8 +85,9 @@ def run(command: list[str], cwd: Path, env: dict | None = None, timeout: float =
     return Ran(seconds, proc.returncode, out, err)
 
 
-def reap_orphans(linger: float = 10.0) -> list[str]:
-    """Wait for processes a finished run left running (re-parented here); kill any after `linger` s."""
+def reap_orphans(linger: float = 10.0, describe=str) -> list[str]:
+    """Wait for processes a finished run left running (re-parented here); kill any after `linger` s
+    and return them, each named by `describe(pid)`."""
     deadline, killed = time.monotonic() + linger, []
     while True:
         try:
@@ -97,7 +98,7 @@ def reap_orphans(linger: float = 10.0) -> list[str]:
             continue
         if time.monotonic() > deadline:
             for left in _children():
-                killed.append(str(left))
+                killed.append(describe(left))
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(left, signal.SIGKILL)  # a leftover of a run this bench started
             deadline = float("inf")

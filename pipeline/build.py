@@ -211,16 +211,17 @@ class _Run:
         built = [o for o in outcomes if o.status == "built"]
         run_at = self.opts.now or dt.datetime.now(dt.timezone.utc)
         try:
-            if self.dirty:
-                self.manifest.save()
+            files = {self.manifest.path: self.manifest.to_bytes()} if self.dirty else {}
             before = status.load(self.opts.out)
             now = status.sheets(before, outcomes, run_at)
             # A failure is news once: CHANGES.md is not to grow by the same failure every hour.
             failed = [(path, sheet["error"]) for path, sheet in now.items()
                       if "error" in sheet and before.get(path, {}).get("error") != sheet["error"]]
             if built or failed:
-                changes.publish(self.opts.out, run_at, built, failed)
-            status.save(self.opts.out, before, now, outcomes)
+                files.update(changes.files(self.opts.out, run_at, built, failed))
+            files.update(status.files(self.opts.out, before, now, outcomes))
+            if files:  # the run's records, together: two flushes to disk for all of them
+                output.write_together(files)
         except OSError as exc:
             return [Diagnostic(Location(display(self.opts.out)), f"cannot record this build: {exc.strerror or exc}",
                                "the sheets were published or kept as reported; free space or fix "

@@ -8,7 +8,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .output import write_atomic
 
 JSON_NAME = "changes.json"
 MARKDOWN_NAME = "CHANGES.md"
@@ -73,11 +72,11 @@ def _md(text: str) -> str:
 _MARKDOWN = re.compile(r"[\\`*_\[\]<>&~|]")  # what acts inside a line ('#', '-' only start one)
 
 
-def publish(folder: Path, run_at: dt.datetime, rebuilt: list, failed: list[tuple[str, str]]) -> None:
-    """Replace changes.json and append this run to CHANGES.md, both atomically."""
-    write_atomic(folder / JSON_NAME, to_json(run_at, rebuilt, failed))
+def files(folder: Path, run_at: dt.datetime, rebuilt: list, failed: list[tuple[str, str]]) -> dict[Path, bytes]:
+    """Return the new changes.json and CHANGES.md (this run appended), to be published together."""
     try:
         previous = (folder / MARKDOWN_NAME).read_text(encoding="utf-8")
     except FileNotFoundError:
         previous = MARKDOWN_HEAD
-    write_atomic(folder / MARKDOWN_NAME, (previous + to_markdown(run_at, rebuilt, failed)).encode())
+    return {folder / JSON_NAME: to_json(run_at, rebuilt, failed),
+            folder / MARKDOWN_NAME: (previous + to_markdown(run_at, rebuilt, failed)).encode()}

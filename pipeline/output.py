@@ -24,13 +24,23 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 def write_together(files: dict[Path, bytes]) -> None:
-    """Publish files as one: all are written in full before any replaces its target.
+    """Publish files as one: all are written in full, and reach the disk, before any replaces its target.
 
     A full disk or a write error is found while writing, before anything is published: the old
     files all stay (OSError). Only a rename can fail after another succeeded, which is rare in one
     folder; then PartlyPublished says which files are new.
     """
-    publish(stage(files, durable=True))
+    staged = stage(files)
+    folders = list(dict.fromkeys(path.parent for path in files))
+    try:
+        for folder in folders:  # the files' data, all at once (see flush)
+            flush(folder)
+    except BaseException:
+        discard(staged)
+        raise
+    publish(staged, durable=False)
+    for folder in folders:  # the renames
+        flush(folder)
 
 
 Staged = list[tuple[str, Path]]  # (temporary file, the target it will replace)

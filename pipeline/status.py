@@ -9,7 +9,6 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from .output import write_atomic
 
 NAME = "status.json"
 FORMAT = 1
@@ -47,17 +46,16 @@ def _state(outcome) -> str:
     return "stale" if outcome.stale else STATES[outcome.status]
 
 
-def save(folder: Path, before: dict[str, dict], now: dict[str, dict], outcomes) -> bool:
-    """Write status.json atomically after a run that built or failed anything, or changed a state.
+def files(folder: Path, before: dict[str, dict], now: dict[str, dict], outcomes) -> dict[Path, bytes]:
+    """Return the new status.json after a run that built or failed anything, or changed a state.
 
     A run that finds nothing to do writes nothing: 'built' turning 'up to date' is no news.
     """
     busy = any(o.status == "built" or not o.ok for o in outcomes)
     if not busy and _settled(before) == _settled(now):
-        return False
-    write_atomic(folder / NAME, json.dumps({"status": FORMAT, "sheets": now}, indent=1, sort_keys=True,
-                                           ensure_ascii=False).encode() + b"\n")
-    return True
+        return {}
+    return {folder / NAME: json.dumps({"status": FORMAT, "sheets": now}, indent=1, sort_keys=True,
+                                      ensure_ascii=False).encode() + b"\n"}
 
 
 def _settled(sheets_now: dict[str, dict]) -> dict[str, dict]:

@@ -31,6 +31,7 @@ def test_every_batch_is_flushed_before_its_sheets_appear_and_after(project, run_
         size = len(RECORDS[start:start + 2])
         expected += [done, done + size]
         done += size
+    expected += [done, done]  # then the run's records (manifest, changes, status): together, two flushes
     assert flushed == expected
     assert len(published) == len(RECORDS)
     assert sheets_in(project / "out") == sorted(f"{r.id}{s}" for r in RECORDS for s in (".docx", ".pdf"))

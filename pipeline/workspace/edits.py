@@ -111,14 +111,7 @@ def add_entry(text: str, name: str) -> tuple[str, str]:
 
 def remove_entry(text: str, name: str) -> str:
     """Return the text without one entry of a list (the list's line too when it was the only entry)."""
-    found = steps(name)
-    if shape(name).removesuffix("[]") not in LISTS or not isinstance(found[-1], int):
-        raise ValueError(f"'{name}' is not an entry of a list the form edits")
-    text = _ended(text)
-    root, src = root_of(text), Source(text)
-    listed, at = _resolve(root, found), found[-1]
-    if child(listed, at) is None:
-        raise ValueError(_missing(root, found))
+    text, found, root, src, listed, at = _entry(text, name)
     if len(listed.items) == 1:
         holder = _resolve(root, found[:-1])
         new = _remove_key(src, holder, found[-2], name)
@@ -139,14 +132,9 @@ def remove_entry(text: str, name: str) -> str:
 
 def move_entry(text: str, name: str, step: int) -> tuple[str, str]:
     """Return the text with a list's entry swapped with the one above (step -1) or below (+1), and its new path."""
-    found = steps(name)
-    if shape(name).removesuffix("[]") not in LISTS or not isinstance(found[-1], int) or step not in (-1, 1):
-        raise ValueError(f"'{name}' is not an entry of a list the form edits")
-    text = _ended(text)
-    root, src = root_of(text), Source(text)
-    listed, at = _resolve(root, found), found[-1]
-    if child(listed, at) is None:
-        raise ValueError(_missing(root, found))
+    if step not in (-1, 1):
+        raise ValueError(f"'{name}' can move one place up or down only")
+    text, found, root, src, listed, at = _entry(text, name)
     other = at + step
     if not 0 <= other < len(listed.items):
         raise ValueError(f"this {NOUNS.get(str(found[-2]), 'entry')} is already the {'first' if step < 0 else 'last'}")
@@ -166,6 +154,20 @@ def move_entry(text: str, name: str, step: int) -> tuple[str, str]:
 
 
 # --- where things are ---------------------------------------------------------------------------
+
+def _entry(text: str, name: str):
+    """Return (text ended by a newline, path steps, root node, source, the list, the entry's index)
+    for an entry of a list the form edits; ValueError if `name` is none or is not there."""
+    found = steps(name)
+    if shape(name).removesuffix("[]") not in LISTS or not isinstance(found[-1], int):
+        raise ValueError(f"'{name}' is not an entry of a list the form edits")
+    text = _ended(text)
+    root = root_of(text)
+    listed = _resolve(root, found)
+    if child(listed, found[-1]) is None:
+        raise ValueError(_missing(root, found))
+    return text, found, root, Source(text), listed, found[-1]
+
 
 def _editable(found: list) -> bool:
     """Return True for a field path the form writes a value into (a figure's only when it exists)."""
