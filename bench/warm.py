@@ -6,6 +6,9 @@ import functools
 import re
 import shutil
 import statistics
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import anchors
@@ -132,6 +135,7 @@ def cli(bench) -> float | None:
         projects[file.stem] = project
     ours = {stem: [] for stem in projects}
     theirs: dict[str, list[float]] = {stem: [] for stem in projects}
+    imports: list[float] = []  # what the libraries alone cost a process: the floor of any run of ours
     for _ in range(runs):
         for stem, project in projects.items():
             shutil.rmtree(project / "output", ignore_errors=True)
@@ -142,6 +146,7 @@ def cli(bench) -> float | None:
             if pandoc:
                 theirs[stem].append(anchors.run_pandoc(pandoc, project / f"{stem}.md",
                                                        project / f"{stem}-pandoc.docx") * 1000)
+            imports.append(_libraries_only() * 1000)
     for stem in ours:
         bench.say(f"  {stem}: median {statistics.median(ours[stem]):.0f} ms"
                   + (f"; pandoc {statistics.median(theirs[stem]):.0f} ms" if pandoc else ""))
@@ -155,4 +160,13 @@ def cli(bench) -> float | None:
     if other:
         bench.rows.append(Row("anchor: pandoc process, the same text, Markdown → .docx", unit="ms",
                               values=tuple(other), info=True))
+    bench.rows.append(Row("anchor: a Python process that only imports python-docx, ReportLab's platypus, "
+                          "Jinja2 and PyYAML", unit="ms", values=tuple(imports), info=True))
     return pandoc_ms
+
+
+def _libraries_only() -> float:
+    """Return the seconds a process of this Python takes to start and import the four libraries."""
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "import docx, reportlab.platypus, jinja2, yaml"], check=True)
+    return time.perf_counter() - start
