@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import functools
 import datetime as dt
+import functools
 import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import changes, data, staleness, status, work, writers
+from . import changes, data, output, staleness, status, work, writers
 from .errors import ConfigError, Diagnostic, Location, RecordError, escaped_name
 from .fingerprint import Fingerprints, digest, file_digest
 from .lock import OutputLock
 from .manifest import Entry, Failure, Manifest
-from . import output
 from .output import TEMP_PREFIX, PartlyPublished, keep_edited
 from .yamlload import read_file
 

@@ -105,10 +105,12 @@ def test_a_no_op_run_touches_no_file(built_project):
 
 
 def test_a_no_op_run_imports_neither_writer_library(built_project):
-    """The fast path decides from hashes alone: python-docx and reportlab are never imported."""
+    """The fast path decides from hashes alone: python-docx, reportlab, Jinja2 and the worker pool
+    are never imported."""
     project, _ = built_project
-    code = ("import sys; from pipeline import cli; code = cli.main(['build', '--jobs', '1']); "
-            "print(code, sorted({m.split('.')[0] for m in sys.modules} & {'docx', 'reportlab'}))")
+    code = ("import sys; from pipeline import cli; code = cli.main(['build', '--jobs', '2']); "
+            "print(code, sorted({m.split('.')[0] for m in sys.modules} & "
+            "{'docx', 'reportlab', 'jinja2', 'concurrent'}))")
     result = subprocess.run([sys.executable, "-c", code], cwd=project, capture_output=True, text=True)
     assert result.stdout.splitlines()[-1] == "0 []", result.stdout + result.stderr
 
