@@ -22,7 +22,7 @@ check: $(STAMP)          ## validate every record, write nothing
 # Options for bench/targets.py, e.g. a smoke run: make bench BENCH="--records 100 --repeat 1"
 BENCH ?=
 
-bench: $(STAMP) bytecode ## the workspace's gallery, then every speed target (docs/performance.md): MET or NOT MET, ~10 min
+bench: $(STAMP) bytecode ## the workspace's gallery, then every speed target (docs/performance.md): MET or NOT MET, ~15 min
 	$(BIN)/python bench/gallery_load.py
 	$(BIN)/python bench/targets.py $(BENCH)
 

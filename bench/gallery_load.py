@@ -43,12 +43,6 @@ def main(count: int) -> None:
         subprocess.run([sys.executable, "-m", "pipeline", "build", "-q"], cwd=project, check=True)
         print(f"built {count} sheets in {time.perf_counter() - start:.0f} s")
         with served.served(project) as url:
-            for _ in range(100):
-                try:
-                    urllib.request.urlopen(url + "/", timeout=2)
-                    break
-                except OSError:
-                    time.sleep(0.1)
             for label in ("cold (thumbnails rendered)", "cached"):
                 start = time.perf_counter()
                 page = urllib.request.urlopen(url + "/").read().decode()

@@ -53,7 +53,6 @@ def measure(rounds: int, report=lambda line: None, browser_samples: int | None =
                        stdout=subprocess.DEVNULL)
         samples = sorted((project / "sources").glob("*.yaml"))
         with served.served(project) as url:
-            _wait(url)
             report("(the first request of the run also starts the worker processes)")
             for file in samples:
                 found["http"][file.stem] = _http(url, file, rounds, report)
@@ -62,15 +61,6 @@ def measure(rounds: int, report=lambda line: None, browser_samples: int | None =
             else:
                 report(f"browser round trip not measured: {found['browser_missing']}")
     return found
-
-
-def _wait(url: str) -> None:
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(url + "/", timeout=2)
-            return
-        except OSError:
-            time.sleep(0.1)
 
 
 def _http(url: str, file: Path, rounds: int, report) -> tuple[int, float, list[float]]:

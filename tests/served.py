@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"  # Debian's package
@@ -43,9 +44,21 @@ def served(project: Path, *options: str):
     try:
         line = server.stderr.readline()  # printed just before it starts listening
         assert "the workspace is at" in line, line + server.stderr.read()
-        yield f"http://127.0.0.1:{port}"
+        url = f"http://127.0.0.1:{port}"
+        _answering(url)
+        yield url
     finally:
         _stop(server)
+
+
+def _answering(url: str) -> None:
+    """Wait until the server answers (it prints its address a moment before it listens)."""
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(url + "/", timeout=2)
+            return
+        except OSError:
+            time.sleep(0.1)
 
 
 def _stop(server: subprocess.Popen) -> None:
