@@ -25,7 +25,7 @@ from reportlab.lib.utils import simpleSplit  # noqa: E402
 from reportlab.pdfgen.canvas import Canvas  # noqa: E402
 
 from pipeline import data, fonts, schema, writers  # noqa: E402
-from pipeline.build import display  # noqa: E402
+from pipeline.paths import display  # noqa: E402
 from pipeline.doctree import body_text  # noqa: E402
 from pipeline.layouts import load_layouts  # noqa: E402
 from pipeline.render import render_document  # noqa: E402

@@ -15,7 +15,7 @@ import anchors
 import render_speed as rs  # the floor and the tree stage, as bench/render_speed.py measures them
 import runner
 from pipeline import fonts, writers
-from pipeline.build import display
+from pipeline.paths import display
 from pipeline.doctree import body_text
 from pipeline.layouts import load_layouts
 from report import Row

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import changes, data, output, staleness, status, work, writers
-from .errors import ConfigError, Diagnostic, Location, RecordError, escaped_name
+from .errors import ConfigError, Diagnostic, Location, RecordError
+from .paths import display
 from .fingerprint import Fingerprints, digest, file_digest
 from .lock import OutputLock
 from .manifest import Entry, Failure, Manifest
@@ -82,24 +83,6 @@ class Report:
     def with_status(self, status: str) -> list[Outcome]:
         """Return the outcomes with this status."""
         return [o for o in self.outcomes if o.status == status]
-
-
-def display(path: Path) -> str:
-    """Return how messages and reports name a path: relative to the working folder when inside
-    it, escaped (see errors.escaped_name), so a file's name can never forge or garble a line."""
-    if not path.is_absolute() and ".." not in path.parts:
-        return escaped_name(str(path))  # what relpath gives, inside or (through a link) outside
-    try:
-        name = os.path.relpath(path) if path.resolve().is_relative_to(_working_folder(os.getcwd())) else str(path)
-    except (OSError, ValueError):
-        name = str(path)
-    return escaped_name(name)
-
-
-@functools.lru_cache(maxsize=4)
-def _working_folder(cwd: str) -> Path:
-    """Return the working folder resolved, once per folder (display runs for every path of a run)."""
-    return Path(cwd).resolve()
 
 
 def discover(paths: list[Path]) -> list[Path]:

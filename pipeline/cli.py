@@ -13,7 +13,8 @@ from pathlib import Path
 from . import __version__, catalog, config, data, hardening, staleness
 from . import writers
 from .diagnostics import STYLES, Formatter, colour_wanted
-from .build import Options, Report, build, check, discover, display
+from .build import Options, Report, build, check, discover
+from .paths import display
 from .errors import ConfigError, RecordError, escaped_name, printable, shown
 from .lock import LockBusy
 from .progress import Progress

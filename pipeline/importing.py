@@ -333,7 +333,7 @@ def plan_figures(figures: dict[str, Figure], target: Path, opts, records: Path, 
             raise RecordError(problems)
         files = build.discover([records]) if records.is_dir() else []
         manifest = build.Manifest.load(opts.out)
-        unbuilt = [build.display(f) for f in files if build.display(f) not in manifest.entries]
+        unbuilt = [display(f) for f in files if display(f) not in manifest.entries]
         report = build.preview(files, _with_data(opts, folder))
     return Plan(target, text, changed, report, unbuilt)
 

@@ -13,12 +13,12 @@ import jinja2
 from jinja2 import nodes
 
 from . import fonts, marking, printed
+from .model import SHEET_FIELDS
 from .schema import ALWAYS
 from .assets import confined
 from .errors import ConfigError, Diagnostic, Location, RecordError, did_you_mean
 from .errors import shown as shown_value
 from .look import ALIGNMENTS, FONTS, PARTS, WRITER_STYLES, Look, Style, settable
-from .view import SheetView
 from .yamlload import Mapping, Node, Scalar, Sequence, load_file
 
 LAYOUT_FILE = "layout.yaml"
@@ -27,7 +27,6 @@ STYLES_FILE = "styles.yaml"
 _NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*\Z")
 _COLOUR = re.compile(r"^[0-9A-Fa-f]{6}$")
 _STYLE_ATTR = re.compile(r'\bstyle="([^"{}]*)"')
-_SHEET_FIELDS = tuple(f.name for f in dataclasses.fields(SheetView))
 # The record field behind a sheet field, where the names differ; `draft` is also used in a tag
 # (the watermark), so `status` counts when the template uses `draft` anywhere.
 _RECORD_FIELD = {"draft": "status", "classification_mark": "classification"}
@@ -207,7 +206,7 @@ def _seal_default(key: Node, value: Node, defaults: dict[str, str], prints, show
 def _printed_fields(printed: frozenset, used: frozenset) -> tuple[str, ...]:
     """Return the record fields behind the sheet fields a template prints, in the sheet's order."""
     shown = printed | ({"draft"} & used)
-    fields = (_RECORD_FIELD.get(name, name) for name in _SHEET_FIELDS if name in shown)
+    fields = (_RECORD_FIELD.get(name, name) for name in SHEET_FIELDS if name in shown)
     return tuple(dict.fromkeys(name for name in fields if name not in ALWAYS))  # once each, in order
 
 
@@ -312,7 +311,7 @@ def _used_name(node: nodes.Node, env: jinja2.Environment) -> tuple[str | None, t
     if isinstance(node, nodes.Test):
         return node.name, tuple(env.tests), "test"
     if isinstance(node.node, nodes.Name) and node.node.name == "sheet":
-        return node.attr, _SHEET_FIELDS, "sheet field"
+        return node.attr, SHEET_FIELDS, "sheet field"
     return None, (), ""
 
 

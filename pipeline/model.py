@@ -9,6 +9,13 @@ from pathlib import Path
 from .errors import Location
 from .yamlload import Scalar
 
+# The names a layout template reads as `sheet.<name>`: the fields of the renderer's SheetView
+# (pipeline/view.py, whose test holds the two equal), listed here so layouts can check a template
+# without importing the renderer, which is a later stage.
+SHEET_FIELDS = ("id", "layout", "title", "subtitle", "issuer", "doc_type", "date", "dateline", "lead",
+                "highlight", "draft", "sections", "notes", "sources", "seal", "country", "classification",
+                "classification_mark", "drafted", "cleared")
+
 Number = int | float
 
 

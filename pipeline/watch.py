@@ -14,7 +14,8 @@ from watchdog.events import (DirCreatedEvent, DirDeletedEvent, DirMovedEvent, Fi
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 
-from .build import Options, Report, build, display
+from .build import Options, Report, build
+from .paths import display
 from .errors import ConfigError, printable
 from .lock import LockBusy
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import schema, writers
+from .paths import display
 from .data import DataSet
 from .errors import ConfigError, Diagnostic, Location, RecordError
 from .figures import Reads
@@ -143,7 +144,6 @@ def init_worker(templates: Path, dataset: DataSet, time_limit: float | None, dis
                 lifeline=None) -> None:
     """Load the run's context in a fresh worker process; end it when the run's process ends."""
     global _WORKER
-    from .build import display  # imported here: build imports this module
     if lifeline is not None:
         threading.Thread(target=_exit_with_parent, args=(lifeline,), daemon=True).start()
     os.chdir(display_cwd)  # messages name files relative to the run's working folder

@@ -4,7 +4,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline import schema
-from pipeline.build import discover, display
+from pipeline.build import discover
+from pipeline.paths import display
 from pipeline.layouts import load_layouts
 from pipeline.yamlload import load_file
 

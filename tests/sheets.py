@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from pipeline import data, schema
-from pipeline.build import display
+from pipeline.paths import display
 from pipeline.doctree import Document, Paragraph, inline_text
 from pipeline.layouts import load_layouts
 from pipeline.render import render_document

@@ -10,7 +10,7 @@ import pytest
 import parity
 from conftest import ROOT, RECORDS
 from pipeline import marking, schema
-from pipeline.build import display
+from pipeline.paths import display
 from pipeline.errors import RecordError
 from pipeline.layouts import load_layouts
 from pipeline.yamlload import load_file

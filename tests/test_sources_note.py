@@ -7,7 +7,7 @@ import pytest
 import readback
 from conftest import RECORDS, ROOT
 from pipeline import data, schema
-from pipeline.build import display
+from pipeline.paths import display
 from pipeline.errors import RecordError
 from pipeline.figures import long_date
 from pipeline.layouts import load_layouts

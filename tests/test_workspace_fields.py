@@ -267,8 +267,8 @@ def test_removing_an_entry_cuts_out_its_lines_and_nothing_else(record):
 
 @pytest.mark.parametrize("record", RECORDS, ids=lambda r: r.id)
 def test_a_new_entry_comes_last_with_a_placeholder_that_check_reports_at_its_input(record):
-    from pipeline import diagnostics, schema
-    from pipeline.build import display
+    from pipeline import fieldpaths, schema
+    from pipeline.paths import display
     from pipeline.errors import RecordError
     from pipeline.layouts import load_layouts
 
@@ -289,7 +289,7 @@ def test_a_new_entry_comes_last_with_a_placeholder_that_check_reports_at_its_inp
             schema.validate(parse(new, "t.yaml"), record.file, "t.yaml", layouts)
         placeholders = [d for d in failed.value.diagnostics if "placeholder" in d.message]
         first = added + {"sections": ".heading", "items": ".term"}.get(name.rsplit(".", 1)[-1], "")
-        assert [diagnostics.field_in(new, "t.yaml", d.location.line, d.location.column) for d in placeholders][0] \
+        assert [fieldpaths.field_in(new, "t.yaml", d.location.line, d.location.column) for d in placeholders][0] \
             == first
 
 

@@ -30,7 +30,8 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from .. import limits
-from ..build import Options, display
+from ..build import Options
+from ..paths import display
 from ..errors import ConfigError, PipelineError
 from ..figures import number
 from ..layouts import load_layouts

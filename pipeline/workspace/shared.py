@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
 from .. import catalog, data, staleness
-from ..build import display
+from ..paths import display
 from ..output import write_atomic
 from . import sheets, workers
 

@@ -12,7 +12,8 @@ from pathlib import Path
 import yaml
 
 from .. import status
-from ..build import discover, display
+from ..build import discover
+from ..paths import display
 from ..schema import ID_RE, RESERVED_IDS
 
 STATUS_LINE = re.compile(r"^status:[ \t]*draft[ \t]*(#.*)?$", re.MULTILINE)

@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import data, work
-from ..build import Options, build, display
-from ..diagnostics import field_in
+from ..build import Options, build
+from ..paths import display
+from ..fieldpaths import field_in
 from ..layouts import load_layouts
 from ..errors import ConfigError, Diagnostic, Location, PipelineError
 
