@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import runner
-from pipeline.doctree import BulletList, Heading, Paragraph, Table, block_texts, inline_text
+from pipeline.document.tree import BulletList, Heading, Paragraph, Table, block_texts, inline_text
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|$~^])")
 

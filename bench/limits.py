@@ -12,12 +12,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipeline import limits, schema  # noqa: E402
-from pipeline.layouts import load_layouts  # noqa: E402
-from pipeline.render import render_document  # noqa: E402
+from pipeline.base import limits  # noqa: E402
+from pipeline.records import schema
+from pipeline.layouts.loader import load_layouts  # noqa: E402
+from pipeline.render.sheet import render_document  # noqa: E402
 from pipeline.writers import docx as docx_writer  # noqa: E402
 from pipeline.writers import pdf as pdf_writer  # noqa: E402
-from pipeline.yamlload import parse  # noqa: E402
+from pipeline.records.yamlload import parse  # noqa: E402
 
 HEAD = "layout: inl-country-program\ntitle: T\nissuer: I\ndate: 2003-03-11\n"
 WORDS = "lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor".split()

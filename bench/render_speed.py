@@ -24,12 +24,15 @@ sys.path.insert(0, str(ROOT))
 from reportlab.lib.utils import simpleSplit  # noqa: E402
 from reportlab.pdfgen.canvas import Canvas  # noqa: E402
 
-from pipeline import data, fonts, schema, writers  # noqa: E402
-from pipeline.paths import display  # noqa: E402
-from pipeline.doctree import body_text  # noqa: E402
-from pipeline.layouts import load_layouts  # noqa: E402
-from pipeline.render import render_document  # noqa: E402
-from pipeline.yamlload import load_file  # noqa: E402
+from pipeline.figures import shared as data  # noqa: E402
+from pipeline.base import fonts
+from pipeline.records import schema
+from pipeline import writers
+from pipeline.base.paths import display  # noqa: E402
+from pipeline.document.tree import body_text  # noqa: E402
+from pipeline.layouts.loader import load_layouts  # noqa: E402
+from pipeline.render.sheet import render_document  # noqa: E402
+from pipeline.records.yamlload import load_file  # noqa: E402
 
 _CT = ('<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'

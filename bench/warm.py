@@ -14,10 +14,11 @@ from pathlib import Path
 import anchors
 import render_speed as rs  # the floor and the tree stage, as bench/render_speed.py measures them
 import runner
-from pipeline import fonts, writers
-from pipeline.paths import display
-from pipeline.doctree import body_text
-from pipeline.layouts import load_layouts
+from pipeline.base import fonts
+from pipeline import writers
+from pipeline.base.paths import display
+from pipeline.document.tree import body_text
+from pipeline.layouts.loader import load_layouts
 from report import Row
 
 ROOT = Path(__file__).resolve().parents[1]

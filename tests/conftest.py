@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import records
-from pipeline import cli
+from pipeline.cli import command as cli
 
 ROOT = Path(__file__).resolve().parents[1]
 # Whatever sources/ holds, read when the tests are collected: a new record is tested like the others.

@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline import cli
+from pipeline.cli import command as cli
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = Path(__file__).parent / "corpus"

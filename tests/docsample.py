@@ -5,9 +5,8 @@ import io
 
 from pathlib import Path
 
-from pipeline.doctree import (BulletList, Chart, ChartPoint, Document, Field, Heading, Image, Metadata, Paragraph,
-                              Run, Table)
-from pipeline.layouts import load_look
+from pipeline.document.tree import BulletList, Chart, ChartPoint, Document, Field, Heading, Image, Metadata, Paragraph, Run, Table
+from pipeline.layouts.loader import load_look
 
 ROOT = Path(__file__).resolve().parents[1]
 LOOK = load_look(ROOT / "templates" / "styles.yaml")  # the project's own base look

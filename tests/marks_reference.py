@@ -4,8 +4,8 @@ tests/test_text.py checks that pipeline/text.py (linear, with an explicit stack)
 runs as this for any text; keep it as the specification of what the marks mean.
 """
 
-from pipeline.doctree import Run
-from pipeline.text import _LINK, _checked_href
+from pipeline.document.tree import Run
+from pipeline.render.text import _LINK, _checked_href
 
 
 def runs(text: str) -> tuple[Run, ...]:

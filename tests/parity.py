@@ -18,8 +18,8 @@ from pathlib import Path
 import yaml
 
 import tables
-from pipeline.doctree import PageSetup
-from pipeline.fonts import FONT_DIR
+from pipeline.document.tree import PageSetup
+from pipeline.base.fonts import FONT_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
@@ -303,7 +303,7 @@ def build_sheets(base: Path, sources: Path = ROOT / "sources") -> list[Sheet]:
 
     The build is the CLI in-process; the conversion is one LibreOffice run for all sheets.
     """
-    from pipeline import cli
+    from pipeline.cli import command as cli
     from sheets import document
     copy_of = base / "sources"
     shutil.copytree(sources, copy_of)
@@ -440,7 +440,7 @@ def write_generated(sources: Path, page_count, pages=GENERATED_PAGES, limit: int
 
 def free_layouts() -> set[str]:
     """Return the layouts whose records may have any section headings and carry no portion marks."""
-    from pipeline.layouts import load_layouts
+    from pipeline.layouts.loader import load_layouts
     return {name for name, layout in load_layouts(ROOT / "templates").items()
             if not layout.headings and not layout.classified}
 

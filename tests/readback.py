@@ -67,8 +67,8 @@ def without_chart_labels(text: str, doc) -> str:
     """Return normalised PDF text without the labels each chart's drawing prints (axis names, ticks,
     values), which the .docx holds in its picture: each label is taken out once, in drawing order,
     after the chart's title."""
-    from pipeline import chartdraw
-    from pipeline.doctree import Chart, inline_text
+    from pipeline.document import chartdraw
+    from pipeline.document.tree import Chart, inline_text
 
     text = normalize(text)
     for block in doc.body:

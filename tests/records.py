@@ -3,11 +3,11 @@
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline import schema
-from pipeline.build import discover
-from pipeline.paths import display
-from pipeline.layouts import load_layouts
-from pipeline.yamlload import load_file
+from pipeline.records import schema
+from pipeline.builder.recipe import discover
+from pipeline.base.paths import display
+from pipeline.layouts.loader import load_layouts
+from pipeline.records.yamlload import load_file
 
 ROOT = Path(__file__).resolve().parents[1]
 FORMATS = ("docx", "pdf")

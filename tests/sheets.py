@@ -2,12 +2,13 @@
 
 from pathlib import Path
 
-from pipeline import data, schema
-from pipeline.paths import display
-from pipeline.doctree import Document, Paragraph, inline_text
-from pipeline.layouts import load_layouts
-from pipeline.render import render_document
-from pipeline.yamlload import load_file
+from pipeline.figures import shared as data
+from pipeline.records import schema
+from pipeline.base.paths import display
+from pipeline.document.tree import Document, Paragraph, inline_text
+from pipeline.layouts.loader import load_layouts
+from pipeline.render.sheet import render_document
+from pipeline.records.yamlload import load_file
 
 ROOT = Path(__file__).resolve().parents[1]
 

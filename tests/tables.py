@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from pipeline import figures
+from pipeline.figures import values as figures
 
 ROOT = Path(__file__).resolve().parents[1]
 COLUMNS = ["Year", "What the program does", "Amount"]

@@ -4,8 +4,8 @@ import os
 
 import pytest
 
-from pipeline.assets import confined, embeddable
-from pipeline.errors import Location, RecordError
+from pipeline.base.assets import confined, embeddable
+from pipeline.base.errors import Location, RecordError
 
 LOC = Location("sources/r.yaml", 7, 8)
 

@@ -13,9 +13,10 @@ import docsample
 import readback
 import records
 from conftest import ROOT
-from pipeline import chartdraw, data
-from pipeline.doctree import Chart, inline_text
-from pipeline.figures import number
+from pipeline.document import chartdraw
+from pipeline.figures import shared as data
+from pipeline.document.tree import Chart, inline_text
+from pipeline.figures.values import number
 from pipeline.writers import docx as docx_writer, pdf as pdf_writer
 from sheets import document
 
@@ -93,7 +94,7 @@ def test_the_png_is_the_same_bytes_in_another_process():
     png = chartdraw.png(chartdraw.draw(docsample.CHART, doc.look.chart, doc.page.text_width))
     chunks = re.findall(rb"[\x00-\xff]{4}(IHDR|PLTE|IDAT|IEND|pHYs|tIME|tEXt|iTXt|zTXt)", png)
     assert b"tIME" not in chunks and b"tEXt" not in chunks and b"iTXt" not in chunks
-    code = ("import sys; sys.path.insert(0, 'tests'); import docsample; from pipeline import chartdraw; "
+    code = ("import sys; sys.path.insert(0, 'tests'); import docsample; from pipeline.document import chartdraw; "
             "doc = docsample.sample_document(); "
             "sys.stdout.buffer.write(chartdraw.png(chartdraw.draw(docsample.CHART, doc.look.chart, "
             "doc.page.text_width)))")
@@ -162,8 +163,8 @@ def test_an_unknown_shared_figure_is_reported_at_its_line(project, run_cli):
 def test_a_crowded_chart_thins_its_labels_and_a_long_axis_name_fits():
     """25 years: the values would collide, so none is drawn (the alt text keeps them); years every
     n-th; an axis name wider than the drawing is set smaller to fit."""
-    from pipeline import fonts
-    from pipeline.doctree import ChartPoint
+    from pipeline.base import fonts
+    from pipeline.document.tree import ChartPoint
     doc = docsample.sample_document()
     points = tuple(ChartPoint(str(2000 + i), float(1000 + 137 * i), number(1000 + 137 * i)) for i in range(25))
     chart = dataclasses.replace(docsample.CHART, points=points, y_label="A very long axis name " * 6)

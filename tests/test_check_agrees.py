@@ -8,7 +8,7 @@ import pytest
 
 from conftest import ROOT
 from corpus import COMPANION, COMPANION_ID, TIME_LIMIT, case_id, cases, expand, read_expected, run_case
-from pipeline import cli
+from pipeline.cli import command as cli
 
 
 def _lines(err: str) -> list[str]:

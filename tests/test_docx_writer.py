@@ -18,9 +18,10 @@ from docx.table import Table as WordTable
 
 import docsample
 import parity
-from pipeline import __version__, tablefit, writers
-from pipeline.doctree import BulletList, Document, Field, Metadata, Paragraph, Run, Table, body_text, styles_used
-from pipeline.look import Style
+from pipeline import __version__, writers
+from pipeline.document import tablefit
+from pipeline.document.tree import BulletList, Document, Field, Metadata, Paragraph, Run, Table, body_text, styles_used
+from pipeline.document.look import Style
 from pipeline.writers import docx as writer
 
 ROOT = Path(__file__).resolve().parents[1]

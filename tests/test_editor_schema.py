@@ -10,9 +10,10 @@ import pytest
 import yaml
 
 from conftest import RECORDS, ROOT
-from pipeline import editorschema, schema
-from pipeline import project as projectfiles
-from pipeline.layouts import load_layouts
+from pipeline.authoring import editorschema
+from pipeline.records import schema
+from pipeline.authoring import project as projectfiles
+from pipeline.layouts.loader import load_layouts
 
 LAYOUTS = load_layouts(ROOT / "templates")
 SCHEMA = editorschema.generate(LAYOUTS)

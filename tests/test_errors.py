@@ -101,7 +101,7 @@ def test_writer_failure_leaves_no_partial_file(project, run_cli, monkeypatch):
 
 def test_unwritable_output_is_reported_and_old_file_kept(project, run_cli, monkeypatch):
     """A disk-full error while the new files reach the disk names the folder and keeps the previous file."""
-    from pipeline import output
+    from pipeline.base import output
     out = project / "out"
     args = ("build", "--out", out, project / "sources" / "laos-inl.yaml", "--templates", project / "templates")
     assert run_cli(*args).code == 0
@@ -149,7 +149,7 @@ def test_an_output_path_that_is_a_file_is_a_configuration_error(project, run_cli
 
 def test_a_bug_while_building_one_record_costs_only_that_record(project, run_cli, monkeypatch):
     """An unexpected exception is reported on its record as an internal error; the others build."""
-    from pipeline import render
+    from pipeline.render import sheet as render
 
     real = render.render_document
 

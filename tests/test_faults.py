@@ -14,7 +14,7 @@ import tempfile
 
 import pytest
 
-from pipeline import fonts
+from pipeline.base import fonts
 
 
 # Run from the scratch project; the sample's 2018 figure is stale, and these tests are not about that.

@@ -1,6 +1,6 @@
 """The bundled fonts' coverage file: validation reads it so that it never imports ReportLab."""
 
-from pipeline import fonts
+from pipeline.base import fonts
 
 
 def test_the_coverage_file_matches_the_fonts():

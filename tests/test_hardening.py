@@ -10,8 +10,8 @@ import pypdf
 import pytest
 
 from conftest import ROOT
-from pipeline import hardening
-from pipeline.hardening import SECURITY_SETTINGS, NetworkRefused, check_environment
+from pipeline.base import hardening
+from pipeline.base.hardening import SECURITY_SETTINGS, NetworkRefused, check_environment
 
 RECORD = ROOT / "sources" / "laos-inl.yaml"
 

@@ -5,8 +5,8 @@ import csv
 import pytest
 
 from conftest import ROOT
-from pipeline import data
-from pipeline.manifest import Manifest
+from pipeline.figures import shared as data
+from pipeline.builder.manifest import Manifest
 
 
 def _a_series(project):

@@ -108,7 +108,7 @@ def test_a_no_op_run_imports_neither_writer_library(built_project):
     """The fast path decides from hashes alone: python-docx, reportlab, Jinja2 and the worker pool
     are never imported."""
     project, _ = built_project
-    code = ("import sys; from pipeline import cli; code = cli.main(['build', '--jobs', '2']); "
+    code = ("import sys; from pipeline.cli import main; code = main(['build', '--jobs', '2']); "
             "print(code, sorted({m.split('.')[0] for m in sys.modules} & "
             "{'docx', 'reportlab', 'jinja2', 'concurrent'}))")
     result = subprocess.run([sys.executable, "-c", code], cwd=project, capture_output=True, text=True)
@@ -236,7 +236,7 @@ def test_parallel_build_matches_serial_build(project, run_cli):
 @pytest.mark.slow  # waits on real processes queued behind a held lock
 def test_the_lock_keeps_a_second_run_out(built_project):
     """While the folder is locked, a second run exits 75 naming the holder; --wait queues it."""
-    from pipeline.lock import OutputLock
+    from pipeline.builder.lock import OutputLock
 
     project, _ = built_project
     command = [sys.executable, "-m", "pipeline", "build", "--jobs", "1", "--force"]

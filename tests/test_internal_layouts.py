@@ -9,12 +9,12 @@ import pytest
 
 import parity
 from conftest import ROOT, RECORDS
-from pipeline import marking, schema
-from pipeline.paths import display
-from pipeline.errors import RecordError
-from pipeline.layouts import load_layouts
-from pipeline.yamlload import load_file
-from pipeline.doctree import dump
+from pipeline.records import marking, schema
+from pipeline.base.paths import display
+from pipeline.base.errors import RecordError
+from pipeline.layouts.loader import load_layouts
+from pipeline.records.yamlload import load_file
+from pipeline.document.tree import dump
 from pipeline.writers import docx as docx_writer, pdf as pdf_writer
 from sheets import document
 

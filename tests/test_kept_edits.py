@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from pipeline.fingerprint import file_digest
+from pipeline.base.fingerprint import file_digest
 
 
 @pytest.fixture

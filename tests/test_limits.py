@@ -8,9 +8,9 @@ import pytest
 
 import readback
 from conftest import ROOT
-from pipeline import limits
-from pipeline.errors import RecordError
-from pipeline.yamlload import parse
+from pipeline.base import limits
+from pipeline.base.errors import RecordError
+from pipeline.records.yamlload import parse
 
 HEAD = "layout: inl-country-program\ntitle: T\nissuer: I\ndate: 2003-03-11\n"
 DOC = ROOT / "docs" / "limits-and-threat-model.md"

@@ -7,8 +7,8 @@ import pytest
 
 import badlook
 from conftest import ROOT
-from pipeline.layouts import load_layouts, load_look
-from pipeline.look import PARTS, WRITER_STYLES, settable
+from pipeline.layouts.loader import load_layouts, load_look
+from pipeline.document.look import PARTS, WRITER_STYLES, settable
 
 CASES = badlook.cases()
 

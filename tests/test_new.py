@@ -6,8 +6,8 @@ import re
 import pytest
 
 from conftest import ROOT
-from pipeline.layouts import load_layouts
-from pipeline.starter import EXAMPLE_FILE
+from pipeline.layouts.loader import load_layouts
+from pipeline.authoring.starter import EXAMPLE_FILE
 
 LAYOUTS = load_layouts(ROOT / "templates")
 PLACEHOLDER = re.compile(r'"?<<([^\n]*?)>>"?')

@@ -5,7 +5,7 @@ import re
 import pytest
 
 import parity
-from pipeline.fonts import FAMILIES
+from pipeline.base.fonts import FAMILIES
 
 pytestmark = [
     pytest.mark.slow,

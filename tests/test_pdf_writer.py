@@ -14,8 +14,8 @@ import pytest
 
 from docsample import HAZARD, STYLES, sample_document
 from pipeline import writers
-from pipeline.doctree import BulletList, Field, Heading, Paragraph, Run, Table, body_text, inline_text
-from pipeline.look import PageSetup, Style
+from pipeline.document.tree import BulletList, Field, Heading, Paragraph, Run, Table, body_text, inline_text
+from pipeline.document.look import PageSetup, Style
 from pipeline.writers import pdf
 
 ROOT = Path(__file__).resolve().parent.parent

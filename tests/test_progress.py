@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 from conftest import RECORDS
-from pipeline.progress import Progress
+from pipeline.builder.progress import Progress
 
 
 class Terminal(io.StringIO):

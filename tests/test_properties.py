@@ -40,10 +40,11 @@ from hypothesis import HealthCheck, assume, given, settings, strategies as st
 
 import readback
 from conftest import ROOT, sheets_in
-from pipeline import cli, fonts
-from pipeline.charset import REORDERING
-from pipeline.limits import MAX_LINE_CHARS
-from pipeline.text import MarkError, paragraphs, runs
+from pipeline.cli import command as cli
+from pipeline.base import fonts
+from pipeline.records.charset import REORDERING
+from pipeline.base.limits import MAX_LINE_CHARS
+from pipeline.render.text import MarkError, paragraphs, runs
 from sheets import document, furniture_lines
 
 HEAD = "layout: inl-country-program\ntitle: Property\nissuer: Bureau of Properties\ndate: 2003-03-11\n"

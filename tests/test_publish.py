@@ -7,7 +7,8 @@ file is left, and the sheets published before are kept and remembered.
 import json
 
 from conftest import RECORDS, sheets_in
-from pipeline import build, output
+from pipeline.builder import recipe as build
+from pipeline.base import output
 
 
 def _build(project, run_cli):

@@ -7,8 +7,8 @@ import pytest
 
 import readback
 from conftest import RECORDS, SAMPLES
-from pipeline.doctree import body_text
-from pipeline.fonts import FAMILIES
+from pipeline.document.tree import body_text
+from pipeline.base.fonts import FAMILIES
 from sheets import document, furniture_lines
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")

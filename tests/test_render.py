@@ -2,8 +2,8 @@
 
 import dataclasses
 
-from pipeline.model import SHEET_FIELDS
-from pipeline.view import SheetView
+from pipeline.records.model import SHEET_FIELDS
+from pipeline.render.view import SheetView
 
 
 def test_layouts_check_templates_against_exactly_the_fields_the_renderer_gives():

@@ -8,7 +8,7 @@ import pytest
 import readback
 import seeds
 from conftest import RECORDS, ROOT, SAMPLES
-from pipeline.doctree import Heading, Paragraph, Run, body_text, dump, inline_text
+from pipeline.document.tree import Heading, Paragraph, Run, body_text, dump, inline_text
 from sheets import document, page_furniture
 
 GOLDENS = Path(__file__).parent / "goldens"

@@ -17,10 +17,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from jinja2.exceptions import SecurityError, TemplateSyntaxError, UndefinedError
 
-from pipeline import data, sandbox
-from pipeline.errors import Location
-from pipeline.figures import FigureError
-from pipeline.model import Figure
+from pipeline.figures import shared as data, sandbox
+from pipeline.base.errors import Location
+from pipeline.figures.values import FigureError
+from pipeline.records.model import Figure
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = re.compile(r"[^\n]*\{[{%#][^\n]*")  # a line of YAML that holds a reference

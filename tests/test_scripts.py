@@ -22,7 +22,8 @@ from docx.oxml.ns import qn
 
 import readback
 import tagged
-from pipeline import charset, fonts
+from pipeline.records import charset
+from pipeline.base import fonts
 from pipeline.writers import docx as docx_writer, pdf as pdf_writer
 from sheets import document
 

@@ -6,12 +6,13 @@ import pytest
 
 import readback
 from conftest import RECORDS, ROOT
-from pipeline import data, schema
-from pipeline.paths import display
-from pipeline.errors import RecordError
-from pipeline.figures import long_date
-from pipeline.layouts import load_layouts
-from pipeline.yamlload import load_file
+from pipeline.figures import shared as data
+from pipeline.records import schema
+from pipeline.base.paths import display
+from pipeline.base.errors import RecordError
+from pipeline.figures.values import long_date
+from pipeline.layouts.loader import load_layouts
+from pipeline.records.yamlload import load_file
 
 
 def _cited(record_file) -> list[tuple[str, str]]:

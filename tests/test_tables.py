@@ -18,8 +18,11 @@ from pypdf.generic import ContentStream
 import parity
 import readback
 import tables
-from pipeline import cli, figures, fonts, tablefit
-from pipeline.doctree import Run, Table, inline_text
+from pipeline.cli import command as cli
+from pipeline.figures import values as figures
+from pipeline.base import fonts
+from pipeline.document import tablefit
+from pipeline.document.tree import Run, Table, inline_text
 from sheets import document
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -14,8 +14,9 @@ import readback
 import records
 import tagged
 from conftest import ROOT
-from pipeline import chartdraw, cli
-from pipeline.doctree import Chart, block_texts, inline_text
+from pipeline.document import chartdraw
+from pipeline.cli import command as cli
+from pipeline.document.tree import Chart, block_texts, inline_text
 from sheets import document
 
 pytestmark = [
@@ -151,7 +152,7 @@ def test_a_split_table_repeats_its_header_as_an_artifact(tmp_path):
     """Two pages of one table: the header row is in the tree once; the repeat is page furniture."""
     import dataclasses
     import docsample
-    from pipeline.doctree import Run, Table
+    from pipeline.document.tree import Run, Table
     from pipeline.writers import pdf as writer
     rows = tuple(((Run(f"FY {2000 + i}"),), (Run(f"${i},000"),)) for i in range(70))
     doc = dataclasses.replace(docsample.sample_document(), body=(Table(((Run("Year"),), (Run("Amount"),)), rows),))

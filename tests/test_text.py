@@ -7,9 +7,9 @@ from hypothesis import given, settings, strategies as st
 
 import marks_reference
 import readback
-from pipeline.limits import MAX_TEXT_CHARS
-from pipeline.doctree import Run
-from pipeline.text import MarkError, paragraphs, runs
+from pipeline.base.limits import MAX_TEXT_CHARS
+from pipeline.document.tree import Run
+from pipeline.render.text import MarkError, paragraphs, runs
 
 HAZARDS = ["x<y and y>z", "name=<Acme>", "R&D", "Profit <loss", "<b>not bold</b>", "&nbsp; &amp; &#169;",
            "<![CDATA[kept]]>", '<font size="0">hidden?</font>', '<font color="red">x</font>',

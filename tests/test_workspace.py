@@ -8,8 +8,8 @@ import textwrap
 import pytest
 
 from conftest import RECORDS, ROOT, SAMPLES
-from pipeline import limits
-from pipeline.build import Options
+from pipeline.base import limits
+from pipeline.builder.recipe import Options
 from pipeline.workspace import sheets
 
 # A sample whose title takes any words: the tests retitle it (a briefing paper's needs a portion mark).
@@ -195,7 +195,8 @@ def test_new_sheet_from_a_layout_never_overwrites(workspace, project):
 
 
 def test_figures_page_lists_each_shared_figure_with_its_sheets(workspace):
-    from pipeline import catalog, data, staleness
+    from pipeline.authoring import catalog
+    from pipeline.figures import shared as data, staleness
     import datetime as dt
     from pathlib import Path
 
@@ -229,7 +230,7 @@ def test_changes_page_shows_the_history_newest_first(workspace, project):
 def test_build_and_check_never_import_the_web_stack(project):
     probe = textwrap.dedent("""
         import sys
-        from pipeline import cli
+        from pipeline.cli import command as cli
         codes = [cli.main(["build", "-q"]), cli.main(["build", "-q"]), cli.main(["check", "-q"])]
         loaded = sorted(m for m in sys.modules if m.split(".")[0] in
                         ("starlette", "uvicorn", "pypdfium2", "httpx", "httpx2", "anyio", "playwright")
@@ -243,7 +244,7 @@ def test_build_and_check_never_import_the_web_stack(project):
 def test_only_the_listener_may_bind_after_start_up():
     probe = textwrap.dedent("""
         import socket
-        from pipeline import hardening
+        from pipeline.base import hardening
         hardening.forbid_network()
         hardening.allow_listening("localhost", 48123)
         socket.getaddrinfo("localhost", 48123)
@@ -266,7 +267,7 @@ def test_only_the_listener_may_bind_after_start_up():
 
 def test_serving_beyond_this_machine_warns_there_is_no_login(project):
     import served
-    from pipeline import cli
+    from pipeline.cli import command as cli
 
     assert cli._parser()[0].parse_args(["serve"]).host == "127.0.0.1"
     server = subprocess.Popen([sys.executable, "-m", "pipeline", "serve", "--host", "0.0.0.0", "--port",
@@ -289,7 +290,8 @@ def test_editing_a_shared_figure_shows_each_sheets_change_before_saving(workspac
     import datetime as dt
     from pathlib import Path
 
-    from pipeline import catalog, data, staleness
+    from pipeline.authoring import catalog
+    from pipeline.figures import shared as data, staleness
 
     page = workspace.get("/figures").text
     entry = next(e for e in catalog.entries(data.load(Path("sources/data"), "sources/data"), Path("output"),
@@ -318,7 +320,7 @@ def test_editing_a_shared_figure_shows_each_sheets_change_before_saving(workspac
 
 
 def test_the_form_shows_the_layouts_fields_and_edits_one_value_in_the_text(workspace, project):
-    from pipeline.layouts import load_layouts
+    from pipeline.layouts.loader import load_layouts
     from pathlib import Path
 
     sample = EDITABLE
@@ -398,7 +400,7 @@ def nearest_field(name: str, shown: set[str]) -> str | None:
 
 
 def test_every_part_of_every_sample_is_in_the_form_or_pointed_to(workspace, project):
-    from pipeline.yamlload import Mapping, Sequence, parse
+    from pipeline.records.yamlload import Mapping, Sequence, parse
 
     def paths(node, prefix=""):
         children = [(f"{prefix}.{k.value}" if prefix else k.value, v) for k, v in node.items] \
@@ -436,7 +438,7 @@ def posted(client, sheet_id, text, csrf, **ask):
 def test_the_forms_buttons_add_move_and_remove_sections_and_focus_what_changed(workspace, project):
     import json
 
-    from pipeline.yamlload import parse
+    from pipeline.records.yamlload import parse
 
     sheet_id = EDITABLE.id
     csrf = token(workspace.get(f"/sheet/{sheet_id}").text)

@@ -143,8 +143,8 @@ def test_a_stale_figure_is_warned_on_the_card_and_the_figures_page(project, run_
 
 def _free_sections(record) -> bool:
     """Return True for a record of three sections or more whose layout takes any headings in any order."""
-    from pipeline.layouts import load_layouts
-    from pipeline.yamlload import parse
+    from pipeline.layouts.loader import load_layouts
+    from pipeline.records.yamlload import parse
 
     layouts = load_layouts(ROOT / "templates")
     sections = dict((k.value, v) for k, v in parse(record.file.read_text(encoding="utf-8"), "t").items).get("sections")
@@ -224,7 +224,7 @@ def test_the_form_tab_edits_the_yaml_and_shows_a_problem_under_its_input(project
     assert saved == typed
     assert [line for line in original.splitlines() if line.lstrip().startswith("#")] == \
         [line for line in saved.splitlines() if line.lstrip().startswith("#")]  # every comment kept
-    from pipeline.yamlload import parse
+    from pipeline.records.yamlload import parse
 
     sections = dict((k.value, v) for k, v in parse(saved, "t").items)["sections"].items
     assert [dict((k.value, v.value) for k, v in s.items if k.value == "heading").get("heading", "") for s in sections] \

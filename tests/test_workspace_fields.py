@@ -10,7 +10,7 @@ import pytest
 from conftest import RECORDS, ROOT
 from pipeline.workspace.edits import add_entry, move_entry, remove_entry, set_field
 from pipeline.workspace.fields import form
-from pipeline.yamlload import Mapping, Scalar, parse
+from pipeline.records.yamlload import Mapping, Scalar, parse
 
 VALUES = ["Plain words", "Words: with a colon", "  spaced ", "A # not a comment", "{{ data.x.y }} first",
           "yes", "123", "Line one.\nLine two.\n\nA new paragraph.", "‘Typographic’ — quotes"]
@@ -267,10 +267,10 @@ def test_removing_an_entry_cuts_out_its_lines_and_nothing_else(record):
 
 @pytest.mark.parametrize("record", RECORDS, ids=lambda r: r.id)
 def test_a_new_entry_comes_last_with_a_placeholder_that_check_reports_at_its_input(record):
-    from pipeline import fieldpaths, schema
-    from pipeline.paths import display
-    from pipeline.errors import RecordError
-    from pipeline.layouts import load_layouts
+    from pipeline.records import fieldpaths, schema
+    from pipeline.base.paths import display
+    from pipeline.base.errors import RecordError
+    from pipeline.layouts.loader import load_layouts
 
     layouts = load_layouts(ROOT / "templates", display)
     text = record.file.read_text(encoding="utf-8")

@@ -12,9 +12,10 @@ import pytest
 
 import docsample
 import readback
-from pipeline import chartdraw, writers
-from pipeline.doctree import NODE_TYPES, Paragraph, Run, Table, UnknownNode, body_text, inline_text
-from pipeline.look import PARTS, settable
+from pipeline.document import chartdraw
+from pipeline import writers
+from pipeline.document.tree import NODE_TYPES, Paragraph, Run, Table, UnknownNode, body_text, inline_text
+from pipeline.document.look import PARTS, settable
 
 FORMATS = writers.names()
 # How each format's text is read back. A new writer adds its reader here, or this suite fails.
@@ -135,7 +136,7 @@ def test_watermark_size_is_the_same_in_both_formats():
 
     import pypdf
 
-    from pipeline import fonts
+    from pipeline.base import fonts
     doc = docsample.sample_document(watermark="DRAFT")
     size = doc.look.watermark_size(fonts.text_width("DRAFT", 1))
     header = zipfile.ZipFile(io.BytesIO(render("docx", doc))).read("word/header1.xml").decode()

@@ -2,8 +2,8 @@
 
 import pytest
 
-from pipeline.errors import RecordError
-from pipeline.yamlload import Mapping, Scalar, Sequence, decode, parse
+from pipeline.base.errors import RecordError
+from pipeline.records.yamlload import Mapping, Scalar, Sequence, decode, parse
 
 
 def values(text):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..build import Options
+from ..builder.recipe import Options
 
 LOCAL_HOSTS = ("127.0.0.1", "::1", "localhost")
 DOCS = "docs/serve.md"
@@ -17,7 +17,7 @@ def serve(sources: list[Path], opts: Options, host: str, port: int, names: tuple
     """Serve the workspace until interrupted; `names` are the host names it may be asked for."""
     import uvicorn
 
-    from .. import hardening
+    from ..base import hardening
     from .app import Project, create_app
 
     hardening.allow_listening(host, port)  # the one network use allowed: our own listener

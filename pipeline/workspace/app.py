@@ -29,13 +29,13 @@ from starlette.responses import HTMLResponse, PlainTextResponse, RedirectRespons
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from .. import limits
-from ..build import Options
-from ..paths import display
-from ..errors import ConfigError, PipelineError
-from ..figures import number
-from ..layouts import load_layouts
-from ..output import write_atomic
+from ..base import limits
+from ..builder.recipe import Options
+from ..base.paths import display
+from ..base.errors import ConfigError, PipelineError
+from ..figures.values import number
+from ..layouts.loader import load_layouts
+from ..base.output import write_atomic
 from . import edits, fields, sheets, workers
 from .shared import SharedPages, keep as _keep
 
@@ -370,7 +370,7 @@ class _State(SharedPages):
         form, refused = await self._posted(request)
         if refused:
             return refused
-        from ..starter import new_record
+        from ..authoring.starter import new_record
 
         name = form.get("name", "").strip().lower()
         if not sheets.valid_id(name):

@@ -3,8 +3,8 @@ and means the old record with exactly the change asked for (nothing else moved, 
 
 from __future__ import annotations
 
-from ..errors import PipelineError
-from ..yamlload import Node, Scalar, parse
+from ..base.errors import PipelineError
+from ..records.yamlload import Node, Scalar, parse
 from . import scalars
 from .nodes import find, plain
 

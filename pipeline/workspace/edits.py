@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from ..schema import FIGURE_FIELDS, ITEM_FIELDS, SECTION_FIELDS, TEXT_FIELDS, TOP_FIELDS
-from ..yamlload import Mapping, Node, Scalar, Sequence, parse
+from ..records.schema import FIGURE_FIELDS, ITEM_FIELDS, SECTION_FIELDS, TEXT_FIELDS, TOP_FIELDS
+from ..records.yamlload import Mapping, Node, Scalar, Sequence, parse
 from . import checks, scalars
 from .nodes import Source, child, find, key_of, path, plain, root_of, shape, steps
 

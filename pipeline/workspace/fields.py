@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..schema import LINE_FIELDS, SECTION_FIELDS
-from ..yamlload import Mapping, Node, Scalar, Sequence
+from ..records.schema import LINE_FIELDS, SECTION_FIELDS
+from ..records.yamlload import Mapping, Node, Scalar, Sequence
 from .edits import LISTS, SCALAR_FIELDS
 from .nodes import Source, root_of, shape
 

@@ -11,8 +11,8 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from ..errors import PipelineError
-from ..yamlload import Mapping, Node, Scalar, Sequence, parse
+from ..base.errors import PipelineError
+from ..records.yamlload import Mapping, Node, Scalar, Sequence, parse
 
 PATH_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\[[0-9]+\])*(\.[A-Za-z_][A-Za-z0-9_]*(\[[0-9]+\])*)*")
 STEP_RE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)|\[([0-9]+)\]")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from ..yamlload import Scalar
+from ..records.yamlload import Scalar
 
 NUMBER_RE = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")

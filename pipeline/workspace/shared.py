@@ -11,9 +11,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from .. import catalog, data, staleness
-from ..paths import display
-from ..output import write_atomic
+from ..authoring import catalog
+from ..figures import shared as data, staleness
+from ..base.paths import display
+from ..base.output import write_atomic
 from . import sheets, workers
 
 KEPT = 1000  # thumbnails and previews kept in memory: a few hundred sheets' worth, at most ~100 MB
@@ -32,7 +33,7 @@ class SharedPages:
 
     def _figure_edit(self, request: Request, form: dict[str, str]):
         """Return (data file, {key: Figure}) of a figure edit form, or raise ValueError saying what is wrong."""
-        from ..importing import Figure
+        from ..authoring.figureimport import Figure
 
         match = data.KEY_RE.match(request.path_params["figure"])
         if not match or match.group(3) or match.group(4):

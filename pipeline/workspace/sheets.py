@@ -11,10 +11,10 @@ from pathlib import Path
 
 import yaml
 
-from .. import status
-from ..build import discover
-from ..paths import display
-from ..schema import ID_RE, RESERVED_IDS
+from ..builder import status
+from ..builder.recipe import discover
+from ..base.paths import display
+from ..records.schema import ID_RE, RESERVED_IDS
 
 STATUS_LINE = re.compile(r"^status:[ \t]*draft[ \t]*(#.*)?$", re.MULTILINE)
 

@@ -16,12 +16,13 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import data, work
-from ..build import Options, build
-from ..paths import display
-from ..fieldpaths import field_in
-from ..layouts import load_layouts
-from ..errors import ConfigError, Diagnostic, Location, PipelineError
+from ..figures import shared as data
+from ..builder import work
+from ..builder.recipe import Options, build
+from ..base.paths import display
+from ..records.fieldpaths import field_in
+from ..layouts.loader import load_layouts
+from ..base.errors import ConfigError, Diagnostic, Location, PipelineError
 
 PREVIEW_SCALE = 96 / 72  # page images at 96 dpi: sharp on an office screen, small to send
 THUMB_SCALE = 40 / 72
@@ -147,7 +148,7 @@ class FigurePlan:
 
 def figure_plan_in_worker(figures: dict, target: Path, opts: Options, records: Path) -> FigurePlan:
     """Preview a figure edit against the last build, as `import figures` does (runs in a worker)."""
-    from ..importing import plan_figures
+    from ..authoring.figureimport import plan_figures
 
     try:
         plan = plan_figures(figures, target, opts, records, display)

@@ -18,9 +18,9 @@ from docx.table import _Cell
 from docx.text.run import Run as WordRun
 from lxml.etree import SubElement
 
-from pipeline import chartdraw, fonts, tablefit
-from pipeline.doctree import (BulletList, Chart, Document, Field, Heading, Image, Inline, Metadata, Paragraph, Run,
-                              Table, Visitor, inline_text, styles_used)
+from pipeline.document import chartdraw, tablefit
+from pipeline.base import fonts
+from pipeline.document.tree import BulletList, Chart, Document, Field, Heading, Image, Inline, Metadata, Paragraph, Run, Table, Visitor, inline_text, styles_used
 from pipeline.writers import wordparts
 from pipeline.writers.wordparts import twips
 

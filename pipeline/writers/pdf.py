@@ -15,11 +15,11 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, HRFlowable, KeepTogether, PageTemplate,
                                 Paragraph as RLParagraph, Table as RLTable, TableStyle)
 
-from pipeline import chartdraw, fonts, tablefit
-from pipeline.access import TITLE_STYLE
-from pipeline.doctree import (BulletList, Chart, Document, Field, Heading, Image, Inline, Paragraph, Run, Table,
-                              Visitor, inline_text)
-from pipeline.look import Look, Style
+from pipeline.document import chartdraw, tablefit
+from pipeline.base import fonts
+from pipeline.document.access import TITLE_STYLE
+from pipeline.document.tree import BulletList, Chart, Document, Field, Heading, Image, Inline, Paragraph, Run, Table, Visitor, inline_text
+from pipeline.document.look import Look, Style
 from pipeline.writers import pdfshaping, pdftags
 from pipeline.writers.pdftags import Elem, TaggingCanvas
 

@@ -25,7 +25,7 @@ from reportlab.pdfbase.ttfonts import ShapeData, ShapedFragWord, ShapedStr, make
 from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import paragraph as _paragraph
 
-from pipeline import fonts
+from pipeline.base import fonts
 
 _reportlab_shape = shapeFragWord  # ReportLab's shaper of one word in one font
 

@@ -16,7 +16,7 @@ from xml.sax.saxutils import escape, quoteattr
 from docx.styles import BabelFish
 
 from pipeline import __version__
-from pipeline.look import Look, Style
+from pipeline.document.look import Look, Style
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip header can hold
 ZIP_ATTR = 0o100644 << 16  # regular file, rw-r--r--

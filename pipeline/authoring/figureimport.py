@@ -1,0 +1,345 @@
+"""`factsheets import figures`: a CSV or Excel sheet of figures into a shared-data file.
+
+Rows name a figure, optionally a year, and a value; unit, source, as_of and label columns set the
+figure's metadata. The data file is rewritten with a round-trip YAML writer, so its comments and
+order stay as the user wrote them; what it would change on the sheets is previewed first.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..base.errors import Collector, ConfigError, Diagnostic, Location, RecordError, did_you_mean, shown
+
+COLUMNS = ("figure", "year", "value", "unit", "source", "as_of", "label")
+META = ("label", "unit", "source", "as_of")
+NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}\Z")
+NUMBER_RE = re.compile(r"^-?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?\Z|^-?[0-9]+(\.[0-9]+)?\Z")
+MAX_ROWS = 10_000
+
+
+@dataclass
+class Cell:
+    """One cell's value and where it is, for messages."""
+
+    value: object
+    loc: Location
+    name: str  # 'C7', or 'sheet Funding, cell C7'
+
+
+@dataclass
+class Figure:
+    """What the rows say about one figure: its values by year (None: a single value) and metadata."""
+
+    name: str
+    values: dict[int | None, int | float] = field(default_factory=dict)
+    meta: dict[str, object] = field(default_factory=dict)
+
+
+def read_figures(file: Path, shown_as: str, sheet: str | None = None) -> dict[str, Figure]:
+    """Return the figures of a .csv or .xlsx file; RecordError naming each bad cell."""
+    rows = _xlsx_rows(file, shown_as, sheet) if file.suffix.lower() == ".xlsx" else _csv_rows(file, shown_as)
+    c = Collector()
+    header = _header(rows[0] if rows else [], shown_as, c)
+    figures: dict[str, Figure] = {}
+    for row in rows[1:]:
+        if any(cell.value not in (None, "") for cell in row):
+            _row(dict(zip(header, row)), figures, c)
+    if not figures and not c.diagnostics:
+        c.error(Location(shown_as), "no figures found", "put a header row (figure, year, value, …) and one row per value")
+    c.raise_if_any()
+    return figures
+
+
+def _csv_rows(file: Path, shown_as: str) -> list[list[Cell]]:
+    """Return the cells of a CSV file (UTF-8, a spreadsheet's byte-order mark allowed)."""
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise RecordError([Diagnostic(Location(shown_as), "the file is not UTF-8 text",
+                                      "save it as 'CSV UTF-8' from your spreadsheet program")]) from None
+    rows = list(csv.reader(io.StringIO(text, newline="")))[:MAX_ROWS + 1]
+    return [[Cell(value.strip(), Location(shown_as, r, col), f"cell {_column(col)}{r}")
+             for col, value in enumerate(row, 1)] for r, row in enumerate(rows, 1)]
+
+
+def _xlsx_rows(file: Path, shown_as: str, sheet: str | None) -> list[list[Cell]]:
+    """Return the cells of one worksheet of an Excel file (the first unless `sheet` names one)."""
+    import openpyxl  # only for Excel files
+    try:
+        book = openpyxl.load_workbook(file, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
+        raise RecordError([Diagnostic(Location(shown_as), f"cannot read the Excel file: {exc}",
+                                      "save it again as an Excel workbook (.xlsx)")]) from None
+    try:
+        if sheet is not None and sheet not in book.sheetnames:
+            raise RecordError([Diagnostic(Location(shown_as), f"the workbook has no sheet {shown(sheet)}"
+                                          f"{did_you_mean(sheet, book.sheetnames)}",
+                                          f"its sheets: {', '.join(book.sheetnames)}")])
+        ws = book[sheet] if sheet is not None else book.worksheets[0]
+        rows = []
+        for r, row in enumerate(ws.iter_rows(values_only=True, max_row=MAX_ROWS + 1), 1):
+            rows.append([Cell(value.strip() if isinstance(value, str) else value, Location(shown_as, r, col),
+                              f"sheet {shown(ws.title)}, cell {_column(col)}{r}")
+                         for col, value in enumerate(row, 1)])
+        return rows
+    finally:
+        book.close()
+
+
+def _column(number: int) -> str:
+    """Return a spreadsheet column's letters: 1 → A, 28 → AB."""
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _header(row: list[Cell], shown_as: str, c: Collector) -> list[str | None]:
+    """Return the column names of the header row; unknown or missing columns are errors."""
+    names = []
+    for cell in row:
+        name = re.sub(r"[\s-]+", "_", str(cell.value or "").strip().lower()) or None
+        if name is not None and name not in COLUMNS:
+            c.error(cell.loc, f"{cell.name}: unknown column {shown(str(cell.value))}{did_you_mean(name, COLUMNS)}",
+                    f"the columns are: {', '.join(COLUMNS)}")
+        names.append(name)
+    for needed in ("figure", "value"):
+        if needed not in names:
+            c.error(Location(shown_as), f"the header row has no '{needed}' column",
+                    f"the first row names the columns: {', '.join(COLUMNS)}")
+    return names
+
+
+def _row(cells: dict[str | None, Cell], figures: dict[str, Figure], c: Collector) -> None:
+    """Add one row to `figures`, or report its bad cells."""
+    name_cell = cells.get("figure")
+    name = str(name_cell.value or "").strip() if name_cell else ""
+    if not NAME_RE.match(name):
+        where = name_cell or next(iter(cells.values()))
+        c.error(where.loc, f"{where.name}: {shown(name)} cannot be a figure name",
+                "use letters, digits and underscores, starting with a letter, e.g. laos_opium_ha")
+        return
+    value = _number(cells.get("value"), c)
+    year = _year(cells.get("year"), c)
+    if value is None or year is False:
+        return
+    figure = figures.setdefault(name, Figure(name))
+    if year in figure.values:
+        c.error(cells["value"].loc, f"{cells['value'].name}: a second value for {name}"
+                                    f"{'' if year is None else ' ' + str(year)}", "keep one row per figure and year")
+        return
+    if figure.values and (year is None) != (None in figure.values):
+        c.error(cells["value"].loc, f"{cells['value'].name}: {name} has rows with and without a year",
+                "give every row of a series its year, or use one row for a single number")
+        return
+    figure.values[year] = value
+    for key in META:
+        _meta(figure, key, cells.get(key), c)
+
+
+def _number(cell: Cell | None, c: Collector) -> int | float | None:
+    """Return a cell's number; commas as thousands separators are allowed."""
+    value = cell.value if cell else None
+    if isinstance(value, bool) or value in (None, ""):
+        c.error(cell.loc if cell else Location("?"), f"{cell.name if cell else 'a row'}: the value is missing",
+                "write the number, e.g. 5700")
+        return None
+    if isinstance(value, (int, float)):
+        return int(value) if float(value).is_integer() and abs(value) < 1e15 else value
+    text = str(value)
+    if not NUMBER_RE.match(text):
+        c.error(cell.loc, f"{cell.name}: the value must be a number, found {shown(text)}",
+                "write digits only, e.g. 1984000 (no $, %, units or words; units go in the 'unit' column)")
+        return None
+    number = float(text.replace(",", ""))
+    return int(number) if number.is_integer() and "." not in text else number
+
+
+def _year(cell: Cell | None, c: Collector) -> int | None | bool:
+    """Return a cell's year, None when there is none, False when it is wrong."""
+    value = cell.value if cell else None
+    if value in (None, ""):
+        return None
+    text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+    if not re.fullmatch(r"(19|20)[0-9]{2}", text):
+        c.error(cell.loc, f"{cell.name}: the year must be written like 2018, found {shown(text)}",
+                "write the four-digit year, or leave the cell empty for a single number")
+        return False
+    return int(text)
+
+
+def _meta(figure: Figure, key: str, cell: Cell | None, c: Collector) -> None:
+    """Set one metadata field of a figure from a cell; rows must agree on it."""
+    value = cell.value if cell else None
+    if value in (None, ""):
+        return
+    if key == "as_of":
+        value = _date(cell, c)
+        if value is None:
+            return
+    else:
+        value = str(value)
+    if figure.meta.setdefault(key, value) != value:
+        c.error(cell.loc, f"{cell.name}: {figure.name} has {key} {shown(str(figure.meta[key]))} on an earlier row",
+                f"give every row of {figure.name} the same {key}, or leave the cell empty")
+
+
+def _date(cell: Cell, c: Collector) -> str | None:
+    """Return a cell's date as YYYY-MM-DD (a spreadsheet date, or text written that way)."""
+    value = cell.value
+    if isinstance(value, (dt.datetime, dt.date)):
+        return (value.date() if isinstance(value, dt.datetime) else value).isoformat()
+    try:
+        return dt.date.fromisoformat(str(value)).isoformat()
+    except ValueError:
+        c.error(cell.loc, f"{cell.name}: as_of must be a date written YYYY-MM-DD, found {shown(str(value))}",
+                "for example: 2018-12-31")
+        return None
+
+
+def merged_text(old_text: str, figures: dict[str, Figure]) -> tuple[str, list[str]]:
+    """Return the data file's new text and one line per value changed; comments and order are kept."""
+    from ruamel.yaml import YAML  # only for imports: a round-trip writer keeps comments
+    from ruamel.yaml.comments import CommentedMap
+
+    yaml = YAML(typ="rt")
+    yaml.width = 4096  # never fold a long source line: diagnostics point at lines
+    yaml.preserve_quotes = True
+    doc = yaml.load(old_text) if old_text.strip() else None
+    doc = CommentedMap() if doc is None else doc
+    if not isinstance(doc, CommentedMap):
+        raise ConfigError([Diagnostic(Location("?"), "the data file is not a mapping of figures",
+                                      "fix the data file first (factsheets check shows how)")])
+    changed = []
+    for figure in figures.values():
+        changed.extend(_merge(doc, figure, CommentedMap))
+    out = io.StringIO()
+    yaml.dump(doc, out)
+    return out.getvalue(), changed
+
+
+def _merge(doc, figure: Figure, CommentedMap) -> list[str]:
+    """Write one figure's values and metadata into the document; return the changes as lines."""
+    entry = doc.get(figure.name)
+    changed = []
+    if None in figure.values and not figure.meta and not isinstance(entry, dict):
+        new = figure.values[None]  # a bare number stays a bare number
+        if entry != new:
+            changed.append(f"{figure.name}: {_shown(entry)} → {_shown(new)}")
+            doc[figure.name] = new
+        return changed
+    if not isinstance(entry, dict):
+        old_value = entry
+        entry = CommentedMap()
+        if old_value is not None and None in figure.values:
+            entry["value"] = old_value
+        doc[figure.name] = entry
+    for key, value in figure.meta.items():
+        if key == "as_of":
+            value = dt.date.fromisoformat(value)
+        if entry.get(key) != value:
+            changed.append(f"{figure.name}.{key}: {_shown(entry.get(key))} → {_shown(value)}")
+            entry[key] = value
+    if None in figure.values:
+        if entry.get("value") != figure.values[None]:
+            changed.append(f"{figure.name}: {_shown(entry.get('value'))} → {_shown(figure.values[None])}")
+            entry["value"] = figure.values[None]
+        return changed
+    values = entry.get("values")
+    if values is None:
+        values = CommentedMap()
+        values.fa.set_flow_style()  # {2007: 1500, 2018: 5700}, as the samples write series
+        entry["values"] = values
+    for year, value in sorted(figure.values.items()):
+        if values.get(year) != value:
+            changed.append(f"{figure.name} {year}: {_shown(values.get(year))} → {_shown(value)}")
+            if year in values:
+                values[year] = value
+            else:  # keep the years in order
+                at = sum(1 for y in values if isinstance(y, int) and y < year)
+                values.insert(at, year, value)
+    return changed
+
+
+def _shown(value) -> str:
+    """Return a value as the change lines show it."""
+    if value is None:
+        return "(none)"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"{value:,}"
+    return str(value)
+
+
+@dataclass
+class Plan:
+    """What an import would do: the data file's new text, its value changes and the sheets' changes."""
+
+    target: Path
+    text: str
+    changed: list[str]
+    report: object  # build.Report of a preview against the last build
+    unbuilt: list[str]  # records with no last build to compare with
+
+    def apply(self) -> None:
+        """Write the data file in one step (the old one stays whole if that fails)."""
+        from ..base.output import write_atomic
+        write_atomic(self.target, self.text.encode("utf-8"))
+
+
+def import_figures(file: Path, target: Path, sheet: str | None, opts, records: Path, display) -> Plan:
+    """Return the plan of importing `file` into the data file `target`; RecordError on bad cells or data."""
+    from ..figures import shared as data
+
+    if target.suffix != ".yaml" or not data.NAME_RE.match(target.stem):
+        raise ConfigError([Diagnostic(Location(display(target)), "a shared-data file is named like "
+                                      "sources/data/name.yaml (lowercase letters, digits, underscores)",
+                                      "for example: --into sources/data/unodc.yaml")])
+    if not file.is_file():
+        raise ConfigError([Diagnostic(Location(display(file)), "no such file", "name a .csv or .xlsx file")])
+    return plan_figures(read_figures(file, display(file), sheet), target, opts, records, display)
+
+
+def plan_figures(figures: dict[str, Figure], target: Path, opts, records: Path, display) -> Plan:
+    """Return the plan of writing `figures` into the data file `target` (import, or the workspace's edit)."""
+    import shutil
+    import tempfile
+
+    from ..builder import recipe as build
+    from ..figures import shared as data
+
+    old = target.read_text(encoding="utf-8") if target.is_file() else ""
+    try:
+        text, changed = merged_text(old, figures)
+    except ConfigError as exc:
+        raise RecordError([Diagnostic(Location(display(target)), d.message, d.hint) for d in exc.diagnostics])
+    with tempfile.TemporaryDirectory(prefix="factsheets-import-") as scratch:
+        folder = Path(scratch) / "data"
+        folder.mkdir()
+        if target.parent.is_dir():
+            for other in target.parent.glob("*.yaml"):
+                if other.name != target.name and other.is_file() and not other.is_symlink():
+                    shutil.copyfile(other, folder / other.name)
+        (folder / target.name).write_text(text, encoding="utf-8")
+        # The new file is read as a build will read it, and its errors shown at its real name.
+        dataset = data.load(folder, display(target.parent))
+        problems = dataset.files[target.stem].diagnostics
+        if problems:
+            raise RecordError(problems)
+        files = build.discover([records]) if records.is_dir() else []
+        manifest = build.Manifest.load(opts.out)
+        unbuilt = [display(f) for f in files if display(f) not in manifest.entries]
+        report = build.preview(files, _with_data(opts, folder))
+    return Plan(target, text, changed, report, unbuilt)
+
+
+def _with_data(opts, folder: Path):
+    """Return build options reading shared data from `folder`."""
+    import dataclasses
+    return dataclasses.replace(opts, data=folder)

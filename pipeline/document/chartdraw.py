@@ -1,0 +1,201 @@
+"""A chart's drawing as plain shapes in points, computed once so both formats draw the same picture.
+
+The PDF writer draws these shapes as vector graphics (reportlab.graphics); the Word writer paints
+them into a PNG with Pillow. Neither decides anything about the chart: scale, ticks, bar places,
+labels and colours all come from here and from the look, so the numbers cannot differ.
+Coordinates are points with the origin at the drawing's bottom left, as in PDF.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass
+
+from ..base import fonts
+from .tree import Chart
+from ..figures.values import number
+from .look import ChartLook
+
+PNG_SCALE = 4  # pixels per point of the .docx picture: 288 dpi, crisp in print
+PNG_COLOURS = 16
+
+
+@dataclass(frozen=True)
+class Rect:
+    """A filled rectangle (a bar)."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+    color: str
+
+
+@dataclass(frozen=True)
+class Line:
+    """A straight line or a polyline through `points`."""
+
+    points: tuple[tuple[float, float], ...]
+    width: float
+    color: str
+
+
+@dataclass(frozen=True)
+class Dot:
+    """A filled circle (a point of a line chart)."""
+
+    x: float
+    y: float
+    radius: float
+    color: str
+
+
+@dataclass(frozen=True)
+class Label:
+    """Text on one baseline; `anchor` is start, middle or end of the text at `x`."""
+
+    x: float
+    y: float
+    text: str
+    size: float
+    anchor: str
+    color: str
+
+
+@dataclass(frozen=True)
+class Drawing:
+    """The shapes of one chart, in drawing order, and its size."""
+
+    width: float
+    height: float
+    shapes: tuple
+
+
+def size(look: ChartLook, text_width: float) -> tuple[float, float]:
+    """Return the (width, height) a chart takes on the page."""
+    return round(text_width * look.width, 2), look.height
+
+
+def draw(chart: Chart, look: ChartLook, text_width: float) -> Drawing:
+    """Return the shapes of `chart` at the look's size."""
+    width, height = size(look, text_width)
+    s = look.label_size
+    low, high, step = _scale([p.value for p in chart.points])
+    ticks = [low + i * step for i in range(round((high - low) / step) + 1)]
+    tick_text = [number(_tidy(t)) for t in ticks]
+    left = max(fonts.text_width(t, s) for t in tick_text) + s  # room for the value scale
+    bottom, top = s * 3.2, height - s * 2.8  # x labels and axis name below; axis name, value labels above
+    right = width - s
+    # A long axis name is set smaller rather than run past the drawing's edge.
+    name_size = min(s, s * (width - s * 0.4) / max(fonts.text_width(chart.y_label, s), 1e-6))
+    shapes: list = [Label(s * 0.2, height - s, chart.y_label, round(name_size, 2), "start", look.axis)]
+    y_of = lambda v: bottom + (v - low) / (high - low) * (top - bottom)  # noqa: E731
+    for value, text in zip(ticks, tick_text):
+        y = y_of(value)
+        shapes.append(Line(((left, y), (right, y)), look.line, look.grid if value else look.axis))
+        shapes.append(Label(left - s / 2, y - s * 0.3, text, s, "end", look.axis))
+    slot = (right - left) / max(len(chart.points), 1)
+    centres = [left + slot * (i + 0.5) for i in range(len(chart.points))]
+    zero = y_of(max(low, 0.0))
+    if chart.form == "bar":
+        bar = slot * look.bar_width
+        for x, point in zip(centres, chart.points):
+            y = y_of(point.value)
+            shapes.append(Rect(x - bar / 2, min(y, zero), bar, abs(y - zero), look.color))
+    else:
+        shapes.append(Line(tuple((x, y_of(p.value)) for x, p in zip(centres, chart.points)),
+                           look.line_width, look.color))
+        shapes.extend(Dot(x, y_of(p.value), look.line_width * 1.5, look.color) for x, p in zip(centres, chart.points))
+    shapes.append(Line(((left, bottom), (left, top)), look.line, look.axis))
+    shapes.append(Line(((left, zero), (right, zero)), look.line, look.axis))
+    # Labels that would run into their neighbours are thinned: values all or none (the alt text
+    # always holds every value), years every n-th.
+    values_fit = max(fonts.text_width(p.printed, s) for p in chart.points) <= slot * 0.95
+    every = math.ceil(max(fonts.text_width(p.label, s) for p in chart.points) * 1.5 / slot)
+    for index, (x, point) in enumerate(zip(centres, chart.points)):
+        y = y_of(point.value)
+        above = y + s * 0.5 + (look.line_width * 1.5 if chart.form == "line" else 0)
+        if values_fit:
+            shapes.append(Label(x, above if point.value >= 0 else y - s * 1.2, point.printed, s, "middle",
+                                look.color))
+        if index % every == 0:
+            shapes.append(Label(x, bottom - s * 1.3, point.label, s, "middle", look.axis))
+    shapes.append(Label((left + right) / 2, s * 0.3, chart.x_label, s, "middle", look.axis))
+    return Drawing(width, height, tuple(_rounded(shape) for shape in shapes))
+
+
+def labels(drawing: Drawing) -> list[str]:
+    """Return the text the drawing prints, in drawing order."""
+    return [shape.text for shape in drawing.shapes if isinstance(shape, Label)]
+
+
+def _scale(values: list[float]) -> tuple[float, float, float]:
+    """Return (low, high, step) of a value axis that starts at zero and ends on a round number."""
+    low, high = min(0.0, *values), max(0.0, *values)
+    if high == low:
+        high = low + 1
+    raw = (high - low) / 4  # about four steps
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    return math.floor(low / step) * step, math.ceil(high / step) * step, step
+
+
+def _tidy(value: float):
+    """Return a tick value as an int when it is whole (so it prints without decimals)."""
+    rounded = round(value, 10)
+    return int(rounded) if rounded == int(rounded) else rounded
+
+
+def _rounded(shape):
+    """Return a shape with its coordinates rounded to 1/100 pt, so both painters get the same numbers."""
+    r = lambda v: round(v, 2)  # noqa: E731
+    if isinstance(shape, Rect):
+        return Rect(r(shape.x), r(shape.y), r(shape.width), r(shape.height), shape.color)
+    if isinstance(shape, Line):
+        return Line(tuple((r(x), r(y)) for x, y in shape.points), shape.width, shape.color)
+    if isinstance(shape, Dot):
+        return Dot(r(shape.x), r(shape.y), r(shape.radius), shape.color)
+    return Label(r(shape.x), r(shape.y), shape.text, shape.size, shape.anchor, shape.color)
+
+
+@functools.lru_cache(maxsize=8)
+def png(drawing: Drawing) -> bytes:
+    """Return the drawing as a PNG at PNG_SCALE pixels per point: the same bytes for the same drawing.
+
+    Kept for the last few drawings: painting and reducing the colours takes about 0.1 s, and the
+    workspace's preview draws the same chart again at every pause in typing elsewhere on the sheet.
+    """
+    import io
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    k = PNG_SCALE
+    image = Image.new("RGB", (math.ceil(drawing.width * k), math.ceil(drawing.height * k)), "white")
+    pen = ImageDraw.Draw(image)
+    face = str(fonts.font_path(fonts.face_name(False, False)))
+    at = lambda x, y: (x * k, (drawing.height - y) * k)  # noqa: E731 - PDF's origin is bottom left
+    for shape in drawing.shapes:
+        colour = "#" + shape.color
+        if isinstance(shape, Rect):
+            x0, y0 = at(shape.x, shape.y + shape.height)
+            x1, y1 = at(shape.x + shape.width, shape.y)
+            pen.rectangle((x0, y0, x1 - 1, y1 - 1), fill=colour)
+        elif isinstance(shape, Line):
+            pen.line([at(x, y) for x, y in shape.points], fill=colour, width=max(1, round(shape.width * k)),
+                     joint="curve")
+        elif isinstance(shape, Dot):
+            x, y = at(shape.x, shape.y)
+            r = shape.radius * k
+            pen.ellipse((x - r, y - r, x + r, y + r), fill=colour)
+        else:
+            font = ImageFont.truetype(face, round(shape.size * k))
+            anchor = {"start": "ls", "middle": "ms", "end": "rs"}[shape.anchor]
+            pen.text(at(shape.x, shape.y), shape.text, fill=colour, font=font, anchor=anchor)
+    # A chart has a handful of colours and their anti-aliased edges: 16 keep it crisp at a third of
+    # the size (no dithering, so the same pixels give the same palette and bytes).
+    image = image.quantize(colors=PNG_COLOURS, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    out = io.BytesIO()
+    # No text chunks, no time: the bytes depend on the pixels alone.
+    image.save(out, format="PNG", dpi=(72 * k, 72 * k), optimize=True)
+    return out.getvalue()

@@ -1,0 +1,1 @@
+"""Stage 4: the layouts in templates/ and the stylesheet, checked where they are written."""

@@ -1,0 +1,1 @@
+"""Stage 5: record + layout -> document tree (the view templates read, their markup, the prose's marks)."""
