@@ -1,5 +1,7 @@
 """The sample records of sources/, found and read the way the CLI finds and reads them."""
 
+import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,3 +42,14 @@ def samples(sources: Path = ROOT / "sources", templates: Path = ROOT / "template
 def sheet_names(records: list[Sample]) -> list[str]:
     """Return the sorted file names a build of these records writes."""
     return sorted(name for record in records for name in record.sheets)
+
+
+PLACEHOLDER = re.compile(r'"?<<([^\n]*?)>>"?')
+
+
+def filled(text: str) -> str:
+    """Return the record with each placeholder replaced as a writer would: a date, or the text it asks for."""
+    def value(match):
+        inner = match[1]
+        return "2026-01-02" if "YYYY-MM-DD" in inner else json.dumps(inner, ensure_ascii=False)
+    return PLACEHOLDER.sub(value, text)

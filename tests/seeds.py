@@ -8,6 +8,8 @@ SEEDS = Path(__file__).resolve().parent / "fixtures" / "seeds"
 # Web-capture furniture that is not content: site chrome the sheets must leave out.
 CHROME = {"An official website of the United States government", "U.S. Department of State",
           "The Lessons of 1989: Freedom and Our Future"}
+# The samples that copy one seed page whole; laos-counternarcotics draws on both (tests/endtoend/test_samples.py).
+SEED_OF = {"laos-inl": "000", "laos-embassy-inl": "001"}
 _SENTENCE_END = re.compile(r"(?<=[.?!”])[ \u00a0]+(?=\S)")
 
 

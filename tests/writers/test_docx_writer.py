@@ -24,7 +24,7 @@ from pipeline.document.tree import BulletList, Document, Field, Metadata, Paragr
 from pipeline.document.look import Style
 from pipeline.writers import docx as writer
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 VML = "{urn:schemas-microsoft-com:vml}"
 THEME_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 

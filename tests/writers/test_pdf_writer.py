@@ -18,7 +18,7 @@ from pipeline.document.tree import BulletList, Field, Heading, Paragraph, Run, T
 from pipeline.document.look import PageSetup, Style
 from pipeline.writers import pdf
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 LINK = "https://www.state.gov/?a=1&b=2"
 HEADING = "U.S. Policy Initiatives and Programs"
 BASE14 = {"Times-Roman", "Times-Bold", "Times-Italic", "Times-BoldItalic", "Helvetica",

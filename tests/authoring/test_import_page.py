@@ -10,8 +10,8 @@ import readback
 import parity
 import seeds
 from conftest import RECORDS
-from test_new import _filled
-from test_samples import SEED_OF
+from records import filled as _filled
+from seeds import SEED_OF
 
 LAYOUT_OF = {r.id: r.layout for r in RECORDS}
 CASES = [(prefix, LAYOUT_OF[sid]) for sid, prefix in sorted(SEED_OF.items())]

@@ -8,7 +8,7 @@ import pytest
 from conftest import RECORDS, ROOT, sheets_in
 from records import sheet_names
 
-BAD = sorted((Path(__file__).parent / "bad").glob("*.yaml"))
+BAD = sorted((Path(__file__).parents[1] / "bad").glob("*.yaml"))
 
 
 def test_the_corpus_covers_many_kinds_of_mistake():

@@ -11,7 +11,7 @@ import zipfile
 import pypdf
 import pytest
 
-from test_incremental import edit, snapshot
+from files import edit, snapshot
 
 pytestmark = pytest.mark.slow
 

@@ -16,7 +16,7 @@ import pytest
 from pipeline.records import yamlload
 from pipeline.base.errors import RecordError
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 # Every YAML file of the project: samples, layouts, starters, and the test corpora of good and bad input.
 FILES = sorted(p for folder in ("sources", "templates", "tests") for p in (ROOT / folder).rglob("*.yaml"))
 # Characters that change how YAML reads a line; the mutations put them where they would hurt.

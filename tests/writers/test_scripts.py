@@ -27,7 +27,7 @@ from pipeline.base import fonts
 from pipeline.writers import docx as docx_writer, pdf as pdf_writer
 from sheets import document
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PDFTOTEXT = shutil.which("pdftotext")
 LAO, KHMER, THAI = "ວຽງຈັນ", "ខ្មែរ", "กรุงเทพมหานคร"
 LEAD = ("Vientiane (ວຽງຈັນ) and Luang Prabang (ຫຼວງພະບາງ, ນ້ຳ ຄຳ), Phnom Penh (ភ្នំពេញ) in Cambodia "

@@ -6,17 +6,13 @@ import subprocess
 import sys
 
 import pytest
+from files import edit, snapshot
 
 import readback
 
 from conftest import RECORDS
 
 UNODC = "sources/data/unodc.yaml"
-
-
-def snapshot(folder):
-    """Return {name: (bytes, mtime_ns)} of every file in a folder."""
-    return {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(folder.iterdir()) if p.is_file()}
 
 
 def rebuilt(result) -> list[str]:
@@ -27,13 +23,6 @@ def rebuilt(result) -> list[str]:
 def readers_of(project, needle: str) -> list[str]:
     """Return the ids of the sample records whose text mentions `needle`, sorted."""
     return sorted(p.stem for p in (project / "sources").glob("*.yaml") if needle in p.read_text(encoding="utf-8"))
-
-
-def edit(path, old: str, new: str) -> None:
-    """Replace text in a file, insisting that it was there."""
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 @pytest.fixture

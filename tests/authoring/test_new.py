@@ -8,19 +8,9 @@ import pytest
 from conftest import ROOT
 from pipeline.layouts.loader import load_layouts
 from pipeline.authoring.starter import EXAMPLE_FILE
+from records import PLACEHOLDER, filled as _filled
 
 LAYOUTS = load_layouts(ROOT / "templates")
-PLACEHOLDER = re.compile(r'"?<<([^\n]*?)>>"?')
-
-
-def _filled(text: str) -> str:
-    """Return the record with each placeholder replaced as a writer would: a date, or the text it asks for."""
-    def value(match):
-        inner = match[1]
-        return "2026-01-02" if "YYYY-MM-DD" in inner else json.dumps(inner, ensure_ascii=False)
-    return PLACEHOLDER.sub(value, text)
-
-
 @pytest.mark.parametrize("layout", sorted(LAYOUTS))
 def test_the_example_fails_check_until_filled_then_builds(project, run_cli, layout):
     """New record: every placeholder is an error at its line; filled in, it builds both formats."""

@@ -8,7 +8,7 @@ import zipfile
 import pytest
 
 from conftest import ROOT
-from test_new import _filled
+from records import filled as _filled
 
 pytestmark = pytest.mark.slow
 

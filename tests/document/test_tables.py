@@ -25,7 +25,7 @@ from pipeline.document import tablefit
 from pipeline.document.tree import Run, Table, inline_text
 from sheets import document
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 TOLERANCE = 1.0  # points: "equal" positions read back from a PDF
 

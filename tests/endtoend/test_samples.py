@@ -11,9 +11,8 @@ from conftest import RECORDS, ROOT, SAMPLES
 from pipeline.document.tree import Heading, Paragraph, Run, body_text, dump, inline_text
 from sheets import document, page_furniture
 
-GOLDENS = Path(__file__).parent / "goldens"
-# The samples that copy one seed page whole; laos-counternarcotics draws on both (tested below).
-SEED_OF = {"laos-inl": "000", "laos-embassy-inl": "001"}
+from seeds import SEED_OF
+GOLDENS = Path(__file__).parents[1] / "goldens"
 SPOKESPERSON = "laos-counternarcotics"
 # What the Spokesperson sheet says that is not a seed sentence word for word: short sentences
 # restating seed facts. Listed so that adding one is a reviewed change.

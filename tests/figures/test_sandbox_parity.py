@@ -22,7 +22,7 @@ from pipeline.base.errors import Location
 from pipeline.figures.values import FigureError
 from pipeline.records.model import Figure
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 REFERENCE = re.compile(r"[^\n]*\{[{%#][^\n]*")  # a line of YAML that holds a reference
 FIGS = {"opium_ha": Figure("opium_ha", Location("r"), values={2007: 1500, 2018: 5700},
                            as_of=dt.date(2018, 12, 31), unit="ha", label="Opium"),
