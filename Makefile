@@ -5,16 +5,25 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-fast check bench goldens clean bytecode
+.PHONY: run test test-fast test-explore lint check bench goldens clean bytecode
 
 run: $(STAMP) bytecode   ## build every record in sources/ into output/
 	$(BIN)/factsheets build
 
-test: $(STAMP) bytecode  ## run the test suite, all of it (what CI runs)
+test: lint bytecode      ## lint, then the whole test suite (what CI runs)
 	$(BIN)/python -m pytest -q
 
-test-fast: $(STAMP) bytecode ## the suite without the tests marked slow, for the edit loop
+test-fast: lint bytecode ## lint and the suite without the tests marked slow (< 2 min), for the edit loop
 	$(BIN)/python -m pytest -q -m "not slow"
+
+# Property tests with fresh random examples, many more of them (HYPOTHESIS_PROFILE=explore); a failure
+# prints the seed and the blob to replay it. Not run by CI, whose examples are fixed (profile ci).
+test-explore: $(STAMP) bytecode ## the property tests with fresh random examples, for a developer or a nightly job
+	HYPOTHESIS_PROFILE=explore $(BIN)/python -m pytest -q tests/endtoend/test_properties.py $(ARGS)
+
+lint: $(STAMP)           ## ruff (rules in pyproject.toml) and the one-way import contract between stages
+	$(BIN)/ruff check pipeline tests bench
+	$(BIN)/lint-imports
 
 check: $(STAMP)          ## validate every record, write nothing
 	$(BIN)/factsheets check
@@ -26,8 +35,9 @@ bench: $(STAMP) bytecode ## the workspace's gallery, then every speed target (do
 	$(BIN)/python bench/gallery_load.py
 	$(BIN)/python bench/targets.py $(BENCH)
 
-goldens: $(STAMP)        ## rewrite golden files after an intended output change
-	$(BIN)/python tests/regen_goldens.py
+# ONLY=<sheet id> rewrites that sheet's goldens alone: make goldens ONLY=laos-inl
+goldens: $(STAMP)        ## rewrite golden files after an intended output change (ONLY=<id> for one sheet)
+	$(BIN)/python tests/regen_goldens.py $(ONLY)
 
 # Compiled once here, since many machines set PYTHONDONTWRITEBYTECODE: without it every command
 # compiles the whole package again (about a third of a one-sheet run). Only changed files are redone.

@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import runner
+
 from pipeline.document.tree import BulletList, Heading, Paragraph, Table, block_texts, inline_text
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|$~^])")

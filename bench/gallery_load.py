@@ -21,9 +21,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
-import served  # noqa: E402
-
-from recordgen import numbered_title  # noqa: E402  (bench/: a title numbered, quoted or not)
+import served
+from recordgen import numbered_title
 
 BROWSER_CONNECTIONS = 6  # what a browser opens to one server
 

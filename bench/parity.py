@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-import parity  # noqa: E402  (tests/parity.py, after the path is set)
+import parity
 
 
 def baselines(pdf: Path, page_height: float) -> list[dict[str, float]]:

@@ -26,9 +26,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
-import served  # noqa: E402  (the tests' server runner: free port, process group always stopped)
-
-from recordgen import numbered_title  # noqa: E402  (bench/, beside this file)
+import served
+from recordgen import numbered_title
 
 DEBOUNCE = 0.7  # hx-trigger="keyup changed delay:700ms"
 

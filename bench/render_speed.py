@@ -21,18 +21,18 @@ from xml.sax.saxutils import escape
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from reportlab.lib.utils import simpleSplit  # noqa: E402
-from reportlab.pdfgen.canvas import Canvas  # noqa: E402
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfgen.canvas import Canvas
 
-from pipeline.figures import shared as data  # noqa: E402
-from pipeline.base import fonts
-from pipeline.records import schema
 from pipeline import writers
-from pipeline.base.paths import display  # noqa: E402
-from pipeline.document.tree import body_text  # noqa: E402
-from pipeline.layouts.loader import load_layouts  # noqa: E402
-from pipeline.render.sheet import render_document  # noqa: E402
-from pipeline.records.yamlload import load_file  # noqa: E402
+from pipeline.base import fonts
+from pipeline.base.paths import display
+from pipeline.document.tree import body_text
+from pipeline.figures import shared as data
+from pipeline.layouts.loader import load_layouts
+from pipeline.records import schema
+from pipeline.records.yamlload import load_file
+from pipeline.render.sheet import render_document
 
 _CT = ('<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'

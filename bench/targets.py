@@ -33,12 +33,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import machine  # noqa: E402  (bench/, the script's own folder)
-import recordgen  # noqa: E402
-import report  # noqa: E402
-import runner  # noqa: E402
-from report import Row  # noqa: E402
-from runner import BenchFailure  # noqa: E402
+import machine
+import recordgen
+import report
+import runner
+from report import Row
+from runner import BenchFailure
 
 ROWS = ("warm", "cli", "cold", "noop", "figure", "preview", "anchors")
 DOC = ROOT / "docs" / "performance.md"

@@ -14,12 +14,13 @@ from pathlib import Path
 import anchors
 import render_speed as rs  # the floor and the tree stage, as bench/render_speed.py measures them
 import runner
-from pipeline.base import fonts
+from report import Row
+
 from pipeline import writers
+from pipeline.base import fonts
 from pipeline.base.paths import display
 from pipeline.document.tree import body_text
 from pipeline.layouts.loader import load_layouts
-from report import Row
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = 2  # the issue's "one 2-page sheet"
@@ -96,7 +97,7 @@ def warm(bench) -> None:
 def rows(bench, times: dict[str, dict[str, list[float]]], names: list[str]) -> None:
     """Add the warm-sheet row, its per-stage breakdown and the per-sample lines."""
     def per_sheet(keys, stems=times) -> list[float]:
-        return [sum(v) for stem in stems for v in zip(*(times[stem][k] for k in keys))]
+        return [sum(v) for stem in stems for v in zip(*(times[stem][k] for k in keys), strict=True)]
 
     sheet, floor = per_sheet(("tree", *names)), per_sheet(("floor pdf", "floor docx"))
     median_floor = statistics.median(floor)

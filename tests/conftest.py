@@ -5,8 +5,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 import records
+
 from pipeline.cli import command as cli
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -2,10 +2,21 @@
 
 import datetime as dt
 import io
-
 from pathlib import Path
 
-from pipeline.document.tree import BulletList, Chart, ChartPoint, Document, Field, Heading, Image, Metadata, Paragraph, Run, Table
+from pipeline.document.tree import (
+    BulletList,
+    Chart,
+    ChartPoint,
+    Document,
+    Field,
+    Heading,
+    Image,
+    Metadata,
+    Paragraph,
+    Run,
+    Table,
+)
 from pipeline.layouts.loader import load_look
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,7 +35,8 @@ CHART = Chart(form="bar", title=(Run("Opium poppy cultivation in Laos"),), x_lab
 
 def placeholder_png(width=60, height=40, colour="#0A3161") -> bytes:
     """Return a placeholder picture made here and now (no seal is ever shipped): a disc on white."""
-    from PIL import Image as PILImage, ImageDraw
+    from PIL import Image as PILImage
+    from PIL import ImageDraw
     picture = PILImage.new("RGB", (width, height), "white")
     ImageDraw.Draw(picture).ellipse((2, 2, width - 3, height - 3), fill=colour)
     out = io.BytesIO()

@@ -15,11 +15,11 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import tables
 import yaml
 
-import tables
-from pipeline.document.tree import PageSetup
 from pipeline.base.fonts import FONT_DIR
+from pipeline.document.tree import PageSetup
 
 ROOT = Path(__file__).resolve().parents[1]
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
@@ -162,7 +162,7 @@ def normalize(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).split())
 
 
-def body_line_boxes(pdf: Path, page: PageSetup = PageSetup(),
+def body_line_boxes(pdf: Path, page: PageSetup = PageSetup(),  # noqa: B008 (frozen: the default page)
                     tolerance: float = TOLERANCE) -> list[list[list[Word]]]:
     """Return, per page, the body lines as word lists: inside the margins, no watermark, nothing
     drawn inside a Figure (a chart's labels are text in the PDF, pixels of a picture in the .docx)."""
@@ -199,7 +199,8 @@ def figure_boxes(pdf: Path, height: float) -> dict[int, list[tuple[float, ...]]]
     return found
 
 
-def body_lines(pdf: Path, page: PageSetup = PageSetup(), tolerance: float = TOLERANCE) -> list[list[str]]:
+def body_lines(pdf: Path, page: PageSetup = PageSetup(),  # noqa: B008 (frozen: the default page)
+               tolerance: float = TOLERANCE) -> list[list[str]]:
     """Return, per page, the texts of the body lines in reading order (header, footer, watermark dropped)."""
     return [[normalize(" ".join(w.text for w in line)) for line in lines]
             for lines in body_line_boxes(pdf, page, tolerance)]
@@ -268,7 +269,7 @@ def compare(pdf_pages: list[list[str]], docx_pages: list[list[str]]) -> Parity:
         b = docx_pages[number - 1] if number <= len(docx_pages) else None
         result.pages.append(PageParity(number, *_ends(a), *_ends(b)))
         if a and b:
-            result.same_lines += sum(x == y for x, y in zip(a, b))
+            result.same_lines += sum(x == y for x, y in zip(a, b, strict=True))
     result.total_lines = max(sum(map(len, pdf_pages)), sum(map(len, docx_pages)))
     return result
 
@@ -303,8 +304,9 @@ def build_sheets(base: Path, sources: Path = ROOT / "sources") -> list[Sheet]:
 
     The build is the CLI in-process; the conversion is one LibreOffice run for all sheets.
     """
-    from pipeline.cli import command as cli
     from sheets import document
+
+    from pipeline.cli import command as cli
     copy_of = base / "sources"
     shutil.copytree(sources, copy_of)
     write_generated(copy_of, lambda f: pdf_page_count(f, copy_of))
@@ -448,9 +450,9 @@ def free_layouts() -> set[str]:
 def pdf_page_count(record: Path, sources: Path) -> int:
     """Return the page count of a record's PDF, rendered in-process (no files written)."""
     import pypdf
+    from sheets import document
 
     from pipeline.writers import pdf
-    from sheets import document
     data = pdf.render(document(record, ROOT / "templates", sources / "data"))
     return len(pypdf.PdfReader(io.BytesIO(data)).pages)
 

@@ -5,10 +5,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.records import schema
-from pipeline.builder.recipe import discover
 from pipeline.base.paths import display
+from pipeline.builder.recipe import discover
 from pipeline.layouts.loader import load_layouts
+from pipeline.records import schema
 from pipeline.records.yamlload import load_file
 
 ROOT = Path(__file__).resolve().parents[1]

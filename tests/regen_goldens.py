@@ -18,9 +18,10 @@ import badlook  # noqa: E402
 import corpus  # noqa: E402
 import records  # noqa: E402
 import tagged  # noqa: E402
+from sheets import document  # noqa: E402
+
 from pipeline.base import fonts  # noqa: E402
 from pipeline.document.tree import dump  # noqa: E402
-from sheets import document  # noqa: E402
 
 
 def main() -> None:

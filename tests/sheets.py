@@ -2,13 +2,13 @@
 
 from pathlib import Path
 
-from pipeline.figures import shared as data
-from pipeline.records import schema
 from pipeline.base.paths import display
 from pipeline.document.tree import Document, Paragraph, inline_text
+from pipeline.figures import shared as data
 from pipeline.layouts.loader import load_layouts
-from pipeline.render.sheet import render_document
+from pipeline.records import schema
 from pipeline.records.yamlload import load_file
+from pipeline.render.sheet import render_document
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from ..figures.shared import KEY_RE, DataSet
 from ..base.errors import ConfigError, Diagnostic, Location, did_you_mean
-from ..figures.values import number
 from ..builder.manifest import Manifest
+from ..figures.shared import KEY_RE, DataSet
+from ..figures.values import number
 
 
 def entries(dataset: DataSet, out: Path, since: dt.date, name: str | None = None) -> list[dict]:

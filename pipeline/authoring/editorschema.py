@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 
-from ..records import schema as fields
 from ..base.limits import MAX_LINE_CHARS, MAX_TABLE_COLUMNS, MAX_TABLE_ROWS, MAX_TEXT_CHARS
+from ..records import schema as fields
 
 # What each field is for, shown when the pointer rests on it. A field without a line here still
 # gets its type and checks: the names come from pipeline/schema.py.

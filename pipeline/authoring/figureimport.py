@@ -49,7 +49,7 @@ def read_figures(file: Path, shown_as: str, sheet: str | None = None) -> dict[st
     figures: dict[str, Figure] = {}
     for row in rows[1:]:
         if any(cell.value not in (None, "") for cell in row):
-            _row(dict(zip(header, row)), figures, c)
+            _row(dict(zip(header, row, strict=False)), figures, c)
     if not figures and not c.diagnostics:
         c.error(Location(shown_as), "no figures found", "put a header row (figure, year, value, …) and one row per value")
     c.raise_if_any()

@@ -54,7 +54,7 @@ class Fingerprints:
             return []
         return [(p.name, p) for p in self.templates.iterdir() if p.is_file() and not p.name.startswith(".")]
 
-    @functools.lru_cache(maxsize=None)
+    @functools.cache  # noqa: B019 (one Fingerprints a run: the cache ends with it)
     def layout(self, name: str) -> str:
         """Return the hash of a layout's folder plus the shared template files."""
         return _tree_digest(self._shared_templates + _files_under(self.templates / name, f"{name}/"))

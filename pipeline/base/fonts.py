@@ -93,7 +93,7 @@ def verify() -> None:
         _verified(name)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _verified(name: str) -> Path:
     """Return the file of a bundled face whose bytes match its checksum; ConfigError otherwise."""
     path = font_path(name)
@@ -106,7 +106,7 @@ def _verified(name: str) -> Path:
     return path
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _ttfont(name: str):
     """Return a loaded ReportLab TTFont for a bundled face; ConfigError if missing or damaged."""
     from reportlab.pdfbase.ttfonts import TTFError
@@ -204,7 +204,7 @@ def _nbsp_font_class():
 COVERAGE_FILE = FONT_DIR / "coverage.txt"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def family_coverage() -> dict[str, frozenset[str]]:
     """Return, by family name, the characters every face of that family draws (from the coverage file)."""
     # Read from a small file rather than the fonts: validating a record or a data file must
@@ -220,7 +220,7 @@ def family_coverage() -> dict[str, frozenset[str]]:
     return {family.name: frozenset(covered.get(family.name, ())) for family in FAMILIES}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def coverage() -> frozenset[str]:
     """Return the characters some bundled family draws with every one of its faces."""
     return frozenset().union(*family_coverage().values()) | _NOT_DRAWN
@@ -305,7 +305,7 @@ def _family_of_face(name: str) -> Family:
     return next(family for family in FAMILIES if name in family.faces.values())
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def register_pdf_fonts() -> str:
     """Register the Latin faces with ReportLab once; return the family name."""
     _register(LATIN)  # also maps <b>/<i> onto the bundled faces
@@ -318,7 +318,7 @@ def pdf_face(family: Family, bold: bool, italic: bool) -> str:
     return family.face(bold, italic)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _register(family: Family) -> None:
     """Register a family's faces with ReportLab (a face is embedded only in PDFs that draw it)."""
     from reportlab.lib.fonts import addMapping

@@ -8,7 +8,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-
 JSON_NAME = "changes.json"
 MARKDOWN_NAME = "CHANGES.md"
 MARKDOWN_HEAD = "# Fact-sheet changes\n\nEach build that rebuilt a sheet adds a section; newest last.\n"
@@ -28,7 +27,7 @@ class FigureChange:
 
 def figure_changes(old: dict[str, list[str]], new: dict[str, list[str]]) -> list[FigureChange]:
     """Return the figures whose printed form differs, in the new sheet's order, then removed ones."""
-    shown = lambda forms: " / ".join(forms) if forms else "(not printed)"  # noqa: E731
+    shown = lambda forms: " / ".join(forms) if forms else "(not printed)"
     changes = []
     for key in [*new, *(k for k in old if k not in new)]:
         if old.get(key) != new.get(key):

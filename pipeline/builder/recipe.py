@@ -5,24 +5,24 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
-import functools
 import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import changes, status, work
-from ..figures import shared as data, staleness
-from ..base import output
 from .. import writers
+from ..base import output
 from ..base.errors import ConfigError, Diagnostic, Location, RecordError
-from ..base.paths import display
 from ..base.fingerprint import Fingerprints, digest, file_digest
+from ..base.output import TEMP_PREFIX, PartlyPublished, keep_edited
+from ..base.paths import display
+from ..figures import shared as data
+from ..figures import staleness
+from ..records.yamlload import read_file
+from . import changes, status, work
 from .lock import OutputLock
 from .manifest import Entry, Failure, Manifest
-from ..base.output import TEMP_PREFIX, PartlyPublished, keep_edited
-from ..records.yamlload import read_file
 
 RECORD_SUFFIXES = (".yaml", ".yml")
 CHECKPOINT = 3.0  # seconds: save the manifest this often while publishing, so a killed run loses little
@@ -194,7 +194,7 @@ class _Run:
     def _record_run(self, outcomes: list[Outcome]) -> list[Diagnostic]:
         """Save the manifest, the change report and the status; return a diagnostic if that fails."""
         built = [o for o in outcomes if o.status == "built"]
-        run_at = self.opts.now or dt.datetime.now(dt.timezone.utc)
+        run_at = self.opts.now or dt.datetime.now(dt.UTC)
         try:
             files = {self.manifest.path: self.manifest.to_bytes()} if self.dirty else {}
             before = status.load(self.opts.out)
@@ -316,7 +316,7 @@ class _Run:
             results = (work.run(job, ctx) for job in jobs)
         else:
             results = _pooled(jobs, count, self.opts, self.dataset)
-        for done, (job, result) in enumerate(zip(jobs, results), 1):
+        for done, (job, result) in enumerate(zip(jobs, results, strict=True), 1):
             if self.opts.progress:
                 self.opts.progress(done, total, job.path)
             yield result

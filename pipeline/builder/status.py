@@ -9,7 +9,6 @@ import datetime as dt
 import json
 from pathlib import Path
 
-
 NAME = "status.json"
 FORMAT = 1
 STATES = {"built": "built", "current": "up to date"}  # failed and stale are decided per sheet

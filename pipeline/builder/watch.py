@@ -8,16 +8,24 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from watchdog.events import (DirCreatedEvent, DirDeletedEvent, DirMovedEvent, FileCreatedEvent,
-                             FileDeletedEvent, FileModifiedEvent, FileMovedEvent, FileSystemEvent,
-                             FileSystemEventHandler)
+from watchdog.events import (
+    DirCreatedEvent,
+    DirDeletedEvent,
+    DirMovedEvent,
+    FileCreatedEvent,
+    FileDeletedEvent,
+    FileModifiedEvent,
+    FileMovedEvent,
+    FileSystemEvent,
+    FileSystemEventHandler,
+)
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 
-from .recipe import Options, Report, build
-from ..base.paths import display
 from ..base.errors import ConfigError, printable
+from ..base.paths import display
 from .lock import LockBusy
+from .recipe import Options, Report, build
 
 QUIET = 0.3  # seconds without an event before rebuilding: an editor's save is a burst of events
 LITTER = ("~", ".swp", ".tmp")  # editors' backup, swap and temporary files are never inputs

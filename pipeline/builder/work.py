@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..records import schema
 from .. import writers
+from ..base.errors import ConfigError, Diagnostic, Location, RecordError
 from ..base.paths import display
 from ..figures.shared import DataSet
-from ..base.errors import ConfigError, Diagnostic, Location, RecordError
 from ..figures.values import Reads
+from ..records import schema
 from ..records.yamlload import parse_bytes
 
 if TYPE_CHECKING:

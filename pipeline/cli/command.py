@@ -10,17 +10,17 @@ import os
 import sys
 from pathlib import Path
 
-from .. import __version__
+from .. import __version__, writers
 from ..authoring import catalog
 from ..base import config, hardening
-from ..figures import shared as data, staleness
-from .. import writers
-from .diagnostics import STYLES, Formatter, colour_wanted
-from ..builder.recipe import Options, Report, build, check, discover
-from ..base.paths import display
 from ..base.errors import ConfigError, RecordError, escaped_name, printable, shown
+from ..base.paths import display
 from ..builder.lock import LockBusy
 from ..builder.progress import Progress
+from ..builder.recipe import Options, Report, build, check, discover
+from ..figures import shared as data
+from ..figures import staleness
+from .diagnostics import STYLES, Formatter, colour_wanted
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 75
 EXIT_BROKEN_PIPE = 141  # what a shell reports for a program stopped by SIGPIPE

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from .tree import Chart, Document, Heading, Image, Paragraph, Table, inline_text
 from ..base.errors import Diagnostic, Location, RecordError
+from .tree import Chart, Document, Heading, Image, Paragraph, Table, inline_text
 
 TITLE_STYLE = "Title"  # the paragraph style that is the sheet's H1 in both formats
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*\Z")  # a BCP 47 tag such as en-US

@@ -13,9 +13,9 @@ import math
 from dataclasses import dataclass
 
 from ..base import fonts
-from .tree import Chart
 from ..figures.values import number
 from .look import ChartLook
+from .tree import Chart
 
 PNG_SCALE = 4  # pixels per point of the .docx picture: 288 dpi, crisp in print
 PNG_COLOURS = 16
@@ -90,8 +90,8 @@ def draw(chart: Chart, look: ChartLook, text_width: float) -> Drawing:
     # A long axis name is set smaller rather than run past the drawing's edge.
     name_size = min(s, s * (width - s * 0.4) / max(fonts.text_width(chart.y_label, s), 1e-6))
     shapes: list = [Label(s * 0.2, height - s, chart.y_label, round(name_size, 2), "start", look.axis)]
-    y_of = lambda v: bottom + (v - low) / (high - low) * (top - bottom)  # noqa: E731
-    for value, text in zip(ticks, tick_text):
+    y_of = lambda v: bottom + (v - low) / (high - low) * (top - bottom)
+    for value, text in zip(ticks, tick_text, strict=True):
         y = y_of(value)
         shapes.append(Line(((left, y), (right, y)), look.line, look.grid if value else look.axis))
         shapes.append(Label(left - s / 2, y - s * 0.3, text, s, "end", look.axis))
@@ -100,20 +100,20 @@ def draw(chart: Chart, look: ChartLook, text_width: float) -> Drawing:
     zero = y_of(max(low, 0.0))
     if chart.form == "bar":
         bar = slot * look.bar_width
-        for x, point in zip(centres, chart.points):
+        for x, point in zip(centres, chart.points, strict=True):
             y = y_of(point.value)
             shapes.append(Rect(x - bar / 2, min(y, zero), bar, abs(y - zero), look.color))
     else:
-        shapes.append(Line(tuple((x, y_of(p.value)) for x, p in zip(centres, chart.points)),
+        shapes.append(Line(tuple((x, y_of(p.value)) for x, p in zip(centres, chart.points, strict=True)),
                            look.line_width, look.color))
-        shapes.extend(Dot(x, y_of(p.value), look.line_width * 1.5, look.color) for x, p in zip(centres, chart.points))
+        shapes.extend(Dot(x, y_of(p.value), look.line_width * 1.5, look.color) for x, p in zip(centres, chart.points, strict=True))
     shapes.append(Line(((left, bottom), (left, top)), look.line, look.axis))
     shapes.append(Line(((left, zero), (right, zero)), look.line, look.axis))
     # Labels that would run into their neighbours are thinned: values all or none (the alt text
     # always holds every value), years every n-th.
     values_fit = max(fonts.text_width(p.printed, s) for p in chart.points) <= slot * 0.95
     every = math.ceil(max(fonts.text_width(p.label, s) for p in chart.points) * 1.5 / slot)
-    for index, (x, point) in enumerate(zip(centres, chart.points)):
+    for index, (x, point) in enumerate(zip(centres, chart.points, strict=True)):
         y = y_of(point.value)
         above = y + s * 0.5 + (look.line_width * 1.5 if chart.form == "line" else 0)
         if values_fit:
@@ -149,7 +149,7 @@ def _tidy(value: float):
 
 def _rounded(shape):
     """Return a shape with its coordinates rounded to 1/100 pt, so both painters get the same numbers."""
-    r = lambda v: round(v, 2)  # noqa: E731
+    r = lambda v: round(v, 2)
     if isinstance(shape, Rect):
         return Rect(r(shape.x), r(shape.y), r(shape.width), r(shape.height), shape.color)
     if isinstance(shape, Line):
@@ -174,7 +174,7 @@ def png(drawing: Drawing) -> bytes:
     image = Image.new("RGB", (math.ceil(drawing.width * k), math.ceil(drawing.height * k)), "white")
     pen = ImageDraw.Draw(image)
     face = str(fonts.font_path(fonts.face_name(False, False)))
-    at = lambda x, y: (x * k, (drawing.height - y) * k)  # noqa: E731 - PDF's origin is bottom left
+    at = lambda x, y: (x * k, (drawing.height - y) * k)
     for shape in drawing.shapes:
         colour = "#" + shape.color
         if isinstance(shape, Rect):

@@ -11,10 +11,10 @@ import struct
 from pathlib import Path
 
 from ..base.assets import embeddable
-from .tree import Image
 from ..base.errors import Diagnostic, Location, RecordError, shown
 from ..base.fingerprint import digest
 from ..base.limits import MAX_IMAGE_BYTES, MAX_IMAGE_SIDE
+from .tree import Image
 
 _PNG = b"\x89PNG\r\n\x1a\n"
 _JPEG = b"\xff\xd8\xff"
@@ -25,7 +25,7 @@ _SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 
 def load(project: Path, name: str, alt: str, loc: Location) -> tuple[Image, str]:
     """Return the Image node of a supplied picture and the hash of its bytes; RecordError at `loc`."""
     path = embeddable(project, name, loc)
-    fail = lambda message, hint: RecordError([Diagnostic(loc, message, hint)])  # noqa: E731
+    fail = lambda message, hint: RecordError([Diagnostic(loc, message, hint)])
     size = path.stat().st_size
     if size > MAX_IMAGE_BYTES:
         raise fail(f"{shown(name)} is {size:,} bytes; a picture may be at most {MAX_IMAGE_BYTES:,} bytes",
@@ -56,7 +56,7 @@ def _decodes(data: bytes) -> bool:
     try:
         with PILImage.open(io.BytesIO(data)) as picture:
             picture.load()
-    except Exception:  # any decoder complaint means the file is damaged  # noqa: BLE001
+    except Exception:  # any decoder complaint means the file is damaged
         return False
     return True
 

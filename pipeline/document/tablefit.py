@@ -11,8 +11,8 @@ import functools
 import re
 
 from ..base import fonts
-from .tree import Inline, Run, Table
 from .look import Look
+from .tree import Inline, Run, Table
 
 # What the figure filters print (number, money, money('short'), percent): '5,700', '-1.5',
 # '$1,984,000', '-$2.50', '$48 million', '12.5%'. A year written bare ('2018') is a label, not
@@ -36,7 +36,7 @@ def fitted(table: Table, look: Look) -> Table:
 def alignments(table: Table, look: Look) -> tuple[str, ...]:
     """Return each column's alignment: right for a column of numbers, else the table text's own."""
     own = look.style("Table Text").align
-    columns = zip(*table.rows) if table.rows else [()] * len(table.columns)
+    columns = zip(*table.rows, strict=True) if table.rows else [()] * len(table.columns)
     return tuple("right" if is_numeric([_text(cell) for cell in cells]) else own for cells in columns)
 
 
@@ -101,7 +101,7 @@ def _share(least: list[float], natural: list[float], length: list[float], total:
         # longest words break and every other column keeps its own.
         return _solve(lambda cap: [max(floor, min(lo, cap)) for lo in least], max(least), total)
     # The room beyond the longest words goes by content length, none past its longest line.
-    return _solve(lambda k: [min(max(lo, k * size), hi) for lo, size, hi in zip(least, length, natural)],
+    return _solve(lambda k: [min(max(lo, k * size), hi) for lo, size, hi in zip(least, length, natural, strict=True)],
                   max(natural) / min((size for size in length if size > 0), default=1.0), total)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 from dataclasses import dataclass, field, fields
-from typing import ClassVar, Union
+from typing import ClassVar
 
 from .look import Look, PageSetup, Style
 
@@ -32,7 +32,7 @@ class Field:
     name: str
 
 
-Inline = Union[Run, Field]
+Inline = Run | Field
 
 
 @dataclass(frozen=True)
@@ -129,7 +129,7 @@ class Image:
         return width, round(width * self.pixels[1] / self.pixels[0], 2)
 
 
-Block = Union[Paragraph, Heading, BulletList, Table, Chart, Image]
+Block = Paragraph | Heading | BulletList | Table | Chart | Image
 
 
 @dataclass(frozen=True)

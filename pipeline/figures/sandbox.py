@@ -14,8 +14,8 @@ from jinja2.exceptions import SecurityError, UndefinedError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ..base.errors import did_you_mean
-from .values import FILTERS, FigureError, FigureValue, Reads, _note, _plain, describe, number
 from ..records.model import Figure
+from .values import FILTERS, FigureError, FigureValue, Reads, _note, _plain, describe, number
 
 TEMPLATE_NAME = "<record text>"
 # The whole expression language of record text: names, lookups, filters, constants and

@@ -9,11 +9,11 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..records import schema
 from ..base.errors import Collector, Diagnostic, Location, RecordError, did_you_mean, escaped_name
-from .values import FigureError, FigureValue, Reads, canonical
+from ..records import schema
 from ..records.model import Figure
 from ..records.yamlload import Mapping, load_file
+from .values import FigureError, FigureValue, Reads, canonical
 
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]*\Z")  # a file name Jinja can read as data.<name>
 # A dependency key: "data.<file>.<figure>", then " <year>" or ".<metadata field>", or nothing.

@@ -5,8 +5,8 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 
-from .shared import KEY_RE, DataSet
 from ..base.errors import Diagnostic, Location
+from .shared import KEY_RE, DataSet
 
 DEFAULT_MONTHS = 18
 

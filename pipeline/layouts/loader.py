@@ -13,15 +13,15 @@ import jinja2
 from jinja2 import nodes
 
 from ..base import fonts
-from ..records import marking
-from . import printed
-from ..records.model import SHEET_FIELDS
-from ..records.schema import ALWAYS
 from ..base.assets import confined
 from ..base.errors import ConfigError, Diagnostic, Location, RecordError, did_you_mean
 from ..base.errors import shown as shown_value
 from ..document.look import ALIGNMENTS, FONTS, PARTS, WRITER_STYLES, Look, Style, settable
+from ..records import marking
+from ..records.model import SHEET_FIELDS
+from ..records.schema import ALWAYS
 from ..records.yamlload import Mapping, Node, Scalar, Sequence, load_file
+from . import printed
 
 LAYOUT_FILE = "layout.yaml"
 TEMPLATE_FILE = "sheet.xml.j2"

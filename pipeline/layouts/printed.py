@@ -105,7 +105,7 @@ class _Walk:
         """Follow a macro call: what the macro does with each parameter is what happens to its argument."""
         macro = self.fields.macros[self._callee(call)]
         params = [arg.name for arg in macro.args]
-        pairs = list(zip(params, call.args)) + [(kw.key, kw.value) for kw in call.kwargs]
+        pairs = list(zip(params, call.args, strict=False)) + [(kw.key, kw.value) for kw in call.kwargs]
         for param, arg in pairs:
             attr = self._rooted(arg)
             if attr is None:

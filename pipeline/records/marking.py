@@ -32,7 +32,7 @@ def banner_level(text: str) -> str | None:
 def check(record: Record, classified: bool, c: Collector) -> None:
     """Report missing or too-high portion marks (internal layouts), or marks on a public layout."""
     if not classified:
-        for text, paragraph, mark in _marks(record):
+        for text, _paragraph, mark in _marks(record):
             if mark:
                 c.error(text.node.locate(mark.group()), f"in '{text.field}': the portion mark {mark.group()} "
                         f"is for internal papers; layout '{record.layout}' is a public fact sheet",
@@ -110,7 +110,7 @@ def fill(heading: str, values: dict[str, str]) -> str:
 
 def same_heading(a: str, b: str) -> bool:
     """Return whether two headings are the same words (straight or typographic apostrophes alike)."""
-    norm = lambda s: " ".join(s.replace("\u2019", "'").split())  # noqa: E731
+    norm = lambda s: " ".join(s.replace("\u2019", "'").split())
     return norm(a) == norm(b)
 
 

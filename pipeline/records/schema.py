@@ -8,9 +8,16 @@ import math
 import re
 from pathlib import Path
 
-from . import charset, marking, slips
 from ..base.errors import Collector, Location, did_you_mean, escaped_name, shown
-from ..base.limits import MAX_CELL_CHARS, MAX_LINE_CHARS, MAX_RECORD_CHARS, MAX_TABLE_COLUMNS, MAX_TABLE_ROWS, MAX_TEXT_CHARS
+from ..base.limits import (
+    MAX_CELL_CHARS,
+    MAX_LINE_CHARS,
+    MAX_RECORD_CHARS,
+    MAX_TABLE_COLUMNS,
+    MAX_TABLE_ROWS,
+    MAX_TEXT_CHARS,
+)
+from . import charset, marking, slips
 from .model import ChartSpec, Content, Figure, Item, Record, SealSpec, Section, TableSpec, Text
 from .yamlload import Mapping, Node, Scalar, Sequence
 

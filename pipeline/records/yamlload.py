@@ -22,9 +22,9 @@ try:  # libyaml's scanner and parser: the same events, several times faster (see
 except ImportError:  # a PyYAML built without libyaml: the pure-Python loader does everything
     CParser = None
 
-from . import yamlhints
 from ..base.errors import Diagnostic, Location, RecordError
 from ..base.limits import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES
+from . import yamlhints
 
 
 @dataclass

@@ -7,8 +7,21 @@ import re
 import xml.etree.ElementTree as ET
 
 from ..document import tablefit
-from ..document.tree import Block, BulletList, Chart, ChartPoint, Document, Field, Heading, Inline, Metadata, Paragraph, Run, Table
 from ..document.look import Look
+from ..document.tree import (
+    Block,
+    BulletList,
+    Chart,
+    ChartPoint,
+    Document,
+    Field,
+    Heading,
+    Inline,
+    Metadata,
+    Paragraph,
+    Run,
+    Table,
+)
 
 # Line breaks and their indentation inside inline content come from template layout, not data
 # (record text never carries a line break into a paragraph), so they are dropped.

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import jinja2
 
-from ..document import access
-from . import markup
-from ..document.tree import Document
 from ..base.errors import Collector, ConfigError, Diagnostic, Location
+from ..document import access
+from ..document.tree import Document
 from ..layouts.loader import TEMPLATE_FILE, Layout
 from ..records.model import Record
+from . import markup
 from .view import sheet_view
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from ..document.tree import Run
 from ..base.errors import shown
+from ..document.tree import Run
 
 SCHEMES = ("https", "http", "mailto")
 _PARA_BREAK = re.compile(r"\n[ \t]*\n\s*")

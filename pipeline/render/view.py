@@ -6,18 +6,16 @@ import dataclasses
 import re
 from dataclasses import dataclass
 from html import escape
-
 from pathlib import Path
 
-from ..records import charset, marking
-from ..document import images
-from . import text as textmod
-from ..document.tree import Run
 from ..base.errors import Collector, Location, RecordError
-from ..figures.values import FigureError, FigureValue, Reads, long_date, number
+from ..document import images
+from ..document.tree import Run
 from ..figures.sandbox import evaluate
+from ..figures.values import FigureError, FigureValue, Reads, long_date, number
+from ..records import charset, marking
 from ..records.model import Record, Text
-
+from . import text as textmod
 
 _REFERENCE = re.compile(r"\{\{.*?\}\}", re.S)  # one figure reference, for pointing at it
 

@@ -8,8 +8,8 @@ name sheets by id, never by path; only records and shared data are ever written.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import base64
+import contextlib
 import difflib
 import hashlib
 import hmac
@@ -30,14 +30,15 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from ..base import limits
-from ..builder.recipe import Options
-from ..base.paths import display
 from ..base.errors import ConfigError, PipelineError
+from ..base.output import write_atomic
+from ..base.paths import display
+from ..builder.recipe import Options
 from ..figures.values import number
 from ..layouts.loader import load_layouts
-from ..base.output import write_atomic
 from . import edits, fields, sheets, workers
-from .shared import SharedPages, keep as _keep
+from .shared import SharedPages
+from .shared import keep as _keep
 
 HERE = Path(__file__).parent
 SESSION_COOKIE = "factsheets_session"
@@ -247,7 +248,7 @@ class _State(SharedPages):
             return refused
         text = _typed(form.get("text", ""))
         shown = await self._preview(sheet, text)
-        pages, earlier = list(zip(shown.pages, shown.texts)), False
+        pages, earlier = list(zip(shown.pages, shown.texts, strict=True)), False
         mine = (request.cookies.get(SESSION_COOKIE, ""), sheet.id)  # each person's own last preview
         if pages:
             _keep(self.last_pages, mine, pages)

@@ -41,7 +41,7 @@ def _same(a, b) -> bool:
     if isinstance(a, tuple) and isinstance(b, tuple):
         return a[0] == b[0] and _same(a[1], b[1])
     if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
     return a is None and b is None
 
 

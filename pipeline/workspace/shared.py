@@ -12,9 +12,10 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
 from ..authoring import catalog
-from ..figures import shared as data, staleness
-from ..base.paths import display
 from ..base.output import write_atomic
+from ..base.paths import display
+from ..figures import shared as data
+from ..figures import staleness
 from . import sheets, workers
 
 KEPT = 1000  # thumbnails and previews kept in memory: a few hundred sheets' worth, at most ~100 MB

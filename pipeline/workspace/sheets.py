@@ -11,9 +11,9 @@ from pathlib import Path
 
 import yaml
 
+from ..base.paths import display
 from ..builder import status
 from ..builder.recipe import discover
-from ..base.paths import display
 from ..records.schema import ID_RE, RESERVED_IDS
 
 STATUS_LINE = re.compile(r"^status:[ \t]*draft[ \t]*(#.*)?$", re.MULTILINE)

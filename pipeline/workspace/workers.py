@@ -16,13 +16,13 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..figures import shared as data
+from ..base.errors import ConfigError, Diagnostic, Location, PipelineError
+from ..base.paths import display
 from ..builder import work
 from ..builder.recipe import Options, build
-from ..base.paths import display
-from ..records.fieldpaths import field_in
+from ..figures import shared as data
 from ..layouts.loader import load_layouts
-from ..base.errors import ConfigError, Diagnostic, Location, PipelineError
+from ..records.fieldpaths import field_in
 
 PREVIEW_SCALE = 96 / 72  # page images at 96 dpi: sharp on an office screen, small to send
 THUMB_SCALE = 40 / 72

@@ -18,9 +18,24 @@ from docx.table import _Cell
 from docx.text.run import Run as WordRun
 from lxml.etree import SubElement
 
-from pipeline.document import chartdraw, tablefit
 from pipeline.base import fonts
-from pipeline.document.tree import BulletList, Chart, Document, Field, Heading, Image, Inline, Metadata, Paragraph, Run, Table, Visitor, inline_text, styles_used
+from pipeline.document import chartdraw, tablefit
+from pipeline.document.tree import (
+    BulletList,
+    Chart,
+    Document,
+    Field,
+    Heading,
+    Image,
+    Inline,
+    Metadata,
+    Paragraph,
+    Run,
+    Table,
+    Visitor,
+    inline_text,
+    styles_used,
+)
 from pipeline.writers import wordparts
 from pipeline.writers.wordparts import twips
 
@@ -161,7 +176,7 @@ class DocxTranslator(Visitor):
         grid._tbl.tblStyle_val = "TableGrid"
         grid.autofit = False  # fixed layout: Word and LibreOffice keep the widths, never re-balance them
         widths = [twips(width) for width in table.widths]
-        for col, width in zip(grid._tbl.tblGrid.gridCol_lst, widths):
+        for col, width in zip(grid._tbl.tblGrid.gridCol_lst, widths, strict=True):
             col.set(qn("w:w"), width)
         grid._tbl.tblPr.find(qn("w:tblW")).attrib.update(
             {qn("w:w"): str(sum(map(int, widths))), qn("w:type"): "dxa"})
@@ -170,12 +185,12 @@ class DocxTranslator(Visitor):
         justify = [None if align == own else _ALIGN[align] for align in table.align]
         # Rows and cells are walked in the XML: grid.cell(r, c) rebuilds the list of every cell on
         # each call, which made a 1,000-row table take 45 s.
-        for r, (tr, cells) in enumerate(zip(grid._tbl.tr_lst, (table.columns, *table.rows))):
+        for r, (tr, cells) in enumerate(zip(grid._tbl.tr_lst, (table.columns, *table.rows), strict=True)):
             tr_pr = tr.get_or_add_trPr()
             tr_pr.append(_w("w:cantSplit"))  # a row moves whole to the next page, as in the PDF
             if r == 0:
                 tr_pr.append(_w("w:tblHeader"))  # repeated at the top of every page the table spans
-            for tc, inlines, width, jc in zip(tr.tc_lst, cells, widths, justify):
+            for tc, inlines, width, jc in zip(tr.tc_lst, cells, widths, justify, strict=True):
                 tc_pr = tc.get_or_add_tcPr()
                 tc_pr.get_or_add_tcW().attrib.update({qn("w:w"): width, qn("w:type"): "dxa"})
                 if r == 0:
@@ -377,7 +392,7 @@ def _set_core_properties(word: WordDocument, meta: Metadata, draft: bool) -> Non
     props.author = props.last_modified_by = _property(meta.author)
     props.revision = 1
     day = meta.date or _NO_DATE
-    stamp = dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
+    stamp = dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
     props.created = props.modified = stamp
 
 

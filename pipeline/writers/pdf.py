@@ -6,20 +6,35 @@ import copy as _copy
 import functools
 import html
 import io
+import itertools
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfdoc import PDFName
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, HRFlowable, KeepTogether, PageTemplate,
-                                Paragraph as RLParagraph, Table as RLTable, TableStyle)
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, HRFlowable, KeepTogether, PageTemplate, TableStyle
+from reportlab.platypus import Paragraph as RLParagraph
+from reportlab.platypus import Table as RLTable
 
-from pipeline.document import chartdraw, tablefit
 from pipeline.base import fonts
+from pipeline.document import chartdraw, tablefit
 from pipeline.document.access import TITLE_STYLE
-from pipeline.document.tree import BulletList, Chart, Document, Field, Heading, Image, Inline, Paragraph, Run, Table, Visitor, inline_text
 from pipeline.document.look import Look, Style
+from pipeline.document.tree import (
+    BulletList,
+    Chart,
+    Document,
+    Field,
+    Heading,
+    Image,
+    Inline,
+    Paragraph,
+    Run,
+    Table,
+    Visitor,
+    inline_text,
+)
 from pipeline.writers import pdfshaping, pdftags
 from pipeline.writers.pdftags import Elem, TaggingCanvas
 
@@ -151,11 +166,11 @@ class PdfTranslator(Visitor):
         header_row = grid.child("TR") if grid else None
         header = [self._tagged(_Paragraph, c, cell, "TH", parent=header_row, bold=True,
                                attributes={"O": PDFName("Table"), "Scope": PDFName("Column")})
-                  for c, cell in zip(block.columns, cells)]
+                  for c, cell in zip(block.columns, cells, strict=True)]
         body = []
         for row in block.rows:
             tr = grid.child("TR") if grid else None
-            body.append([self._tagged(_Paragraph, c, cell, "TD", parent=tr) for c, cell in zip(row, cells)])
+            body.append([self._tagged(_Paragraph, c, cell, "TD", parent=tr) for c, cell in zip(row, cells, strict=True)])
         table = _Grid([header, *body], colWidths=list(block.widths), repeatRows=1)
         table.setStyle(TableStyle([
             # Cells are Paragraphs, but the table still sets its default font (Helvetica).
@@ -327,14 +342,14 @@ class _Box(Flowable):
     def wrap(self, availWidth, availHeight):
         """Return the paragraphs' height with their spaces, plus the box's room above and below."""
         self.width, self.height = availWidth, 2 * self.edge
-        for gap, paragraph in zip(self._gaps(), self.paragraphs):
+        for gap, paragraph in zip(self._gaps(), self.paragraphs, strict=True):
             self.height += gap + paragraph.wrap(availWidth, availHeight)[1]
         return self.width, self.height
 
     def split(self, availWidth, availHeight):
         """Split between or inside paragraphs; each part is boxed on its own page."""
         room = availHeight - 2 * self.edge
-        for index, (gap, paragraph) in enumerate(zip(self._gaps(), self.paragraphs)):
+        for index, (gap, paragraph) in enumerate(zip(self._gaps(), self.paragraphs, strict=True)):
             height = paragraph.wrap(availWidth, availHeight)[1]
             if gap + height <= room:
                 room -= gap + height
@@ -360,14 +375,14 @@ class _Box(Flowable):
                   stroke=1, fill=int(bool(self.style.shading)))
         canv.restoreState()
         top = self.height - self.edge
-        for gap, paragraph in zip(self._gaps(), self.paragraphs):
+        for gap, paragraph in zip(self._gaps(), self.paragraphs, strict=True):
             top -= gap + paragraph.height
             paragraph.drawOn(canv, 0, top)
 
     def _gaps(self) -> list[float]:
         """Return the space above each paragraph inside the box (none above the first)."""
         return [0.0] + [max(a.getSpaceAfter(), b.getSpaceBefore())
-                        for a, b in zip(self.paragraphs, self.paragraphs[1:])]
+                        for a, b in itertools.pairwise(self.paragraphs)]
 
     def getSpaceBefore(self):
         """Return the first paragraph's space before."""
@@ -617,9 +632,9 @@ class _FurnitureCanvas(TaggingCanvas):
                 self.artifact("Watermark", lambda: _draw_watermark(self, tree), behind=True)
             header, footer = tree.furniture(number)  # page 1 may have its own
             if header:
-                self.artifact("Header", lambda: _draw_band(self, tree, header, fields, top=True))
+                self.artifact("Header", lambda: _draw_band(self, tree, header, fields, top=True))  # noqa: B023 (called at once)
             if footer:
-                self.artifact("Footer", lambda: _draw_band(self, tree, footer, fields, top=False))
+                self.artifact("Footer", lambda: _draw_band(self, tree, footer, fields, top=False))  # noqa: B023 (called at once)
             super().showPage()
         pdftags.finish(self, self._root, tree.meta.title, tree.meta.language)
         super().save()
@@ -646,11 +661,11 @@ def _draw_band(canv: Canvas, doc: Document, blocks, fields: dict, top: bool) -> 
     translator = Translator(doc, fields=fields, outline=False)
     items = _join_boxes([f for block in blocks for f in translator.visit(block)])
     sizes = [item.wrapOn(canv, page.text_width, page.height)[1] for item in items]
-    gaps = [0.0] + [max(a.getSpaceAfter(), b.getSpaceBefore()) for a, b in zip(items, items[1:])]
+    gaps = [0.0] + [max(a.getSpaceAfter(), b.getSpaceBefore()) for a, b in itertools.pairwise(items)]
     # The footer's last line ends footer_distance above the page edge.
     y = page.height - page.header_distance if top else page.footer_distance + sum(sizes) + sum(gaps)
     canv.saveState()
-    for item, height, gap in zip(items, sizes, gaps):
+    for item, height, gap in zip(items, sizes, gaps, strict=True):
         y -= gap + height
         item.drawOn(canv, page.margin_left, y)
     canv.restoreState()

@@ -85,7 +85,7 @@ def _with_cluster_text(items, text: str) -> list:
     """Return shaped pieces whose glyphs know their cluster's text (its first glyph holds it, the others '')."""
     data = [sd for _, s in items if isinstance(s, ShapedStr) for sd in s.__shapeData__]
     starts = sorted({sd.cluster for sd in data})
-    ends = dict(zip(starts, starts[1:] + [len(text)]))
+    ends = dict(zip(starts, starts[1:] + [len(text)], strict=True))
     seen: set[int] = set()
     out = []
     for frag, s in items:

@@ -15,8 +15,7 @@ from __future__ import annotations
 import re
 from xml.sax.saxutils import escape
 
-from reportlab.pdfbase.pdfdoc import (PDFArray, PDFDictionary, PDFName, PDFObjectReference, PDFStream,
-                                      PDFString)
+from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFObjectReference, PDFStream, PDFString
 from reportlab.pdfbase.ttfonts import ShapedStr
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
@@ -251,7 +250,7 @@ def finish(canvas: TaggingCanvas, root: Elem, title: str, language: str) -> None
         doc.Reference(_elem_dict(elem, refs, tree_ref), f"StructElem{index}")
     offset = len(canvas._annotation_keys)
     nums = [item for key, elem in enumerate(canvas._annotation_keys) for item in (key, refs[id(elem)])]
-    for number, (page, marks) in enumerate(zip(canvas.shown_pages, canvas.page_keys)):
+    for number, (page, marks) in enumerate(zip(canvas.shown_pages, canvas.page_keys, strict=True)):
         page.StructParents = offset + number
         nums.extend((offset + number, PDFArray([refs[id(elem)] for elem in marks])))
     parent_tree = doc.Reference(PDFDictionary({"Nums": PDFArray(nums)}), "ParentTree")

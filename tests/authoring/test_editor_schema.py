@@ -8,12 +8,12 @@ import sys
 import jsonschema
 import pytest
 import yaml
-
 from conftest import RECORDS, ROOT
+
 from pipeline.authoring import editorschema
-from pipeline.records import schema
 from pipeline.authoring import project as projectfiles
 from pipeline.layouts.loader import load_layouts
+from pipeline.records import schema
 
 LAYOUTS = load_layouts(ROOT / "templates")
 SCHEMA = editorschema.generate(LAYOUTS)

@@ -3,10 +3,10 @@
 import csv
 
 import pytest
-
 from conftest import ROOT
-from pipeline.figures import shared as data
+
 from pipeline.builder.manifest import Manifest
+from pipeline.figures import shared as data
 
 
 def _a_series(project):

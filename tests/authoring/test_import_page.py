@@ -4,10 +4,9 @@ import html
 import json
 import re
 
-import pytest
-
-import readback
 import parity
+import pytest
+import readback
 import seeds
 from conftest import RECORDS
 from records import filled as _filled

@@ -4,11 +4,12 @@ import json
 import re
 
 import pytest
-
 from conftest import ROOT
-from pipeline.layouts.loader import load_layouts
+from records import PLACEHOLDER
+from records import filled as _filled
+
 from pipeline.authoring.starter import EXAMPLE_FILE
-from records import PLACEHOLDER, filled as _filled
+from pipeline.layouts.loader import load_layouts
 
 LAYOUTS = load_layouts(ROOT / "templates")
 @pytest.mark.parametrize("layout", sorted(LAYOUTS))

@@ -8,8 +8,8 @@ import sys
 
 import pypdf
 import pytest
-
 from conftest import ROOT
+
 from pipeline.base import hardening
 from pipeline.base.hardening import SECURITY_SETTINGS, NetworkRefused, check_environment
 

@@ -5,9 +5,9 @@ import importlib.util
 import docx
 import pypdf
 import pytest
-
 import readback
 from conftest import ROOT
+
 from pipeline.base import limits
 from pipeline.base.errors import RecordError
 from pipeline.records.yamlload import parse

@@ -5,9 +5,9 @@ import io
 import os
 
 import pytest
-
 from conftest import ROOT
 from corpus import COMPANION, COMPANION_ID, TIME_LIMIT, case_id, cases, expand, read_expected, run_case
+
 from pipeline.cli import command as cli
 
 

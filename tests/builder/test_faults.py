@@ -16,7 +16,6 @@ import pytest
 
 from pipeline.base import fonts
 
-
 # Run from the scratch project; the sample's 2018 figure is stale, and these tests are not about that.
 ARGS = ("build", "--out", "out", "--stale-months", "1000", "sources/laos-inl.yaml")
 

@@ -6,11 +6,9 @@ import subprocess
 import sys
 
 import pytest
-from files import edit, snapshot
-
 import readback
-
 from conftest import RECORDS
+from files import edit, snapshot
 
 UNODC = "sources/data/unodc.yaml"
 
@@ -180,7 +178,7 @@ def test_stale_figures_warn_and_strict_fails(built_project):
             f"2018-12-31, more than 18 months ago; printed by {readers}") in result.err
     assert "warnings" in result.out.splitlines()[-1] or "1 warning" in result.out.splitlines()[-1]
     assert "warning" not in run("--stale-months", "1000").err
-    sheets = lambda: {k: v for k, v in snapshot(project / "output").items() if k.endswith((".docx", ".pdf"))}  # noqa: E731
+    sheets = lambda: {k: v for k, v in snapshot(project / "output").items() if k.endswith((".docx", ".pdf"))}
     before = sheets()
     result = run("--strict")
     assert result.code == 1 and result.err.count(": error: shared figure 'data.unodc.laos_opium_ha'") == 1

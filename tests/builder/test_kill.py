@@ -10,7 +10,6 @@ import zipfile
 
 import pypdf
 import pytest
-
 from files import edit, snapshot
 
 pytestmark = pytest.mark.slow

@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 from conftest import RECORDS
+
 from pipeline.builder.progress import Progress
 
 

@@ -7,8 +7,9 @@ file is left, and the sheets published before are kept and remembered.
 import json
 
 from conftest import RECORDS, sheets_in
-from pipeline.builder import recipe as build
+
 from pipeline.base import output
+from pipeline.builder import recipe as build
 
 
 def _build(project, run_cli):

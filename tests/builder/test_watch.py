@@ -9,7 +9,6 @@ import threading
 import time
 
 import pytest
-
 from conftest import ROOT
 
 STEP = 20.0  # seconds one step may take before the test fails (a build here takes about a second)

@@ -2,13 +2,13 @@
 
 import dataclasses
 
-import pytest
-
 import badlook
 import docsample
+import pytest
+
+from pipeline.base.errors import Location, RecordError
 from pipeline.document import access
 from pipeline.document.tree import Heading, Paragraph, Run, Table
-from pipeline.base.errors import Location, RecordError
 
 CASES = badlook.cases(badlook.ACCESS_CASES)
 HERE, LAYOUT = Location("r.yaml", 2, 8), Location("r.yaml", 1, 9)

@@ -7,18 +7,19 @@ import subprocess
 import sys
 import zipfile
 
-import pytest
-
 import docsample
+import pytest
 import readback
 import records
 from conftest import ROOT
-from pipeline.document import chartdraw
-from pipeline.figures import shared as data
-from pipeline.document.tree import Chart, inline_text
-from pipeline.figures.values import number
-from pipeline.writers import docx as docx_writer, pdf as pdf_writer
 from sheets import document
+
+from pipeline.document import chartdraw
+from pipeline.document.tree import Chart, inline_text
+from pipeline.figures import shared as data
+from pipeline.figures.values import number
+from pipeline.writers import docx as docx_writer
+from pipeline.writers import pdf as pdf_writer
 
 SAMPLES = {r.id: r for r in records.samples()}
 CHARTED = sorted(sid for sid, r in SAMPLES.items() if "chart:" in r.file.read_text(encoding="utf-8"))

@@ -3,12 +3,12 @@
 import dataclasses
 import shutil
 
-import pytest
-
 import badlook
+import pytest
 from conftest import ROOT
-from pipeline.layouts.loader import load_layouts, load_look
+
 from pipeline.document.look import PARTS, WRITER_STYLES, settable
+from pipeline.layouts.loader import load_layouts, load_look
 
 CASES = badlook.cases()
 

@@ -5,10 +5,9 @@ import json
 import re
 import zipfile
 
+import docsample
 import pikepdf
 import pytest
-
-import docsample
 import tagged
 from conftest import ROOT
 

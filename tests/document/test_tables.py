@@ -10,20 +10,20 @@ import shutil
 import zipfile
 from pathlib import Path
 
+import parity
 import pypdf
 import pytest
-from lxml import etree
-from pypdf.generic import ContentStream
-
-import parity
 import readback
 import tables
-from pipeline.cli import command as cli
-from pipeline.figures import values as figures
+from lxml import etree
+from pypdf.generic import ContentStream
+from sheets import document
+
 from pipeline.base import fonts
+from pipeline.cli import command as cli
 from pipeline.document import tablefit
 from pipeline.document.tree import Run, Table, inline_text
-from sheets import document
+from pipeline.figures import values as figures
 
 ROOT = Path(__file__).resolve().parents[2]
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -77,7 +77,7 @@ def test_the_tree_fits_the_long_table(long_sheet):
     """Widths span the text width, none under its longest word, the amounts narrower than the prose."""
     table, _, _, tree = long_sheet
     assert len(table.widths) == 3 and math.isclose(sum(table.widths), tree.page.text_width)
-    assert all(w >= word for w, word in zip(table.widths, _longest_words(table, tree)))
+    assert all(w >= word for w, word in zip(table.widths, _longest_words(table, tree), strict=True))
     year, prose, amount = table.widths
     assert amount < prose and year < prose
     assert table.align == ("left", "left", "right")
@@ -88,7 +88,7 @@ def test_a_table_that_fits_on_one_line_spreads_in_proportion():
     tree = document(ROOT / "sources" / "laos-inl.yaml")
     table = next(b for b in tree.body if isinstance(b, Table))
     assert math.isclose(sum(table.widths), tree.page.text_width)
-    assert all(w >= word for w, word in zip(table.widths, _longest_words(table, tree)))
+    assert all(w >= word for w, word in zip(table.widths, _longest_words(table, tree), strict=True))
     assert table.align[-1] == "right" and set(table.align[:-1]) == {"left"}
 
 
@@ -103,7 +103,7 @@ def test_words_wider_than_the_page_cap_only_the_widest_columns():
     widths = tablefit.widths(table, tree.look)
     least = _longest_words(table, tree)
     assert math.isclose(sum(widths), tree.page.text_width) and least[-1] > tree.page.text_width
-    assert all(w >= word for w, word in zip(widths[:-2], least[:-2]))
+    assert all(w >= word for w, word in zip(widths[:-2], least[:-2], strict=True))
     assert widths[-1] == widths[-2] < least[-1]
 
 
@@ -137,7 +137,7 @@ def test_docx_grid_and_cells_carry_the_trees_widths(long_sheet):
     for tr in tbl.iter(f"{W}tr"):
         cells = [int(tc.find(f"{W}tcPr/{W}tcW").get(f"{W}w")) / 20 for tc in tr.iter(f"{W}tc")]
         assert cells == grid
-    assert all(w >= word for w, word in zip(grid, _longest_words(table, tree)))
+    assert all(w >= word for w, word in zip(grid, _longest_words(table, tree), strict=True))
     assert grid[2] < grid[1]  # the amounts narrower than the prose
 
 
@@ -209,7 +209,7 @@ def test_pdf_grid_lines_are_the_trees_widths(long_sheet):
     assert len(pages) >= 2
     for page in pages:  # the table goes on over every page
         grid = sorted({x for lines in _grid_columns(page) for x in lines})
-        assert len(grid) == len(edges) and all(math.isclose(a, b, abs_tol=0.01) for a, b in zip(grid, edges))
+        assert len(grid) == len(edges) and all(math.isclose(a, b, abs_tol=0.01) for a, b in zip(grid, edges, strict=True))
     assert math.isclose(edges[-1] - edges[0], tree.page.text_width)
 
 
@@ -285,7 +285,7 @@ def test_both_renderings_start_each_column_where_the_tree_says(fmt, long_sheet, 
     header = " ".join(inline_text(c) for c in table.columns)
     pages = [lines for lines in parity.body_line_boxes(renderings[fmt], tree.page)]
     # The sheet ends with the table (no notes, no Sources note): every line from the header on is a row's.
-    rows = [line for lines in pages for line in lines[[_text(l) for l in lines].index(header):]]
+    rows = [line for lines in pages for line in lines[[_text(word) for word in lines].index(header):]]
     assert len(rows) > len(table.rows)
     left = tree.page.margin_left
     for c, width in enumerate(table.widths[:2]):  # the last column is right-aligned
@@ -312,7 +312,8 @@ def _sample_with(table):
 
 def test_both_writers_take_the_trees_widths_and_alignments_as_they_are(tmp_path):
     """Widths and alignments set in the tree (not the fit's) are what both formats lay out."""
-    from pipeline.writers import docx as docx_writer, pdf as pdf_writer
+    from pipeline.writers import docx as docx_writer
+    from pipeline.writers import pdf as pdf_writer
     fitted = next(b for b in document(ROOT / "sources" / "laos-inl.yaml").body if isinstance(b, Table))
     widths = (fitted.widths[0] + 40, fitted.widths[1] - 50, fitted.widths[2] + 10)
     table = Table(fitted.columns, fitted.rows, widths=widths, align=("right", "center", "left"))
@@ -325,13 +326,14 @@ def test_both_writers_take_the_trees_widths_and_alignments_as_they_are(tmp_path)
     page = pypdf.PdfReader(io.BytesIO(pdf_writer.render(doc))).pages[0]
     edges = [doc.page.margin_left + sum(widths[:n]) for n in range(4)]
     grid = sorted({x for lines in _grid_columns(page) for x in lines})
-    assert all(math.isclose(a, b, abs_tol=0.01) for a, b in zip(grid, edges)) and len(grid) == 4
+    assert all(math.isclose(a, b, abs_tol=0.01) for a, b in zip(grid, edges, strict=True)) and len(grid) == 4
 
 
 @pytest.mark.parametrize("fmt", ["docx", "pdf"])
 @pytest.mark.parametrize("change", [{"widths": (100.0, 368.0)}, {"align": ("left", "middle", "right")}])
 def test_a_table_whose_widths_or_alignments_do_not_match_its_columns_is_refused(fmt, change):
     import dataclasses
+
     from pipeline import writers
     fitted = next(b for b in document(ROOT / "sources" / "laos-inl.yaml").body if isinstance(b, Table))
     with pytest.raises(ValueError, match="one width and one alignment per column"):

@@ -6,7 +6,6 @@ companion record still builds, no traceback is printed and no payload runs.
 """
 
 import pytest
-
 import readback
 from corpus import COMPANION, COMPANION_ID, MARKER, ROOT, case_id, cases, read_expected, run_case
 from sheets import document, furniture_lines

@@ -36,16 +36,17 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings, strategies as st
-
 import readback
 from conftest import ROOT, sheets_in
-from pipeline.cli import command as cli
-from pipeline.base import fonts
-from pipeline.records.charset import REORDERING
-from pipeline.base.limits import MAX_LINE_CHARS
-from pipeline.render.text import MarkError, paragraphs, runs
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 from sheets import document, furniture_lines
+
+from pipeline.base import fonts
+from pipeline.base.limits import MAX_LINE_CHARS
+from pipeline.cli import command as cli
+from pipeline.records.charset import REORDERING
+from pipeline.render.text import MarkError, paragraphs, runs
 
 HEAD = "layout: inl-country-program\ntitle: Property\nissuer: Bureau of Properties\ndate: 2003-03-11\n"
 HANG_SECONDS = 60  # the largest record the limits allow builds in about 3 s

@@ -12,7 +12,6 @@ import sys
 import time
 
 import pytest
-
 from conftest import ROOT
 from corpus import COMPANION, COMPANION_ID
 
@@ -226,7 +225,7 @@ def test_a_layout_failure_is_remembered_and_a_shared_value_change_retries_it(tmp
         calls.append(1)
         raise RuntimeError("layout engine failed")
     monkeypatch.setattr(pdf, "render", explode)
-    run = lambda: run_cli(*ARGS, "--jobs", "1", cwd=tmp_path)  # noqa: E731 - in this process, so patched
+    run = lambda: run_cli(*ARGS, "--jobs", "1", cwd=tmp_path)
     assert run().code == 1 and len(calls) == 2  # the companion and the reader
     second = run()
     assert len(calls) == 2  # neither was laid out again

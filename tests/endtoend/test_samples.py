@@ -4,14 +4,14 @@ import re
 from pathlib import Path
 
 import pytest
-
 import readback
 import seeds
 from conftest import RECORDS, ROOT, SAMPLES
-from pipeline.document.tree import Heading, Paragraph, Run, body_text, dump, inline_text
+from seeds import SEED_OF
 from sheets import document, page_furniture
 
-from seeds import SEED_OF
+from pipeline.document.tree import Heading, Paragraph, Run, body_text, dump, inline_text
+
 GOLDENS = Path(__file__).parents[1] / "goldens"
 SPOKESPERSON = "laos-counternarcotics"
 # What the Spokesperson sheet says that is not a seed sentence word for word: short sentences

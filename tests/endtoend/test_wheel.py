@@ -6,7 +6,6 @@ import sys
 import zipfile
 
 import pytest
-
 from conftest import ROOT
 from records import filled as _filled
 

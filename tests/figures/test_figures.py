@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 
 from pipeline.base.errors import Location
-from pipeline.figures.values import FigureError, long_date, money, number, percent
 from pipeline.figures.sandbox import evaluate
+from pipeline.figures.values import FigureError, long_date, money, number, percent
 from pipeline.records.model import Figure
 
 FIGS = {"opium_ha": Figure("opium_ha", Location("r"), values={2007: 1500, 2018: 5700},
@@ -65,9 +65,9 @@ def test_text_without_braces_skips_jinja():
 
 def test_a_figure_without_a_filter_prints_in_house_style():
     """`{{ officers_trained }}` prints 1,240 as `| number` does, not 1240."""
+    from pipeline.base.errors import Location
     from pipeline.figures.sandbox import evaluate
     from pipeline.records.model import Figure
-    from pipeline.base.errors import Location
     figures = {"officers_trained": Figure("officers_trained", Location("r.yaml"), value=1240)}
     assert evaluate("{{ officers_trained }}", figures) == evaluate("{{ officers_trained | number }}", figures)
     assert evaluate("{{ officers_trained }}", figures) == "1,240"

@@ -17,8 +17,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from jinja2.exceptions import SecurityError, TemplateSyntaxError, UndefinedError
 
-from pipeline.figures import shared as data, sandbox
 from pipeline.base.errors import Location
+from pipeline.figures import sandbox
+from pipeline.figures import shared as data
 from pipeline.figures.values import FigureError
 from pipeline.records.model import Figure
 

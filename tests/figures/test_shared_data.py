@@ -21,6 +21,7 @@ def test_shared_values_print_with_every_filter(project, run_cli):
     result = run_cli("check", path, cwd=project)
     assert result.code == 0, result.err
     from sheets import document
+
     from pipeline.document.tree import body_text
     text = body_text(document(project / path, project / "templates", project / "sources" / "data"))
     assert "More than $48,000,000, 5,700 ha as of December 31, 2018 so far." in text

@@ -3,15 +3,15 @@
 import json
 
 import pytest
-
 import readback
 from conftest import RECORDS, ROOT
-from pipeline.figures import shared as data
-from pipeline.records import schema
-from pipeline.base.paths import display
+
 from pipeline.base.errors import RecordError
+from pipeline.base.paths import display
+from pipeline.figures import shared as data
 from pipeline.figures.values import long_date
 from pipeline.layouts.loader import load_layouts
+from pipeline.records import schema
 from pipeline.records.yamlload import load_file
 
 

@@ -4,19 +4,20 @@ import io
 import re
 
 import docx
+import parity
 import pypdf
 import pytest
-
-import parity
-from conftest import ROOT, RECORDS
-from pipeline.records import marking, schema
-from pipeline.base.paths import display
-from pipeline.base.errors import RecordError
-from pipeline.layouts.loader import load_layouts
-from pipeline.records.yamlload import load_file
-from pipeline.document.tree import dump
-from pipeline.writers import docx as docx_writer, pdf as pdf_writer
+from conftest import RECORDS, ROOT
 from sheets import document
+
+from pipeline.base.errors import RecordError
+from pipeline.base.paths import display
+from pipeline.document.tree import dump
+from pipeline.layouts.loader import load_layouts
+from pipeline.records import marking, schema
+from pipeline.records.yamlload import load_file
+from pipeline.writers import docx as docx_writer
+from pipeline.writers import pdf as pdf_writer
 
 BRIEFINGS = [r for r in RECORDS if r.layout == "briefing-paper"]
 BAD = ROOT / "tests" / "bad"
@@ -200,7 +201,7 @@ def test_libreoffice_paginates_the_docx_with_banners_and_numbers_from_page_2(lon
     ours = pypdf.PdfReader(io.BytesIO(pdf)).pages
     assert len(pages) == len(ours)
     banner = "SENSITIVE BUT UNCLASSIFIED//NOFORN"
-    for number, (page, own) in enumerate(zip(pages, ours), start=1):
+    for number, (page, own) in enumerate(zip(pages, ours, strict=True), start=1):
         lines = [line for line in _lines_top_down(page) if line != "DRAFT"]
         # The same first body line on each page: a footer taller than the bottom margin would
         # make Word push the body up and break pages elsewhere than the PDF.

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.records import yamlload
 from pipeline.base.errors import RecordError
+from pipeline.records import yamlload
 
 ROOT = Path(__file__).resolve().parents[2]
 # Every YAML file of the project: samples, layouts, starters, and the test corpora of good and bad input.

@@ -2,11 +2,12 @@
 
 import time
 
-import pytest
-from hypothesis import given, settings, strategies as st
-
 import marks_reference
+import pytest
 import readback
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from pipeline.base.limits import MAX_TEXT_CHARS
 from pipeline.document.tree import Run
 from pipeline.render.text import MarkError, paragraphs, runs

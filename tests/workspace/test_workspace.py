@@ -6,8 +6,8 @@ import sys
 import textwrap
 
 import pytest
-
 from conftest import RECORDS, ROOT, SAMPLES
+
 from pipeline.base import limits
 from pipeline.builder.recipe import Options
 from pipeline.workspace import sheets
@@ -195,10 +195,12 @@ def test_new_sheet_from_a_layout_never_overwrites(workspace, project):
 
 
 def test_figures_page_lists_each_shared_figure_with_its_sheets(workspace):
-    from pipeline.authoring import catalog
-    from pipeline.figures import shared as data, staleness
     import datetime as dt
     from pathlib import Path
+
+    from pipeline.authoring import catalog
+    from pipeline.figures import shared as data
+    from pipeline.figures import staleness
 
     page = workspace.get("/figures").text
     found = catalog.entries(data.load(Path("sources/data"), "sources/data"), Path("output"),
@@ -267,6 +269,7 @@ def test_only_the_listener_may_bind_after_start_up():
 
 def test_serving_beyond_this_machine_warns_there_is_no_login(project):
     import served
+
     from pipeline.cli import command as cli
 
     assert cli._parser()[0].parse_args(["serve"]).host == "127.0.0.1"
@@ -291,7 +294,8 @@ def test_editing_a_shared_figure_shows_each_sheets_change_before_saving(workspac
     from pathlib import Path
 
     from pipeline.authoring import catalog
-    from pipeline.figures import shared as data, staleness
+    from pipeline.figures import shared as data
+    from pipeline.figures import staleness
 
     page = workspace.get("/figures").text
     entry = next(e for e in catalog.entries(data.load(Path("sources/data"), "sources/data"), Path("output"),
@@ -313,15 +317,16 @@ def test_editing_a_shared_figure_shows_each_sheets_change_before_saving(workspac
     saved = workspace.post(f"/figures/{entry['name']}/save", data=form)
     assert saved.status_code == 200 and "rebuilt" in saved.text
     after = file.read_text(encoding="utf-8")
-    assert str(value * 3) in after and [l for l in before.splitlines() if l.startswith("#")] == \
-        [l for l in after.splitlines() if l.startswith("#")]  # comments kept
+    assert str(value * 3) in after and [ln for ln in before.splitlines() if ln.startswith("#")] == \
+        [ln for ln in after.splitlines() if ln.startswith("#")]  # comments kept
     stale = workspace.post(f"/figures/{entry['name']}/save", data=form)  # the page's hash is old now
     assert stale.status_code == 409
 
 
 def test_the_form_shows_the_layouts_fields_and_edits_one_value_in_the_text(workspace, project):
-    from pipeline.layouts.loader import load_layouts
     from pathlib import Path
+
+    from pipeline.layouts.loader import load_layouts
 
     sample = EDITABLE
     layout = load_layouts(Path("templates"))[sample.layout]
@@ -337,8 +342,8 @@ def test_the_form_shows_the_layouts_fields_and_edits_one_value_in_the_text(works
     import html
     new = html.unescape(new)
     assert 'title: "Title: With a Colon"' in new
-    assert [l for l in new.splitlines() if not l.startswith("title:")] == \
-        [l for l in text.splitlines() if not l.startswith("title:")]  # everything else as typed
+    assert [ln for ln in new.splitlines() if not ln.startswith("title:")] == \
+        [ln for ln in text.splitlines() if not ln.startswith("title:")]  # everything else as typed
     assert "is not a field" in workspace.post(f"/sheet/{sample.id}/field", data={
         "text": text, "csrf": token(page), "field:layout": "x"}).headers["HX-Trigger"]
     broken = workspace.post(f"/sheet/{sample.id}/form", data={"text": "title: [", "csrf": token(page)}).text

@@ -4,7 +4,6 @@ import io
 import re
 
 import pytest
-
 import served
 from conftest import RECORDS, ROOT
 

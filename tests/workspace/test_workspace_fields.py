@@ -6,11 +6,11 @@ import os
 import re
 
 import pytest
-
 from conftest import RECORDS, ROOT
+
+from pipeline.records.yamlload import Mapping, Scalar, parse
 from pipeline.workspace.edits import add_entry, move_entry, remove_entry, set_field
 from pipeline.workspace.fields import form
-from pipeline.records.yamlload import Mapping, Scalar, parse
 
 VALUES = ["Plain words", "Words: with a colon", "  spaced ", "A # not a comment", "{{ data.x.y }} first",
           "yes", "123", "Line one.\nLine two.\n\nA new paragraph.", "‘Typographic’ — quotes"]
@@ -82,7 +82,7 @@ def same(a, b) -> bool:
     if isinstance(a, tuple) and isinstance(b, tuple):
         return a[0] == b[0] and same(a[1], b[1])
     if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
     return a is None and b is None
 
 
@@ -238,7 +238,7 @@ def test_every_entry_moves_as_whole_lines_and_back(record):
         assert moved == f"{listed}[{index - 1}]"
         old = at(tree(text), listed)
         expected = old[:index - 1] + [old[index], old[index - 1]] + old[index + 1:]
-        assert same(tree(new), replaced(tree(text), listed, lambda v: expected))
+        assert same(tree(new), replaced(tree(text), listed, lambda v, expected=expected: expected))
         assert sorted(new.splitlines()) == sorted(text.splitlines())  # every line kept, comments too
         assert move_entry(new, moved, 1) == (text, name)
 
@@ -255,7 +255,7 @@ def test_removing_an_entry_cuts_out_its_lines_and_nothing_else(record):
             assert len(old) == 1 and "remove the section" in str(exc)
             assert len(at(tree(text), name[:name.rindex(".")])) == 1
             continue
-        expected = replaced(tree(text), listed, lambda v: v[:index] + v[index + 1:] or None)
+        expected = replaced(tree(text), listed, lambda v, index=index: v[:index] + v[index + 1:] or None)
         assert same(tree(new), expected)
         lines, kept = text.splitlines(), new.splitlines()
         head = len(os.path.commonprefix([lines, kept]))
@@ -267,10 +267,10 @@ def test_removing_an_entry_cuts_out_its_lines_and_nothing_else(record):
 
 @pytest.mark.parametrize("record", RECORDS, ids=lambda r: r.id)
 def test_a_new_entry_comes_last_with_a_placeholder_that_check_reports_at_its_input(record):
-    from pipeline.records import fieldpaths, schema
-    from pipeline.base.paths import display
     from pipeline.base.errors import RecordError
+    from pipeline.base.paths import display
     from pipeline.layouts.loader import load_layouts
+    from pipeline.records import fieldpaths, schema
 
     layouts = load_layouts(ROOT / "templates", display)
     text = record.file.read_text(encoding="utf-8")

@@ -10,18 +10,18 @@ import sys
 import zipfile
 from pathlib import Path
 
+import docsample
 import docx
+import parity
 import pytest
 from docx.oxml.ns import qn
 from docx.shared import Pt
 from docx.table import Table as WordTable
 
-import docsample
-import parity
 from pipeline import __version__, writers
 from pipeline.document import tablefit
-from pipeline.document.tree import BulletList, Document, Field, Metadata, Paragraph, Run, Table, body_text, styles_used
 from pipeline.document.look import Style
+from pipeline.document.tree import BulletList, Document, Field, Metadata, Paragraph, Run, Table, body_text, styles_used
 from pipeline.writers import docx as writer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -289,7 +289,7 @@ def test_core_properties(word):
     props = word.core_properties
     assert (props.title, props.subject, props.author, props.language) == (
         "Laos", "Fact Sheet", "Bureau of INL", "en-US")
-    midnight = dt.datetime(2003, 3, 11, tzinfo=dt.timezone.utc)
+    midnight = dt.datetime(2003, 3, 11, tzinfo=dt.UTC)
     assert props.created == props.modified == midnight
     assert (props.last_modified_by, props.revision) == ("Bureau of INL", 1)
     assert "python-docx" not in props.comments
@@ -297,7 +297,7 @@ def test_core_properties(word):
 
 def test_missing_date_uses_fixed_default():
     props = read(tiny(date=None)).core_properties
-    assert props.created == props.modified == dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
+    assert props.created == props.modified == dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
 
 def test_page_size_and_margins(word):
@@ -308,7 +308,7 @@ def test_page_size_and_margins(word):
 
 
 def test_nothing_is_stamped_with_the_clock():
-    today = dt.datetime.now(dt.timezone.utc).date().isoformat()
+    today = dt.datetime.now(dt.UTC).date().isoformat()
     with zipfile.ZipFile(io.BytesIO(writer.render(docsample.sample_document()))) as zf:
         assert {info.date_time for info in zf.infolist()} == {(1980, 1, 1, 0, 0, 0)}
         assert "docProps/thumbnail.jpeg" not in zf.namelist()

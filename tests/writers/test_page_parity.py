@@ -2,9 +2,9 @@
 
 import re
 
+import parity
 import pytest
 
-import parity
 from pipeline.base.fonts import FAMILIES
 
 pytestmark = [

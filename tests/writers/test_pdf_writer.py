@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pypdf
 import pytest
-
 from docsample import HAZARD, STYLES, sample_document
+
 from pipeline import writers
-from pipeline.document.tree import BulletList, Field, Heading, Paragraph, Run, Table, body_text, inline_text
 from pipeline.document.look import PageSetup, Style
+from pipeline.document.tree import BulletList, Field, Heading, Paragraph, Run, Table, body_text, inline_text
 from pipeline.writers import pdf
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -192,7 +192,8 @@ def test_watermark_on_every_page_when_set(long_pdf):
 
         def visit(text, cm, tm, font, size):
             if "DRAFT" in text:
-                drawn.append((mult(tm, cm), str(font["/BaseFont"]), size))
+                drawn.append(  # noqa: B023 (the visitor runs within this iteration)
+                    (mult(tm, cm), str(font["/BaseFont"]), size))
 
         page.extract_text(visitor_text=visit)
         assert len(drawn) == 1

@@ -4,12 +4,12 @@ import shutil
 import subprocess
 
 import pytest
-
 import readback
 from conftest import RECORDS, SAMPLES
-from pipeline.document.tree import body_text
-from pipeline.base.fonts import FAMILIES
 from sheets import document, furniture_lines
+
+from pipeline.base.fonts import FAMILIES
+from pipeline.document.tree import body_text
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 POPPLER = shutil.which("pdftotext") and shutil.which("pdffonts") and shutil.which("pdfinfo")

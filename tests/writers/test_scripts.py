@@ -16,16 +16,18 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
-from docx import Document as WordDocument
-from docx.oxml.ns import qn
-
 import readback
 import tagged
-from pipeline.records import charset
-from pipeline.base import fonts
-from pipeline.writers import docx as docx_writer, pdf as pdf_writer
+from docx import Document as WordDocument
+from docx.oxml.ns import qn
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sheets import document
+
+from pipeline.base import fonts
+from pipeline.records import charset
+from pipeline.writers import docx as docx_writer
+from pipeline.writers import pdf as pdf_writer
 
 ROOT = Path(__file__).resolve().parents[2]
 PDFTOTEXT = shutil.which("pdftotext")

@@ -6,18 +6,18 @@ import subprocess
 import sys
 from pathlib import Path
 
+import parity
 import pikepdf
 import pytest
-
-import parity
 import readback
 import records
 import tagged
 from conftest import ROOT
-from pipeline.document import chartdraw
-from pipeline.cli import command as cli
-from pipeline.document.tree import Chart, block_texts, inline_text
 from sheets import document
+
+from pipeline.cli import command as cli
+from pipeline.document import chartdraw
+from pipeline.document.tree import Chart, block_texts, inline_text
 
 pytestmark = [
     pytest.mark.slow,  # builds and reads back every sample and five generated sheets with poppler
@@ -125,7 +125,7 @@ def test_headings_start_at_the_title_and_never_skip_a_level(sheets):
     for sid, (path, _) in sheets.items():
         levels = [int(m) for m in re.findall(r"^\s*H(\d) \(block\)", tagged.struct_text(path), re.M)]
         assert levels and levels[0] == 1 and levels.count(1) == 1, sid
-        assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), (sid, levels)
+        assert all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=True)), (sid, levels)
 
 
 def test_tables_lists_and_links_have_their_parts(sheets):
@@ -151,7 +151,9 @@ def test_tables_lists_and_links_have_their_parts(sheets):
 def test_a_split_table_repeats_its_header_as_an_artifact(tmp_path):
     """Two pages of one table: the header row is in the tree once; the repeat is page furniture."""
     import dataclasses
+
     import docsample
+
     from pipeline.document.tree import Run, Table
     from pipeline.writers import pdf as writer
     rows = tuple(((Run(f"FY {2000 + i}"),), (Run(f"${i},000"),)) for i in range(70))

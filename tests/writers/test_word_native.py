@@ -5,8 +5,8 @@ import zipfile
 
 import pypdf
 import pytest
-
 from conftest import ROOT
+
 from pipeline import __version__
 
 RECORDS = sorted((ROOT / "sources").glob("*.yaml"))  # every sample, whatever the folder holds

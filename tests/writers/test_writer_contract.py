@@ -7,15 +7,15 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar
 
+import docsample
 import pypdf
 import pytest
-
-import docsample
 import readback
-from pipeline.document import chartdraw
+
 from pipeline import writers
-from pipeline.document.tree import NODE_TYPES, Paragraph, Run, Table, UnknownNode, body_text, inline_text
+from pipeline.document import chartdraw
 from pipeline.document.look import PARTS, settable
+from pipeline.document.tree import NODE_TYPES, Paragraph, Run, Table, UnknownNode, body_text, inline_text
 
 FORMATS = writers.names()
 # How each format's text is read back. A new writer adds its reader here, or this suite fails.
