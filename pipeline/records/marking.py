@@ -21,7 +21,13 @@ MARK = re.compile(r"\((?P<level>U|SBU|C|S|TS)(?P<caveats>(//[A-Z0-9][A-Z0-9 ,.-]
 _LOOKS_LIKE_MARK = re.compile(r"\([A-Za-z/ ,.-]{1,24}\)")  # "(Unclas)", "(u)": a mark misspelt
 _PARA_BREAK = re.compile(r"\n[ \t]*\n\s*")
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
-HEADING_FIELDS = ("country",)  # record fields a layout's headings may name as {field}
+# The forms of a record field a layout's headings may name as {form}, and the field behind each.
+# `country` is written as running text puts it ("the Philippines", "Laos", "Côte d'Ivoire"):
+# {country} prints it so, {country_name} without its article ("U.S.-Philippines Relations"),
+# {country_possessive} with the possessive the Department uses ("the Philippines'", "Laos's").
+HEADING_FORMS = {"country": "country", "country_name": "country", "country_possessive": "country"}
+HEADING_FIELDS = tuple(dict.fromkeys(HEADING_FORMS.values()))  # the record fields behind them
+_ARTICLE = re.compile(r"(?i)the\s+")
 
 
 def banner_level(text: str) -> str | None:
@@ -103,20 +109,48 @@ def _marked_texts(record: Record):
     yield from record.notes
 
 
+def forms(record: Record) -> dict[str, str]:
+    """Return the heading forms of the record's fields ({country}, {country_name}, …) by name."""
+    if record.country is None:
+        return {}
+    country = " ".join(record.country.source.split())
+    return {"country": country, "country_name": _ARTICLE.sub("", country, count=1) if _ARTICLE.match(country)
+            else country, "country_possessive": possessive(country)}
+
+
+def possessive(name: str) -> str:
+    """Return a country's possessive: an apostrophe alone after a plural name with its article
+    ("the Philippines'", "the Bahamas'"), else 's ("Laos's", "Belarus's", "Côte d'Ivoire's")."""
+    plural = _ARTICLE.match(name) and name.endswith("s")
+    return f"{name}'" if plural else f"{name}'s"
+
+
 def fill(heading: str, values: dict[str, str]) -> str:
-    """Return a layout heading with its {field} placeholders filled from the record."""
-    return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group()), heading)
+    """Return a layout heading with its {form} placeholders filled, its first letter a capital."""
+    filled = PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group()), heading)
+    return filled[:1].upper() + filled[1:] if PLACEHOLDER.match(heading) else filled
+
+
+def spellings(heading: str) -> set[str]:
+    """Return the spellings a record may write for a filled heading: a possessive after a final s
+    may take the apostrophe alone or 's ("Laos' Membership" or "Laos's Membership")."""
+    norm = _norm(heading)
+    return {norm, re.sub(r"s's\b", "s'", norm), re.sub(r"s'(?!s)", "s's", norm)}
+
+
+def _norm(text: str) -> str:
+    """Return a heading with straight apostrophes and single spaces."""
+    return " ".join(text.replace("\u2019", "'").split())
 
 
 def same_heading(a: str, b: str) -> bool:
-    """Return whether two headings are the same words (straight or typographic apostrophes alike)."""
-    norm = lambda s: " ".join(s.replace("\u2019", "'").split())
-    return norm(a) == norm(b)
+    """Return whether a record's heading `b` is the layout's filled heading `a` (apostrophes either way)."""
+    return _norm(b) in spellings(a)
 
 
 def check_headings(record: Record, headings: tuple[str, ...], c: Collector) -> None:
     """Report a section heading that is not one of the layout's, or comes out of their order."""
-    values = {name: getattr(record, name).source for name in HEADING_FIELDS if getattr(record, name) is not None}
+    values = forms(record)
     if any(PLACEHOLDER.search(h) and not set(PLACEHOLDER.findall(h)) <= set(values) for h in headings):
         return  # a field the headings name is missing: reported as a required field
     wanted = [fill(h, values) for h in headings]
