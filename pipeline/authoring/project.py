@@ -19,6 +19,8 @@ templates = "templates"
 out = "output"
 # stale-months = 18   # warn about figures whose as_of is older than this
 # strict = false      # true: warnings (stale figures, likely slips) fail the build
+# max-classification = "SENSITIVE BUT UNCLASSIFIED"   # papers above this are refused (classified
+#                     # papers belong on a system accredited for them); "UNCLASSIFIED" refuses SBU too
 """
 
 # The check task reads `path:line:col: error: message`, the concise diagnostics every command prints.

@@ -19,6 +19,7 @@ from ..base.output import TEMP_PREFIX, PartlyPublished, keep_edited
 from ..base.paths import display
 from ..figures import shared as data
 from ..figures import staleness
+from ..records import marking
 from ..records.yamlload import read_file
 from . import changes, status, work
 from .lock import OutputLock
@@ -41,6 +42,7 @@ class Options:
     jobs: int = 1
     strict: bool = False
     stale_months: int = staleness.DEFAULT_MONTHS
+    max_classification: str = marking.CEILING  # a level of marking.LEVELS
     time_limit: float | None = 120.0
     wait: float = 0.0
     today: dt.date | None = None
@@ -229,7 +231,8 @@ class _Run:
         outcome.reasons = self._reasons(entry, inputs) if self.write else ["checked"]
         if not outcome.reasons:
             return _Plan(outcome, entry=entry)
-        return _Plan(outcome, work.Job(file, outcome.path, raw, self.opts.formats), entry, inputs)
+        return _Plan(outcome, work.Job(file, outcome.path, raw, self.opts.formats,
+                                              self.opts.max_classification), entry, inputs)
 
     def _still_failing(self, outcome: Outcome, raw: bytes) -> bool:
         """Report a record whose costly failure (time limit, layout engine) would only repeat."""
@@ -271,7 +274,8 @@ class _Run:
 
     def _inputs(self, raw: bytes, layout: str | None) -> dict[str, str]:
         """Return the input hashes of a record (the layout's as last built, if known)."""
-        inputs = {"record": digest(raw), "fonts": self.prints.fonts, "pipeline": self.prints.pipeline}
+        inputs = {"record": digest(raw), "fonts": self.prints.fonts, "pipeline": self.prints.pipeline,
+                  "ceiling": self.opts.max_classification}  # a lower ceiling checks every record again
         if layout is not None:
             inputs["templates"] = self.prints.layout(layout)
         return inputs
@@ -283,7 +287,8 @@ class _Run:
         if entry is None:
             return ["new record"]
         reasons = [why for key, why in (("record", "record edited"), ("templates", "template changed"),
-                                        ("fonts", "fonts changed"), ("pipeline", "pipeline updated"))
+                                        ("fonts", "fonts changed"), ("pipeline", "pipeline updated"),
+                                        ("ceiling", "max-classification changed"))
                    if entry.inputs.get(key) != inputs.get(key)]
         moved = [key for key, value in entry.data.items() if self._dependency_now(key) != value]
         figures = [key for key in moved if not key.startswith("file:")]

@@ -20,6 +20,7 @@ from ..builder.progress import Progress
 from ..builder.recipe import Options, Report, build, check, discover
 from ..figures import shared as data
 from ..figures import staleness
+from ..records import marking
 from .diagnostics import STYLES, Formatter, colour_wanted
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 75
@@ -372,6 +373,19 @@ def _strictness(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--stale-months", type=_whole(1, MAX_STALE_MONTHS), default=18, metavar="N",
                         help="warn about figures whose as_of is more than N months old, 1 to "
                              f"{MAX_STALE_MONTHS} (default: 18)")
+    parser.add_argument("--max-classification", type=_ceiling, default=marking.CEILING, metavar="LEVEL",
+                        help="refuse a paper whose banner or portion marks go above LEVEL "
+                             "(default: SENSITIVE BUT UNCLASSIFIED, the highest unclassified marking; "
+                             "UNCLASSIFIED allows unclassified papers only)")
+
+
+def _ceiling(text: str) -> str:
+    """Return the level a --max-classification names; argparse exits 2 with the levels allowed."""
+    level = marking.ceiling_level(text)
+    if level is None:
+        raise argparse.ArgumentTypeError(f"expected a level ({', '.join(marking.BANNERS)}, or its letters "
+                                         f"{', '.join(marking.LEVELS)}), found {shown(text)}")
+    return level
 
 
 def _whole(low: int, high: int):
@@ -420,7 +434,7 @@ def options(args) -> Options:
     return Options(templates=args.templates, data=_data_folder(args), out=args.out,
                    formats=tuple(dict.fromkeys(args.formats or writers.names())), force=args.force,
                    jobs=args.jobs, strict=args.strict, stale_months=args.stale_months,
-                   time_limit=args.time_limit or None, wait=args.wait)
+                   max_classification=args.max_classification, time_limit=args.time_limit or None, wait=args.wait)
 
 
 def _build(args) -> int:
@@ -453,7 +467,7 @@ def _serve(args) -> int:
               file=sys.stderr)
     opts = Options(templates=args.templates, data=_data_folder(args), out=args.out, jobs=1,
                    strict=args.strict, stale_months=args.stale_months, time_limit=args.time_limit or None,
-                   wait=30.0)
+                   wait=30.0, max_classification=args.max_classification)
     print(f"factsheets: the workspace is at http://{args.host}:{args.port}/ (stop with Ctrl-C)", file=sys.stderr)
     serve(args.paths or [Path("sources")], opts, args.host, args.port, tuple(args.allowed_host))
     return EXIT_OK
@@ -462,7 +476,7 @@ def _serve(args) -> int:
 def _check(args) -> int:
     """Run `factsheets check`."""
     opts = Options(templates=args.templates, data=_data_folder(args), strict=args.strict,
-                   stale_months=args.stale_months)
+                   stale_months=args.stale_months, max_classification=args.max_classification)
     return finish(check(_records(args), opts), None)
 
 

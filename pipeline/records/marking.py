@@ -18,6 +18,11 @@ LEVELS = ("U", "SBU", "C", "S", "TS")  # lowest first
 BANNERS = {"UNCLASSIFIED": "U", "SENSITIVE BUT UNCLASSIFIED": "SBU", "CONFIDENTIAL": "C",
            "SECRET": "S", "TOP SECRET": "TS"}
 MARK = re.compile(r"\((?P<level>U|SBU|C|S|TS)(?P<caveats>(//[A-Z0-9][A-Z0-9 ,.-]*)*)\)(?=[ \u00a0])")
+NAMES = {level: name for name, level in BANNERS.items()}
+CEILING = "SBU"  # the default ceiling: the highest unclassified marking
+# Where a paper above the ceiling belongs: factsheets runs on unclassified systems.
+ELSEWHERE = ("classified papers are written and kept only on a system accredited for their level "
+             "(at State, ClassNet for CONFIDENTIAL and SECRET), never in this project")
 _LOOKS_LIKE_MARK = re.compile(r"\([A-Za-z/ ,.-]{1,24}\)")  # "(Unclas)", "(u)": a mark misspelt
 _PARA_BREAK = re.compile(r"\n[ \t]*\n\s*")
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
@@ -35,8 +40,15 @@ def banner_level(text: str) -> str | None:
     return BANNERS.get(" ".join(text.split("//", 1)[0].split()).upper())
 
 
-def check(record: Record, classified: bool, c: Collector) -> None:
-    """Report missing or too-high portion marks (internal layouts), or marks on a public layout."""
+def ceiling_level(text: str) -> str | None:
+    """Return the level a ceiling names, as a banner (SECRET) or a mark's letters (S), else None."""
+    upper = " ".join(text.split()).upper()
+    return upper if upper in LEVELS else BANNERS.get(upper)
+
+
+def check(record: Record, classified: bool, c: Collector, ceiling: str = CEILING) -> None:
+    """Report missing or too-high portion marks (internal layouts), or marks on a public layout;
+    a banner or mark above the project's ceiling is refused, with where such papers belong."""
     if not classified:
         for text, _paragraph, mark in _marks(record):
             if mark:
@@ -45,14 +57,38 @@ def check(record: Record, classified: bool, c: Collector) -> None:
                         f"remove '{mark.group()} ', or use the internal layout 'briefing-paper'")
         return
     level = _banner(record, c)
+    if level and _above(level, ceiling):
+        c.error(record.classification.node.loc, f"'classification' {shown(record.classification.source)} is "
+                f"above this project's ceiling, {NAMES[ceiling]} (max-classification in factsheets.toml)",
+                f"{_elsewhere(level, ceiling)}; or leave out what is above it and mark the paper {NAMES[ceiling]} or lower")
+        return  # its portion marks would only repeat the point
     for text, paragraph, mark in _marks(record):
         if mark is None:
             _missing(text, paragraph, c)
-        elif level and LEVELS.index(mark["level"]) > LEVELS.index(level):
+        elif level and _above(mark["level"], level):  # the banner is at most the ceiling: this says both
             c.error(text.node.locate(mark.group()),
                     f"in '{text.field}': the portion mark {mark.group()} is above the banner "
                     f"{shown(record.classification.source)} ({level})",
-                    f"mark this paragraph ({level}) or lower, or raise the 'classification' to cover it")
+                    f"mark this paragraph ({level}) or lower, or raise the 'classification' to cover it"
+                    if not _above(mark["level"], ceiling) else f"mark this paragraph ({level}) or lower; it is "
+                    f"also above this project's ceiling, {NAMES[ceiling]}: {_elsewhere(mark['level'], ceiling)}")
+        elif _above(mark["level"], ceiling):
+            c.error(text.node.locate(mark.group()), f"in '{text.field}': the portion mark {mark.group()} is "
+                    f"above this project's ceiling, {NAMES[ceiling]} (max-classification in factsheets.toml)",
+                    f"{_elsewhere(mark['level'], ceiling)}; or leave it out of this paper")
+
+
+def _elsewhere(level: str, ceiling: str) -> str:
+    """Return where a paper of `level`, above the project's ceiling, belongs."""
+    if _above(level, CEILING):
+        return ELSEWHERE
+    return (f"this project takes papers up to {NAMES[ceiling]}; keep {NAMES[level]} papers where your office "
+            "keeps them, or raise max-classification in factsheets.toml")
+
+
+def _above(level: str, ceiling: str) -> bool:
+    """Return whether a level is above the ceiling."""
+    return LEVELS.index(level) > LEVELS.index(ceiling)
 
 
 def _banner(record: Record, c: Collector) -> str | None:

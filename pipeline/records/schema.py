@@ -66,8 +66,11 @@ CHART_KINDS = ("bar", "line")
 SEAL_FIELDS = ("file", "alt")
 
 
-def validate(root: Node, file: Path, path: str, layouts) -> Record:
-    """Return the Record for a parsed file; RecordError listing every problem."""
+def validate(root: Node, file: Path, path: str, layouts, ceiling: str = marking.CEILING) -> Record:
+    """Return the Record for a parsed file; RecordError listing every problem.
+
+    `ceiling` is the highest level (marking.LEVELS) a banner or portion mark may state.
+    """
     c = Collector()
     if not isinstance(root, Mapping):
         c.error(root.loc, f"a record must be a mapping of fields, found {_kind(root)}",
@@ -84,7 +87,7 @@ def validate(root: Node, file: Path, path: str, layouts) -> Record:
     record = _record(fields, file, path, layout, c)
     if record is not None:
         _check_total(record, c)
-        marking.check(record, layouts[layout].classified, c)
+        marking.check(record, layouts[layout].classified, c, ceiling)
         if layouts[layout].headings:
             marking.check_headings(record, layouts[layout].headings, c)
     c.raise_if_any()

@@ -261,7 +261,7 @@ class _State(SharedPages):
         """Render a record's text in a worker; a broken template or a dead worker is shown, not raised."""
         try:
             return await run_in_threadpool(self.pool.call, workers.preview_in_worker,
-                                           workers.job_for(sheet.file, text))
+                                           workers.job_for(sheet.file, text, self.opts.max_classification))
         except ConfigError as exc:
             return workers.Preview(problems=[workers.problem(d) for d in exc.diagnostics])
         except Exception as exc:  # the pool died (a worker was killed): say so, keep serving

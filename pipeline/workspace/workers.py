@@ -22,6 +22,7 @@ from ..builder import work
 from ..builder.recipe import Options, build
 from ..figures import shared as data
 from ..layouts.loader import load_layouts
+from ..records import marking
 from ..records.fieldpaths import field_in
 
 PREVIEW_SCALE = 96 / 72  # page images at 96 dpi: sharp on an office screen, small to send
@@ -218,9 +219,9 @@ class Pool:
             self._stop()
 
 
-def job_for(file: Path, text: str) -> work.Job:
-    """Return the preview job of a record's text as typed."""
-    return work.Job(file, display(file), text.encode("utf-8"), ("pdf",))
+def job_for(file: Path, text: str, ceiling: str = marking.CEILING) -> work.Job:
+    """Return the preview job of a record's text as typed, checked against the project's ceiling."""
+    return work.Job(file, display(file), text.encode("utf-8"), ("pdf",), ceiling)
 
 
 def unusable(message: str, hint: str) -> dict:
