@@ -43,6 +43,13 @@ def test_paragraphs_split_on_blank_lines():
     assert paragraphs("a\nb\u00a0\n\n c \n\n\n") == ["a b\u00a0", "c"]
 
 
+def test_double_spaces_in_prose_print_as_one():
+    """Pasted text's double spaces (the seed pages have them after full stops) printed as visible
+    gaps in both formats on the old code; a no-break space is the writer's own and stays."""
+    assert paragraphs("Laos.  The  program\u00a0 \u00a0runs.   Then\n  more.") == [
+        "Laos. The program\u00a0 \u00a0runs. Then more."]
+
+
 def test_markup_hazards_print_literally_in_both_formats(project, run_cli):
     """Every ReportLab/HTML hazard prints exactly as written in the .docx and the .pdf."""
     bullets = "".join(f"      - {yaml_quote(h)}\n" for h in HAZARDS)
