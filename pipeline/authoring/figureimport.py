@@ -64,6 +64,11 @@ def _csv_rows(file: Path, shown_as: str) -> list[list[Cell]]:
         raise RecordError([Diagnostic(Location(shown_as), "the file is not UTF-8 text",
                                       "save it as 'CSV UTF-8' from your spreadsheet program")]) from None
     rows = list(csv.reader(io.StringIO(text, newline="")))[:MAX_ROWS + 1]
+    if rows and len(rows[0]) == 1 and rows[0][0].count(";") >= 1:  # every column read as one: the header says why
+        raise RecordError([Diagnostic(Location(shown_as, 1, 1), "the columns are separated by ';', not ','; "
+                                      "a spreadsheet set up for a language that writes 12,5 saves CSV that way",
+                                      "save it again as 'CSV UTF-8 (Comma delimited)', or import the .xlsx "
+                                      "workbook itself")])
     return [[Cell(value.strip(), Location(shown_as, r, col), f"cell {_column(col)}{r}")
              for col, value in enumerate(row, 1)] for r, row in enumerate(rows, 1)]
 

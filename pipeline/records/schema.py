@@ -270,10 +270,14 @@ def _number(node: Node, field: str, c: Collector):
         return None
     text = scalar.value
     hint = None
+    bare = _bare_number(text)
     if not scalar.plain:
         hint = "remove the quotes: figures are numbers"
-    elif "," in text:
-        hint = f"write it without thousands separators: {text.replace(',', '')}"
+    elif bare is not None and bare != text.replace(",", ""):
+        hint = (f"write the bare number: {bare}; the sheet adds the $ or % where it prints the figure "
+                "({{ name | money }}, {{ name | percent }})")
+    elif "," in text and bare is not None:
+        hint = f"write it without thousands separators: {bare}"
     elif re.match(r"^[-+]?0[0-9]", text):
         hint = f"write it without the leading zero: {text.lstrip('+-0') or '0'}"
     elif INT_RE.match(text) or FLOAT_RE.match(text):
@@ -290,6 +294,13 @@ def _number(node: Node, field: str, c: Collector):
             return value
     c.error(scalar.loc, f"'{field}' must be a number, found {shown(text)}", hint or "for example: 5700 or 12.5")
     return None
+
+
+def _bare_number(text: str) -> str | None:
+    """Return a number written with a currency sign, percent sign or separators as a bare YAML number
+    ('$12,500,000' → '12500000'), or None when what is left is not a number either."""
+    bare = re.sub(r"[$€£%,\s]|US\$|USD", "", text)
+    return bare if (INT_RE.match(bare) or FLOAT_RE.match(bare)) and not re.match(r"^-?0[0-9]", bare) else None
 
 
 def _list(node: Node | None, field: str, c: Collector, convert) -> list:
