@@ -10,7 +10,9 @@ from ..document.tree import Run
 SCHEMES = ("https", "http", "mailto")
 _PARA_BREAK = re.compile(r"\n[ \t]*\n\s*")
 _LINE_BREAK = re.compile(r"[ \t]*\n[ \t]*")
-_SPACES = re.compile(r"  +")  # pasted text's double spaces: one space in both formats, as a line break is
+# Pasted text's double spaces (after a full stop, often a no-break space and a space, as web pages
+# write them): one space in both formats, as a line break is. A no-break space alone stays.
+_SPACES = re.compile(r"[ \u00a0]*(?: [ \u00a0]|\u00a0 )[ \u00a0]*")
 _LINK = re.compile(r"\[([^\[\]\n]+)\]\(([^()\s]+)\)")
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 

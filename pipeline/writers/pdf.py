@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import html
 import io
@@ -318,6 +319,18 @@ def _paragraph_style(style: Style, look: Look) -> ParagraphStyle:
 Translator = PdfTranslator  # the registry's name for this format's visitor
 
 
+NO_DATE = dt.date(2000, 1, 1)  # a sheet without a date: the same fixed day as the .docx
+
+
+class _SheetDate:
+    """The PDF's creation and modification date: the sheet's own day at midnight UTC, as in the .docx,
+    so the same record gives the same bytes and File > Properties shows when the sheet was issued."""
+
+    def __init__(self, day: dt.date):
+        self.YMDhms = (day.year, day.month, day.day, 0, 0, 0)
+        self.dhh = self.dmm = 0
+
+
 class _FurnitureCanvas(TaggingCanvas):
     """A canvas that holds pages back until save, so furniture can show the page count."""
 
@@ -326,6 +339,7 @@ class _FurnitureCanvas(TaggingCanvas):
         super().__init__(*args, **kwargs)
         self._tree, self._root = tree, root
         self._pages: list[dict] = []
+        self._doc._timeStamp = _SheetDate(tree.meta.date or NO_DATE)  # not invariant mode's 2000-01-01
 
     def showPage(self):
         """Keep this page's state instead of writing it out."""

@@ -44,10 +44,10 @@ def test_paragraphs_split_on_blank_lines():
 
 
 def test_double_spaces_in_prose_print_as_one():
-    """Pasted text's double spaces (the seed pages have them after full stops) printed as visible
-    gaps in both formats on the old code; a no-break space is the writer's own and stays."""
-    assert paragraphs("Laos.  The  program\u00a0 \u00a0runs.   Then\n  more.") == [
-        "Laos. The program\u00a0 \u00a0runs. Then more."]
+    """Pasted text's double spaces (the seed pages have a no-break space and a space after full stops)
+    printed as visible gaps in both formats on the old code; a no-break space alone stays."""
+    assert paragraphs("Laos.  The  program runs.\u00a0 Then \u00a0more.   And\n  more, 5\u00a0ha.") == [
+        "Laos. The program runs. Then more. And more, 5\u00a0ha."]
 
 
 def test_markup_hazards_print_literally_in_both_formats(project, run_cli):
