@@ -149,7 +149,12 @@ class DocxTranslator(Visitor):
 
     def visit_paragraph(self, block: Paragraph):
         """Append one paragraph in its style; return it."""
-        return self._paragraph(block.style, block.inlines)
+        paragraph = self._paragraph(block.style, block.inlines)
+        if block.keep_with_next:  # whole, with the next: as the PDF's keepWithNext moves it
+            properties = paragraph._p.find(qn("w:pPr"))
+            properties.find(qn("w:pStyle")).addnext(_w("w:keepNext"))
+            properties.find(qn("w:keepNext")).addnext(_w("w:keepLines"))
+        return paragraph
 
     def visit_heading(self, block: Heading):
         """Append a heading in Word's Heading N style; return it."""

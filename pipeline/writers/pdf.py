@@ -109,6 +109,8 @@ class PdfTranslator(Visitor):
         if style.border_bottom and not (style.shading or style.border):
             # The rule below takes over the space after, so it sits right under the text.
             ps = ParagraphStyle(f"{ps.name} (ruled)", parent=ps, spaceAfter=0, keepWithNext=1)
+        if block.keep_with_next:  # whole, on the next block's page (Word: keepNext and keepLines)
+            ps = ParagraphStyle(f"{ps.name} (kept)", parent=ps, keepWithNext=1)
         # The title is the sheet's first heading (H1, the top bookmark); every other style is a paragraph.
         if block.style == TITLE_STYLE:
             para = self._tagged(HeadingParagraph, block.inlines, ps, "H1")
