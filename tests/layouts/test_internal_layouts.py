@@ -244,3 +244,27 @@ def test_a_paper_may_add_us_programs_after_background_and_nowhere_else(run_cli, 
     before = _write(tmp_path, base.replace("  - heading: BACKGROUND", programs + "  - heading: BACKGROUND"))
     result = run_cli("check", before)
     assert result.code == 1 and "'BACKGROUND' comes after 'U.S. PROGRAMS'" in result.err
+
+
+SBU_NOTE = """layout: briefing-paper
+classification: SENSITIVE BUT UNCLASSIFIED
+title: "(U) Laos: A Paper"
+date: 2026-11-22
+figures:
+  aid: {{value: 48000000, source: U.S. Embassy in Laos}}
+sections:
+  - heading: KEY POINTS
+    bullets:
+      - "{first}"
+      - (SBU) A sensitive point.
+drafted: "INL/AP: J. Doe, ext. 1234"
+"""
+
+
+@pytest.mark.parametrize("first, mark", [("(U) More than {{ aid | money }}.", "(U)"),
+                                         ("(SBU) More than {{ aid | money }}.", "(SBU)")])
+def test_the_sources_note_is_marked_by_the_paragraphs_that_print_its_figures(tmp_path, first, mark):
+    """On the old code the note of an SBU paper was (SBU) even when only (U) paragraphs printed its figures."""
+    doc = document(_write(tmp_path, SBU_NOTE.format(first=first)))
+    note = next(b for b in doc.body if getattr(b, "style", "") == "Sources")
+    assert note.inlines[0].text == f"{mark} "
