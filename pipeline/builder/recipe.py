@@ -27,6 +27,7 @@ from .manifest import Entry, Failure, Manifest
 RECORD_SUFFIXES = (".yaml", ".yml")
 CHECKPOINT = 3.0  # seconds: save the manifest this often while publishing, so a killed run loses little
 PUBLISH_BATCH = 32  # built sheets whose files are flushed to disk together (one syncfs), then published
+MAP_FOLDER = ".map"  # output/.map/<id>.json: each Word file's map back to its record (render/provenance.py)
 
 
 @dataclass
@@ -140,7 +141,7 @@ def _make_folder(folder: Path) -> None:
 
 def remove_strays(folder: Path) -> None:
     """Delete temporary files a killed run left behind (we hold the lock: nobody else writes)."""
-    for stray in folder.glob(f"{TEMP_PREFIX}*.tmp"):
+    for stray in (*folder.glob(f"{TEMP_PREFIX}*.tmp"), *folder.glob(f"{MAP_FOLDER}/{TEMP_PREFIX}*.tmp")):
         stray.unlink(missing_ok=True)
 
 
@@ -346,6 +347,9 @@ class _Run:
         files = {self.opts.out / f"{result.record_id}{suffix}": blob for suffix, blob in result.blobs.items()}
         try:
             self._keep_edits(outcome, files, old)
+            if result.map is not None:  # beside the sheets, never counted as one of its outputs
+                (self.opts.out / MAP_FOLDER).mkdir(exist_ok=True)
+                files[self.opts.out / MAP_FOLDER / f"{result.record_id}.json"] = result.map
             return output.stage(files)
         except OSError as exc:
             outcome.diagnostics.append(self._unwritten(outcome.path, list(files), exc))
@@ -402,7 +406,7 @@ class _Run:
         except OSError as exc:
             outcome.diagnostics.append(self._unwritten(outcome.path, [path for _, path in staged], exc))
             return []
-        return [path for _, path in staged]
+        return [path for _, path in staged if path.parent.name != MAP_FOLDER]
 
     def _unwritten(self, record: str, paths: list[Path], exc: OSError) -> Diagnostic:
         """Return the diagnostic for a record whose files could not be written (the old ones kept)."""
