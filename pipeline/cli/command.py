@@ -238,6 +238,31 @@ def _parser() -> tuple[argparse.ArgumentParser, dict]:
                       help="write the record here (never overwrites; default: print it)")
     _templates(page)
     page.set_defaults(command="import page", run=_import_page)
+    word = what.add_parser("docx", help="a sheet edited in Word, back into its record",
+                           description="Read a .docx that factsheets built and someone edited in Word, find "
+                                       "the record and version it was made from, and show each edit as a "
+                                       "change to the record: a title or a section's text reworded, a bullet "
+                                       "added or removed, bold or a link added. Numbers printed from figures "
+                                       "stay figures: a changed one is reported (--update-figures writes it "
+                                       "into its shared-data file). Tracked changes are listed as proposals, "
+                                       "taken only with --accept; comments are listed with the text they "
+                                       "mark; what cannot go into the record is listed. Nothing is written "
+                                       "without --write. See docs/word-round-trip.md.")
+    _reporting(word)
+    word.add_argument("file", type=_where, metavar="FILE", help="the edited .docx")
+    word.add_argument("--into", type=_where, metavar="RECORD",
+                      help="the record it came from (default: found from the file's hidden marks or text)")
+    word.add_argument("--accept", default="none", metavar="WHICH",
+                      help="tracked changes to take: none (default), all, or their numbers as listed: 1,3")
+    word.add_argument("--update-figures", action="store_true",
+                      help="also write changed figure numbers into their shared-data files")
+    word.add_argument("--write", action="store_true", help="apply the changes (default: only show them)")
+    _templates(word)
+    word.add_argument("--out", type=_where, default=Path("output"), metavar="DIR",
+                      help="output folder of the builds, whose maps say what each sheet printed (default: output)")
+    word.add_argument("--data", type=_where, default=Path("sources/data"), metavar="DIR",
+                      help="the shared-data folder (default: sources/data)")
+    word.set_defaults(command="import docx", run=_import_docx)
     imp.set_defaults(command="import", run=lambda args: (imp.print_help(), EXIT_USAGE)[1])
 
     sch = sub.add_parser("schema", help="print the JSON Schema of records, for editors such as VS Code",
@@ -568,6 +593,37 @@ def _import_figures(args) -> int:
     print(f"factsheets: wrote {name} ({len(plan.changed)} value changes); run factsheets build to "
           f"rebuild the sheets")
     return EXIT_FAILED if plan.report.failed else EXIT_OK
+
+
+def _import_docx(args) -> int:
+    """Run `factsheets import docx`: show the edits as record changes, and with --write apply them."""
+    from ..authoring.docximport import import_docx
+
+    try:
+        plan = import_docx(args.file, Options(templates=args.templates, out=args.out, data=args.data),
+                           args.into, args.accept, display, args.update_figures)
+    except RecordError as exc:
+        _print_all(exc.diagnostics)
+        return EXIT_FAILED
+    name = display(plan.record)
+    print(f"{display(args.file)} was made from {name} (sheet {plan.record_id})")
+    for title, lines in (("note", plan.notes), ("changes to the record", plan.changes),
+                         ("figures", plan.figures), ("tracked changes (proposals)", plan.proposals),
+                         ("comments", plan.comments), ("not taken (do these by hand)", plan.unmapped)):
+        if lines:
+            print(f"{title}:")
+            print("\n".join(f"  {printable(line)}" for line in lines))
+    if not plan.changes and not plan.figure_updates:
+        print(f"factsheets: no change to {name}")
+        return EXIT_OK
+    if not args.write:
+        print(f"factsheets: nothing written; run again with --write to update {name}")
+        return EXIT_OK
+    plan.apply()
+    written = [name] if plan.text is not None else []
+    written += [display(path) for path in sorted(plan.figure_updates)]
+    print(f"factsheets: wrote {', '.join(written)}; run factsheets build to rebuild the sheets")
+    return EXIT_OK
 
 
 def _import_page(args) -> int:

@@ -1,0 +1,139 @@
+"""`factsheets import docx`: a sheet edited in Word (with python-docx here) comes back into its record."""
+
+import re
+
+import pytest
+import wordedit
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
+RECORD = "sources/laos-inl.yaml"
+
+
+@pytest.fixture
+def built(project, run_cli):
+    """A scratch project with every sample built into its output/."""
+    assert run_cli("build", cwd=project).code == 0
+    return project
+
+
+def _import(run_cli, project, path, *more):
+    return run_cli("import", "docx", path, *more, cwd=project)
+
+
+def test_six_kinds_of_edit_come_back_and_the_figure_stays(built, run_cli):
+    """Fails on the old code: there was no `import docx`."""
+    doc = wordedit.open_docx(built / "output/laos-inl.docx")
+    wordedit.replace_in(wordedit.paragraph(doc, "INL supports community-based"), "hospitals", "clinics")
+    wordedit.replace_in(wordedit.paragraph(doc, "Challenges:"), "5,700", "6,100")
+    wordedit.add_after(wordedit.paragraph(doc, "INL supports community-based"), "INL funds a drug helpline.")
+    wordedit.delete(wordedit.paragraph(doc, "INL assistance helped stand up"))
+    wordedit.bold_word(wordedit.paragraph(doc, "The U.S. Department"), "justice")
+    title = wordedit.paragraph(doc, "Laos")
+    wordedit.retype(title, "Laos (2026)")
+    edited = wordedit.save(doc, built / "edited.docx")
+    before = (built / RECORD).read_text()
+
+    shown = _import(run_cli, built, edited)
+    assert shown.code == 0, shown.err
+    out = shown.out
+    assert "was made from sources/laos-inl.yaml" in out
+    assert "bullet 3 of section 4: reworded “in hospitals across” as “in clinics across”" in out
+    assert "a bullet added after bullet 3 of section 4: “INL funds a drug helpline.”" in out
+    assert "bullet 1 of section 4 removed" in out
+    assert "title: reworded “Laos” as “Laos (2026)”" in out
+    assert "lead: bold, italic or a link was changed" in out
+    assert re.search(r"you changed 5,700 to 6,100 where the sheet prints data\.unodc\.laos_opium_ha 2018 "
+                     r"\(also printed by \d other sheets?\)", out)
+    assert (built / RECORD).read_text() == before  # nothing written without --write
+
+    assert _import(run_cli, built, edited, "--write").code == 0
+    after = (built / RECORD).read_text()
+    assert "in clinics across" in after and "INL funds a drug helpline." in after
+    assert "INL assistance helped stand up" not in after and "**justice**" in after
+    assert "title: Laos (2026)" in after
+    assert after.count("{{ data.unodc.laos_opium_ha[2018] | number }}") == 1 and "6,100" not in after
+    # the record's comments and untouched lines are kept as typed
+    assert [line for line in before.splitlines() if line.lstrip().startswith("#")] == \
+           [line for line in after.splitlines() if line.lstrip().startswith("#")]
+    assert "Despite the enormous decrease in the number of hectares (ha) under opium cultivation\n" in after
+
+    assert run_cli("build", cwd=built).code == 0
+    text = "\n".join(p.text for p in wordedit.open_docx(built / "output/laos-inl.docx").paragraphs)
+    assert "in clinics across" in text and "INL funds a drug helpline." in text and "5,700 ha in 2018" in text
+
+
+def test_figure_update_is_offered_and_written_on_request(built, run_cli):
+    doc = wordedit.open_docx(built / "output/laos-inl.docx")
+    wordedit.replace_in(wordedit.paragraph(doc, "Challenges:"), "5,700", "6,100")
+    edited = wordedit.save(doc, built / "edited.docx")
+    before = (built / RECORD).read_text()
+    result = _import(run_cli, built, edited, "--update-figures", "--write")
+    assert result.code == 0, result.err
+    assert (built / RECORD).read_text() == before  # the sheet's text did not change, the figure did
+    assert re.search(r"2018: 6100\b", (built / "sources/data/unodc.yaml").read_text())
+
+
+def test_tracked_changes_are_proposals_taken_one_by_one(built, run_cli):
+    doc = wordedit.open_docx(built / "output/laos-inl.docx")
+    p = wordedit.paragraph(doc, "INL supports community-based")
+    ins = OxmlElement("w:ins", attrs={qn("w:id"): "901", qn("w:author"): "A. Clearer",
+                                      qn("w:date"): "2026-12-01T00:00:00Z"})
+    run = OxmlElement("w:r")
+    t = OxmlElement("w:t", attrs={qn("xml:space"): "preserve"})
+    t.text = " and clinics"
+    run.append(t)
+    ins.append(run)
+    p.runs[-1]._r.addnext(ins)
+    edited = wordedit.save(doc, built / "edited.docx")
+    shown = _import(run_cli, built, edited)
+    assert "1. A. Clearer on 2026-12-01: insert “and clinics” — not taken" in shown.out
+    assert "changes to the record" not in shown.out  # a proposal is not an edit until accepted
+    taken = _import(run_cli, built, edited, "--accept", "1")
+    assert "bullet 3 of section 4: reworded" in taken.out and "— accepted" in taken.out
+    assert _import(run_cli, built, edited, "--accept", "7").code != 0
+
+
+def test_comments_are_listed_with_their_text(built, run_cli):
+    doc = wordedit.open_docx(built / "output/laos-inl.docx")
+    p = wordedit.paragraph(doc, "INL supports community-based")
+    doc.add_comment(p.runs, text="Which hospitals?", author="Desk")
+    edited = wordedit.save(doc, built / "edited.docx")
+    shown = _import(run_cli, built, edited)
+    assert "Desk on “INL supports community-based treatment for" in shown.out
+    assert "Which hospitals?" in shown.out
+
+
+def test_what_cannot_be_mapped_is_listed(built, run_cli):
+    doc = wordedit.open_docx(built / "output/laos-inl.docx")
+    footer = doc.sections[0].footer.paragraphs[0]
+    footer.runs[0].text = "Edited footer"
+    wordedit.replace_in(wordedit.paragraph(doc, "United States Department of State"), "State", "Stats")
+    edited = wordedit.save(doc, built / "edited.docx")
+    shown = _import(run_cli, built, edited)
+    assert "the header or footer now reads “Edited footer" in shown.out
+    assert "the layout prints this text, not the record" in shown.out
+    assert "factsheets: no change" in shown.out
+
+
+def test_lost_bookmarks_are_matched_by_text(built, run_cli):
+    doc = wordedit.open_docx(built / "output/laos-inl.docx")
+    for mark in list(doc.element.body.iter(qn("w:bookmarkStart"))) + list(doc.element.body.iter(qn("w:bookmarkEnd"))):
+        mark.getparent().remove(mark)
+    wordedit.replace_in(wordedit.paragraph(doc, "INL supports community-based"), "hospitals", "clinics")
+    edited = wordedit.save(doc, built / "mailed-back.docx")
+    shown = _import(run_cli, built, edited)
+    assert shown.code == 0, shown.err
+    assert "matched by its text to sources/laos-inl.yaml" in shown.out
+    assert "bullet 3 of section 4: reworded “in hospitals across” as “in clinics across”" in shown.out
+
+
+def test_an_unrelated_document_is_refused(built, run_cli, tmp_path):
+    import docx
+    other = docx.Document()
+    other.add_paragraph("Minutes of the meeting")
+    path = tmp_path / "minutes.docx"
+    other.save(str(path))
+    shown = _import(run_cli, built, path)
+    assert shown.code != 0 and "cannot tell which record this Word file was made from" in shown.err
+    assert "--into" in shown.err and "Traceback" not in shown.err
