@@ -38,8 +38,6 @@ def replace_in(p, old: str, new: str) -> None:
 def add_after(p, text: str):
     """Insert a new paragraph after `p` in its style (as pressing Enter at its end does); return it."""
     new = copy.deepcopy(p._p)
-    for element in new.iter(qn("w:bookmarkStart"), qn("w:bookmarkEnd")):
-        pass
     for element in list(new.iter(qn("w:bookmarkStart"))) + list(new.iter(qn("w:bookmarkEnd"))):
         element.getparent().remove(element)
     for link in list(new.iter(qn("w:hyperlink"))):
