@@ -205,7 +205,7 @@ def _check(text: str, record: Path, opts, display) -> None:
         parsed = schema.validate(parse_bytes(text.encode("utf-8"), shown), record, shown, layouts)
         render_document(parsed, layouts[parsed.layout], dataset.scope(None))
     except RecordError as exc:
-        raise RecordError([Diagnostic(d.loc, f"the Word edits would make the record invalid: {d.message}",
+        raise RecordError([Diagnostic(d.location, f"the Word edits would make the record invalid: {d.message}",
                                       "nothing was written; make this change in the record by hand")
                            for d in exc.diagnostics]) from None
 
