@@ -392,17 +392,18 @@ class _Run:
 
     def _publish(self, outcome: Outcome, staged: output.Staged) -> list[Path]:
         """Publish the record's staged files together (both or neither); on failure add a diagnostic."""
-        names = " and ".join(display(path) for _, path in staged)
+        names = " and ".join(display(path) for _, path in staged if path.parent.name != MAP_FOLDER)
         try:
             output.publish(staged, durable=False)  # _publish_pending flushes the folder once
         except PartlyPublished as exc:
-            new = ", ".join(display(path) for path in exc.done)
+            done = [path for path in exc.done if path.parent.name != MAP_FOLDER]
+            new = ", ".join(display(path) for path in done)
             outcome.diagnostics.append(Diagnostic(
                 Location(outcome.path), f"cannot publish {names}: {exc.strerror}; only {new} was replaced, "
                                         f"so this sheet's files are of different versions",
                 f"fix {display(self.opts.out)} (free space, permissions); the next run rebuilds this sheet"))
             # The old entry stays: the replaced file no longer matches it, so the next run rebuilds.
-            return exc.done
+            return done
         except OSError as exc:
             outcome.diagnostics.append(self._unwritten(outcome.path, [path for _, path in staged], exc))
             return []
@@ -410,7 +411,7 @@ class _Run:
 
     def _unwritten(self, record: str, paths: list[Path], exc: OSError) -> Diagnostic:
         """Return the diagnostic for a record whose files could not be written (the old ones kept)."""
-        names = " and ".join(display(path) for path in paths)
+        names = " and ".join(display(path) for path in paths if path.parent.name != MAP_FOLDER)
         return Diagnostic(Location(record), f"cannot write {names}: "
                           f"{exc.strerror or exc}; nothing was replaced, the previous files were kept",
                           f"check that {display(self.opts.out)} exists, is writable and has free space")
