@@ -137,3 +137,30 @@ def test_an_unrelated_document_is_refused(built, run_cli, tmp_path):
     shown = _import(run_cli, built, path)
     assert shown.code != 0 and "cannot tell which record this Word file was made from" in shown.err
     assert "--into" in shown.err and "Traceback" not in shown.err
+
+
+def test_a_field_changed_in_the_record_since_is_not_overwritten(built, run_cli):
+    doc = wordedit.open_docx(built / "output/laos-inl.docx")
+    wordedit.replace_in(wordedit.paragraph(doc, "INL supports community-based"), "hospitals", "clinics")
+    wordedit.replace_in(wordedit.paragraph(doc, "INL supports Lao government"), "strengthen", "improve")
+    edited = wordedit.save(doc, built / "edited.docx")
+    record = built / RECORD
+    record.write_text(record.read_text().replace("in hospitals across", "in provincial hospitals across"))
+    shown = _import(run_cli, built, edited, "--write")
+    assert shown.code == 0, shown.err
+    assert "the record was changed since this Word file was made" in shown.out
+    assert "bullet 3 of section 4 was changed in the record since the Word file was made" in shown.out
+    after = record.read_text()
+    assert "in provincial hospitals across" in after and "clinics" not in after
+    assert "to improve its response" in after
+
+
+def test_imported_twice_changes_nothing_more(built, run_cli):
+    doc = wordedit.open_docx(built / "output/laos-inl.docx")
+    wordedit.replace_in(wordedit.paragraph(doc, "INL supports community-based"), "hospitals", "clinics")
+    edited = wordedit.save(doc, built / "edited.docx")
+    assert _import(run_cli, built, edited, "--write").code == 0
+    assert run_cli("build", cwd=built).code == 0
+    again = _import(run_cli, built, edited)
+    assert "made from another version of the sheet" in again.out
+    assert "factsheets: no change to sources/laos-inl.yaml" in again.out
