@@ -21,6 +21,8 @@ FORMAT = 1
 _REFERENCE = re.compile(r"\{\{.*?\}\}", re.S)
 _NAMED = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_.]*)\s*(?:\[\s*(\d{1,4})\s*\])?")
 _SENTINEL = 0xE000  # private-use characters stand for references while the marks are parsed
+_MASKED = re.compile("[\ue000-\uf8ff]")
+_JOIN = "\x1f"  # between references evaluated together: a control character no reference may print
 
 
 @dataclass
@@ -44,7 +46,9 @@ def sheet_map(record: Record, doc: Document, data=None, shown_path: str = "") ->
     paragraphs = [{"n": n, "style": style, "runs": [_run(r) for r in runs], "fields": []}
                   for n, (style, runs) in enumerate(_body(doc))]
     texts = ["".join(r[0] for r in p["runs"]) for p in paragraphs]
-    pieces = [p for text in _texts(record) for p in _pieces(text, record, data)]
+    fields = list(_texts(record))
+    printed = _printed(fields, record, data)
+    pieces = [p for text in fields for p in _pieces(text, printed)]
     _place(pieces, paragraphs, texts)
     return {"format": FORMAT, "id": record.id, "record": shown_path or record.path, "layout": record.layout,
             "version": anchors.version(doc), "paragraphs": paragraphs, "furniture": anchors.furniture(doc),
@@ -52,8 +56,23 @@ def sheet_map(record: Record, doc: Document, data=None, shown_path: str = "") ->
 
 
 def encoded(sheet: dict) -> bytes:
-    """Return the map as stable JSON bytes (sorted keys, no wall clock)."""
-    return (json.dumps(sheet, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode("utf-8")
+    """Return the map as stable JSON bytes (sorted keys, no wall clock; compact: the C encoder)."""
+    return (json.dumps(sheet, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def _printed(fields: list[Text], record: Record, data) -> dict[str, str]:
+    """Return what each figure reference of the record prints, all evaluated in one template.
+
+    One parse for the whole record: parsing each reference alone cost more than the Word writer.
+    """
+    refs = sorted({m.group() for text in fields for m in _REFERENCE.finditer(text.source)})
+    if not refs or len(refs) > 4000:
+        return {}
+    try:
+        values = evaluate(_JOIN.join(refs), record.figures or {}, data, None).split(_JOIN)
+    except FigureError:
+        return {}
+    return dict(zip(refs, values, strict=True)) if len(values) == len(refs) else {}
 
 
 def _run(run) -> list:
@@ -135,15 +154,12 @@ def _content_texts(content):
         yield value.title
 
 
-def _pieces(text: Text, record: Record, data) -> list[Piece]:
+def _pieces(text: Text, printed: dict[str, str]) -> list[Piece]:
     """Return the printed paragraphs of one field, each with its figures' spans; [] if it cannot print."""
     refs = list(_REFERENCE.finditer(text.source))
-    if len(refs) > 4000:
+    if any(m.group() not in printed for m in refs):
         return []
-    try:
-        values = [evaluate(m.group(), record.figures or {}, data, None) for m in refs]
-    except FigureError:
-        return []
+    values = [printed[m.group()] for m in refs]
     masked, at = [], 0
     for k, m in enumerate(refs):
         masked.append(text.source[at:m.start()] + chr(_SENTINEL + k))
@@ -170,6 +186,10 @@ def _expanded(runs, refs, values) -> tuple[tuple[Run, ...], list[dict]]:
     """Return the runs with each reference's value put back, and where each value stands."""
     out, figures, at = [], [], 0
     for run in runs:
+        if not refs or not _MASKED.search(run.text):  # most runs hold no reference: taken whole
+            out.append(run)
+            at += len(run.text)
+            continue
         pieces = []
         for ch in run.text:
             k = ord(ch) - _SENTINEL
