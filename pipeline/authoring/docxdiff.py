@@ -67,7 +67,8 @@ class Diff:
 def compare(sheet: dict, edited: Edited, accepted=frozenset(), everything: bool = False) -> Diff:
     """Return the changes from the built sheet's map to the edited file (tracked changes in `accepted` taken)."""
     diff = Diff()
-    paras = [p for p in edited.paragraphs if p.text(accepted, everything).strip() or p.bookmarks]
+    # A paragraph left with no text (emptied, or deleted by a tracked change that is taken) is removed.
+    paras = [p for p in edited.paragraphs if p.text(accepted, everything).strip()]
     pairs = _pair(sheet, paras, edited, accepted, everything, diff)
     _furniture(sheet, edited, diff)
     _shapes(sheet, edited, diff)

@@ -164,3 +164,57 @@ def test_imported_twice_changes_nothing_more(built, run_cli):
     again = _import(run_cli, built, edited)
     assert "made from another version of the sheet" in again.out
     assert "factsheets: no change to sources/laos-inl.yaml" in again.out
+
+
+def _tracked(kind, run_text):
+    """Return a w:ins or w:del holding one run of text, as Word writes a tracked change."""
+    change = OxmlElement(f"w:{kind}", attrs={qn("w:id"): "902", qn("w:author"): "Clearer",
+                                             qn("w:date"): "2026-12-02T00:00:00Z"})
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:delText" if kind == "del" else "w:t", attrs={qn("xml:space"): "preserve"})
+    text.text = run_text
+    run.append(text)
+    change.append(run)
+    return change
+
+
+def test_a_bullet_deleted_as_a_tracked_change_is_removed_only_when_accepted(built, run_cli):
+    doc = wordedit.open_docx(built / "output/laos-inl.docx")
+    p = wordedit.paragraph(doc, "INL supports community-based")
+    text = p.text
+    for run in p.runs:
+        run._r.getparent().remove(run._r)
+    p._p.append(_tracked("del", text))
+    edited = wordedit.save(doc, built / "edited.docx")
+    shown = _import(run_cli, built, edited)
+    assert "1. Clearer on 2026-12-02: delete “INL supports community-based" in shown.out
+    assert "factsheets: no change" in shown.out
+    taken = _import(run_cli, built, edited, "--accept", "all", "--write")
+    assert "bullet 3 of section 4 removed" in taken.out
+    assert "INL supports community-based" not in (built / RECORD).read_text()
+
+
+def test_a_link_added_in_word_becomes_a_record_link(built, run_cli):
+    doc = wordedit.open_docx(built / "output/laos-inl.docx")
+    p = wordedit.paragraph(doc, "INL supports community-based")
+    run = next(r for r in p.runs if "methamphetamine" in r.text)
+    before, _, after = run.text.partition("methamphetamine")
+    run.text = before
+    rid = p.part.relate_to("https://www.state.gov/inl", "http://schemas.openxmlformats.org/officeDocument/"
+                           "2006/relationships/hyperlink", is_external=True)
+    link = OxmlElement("w:hyperlink", attrs={qn("r:id"): rid})
+    inner = OxmlElement("w:r")
+    t = OxmlElement("w:t", attrs={qn("xml:space"): "preserve"})
+    t.text = "methamphetamine"
+    inner.append(t)
+    link.append(inner)
+    tail = OxmlElement("w:r")
+    t2 = OxmlElement("w:t", attrs={qn("xml:space"): "preserve"})
+    t2.text = after
+    tail.append(t2)
+    run._r.addnext(link)
+    link.addnext(tail)
+    edited = wordedit.save(doc, built / "edited.docx")
+    shown = _import(run_cli, built, edited, "--write")
+    assert "bullet 3 of section 4: bold, italic or a link was changed" in shown.out, shown.out + shown.err
+    assert "[methamphetamine](https://www.state.gov/inl)" in (built / RECORD).read_text()
