@@ -193,6 +193,10 @@ def _field_words(name: str) -> str:
 def _changed(old: dict, pieces: list[Piece], para: Para, diff: Diff) -> None:
     """Compare one paired paragraph; note its field changes, figure changes and what cannot be mapped."""
     before, after = _chars(old["runs"]), _edited_chars(pieces)
+    if para.style and _style_key(para.style) != _style_key(old["style"]):
+        diff.unmapped.append(f"{_where(old)}: its paragraph style was changed from “{old['style']}” to "
+                             f"“{para.style}”; the layout decides how each part of the sheet looks, so "
+                             "the style was not kept")
     if any(p.styled for p in pieces):
         diff.unmapped.append(f"{_where(old)}: fonts, sizes, colours or underlining were changed; the sheet's "
                              "look comes from its layout, so these are not kept (bold, italic and links are)")
@@ -218,6 +222,11 @@ def _changed(old: dict, pieces: list[Piece], para: Para, diff: Diff) -> None:
     tail_new = after[_mapped(ops, at, True):]
     if [c[0] for c in before[at:]] != [c[0] for c in tail_new]:
         _literal(old, before[at:], tail_new, diff)
+
+
+def _style_key(name: str) -> str:
+    """Return a style's name or id compared loosely: 'List Bullet' and 'ListBullet' are one style."""
+    return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
 def _literal(old: dict, was: list, now: list, diff: Diff) -> None:

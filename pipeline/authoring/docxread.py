@@ -48,7 +48,7 @@ class Piece:
 class Para:
     """One paragraph of the edited body."""
 
-    style: str
+    style: str  # its style's name (its id when the file does not name it)
     pieces: list[Piece] = field(default_factory=list)
     bookmarks: list[str] = field(default_factory=list)
     table: int | None = None  # which body table it sits in
@@ -206,6 +206,7 @@ class _Reader:
 
     def edited(self) -> Edited:
         """Read everything; return it."""
+        self.styles = _style_names(self.parts.xml("word/styles.xml"))
         document = self.parts.xml("word/document.xml", required=True)
         body = document.find(f"{W}body")
         if document.tag != f"{W}document" or body is None:
@@ -259,7 +260,8 @@ class _Reader:
         """Read one paragraph: style, bookmarks, runs (tracked or not), comments, pictures."""
         ppr = p.find(f"{W}pPr")
         style = ppr.find(f"{W}pStyle") if ppr is not None else None
-        para = Para(style.get(f"{W}val", "") if style is not None else "", table=table, cell=cell)
+        name = style.get(f"{W}val", "") if style is not None else ""
+        para = Para(self.styles.get(name, name), table=table, cell=cell)
         para.bookmarks, self.pending = self.pending, []
         index = len(self.paragraphs)
         self.paragraphs.append(para)
@@ -390,6 +392,18 @@ def _relationships(root) -> tuple[dict[str, str], list[str]]:
         else:
             outside.append(rel.get("Target", ""))
     return links, outside
+
+
+def _style_names(root) -> dict[str, str]:
+    """Return each paragraph style's name by its id (LibreOffice may renumber ids; names stay)."""
+    if root is None:
+        return {}
+    names = {}
+    for style in root.iter(f"{W}style"):
+        name = style.find(f"{W}name")
+        if name is not None and style.get(f"{W}styleId"):
+            names[style.get(f"{W}styleId")] = name.get(f"{W}val", "")
+    return names
 
 
 def _comments(root) -> dict[str, Comment]:

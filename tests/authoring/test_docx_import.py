@@ -218,3 +218,12 @@ def test_a_link_added_in_word_becomes_a_record_link(built, run_cli):
     shown = _import(run_cli, built, edited, "--write")
     assert "bullet 3 of section 4: bold, italic or a link was changed" in shown.out, shown.out + shown.err
     assert "[methamphetamine](https://www.state.gov/inl)" in (built / RECORD).read_text()
+
+
+def test_a_changed_paragraph_style_is_listed(built, run_cli):
+    doc = wordedit.open_docx(built / "output/laos-inl.docx")
+    p = wordedit.paragraph(doc, "INL supports community-based")
+    p._p.pPr.find(qn("w:pStyle")).set(qn("w:val"), "Heading1")
+    edited = wordedit.save(doc, built / "edited.docx")
+    shown = _import(run_cli, built, edited)
+    assert "its paragraph style was changed from “List Bullet” to “heading 1”" in shown.out
