@@ -133,7 +133,7 @@ class _Run:
             self.layouts = _load_layouts(self.opts.templates)  # a broken template stops the run here
         total, count = len(jobs), min(self.opts.jobs, len(jobs))
         if count <= 1:
-            ctx = work.Context(self.opts.templates, self.dataset, self.opts.time_limit, display, self.layouts)
+            ctx = work.Context(self.opts.templates, self.dataset, self.opts.time_limit, self.layouts)
             results = (work.run(job, ctx) for job in jobs)
         else:
             results = _pooled(jobs, count, self.opts, self.dataset)
@@ -190,7 +190,7 @@ def _load_layouts(templates: Path) -> dict:
     """Load and check every layout; imported here so a run that builds nothing never loads Jinja2."""
     from ..layouts.loader import load_layouts
 
-    return load_layouts(templates, display)
+    return load_layouts(templates)
 
 
 def _pooled(jobs: list[work.Job], count: int, opts: Options, dataset: data.DataSet) -> Iterator[work.Result]:

@@ -69,7 +69,7 @@ def run_new(args) -> int:
     """Run `factsheets new`."""
     from ..authoring.starter import new_record
 
-    new_record(args.templates, args.layout, args.target, Path.cwd(), display)
+    new_record(args.templates, args.layout, args.target, Path.cwd())
     print(f"wrote {display(args.target)} from the {args.layout} example: replace each <<…>>, then run "
           f"factsheets check {display(args.target)}")
     return console.EXIT_OK
@@ -120,7 +120,7 @@ def run_import_figures(args) -> int:
 
     try:
         plan = import_figures(args.file, args.into, args.sheet, Options(
-            templates=args.templates, out=args.out, data=args.into.parent), args.records, display)
+            templates=args.templates, out=args.out, data=args.into.parent), args.records)
     except RecordError as exc:
         console.print_all(exc.diagnostics)
         return console.EXIT_FAILED
@@ -170,7 +170,7 @@ def run_import_page(args) -> int:
     if args.into is None:
         sys.stdout.write(text)
         return console.EXIT_OK
-    write_new(args.into, text, display)
+    write_new(args.into, text)
     print(f"wrote {display(args.into)} from {display(args.file)}: read it against the page, replace each "
           f"<<…>>, then run factsheets check {display(args.into)}")
     return console.EXIT_OK
@@ -226,7 +226,7 @@ def run_init(args) -> int:
     from ..authoring.editorschema import text
     from ..authoring.project import default_layouts, init
 
-    init(args.folder, text(_load_layouts(default_layouts())), display)
+    init(args.folder, text(_load_layouts(default_layouts())))
     shown_as = display(args.folder)
     print(f"made the project {shown_as}: add records with factsheets new LAYOUT {shown_as}/sources/NAME.yaml "
           f"(layouts: factsheets layouts), then run factsheets build in it")
@@ -259,4 +259,4 @@ def _load_layouts(templates: Path) -> dict:
     """Load every layout; imported only by the commands that need one (Jinja2 is slow to import)."""
     from ..layouts.loader import load_layouts
 
-    return load_layouts(templates, display)
+    return load_layouts(templates)
