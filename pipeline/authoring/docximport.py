@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..base.errors import Diagnostic, Location, RecordError
+from ..base.paths import display
 from ..document import anchors
 from . import docxdiff, docxread
 
@@ -51,7 +52,7 @@ class Plan:
             write_atomic(path, text.encode("utf-8"))
 
 
-def import_docx(file: Path, opts, into: Path | None, accept: str, display, update_figures: bool = False) -> Plan:
+def import_docx(file: Path, opts, into: Path | None, accept: str, update_figures: bool = False) -> Plan:
     """Return the plan of reading `file` back into its record; RecordError when it cannot be."""
     shown = display(file)
     try:
@@ -61,7 +62,7 @@ def import_docx(file: Path, opts, into: Path | None, accept: str, display, updat
                                       "import a .docx that factsheets built and someone edited in Word")]) from None
     versions = sorted({v for p in edited.paragraphs for b in p.bookmarks if (v := anchors.version_of(b))})
     notes: list[str] = []
-    sheet, record = _sheet_for(edited, versions, opts, into, display, notes, shown)
+    sheet, record = _sheet_for(edited, versions, opts, into, notes, shown)
     accepted, everything = _accepted(accept, len(edited.changes), shown)
     diff = docxdiff.compare(sheet, edited, accepted, everything)
     if diff.lost_anchors:
@@ -70,7 +71,7 @@ def import_docx(file: Path, opts, into: Path | None, accept: str, display, updat
     text, changes, conflicts = merged_record(old_text, sheet, diff)
     unmapped = diff.unmapped + conflicts
     if text is not None:
-        _check(text, record, opts, display)
+        _check(text, record, opts)
     plan = Plan(file, record, sheet["id"], text if text != old_text else None, changes,
                 _figure_lines(diff, sheet, opts), _proposals(edited, accepted, everything),
                 _comments(edited), unmapped, notes)
@@ -111,7 +112,7 @@ def number_typed(text: str) -> int | float | None:
     return float(bare) if "." in bare else int(bare)
 
 
-def _sheet_for(edited, versions, opts, into, display, notes, shown):
+def _sheet_for(edited, versions, opts, into, notes, shown):
     """Return the map the file was built from and its record file; RecordError when none fits."""
     maps = _maps(opts.out)
     if into is not None:
@@ -130,7 +131,7 @@ def _sheet_for(edited, versions, opts, into, display, notes, shown):
         raise RecordError([Diagnostic(Location(shown), "cannot tell which record this Word file was made from"
                                       + ("" if record is None else f" ({display(record)} is not there)"),
                                       "name it: factsheets import docx FILE --into sources/RECORD.yaml")])
-    current = _current_map(record, opts, display)
+    current = _current_map(record, opts)
     if chosen is None or (versions and chosen.get("version") not in versions and
                           current["version"] in versions):
         chosen = current
@@ -173,7 +174,7 @@ def _by_text(maps: list[dict], edited) -> list[dict]:
     return [s for _, _, s in sorted(scored, key=lambda x: x[:2])]
 
 
-def _current_map(record: Path, opts, display) -> dict:
+def _current_map(record: Path, opts) -> dict:
     """Return the map of the record as it is now (rendered, not written)."""
     from ..figures import shared
     from ..layouts.loader import load_layouts
@@ -183,14 +184,14 @@ def _current_map(record: Path, opts, display) -> dict:
     from ..render.sheet import render_document
 
     shown = display(record)
-    layouts = load_layouts(opts.templates, display)
+    layouts = load_layouts(opts.templates)
     dataset = shared.load(opts.data, display(opts.data))
     parsed = schema.validate(parse_bytes(record.read_bytes(), shown), record, shown, layouts)
     doc = render_document(parsed, layouts[parsed.layout], dataset.scope(None))
     return provenance.sheet_map(parsed, doc, dataset.scope(None), shown)
 
 
-def _check(text: str, record: Path, opts, display) -> None:
+def _check(text: str, record: Path, opts) -> None:
     """Refuse a new record text that would not build (RecordError naming the record)."""
     from ..figures import shared
     from ..layouts.loader import load_layouts
@@ -199,7 +200,7 @@ def _check(text: str, record: Path, opts, display) -> None:
     from ..render.sheet import render_document
 
     shown = display(record)
-    layouts = load_layouts(opts.templates, display)
+    layouts = load_layouts(opts.templates)
     dataset = shared.load(opts.data, display(opts.data))
     try:
         parsed = schema.validate(parse_bytes(text.encode("utf-8"), shown), record, shown, layouts)

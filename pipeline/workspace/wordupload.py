@@ -37,7 +37,7 @@ def plan(data: bytes, record: Path, opts) -> tuple[docximport.Plan | None, list[
         path = Path(scratch) / "uploaded.docx"
         path.write_bytes(data)
         try:
-            return docximport.import_docx(path, opts, record, "none", display), []
+            return docximport.import_docx(path, opts, record, "none"), []
         except RecordError as exc:
             return None, [f"{d.message}{' — ' + d.hint if d.hint else ''}" for d in exc.diagnostics]
 

@@ -16,7 +16,7 @@ RECORDS = sorted((ROOT / "sources").glob("*.yaml"))
 
 
 def _map(record_file):
-    layouts = load_layouts(ROOT / "templates", display)
+    layouts = load_layouts(ROOT / "templates")
     record = schema.validate(load_file(record_file, display(record_file)), record_file, display(record_file),
                              layouts)
     dataset = data.load(ROOT / "sources" / "data", "sources/data")
