@@ -69,11 +69,13 @@ def compare(sheet: dict, edited: Edited, accepted=frozenset(), everything: bool 
     diff = Diff()
     # A paragraph left with no text (emptied, or deleted by a tracked change that is taken) is removed.
     paras = [p for p in edited.paragraphs if p.text(accepted, everything).strip()]
+    reshaped, skipped = _reshaped(sheet, edited)
+    paras = [p for p in paras if p.table not in reshaped]
     pairs = _pair(sheet, paras, edited, accepted, everything, diff)
     _furniture(sheet, edited, diff)
     _shapes(sheet, edited, diff)
     previous = None
-    matched = {m for m, _ in pairs if m is not None}
+    matched = {m for m, _ in pairs if m is not None} | skipped
     for m, para in pairs:
         if m is None:
             _added(sheet, previous, para.view(accepted, everything), para, diff)
@@ -86,6 +88,25 @@ def compare(sheet: dict, edited: Edited, accepted=frozenset(), everything: bool 
     return diff
 
 
+def _reshaped(sheet: dict, edited: Edited) -> tuple[set[int], set[int]]:
+    """Return the edited tables whose shape differs from the built one's, and the map cells they hold.
+
+    Their cells cannot be paired safely (a row added moves every cell after it), so they are left
+    out and listed as a whole (see _shapes) rather than read as edits of the wrong cells.
+    """
+    tables = sheet.get("tables", [])
+    if len(tables) != len(edited.tables):
+        changed = set(range(len(edited.tables)))
+    else:
+        changed = {k for k, (t, shape) in enumerate(zip(tables, edited.tables, strict=True))
+                   if (t["rows"], t["columns"]) != shape}
+    cells = set()
+    for k in changed if len(tables) == len(edited.tables) else range(len(tables)):
+        t = tables[k]
+        cells.update(range(t["cells"], t["cells"] + t["rows"] * t["columns"]))
+    return changed, cells
+
+
 def _pair(sheet, paras: list[Para], edited: Edited, accepted, everything, diff: Diff):
     """Return (map paragraph or None, edited paragraph) in the edited file's order."""
     count = len(sheet["paragraphs"])
@@ -93,12 +114,18 @@ def _pair(sheet, paras: list[Para], edited: Edited, accepted, everything, diff: 
     seen: set[int] = set()
     cells = {t["first"]: t for t in sheet.get("tables", [])}
     table_of: dict[int, int] = {}  # edited table index -> map paragraph of its first cell
+    captioned = None  # a bookmarked caption: its table is the next one
     for para in paras:
         n = next((anchors.paragraph_of(b) for b in para.bookmarks if anchors.paragraph_of(b) is not None), None)
         if n is not None and (n >= count or n in seen):
             n = None  # a copied paragraph carries its original's bookmark: the first keeps it
-        if n is not None and para.table is not None and para.cell == (0, 0) and n in cells:
-            table_of[para.table] = cells[n]["cells"]
+        if para.table is not None and captioned is not None and para.table not in table_of:
+            table_of[para.table], captioned = captioned, None
+        if n is not None and n in cells:
+            if para.table is not None and para.cell == (0, 0):
+                table_of[para.table] = cells[n]["cells"]
+            elif para.table is None:
+                captioned = cells[n]["cells"]
         by_bookmark.append(n)
         if n is not None:
             seen.add(n)
@@ -441,8 +468,8 @@ def _shapes(sheet: dict, edited: Edited, diff: Diff) -> None:
     for k, (was, now) in enumerate(zip(shapes, edited.tables, strict=False)):
         if was != now:
             diff.unmapped.append(f"table {k + 1} was reshaped from {was[0]} rows × {was[1]} columns to "
-                                 f"{now[0]} × {now[1]}: cell edits in it were matched by text only; add or "
-                                 "remove rows and columns in the record")
+                                 f"{now[0]} × {now[1]}: edits in it were not taken; add or remove rows and "
+                                 "columns, and change its cells, in the record's table")
     pictures = sum(p.pictures for p in edited.paragraphs)
     if pictures > sheet.get("pictures", 0):
         diff.unmapped.append(f"{pictures - sheet.get('pictures', 0)} picture(s) were pasted into the Word file; "

@@ -227,3 +227,16 @@ def test_a_changed_paragraph_style_is_listed(built, run_cli):
     edited = wordedit.save(doc, built / "edited.docx")
     shown = _import(run_cli, built, edited)
     assert "its paragraph style was changed from “List Bullet” to “heading 1”" in shown.out
+
+
+def test_a_reshaped_table_is_listed_and_its_cells_not_misread(built, run_cli):
+    """A row added in Word moves every cell after it: none may be read as an edit of another cell."""
+    doc = wordedit.open_docx(built / "output/laos-inl.docx")
+    table = doc.tables[0]
+    table.rows[1]._tr.addprevious(__import__("copy").deepcopy(table.rows[1]._tr))
+    edited = wordedit.save(doc, built / "edited.docx")
+    shown = _import(run_cli, built, edited)
+    assert shown.code == 0, shown.err
+    assert "table 1 was reshaped from 7 rows × 3 columns to 8 × 3" in shown.out
+    assert "you changed" not in shown.out and "changes to the record" not in shown.out
+    assert "was deleted in Word" not in shown.out
