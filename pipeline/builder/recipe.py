@@ -26,6 +26,7 @@ from .manifest import Entry, Failure, Manifest
 
 RECORD_SUFFIXES = (".yaml", ".yml")
 CHECKPOINT = 3.0  # seconds: save the manifest this often while publishing, so a killed run loses little
+FIGURES_MOVED = "shared figure changed"  # the reason a sheet whose shared figures moved is rebuilt
 PUBLISH_BATCH = 32  # built sheets whose files are flushed to disk together (one syncfs), then published
 
 
@@ -289,7 +290,7 @@ class _Run:
         figures = [key for key in moved if not key.startswith("file:")]
         pictures = [key.removeprefix("file:") for key in moved if key.startswith("file:")]
         if figures:
-            reasons.append(f"shared figure changed ({', '.join(figures)})")
+            reasons.append(f"{FIGURES_MOVED} ({', '.join(figures)})")
         if pictures:
             reasons.append(f"picture changed ({', '.join(pictures)})")
         return reasons or self._output_reasons(entry)
@@ -331,15 +332,37 @@ class _Run:
             return
         self._review(outcome, result.warnings, result.as_of, result.reads.data.keys())
         if outcome.ok and self.compare and plan.entry is not None:
-            outcome.changes = changes.figure_changes(plan.entry.printed, result.reads.printed)
+            outcome.changes = changes.figure_changes(plan.entry.printed, result.reads.printed,
+                                                    plan.entry.data, result.reads.data)
         if not outcome.ok or not self.write:
             outcome.status = "checked" if outcome.ok else "failed"
+            return
+        if self._same_bytes(plan, result):
             return
         staged = self._stage(outcome, result, plan.entry)
         if staged is not None:
             self.pending.append((plan, result, staged))
             if len(self.pending) >= PUBLISH_BATCH:
                 self._publish_pending()
+
+    def _same_bytes(self, plan: "_Plan", result: work.Result) -> bool:
+        """Note a rebuilt sheet whose files come out byte for byte as published (a figure changed in
+        a way it does not print, e.g. $48.0 million still printing as "$48 million"): nothing to publish."""
+        entry, outcome = plan.entry, plan.outcome
+        only_figures = all(why.startswith(FIGURES_MOVED) for why in outcome.reasons)
+        if entry is None or entry.id != result.record_id or not only_figures:
+            return False  # an edited record or template is reported rebuilt, as the person expects
+        for suffix, blob in result.blobs.items():
+            name = result.record_id + suffix
+            recorded = entry.outputs.get(name)
+            if recorded is None or digest(blob) != recorded or file_digest(self.opts.out / name) != recorded:
+                return False
+        self.manifest.entries[outcome.path] = dataclasses.replace(
+            entry, inputs=dict(plan.inputs, templates=self.prints.layout(result.layout)),
+            data=dict(sorted(result.reads.data.items())), printed=result.reads.printed, as_of=result.as_of)
+        outcome.status = "current"
+        self._dirty()
+        return True
 
     def _stage(self, outcome: Outcome, result: work.Result, old: Entry | None) -> output.Staged | None:
         """Keep hand edits aside and write the record's files beside their targets; None if that failed."""
@@ -378,7 +401,7 @@ class _Run:
         inputs = dict(plan.inputs, templates=self.prints.layout(result.layout))
         old = plan.entry
         if old is not None:
-            outcome.changes = changes.figure_changes(old.printed, result.reads.printed)
+            outcome.changes = changes.figure_changes(old.printed, result.reads.printed, old.data, result.reads.data)
         outputs = {p.name: digest(result.blobs[p.suffix]) for p in outcome.written}
         self.manifest.entries[outcome.path] = Entry(
             result.record_id, [result.id_loc.line, result.id_loc.column], result.layout, inputs,
