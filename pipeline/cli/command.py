@@ -20,6 +20,7 @@ from ..builder.progress import Progress
 from ..builder.recipe import Options, Report, build, check, discover
 from ..figures import shared as data
 from ..figures import staleness
+from . import scheduling
 from .diagnostics import STYLES, Formatter, colour_wanted
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 75
@@ -46,6 +47,8 @@ exit codes:
   2   usage or configuration error (bad or out-of-range option, missing path,
       broken template, stylesheet or font, an unsafe environment); nothing was
       written
+  3   (update, status) a feed failed; its data file was left as it was
+  4   (update, status) a change is held for a person: factsheets update --review
   75  another run holds the output folder's lock (waited --wait seconds); try
       again later (75 is EX_TEMPFAIL from sysexits.h)
 """
@@ -289,6 +292,7 @@ def _parser() -> tuple[argparse.ArgumentParser, dict]:
     _reporting(lay)
     _templates(lay)
     lay.set_defaults(command="layouts", run=_layouts)
+    scheduling.add_commands(sub, _reporting, _templates, _where, _seconds)  # update, status
     return parser, sub.choices
 
 
