@@ -97,6 +97,11 @@ def _update(run_cli, project, *args):
     return run_cli("update", *args, cwd=project)
 
 
+def _update_only(run_cli, project, *args):
+    """Run `factsheets update` comparing no sheet (no records folder): for tests of the feeds alone."""
+    return run_cli("update", "--records", "no-records", *args, cwd=project)
+
+
 def _text(project, stem: str) -> str:
     """Return a data file's text."""
     return (project / "sources" / "data" / f"{stem}.yaml").read_text(encoding="utf-8")
@@ -117,12 +122,12 @@ def test_first_fetch_then_unchanged_costs_one_small_request(feeds, run_cli):
     gets 304 Not Modified: one request each, no body, the data files untouched."""
     project, server, found = feeds
     before = {stem: _text(project, stem) for stem, _, _ in found}
-    first = _update(run_cli, project)
+    first = _update_only(run_cli, project)
     assert first.code == EXIT_OK, first.out + first.err
     assert {stem: _text(project, stem) for stem, _, _ in found} == before
     state = _status(project)["feeds"]
     assert all(state[stem]["last_success"] and state[stem]["error"] is None for stem, _, _ in found)
-    second = _update(run_cli, project)
+    second = _update_only(run_cli, project)
     assert second.code == EXIT_OK, second.out + second.err
     assert sorted(server.log) == sorted([("/fa.csv", 200), ("/unodc.xlsx", 200), ("/fa.csv", 304),
                                          ("/unodc.xlsx", 304)])
@@ -151,16 +156,16 @@ def test_a_revision_beyond_the_rule_is_held_then_approved(feeds, run_cli):
     revised = values[year] * 2
     server.routes["/unodc.xlsx"] = Route(_unodc_xlsx({**values, year: revised}))
     before = _text(project, stem)
-    held = _update(run_cli, project)
+    held = _update_only(run_cli, project)
     assert held.code == EXIT_HELD, held.out + held.err
     assert _text(project, stem) == before
     assert f"held for review: {name} {year}: {values[year]:,} → {revised:,} (+100.0%, more than 25%)" in held.out
-    review = _update(run_cli, project, "--review")
+    review = _update_only(run_cli, project, "--review")
     assert review.code == EXIT_HELD and f"{stem}.{name}" in review.out
-    approved = _update(run_cli, project, "--approve", f"data.{stem}.{name}")
+    approved = _update_only(run_cli, project, "--approve", f"data.{stem}.{name}")
     assert approved.code == EXIT_OK, approved.err
     assert _values(project, stem, name)[year] == revised
-    assert _update(run_cli, project, "--review").code == EXIT_OK
+    assert _update_only(run_cli, project, "--review").code == EXIT_OK
 
 
 def test_a_rejected_change_is_not_held_again(feeds, run_cli):
@@ -196,7 +201,7 @@ def test_a_failing_feed_changes_nothing_and_the_others_still_update(feeds, run_c
     body = _fa_csv({**values, max(values) + 1: 5})
     path = project / "sources" / "data" / f"{stem}.yaml"
     path.write_text(_text(project, stem).replace("  timeout: 2\n", "  timeout: 0.3\n"), encoding="utf-8")
-    assert _update(run_cli, project).code == EXIT_OK  # a first good fetch
+    assert _update_only(run_cli, project).code == EXIT_OK  # a first good fetch
     before = _text(project, stem)
     server.routes["/fa.csv"] = {
         "error": Route(status=500),
@@ -208,7 +213,7 @@ def test_a_failing_feed_changes_nothing_and_the_others_still_update(feeds, run_c
     }[failure]
     new_year = max(other_values) + 1
     server.routes["/unodc.xlsx"] = Route(_unodc_xlsx({**other_values, new_year: other_values[max(other_values)]}))
-    result = _update(run_cli, project)
+    result = _update_only(run_cli, project)
     assert result.code == EXIT_FEED_FAILED, result.out + result.err
     assert expected in result.out
     assert _text(project, stem) == before
@@ -266,3 +271,76 @@ def test_end_to_end_a_served_change_rebuilds_exactly_the_dependent_sheets(feeds,
     report = json.loads((project / "output" / "changes.json").read_text(encoding="utf-8"))
     assert sorted(r["id"] for r in report["rebuilt"]) == printing
     assert f"{key}: {values[year]:,} → {new:,}" in (project / "output" / "CHANGES.md").read_text(encoding="utf-8")
+
+
+def test_a_json_file_on_a_path_is_a_feed_too(project, run_cli):
+    """A feed may be a file beside the data file, in JSON (rows under a key); a changed unit fails it."""
+    (stem, name, values), *_ = _series(project)
+    year = max(values)
+    rows = [{"name": name, "fy": y, "amount": v} for y, v in values.items()] + [{"name": name, "fy": year + 1, "amount": 9}]
+    feed_file = project / "sources" / "data" / "incoming.json"
+    feed_file.write_text(json.dumps({"rows": rows}), encoding="utf-8")
+    _declare(project, stem, "feed:\n  path: incoming.json\n  records: rows\n"
+                            "  columns: {name: figure, fy: year, amount: value}\n")
+    result = _update(run_cli, project)
+    assert result.code == EXIT_OK, result.out + result.err
+    assert _values(project, stem, name)[year + 1] == 9
+    assert "1 updated" in result.out
+    unchanged = _update(run_cli, project)
+    assert "0 updated, 1 unchanged" in unchanged.out
+    current = data.load(project / "sources" / "data", "d").files[stem].figures[name].unit
+    rows[0]["unit"] = f"{current}x"
+    feed_file.write_text(json.dumps({"rows": rows}), encoding="utf-8")
+    before = _text(project, stem)
+    failed = _update(run_cli, project)
+    assert failed.code == EXIT_FEED_FAILED and "the unit changed" in failed.out
+    assert _text(project, stem) == before
+
+
+def test_the_hold_rules_and_a_figures_own_rule():
+    """Each rule holds its case; a figure's own rule overrides the file's; within the rules, nothing is held."""
+    import datetime as dt
+
+    from pipeline.authoring import feedconfig, holds
+    from pipeline.authoring.figureimport import Figure as Fetched
+    from pipeline.base.errors import Location
+    from pipeline.records.model import Figure
+
+    old = Figure("opium_ha", Location("x"), values={2007: 1500, 2018: 5700}, as_of=dt.date(2018, 12, 31))
+    rules = feedconfig.HoldRules()
+    assert holds.reasons(old, Fetched("opium_ha", {2007: 1500, 2018: 6100}), rules) == []
+    assert "more than 25%" in holds.reasons(old, Fetched("opium_ha", {2007: 1500, 2018: 9000}), rules)[0]
+    assert "changes sign" in holds.reasons(old, Fetched("opium_ha", {2007: 1500, 2018: -5700}), rules)[0]
+    assert "no longer gives 2007" in holds.reasons(old, Fetched("opium_ha", {2018: 5700}), rules)[0]
+    backwards = Fetched("opium_ha", {2007: 1500, 2018: 5700}, {"as_of": "2017-01-01"})
+    assert "as-of goes back" in holds.reasons(old, backwards, rules)[0]
+    off = feedconfig.HoldRules(change_percent=None, sign_change=False, missing_year=False, as_of_backwards=False)
+    assert holds.reasons(old, backwards, off) == []
+    feed = feedconfig.Feed("unodc", None, figure_holds={"opium_ha": off})
+    assert feed.rules("opium_ha") is off and feed.rules("other") == rules
+
+
+def test_a_figures_own_hold_rule_lets_its_revision_through(feeds, run_cli):
+    """`hold: {figures: {name: {change_percent: 150}}}` overrides the file's 25% for that figure."""
+    project, server, [_, (stem, name, values)] = feeds
+    path = project / "sources" / "data" / f"{stem}.yaml"
+    path.write_text(_text(project, stem).replace(
+        "  hold: {change_percent: 25}\n", f"  hold: {{change_percent: 25, figures: {{{name}: {{change_percent: 150}}}}}}\n"),
+        encoding="utf-8")
+    year = max(values)
+    server.routes["/unodc.xlsx"] = Route(_unodc_xlsx({**values, year: values[year] * 2}))
+    result = _update(run_cli, project, stem)
+    assert result.code == EXIT_OK, result.out + result.err
+    assert _values(project, stem, name)[year] == values[year] * 2
+
+
+@pytest.mark.slow
+def test_a_build_keeps_the_feeds_failure_in_status(feeds, run_cli):
+    """The build rewrites status.json's sheets but keeps the update's feeds: a failed feed stays visible."""
+    project, server, [(stem, _, _), _] = feeds
+    server.routes["/fa.csv"] = Route(status=503)
+    assert _update(run_cli, project).code == EXIT_FEED_FAILED
+    assert run_cli("build", "--jobs", "1", "--stale-months", "1200", cwd=project).code == 0
+    body = _status(project)
+    assert body["sheets"] and "503" in body["feeds"][stem]["error"]
+    assert run_cli("status", cwd=project).code == EXIT_FEED_FAILED
