@@ -105,6 +105,9 @@ def _one(feed: Feed, dataset, state: dict, pending: holds.Held, opts, records: P
         state.update(_validators(fetched), figures=sorted(figures))
     except FeedError as exc:
         result.error, result.hint = exc.message, exc.hint
+    except OSError as exc:  # the data file could not be replaced: the old one stays whole
+        result.error = f"cannot write {display(feed.target)}: {exc.strerror or exc}"
+        result.hint = "check the folder's permissions and free space; the next run tries again"
     except (RecordError, ConfigError) as exc:
         first = exc.diagnostics[0]
         more = len(exc.diagnostics) - 1
