@@ -55,7 +55,9 @@ def update(names: list[str] | None, opts, records: Path, display, now: dt.dateti
     feeds, problems = feedconfig.from_dataset(dataset, opts.data)
     wanted = names if names else sorted(feeds)
     body = status.load_body(opts.out)
-    states = dict(body.get("feeds", {}))
+    # A feed no longer declared is forgotten; a declared one keeps its validators and last success.
+    states = {name: state for name, state in body.get("feeds", {}).items()
+              if name in dataset.files and dataset.files[name].feed is not None}
     pending = holds.Held(opts.out)
     results = []
     for name in wanted:

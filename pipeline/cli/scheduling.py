@@ -124,7 +124,8 @@ def _summary(done) -> int:
     count = lambda state: sum(r.state == state for r in done.results)
     held = sum(len(r.held) for r in done.results)
     failed = count("failed")
-    print(f"factsheets: {len(done.results)} feeds: {count('updated')} updated, {count('unchanged')} unchanged, "
+    total = len(done.results)
+    print(f"factsheets: {total} feed{'s' * (total != 1)}: {count('updated')} updated, {count('unchanged')} unchanged, "
           f"{failed} failed; {held} change{'s' * (held != 1)} held"
           + (" (factsheets update --review)" if held else ""))
     if done.problems:
