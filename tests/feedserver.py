@@ -7,6 +7,7 @@ until the test ends (for timeouts, without any sleep in the test).
 
 import contextlib
 import hashlib
+import ssl
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -87,13 +88,20 @@ def _handler(server: Server):
 
 
 @contextlib.contextmanager
-def feed_server():
-    """Serve on 127.0.0.1 at a free port for the test's length; yield the Server."""
+def feed_server(certificate=None):
+    """Serve on 127.0.0.1 at a free port for the test's length (over TLS with `certificate`, a
+    (cert file, key file) pair); yield the Server."""
     hardening.allow_listening("127.0.0.1", 0)  # the CLI's network guard may be on in this process
     server = Server()
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(server))
     httpd.daemon_threads = True
-    server.url = f"http://127.0.0.1:{httpd.server_address[1]}"
+    scheme = "http"
+    if certificate is not None:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(*certificate)
+        httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
+        scheme = "https"
+    server.url = f"{scheme}://127.0.0.1:{httpd.server_address[1]}"
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     try:

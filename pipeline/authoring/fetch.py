@@ -86,9 +86,14 @@ def _request(feed: Feed, state: dict) -> Fetched:
     if state.get("last_modified"):
         headers["If-Modified-Since"] = state["last_modified"]
     context = ssl.create_default_context()  # verifies the certificate and the host name
-    opener = urllib.request.build_opener(urllib.request.HTTPSHandler(context=context), _Redirects(feed))
+    handlers = [urllib.request.HTTPSHandler(context=context), _Redirects(feed)]
+    if urlsplit(feed.url).hostname in LOOPBACK:
+        handlers.append(urllib.request.ProxyHandler({}))  # this machine is never reached through a proxy
+    opener = urllib.request.build_opener(*handlers)
+    proxy = None if urlsplit(feed.url).hostname in LOOPBACK else \
+        urllib.request.getproxies().get(urlsplit(feed.url).scheme)  # https_proxy, as urllib uses it
     try:
-        for host in (urlsplit(feed.url).hostname, *feed.allow_hosts):
+        for host in (urlsplit(feed.url).hostname, *feed.allow_hosts, *([urlsplit(proxy).hostname] if proxy else [])):
             hardening.allow_fetching(host)  # factsheets refuses all other network use
     except OSError as exc:
         raise FeedError(f"cannot find the host {urlsplit(feed.url).hostname}: {exc.strerror or exc}",

@@ -193,6 +193,7 @@ def test_a_rejected_change_is_not_held_again(feeds, run_cli):
     ("renamed", "the file has no column 'Fiscal Year'"),
     ("vanished", "no longer in the file"),
     ("redirect", "redirected to another host, localhost; refused"),
+    ("large", "larger than the feed's limit of 100,000 bytes"),
 ])
 def test_a_failing_feed_changes_nothing_and_the_others_still_update(feeds, run_cli, failure, expected):
     """Each way a source fails: exit 3, its data file unchanged, the error in status.json and in
@@ -200,7 +201,8 @@ def test_a_failing_feed_changes_nothing_and_the_others_still_update(feeds, run_c
     project, server, [(stem, name, values), (other, other_name, other_values)] = feeds
     body = _fa_csv({**values, max(values) + 1: 5})
     path = project / "sources" / "data" / f"{stem}.yaml"
-    path.write_text(_text(project, stem).replace("  timeout: 2\n", "  timeout: 0.3\n"), encoding="utf-8")
+    path.write_text(_text(project, stem).replace("  timeout: 2\n", "  timeout: 0.3\n  max_bytes: 100000\n"),
+                    encoding="utf-8")
     assert _update_only(run_cli, project).code == EXIT_OK  # a first good fetch
     before = _text(project, stem)
     server.routes["/fa.csv"] = {
@@ -209,6 +211,7 @@ def test_a_failing_feed_changes_nothing_and_the_others_still_update(feeds, run_c
         "truncate": Route(body, truncate=True),
         "renamed": Route(body.replace(b"Fiscal Year", b"FY")),
         "vanished": Route(body.replace(b"Laos,", b"Lao PDR,")),
+        "large": Route(body + b"0" * 100_000),
         "redirect": Route(redirect=f"{server.url.replace('127.0.0.1', 'localhost')}/fa.csv"),
     }[failure]
     new_year = max(other_values) + 1
@@ -237,6 +240,27 @@ def test_a_redirect_to_an_allowed_host_is_followed(feeds, run_cli):
     result = _update(run_cli, project, stem)
     assert result.code == EXIT_OK, result.out + result.err
     assert _values(project, stem, name)[max(values) + 1] == 7
+
+
+def test_a_certificate_that_does_not_verify_is_refused(project, run_cli, tmp_path):
+    """TLS is verified: a server with a self-signed certificate is refused, and nothing changes."""
+    import shutil
+    import subprocess
+
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed to make a self-signed certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+                    "/CN=127.0.0.1", "-keyout", key, "-out", cert], check=True, capture_output=True)
+    (stem, name, values), *_ = _series(project)
+    with feed_server((cert, key)) as server:
+        server.routes["/fa.csv"] = Route(_fa_csv({**values, max(values) + 1: 5}))
+        _declare(project, stem, _fa_feed(f"{server.url}/fa.csv", name, "  timeout: 2\n"))
+        before = _text(project, stem)
+        result = _update_only(run_cli, project)
+    assert result.code == EXIT_FEED_FAILED, result.out + result.err
+    assert "certificate is not valid" in result.out
+    assert _text(project, stem) == before
 
 
 def test_a_feed_url_must_be_https(project, run_cli):
