@@ -80,6 +80,19 @@ class _Redirects(urllib.request.HTTPRedirectHandler):
 
 def _request(feed: Feed, state: dict) -> Fetched:
     """Return the body of a conditional GET, or Fetched(None) on 304 Not Modified."""
+    host = urlsplit(feed.url).hostname
+    proxy = None if host in LOOPBACK else urllib.request.getproxies().get(urlsplit(feed.url).scheme)
+    hosts = {host, *feed.allow_hosts, *([urlsplit(proxy).hostname] if proxy else [])}
+    try:
+        with hardening.fetching(hosts):  # factsheets refuses every other use of the network
+            return _get(feed, state)
+    except OSError as exc:  # only a host name that cannot be resolved: _get turns the rest into FeedError
+        raise FeedError(f"cannot find the host {host}: {exc.strerror or exc}",
+                        "the next run tries again; check the url") from None
+
+
+def _get(feed: Feed, state: dict) -> Fetched:
+    """Send the conditional GET (the hosts allowed) and read the answer; FeedError for any failure."""
     headers = {"User-Agent": "factsheets-update", "Accept-Encoding": "identity"}
     if state.get("etag"):
         headers["If-None-Match"] = state["etag"]
@@ -90,14 +103,6 @@ def _request(feed: Feed, state: dict) -> Fetched:
     if urlsplit(feed.url).hostname in LOOPBACK:
         handlers.append(urllib.request.ProxyHandler({}))  # this machine is never reached through a proxy
     opener = urllib.request.build_opener(*handlers)
-    proxy = None if urlsplit(feed.url).hostname in LOOPBACK else \
-        urllib.request.getproxies().get(urlsplit(feed.url).scheme)  # https_proxy, as urllib uses it
-    try:
-        for host in (urlsplit(feed.url).hostname, *feed.allow_hosts, *([urlsplit(proxy).hostname] if proxy else [])):
-            hardening.allow_fetching(host)  # factsheets refuses all other network use
-    except OSError as exc:
-        raise FeedError(f"cannot find the host {urlsplit(feed.url).hostname}: {exc.strerror or exc}",
-                        "the next run tries again; check the url") from None
     request = urllib.request.Request(feed.url, headers=headers)
     try:
         with opener.open(request, timeout=feed.timeout) as response:

@@ -10,6 +10,7 @@ when one is present, and this check runs before ReportLab is imported, so such a
 
 from __future__ import annotations
 
+import contextlib
 import importlib.machinery
 import importlib.util
 import os
@@ -130,15 +131,26 @@ _guard_installed = False
 _listeners: set[tuple[str, int]] = set()  # (host, port) the workspace serves on; nothing else
 
 
-_fetch_hosts: set[str] = set()  # the hosts `factsheets update` fetches feeds from; nothing else
+_fetch_hosts: set[str] = set()  # the hosts `factsheets update` is fetching a feed from; nothing else
 _fetch_addresses: set[str] = set()  # their addresses, resolved when allowed
 
 
-def allow_fetching(host: str) -> None:
-    """Let `factsheets update` look up and connect to one feed host; OSError if it cannot be resolved."""
-    _fetch_hosts.add(host)
-    for info in socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP):
-        _fetch_addresses.add(info[4][0])
+@contextlib.contextmanager
+def fetching(hosts):
+    """Let `factsheets update` look up and connect to its feed's hosts while the block runs, and to
+    nothing else; then refuse them again. OSError if a host cannot be resolved."""
+    hosts = set(hosts) - _fetch_hosts  # the caller's own, taken back when it ends
+    addresses: set[str] = set()
+    _fetch_hosts.update(hosts)
+    try:
+        for host in hosts:
+            addresses.update(info[4][0] for info in socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP))
+        addresses -= _fetch_addresses
+        _fetch_addresses.update(addresses)
+        yield
+    finally:
+        _fetch_hosts.difference_update(hosts)
+        _fetch_addresses.difference_update(addresses)
 
 
 def _fetching(event: str, args: tuple) -> bool:

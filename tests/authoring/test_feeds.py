@@ -368,3 +368,18 @@ def test_a_build_keeps_the_feeds_failure_in_status(feeds, run_cli):
     body = _status(project)
     assert body["sheets"] and "503" in body["feeds"][stem]["error"]
     assert run_cli("status", cwd=project).code == EXIT_FEED_FAILED
+
+
+def test_the_network_is_refused_again_after_the_fetch(feeds, run_cli):
+    """The feed's host is allowed only while it is fetched: afterwards the guard refuses it again."""
+    import socket
+
+    from pipeline.base.hardening import NetworkRefused
+
+    project, server, _ = feeds
+    assert _update_only(run_cli, project).code == EXIT_OK
+    port = int(server.url.rsplit(":", 1)[1])
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock, pytest.raises(NetworkRefused):
+        sock.connect(("127.0.0.1", port))
+    with pytest.raises(NetworkRefused):
+        socket.getaddrinfo("localhost", port)
