@@ -110,6 +110,7 @@ def test_the_import_command_is_documented():
     assert "--write" in (ROOT / "docs" / "importing.md").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_the_preview_names_a_changed_source_on_every_sheet_citing_it(project, run_cli):
     """A new source is previewed as 'source of data.x.y: old → new' for each sheet whose Sources note
     prints it (before, a source change showed no sheet at all)."""
