@@ -38,6 +38,7 @@ class FeedResult:
     error: str | None = None
     hint: str | None = None
     sheets: list = field(default_factory=list)  # outcomes whose printed figures move (preview vs last build)
+    breaks: list[str] = field(default_factory=list)  # records the new figures make fail: 'path: error'
 
 
 @dataclass
@@ -101,6 +102,7 @@ def _one(feed: Feed, dataset, state: dict, pending: holds.Held, opts, records: P
         if apply:
             plan = plan_figures(apply, feed.target, opts, records, display)
             result.changed, result.sheets = plan.changed, [o for o in plan.report.outcomes if o.changes]
+            result.breaks = [f"{o.path}: {o.diagnostics[0].message}" for o in plan.report.outcomes if not o.ok]
             if plan.changed:
                 plan.apply()
         result.state = UPDATED if result.changed else UNCHANGED

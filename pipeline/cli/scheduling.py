@@ -115,6 +115,8 @@ def _print_result(result) -> None:
     for outcome in result.sheets:
         print(f"  moves {outcome.record_id} ({outcome.path}) at the next build:")
         print("\n".join(f"    {change}" for change in outcome.changes))
+    for broken in result.breaks:
+        print(f"  fails at the next build (its last good sheets are kept): {broken}")
     for why in result.reasons:
         print(f"  held for review: {why}")
 
