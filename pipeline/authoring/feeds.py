@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..base.errors import ConfigError, Diagnostic, Location, RecordError
 from ..base.output import write_together
+from ..base.paths import display
 from ..builder import status
 from ..figures import shared as data
 from . import feedconfig, holds
@@ -50,7 +51,7 @@ class Update:
     held: dict[str, dict]  # every change waiting for a person, this run's and earlier ones
 
 
-def update(names: list[str] | None, opts, records: Path, display, now: dt.datetime) -> Update:
+def update(names: list[str] | None, opts, records: Path, now: dt.datetime) -> Update:
     """Update the feeds of the data files named (default: every data file with a feed); caller holds the lock."""
     dataset = data.load(opts.data, display(opts.data))
     feeds, problems = feedconfig.from_dataset(dataset, opts.data)
@@ -65,7 +66,7 @@ def update(names: list[str] | None, opts, records: Path, display, now: dt.dateti
         if name not in feeds:
             problems.append(_no_feed(name, dataset, display(opts.data)))
             continue
-        result = _one(feeds[name], dataset, states.setdefault(name, {}), pending, opts, records, display, now)
+        result = _one(feeds[name], dataset, states.setdefault(name, {}), pending, opts, records, now)
         states[name].update(_state_of(result, feeds[name], now))
         results.append(result)
     files = status.with_sections(opts.out, feeds=states, update={"run": _stamp(now), "feeds": len(results)})
@@ -83,7 +84,7 @@ def _no_feed(name: str, dataset, folder: str) -> Diagnostic:
                       "add a 'feed:' mapping with its url or path (see docs/scheduling.md)")
 
 
-def _one(feed: Feed, dataset, state: dict, pending: holds.Held, opts, records: Path, display,
+def _one(feed: Feed, dataset, state: dict, pending: holds.Held, opts, records: Path,
          now: dt.datetime) -> FeedResult:
     """Fetch, check and apply one feed; any failure leaves its data file as it was."""
     result = FeedResult(feed.name, feed.where)
@@ -100,7 +101,7 @@ def _one(feed: Feed, dataset, state: dict, pending: holds.Held, opts, records: P
         figures = _checked(feed, _parsed(feed, fetched.body), file.figures, state)
         apply = _hold(feed, figures, file.figures, pending, result, now)
         if apply:
-            plan = plan_figures(apply, feed.target, opts, records, display)
+            plan = plan_figures(apply, feed.target, opts, records)
             result.changed, result.sheets = plan.changed, [o for o in plan.report.outcomes if o.changes]
             result.breaks = [f"{o.path}: {o.diagnostics[0].message}" for o in plan.report.outcomes if not o.ok]
             if plan.changed:
@@ -222,13 +223,13 @@ def _stamp(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def approve(keys: list[str], opts, records: Path, display) -> list[tuple[str, list[str]]]:
+def approve(keys: list[str], opts, records: Path) -> list[tuple[str, list[str]]]:
     """Write held changes into their data files; return (key, value lines) per change written."""
     pending, done = holds.Held(opts.out), []
     for key in map(_key, keys):
         entry = _held(pending, key)
         target = opts.data / f"{entry['file']}.yaml"
-        plan = plan_figures({entry["figure"]: holds.from_json(entry)}, target, opts, records, display)
+        plan = plan_figures({entry["figure"]: holds.from_json(entry)}, target, opts, records)
         plan.apply()
         del pending.held[key]
         done.append((key, plan.changed))

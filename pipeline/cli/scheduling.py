@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import json
 import sys
 from pathlib import Path
 
-from ..base.paths import display
 from ..builder import changes, status
 from ..builder.lock import OutputLock
+from . import arguments, console
+from .arguments import where
+from .console import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 EXIT_FEED_FAILED = 3  # a feed could not be fetched or read; its data file was left as it was
 EXIT_HELD = 4  # a change waits for a person (update --review); everything else was applied
 
@@ -28,56 +30,56 @@ exit codes:
 """
 
 
-def add_commands(sub, reporting, templates, where, seconds) -> None:
-    """Add `update` and `status` to the command parser (helpers passed by cli.command)."""
-    import argparse
+def add_update(commands) -> None:
+    """Add `factsheets update`."""
+    parser = commands.add_parser(
+        "update", help="fetch each shared-data file's feed and write the figures that changed",
+        formatter_class=argparse.RawDescriptionHelpFormatter, epilog=EXIT_CODES,
+        description="For each data file in the data folder that declares a 'feed:' (a url or path, its "
+                    "format and column mapping; see docs/scheduling.md), fetch it with a conditional "
+                    "request, check what came back (numbers, years, units, no figure gone) and write the "
+                    "changes into the data file with its comments and order kept, printing which sheets' "
+                    "numbers move. A change that breaks the feed's hold rules waits for a person. A failed "
+                    "feed changes nothing and is recorded in <out>/status.json. Run 'factsheets build' next.")
+    arguments.reporting(parser)
+    parser.add_argument("datafiles", nargs="*", type=where, metavar="DATAFILE",
+                        help="data files (or their names) whose feeds to fetch (default: every one with a feed)")
+    parser.add_argument("--data", type=where, default=Path("sources/data"), metavar="DIR",
+                        help="shared-data folder (default: sources/data)")
+    parser.add_argument("--out", type=where, default=Path("output"), metavar="DIR",
+                        help="output folder: its lock, status.json and held.json (default: output)")
+    parser.add_argument("--records", type=where, default=Path("sources"), metavar="DIR",
+                        help="the records whose sheets are compared (default: sources)")
+    arguments.templates(parser)
+    parser.add_argument("--wait", type=arguments.seconds, default=0.0, metavar="SECONDS",
+                        help="wait this long for another run's lock before exiting 75 (default: 0)")
+    parser.add_argument("--review", action="store_true", help="list the changes held for a person; fetch nothing")
+    parser.add_argument("--approve", action="append", default=[], metavar="FILE.FIGURE",
+                        help="write a held change into its data file, e.g. unodc.laos_opium_ha (repeatable)")
+    parser.add_argument("--reject", action="append", default=[], metavar="FILE.FIGURE",
+                        help="drop a held change; the same change is not held again (repeatable)")
+    parser.set_defaults(command="update", run=run_update)
 
-    up = sub.add_parser("update", help="fetch each shared-data file's feed and write the figures that changed",
-                        formatter_class=argparse.RawDescriptionHelpFormatter,
-                        description="For each data file in the data folder that declares a 'feed:' (a url or "
-                                    "path, its format and column mapping; see docs/scheduling.md), fetch it "
-                                    "with a conditional request, check what came back (numbers, years, units, "
-                                    "no figure gone) and write the changes into the data file with its "
-                                    "comments and order kept, printing which sheets' numbers move. A change "
-                                    "that breaks the feed's hold rules waits for a person. A failed feed "
-                                    "changes nothing and is recorded in <out>/status.json. Run 'factsheets "
-                                    "build' next.",
-                        epilog=EXIT_CODES)
-    reporting(up)
-    up.add_argument("datafiles", nargs="*", type=where, metavar="DATAFILE",
-                    help="data files (or their names) whose feeds to fetch (default: every one with a feed)")
-    up.add_argument("--data", type=where, default=Path("sources/data"), metavar="DIR",
-                    help="shared-data folder (default: sources/data)")
-    up.add_argument("--out", type=where, default=Path("output"), metavar="DIR",
-                    help="output folder: its lock, status.json and held.json (default: output)")
-    up.add_argument("--records", type=where, default=Path("sources"), metavar="DIR",
-                    help="the records whose sheets are compared (default: sources)")
-    templates(up)
-    up.add_argument("--wait", type=seconds, default=0.0, metavar="SECONDS",
-                    help="wait this long for another run's lock before exiting 75 (default: 0)")
-    up.add_argument("--review", action="store_true", help="list the changes held for a person; fetch nothing")
-    up.add_argument("--approve", action="append", default=[], metavar="FILE.FIGURE",
-                    help="write a held change into its data file, e.g. unodc.laos_opium_ha (repeatable)")
-    up.add_argument("--reject", action="append", default=[], metavar="FILE.FIGURE",
-                    help="drop a held change; the same change is not held again (repeatable)")
-    up.set_defaults(command="update", run=run_update)
 
-    st = sub.add_parser("status", help="the last build and update, each feed's last fetch, stale or failed sheets",
-                        formatter_class=argparse.RawDescriptionHelpFormatter,
-                        description="Print what <out>/status.json, changes.json and held.json say: the last "
-                                    "build that changed anything, the last update, each feed's last "
-                                    "successful fetch or its error, the changes held for review, and the "
-                                    "sheets that are stale or failed. The exit code says the worst of them.",
-                        epilog=EXIT_CODES)
-    reporting(st)
-    st.add_argument("--out", type=where, default=Path("output"), metavar="DIR", help="output folder (default: output)")
-    st.add_argument("--json", action="store_true", help="print JSON, for monitoring")
-    st.set_defaults(command="status", run=run_status)
+def add_status(commands) -> None:
+    """Add `factsheets status`."""
+    parser = commands.add_parser(
+        "status", help="the last build and update, each feed's last fetch, stale or failed sheets",
+        formatter_class=argparse.RawDescriptionHelpFormatter, epilog=EXIT_CODES,
+        description="Print what <out>/status.json, changes.json and held.json say: the last build that "
+                    "changed anything, the last update, each feed's last successful fetch or its error, the "
+                    "changes held for review, and the sheets that are stale or failed. The exit code says "
+                    "the worst of them.")
+    arguments.reporting(parser)
+    parser.add_argument("--out", type=where, default=Path("output"), metavar="DIR",
+                        help="output folder (default: output)")
+    parser.add_argument("--json", action="store_true", help="print JSON, for monitoring")
+    parser.set_defaults(command="status", run=run_status)
 
 
 def _options(args):
     """Return build options for previews: the data folder, templates and output folder named."""
-    from ..builder.recipe import Options
+    from ..builder.options import Options
 
     return Options(templates=args.templates, data=args.data, out=args.out)
 
@@ -85,21 +87,20 @@ def _options(args):
 def run_update(args) -> int:
     """Run `factsheets update`."""
     from ..authoring import feeds
-    from .command import _print_all
 
     opts = _options(args)
     if args.review:
         return _review(args.out)
     with OutputLock(args.out, args.wait):
         if args.approve or args.reject:
-            for key, lines in feeds.approve(args.approve, opts, args.records, display):
+            for key, lines in feeds.approve(args.approve, opts, args.records):
                 print(f"approved {key}: " + ("; ".join(lines) or "no value changes"))
             for key in feeds.reject(args.reject, opts):
                 print(f"rejected {key}: the data file keeps its figures")
             return EXIT_OK
         names = [Path(name).stem for name in args.datafiles] or None
-        done = feeds.update(names, opts, args.records, display, dt.datetime.now(dt.UTC))
-    _print_all(done.problems)
+        done = feeds.update(names, opts, args.records, dt.datetime.now(dt.UTC))
+    console.print_all(done.problems)
     for result in done.results:
         _print_result(result)
     return _summary(done)
