@@ -295,6 +295,9 @@ class DocxTranslator(Visitor):
                 # Upright even in italic text, as in the PDF: these fonts have no italic, and Word
                 # and LibreOffice would slant the letters themselves.
                 SubElement(props, qn("w:iCs"), {qn("w:val"): "0"})
+                # The complex-script language (w:bidi; w:val is the Latin text's): without it a
+                # screen reader takes Word's default for complex scripts, Arabic (ar-SA).
+                SubElement(props, qn("w:lang"), {qn("w:bidi"): family.language})
         if _PLAIN.fullmatch(text):
             # Word drops leading, trailing and doubled spaces unless told to preserve them.
             SubElement(word_run._r, qn("w:t"), {qn("xml:space"): "preserve"}).text = text
