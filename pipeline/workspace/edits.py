@@ -10,17 +10,18 @@ from __future__ import annotations
 
 import re
 
-from ..records.schema import FIGURE_FIELDS, ITEM_FIELDS, SECTION_FIELDS, TEXT_FIELDS, TOP_FIELDS
+from ..records import fields as declared
 from ..records.yamlload import Mapping, Node, Scalar, Sequence, parse
 from . import checks, scalars
 from .nodes import Source, child, find, key_of, path, plain, root_of, shape, steps
 
-SCALAR_FIELDS = (*TEXT_FIELDS, "date", "status")
+SCALAR_FIELDS = declared.names("top", type=(*declared.TEXT, "date", "choice"))  # a value on one input
 CHOICES = {"status": "draft|final", "sources": "true|false", "sections[].style": "run-in"}  # "" removes the line
 EDITABLE = {*SCALAR_FIELDS, "sources", "sections[].heading", "sections[].style", "sections[].text",
             "sections[].bullets[]", "sections[].items[].term", "sections[].items[].text", "notes[]", "cleared[]"}
 FIGURE_PARTS = ("value", "as_of")  # what the figures table edits; a series (values) is for the YAML tab
-ORDERS = {"": TOP_FIELDS, "sections[]": SECTION_FIELDS, "sections[].items[]": ITEM_FIELDS, "figures.*": FIGURE_FIELDS}
+ORDERS = {"": declared.TOP, "sections[]": declared.names("section"), "sections[].items[]": declared.names("item"),
+          "figures.*": declared.names("figure")}
 
 
 class List:
