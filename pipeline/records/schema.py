@@ -44,16 +44,12 @@ RESERVED_IDS = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
 # the names stay here for the code that reads them by place.
 TOP_FIELDS = declared.TOP
 TEXT_FIELDS = declared.TEXTS
-LINE_FIELDS = declared.names("top", type="line")  # the rest of TEXT_FIELDS are prose
 INTERNAL_FIELDS = declared.INTERNAL  # printed by internal papers only
 FIGURE_FIELDS = declared.names("figure")
 FIGURE_META = declared.names("figure", type=("line", "date"))
 SECTION_FIELDS = declared.names("section")
 CONTENT_KINDS = declared.CONTENT_KINDS
 LIST_FIELDS = declared.TEXT_LISTS
-STATUSES = declared.choices("top", "status")
-SWITCHES = declared.choices("top", "sources")  # `sources: false`
-SECTION_STYLES = declared.choices("section", "style")
 ITEM_FIELDS = declared.names("item")
 TABLE_FIELDS = declared.names("table")
 CHART_FIELDS = declared.names("chart")
@@ -366,7 +362,7 @@ def _figure(name: str, loc: Location, node: Node, c: Collector, prefix: str) -> 
         return None
     # Labels, units and sources are printed (chart tables, {{ x.label }}): they are text like any other.
     meta = {k: _text(fields[k], f"{field}.{k}", c, limit=MAX_LINE_CHARS)
-            for k in ("label", "unit", "source") if k in fields}
+            for k in declared.names("figure", type="line") if k in fields}
     return Figure(name, loc,
                   value=_number(fields["value"], f"{field}.value", c) if "value" in fields else None,
                   values=_series(fields["values"], f"{field}.values", c) if "values" in fields else None,

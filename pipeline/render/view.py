@@ -302,7 +302,9 @@ def _block(content, record: Record, r: _Resolver) -> Block:
         return Block(kind, columns=tuple(r.rich(t) for t in value.columns),
                      rows=tuple(tuple(r.rich(t) for t in row) for row in value.rows),
                      caption=r.rich(value.caption))
-    return Block(kind, chart=_chart(value, record, r))
+    if holds == "chart":
+        return Block(kind, chart=_chart(value, record, r))
+    raise KeyError(f"the view shows no content of type {holds!r} (section field {kind!r})")
 
 
 def _chart(chart, record: Record, r: _Resolver) -> ChartView | None:
