@@ -190,16 +190,18 @@ def test_a_field_added_to_the_table_reaches_the_validator_schema_layouts_view_an
     text = table.read_text(encoding="utf-8")
     anchor = '    Field("subtitle", "line", marked=True, help="A line under the title."),\n'
     assert anchor in text
-    table.write_text(text.replace(anchor, anchor + '    Field("motto", "line", help="The post\'s motto."),\n'),
-                     encoding="utf-8")
+    added = ('    Field("motto", "line", help="The post\'s motto."),\n'
+             '    Field("contacts", "lines", help="Whom to ask, one a line."),\n')
+    table.write_text(text.replace(anchor, anchor + added), encoding="utf-8")
     shutil.copytree(ROOT / "templates", tmp_path / "templates")
     sample = _with_sections()
     template = tmp_path / "templates" / sample.layout / "sheet.xml.j2"
     lines = template.read_text(encoding="utf-8").split("\n")
     at = next(i for i, line in enumerate(lines) if "<body>" in line)
-    lines.insert(at + 1, '<p style="Subtitle">{{ sheet.motto }}</p>')
+    lines[at + 1:at + 1] = ['<p style="Subtitle">{{ sheet.motto }}</p>',
+                            '{% for c in sheet.contacts %}<p style="Subtitle">{{ c }}</p>{% endfor %}']
     template.write_text("\n".join(lines), encoding="utf-8")
-    record = dict(_data(sample), motto="Partners in {{ 2 + 2 }} things")
+    record = dict(_data(sample), motto="Partners in {{ 2 + 2 }} things", contacts=["A. Roe, ext. 1"])
     (tmp_path / "x.yaml").write_text(yaml.safe_dump(record, sort_keys=False, allow_unicode=True, width=10_000),
                                      encoding="utf-8")
     script = textwrap.dedent(f"""
@@ -211,7 +213,7 @@ def test_a_field_added_to_the_table_reaches_the_validator_schema_layouts_view_an
         from pipeline.records import schema
         from pipeline.records.yamlload import load_file
         from pipeline.render.view import sheet_view
-        from pipeline.workspace import fields
+        from pipeline.workspace import edits, fields
 
         assert Path(schema.__file__).is_relative_to(Path.cwd()), "the copy of the pipeline is not the one read"
         layouts = load_layouts(Path("templates"))
@@ -219,7 +221,9 @@ def test_a_field_added_to_the_table_reaches_the_validator_schema_layouts_view_an
         record = schema.validate(load_file(file, "x.yaml"), file, "x.yaml", layouts)
         view = sheet_view(record, {{}}, None, None, Collector())
         layout = layouts[{sample.layout!r}]
-        top = fields.form(file.read_text(), layout.prints, layout.requires).top
+        shown = fields.form(file.read_text(), layout.prints, layout.requires)
+        added, _ = edits.add_entry(file.read_text(), "contacts")
+        edited = edits.set_field(added, "contacts[1]", "B. Doe, ext. 2")
         others = sorted(name for name in layouts if name != {sample.layout!r})
         try:
             schema.validate(load_file(file, "x.yaml"), file, "x.yaml",
@@ -227,17 +231,25 @@ def test_a_field_added_to_the_table_reaches_the_validator_schema_layouts_view_an
             refused = ""
         except RecordError as exc:
             refused = [d.message for d in exc.diagnostics if "motto" in d.message]
-        print(json.dumps({{"record": record.motto.source, "view": view.motto.plain,
-                          "prints": "motto" in layout.prints,
-                          "schema": editorschema.generate(layouts)["properties"]["motto"],
-                          "form": [p.name for p in top if getattr(p, "name", "") == "motto"],
+        properties = editorschema.generate(layouts)["properties"]
+        print(json.dumps({{"record": [record.motto.source, [t.source for t in record.contacts]],
+                          "view": [view.motto.plain, [c.plain for c in view.contacts]],
+                          "prints": [name for name in layout.prints if name in ("motto", "contacts")],
+                          "schema": [properties["motto"], properties["contacts"]],
+                          "form": [p.name for p in shown.top if getattr(p, "name", "") == "motto"]
+                                  + [p.name for p in shown.lists if p.name == "contacts"],
+                          "edited": edited.split("contacts:", 1)[1].split("\\n")[1:3],
                           "refused": refused}}))
         """)
     env = {**os.environ, "PYTHONPATH": str(tmp_path)}
     done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     seen = json.loads(done.stdout)
-    assert seen["record"] == "Partners in {{ 2 + 2 }} things" and seen["view"] == "Partners in 4 things"
-    assert seen["prints"] and seen["form"] == ["motto"]
-    assert seen["schema"] == {"$ref": "#/definitions/line", "description": "The post's motto."}
+    assert seen["record"] == ["Partners in {{ 2 + 2 }} things", ["A. Roe, ext. 1"]]
+    assert seen["view"] == ["Partners in 4 things", ["A. Roe, ext. 1"]]
+    assert seen["prints"] == ["motto", "contacts"] and seen["form"] == ["motto", "contacts"]
+    assert seen["schema"] == [{"$ref": "#/definitions/line", "description": "The post's motto."},
+                              {"type": "array", "items": {"$ref": "#/definitions/line"},
+                               "description": "Whom to ask, one a line."}]
+    assert seen["edited"] == ["- A. Roe, ext. 1", "- B. Doe, ext. 2"]
     assert seen["refused"] and "does not print 'motto'" in seen["refused"][0]
