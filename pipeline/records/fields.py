@@ -141,11 +141,11 @@ def get(place: str, name: str) -> Field | None:
 
 def of_path(shape: str) -> Field | None:
     """Return the field a path without numbers names ('sections[].items[].term', 'notes[]'), if any."""
+    steps = shape.replace("[]", "").split(".")
+    if steps[0] == "figures":
+        del steps[1:2]  # figures.<name>.value: the name is the figure's own
     place, found = "top", None
-    for step in shape.replace("[]", "").split("."):
-        if found is not None and found.type == "figures":
-            place, found = "figure", found  # figures.<name>: the name is the figure's own
-            continue
+    for step in steps:
         found = get(place, step)
         if found is None:
             return None

@@ -253,3 +253,14 @@ def test_a_field_added_to_the_table_reaches_the_validator_schema_layouts_view_an
                                "description": "Whom to ask, one a line."}]
     assert seen["edited"] == ["- A. Roe, ext. 1", "- B. Doe, ext. 2"]
     assert seen["refused"] and "does not print 'motto'" in seen["refused"][0]
+
+
+def test_a_field_path_names_the_field_at_its_place():
+    """How the form finds whether an input is one line or paragraphs ('figures.x.value' is the figure's)."""
+    paths = ["title", "notes[]", "cleared[]", "sections[].text", "sections[].bullets[]", "sections[].items[].term",
+             "sections[].items[].text", "figures.opium.value", "figures.opium.as_of", "seal.alt"]
+    assert [(f.place, f.name, f.prose) for f in map(fields.of_path, paths)] == [
+        ("top", "title", False), ("top", "notes", True), ("top", "cleared", False), ("section", "text", True),
+        ("section", "bullets", True), ("item", "term", False), ("item", "text", True), ("figure", "value", False),
+        ("figure", "as_of", False), ("seal", "alt", False)]
+    assert fields.of_path("sections[].zzz") is None and fields.of_path("zzz") is None
