@@ -9,9 +9,11 @@ space. No mark may be above the banner's level.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from ..base.errors import Collector, did_you_mean, shown
+from . import fields
 from .model import Record, Text
 
 LEVELS = ("U", "SBU", "C", "S", "TS")  # lowest first
@@ -26,12 +28,12 @@ ELSEWHERE = ("classified papers are written and kept only on a system accredited
 _LOOKS_LIKE_MARK = re.compile(r"\([A-Za-z/ ,.-]{1,24}\)")  # "(Unclas)", "(u)": a mark misspelt
 _PARA_BREAK = re.compile(r"\n[ \t]*\n\s*")
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
-# The forms of a record field a layout's headings may name as {form}, and the field behind each.
-# `country` is written as running text puts it ("the Philippines", "Laos", "Côte d'Ivoire"):
-# {country} prints it so, {country_name} without its article ("U.S.-Philippines Relations"),
-# {country_possessive} with the possessive the Department uses ("the Philippines'", "Laos's").
-HEADING_FORMS = {"country": "country", "country_name": "country", "country_possessive": "country"}
-HEADING_FIELDS = tuple(dict.fromkeys(HEADING_FORMS.values()))  # the record fields behind them
+HEADING_FIELDS = fields.names("top", heading=True)  # record fields a layout's headings may name as {field}
+# The forms of those fields a heading may name as {form}, and the field behind each. `country` is
+# written as running text puts it ("the Philippines", "Laos", "Côte d'Ivoire"): {country} prints it
+# so, {country_name} without its article ("U.S.-Philippines Relations"), {country_possessive} with
+# the possessive the Department uses ("the Philippines'", "Laos's").
+HEADING_FORMS = {form: name for name in HEADING_FIELDS for form in (name, f"{name}_name", f"{name}_possessive")}
 _ARTICLE = re.compile(r"(?i)the\s+")
 
 
@@ -125,33 +127,28 @@ def _marks(record: Record):
 
 
 def _marked_texts(record: Record):
-    """Yield the Texts that print as a title, paragraph, bullet, caption or note."""
-    for name in ("title", "subtitle", "lead", "highlight"):
+    """Yield the Texts that print as a title, paragraph, bullet, caption or note (fields.py: `marked`)."""
+    for name in fields.names("top", type=fields.TEXT, marked=True):
         if getattr(record, name) is not None:
             yield getattr(record, name)
     for section in record.sections:
         for content in section.content:
-            value = content.value
-            if content.kind == "text":
-                yield value
-            elif content.kind == "bullets":
-                yield from value
-            elif content.kind == "items":
-                yield from (item.term for item in value)  # the term opens the paragraph
-            elif content.kind == "table" and value.caption:
-                yield value.caption
-            elif content.kind == "chart":
-                yield value.title
-    yield from record.notes
+            yield from (text for field, text in fields.content_texts(content) if field.marked)
+    for name in fields.names("top", type=fields.LISTS, marked=True):
+        yield from getattr(record, name)
 
 
 def forms(record: Record) -> dict[str, str]:
     """Return the heading forms of the record's fields ({country}, {country_name}, …) by name."""
-    if record.country is None:
-        return {}
-    country = " ".join(record.country.source.split())
-    return {"country": country, "country_name": _ARTICLE.sub("", country, count=1) if _ARTICLE.match(country)
-            else country, "country_possessive": possessive(country)}
+    found = {}
+    for name in HEADING_FIELDS:
+        if getattr(record, name) is None:
+            continue
+        value = " ".join(getattr(record, name).source.split())
+        article = _ARTICLE.match(value)
+        found.update({name: value, f"{name}_name": value[article.end():] if article else value,
+                      f"{name}_possessive": possessive(value)})
+    return found
 
 
 def possessive(name: str) -> str:
@@ -221,9 +218,6 @@ def check_headings(record: Record, headings: tuple[str, ...], c: Collector) -> N
 
 
 def _first_text(content):
-    """Yield the first Text of a content block, for placing a message."""
-    value = content.value
-    if content.kind == "text":
-        yield value
-    elif content.kind == "bullets" and value:
-        yield value[0]
+    """Yield the first Text of a content block of text or a list of texts, for placing a message."""
+    if fields.get("section", content.kind).type in (*fields.TEXT, *fields.LISTS):
+        yield from itertools.islice((text for _, text in fields.content_texts(content)), 1)
