@@ -202,7 +202,7 @@ def test_the_form_tab_edits_the_yaml_and_shows_a_problem_under_its_input(project
         expect(page.locator("#form-panel .field-problem")).to_have_count(0, timeout=30000)
 
         # The new section moves above the last one; the second section goes, after a confirmation.
-        page.get_by_role("button", name=re.compile(rf"^Move section {count + 1} .* up$")).click()
+        page.get_by_role("button", name=re.compile(rf"^Move up: section {count + 1}\b")).click()
         expect(page.locator(f'[id="f-sections[{count - 1}].heading"]')).to_have_value("Added in the Form",
                                                                                      timeout=30000)
         expect(page.locator(f'[id="up-sections[{count - 1}]"]')).to_be_focused()
