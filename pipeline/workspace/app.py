@@ -36,7 +36,7 @@ from ..base.paths import display
 from ..builder.recipe import Options
 from ..figures.values import number
 from ..layouts.loader import load_layouts
-from . import edits, fields, sheets, workers
+from . import edits, fields, sheets, words, workers
 from .shared import SharedPages
 from .shared import keep as _keep
 
@@ -106,6 +106,9 @@ class _State(SharedPages):
         self.secret = secrets.token_bytes(32)  # CSRF tokens die with the server: a restart asks for a reload
         self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True)
         self.env.filters["number"] = number  # 48,000,000: figures as the sheets print them
+        self.env.filters["plain"] = words.sentence  # a message in a Word user's words
+        self.env.filters["layout_name"] = words.layout_name
+        self._labels: tuple[tuple, dict[str, str]] = ((), {})  # shared figures' labels, by the data's versions
         self.thumbs: dict[str, bytes] = {}  # by the built PDF's hash
         self.hashes: dict[tuple, str] = {}  # each version (path, mtime, size) of a built PDF: its hash
         self.last_pages: dict[tuple, list[tuple[bytes, str]]] = {}  # per session and sheet: last without errors
@@ -157,8 +160,36 @@ class _State(SharedPages):
             return None, PlainTextResponse(f"This request is larger than a record may be "
                                            f"({limits.MAX_FILE_BYTES:,} bytes).", 413)
         except PermissionError:
-            return None, PlainTextResponse("This page has expired (its security token does not match). "
-                                           "Reload the page and try again; your text was not saved.", 403)
+            return None, PlainTextResponse("The workspace was restarted since this page was opened, so this "
+                                           "was not done. Your changes are kept on this page: do it again "
+                                           "(press Save again to save).", 403)
+
+    # --- plain words ---------------------------------------------------------------------------
+
+    def _plain(self, problems: list[dict], text: str = "") -> list[dict]:
+        """Return problems with their place as the form names it and their message and hint in a Word
+        user's words ('place', 'said', 'advice'); the precise line and field stay for the Advanced view."""
+        titles = {key: s.title for s in self._sheets() for key in (s.path, s.id)}
+        labels = self._figure_labels()
+        return [{**p, "place": words.place(p.get("field"), text) if p.get("here") else "",
+                 "said": words.sentence(p["message"], text, titles, labels),
+                 "advice": words.sentence(p.get("hint") or "", text, titles, labels)} for p in problems]
+
+    def _figure_labels(self) -> dict[str, str]:
+        """Return each shared figure's label by its name, read again when the data files change."""
+        from ..figures import shared as data
+
+        folder = self.opts.data
+        key = tuple((p.name, p.stat().st_mtime_ns) for p in sorted(folder.glob("*.yaml"))) if folder.is_dir() else ()
+        if key != self._labels[0]:
+            try:
+                dataset = data.load(folder, display(folder))
+                found = {f"data.{f.name}.{k}": fig.label for f in dataset.files.values()
+                         for k, fig in f.figures.items() if fig.label}
+            except PipelineError:
+                found = {}
+            self._labels = (key, found)
+        return self._labels[1]
 
     # --- gallery ------------------------------------------------------------------------------
 
@@ -255,7 +286,7 @@ class _State(SharedPages):
         else:  # keep showing the last pages that could be made, marked as such
             pages, earlier = self.last_pages.get(mine, []), True
         return self._fragment("preview.html", pages=[(base64.b64encode(p).decode(), t) for p, t in pages],
-                              problems=shown.problems, earlier=earlier)
+                              problems=self._plain(shown.problems, text), earlier=earlier)
 
     async def _preview(self, sheet: sheets.Sheet, text: str) -> workers.Preview:
         """Render a record's text in a worker; a broken template or a dead worker is shown, not raised."""
@@ -288,7 +319,7 @@ class _State(SharedPages):
         form, sheet, refused = await self._posted_sheet(request)
         if refused:
             return refused
-        text = _typed(form.get("text", ""))
+        text = before = _typed(form.get("text", ""))
         edited = [(k.split(":", 1)[1], v) for k, v in form.items() if k.startswith("field:")]
         try:
             for name, value in edited[:1]:
@@ -296,8 +327,10 @@ class _State(SharedPages):
             changed = _list_edit(text, form)
         except ValueError as exc:
             response = self._fragment("textarea.html", sheet_id=sheet.id, text=text)
-            response.headers["HX-Trigger"] = json.dumps({"fieldRefused": str(exc)})
+            response.headers["HX-Trigger"] = json.dumps({"fieldRefused": words.sentence(str(exc), text)})
             return response
+        if changed is None and text == before:  # a field left as it was (its change event on leaving it):
+            return Response(status_code=204)   # nothing to swap, so an Undo made meanwhile stays
         if changed is None:
             return self._fragment("textarea.html", sheet_id=sheet.id, text=text)
         response = self._fragment("textarea.html", sheet_id=sheet.id, text=changed[0])
@@ -331,8 +364,10 @@ class _State(SharedPages):
                 return self._fragment("saved.html", 409, conflict=diff, saved=None, loaded=loaded, refused=None)
             write_atomic(sheet.file, encoded)
             result = await self._build(sheet.path, text)
+        result.problems = self._plain(result.problems, text)
         return self._fragment("saved.html", conflict=None, saved=result, action=action,
-                              loaded=sheets.text_hash(encoded), refused=None, sheet=sheet)
+                              loaded=sheets.text_hash(encoded), refused=None, sheet=sheet,
+                              titles={s.id: s.title for s in self._sheets()})
 
     async def _build(self, path: str, text: str) -> workers.Saved:
         """Run the normal incremental build of every record in a worker."""

@@ -30,7 +30,8 @@ class SharedPages:
         found = catalog.entries(dataset, self.opts.out, since)
         hashes = {f"data.{p.stem}": sheets.text_hash(p.read_bytes()) for p in self.opts.data.glob("*.yaml")}
         return self._page(request, "figures.html", figures=found, months=self.opts.stale_months,
-                          problems=[str(d) for d in dataset.diagnostics], hashes=hashes)
+                          problems=[d.message + (f"; {d.hint}" if d.hint else "") for d in dataset.diagnostics],
+                          hashes=hashes, titles=self._titles())
 
     def _figure_edit(self, request: Request, form: dict[str, str]):
         """Return (data file, {key: Figure}) of a figure edit form, or raise ValueError saying what is wrong."""
@@ -79,7 +80,8 @@ class SharedPages:
         form, found, refused = await self._figure_plan(request)
         if refused:
             return refused
-        return self._fragment("figure_plan.html", plan=found[1], refused=None, saved=None)
+        found[1].problems = self._plain(found[1].problems)
+        return self._fragment("figure_plan.html", plan=found[1], refused=None, saved=None, titles=self._titles())
 
     async def figure_save(self, request: Request) -> Response:
         form, found, refused = await self._figure_plan(request)
@@ -87,7 +89,9 @@ class SharedPages:
             return refused
         target, plan = found
         if plan.problems or not plan.text:
-            return self._fragment("figure_plan.html", 400, plan=plan, refused="Not saved: fix the problems first.")
+            plan.problems = self._plain(plan.problems)
+            return self._fragment("figure_plan.html", 400, plan=plan, refused="Not saved: fix the problems first.",
+                                  titles=self._titles())
         async with self.saving:
             if sheets.text_hash(target.read_bytes()) != form.get("loaded", ""):
                 return self._fragment("figure_plan.html", 409, plan=None, saved=None,
@@ -95,14 +99,19 @@ class SharedPages:
                                               "opened the page. Reload the page to see their values.")
             write_atomic(target, plan.text.encode("utf-8"))
             result = await self._build("", None)
-        return self._fragment("figure_plan.html", plan=plan, refused=None, saved=result)
+        result.problems = self._plain(result.problems)
+        return self._fragment("figure_plan.html", plan=plan, refused=None, saved=result, titles=self._titles())
+
+    def _titles(self) -> dict[str, str]:
+        """Return each sheet's title by its id: pages name sheets by title."""
+        return {s.id: s.title for s in self._sheets()}
 
     async def changes(self, request: Request) -> Response:
         history = self.opts.out / "CHANGES.md"
         edited = self.opts.out / "edited"
         kept = sorted(p.name for p in edited.iterdir() if p.is_file()) if edited.is_dir() else []
         text = history.read_text(encoding="utf-8", errors="replace") if history.is_file() else ""
-        return self._page(request, "changes.html", runs=list(reversed(_runs(text))), kept=kept)
+        return self._page(request, "changes.html", runs=list(reversed(_runs(text))), kept=kept, titles=self._titles())
 
 
 def _runs(markdown: str) -> list[dict]:
@@ -114,6 +123,8 @@ def _runs(markdown: str) -> list[dict]:
         elif runs and line.startswith("- "):
             sheet, _, rest = _unescaped(line[2:]).partition(" ")
             bold = sheet.startswith("**") and sheet.endswith("**")
+            if bold:  # '(sources/x.yaml): record edited': the page names the sheet by its title instead
+                rest = re.sub(r"^\(.*?\):\s*", "", rest)
             runs[-1]["items"].append({"sheet": sheet.strip("*") if bold else "",
                                       "text": rest if bold else f"{sheet} {rest}", "details": []})
         elif runs and runs[-1]["items"] and line.startswith("  - "):

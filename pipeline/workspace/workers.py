@@ -45,6 +45,7 @@ class Saved:
     lines: list[str] = field(default_factory=list)
     problems: list[dict] = field(default_factory=list)
     ok: bool = True
+    rebuilt: list[dict] = field(default_factory=list)  # each rebuilt sheet: id, reasons, printed changes
 
 
 def problem(d: Diagnostic, text: str | None = None) -> dict:
@@ -128,6 +129,8 @@ def build_in_worker(files: list[Path], opts: Options, path: str = "", text: str 
         if outcome.status == "built":
             saved.lines.append(f"rebuilt {outcome.record_id} ({outcome.path}): {'; '.join(outcome.reasons)}")
             saved.lines += [f"  {change}" for change in outcome.changes]
+            saved.rebuilt.append({"id": outcome.record_id, "reasons": list(outcome.reasons),
+                                  "changes": [str(c) for c in outcome.changes]})
         saved.problems += [problem(d, text if d.location.path == path else None)
                            for d in outcome.diagnostics + outcome.warnings]
     saved.problems += [problem(d) for d in report.errors + report.warnings]

@@ -141,7 +141,8 @@ def test_save_writes_the_text_as_typed_and_builds(workspace, project):
                            data={"text": changed.replace("\n", "\r\n"), "csrf": csrf, "loaded": loaded})
     assert saved.status_code == 200
     assert record(project, sheet_id).read_text(encoding="utf-8") == changed  # comments, order, LF kept
-    assert f"rebuilt {sheet_id}" in saved.text, saved.text
+    assert f'Rebuilt <a href="/sheet/{sheet_id}">A New Title</a>' in saved.text, saved.text  # by its title
+    assert "sources/" not in saved.text.split('class="precise"')[0]  # no file path in the plain words
     assert "A New Title" in subprocess.run(["pdftotext", str(project / "output" / f"{sheet_id}.pdf"), "-"],
                                            capture_output=True, text=True).stdout \
         if __import__("shutil").which("pdftotext") else True
@@ -224,8 +225,9 @@ def test_changes_page_shows_the_history_newest_first(workspace, project):
     shown = page.split('<section class="run">')[1:]
     assert len(runs) == len(shown) == 2
     assert shown[0].count("<strong>") == 1 and shown[1].count("<strong>") == len(SAMPLES)  # newest first
-    for sheet_id in SAMPLES:
-        assert f'<a href="/sheet/{sheet_id}"><strong>{sheet_id}</strong></a>' in page
+    for sheet_id in SAMPLES:  # each sheet by its title, no file path
+        assert re.search(rf'<a href="/sheet/{sheet_id}"><strong>[^<]+</strong></a> (?!\()', page)
+    assert "sources/" not in page and "Later " in page
     assert "**" not in page
 
 
@@ -347,7 +349,7 @@ def test_the_form_shows_the_layouts_fields_and_edits_one_value_in_the_text(works
     assert "is not a field" in workspace.post(f"/sheet/{sample.id}/field", data={
         "text": text, "csrf": token(page), "field:layout": "x"}).headers["HX-Trigger"]
     broken = workspace.post(f"/sheet/{sample.id}/form", data={"text": "title: [", "csrf": token(page)}).text
-    assert "cannot read the record" in broken
+    assert "cannot read this sheet" in broken and "record:1" not in broken
 
 
 def test_requests_for_another_host_name_are_refused(workspace):
@@ -426,7 +428,7 @@ def test_every_part_of_every_sample_is_in_the_form_or_pointed_to(workspace, proj
         for line in re.findall(r'data-line="([0-9]+)"', shown):  # each pointer links its line in the YAML tab
             assert 0 < int(line) <= text.count("\n") + 1
         if "table:" in text:
-            assert "This section has a table: edit it in the YAML tab" in shown
+            assert "This section has a table: edit it in the Advanced view" in shown
         buttons = re.findall(r'<button[^>]*aria-label="([^"]+)"', shown)
         assert len(buttons) == len(set(buttons)), "each button says which section or entry it acts on"
 

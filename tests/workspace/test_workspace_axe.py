@@ -41,7 +41,6 @@ def test_every_page_and_state_has_no_axe_violation(project, run_cli, chromium):
 
         page.goto(f"{url}/sheet/{FIRST.id}")
         expect(page.locator("#preview img.page").first).to_be_visible(timeout=30000)
-        page.get_by_role("tab", name="Form").click()
         title = page.get_by_role("textbox", name="Title", exact=True)
         title.fill("Title {{ data.nosuchfile.x }}")
         title.press("End")

@@ -60,6 +60,10 @@ def test_edit_preview_fix_save_download_publish(drafted, chromium, tmp_path):
 
         card.locator("h2 a").click()
         expect(page.locator("#preview img.page").first).to_be_visible(timeout=30000)
+        expect(page.get_by_role("tab", name="Form")).to_have_attribute("aria-selected", "true")  # the default
+        expect(page.locator("#form-panel")).to_be_visible()
+        expect(page.locator("#text")).to_be_hidden()
+        page.get_by_role("tab", name="Advanced (YAML)").click()
         box = page.locator("#text")
         original = box.input_value()
         box.fill(re.sub(r"(?m)^title: .*$", "title: Brand New Title", original, count=1))
@@ -73,6 +77,7 @@ def test_edit_preview_fix_save_download_publish(drafted, chromium, tmp_path):
         box.press("End")
         problem = page.locator('#preview .problems li[data-field="title"]')
         expect(problem).to_contain_text("nosuchfile", timeout=30000)
+        expect(problem.locator("a[data-goto]")).to_have_text("Title")  # the place as the form names it
         expect(page.locator('#field-list li[data-field="title"]')).to_have_class(re.compile("has-problem"))
         problem.locator("a[data-line]").click()  # puts the cursor on the title line
         assert box.evaluate("t => t.value.slice(t.selectionStart, t.selectionEnd)").startswith("title:")
@@ -81,7 +86,8 @@ def test_edit_preview_fix_save_download_publish(drafted, chromium, tmp_path):
         box.press("End")
         expect(page.locator("#preview .problems")).to_have_count(0, timeout=30000)
         page.get_by_role("button", name="Save and build").click()
-        expect(page.locator("#result")).to_contain_text(f"rebuilt {FIRST.id}", timeout=60000)
+        expect(page.locator("#result")).to_contain_text("Rebuilt Brand New Title", timeout=60000)
+        expect(page.locator("#result .rebuilt")).not_to_contain_text("sources/")
 
         with page.expect_download() as download:
             page.locator(f'a[href="/download/{FIRST.id}.pdf"]').first.click()
@@ -89,7 +95,7 @@ def test_edit_preview_fix_save_download_publish(drafted, chromium, tmp_path):
         assert data.startswith(b"%PDF") and "Brand New Title" in pdf_text(data)
         assert "DRAFT" in pdf_text(data)
         page.goto(url + "/changes")
-        expect(page.locator(".run").first).to_contain_text(FIRST.id)  # the newest run lists it
+        expect(page.locator(".run").first).to_contain_text("Brand New Title")  # the newest run lists it by title
 
         page.goto(f"{url}/sheet/{FIRST.id}")
         page.once("dialog", lambda dialog: dialog.accept())
@@ -107,16 +113,18 @@ def test_two_people_saving_the_same_sheet(project, run_cli, chromium):
         first, second = (chromium.new_context().new_page() for _ in range(2))
         for page in (first, second):
             served.open_when_up(page, f"{url}/sheet/{FIRST.id}")
+            page.get_by_role("tab", name="Advanced (YAML)").click()
         typed = {}
         for page, name in ((first, "First"), (second, "Second")):
             box = page.locator("#text")
             typed[name] = re.sub(r"(?m)^title: .*$", f"title: {name} Editor's Title", box.input_value(), count=1)
             box.fill(typed[name])
         first.get_by_role("button", name="Save and build").click()
-        expect(first.locator("#result")).to_contain_text("rebuilt", timeout=60000)
+        expect(first.locator("#result")).to_contain_text("Rebuilt", timeout=60000)
         second.get_by_role("button", name="Save and build").click()
         conflict = second.locator("#result .conflict")
         expect(conflict).to_contain_text("someone else saved", timeout=60000)
+        expect(conflict.locator(".diff")).to_be_hidden()  # the difference is for the Advanced reader, folded
         expect(conflict.locator(".diff")).to_contain_text("+title: Second Editor's Title")
         assert second.locator("#text").input_value() == typed["Second"]  # nothing lost on screen
         assert file.read_text(encoding="utf-8") == typed["First"]  # nor on disk
@@ -133,7 +141,7 @@ def test_a_stale_figure_is_warned_on_the_card_and_the_figures_page(project, run_
         served.open_when_up(page, url + "/figures")
         stale = page.locator("tr.stale")
         expect(stale.first).to_contain_text("2000-01-31")
-        readers = stale.first.locator("td a").all_inner_texts()
+        readers = [a.get_attribute("href").rsplit("/", 1)[1] for a in stale.first.locator("td a").all()]
         assert readers, "the stale figure is printed by some sheet"
         page.goto(url + "/")
         for sheet_id in readers:
@@ -213,11 +221,11 @@ def test_the_form_tab_edits_the_yaml_and_shows_a_problem_under_its_input(project
         expect(page.locator("#preview img.page").first).not_to_have_attribute("src", before, timeout=30000)
         expect(page.locator("#preview .problems")).to_have_count(0, timeout=30000)
 
-        page.get_by_role("tab", name="YAML").click()
+        page.get_by_role("tab", name="Advanced (YAML)").click()
         typed = page.locator("#text").input_value()
         assert re.search(r"(?m)^title: Form Title$", typed) and "<<" not in typed
         page.get_by_role("button", name="Save and build").click()
-        expect(page.locator("#result")).to_contain_text(f"rebuilt {BLOCKS.id}", timeout=60000)
+        expect(page.locator("#result")).to_contain_text("Rebuilt Form Title", timeout=60000)
 
     saved = file.read_text(encoding="utf-8")
     assert saved == typed
@@ -234,3 +242,64 @@ def test_the_form_tab_edits_the_yaml_and_shows_a_problem_under_its_input(project
     if headings[1]:  # the removed section's heading is printed once less (the old title may have held it too)
         old_title = re.search(r"(?m)^title: (.*)$", original).group(1)
         assert printed.count(headings[1]) == printed_before.count(headings[1]) - 1 - old_title.count(headings[1])
+
+
+def test_nothing_typed_is_lost_across_a_restart_and_a_reload(project, run_cli, chromium):
+    assert run_cli("build", "-q", cwd=project).code == 0
+    file = project / "sources" / FIRST.file.name
+    original = file.read_text(encoding="utf-8")
+    asked = []
+    page = chromium.new_context().new_page()
+    page.on("dialog", lambda dialog: (asked.append(dialog.type), dialog.accept()))  # Discard asks too
+    with served.served(project) as url:
+        served.open_when_up(page, f"{url}/sheet/{FIRST.id}")
+        title = page.get_by_role("textbox", name="Title", exact=True)
+        title.fill("Kept Across a Restart")
+        title.press("End")
+        expect(page.locator("#text")).to_have_value(re.compile(r"^title: Kept Across a Restart$", re.M), timeout=30000)
+        expect(page.locator("#dirty")).to_have_text("Unsaved changes")
+    with served.served(project, port=int(url.rsplit(":", 1)[1])):  # the same address: a restart
+        page.get_by_role("button", name="Save and build").click()  # with the old page's token
+        expect(page.locator("#result")).to_contain_text("restarted", timeout=30000)
+        assert file.read_text(encoding="utf-8") == original
+        assert page.evaluate("unsavedChanges()")
+        page.reload()  # the draft comes back
+        expect(page.locator("#draft-note")).to_be_visible()
+        title = page.get_by_role("textbox", name="Title", exact=True)
+        expect(title).to_have_value("Kept Across a Restart", timeout=30000)
+
+        title.fill("Then Changed Again")
+        title.press("End")
+        expect(page.locator("#text")).to_have_value(re.compile(r"^title: Then Changed Again$", re.M), timeout=30000)
+        page.get_by_role("button", name="Undo").click()
+        expect(page.locator("#text")).to_have_value(re.compile(r"^title: Kept Across a Restart$", re.M))
+        expect(page.get_by_role("textbox", name="Title", exact=True)).to_have_value("Kept Across a Restart",
+                                                                                  timeout=30000)
+        page.get_by_role("button", name="Redo").click()
+        expect(page.locator("#text")).to_have_value(re.compile(r"^title: Then Changed Again$", re.M))
+
+        page.get_by_role("textbox", name="Title", exact=True).press("Control+s")  # saves from any field
+        expect(page.get_by_role("button", name="Save and build")).to_be_disabled()  # not sent twice
+        expect(page.locator("#result")).to_contain_text("Rebuilt Then Changed Again", timeout=60000)
+        expect(page.locator("#dirty")).to_have_text("All changes saved")
+        assert re.search(r"(?m)^title: Then Changed Again$", file.read_text(encoding="utf-8"))
+
+        title = page.get_by_role("textbox", name="Title", exact=True)
+        title.fill("To Be Discarded")
+        title.press("End")
+        expect(page.locator("#text")).to_have_value(re.compile(r"^title: To Be Discarded$", re.M), timeout=30000)
+        page.get_by_role("button", name="Discard changes…").click()
+        expect(page.locator("#text")).to_have_value(re.compile(r"^title: Then Changed Again$", re.M))
+        assert not page.evaluate("unsavedChanges()")
+        page.reload()
+        expect(page.locator("#draft-note")).to_be_hidden()
+        expect(page.get_by_role("textbox", name="Title", exact=True)).to_have_value("Then Changed Again",
+                                                                                  timeout=30000)
+
+        title = page.get_by_role("textbox", name="Title", exact=True)  # leaving with unsaved changes asks first
+        title.fill("Typed, Then the Tab Closed")
+        title.press("End")
+        expect(page.locator("#dirty")).to_have_text("Unsaved changes", timeout=30000)
+        with page.expect_event("dialog") as question:
+            page.close(run_before_unload=True)
+        assert question.value.type == "beforeunload"
