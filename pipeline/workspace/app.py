@@ -36,7 +36,7 @@ from ..base.paths import display
 from ..builder.recipe import Options
 from ..figures.values import number
 from ..layouts.loader import load_layouts
-from . import edits, fields, sheets, words, workers
+from . import edits, fields, sheets, starting, words, workers
 from .shared import SharedPages
 from .shared import keep as _keep
 
@@ -79,6 +79,7 @@ def create_app(project: Project, workers_count: int = 2, hosts: tuple[str, ...] 
         Route("/sheet/{sheet_id}/form", state.form, methods=["POST"]),
         Route("/sheet/{sheet_id}/field", state.field, methods=["POST"]),
         Route("/sheet/{sheet_id}/publish", state.publish, methods=["POST"]),
+        Route("/sheet/{sheet_id}/unpublish", state.unpublish, methods=["POST"]),
         Route("/new", state.new_form),
         Route("/new", state.new_sheet, methods=["POST"]),
         Route("/figures", state.figures),
@@ -281,6 +282,9 @@ class _State(SharedPages):
         shown = await self._preview(sheet, text)
         pages, earlier = list(zip(shown.pages, shown.texts, strict=True)), False
         mine = (request.cookies.get(SESSION_COOKIE, ""), sheet.id)  # each person's own last preview
+        if shown.marked:  # placeholders marked: shown, never kept as the last good preview
+            return self._fragment("preview.html", pages=[(base64.b64encode(p).decode(), t) for p, t in pages],
+                                  problems=self._plain(shown.problems, text), earlier=False, marked=True)
         if pages:
             _keep(self.last_pages, mine, pages)
         else:  # keep showing the last pages that could be made, marked as such
@@ -393,14 +397,32 @@ class _State(SharedPages):
             response.headers["HX-Refresh"] = "true"  # the editor reloads with the final text
         return response
 
+    async def unpublish(self, request: Request) -> Response:
+        """Make a final sheet a draft again (the text in the box, with any edits not yet saved) and build."""
+        form, sheet, refused = await self._posted_sheet(request)
+        if refused:
+            return refused
+        draft = sheets.unpublished(_typed(form.get("text", "")))
+        if draft is None:
+            return self._fragment("saved.html", 400, conflict=None, saved=None, loaded=form.get("loaded", ""),
+                                  refused="This sheet is a draft already, or its status is written in a way "
+                                          "the workspace cannot change: change it in the Advanced view.")
+        response = await self._write(sheet, draft, form.get("loaded", ""), action="Back to draft")
+        if response.status_code == 200:
+            response.headers["HX-Refresh"] = "true"  # the editor reloads as a draft
+        return response
+
     # --- new sheet ----------------------------------------------------------------------------
 
-    async def new_form(self, request: Request, problem: str | None = None, status_code: int = 200) -> Response:
+    async def new_form(self, request: Request, problem: str | None = None, status_code: int = 200,
+                       typed: dict | None = None) -> Response:
         try:
             layouts = load_layouts(self.opts.templates, display)
         except PipelineError as exc:
-            return self._page(request, "new.html", 500, layouts={}, problem=str(exc.diagnostics[0]))
-        return self._page(request, "new.html", status_code, layouts=layouts, problem=problem)
+            return self._page(request, "new.html", 500, layouts={}, problem=words.sentence(str(exc.diagnostics[0])),
+                              taken=[], typed={})
+        return self._page(request, "new.html", status_code, layouts=layouts, problem=problem,
+                          taken=sorted(s.id for s in self._sheets()), typed=typed or {})
 
     async def new_sheet(self, request: Request) -> Response:
         form, refused = await self._posted(request)
@@ -408,16 +430,28 @@ class _State(SharedPages):
             return refused
         from ..authoring.starter import new_record
 
-        name = form.get("name", "").strip().lower()
+        title = form.get("title", "").strip()
+        name = form.get("name", "").strip().lower() or starting.file_name(title)
+        if not title:
+            return await self.new_form(request, "Type the sheet’s title.", 400, form)
         if not sheets.valid_id(name):
-            return await self.new_form(request, "A sheet name uses lowercase letters, digits and dashes, "
-                                                "for example cambodia-inl.", 400)
+            return await self.new_form(request, "The file name may hold only lowercase letters, digits and "
+                                                "dashes, for example cambodia-inl.", 400, form)
         folder = self.project.sources[0] if self.project.sources[0].is_dir() else self.project.sources[0].parent
+        target = folder / f"{name}.yaml"
+        if any(s.id == name for s in self._sheets()):
+            return await self.new_form(request, f"A sheet with the file name “{name}” exists already: "
+                                                "choose another file name.", 400, form)
         try:
-            new_record(self.opts.templates, form.get("layout", ""), folder / f"{name}.yaml", Path.cwd(), display)
+            new_record(self.opts.templates, form.get("layout", ""), target, Path.cwd(), display)
         except ConfigError as exc:
-            return await self.new_form(request, exc.diagnostics[0].message + ". " + (exc.diagnostics[0].hint or ""),
-                                       400)
+            d = exc.diagnostics[0]
+            return await self.new_form(request, words.sentence(d.message + (f" — what to do: {d.hint}" if d.hint else
+                                                                            "")), 400, form)
+        try:  # a new sheet is a draft holding its title from the start
+            write_atomic(target, starting.drafted(target.read_text(encoding="utf-8"), title).encode("utf-8"))
+        except ValueError:
+            pass  # a layout whose example the form cannot edit: the title is typed in the sheet itself
         return RedirectResponse(f"/sheet/{name}", 303)
 
     # --- figures and changes --------------------------------------------------------------------

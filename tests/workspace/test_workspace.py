@@ -184,15 +184,20 @@ def test_publish_turns_the_draft_line_final_and_builds(workspace, project):
 def test_new_sheet_from_a_layout_never_overwrites(workspace, project):
     page = workspace.get("/new").text
     layout = re.search(r'name="layout" value="([^"]+)"', page).group(1)
-    made = workspace.post("/new", data={"name": "cambodia-inl", "layout": layout, "csrf": token(page)},
-                          follow_redirects=False)
+    made = workspace.post("/new", data={"title": "Cambodia INL", "name": "", "layout": layout, "csrf": token(page)},
+                          follow_redirects=False)  # the file name made from the title
     assert made.status_code == 303 and made.headers["location"] == "/sheet/cambodia-inl"
-    assert "<<" in (project / "sources" / "cambodia-inl.yaml").read_text(encoding="utf-8")
+    written = (project / "sources" / "cambodia-inl.yaml").read_text(encoding="utf-8")
+    assert "<<" in written and re.search(r"(?m)^status: draft", written) and "title: Cambodia INL" in written
     assert workspace.get("/sheet/cambodia-inl").status_code == 200
-    again = workspace.post("/new", data={"name": EDITABLE.id, "layout": layout, "csrf": token(page)})
-    assert again.status_code == 400 and "already exists" in again.text
-    bad = workspace.post("/new", data={"name": "../x", "layout": layout, "csrf": token(page)})
-    assert bad.status_code == 400
+    before = record(project, EDITABLE.id).read_bytes()
+    again = workspace.post("/new", data={"title": "X", "name": EDITABLE.id, "layout": layout, "csrf": token(page)})
+    assert again.status_code == 400 and "exists already" in again.text
+    assert record(project, EDITABLE.id).read_bytes() == before
+    bad = workspace.post("/new", data={"title": "X", "name": "../x", "layout": layout, "csrf": token(page)})
+    assert bad.status_code == 400 and "lowercase letters" in bad.text
+    untitled = workspace.post("/new", data={"title": " ", "name": "y", "layout": layout, "csrf": token(page)})
+    assert untitled.status_code == 400 and not (project / "sources" / "y.yaml").exists()
 
 
 def test_figures_page_lists_each_shared_figure_with_its_sheets(workspace):

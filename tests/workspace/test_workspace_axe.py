@@ -64,4 +64,7 @@ def test_every_page_and_state_has_no_axe_violation(project, run_cli, chromium):
         page.goto(url + "/changes")
         clean(page, "changes")
         page.goto(url + "/new")
-        clean(page, "new sheet")
+        page.get_by_label("Title of the sheet").fill("A new sheet")
+        page.get_by_label("File name", exact=False).fill("Not a File Name")
+        expect(page.locator("#name-check")).to_have_class("error")
+        clean(page, "new sheet, its file name refused as typed")

@@ -303,3 +303,45 @@ def test_nothing_typed_is_lost_across_a_restart_and_a_reload(project, run_cli, c
         with page.expect_event("dialog") as question:
             page.close(run_before_unload=True)
         assert question.value.type == "beforeunload"
+
+
+def test_a_new_sheet_from_its_title_starts_as_a_draft_with_its_layout_previewed(project, run_cli, chromium):
+    assert run_cli("build", "-q", cwd=project).code == 0
+    with served.served(project) as url:
+        page = chromium.new_page(viewport={"width": 1400, "height": 1000})
+        served.open_when_up(page, url + "/new")
+        page.get_by_label("Title of the sheet").fill("Cambodia INL")
+        name = page.get_by_label("File name", exact=False)
+        expect(name).to_have_value("cambodia-inl")  # derived from the title as it is typed
+        expect(page.locator("#name-check")).to_have_text("The file will be cambodia-inl.yaml.")
+        name.fill(FIRST.id)  # an existing sheet's name is refused as it is typed
+        expect(page.locator("#name-check")).to_contain_text("exists already")
+        name.fill("cambodia-inl")
+        page.get_by_role("button", name="Create the sheet").click()
+
+        expect(page.locator("h1")).to_have_text("Cambodia INL")
+        expect(page.locator("h1 + .meta .badge")).to_have_text("DRAFT")
+        expect(page.get_by_role("button", name="Publish…")).to_be_visible()
+        first = page.locator("#preview img.page").first  # the layout at once, its placeholders marked
+        expect(first).to_have_attribute("alt", re.compile("to fill"), timeout=30000)
+        expect(page.locator("#preview .warn")).to_contain_text("to fill")
+        expect(page.locator("#preview .problems li").first).to_contain_text("placeholder")
+    assert "status: draft" in (project / "sources" / "cambodia-inl.yaml").read_text(encoding="utf-8")
+
+
+def test_a_final_sheet_goes_back_to_draft_after_a_question(project, run_cli, chromium):
+    assert run_cli("build", "-q", cwd=project).code == 0
+    file = project / "sources" / FIRST.file.name
+    assert "status: draft" not in file.read_text(encoding="utf-8")
+    with served.served(project) as url:
+        page = chromium.new_page(viewport={"width": 1400, "height": 1000})
+        served.open_when_up(page, f"{url}/sheet/{FIRST.id}")
+        expect(page.locator("h1 + .meta .badge")).to_have_text("FINAL")
+        asked = []
+        page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+        page.get_by_role("button", name="Back to draft…").click()
+        expect(page.locator("h1 + .meta .badge")).to_have_text("DRAFT", timeout=60000)
+        assert asked and "back to draft" in asked[0]
+        expect(page.get_by_role("button", name="Publish…")).to_be_visible()
+    assert re.search(r"(?m)^status: draft", file.read_text(encoding="utf-8"))
+    assert "DRAFT" in pdf_text((project / "output" / f"{FIRST.id}.pdf").read_bytes())

@@ -80,10 +80,10 @@
   document.body.addEventListener("htmx:beforeOnLoad", function (event) {
     var path = event.detail.requestConfig && event.detail.requestConfig.path || "";
     if (event.detail.xhr.status === 403) return renew();
-    if (!/\/(save|publish)$/.test(path)) return;
+    if (!/\/(save|publish|unpublish)$/.test(path)) return;
     if (event.detail.xhr.status === 200) {
       saved = sentText;
-      leaving = /\/publish$/.test(path);  // the page reloads as final
+      leaving = /publish$/.test(path);  // the page reloads as final (or as a draft)
       localStorage.removeItem(key);
       document.getElementById("draft-note").hidden = true;
       show();
@@ -92,7 +92,7 @@
   var sentText = saved;
   document.body.addEventListener("htmx:beforeRequest", function (event) {
     var path = event.detail.requestConfig && event.detail.requestConfig.path || "";
-    if (/\/(save|publish)$/.test(path)) sentText = box().value;
+    if (/\/(save|publish|unpublish)$/.test(path)) sentText = box().value;
   });
 
   // A refused request (a restarted server's 403, a 413) never replaces the text box: it is said instead.
