@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import datetime as dt
 import difflib
 import hashlib
 import hmac
@@ -36,7 +37,7 @@ from ..base.paths import display
 from ..builder.recipe import Options
 from ..figures.values import number
 from ..layouts.loader import load_layouts
-from . import edits, fields, sheets, starting, words, workers
+from . import edits, fields, gallery, sheets, starting, words, workers
 from .shared import SharedPages
 from .shared import keep as _keep
 
@@ -209,13 +210,40 @@ class _State(SharedPages):
 
     async def gallery(self, request: Request) -> Response:
         found = self._sheets()
-        layout, state = request.query_params.get("layout", ""), request.query_params.get("status", "")
+        asked = request.query_params
+        layout, state, query = asked.get("layout", ""), asked.get("status", ""), asked.get("q", "").strip()
+        order = asked.get("sort", "title") if asked.get("sort") in gallery.ORDERS else "title"
         shown = [s for s in found if (not layout or s.layout == layout)
                  and (not state or state == ("draft" if s.draft else "final")
-                      or state == s.state.replace(" ", "-"))]
-        built = {s.id for s in found if (self.opts.out / f"{s.id}.pdf").is_file()}
-        return self._page(request, "gallery.html", sheets=shown, total=len(found), built=built,
-                          layouts=sorted({s.layout for s in found}), layout=layout, status=state)
+                      or state == s.state.replace(" ", "-"))
+                 and gallery.matches(s, query)]
+        shown = gallery.ordered(shown, order)
+        number, pages = gallery.page_of(asked.get("page", "1"), len(shown))
+        window = shown[(number - 1) * gallery.PER_PAGE:number * gallery.PER_PAGE]
+        built = {s.id for s in window if (self.opts.out / f"{s.id}.pdf").is_file()}
+        return self._page(request, "gallery.html", sheets=window, total=len(found), matched=len(shown),
+                          built=built, layouts=sorted({s.layout for s in found}), layout=layout, status=state,
+                          q=query, sort=order, orders=gallery.ORDERS, page=number, pages=pages,
+                          stale=self._stale_figures(), months=self.opts.stale_months,
+                          link=lambda n: gallery.link(asked, n))
+
+    def _stale_figures(self) -> dict[str, list[dict]]:
+        """Return, per sheet id, the stale shared figures its last build printed (label and as-of)."""
+        from ..authoring import catalog
+        from ..figures import shared as data
+        from ..figures import staleness
+
+        try:
+            dataset = data.load(self.opts.data, display(self.opts.data))
+        except PipelineError:
+            return {}
+        since = staleness.cutoff(self.opts.today or dt.date.today(), self.opts.stale_months)
+        by_sheet: dict[str, list[dict]] = {}
+        for entry in catalog.entries(dataset, self.opts.out, since):
+            if entry["stale"]:
+                for sheet_id in entry["sheets"]:
+                    by_sheet.setdefault(sheet_id, []).append(entry)
+        return by_sheet
 
     async def thumbnail(self, request: Request) -> Response:
         pdf_file = self._built(request, "pdf")

@@ -18,6 +18,7 @@ from ..figures import shared as data
 from ..figures import staleness
 from . import sheets, workers
 
+RUNS_PER_PAGE = 20  # builds shown per page of the Changes page, newest first
 KEPT = 1000  # thumbnails and previews kept in memory: a few hundred sheets' worth, at most ~100 MB
 
 
@@ -111,7 +112,12 @@ class SharedPages:
         edited = self.opts.out / "edited"
         kept = sorted(p.name for p in edited.iterdir() if p.is_file()) if edited.is_dir() else []
         text = history.read_text(encoding="utf-8", errors="replace") if history.is_file() else ""
-        return self._page(request, "changes.html", runs=list(reversed(_runs(text))), kept=kept, titles=self._titles())
+        runs = list(reversed(_runs(text)))
+        pages = max(1, -(-len(runs) // RUNS_PER_PAGE))
+        asked = request.query_params.get("page", "1")
+        number = min(max(int(asked) if asked.isdigit() else 1, 1), pages)
+        return self._page(request, "changes.html", runs=runs[(number - 1) * RUNS_PER_PAGE:number * RUNS_PER_PAGE],
+                          kept=kept, titles=self._titles(), page=number, pages=pages)
 
 
 def _runs(markdown: str) -> list[dict]:

@@ -145,7 +145,10 @@ def test_a_stale_figure_is_warned_on_the_card_and_the_figures_page(project, run_
         assert readers, "the stale figure is printed by some sheet"
         page.goto(url + "/")
         for sheet_id in readers:
-            expect(page.locator(f'[data-sheet="{sheet_id}"] .warn')).to_contain_text("stale figure")
+            warning = page.locator(f'[data-sheet="{sheet_id}"] .warn')  # names the figure, its date and the limit
+            expect(warning).to_contain_text("as of 2000-01-31")
+            expect(warning).to_contain_text(re.compile(r"older than the [0-9]+-month limit"))
+            expect(warning).not_to_contain_text("data.")
 
 
 def _free_sections(record) -> bool:
