@@ -37,7 +37,7 @@ from ..base.paths import display
 from ..builder.recipe import Options
 from ..figures.values import number
 from ..layouts.loader import load_layouts
-from . import edits, fields, gallery, sheets, starting, words, workers
+from . import edits, fields, figurerefs, gallery, sheets, starting, words, workers
 from .shared import SharedPages
 from .shared import keep as _keep
 
@@ -110,7 +110,7 @@ class _State(SharedPages):
         self.env.filters["number"] = number  # 48,000,000: figures as the sheets print them
         self.env.filters["plain"] = words.sentence  # a message in a Word user's words
         self.env.filters["layout_name"] = words.layout_name
-        self._labels: tuple[tuple, dict[str, str]] = ((), {})  # shared figures' labels, by the data's versions
+        self._labels: tuple = ((), None)  # the shared data, by its files' versions
         self.thumbs: dict[str, bytes] = {}  # by the built PDF's hash
         self.hashes: dict[tuple, str] = {}  # each version (path, mtime, size) of a built PDF: its hash
         self.last_pages: dict[tuple, list[tuple[bytes, str]]] = {}  # per session and sheet: last without errors
@@ -178,19 +178,22 @@ class _State(SharedPages):
                  "advice": words.sentence(p.get("hint") or "", text, titles, labels)} for p in problems]
 
     def _figure_labels(self) -> dict[str, str]:
-        """Return each shared figure's label by its name, read again when the data files change."""
+        """Return each shared figure's label by its name."""
+        dataset = self._dataset()
+        return {f"data.{f.name}.{k}": fig.label for f in dataset.files.values()
+                for k, fig in f.figures.items() if fig.label} if dataset else {}
+
+    def _dataset(self):
+        """Return the shared data (None when it does not load), read again when its files change."""
         from ..figures import shared as data
 
         folder = self.opts.data
         key = tuple((p.name, p.stat().st_mtime_ns) for p in sorted(folder.glob("*.yaml"))) if folder.is_dir() else ()
         if key != self._labels[0]:
             try:
-                dataset = data.load(folder, display(folder))
-                found = {f"data.{f.name}.{k}": fig.label for f in dataset.files.values()
-                         for k, fig in f.figures.items() if fig.label}
+                self._labels = (key, data.load(folder, display(folder)))
             except PipelineError:
-                found = {}
-            self._labels = (key, found)
+                self._labels = (key, None)
         return self._labels[1]
 
     # --- gallery ------------------------------------------------------------------------------
@@ -342,7 +345,8 @@ class _State(SharedPages):
         except ValueError as exc:
             return self._fragment("form.html", problem=str(exc), sheet_id=sheet.id)
         return self._fragment("form.html", problem=None, top=shown.top, sections=shown.sections, lists=shown.lists,
-                              figures=shown.figures, sheet_id=sheet.id)
+                              figures=shown.figures, sheet_id=sheet.id,
+                              printed=figurerefs.printed(_typed(form.get("text", "")), self._dataset()))
 
     async def field(self, request: Request) -> Response:
         """Write one form field, or one list entry's addition, removal or move, into the YAML text; answer
