@@ -68,14 +68,26 @@ class SharedPages:
             return None, None, PlainTextResponse("no such shared figure", 404)
         except ValueError as exc:
             return None, None, self._fragment("figure_plan.html", 400, plan=None, refused=str(exc))
-        folder = self.project.sources[0] if self.project.sources[0].is_dir() else self.project.sources[0].parent
+        dependants, unbuilt = self._dependants(next(iter(figures)), target)
         try:
             plan = await run_in_threadpool(self.pool.call, workers.figure_plan_in_worker, figures, target,
-                                           self.opts, folder)
+                                           self.opts, dependants)
+            plan.unbuilt = unbuilt
         except Exception as exc:
             return None, None, self._fragment("figure_plan.html", 500, plan=None,
                                               refused=f"the change could not be previewed: {exc}")
         return form, (target, plan), None
+
+    def _dependants(self, key: str, target: Path) -> tuple[list, list[str]]:
+        """Return the record files whose last build printed the figure 'data.<file>.<key>' (only they are
+        compared, so a problem in an unrelated sheet never blocks a change) and the ids of the never-built ones."""
+        from ..builder.recipe import Manifest
+
+        manifest = Manifest.load(self.opts.out)
+        printing = {path for path, entry in manifest.entries.items()
+                    if any((m := data.KEY_RE.match(k)) and m.group(1, 2) == (target.stem, key) for k in entry.data)}
+        found = self._sheets()
+        return [s.file for s in found if s.path in printing], [s.id for s in found if s.path not in manifest.entries]
 
     async def figure_preview(self, request: Request) -> Response:
         form, found, refused = await self._figure_plan(request)

@@ -306,7 +306,13 @@ def test_editing_a_shared_figure_shows_each_sheets_change_before_saving(workspac
 
     page = workspace.get("/figures").text
     entry = next(e for e in catalog.entries(data.load(Path("sources/data"), "sources/data"), Path("output"),
-                                            staleness.cutoff(dt.date.today(), 18)) if e["sheets"])
+                                            staleness.cutoff(dt.date.today(), 18))
+                 if e["sheets"] and set(e["sheets"]) != set(SAMPLES))
+    # A sheet that does not print the figure breaks, and a new one is half filled in: neither blocks the change.
+    unrelated = record(project, next(s for s in SAMPLES if s not in entry["sheets"]))
+    unrelated.write_text(unrelated.read_text(encoding="utf-8").replace("title: ", "title: {{ data.nosuch.x }} ", 1),
+                         encoding="utf-8")
+    (project / "sources" / "half-done.yaml").write_text("layout: nosuch\ntitle: <<to fill>>\n", encoding="utf-8")
     file = project / "sources" / "data" / f"{entry['name'].split('.')[1]}.yaml"
     before = file.read_text(encoding="utf-8")
     year, value = next(iter(entry["values"].items())) if entry["values"] else ("", entry["value"])
@@ -317,12 +323,14 @@ def test_editing_a_shared_figure_shows_each_sheets_change_before_saving(workspac
     assert shown.status_code == 200 and "→" in shown.text
     for sheet_id in entry["sheets"]:
         assert f'href="/sheet/{sheet_id}"' in shown.text
+    assert "nosuch" not in shown.text and 'class="problems"' not in shown.text  # only the sheets printing it
+    assert "Not compared (never built): &lt;&lt;to fill" in shown.text  # listed apart, by its title
     assert file.read_text(encoding="utf-8") == before  # a preview writes nothing
     bad = workspace.post(f"/figures/{entry['name']}/preview", data={**form, f"value:{year}": "lots"})
     assert bad.status_code == 400 and "must be a number" in bad.text
     assert workspace.post("/figures/data.nosuch.x/preview", data=form).status_code == 404
     saved = workspace.post(f"/figures/{entry['name']}/save", data=form)
-    assert saved.status_code == 200 and "rebuilt" in saved.text
+    assert saved.status_code == 200 and "Rebuilt" in saved.text
     after = file.read_text(encoding="utf-8")
     assert str(value * 3) in after and [ln for ln in before.splitlines() if ln.startswith("#")] == \
         [ln for ln in after.splitlines() if ln.startswith("#")]  # comments kept
