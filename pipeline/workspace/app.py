@@ -174,7 +174,7 @@ class _State(SharedPages):
         titles = {key: s.title for s in self._sheets() for key in (s.path, s.id)}
         labels = self._figure_labels()
         return [{**p, "place": words.place(p.get("field"), text) if p.get("here") else "",
-                 "said": words.sentence(p["message"], text, titles, labels),
+                 "said": words.sentence(p["message"], text, titles, labels, bool(p.get("here") and p.get("field"))),
                  "advice": words.sentence(p.get("hint") or "", text, titles, labels)} for p in problems]
 
     def _figure_labels(self) -> dict[str, str]:

@@ -23,6 +23,8 @@ FIGURE = re.compile(r"(\b(?:shared )?figure )?'?\{?\{?\s*\b(data\.[A-Za-z0-9_]+\
 OPTION_CLAUSE = re.compile(r"[,;]?\s*(?:or\s+)?(?:(?:allow|pass|use|run)\b[^,;]*?)?--[a-z][a-z-]*(?:\s+[A-Z]+)?[^,;]*")
 RECORD_PATH = re.compile(r"(?<![\w/])(?:[\w.-]+/)*[\w.-]+\.ya?ml\b")
 LOCATION = re.compile(r"^\S+:[0-9]+(?::[0-9]+)?: (?:error|warning): ")  # the CLI's 'file:line:col: error: '
+CODE_NAME = re.compile(r"'([a-z][a-z0-9]*(?:_[a-z0-9]+)+)'")  # 'laos_opium_ha': a figure's key, said as words
+FIGURE_LIST = re.compile(r"(its figures|figures of this record): ([A-Za-z0-9_, ]+)$")  # a hint listing figure keys
 ASK = "ask whoever runs the workspace"
 ACRONYMS = ("inl", "us", "un", "pdf")
 
@@ -78,7 +80,7 @@ def _lenient(text: str):
 
 
 def sentence(message: str, text: str = "", titles: dict[str, str] | None = None,
-             figures: dict[str, str] | None = None) -> str:
+             figures: dict[str, str] | None = None, place_shown: bool = False) -> str:
     """Return a message or hint in a Word user's words: field paths as places, figures by name,
     records by their sheet's title, command-line options as who to ask."""
     if not message:
@@ -89,14 +91,17 @@ def sentence(message: str, text: str = "", titles: dict[str, str] | None = None,
     said = FIGURE.sub(lambda m: ("figure " if m.group(1) else "the figure ") + _figure(m.group(2), figures or {}),
                       said)
     said = FIELD_IN_TEXT.sub(lambda m: place(m.group(1), text), said).replace("YAML tab", "Advanced view")
-    return said.replace("as_of", "“as of”")
+    said = FIGURE_LIST.sub(lambda m: m.group(1) + ": " + ", ".join(
+        f"“{n.strip().replace('_', ' ')}”" for n in m.group(2).split(",")), said)
+    said = CODE_NAME.sub(lambda m: "“" + m.group(1).replace("_", " ") + "”", said.replace("as_of", "“as of”"))
+    return re.sub(r"^in [^:]+: ", "", said) if place_shown else said
 
 
 def _sheet(path: str, titles: dict[str, str]) -> str:
     """Return a record path as its sheet's title, or 'a sheet' when the path is not a known sheet's."""
     stem = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     title = titles.get(path) or titles.get(stem)
-    return f"the sheet “{title}”" if title else ("the shared figures" if "/data/" in path else "a sheet")
+    return f"the sheet “{title}”" if title else ("the shared data" if "/data/" in path else "a sheet")
 
 
 def _figure(name: str, figures: dict[str, str]) -> str:

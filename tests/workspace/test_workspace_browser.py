@@ -380,3 +380,20 @@ def test_a_number_typed_over_a_figure_is_offered_the_figure(project, run_cli, ch
         spaced = r"\s+".join(re.escape(word) for word in figure["ref"].split())  # the record may fold the line
         expect(page.locator("#text")).to_have_value(re.compile(spaced), timeout=30000)
         expect(page.locator("#text")).not_to_have_value(re.compile("9" + re.escape(figure["printed"])))
+
+
+def test_at_200_percent_zoom_the_form_and_the_preview_sit_side_by_side_and_scroll_by_keyboard(project, run_cli,
+                                                                                             chromium):
+    assert run_cli("build", "-q", cwd=project).code == 0
+    with served.served(project) as url:  # a 1400 x 900 window at 200%: 700 x 450 CSS pixels, twice as dense
+        page = chromium.new_page(viewport={"width": 700, "height": 450}, device_scale_factor=2)
+        served.open_when_up(page, f"{url}/sheet/{BLOCKS.id}")
+        expect(page.locator("#preview img.page").first).to_be_visible(timeout=30000)
+        expect(page.locator("#form-panel .form-field").first).to_be_visible(timeout=30000)
+        left, preview = page.locator(".editor .left").bounding_box(), page.locator("section.preview").bounding_box()
+        assert preview["x"] >= left["x"] + left["width"] and abs(preview["y"] - left["y"]) < 50  # beside, not below
+        expect(page.locator("#preview figcaption").first).to_have_text(re.compile(r"^Page 1 of [0-9]+$"))
+        pane = page.locator("section.preview")
+        pane.focus()  # reachable by keyboard (it is in the Tab order) and scrolled by it
+        page.keyboard.press("PageDown")
+        page.wait_for_function("document.querySelector('section.preview').scrollTop > 0")
