@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..base.errors import Collector, ConfigError, Diagnostic, Location, RecordError, did_you_mean, shown
+from ..base.paths import display
 
 COLUMNS = ("figure", "year", "value", "unit", "source", "as_of", "label")
 META = ("label", "unit", "source", "as_of")
@@ -293,7 +294,7 @@ class Plan:
         write_atomic(self.target, self.text.encode("utf-8"))
 
 
-def import_figures(file: Path, target: Path, sheet: str | None, opts, records: Path, display) -> Plan:
+def import_figures(file: Path, target: Path, sheet: str | None, opts, records: Path) -> Plan:
     """Return the plan of importing `file` into the data file `target`; RecordError on bad cells or data."""
     from ..figures import shared as data
 
@@ -303,10 +304,10 @@ def import_figures(file: Path, target: Path, sheet: str | None, opts, records: P
                                       "for example: --into sources/data/unodc.yaml")])
     if not file.is_file():
         raise ConfigError([Diagnostic(Location(display(file)), "no such file", "name a .csv or .xlsx file")])
-    return plan_figures(read_figures(file, display(file), sheet), target, opts, records, display)
+    return plan_figures(read_figures(file, display(file), sheet), target, opts, records)
 
 
-def plan_figures(figures: dict[str, Figure], target: Path, opts, records: Path | list[Path], display) -> Plan:
+def plan_figures(figures: dict[str, Figure], target: Path, opts, records: Path | list[Path]) -> Plan:
     """Return the plan of writing `figures` into the data file `target` (import, or the workspace's edit);
     `records` is the records' folder, or the record files to compare (the workspace: those printing it)."""
     import shutil

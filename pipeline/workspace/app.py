@@ -298,7 +298,7 @@ class _State(SharedPages):
     def _fields(self, layout: str) -> list[dict]:
         """Return the layout's fields, required ones marked; empty when the layouts do not load."""
         try:
-            found = load_layouts(self.opts.templates, display).get(layout)
+            found = load_layouts(self.opts.templates).get(layout)
         except PipelineError:
             return []
         if found is None:
@@ -375,7 +375,7 @@ class _State(SharedPages):
 
     def _layout(self, name: str):
         try:
-            return load_layouts(self.opts.templates, display).get(name)
+            return load_layouts(self.opts.templates).get(name)
         except PipelineError:
             return None
 
@@ -449,7 +449,7 @@ class _State(SharedPages):
     async def new_form(self, request: Request, problem: str | None = None, status_code: int = 200,
                        typed: dict | None = None) -> Response:
         try:
-            layouts = load_layouts(self.opts.templates, display)
+            layouts = load_layouts(self.opts.templates)
         except PipelineError as exc:
             return self._page(request, "new.html", 500, layouts={}, problem=words.sentence(str(exc.diagnostics[0])),
                               taken=[], typed={})
@@ -475,7 +475,7 @@ class _State(SharedPages):
             return await self.new_form(request, f"A sheet with the file name “{name}” exists already: "
                                                 "choose another file name.", 400, form)
         try:
-            new_record(self.opts.templates, form.get("layout", ""), target, Path.cwd(), display)
+            new_record(self.opts.templates, form.get("layout", ""), target, Path.cwd())
         except ConfigError as exc:
             d = exc.diagnostics[0]
             return await self.new_form(request, words.sentence(d.message + (f" — what to do: {d.hint}" if d.hint else
