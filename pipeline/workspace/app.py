@@ -171,6 +171,8 @@ class _State(SharedPages):
     def _plain(self, problems: list[dict], text: str = "") -> list[dict]:
         """Return problems with their place as the form names it and their message and hint in a Word
         user's words ('place', 'said', 'advice'); the precise line and field stay for the Advanced view."""
+        if not problems:  # the usual preview: no sheets' titles to look up (a stat of every record)
+            return []
         titles = {key: s.title for s in self._sheets() for key in (s.path, s.id)}
         labels = self._figure_labels()
         return [{**p, "place": words.place(p.get("field"), text) if p.get("here") else "",
