@@ -4,6 +4,7 @@ together, hand-edited outputs kept aside, the manifest saved at checkpoints and 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import time
 from collections.abc import Iterator
@@ -18,7 +19,9 @@ from ..base.paths import display
 from . import changes, status, work
 from .manifest import Entry, Manifest
 from .outcome import Outcome
-from .plan import Plan
+from .plan import FIGURES_MOVED, Plan
+
+MAP_FOLDER = ".map"  # output/.map/<id>.json: each Word file's map back to its record (render/provenance.py)
 
 
 class _Pending(NamedTuple):
@@ -53,12 +56,33 @@ class Publisher:
 
     def add(self, plan: Plan, result: work.Result, inputs: dict[str, str]) -> None:
         """Stage a built sheet's files; publish the batch once it is full."""
+        if self._same_bytes(plan, result, inputs):
+            return
         staged = self._stage(plan.outcome, result, plan.entry)
         if staged is None:
             return
         self.pending.append(_Pending(plan, result, inputs, staged))
         if len(self.pending) >= self.batch:
             self._publish_pending()
+
+    def _same_bytes(self, plan: Plan, result: work.Result, inputs: dict[str, str]) -> bool:
+        """Note a rebuilt sheet whose files come out byte for byte as published (a shared figure moved
+        in a way it does not print: 48000000 → 48000001 still prints "$48 million"): nothing to publish."""
+        entry, outcome = plan.entry, plan.outcome
+        only_figures = all(why.startswith(FIGURES_MOVED) for why in outcome.reasons)
+        if entry is None or entry.id != result.record_id or not only_figures:
+            return False  # an edited record or template is reported rebuilt, as the person expects
+        for suffix, blob in result.blobs.items():
+            name = result.record_id + suffix
+            recorded = entry.outputs.get(name)
+            if recorded is None or digest(blob) != recorded or file_digest(self.out / name) != recorded:
+                return False
+        self.manifest.entries[outcome.path] = dataclasses.replace(
+            entry, inputs=inputs, data=dict(sorted(result.reads.data.items())), printed=result.reads.printed,
+            as_of=result.as_of)
+        outcome.status = "current"
+        self.changed()
+        return True
 
     def changed(self) -> None:
         """Count a manifest change; save if `checkpoint` seconds passed since the last save (a failed
@@ -97,6 +121,9 @@ class Publisher:
         files = {self.out / f"{result.record_id}{suffix}": blob for suffix, blob in result.blobs.items()}
         try:
             self._keep_edits(outcome, files, old)
+            if result.map is not None:  # beside the sheets, never counted as one of its outputs
+                (self.out / MAP_FOLDER).mkdir(exist_ok=True)
+                files[self.out / MAP_FOLDER / f"{result.record_id}.json"] = result.map
             return output.stage(files)
         except OSError as exc:
             outcome.diagnostics.append(self._unwritten(outcome.path, list(files), exc))
@@ -128,7 +155,7 @@ class Publisher:
         """Note a published record in the manifest, with the figures it changed."""
         outcome, result, old = item.plan.outcome, item.result, item.plan.entry
         if old is not None:
-            outcome.changes = changes.figure_changes(old.printed, result.reads.printed)
+            outcome.changes = changes.figure_changes(old.printed, result.reads.printed, old.data, result.reads.data)
         outputs = {p.name: digest(result.blobs[p.suffix]) for p in outcome.written}
         self.manifest.entries[outcome.path] = Entry(
             result.record_id, [result.id_loc.line, result.id_loc.column], result.layout, item.inputs,
@@ -138,25 +165,26 @@ class Publisher:
 
     def _publish(self, outcome: Outcome, staged: output.Staged) -> list[Path]:
         """Publish the record's staged files together (both or neither); on failure add a diagnostic."""
-        names = " and ".join(display(path) for _, path in staged)
+        names = " and ".join(display(path) for _, path in staged if not _mapped(path))
         try:
             output.publish(staged, durable=False)  # _publish_pending flushes the folder once
         except PartlyPublished as exc:
-            new = ", ".join(display(path) for path in exc.done)
+            done = [path for path in exc.done if not _mapped(path)]
+            new = ", ".join(display(path) for path in done)
             outcome.diagnostics.append(Diagnostic(
                 Location(outcome.path), f"cannot publish {names}: {exc.strerror}; only {new} was replaced, "
                                         f"so this sheet's files are of different versions",
                 f"fix {display(self.out)} (free space, permissions); the next run rebuilds this sheet"))
             # The old entry stays: the replaced file no longer matches it, so the next run rebuilds.
-            return exc.done
+            return done
         except OSError as exc:
             outcome.diagnostics.append(self._unwritten(outcome.path, [path for _, path in staged], exc))
             return []
-        return [path for _, path in staged]
+        return [path for _, path in staged if not _mapped(path)]
 
     def _unwritten(self, record: str, paths: list[Path], exc: OSError) -> Diagnostic:
         """Return the diagnostic for a record whose files could not be written (the old ones kept)."""
-        names = " and ".join(display(path) for path in paths)
+        names = " and ".join(display(path) for path in paths if not _mapped(path))
         return Diagnostic(Location(record), f"cannot write {names}: "
                           f"{exc.strerror or exc}; nothing was replaced, the previous files were kept",
                           f"check that {display(self.out)} exists, is writable and has free space")
@@ -174,3 +202,8 @@ class Publisher:
                 Location(outcome.path), f"{display(path)} was changed by hand since it was built; "
                                         f"kept it as {kept} before writing the new one",
                 f"copy the change into {outcome.path}: the sheet is made from the record", "warning"))
+
+
+def _mapped(path: Path) -> bool:
+    """Return whether a file is a sheet's map (output/.map/), which messages and the manifest leave out."""
+    return path.parent.name == MAP_FOLDER

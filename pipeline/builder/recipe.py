@@ -20,7 +20,7 @@ from .manifest import Manifest
 from .options import Options
 from .outcome import Outcome, Report
 from .plan import Plan, Planner, data_files
-from .publish import Publisher
+from .publish import MAP_FOLDER, Publisher
 
 RECORD_SUFFIXES = (".yaml", ".yml")
 # The publisher's pace, read when a run starts:
@@ -80,7 +80,7 @@ def _make_folder(folder: Path) -> None:
 
 def remove_strays(folder: Path) -> None:
     """Delete temporary files a killed run left behind (we hold the lock: nobody else writes)."""
-    for stray in folder.glob(f"{TEMP_PREFIX}*.tmp"):
+    for stray in (*folder.glob(f"{TEMP_PREFIX}*.tmp"), *folder.glob(f"{MAP_FOLDER}/{TEMP_PREFIX}*.tmp")):
         stray.unlink(missing_ok=True)
 
 
@@ -152,7 +152,8 @@ class _Run:
             return
         self._review(outcome, result.warnings, result.as_of, result.reads.data.keys())
         if outcome.ok and self.compare and plan.entry is not None:
-            outcome.changes = changes.figure_changes(plan.entry.printed, result.reads.printed)
+            outcome.changes = changes.figure_changes(plan.entry.printed, result.reads.printed,
+                                                    plan.entry.data, result.reads.data)
         if not outcome.ok or not self.write:
             outcome.status = "checked" if outcome.ok else "failed"
             return

@@ -16,13 +16,13 @@ from ..base import config, hardening
 from ..base.errors import ConfigError, escaped_name, printable
 from ..base.paths import display
 from ..builder.lock import LockBusy
-from . import arguments, authoring, building, console
+from . import arguments, authoring, building, console, scheduling
 from .console import EXIT_BROKEN_PIPE, EXIT_LOCKED, EXIT_USAGE
 
 # The commands in the order `factsheets --help` lists them, each adding its own parser.
 COMMANDS = (building.add_build, building.add_watch, building.add_check, authoring.add_figures,
             authoring.add_new, authoring.add_import, authoring.add_schema, authoring.add_init,
-            building.add_serve, authoring.add_layouts)
+            building.add_serve, authoring.add_layouts, scheduling.add_update, scheduling.add_status)
 
 DESCRIPTION = """\
 Turn YAML fact records into U.S. Department of State fact sheets, as .docx and .pdf.
@@ -42,6 +42,8 @@ exit codes:
   2   usage or configuration error (bad or out-of-range option, missing path,
       broken template, stylesheet or font, an unsafe environment); nothing was
       written
+  3   (update, status) a feed failed; its data file was left as it was
+  4   (update, status) a change is held for a person: factsheets update --review
   75  another run holds the output folder's lock (waited --wait seconds); try
       again later (75 is EX_TEMPFAIL from sysexits.h)
 """

@@ -13,8 +13,10 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
 from ..authoring import catalog
+from ..authoring.holds import Held
 from ..base.output import write_atomic
 from ..base.paths import display
+from ..builder import status
 from ..figures import shared as data
 from ..figures import staleness
 from . import sheets, workers
@@ -130,7 +132,9 @@ class SharedPages:
         asked = request.query_params.get("page", "1")
         number = min(max(int(asked) if asked.isdigit() else 1, 1), pages)
         return self._page(request, "changes.html", runs=runs[(number - 1) * RUNS_PER_PAGE:number * RUNS_PER_PAGE],
-                          kept=kept, titles=self._titles(), page=number, pages=pages)
+                          kept=kept, titles=self._titles(), page=number, pages=pages,
+                          feeds=sorted(status.load_body(self.opts.out).get("feeds", {}).items()),
+                          held=sorted(Held(self.opts.out).held.items()))
 
 
 def _runs(markdown: str) -> list[dict]:
