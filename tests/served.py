@@ -35,9 +35,9 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def served(project: Path, *options: str):
-    """Run `factsheets serve` for `project` on a free port; yield its base URL; always stop it."""
-    port = free_port()
+def served(project: Path, *options: str, port: int = 0):
+    """Run `factsheets serve` for `project` on `port` (a free one by default); yield its base URL; always stop it."""
+    port = port or free_port()
     server = subprocess.Popen([sys.executable, "-m", "pipeline", "serve", "--port", str(port), *options],
                               cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                               start_new_session=True, text=True)
