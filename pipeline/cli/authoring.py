@@ -13,7 +13,7 @@ from ..base.paths import display
 from ..builder.recipe import Options
 from ..figures import shared as data
 from ..figures import staleness
-from . import arguments, console
+from . import arguments, console, history
 from .arguments import MAX_STALE_MONTHS, where, whole
 
 
@@ -136,7 +136,7 @@ def run_import_figures(args) -> int:
     if not args.write:
         print(f"factsheets: nothing written; run again with --write to update {name}")
         return console.EXIT_FAILED if plan.report.failed else console.EXIT_OK
-    plan.apply()
+    history.recorded([plan.target], "import", plan.apply)
     print(f"factsheets: wrote {name} ({len(plan.changed)} value changes); run factsheets build to "
           f"rebuild the sheets")
     return console.EXIT_FAILED if plan.report.failed else console.EXIT_OK
@@ -170,7 +170,7 @@ def run_import_page(args) -> int:
     if args.into is None:
         sys.stdout.write(text)
         return console.EXIT_OK
-    write_new(args.into, text)
+    history.recorded([args.into], "import", lambda: write_new(args.into, text))
     print(f"wrote {display(args.into)} from {display(args.file)}: read it against the page, replace each "
           f"<<…>>, then run factsheets check {display(args.into)}")
     return console.EXIT_OK

@@ -15,11 +15,11 @@ def described(old: bytes | None, new: bytes | None) -> list[str]:
         return ["the file was created"]
     if new is None:
         return ["the file was removed"]
-    before, after = _fields(old), _fields(new)
+    before, after = fields(old), fields(new)
     if before is None or after is None:
         return ["the text changed (it is not readable YAML, so the fields cannot be named)"]
     lines = []
-    for name in _ordered(before, after):
+    for name in ordered(before, after):
         if name not in before:
             lines.append(f"{name} added: {_shown(after[name])}")
         elif name not in after:
@@ -31,7 +31,7 @@ def described(old: bytes | None, new: bytes | None) -> list[str]:
     return lines
 
 
-def _fields(data: bytes) -> dict[str, object] | None:
+def fields(data: bytes) -> dict[str, object] | None:
     """Return a YAML file's scalar values by field path (sections[0].heading), or None if it does not load."""
     try:
         tree = yaml.safe_load(data.decode("utf-8"))
@@ -54,7 +54,7 @@ def _flatten(node, name: str, flat: dict) -> None:
         flat[name or "(the whole file)"] = node
 
 
-def _ordered(before: dict, after: dict) -> list[str]:
+def ordered(before: dict, after: dict) -> list[str]:
     """Return the field names of both, in the new file's order, removed ones where they were."""
     names = list(after)
     for i, name in enumerate(before):

@@ -48,6 +48,8 @@ def commit(store: Store, files: list[Path], who: Who, action: str, before: dict,
     what = []
     for file in files:
         lines = changes.described(before.get(file), file.read_bytes() if file.is_file() else None)
+        if action == "outside" and before.get(file) is None and file.is_file():
+            lines = ["first recorded: the file as it was found"]
         prefix = f"{file.name}: " if len(files) > 1 else ""
         what += [prefix + line for line in lines]
     names = ", ".join(store.relative(file) for file in files)

@@ -36,6 +36,7 @@ from ..builder.recipe import Options
 from ..figures.values import number
 from ..layouts.loader import load_layouts
 from . import edits, fields, sheets, workers
+from .identity import Identity, RequireIdentity, write_recorded
 from .shared import SharedPages
 from .shared import keep as _keep
 
@@ -52,6 +53,7 @@ class Project:
 
     sources: list[Path]
     options: Options
+    identity: Identity = Identity()  # who is asking: the proxy's header, or the one local user
 
 
 class TooLarge(Exception):
@@ -94,7 +96,8 @@ def create_app(project: Project, workers_count: int = 2, hosts: tuple[str, ...] 
 
     allowed = [*LOCAL_NAMES, *hosts]
     return Starlette(routes=routes, lifespan=lifespan,
-                     middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=allowed)])
+                     middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=allowed),
+                                 Middleware(RequireIdentity, identity=project.identity)])
 
 
 class _State(SharedPages):
@@ -313,9 +316,14 @@ class _State(SharedPages):
         form, sheet, refused = await self._posted_sheet(request)
         if refused:
             return refused
-        return await self._write(sheet, _typed(form.get("text", "")), form.get("loaded", ""))
+        return await self._write(sheet, _typed(form.get("text", "")), form.get("loaded", ""), who=self.who(request))
 
-    async def _write(self, sheet: sheets.Sheet, text: str, loaded: str, action: str = "Saved") -> Response:
+    def who(self, request: Request):
+        """Return who sent a request (the middleware has refused anyone it cannot name)."""
+        return self.project.identity.who(request.scope)
+
+    async def _write(self, sheet: sheets.Sheet, text: str, loaded: str, action: str = "Saved",
+                     who=None) -> Response:
         """Write a record's text unless someone saved it since it was loaded, then build."""
         encoded = text.encode("utf-8")
         if len(encoded) > limits.MAX_FILE_BYTES:
@@ -328,7 +336,8 @@ class _State(SharedPages):
                 diff = "".join(difflib.unified_diff(theirs.splitlines(True), text.splitlines(True),
                                                     "saved by someone else", "your text"))
                 return self._fragment("saved.html", 409, conflict=diff, saved=None, loaded=loaded, refused=None)
-            write_atomic(sheet.file, encoded)
+            kind = "publish" if action == "Published" else "save"
+            await run_in_threadpool(write_recorded, [sheet.file], who, kind, lambda: write_atomic(sheet.file, encoded))
             result = await self._build(sheet.path, text)
         return self._fragment("saved.html", conflict=None, saved=result, action=action,
                               loaded=sheets.text_hash(encoded), refused=None, sheet=sheet)
@@ -352,7 +361,7 @@ class _State(SharedPages):
         if final is None:
             return self._fragment("saved.html", 400, conflict=None, saved=None, loaded=form.get("loaded", ""),
                                   refused="This sheet is not a draft: it has no 'status: draft' line.")
-        response = await self._write(sheet, final, form.get("loaded", ""), action="Published")
+        response = await self._write(sheet, final, form.get("loaded", ""), action="Published", who=self.who(request))
         if response.status_code == 200:
             response.headers["HX-Refresh"] = "true"  # the editor reloads with the final text
         return response
@@ -378,7 +387,9 @@ class _State(SharedPages):
                                                 "for example cambodia-inl.", 400)
         folder = self.project.sources[0] if self.project.sources[0].is_dir() else self.project.sources[0].parent
         try:
-            new_record(self.opts.templates, form.get("layout", ""), folder / f"{name}.yaml", Path.cwd())
+            target = folder / f"{name}.yaml"
+            write_recorded([target], self.who(request), "new",
+                           lambda: new_record(self.opts.templates, form.get("layout", ""), target, Path.cwd()))
         except ConfigError as exc:
             return await self.new_form(request, exc.diagnostics[0].message + ". " + (exc.diagnostics[0].hint or ""),
                                        400)

@@ -17,6 +17,7 @@ from ..base.paths import display
 from ..figures import shared as data
 from ..figures import staleness
 from . import sheets, workers
+from .identity import write_recorded
 
 KEPT = 1000  # thumbnails and previews kept in memory: a few hundred sheets' worth, at most ~100 MB
 
@@ -93,7 +94,8 @@ class SharedPages:
                 return self._fragment("figure_plan.html", 409, plan=None, saved=None,
                                       refused="Not saved: someone else changed this data file after you "
                                               "opened the page. Reload the page to see their values.")
-            write_atomic(target, plan.text.encode("utf-8"))
+            await run_in_threadpool(write_recorded, [target], self.who(request), "figures",
+                                    lambda: write_atomic(target, plan.text.encode("utf-8")))
             result = await self._build("", None)
         return self._fragment("figure_plan.html", plan=plan, refused=None, saved=result)
 

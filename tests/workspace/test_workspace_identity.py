@@ -1,0 +1,71 @@
+"""Who saves in the workspace: the proxy's header from the proxy's address only, or the one local user."""
+
+import re
+
+import pytest
+from conftest import RECORDS
+
+from pipeline.builder.recipe import Options
+from pipeline.history.store import Store
+from pipeline.workspace.identity import Identity
+
+starlette = pytest.importorskip("starlette.testclient", reason="the workspace's web stack is not installed")
+
+HEADER = "X-Auth-Request-User"
+EDITABLE = next(r for r in RECORDS if not re.search(r'(?m)^title: "?\(', r.file.read_text(encoding="utf-8")))
+
+
+def _client(project, identity, monkeypatch):
+    """Return a test client of the workspace on a scratch project (no build: saves build in a worker)."""
+    monkeypatch.chdir(project)
+    from pipeline.workspace.app import Project, create_app
+
+    app = create_app(Project([project / "sources"], Options(jobs=1, time_limit=60), identity), workers_count=1,
+                     hosts=("testserver",))
+    return starlette.TestClient(app)
+
+
+def _save(client, title, headers):
+    """Open the editable sheet and save it retitled, as the user the headers name."""
+    page = client.get(f"/sheet/{EDITABLE.id}", headers=headers).text
+    csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', page).group(1)
+    loaded = re.search(r'id="loaded" name="loaded" value="([0-9a-f]+)"', page).group(1)
+    text = re.search(r"<textarea[^>]*>\n?(.*?)</textarea>", page, re.S).group(1)
+    import html
+    text = re.sub(r"(?m)^title: .*$", f"title: {title}", html.unescape(text), count=1)
+    return client.post(f"/sheet/{EDITABLE.id}/save", data={"text": text, "csrf": csrf, "loaded": loaded},
+                       headers=headers)
+
+
+def test_two_users_through_the_proxy_header_are_each_recorded(project, monkeypatch):
+    # Starlette's test client connects from the address "testclient": here, the proxy's
+    with _client(project, Identity(HEADER, ("testclient",)), monkeypatch) as client:
+        assert _save(client, "Alice's Title", {HEADER: "alice"}).status_code == 200
+        assert _save(client, "Bob's Title", {HEADER: "bob"}).status_code == 200
+    file = project / "sources" / f"{EDITABLE.id}.yaml"
+    versions = Store.open(file, project).versions(file)
+    assert [v.who for v in versions[:2]] == ["bob", "alice"]
+    assert versions[0].what == ['title: "Alice\'s Title" → "Bob\'s Title"']
+
+
+def test_an_untrusted_address_sending_the_header_is_refused(project, monkeypatch):
+    file = project / "sources" / f"{EDITABLE.id}.yaml"
+    before = file.read_bytes()
+    with _client(project, Identity(HEADER, ("10.0.0.1",)), monkeypatch) as client:
+        refused = client.get(f"/sheet/{EDITABLE.id}", headers={HEADER: "alice"})
+        assert refused.status_code == 403 and "sign-in" in refused.text
+        posted = client.post(f"/sheet/{EDITABLE.id}/save", data={"text": "title: x\n"}, headers={HEADER: "alice"})
+        assert posted.status_code == 403
+    assert file.read_bytes() == before
+
+
+def test_the_proxy_without_the_header_is_refused(project, monkeypatch):
+    with _client(project, Identity(HEADER, ("testclient",)), monkeypatch) as client:
+        assert client.get("/").status_code == 403
+
+
+def test_one_local_user_named_by_serve_user(project, monkeypatch):
+    with _client(project, Identity(user="R. Roe"), monkeypatch) as client:
+        assert _save(client, "Local Title", {}).status_code == 200
+    file = project / "sources" / f"{EDITABLE.id}.yaml"
+    assert Store.open(file, project).versions(file)[0].who == "R. Roe"
