@@ -2,7 +2,7 @@
 
 Each command adds its own arguments and runs in its own function: building.py (build, watch, check,
 serve), authoring.py (figures, new, import, schema, init, layouts) and history.py (history, diff,
-restore).
+restore, clearance).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from .console import EXIT_BROKEN_PIPE, EXIT_LOCKED, EXIT_USAGE
 COMMANDS = (building.add_build, building.add_watch, building.add_check, authoring.add_figures,
             authoring.add_new, authoring.add_import, authoring.add_schema, authoring.add_init,
             building.add_serve, authoring.add_layouts, history.add_history, history.add_diff,
-            history.add_restore)
+            history.add_restore, history.add_clearance)
 
 DESCRIPTION = """\
 Turn YAML fact records into U.S. Department of State fact sheets, as .docx and .pdf.

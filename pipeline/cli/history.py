@@ -10,7 +10,7 @@ from pathlib import Path
 from ..base.output import write_atomic
 from ..base.paths import display
 from ..builder.recipe import Options, check, discover
-from ..history import compare, redline
+from ..history import clearance, compare, redline
 from ..history.record import HistoryError, catch_up, recording
 from ..history.store import Store
 from ..history.who import local
@@ -140,6 +140,51 @@ def run_restore(args) -> int:
     except HistoryError as exc:
         return _failed(exc)
     print(f"restored {display(file)} to version {commit[:12]}, as a new version")
+    return console.EXIT_OK
+
+
+def add_clearance(commands) -> None:
+    """Add `factsheets clearance`."""
+    parser = commands.add_parser(
+        "clearance", help="a sheet's clearance: where it stands; send it, clear it or return it",
+        description="Show where a draft stands (draft, in clearance, cleared, published), who "
+                    "cleared its current version and whose clearances are missing; or, as you "
+                    "(your git identity, else your login name): send it for clearance, clear it, "
+                    "or return it with a comment. Who must clear each layout is set in "
+                    "factsheets.toml's [clearance] table; a change to the sheet withdraws the "
+                    "clearances given before it. See docs/history.md.")
+    _common(parser)
+    parser.add_argument("step", nargs="?", choices=clearance.ACTIONS, metavar="STEP",
+                        help="send, clear or return (default: only show where it stands)")
+    parser.add_argument("--comment", default="", metavar="TEXT", help="a comment, kept in the history "
+                                                                      "(required to return)")
+    parser.set_defaults(command="clearance", run=run_clearance)
+
+
+def run_clearance(args) -> int:
+    """Run `factsheets clearance`."""
+    file = _file(args)
+    if file is None:
+        return console.EXIT_USAGE
+    try:
+        store = Store.open(file, Path.cwd())
+        catch_up(store, [file])
+        if args.step:
+            clearance.act(store, file, local(Path.cwd()), args.step, args.comment)
+        found = clearance.state(store, file, clearance.rules(Path.cwd()))
+    except HistoryError as exc:
+        return _failed(exc)
+    print(f"{args.sheet}: {found.stage}")
+    for who, comment in found.cleared:
+        print(f"  cleared by {who}" + (f": {comment}" if comment else ""))
+    if found.returned:
+        print(f"  returned by {found.returned[0]}: {found.returned[1]}")
+    if found.off:
+        print("  clearance is turned off in factsheets.toml: anyone may publish")
+    elif found.rule is None:
+        print("  this layout needs no clearance (factsheets.toml's [clearance] names none for it)")
+    elif found.missing:
+        print(f"  missing: {', '.join(found.missing)}")
     return console.EXIT_OK
 
 

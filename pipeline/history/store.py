@@ -20,6 +20,7 @@ from .who import OUTSIDE, Who
 PRIVATE = Path(".factsheets") / "history.git"
 TRAILER = "Factsheets-Action"
 ZERO = "0" * 40
+NOTES = ("send", "clear", "return")  # steps recorded without a change to any file
 
 
 class HistoryError(Exception):
@@ -92,11 +93,21 @@ class Store:
         return done.stdout if done.returncode == 0 else None
 
     def versions(self, file: Path) -> list[Version]:
-        """Return the versions that changed a file, newest first."""
+        """Return the versions that changed a file, and its clearance steps, newest first."""
         if self.head() is None:
             return []
-        out = self.git("log", "--format=%H%x1f%an%x1f%aI%x1f%B%x1e", "--", self.relative(file))
-        return [_version(entry) for entry in out.split("\x1e") if entry.strip()]
+        path = self.relative(file)
+        out = self.git("log", "--name-only", "--format=%x1e%H%x1f%an%x1f%aI%x1f%B%x1f", "HEAD")
+        found = []
+        for entry in out.split("\x1e"):
+            if not entry.strip():
+                continue
+            *head, changed = entry.split("\x1f")
+            version = _version("\x1f".join(head))
+            touched = path in changed.split("\n")
+            if touched or (version.action in NOTES and path in version.files):
+                found.append(version)
+        return found
 
     def resolve(self, file: Path, version: str) -> str:
         """Return the full commit id of one of a file's versions named by (a prefix of) its id."""
@@ -139,6 +150,16 @@ class Store:
             self._stage(paths, None)  # the real index agrees with the new commit for these files only
         return commit
 
+    def note(self, path: str, who: Who, summary: str, action: str, what: list[str]) -> str:
+        """Record a step that changes no file (a clearance, a return) as a version of its own; return its id."""
+        head = self.head()
+        if head is None:
+            raise HistoryError(f"{path} has no version yet to clear: save it once first")
+        tree = self.git("rev-parse", head + "^{tree}").strip()
+        commit = self._commit_tree(tree, ["-p", head], _message(summary, action, what, [path]), who.git_env())
+        self.git("update-ref", "-m", f"factsheets: {action}", "HEAD", commit, head)
+        return commit
+
     def _commit_tree(self, tree: str, parents: list[str], message: str, env: dict) -> str:
         """Write the commit object and return its id."""
         command = ["git", f"--git-dir={self.git_dir}", "commit-tree", tree, *parents, "-F", "-"]
@@ -156,7 +177,7 @@ class Store:
 
 def _message(summary: str, action: str, what: list[str], paths: list[str]) -> str:
     """Return a commit message: the summary, the changes in plain words, the files and the action."""
-    body = "\n".join(f"- {line}" for line in what) or "- no field changed"
+    body = "\n".join(f"- {line}" for line in what) or ("- no field changed" if action not in NOTES else "")
     files = "\n".join(f"Factsheets-File: {p}" for p in paths)
     return f"{summary}\n\n{body}\n\n{files}\n{TRAILER}: {action}\n"
 
@@ -168,6 +189,8 @@ def _version(entry: str) -> Version:
     action = next((line.split(":", 1)[1].strip() for line in lines if line.startswith(TRAILER + ":")), "git commit")
     files = [line.split(":", 1)[1].strip() for line in lines if line.startswith("Factsheets-File:")]
     what = [line[2:] for line in lines[1:] if line.startswith("- ")]
+    if action in NOTES:
+        what = [lines[0], *what]  # "Cleared sources/x.yaml", then the comment
     if action == "git commit":  # a commit made with git itself, not by this tool: its subject says what
         what = [lines[0]] if lines else []
     return Version(version=commit[:12], who=who, when=when, action=action, what=what, files=files)

@@ -36,6 +36,7 @@ from ..builder.recipe import Options
 from ..figures.values import number
 from ..layouts.loader import load_layouts
 from . import edits, fields, sheets, workers
+from .clearing import publish_refusal
 from .identity import Identity, RequireIdentity, write_recorded
 from .shared import SharedPages
 from .shared import keep as _keep
@@ -357,6 +358,10 @@ class _State(SharedPages):
         if refused:
             return refused
         text = _typed(form.get("text", ""))
+        held = await run_in_threadpool(publish_refusal, sheet.file, text)
+        if held:
+            return self._fragment("saved.html", 409, conflict=None, saved=None, loaded=form.get("loaded", ""),
+                                  refused=held)
         final = sheets.published(text)
         if final is None:
             return self._fragment("saved.html", 400, conflict=None, saved=None, loaded=form.get("loaded", ""),
