@@ -7,6 +7,7 @@ from conftest import RECORDS
 
 from pipeline.builder.recipe import Options
 from pipeline.history.store import Store
+from pipeline.history.who import Who
 from pipeline.workspace.identity import Identity
 
 starlette = pytest.importorskip("starlette.testclient", reason="the workspace's web stack is not installed")
@@ -69,3 +70,34 @@ def test_one_local_user_named_by_serve_user(project, monkeypatch):
         assert _save(client, "Local Title", {}).status_code == 200
     file = project / "sources" / f"{EDITABLE.id}.yaml"
     assert Store.open(file, project).versions(file)[0].who == "R. Roe"
+
+
+def test_publish_is_refused_until_someone_other_than_the_editor_clears_it(project, monkeypatch):
+    import yaml
+
+    from pipeline.history import clearance
+
+    file = project / "sources" / f"{EDITABLE.id}.yaml"
+    layout = yaml.safe_load(file.read_text(encoding="utf-8"))["layout"]
+    (project / "factsheets.toml").write_text(f'[clearance]\n"{layout}" = "another"\n', encoding="utf-8")
+    if not re.search(r"(?m)^status: draft", file.read_text(encoding="utf-8")):
+        file.write_text(file.read_text(encoding="utf-8") + "status: draft\n", encoding="utf-8")
+    alice = {HEADER: "alice"}
+
+    def publish(client):
+        page = client.get(f"/sheet/{EDITABLE.id}", headers=alice).text
+        csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', page).group(1)
+        loaded = re.search(r'id="loaded" name="loaded" value="([0-9a-f]+)"', page).group(1)
+        return client.post(f"/sheet/{EDITABLE.id}/publish", headers=alice,
+                           data={"text": file.read_text(encoding="utf-8"), "csrf": csrf, "loaded": loaded})
+
+    with _client(project, Identity(HEADER, ("testclient",)), monkeypatch) as client:
+        assert _save(client, "Alice's Title", alice).status_code == 200
+        refused = publish(client)
+        assert refused.status_code == 409 and "one person other than the last editor (alice)" in refused.text
+        assert re.search(r"(?m)^status: draft", file.read_text(encoding="utf-8"))
+        store = Store.open(file, project)
+        clearance.act(store, file, Who("bob"), "clear")
+        assert publish(client).status_code == 200
+    assert not re.search(r"(?m)^status: draft", file.read_text(encoding="utf-8"))
+    assert Store.open(file, project).versions(file)[0].action == "publish"
