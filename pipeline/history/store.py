@@ -61,7 +61,11 @@ class Store:
         if found.returncode == 0 and len(found.stdout.split("\n")) >= 2:
             git_dir, top = found.stdout.split("\n")[:2]
             return cls(Path(git_dir), Path(top), private=False)
-        git_dir = project.resolve() / PRIVATE
+        root = project.resolve()
+        if not folder.resolve().is_relative_to(root):  # records elsewhere: their project is beside them
+            root = (folder.parent.parent if folder.name == "data" else folder.parent).resolve()
+        project = root
+        git_dir = root / PRIVATE
         if not (git_dir / "HEAD").exists():
             git_dir.parent.mkdir(parents=True, exist_ok=True)
             _run(["git", "init", "--quiet", "--bare", str(git_dir)], cwd=project)

@@ -131,3 +131,15 @@ def test_libreoffice_opens_the_redline_with_the_right_number_of_tracked_changes(
                          content, re.S)
     assert len(regions) == expected > 0
     assert {who for _, who in regions} == {"Alice Adams", "Bob Brown"}
+
+
+def test_import_page_into_a_record_is_recorded_under_the_git_identity(project, run_cli, identity, tmp_path):
+    page = tmp_path / "page.txt"
+    page.write_text("A Heading\n\nA sentence of the page.\n", encoding="utf-8")
+    target = project / "sources" / "imported.yaml"
+    made = run_cli("import", "page", page, "--layout", RECORDS[0].layout, "--into", "sources/imported.yaml",
+                   cwd=project)
+    assert made.code == 0, made.err
+    versions = json.loads(run_cli("history", "imported", "--json", cwd=project).out)
+    assert [(v["who"], v["action"]) for v in versions] == [("Carol Clearer", "import")]
+    assert versions[0]["what"] == ["the file was created"] and target.is_file()
