@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 import sys
-import tempfile
 from pathlib import Path
 
 from ..base.output import write_atomic
 from ..base.paths import display
-from ..builder.recipe import Options, check, discover
-from ..history import clearance, compare, redline
+from ..builder.recipe import discover
+from ..history import clearance, compare, redline, restore
 from ..history.record import HistoryError, catch_up, recording
 from ..history.store import Store
 from ..history.who import local
@@ -124,13 +123,12 @@ def run_restore(args) -> int:
         return console.EXIT_USAGE
     try:
         store = Store.open(file, Path.cwd())
-        commit = store.resolve(file, args.version)
-        text = store.blob(commit, store.relative(file))
+        commit, text = restore.old_text(store, file, args.version)
     except HistoryError as exc:
         return _failed(exc)
-    if text is None:
-        return _failed(HistoryError(f"{display(file)} did not exist in version {args.version}"))
-    if file.parent.name != "data" and not _checks(file, text, args):
+    found = restore.problems(file, text, args.templates, args.data or _folder(args) / "data")
+    if found:
+        console.print_all(found)
         print(f"factsheets: nothing restored: version {args.version} of {display(file)} does not pass the checks "
               "above", file=sys.stderr)
         return console.EXIT_FAILED
@@ -186,18 +184,6 @@ def run_clearance(args) -> int:
     elif found.missing:
         print(f"  missing: {', '.join(found.missing)}")
     return console.EXIT_OK
-
-
-def _checks(file: Path, text: bytes, args) -> bool:
-    """Return True when the old text passes `factsheets check` as the record would (problems printed)."""
-    data = args.data or _folder(args) / "data"
-    with tempfile.TemporaryDirectory(prefix="factsheets-restore-") as scratch:
-        copy = Path(scratch) / file.name
-        copy.write_bytes(text)
-        report = check([copy], Options(templates=args.templates, data=data))
-    problems = [*report.errors, *(d for o in report.outcomes for d in o.diagnostics)]
-    console.print_all(problems)
-    return not (report.failed or report.errors)
 
 
 def _folder(args) -> Path:

@@ -71,8 +71,6 @@ def state(store: Store, file: Path, project_rules: Rules) -> State:
     text = file.read_text(encoding="utf-8") if file.is_file() else ""
     record = _record(text)
     rule = project_rules.layouts.get(str(record.get("layout", "")))
-    if not DRAFT.search(text):
-        return State("published", rule=rule, off=project_rules.off)
     sent, cleared, returned, editor = False, {}, None, None
     for version in reversed(store.versions(file)):  # oldest first
         comment = next((line[len("comment: "):] for line in version.what if line.startswith("comment: ")), "")
@@ -89,6 +87,8 @@ def state(store: Store, file: Path, project_rules: Rules) -> State:
             cleared, editor = {}, version.who
     missing = _missing(rule, record, cleared, editor)
     stage = "draft" if not sent else ("cleared" if rule is not None and not missing else "in clearance")
+    if not DRAFT.search(text):
+        stage, missing = "published", []
     return State(stage, list(cleared.items()), missing, returned, rule, project_rules.off)
 
 

@@ -57,13 +57,13 @@ def document(title: str, changes: list[FieldChange]) -> bytes:
 
 def count(changes: list[FieldChange]) -> int:
     """Return how many tracked changes (insertions plus deletions) the document holds."""
-    return sum(kind != "same" for change in changes for kind, _ in _pieces(change))
+    return sum(kind != "same" for change in changes for kind, _ in pieces(change))
 
 
 def _tracked(change: FieldChange, counter):
     """Yield the runs of a field's text: unchanged words plain, others as signed insertions and deletions."""
     signed = f' w:id="{{}}" w:author={quoteattr(change.by.author)} w:date="{_date(change.by.date)}"'
-    for kind, text in _pieces(change):
+    for kind, text in pieces(change):
         if kind == "same":
             yield _run(text)
         elif kind == "del":
@@ -73,19 +73,19 @@ def _tracked(change: FieldChange, counter):
             yield f"<w:ins{signed.format(next(counter))}>{_run(text)}</w:ins>"
 
 
-def _pieces(change: FieldChange) -> list[tuple[str, str]]:
+def pieces(change: FieldChange) -> list[tuple[str, str]]:
     """Return the field's text as (same|del|ins, words) pieces, from a word-by-word comparison."""
     old, new = WORDS.findall(change.old or ""), WORDS.findall(change.new or "")
-    pieces = []
+    found = []
     for op, a1, a2, b1, b2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
         if op == "equal":
-            pieces.append(("same", "".join(old[a1:a2])))
+            found.append(("same", "".join(old[a1:a2])))
             continue
         if a2 > a1:
-            pieces.append(("del", "".join(old[a1:a2])))
+            found.append(("del", "".join(old[a1:a2])))
         if b2 > b1:
-            pieces.append(("ins", "".join(new[b1:b2])))
-    return pieces
+            found.append(("ins", "".join(new[b1:b2])))
+    return found
 
 
 def _run(text: str, bold: bool = False) -> str:

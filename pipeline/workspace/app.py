@@ -40,6 +40,7 @@ from .clearing import publish_refusal
 from .identity import Identity, RequireIdentity, write_recorded
 from .shared import SharedPages
 from .shared import keep as _keep
+from .versions import VersionPages
 
 HERE = Path(__file__).parent
 SESSION_COOKIE = "factsheets_session"
@@ -81,6 +82,10 @@ def create_app(project: Project, workers_count: int = 2, hosts: tuple[str, ...] 
         Route("/sheet/{sheet_id}/form", state.form, methods=["POST"]),
         Route("/sheet/{sheet_id}/field", state.field, methods=["POST"]),
         Route("/sheet/{sheet_id}/publish", state.publish, methods=["POST"]),
+        Route("/sheet/{sheet_id}/history", state.history),
+        Route("/sheet/{sheet_id}/compare", state.compare),
+        Route("/sheet/{sheet_id}/restore", state.restore, methods=["POST"]),
+        Route("/sheet/{sheet_id}/clearance", state.clearance, methods=["POST"]),
         Route("/new", state.new_form),
         Route("/new", state.new_sheet, methods=["POST"]),
         Route("/figures", state.figures),
@@ -101,7 +106,7 @@ def create_app(project: Project, workers_count: int = 2, hosts: tuple[str, ...] 
                                  Middleware(RequireIdentity, identity=project.identity)])
 
 
-class _State(SharedPages):
+class _State(SharedPages, VersionPages):
     """The application's handlers and what they share."""
 
     def __init__(self, project: Project, pool: workers.Pool):

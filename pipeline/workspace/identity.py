@@ -58,10 +58,10 @@ class RequireIdentity:
         return await self.app(scope, receive, send)
 
 
-def write_recorded(files: list[Path], who: Who, action: str, write) -> None:
+def write_recorded(files: list[Path], who: Who, action: str, write, note: str = "") -> None:
     """Run `write` inside a history recording; a history that cannot be kept is told to the admin, not lost."""
     try:
-        with recording(files, who, action, Path.cwd()):
+        with recording(files, who, action, Path.cwd(), note):
             write()
     except HistoryError as exc:
         print(f"factsheets: warning: the change was saved but not recorded in the history: {exc}\n"

@@ -101,3 +101,43 @@ def test_publish_is_refused_until_someone_other_than_the_editor_clears_it(projec
         assert publish(client).status_code == 200
     assert not re.search(r"(?m)^status: draft", file.read_text(encoding="utf-8"))
     assert Store.open(file, project).versions(file)[0].action == "publish"
+
+
+def _token(client, headers):
+    page = client.get(f"/sheet/{EDITABLE.id}/history", headers=headers)
+    assert page.status_code == 200
+    return page.text, re.search(r'name="csrf" value="([0-9a-f]+)"', page.text).group(1)
+
+
+def test_history_tab_compare_redline_restore_and_clearance(project, monkeypatch):
+    import io
+    import zipfile
+
+    file = project / "sources" / f"{EDITABLE.id}.yaml"
+    alice, bob = {HEADER: "alice"}, {HEADER: "bob"}
+    with _client(project, Identity(HEADER, ("testclient",)), monkeypatch) as client:
+        _save(client, "Alice's Title", alice)
+        alice_text = file.read_bytes()
+        _save(client, "Bob's Title", bob)
+        page, csrf = _token(client, alice)
+        versions = re.findall(r'<tr data-version="([0-9a-f]+)">', page)
+        assert len(versions) == 3 and "alice" in page and "bob" in page
+        compared = client.get(f"/sheet/{EDITABLE.id}/compare", params={"a": versions[1], "b": versions[0]},
+                              headers=alice)
+        assert "<del>Alice&#39;s</del>" in compared.text and "<ins>Bob&#39;s</ins>" in compared.text
+        docx = client.get(f"/sheet/{EDITABLE.id}/compare", params={"a": versions[1], "b": versions[0], "as": "docx"},
+                          headers=alice)
+        xml = zipfile.ZipFile(io.BytesIO(docx.content)).read("word/document.xml").decode("utf-8")
+        assert xml.count('w:author="bob"') == 2  # one deletion, one insertion
+        restored = client.post(f"/sheet/{EDITABLE.id}/restore", data={"csrf": csrf, "version": versions[1]},
+                               headers=alice, follow_redirects=False)
+        assert restored.status_code == 303 and file.read_bytes() == alice_text
+        cleared = client.post(f"/sheet/{EDITABLE.id}/clearance", data={"csrf": csrf, "step": "return", "comment": ""},
+                              headers=bob, follow_redirects=True)
+        assert "say why you return it" in cleared.text
+        client.post(f"/sheet/{EDITABLE.id}/clearance", data={"csrf": csrf, "step": "clear", "comment": "ok"},
+                    headers=bob)
+        page, _ = _token(client, alice)
+    newest = Store.open(file, project).versions(file)[:2]
+    assert [(v.who, v.action) for v in newest] == [("bob", "clear"), ("alice", "restore")]
+    assert "Cleared by bob: ok" in page
