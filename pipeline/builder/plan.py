@@ -16,6 +16,8 @@ from .manifest import Entry, Failure, Manifest
 from .options import Options
 from .outcome import Outcome
 
+FIGURES_MOVED = "shared figure changed"  # the reason a sheet whose shared figures moved is rebuilt
+
 
 @dataclass
 class Plan:
@@ -118,7 +120,7 @@ class Planner:
         figures = [key for key in moved if not key.startswith("file:")]
         pictures = [key.removeprefix("file:") for key in moved if key.startswith("file:")]
         if figures:
-            reasons.append(f"shared figure changed ({', '.join(figures)})")
+            reasons.append(f"{FIGURES_MOVED} ({', '.join(figures)})")
         if pictures:
             reasons.append(f"picture changed ({', '.join(pictures)})")
         return reasons or self._output_reasons(entry)

@@ -4,6 +4,7 @@ together, hand-edited outputs kept aside, the manifest saved at checkpoints and 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import time
 from collections.abc import Iterator
@@ -18,7 +19,7 @@ from ..base.paths import display
 from . import changes, status, work
 from .manifest import Entry, Manifest
 from .outcome import Outcome
-from .plan import Plan
+from .plan import FIGURES_MOVED, Plan
 
 
 class _Pending(NamedTuple):
@@ -53,12 +54,33 @@ class Publisher:
 
     def add(self, plan: Plan, result: work.Result, inputs: dict[str, str]) -> None:
         """Stage a built sheet's files; publish the batch once it is full."""
+        if self._same_bytes(plan, result, inputs):
+            return
         staged = self._stage(plan.outcome, result, plan.entry)
         if staged is None:
             return
         self.pending.append(_Pending(plan, result, inputs, staged))
         if len(self.pending) >= self.batch:
             self._publish_pending()
+
+    def _same_bytes(self, plan: Plan, result: work.Result, inputs: dict[str, str]) -> bool:
+        """Note a rebuilt sheet whose files come out byte for byte as published (a shared figure moved
+        in a way it does not print: 48000000 → 48000001 still prints "$48 million"): nothing to publish."""
+        entry, outcome = plan.entry, plan.outcome
+        only_figures = all(why.startswith(FIGURES_MOVED) for why in outcome.reasons)
+        if entry is None or entry.id != result.record_id or not only_figures:
+            return False  # an edited record or template is reported rebuilt, as the person expects
+        for suffix, blob in result.blobs.items():
+            name = result.record_id + suffix
+            recorded = entry.outputs.get(name)
+            if recorded is None or digest(blob) != recorded or file_digest(self.out / name) != recorded:
+                return False
+        self.manifest.entries[outcome.path] = dataclasses.replace(
+            entry, inputs=inputs, data=dict(sorted(result.reads.data.items())), printed=result.reads.printed,
+            as_of=result.as_of)
+        outcome.status = "current"
+        self.changed()
+        return True
 
     def changed(self) -> None:
         """Count a manifest change; save if `checkpoint` seconds passed since the last save (a failed
@@ -128,7 +150,7 @@ class Publisher:
         """Note a published record in the manifest, with the figures it changed."""
         outcome, result, old = item.plan.outcome, item.result, item.plan.entry
         if old is not None:
-            outcome.changes = changes.figure_changes(old.printed, result.reads.printed)
+            outcome.changes = changes.figure_changes(old.printed, result.reads.printed, old.data, result.reads.data)
         outputs = {p.name: digest(result.blobs[p.suffix]) for p in outcome.written}
         self.manifest.entries[outcome.path] = Entry(
             result.record_id, [result.id_loc.line, result.id_loc.column], result.layout, item.inputs,

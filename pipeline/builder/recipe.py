@@ -152,7 +152,8 @@ class _Run:
             return
         self._review(outcome, result.warnings, result.as_of, result.reads.data.keys())
         if outcome.ok and self.compare and plan.entry is not None:
-            outcome.changes = changes.figure_changes(plan.entry.printed, result.reads.printed)
+            outcome.changes = changes.figure_changes(plan.entry.printed, result.reads.printed,
+                                                    plan.entry.data, result.reads.data)
         if not outcome.ok or not self.write:
             outcome.status = "checked" if outcome.ok else "failed"
             return

@@ -215,11 +215,16 @@ def _failed(exc: HistoryError) -> int:
     return console.EXIT_USAGE
 
 
-def recorded(files: list[Path], action: str, write) -> None:
-    """Run a command's write of `files` inside a history recording; warn when the history cannot be kept."""
+def recorded(files: list[Path], action: str, write, note: str = ""):
+    """Run a command's write of `files` inside a history recording and return what it returned; warn when
+    the history cannot be kept (the write stands)."""
+    if not files:
+        return write()
+    done = None
     try:
-        with recording(files, local(Path.cwd()), action, Path.cwd()):
-            write()
+        with recording(files, local(Path.cwd()), action, Path.cwd(), note):
+            done = write()
     except HistoryError as exc:
         print(f"factsheets: warning: written, but not recorded in the history: {exc}\n"
               f"  hint: see docs/history.md", file=sys.stderr)
+    return done

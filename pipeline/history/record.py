@@ -11,7 +11,8 @@ from .who import OUTSIDE, Who
 
 # What each kind of change is called in the history.
 ACTIONS = {"save": "Saved", "publish": "Published", "draft": "Back to draft", "figures": "Shared figures changed",
-           "import": "Imported", "restore": "Restored", "new": "Created", "outside": "Changed outside factsheets"}
+           "import": "Imported", "restore": "Restored", "new": "Created", "outside": "Changed outside factsheets",
+           "feed": "Figures updated from their feed"}
 
 
 @contextlib.contextmanager

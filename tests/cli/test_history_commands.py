@@ -143,3 +143,23 @@ def test_import_page_into_a_record_is_recorded_under_the_git_identity(project, r
     versions = json.loads(run_cli("history", "imported", "--json", cwd=project).out)
     assert [(v["who"], v["action"]) for v in versions] == [("Carol Clearer", "import")]
     assert versions[0]["what"] == ["the file was created"] and target.is_file()
+
+
+def test_a_feed_update_of_shared_figures_is_recorded_with_the_figure_that_moved(project, run_cli, identity):
+    from pipeline.figures import shared as data
+
+    dataset = data.load(project / "sources" / "data", "sources/data")
+    stem, name, values = next((stem, n, dict(f.values)) for stem, file in sorted(dataset.files.items())
+                              for n, f in file.figures.items() if f.values)
+    year = max(values) + 1
+    rows = [{"name": name, "fy": y, "amount": v} for y, v in values.items()] + [{"name": name, "fy": year, "amount": 9}]
+    (project / "sources" / "data" / "incoming.json").write_text(json.dumps({"rows": rows}), encoding="utf-8")
+    path = project / "sources" / "data" / f"{stem}.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "feed:\n  path: incoming.json\n  records: rows\n"
+                    "  columns: {name: figure, fy: year, amount: value}\n", encoding="utf-8")
+    done = run_cli("update", "--records", "no-records", cwd=project)
+    assert done.code == 0, done.out + done.err
+    versions = json.loads(run_cli("history", stem, "--json", cwd=project).out)
+    assert [(v["who"], v["action"]) for v in versions[:2]] == [("Carol Clearer", "feed"),
+                                                               ("changed outside factsheets", "outside")]
+    assert versions[0]["what"] == [f"{stem}.yaml: {name}.values.{year} added: 9"]  # the one figure that moved
