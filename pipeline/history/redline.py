@@ -17,7 +17,7 @@ from xml.sax.saxutils import escape, quoteattr
 from ..writers.wordparts import zip_parts
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-WORDS = re.compile(r"\s+|[^\s]+")
+WORDS = re.compile(r"\S+\s*|\s+")  # a word with the spaces after it: changed runs stay whole
 
 
 @dataclass(frozen=True)
