@@ -86,6 +86,8 @@ def create_app(project: Project, workers_count: int = 2, hosts: tuple[str, ...] 
         Route("/sheet/{sheet_id}/compare", state.compare),
         Route("/sheet/{sheet_id}/restore", state.restore, methods=["POST"]),
         Route("/sheet/{sheet_id}/clearance", state.clearance, methods=["POST"]),
+        Route("/sheet/{sheet_id}/merge", state.merge, methods=["POST"]),
+        Route("/sheet/{sheet_id}/merge/save", state.merge_save, methods=["POST"]),
         Route("/new", state.new_form),
         Route("/new", state.new_sheet, methods=["POST"]),
         Route("/figures", state.figures),
@@ -341,7 +343,8 @@ class _State(SharedPages, VersionPages):
                 theirs = current.decode("utf-8", "replace")
                 diff = "".join(difflib.unified_diff(theirs.splitlines(True), text.splitlines(True),
                                                     "saved by someone else", "your text"))
-                return self._fragment("saved.html", 409, conflict=diff, saved=None, loaded=loaded, refused=None)
+                return self._fragment("saved.html", 409, conflict=diff, saved=None, loaded=loaded, refused=None,
+                                      sheet_id=sheet.id)
             kind = "publish" if action == "Published" else "save"
             await run_in_threadpool(write_recorded, [sheet.file], who, kind, lambda: write_atomic(sheet.file, encoded))
             result = await self._build(sheet.path, text)

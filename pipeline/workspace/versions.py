@@ -14,6 +14,7 @@ from ..base.output import write_atomic
 from ..history import clearance, compare, redline, restore
 from ..history.record import HistoryError, catch_up
 from ..history.store import Store
+from . import merging, sheets
 from .identity import write_recorded
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -78,10 +79,52 @@ class VersionPages:
             return self._back(sheet.id, str(exc))
         return self._back(sheet.id)
 
+    async def merge(self, request: Request) -> Response:
+        """Show the saved text and the posted one side by side, field by field (after a save was refused)."""
+        form, sheet, refused = await self._posted_sheet(request)
+        if refused:
+            return refused
+        theirs = sheet.file.read_bytes()
+        yours = form.get("text", "").replace("\r\n", "\n")
+        base = await run_in_threadpool(_base, sheet.file, form.get("loaded", ""))
+        return self._fragment("merge.html", sheet_id=sheet.id, loaded=sheets.text_hash(theirs), yours=yours,
+                              clashes=merging.clashes(theirs.decode("utf-8", "replace"), yours, base), problem=None)
+
+    async def merge_save(self, request: Request) -> Response:
+        """Save the chosen mix (or your whole text) over the text it was compared with."""
+        form, sheet, refused = await self._posted_sheet(request)
+        if refused:
+            return refused
+        theirs = sheet.file.read_bytes().decode("utf-8", "replace")
+        yours = form.get("yours", "").replace("\r\n", "\n")
+        keep = {key[len("keep:"):] for key, value in form.items() if key.startswith("keep:") and value == "yours"}
+        try:
+            text = yours if form.get("whole") == "yours" else merging.mixed(theirs, yours, keep)
+        except ValueError as exc:
+            return self._fragment("merge.html", 400, sheet_id=sheet.id, loaded=form.get("loaded", ""), yours=yours,
+                                  clashes=merging.clashes(theirs, yours), problem=f"Not saved: {exc}")
+        response = await self._write(sheet, text, form.get("loaded", ""), who=self.who(request))
+        if response.status_code == 200:
+            response.headers["HX-Refresh"] = "true"  # the editor reloads with the saved mix
+        return response
+
     def _back(self, sheet_id: str, problem: str | None = None) -> Response:
         """Return to the History tab, with the problem to show, if any."""
         suffix = f"?problem={quote(problem)}" if problem else ""
         return RedirectResponse(f"/sheet/{sheet_id}/history{suffix}", 303)
+
+
+def _base(file: Path, loaded: str, looked: int = 20) -> bytes | None:
+    """Return the text the person opened (its hash `loaded`), from the sheet's recent versions; None if not found."""
+    try:
+        store = Store.open(file, Path.cwd())
+        for version in store.versions(file)[:looked]:
+            text = store.blob(version.version, store.relative(file))
+            if text is not None and sheets.text_hash(text) == loaded:
+                return text
+    except HistoryError:
+        return None
+    return None
 
 
 def _read(file: Path):

@@ -82,3 +82,30 @@ def test_two_users_clear_publish_compare_and_restore(cleared_project, tmp_path):
         bob.screenshot(path=str(tmp_path / "history.png"), full_page=True)
         browser.close()
     assert "Alice Wrote This Title" not in file.read_text(encoding="utf-8")
+
+
+def test_the_second_to_save_mixes_both_field_by_field(project, run_cli, tmp_path):
+    assert run_cli("build", "-q", cwd=project).code == 0
+    file = project / "sources" / FIRST.file.name
+    date = re.search(r"(?m)^date: (\S+)", file.read_text(encoding="utf-8")).group(1)
+    with sync_playwright() as playwright, served.served(project, "--user", "R. Roe") as url:
+        browser = playwright.chromium.launch(executable_path=served.CHROMIUM, args=served.CHROMIUM_ARGS)
+        first, second = (browser.new_context().new_page() for _ in range(2))
+        for page in (first, second):
+            served.open_when_up(page, f"{url}/sheet/{FIRST.id}")
+        box = first.locator("#text")
+        box.fill(re.sub(r"(?m)^title: .*$", "title: The First Editor's Title", box.input_value(), count=1))
+        first.get_by_role("button", name="Save and build").click()
+        expect(first.locator("#result")).to_contain_text("rebuilt", timeout=60000)
+        box = second.locator("#text")
+        box.fill(box.input_value().replace(f"date: {date}", "date: 2027-02-03", 1))
+        second.get_by_role("button", name="Save and build").click()
+        second.get_by_role("button", name="Compare field by field and choose").click(timeout=60000)
+        expect(second.locator('tr[data-field="title"] input[value="theirs"]')).to_be_checked()
+        expect(second.locator('tr[data-field="date"] input[value="yours"]')).to_be_checked()
+        second.screenshot(path=str(tmp_path / "merge.png"), full_page=True)
+        second.get_by_role("button", name="Save this mix").click()
+        expect(second.locator("#text")).to_have_value(re.compile("The First Editor's Title"), timeout=60000)
+        browser.close()
+    text = file.read_text(encoding="utf-8")
+    assert "title: The First Editor's Title" in text and "date: 2027-02-03" in text

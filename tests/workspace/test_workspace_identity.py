@@ -141,3 +141,37 @@ def test_history_tab_compare_redline_restore_and_clearance(project, monkeypatch)
     newest = Store.open(file, project).versions(file)[:2]
     assert [(v.who, v.action) for v in newest] == [("bob", "clear"), ("alice", "restore")]
     assert "Cleared by bob: ok" in page
+
+
+def test_a_clash_is_resolved_field_by_field_without_retyping(project, monkeypatch):
+    import html
+
+    file = project / "sources" / f"{EDITABLE.id}.yaml"
+    alice, bob = {HEADER: "alice"}, {HEADER: "bob"}
+    with _client(project, Identity(HEADER, ("testclient",)), monkeypatch) as client:
+        page = client.get(f"/sheet/{EDITABLE.id}", headers=bob).text
+        csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', page).group(1)
+        opened = re.search(r'id="loaded" name="loaded" value="([0-9a-f]+)"', page).group(1)
+        original = file.read_text(encoding="utf-8")
+        date = re.search(r"(?m)^date: (\S+)", original).group(1)
+        assert _save(client, "Alice's Title", alice).status_code == 200  # Alice saves first
+        bobs = original.replace(f"date: {date}", "date: 2027-02-03", 1)  # Bob changed only the date
+        clash = client.post(f"/sheet/{EDITABLE.id}/save", data={"text": bobs, "csrf": csrf, "loaded": opened},
+                            headers=bob)
+        assert clash.status_code == 409 and "Compare field by field" in clash.text
+        shown = client.post(f"/sheet/{EDITABLE.id}/merge", data={"text": bobs, "csrf": csrf, "loaded": opened},
+                            headers=bob).text
+        rows = dict(re.findall(r'<tr data-field="([^"]+)">(.*?)</tr>', shown, re.S))
+        assert set(rows) == {"title", "date"}
+        # the title only Alice changed is offered as hers, the date only Bob changed as his
+        assert re.search(r'value="theirs" checked>\s*Alice', html.unescape(rows["title"]))
+        assert re.search(r'value="yours" checked>\s*2027-02-03', rows["date"])
+        loaded = re.search(r'name="loaded" value="([0-9a-f]+)"', shown).group(1)
+        saved = client.post(f"/sheet/{EDITABLE.id}/merge/save", headers=bob, data={
+            "csrf": csrf, "loaded": loaded, "yours": bobs, "keep:title": "theirs", "keep:date": "yours",
+            "whole": "mix"})
+        assert saved.status_code == 200, saved.text
+    text = file.read_text(encoding="utf-8")
+    assert "title: Alice's Title" in text and "date: 2027-02-03" in text
+    newest = Store.open(file, project).versions(file)[0]
+    assert newest.who == "bob" and newest.what == [f"date: {date} → 2027-02-03"]
