@@ -60,6 +60,7 @@ class RequireIdentity:
 
 def write_recorded(files: list[Path], who: Who, action: str, write, note: str = "") -> None:
     """Run `write` inside a history recording; a history that cannot be kept is told to the admin, not lost."""
+    who = who or Who("unnamed workspace user")  # every route names its user; never fail a write for want of one
     try:
         with recording(files, who, action, Path.cwd(), note):
             write()
