@@ -69,7 +69,7 @@ def run_new(args) -> int:
     """Run `factsheets new`."""
     from ..authoring.starter import new_record
 
-    new_record(args.templates, args.layout, args.target, Path.cwd())
+    history.recorded([args.target], "new", lambda: new_record(args.templates, args.layout, args.target, Path.cwd()))
     print(f"wrote {display(args.target)} from the {args.layout} example: replace each <<…>>, then run "
           f"factsheets check {display(args.target)}")
     return console.EXIT_OK

@@ -163,3 +163,10 @@ def test_a_feed_update_of_shared_figures_is_recorded_with_the_figure_that_moved(
     assert [(v["who"], v["action"]) for v in versions[:2]] == [("Carol Clearer", "feed"),
                                                                ("changed outside factsheets", "outside")]
     assert versions[0]["what"] == [f"{stem}.yaml: {name}.values.{year} added: 9"]  # the one figure that moved
+
+
+def test_a_new_record_is_recorded_as_created_by_the_git_identity(project, run_cli, identity):
+    made = run_cli("new", RECORDS[0].layout, "sources/brand-new.yaml", cwd=project)
+    assert made.code == 0, made.err
+    versions = json.loads(run_cli("history", "brand-new", "--json", cwd=project).out)
+    assert [(v["who"], v["action"], v["what"]) for v in versions] == [("Carol Clearer", "new", ["the file was created"])]
