@@ -38,8 +38,11 @@ from ..builder.recipe import Options
 from ..figures.values import number
 from ..layouts.loader import load_layouts
 from . import edits, fields, figurerefs, gallery, sheets, starting, words, workers
+from .clearing import publish_refusal
+from .identity import Identity, RequireIdentity, write_recorded
 from .shared import SharedPages
 from .shared import keep as _keep
+from .versions import VersionPages
 
 HERE = Path(__file__).parent
 SESSION_COOKIE = "factsheets_session"
@@ -54,6 +57,7 @@ class Project:
 
     sources: list[Path]
     options: Options
+    identity: Identity = Identity()  # who is asking: the proxy's header, or the one local user
 
 
 class TooLarge(Exception):
@@ -81,6 +85,12 @@ def create_app(project: Project, workers_count: int = 2, hosts: tuple[str, ...] 
         Route("/sheet/{sheet_id}/field", state.field, methods=["POST"]),
         Route("/sheet/{sheet_id}/publish", state.publish, methods=["POST"]),
         Route("/sheet/{sheet_id}/unpublish", state.unpublish, methods=["POST"]),
+        Route("/sheet/{sheet_id}/history", state.history),
+        Route("/sheet/{sheet_id}/compare", state.compare),
+        Route("/sheet/{sheet_id}/restore", state.restore, methods=["POST"]),
+        Route("/sheet/{sheet_id}/clearance", state.clearance, methods=["POST"]),
+        Route("/sheet/{sheet_id}/merge", state.merge, methods=["POST"]),
+        Route("/sheet/{sheet_id}/merge/save", state.merge_save, methods=["POST"]),
         Route("/sheet/{sheet_id}/word", state.word_form),
         Route("/sheet/{sheet_id}/word", state.word_upload, methods=["POST"]),
         Route("/new", state.new_form),
@@ -99,10 +109,11 @@ def create_app(project: Project, workers_count: int = 2, hosts: tuple[str, ...] 
 
     allowed = [*LOCAL_NAMES, *hosts]
     return Starlette(routes=routes, lifespan=lifespan,
-                     middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=allowed)])
+                     middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=allowed),
+                                 Middleware(RequireIdentity, identity=project.identity)])
 
 
-class _State(SharedPages):
+class _State(SharedPages, VersionPages):
     """The application's handlers and what they share."""
 
     def __init__(self, project: Project, pool: workers.Pool):
@@ -387,9 +398,14 @@ class _State(SharedPages):
         form, sheet, refused = await self._posted_sheet(request)
         if refused:
             return refused
-        return await self._write(sheet, _typed(form.get("text", "")), form.get("loaded", ""))
+        return await self._write(sheet, _typed(form.get("text", "")), form.get("loaded", ""), who=self.who(request))
 
-    async def _write(self, sheet: sheets.Sheet, text: str, loaded: str, action: str = "Saved") -> Response:
+    def who(self, request: Request):
+        """Return who sent a request (the middleware has refused anyone it cannot name)."""
+        return self.project.identity.who(request.scope)
+
+    async def _write(self, sheet: sheets.Sheet, text: str, loaded: str, action: str = "Saved",
+                     who=None) -> Response:
         """Write a record's text unless someone saved it since it was loaded, then build."""
         encoded = text.encode("utf-8")
         if len(encoded) > limits.MAX_FILE_BYTES:
@@ -401,8 +417,10 @@ class _State(SharedPages):
                 theirs = current.decode("utf-8", "replace")
                 diff = "".join(difflib.unified_diff(theirs.splitlines(True), text.splitlines(True),
                                                     "saved by someone else", "your text"))
-                return self._fragment("saved.html", 409, conflict=diff, saved=None, loaded=loaded, refused=None)
-            write_atomic(sheet.file, encoded)
+                return self._fragment("saved.html", 409, conflict=diff, saved=None, loaded=loaded, refused=None,
+                                      sheet_id=sheet.id)
+            kind = {"Published": "publish", "Back to draft": "draft", "Saved from the Word file": "import"}.get(action, "save")
+            await run_in_threadpool(write_recorded, [sheet.file], who, kind, lambda: write_atomic(sheet.file, encoded))
             result = await self._build(sheet.path, text)
         result.problems = self._plain(result.problems, text)
         return self._fragment("saved.html", conflict=None, saved=result, action=action,
@@ -424,11 +442,15 @@ class _State(SharedPages):
         if refused:
             return refused
         text = _typed(form.get("text", ""))
+        held = await run_in_threadpool(publish_refusal, sheet.file, text)
+        if held:
+            return self._fragment("saved.html", 409, conflict=None, saved=None, loaded=form.get("loaded", ""),
+                                  refused=held)
         final = sheets.published(text)
         if final is None:
             return self._fragment("saved.html", 400, conflict=None, saved=None, loaded=form.get("loaded", ""),
                                   refused="This sheet is not a draft: it has no 'status: draft' line.")
-        response = await self._write(sheet, final, form.get("loaded", ""), action="Published")
+        response = await self._write(sheet, final, form.get("loaded", ""), action="Published", who=self.who(request))
         if response.status_code == 200:
             response.headers["HX-Refresh"] = "true"  # the editor reloads with the final text
         return response
@@ -443,7 +465,8 @@ class _State(SharedPages):
             return self._fragment("saved.html", 400, conflict=None, saved=None, loaded=form.get("loaded", ""),
                                   refused="This sheet is a draft already, or its status is written in a way "
                                           "the workspace cannot change: change it in the Advanced view.")
-        response = await self._write(sheet, draft, form.get("loaded", ""), action="Back to draft")
+        response = await self._write(sheet, draft, form.get("loaded", ""), action="Back to draft",
+                                     who=self.who(request))
         if response.status_code == 200:
             response.headers["HX-Refresh"] = "true"  # the editor reloads as a draft
         return response
@@ -478,7 +501,8 @@ class _State(SharedPages):
             return self._fragment("word_plan.html", 400, problems=problems)
         saved = ""
         if request.query_params.get("write") == "1" and plan.text is not None:
-            saved = (await self._write(sheet, plan.text, loaded, action="Saved from the Word file")).body.decode()
+            saved = (await self._write(sheet, plan.text, loaded, action="Saved from the Word file",
+                                      who=self.who(request))).body.decode()
         return self._fragment("word_plan.html", plan=wordupload.shown(plan), saved_html=saved)
 
     # --- new sheet ----------------------------------------------------------------------------
@@ -497,7 +521,6 @@ class _State(SharedPages):
         form, refused = await self._posted(request)
         if refused:
             return refused
-        from ..authoring.starter import new_record
 
         title = form.get("title", "").strip()
         name = form.get("name", "").strip().lower() or starting.file_name(title)
@@ -512,18 +535,25 @@ class _State(SharedPages):
             return await self.new_form(request, f"A sheet with the file name “{name}” exists already: "
                                                 "choose another file name.", 400, form)
         try:
-            new_record(self.opts.templates, form.get("layout", ""), target, Path.cwd())
+            write_recorded([target], self.who(request), "new",
+                           lambda: _new_draft(self.opts.templates, form.get("layout", ""), target, title))
         except ConfigError as exc:
             d = exc.diagnostics[0]
             return await self.new_form(request, words.sentence(d.message + (f" — what to do: {d.hint}" if d.hint else
                                                                             "")), 400, form)
-        try:  # a new sheet is a draft holding its title from the start
-            write_atomic(target, starting.drafted(target.read_text(encoding="utf-8"), title).encode("utf-8"))
-        except ValueError:
-            pass  # a layout whose example the form cannot edit: the title is typed in the sheet itself
         return RedirectResponse(f"/sheet/{name}", 303)
 
     # --- figures and changes --------------------------------------------------------------------
+
+
+def _new_draft(templates: Path, layout: str, target: Path, title: str) -> None:
+    """Write a new sheet from its layout's example: a draft holding its title from the start (one version)."""
+    from ..authoring.starter import new_record  # only when a sheet is made
+    new_record(templates, layout, target, Path.cwd())
+    try:
+        write_atomic(target, starting.drafted(target.read_text(encoding="utf-8"), title).encode("utf-8"))
+    except ValueError:
+        pass  # a layout whose example the form cannot edit: the title is typed in the sheet itself
 
 
 def _list_edit(text: str, form: dict[str, str]) -> tuple[str, str] | None:

@@ -20,6 +20,7 @@ from ..builder import status
 from ..figures import shared as data
 from ..figures import staleness
 from . import sheets, workers
+from .identity import write_recorded
 
 RUNS_PER_PAGE = 20  # builds shown per page of the Changes page, newest first
 KEPT = 1000  # thumbnails and previews kept in memory: a few hundred sheets' worth, at most ~100 MB
@@ -113,7 +114,8 @@ class SharedPages:
                 return self._fragment("figure_plan.html", 409, plan=None, saved=None,
                                       refused="Not saved: someone else changed this data file after you "
                                               "opened the page. Reload the page to see their values.")
-            write_atomic(target, plan.text.encode("utf-8"))
+            await run_in_threadpool(write_recorded, [target], self.who(request), "figures",
+                                    lambda: write_atomic(target, plan.text.encode("utf-8")))
             result = await self._build("", None)
         result.problems = self._plain(result.problems)
         return self._fragment("figure_plan.html", plan=plan, refused=None, saved=result, titles=self._titles())
