@@ -37,7 +37,7 @@ from pathlib import Path
 
 import pytest
 import readback
-from conftest import ROOT, sheets_in
+from conftest import ROOT, examples, sheets_in
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from sheets import document, furniture_lines
@@ -130,7 +130,7 @@ def visible(text: str) -> str:
 
 
 @pytest.mark.slow
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(field=st.sampled_from(sorted(FIELDS)),
        text=st.text(alphabet=ALPHABET, min_size=1, max_size=60))
 def test_printable_text_appears_unchanged_in_both_formats(field, text):
@@ -178,7 +178,7 @@ def mutated(data: st.DataObject) -> bytes:
 
 
 @pytest.mark.slow
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_any_bytes_give_a_sheet_or_located_errors(data):
     """Property 2 (see the module docstring): random bytes and mutations of a full record."""
@@ -227,7 +227,7 @@ def constant(text: str) -> str:
     return "'{{ \"" + escaped + "\" }}'"  # a YAML single-quoted scalar: backslashes stay for Jinja
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(30), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(field=st.sampled_from(sorted(FIELDS)),
        text=st.text(alphabet=ALPHABET, min_size=1, max_size=40))
 def test_printable_text_from_a_constant_appears_unchanged_in_both_formats(field, text):
@@ -243,7 +243,7 @@ def test_printable_text_from_a_constant_appears_unchanged_in_both_formats(field,
     assert_printed(FIELDS[field].format(t=constant(text)).encode("utf-8"), expected)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(field=st.sampled_from(sorted(FIELDS)),
        text=st.text(alphabet=st.characters(codec=None, exclude_categories=()), min_size=1, max_size=12)
        | st.sampled_from(["\x00", "\x1b[2J", "\u202e", "\ud800", "\udfff", "\ue000", "\uffff", "\u05d0",

@@ -5,6 +5,7 @@ import time
 import marks_reference
 import pytest
 import readback
+from conftest import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -70,7 +71,7 @@ MARK_TEXT = st.lists(st.sampled_from(["*", "*", "*", " ", "x", "y", "[", "]", "(
                      max_size=24).map("".join)
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=examples(3000), deadline=None)
 @given(text=MARK_TEXT)
 def test_the_linear_parser_means_what_the_reviewed_one_meant(text):
     """For any text of mark characters, the same runs (or the same refusal) as tests/marks_reference.py."""
