@@ -45,19 +45,23 @@ def served(project: Path, *options: str):
         line = server.stderr.readline()  # printed just before it starts listening
         assert "the workspace is at" in line, line + server.stderr.read()
         url = f"http://127.0.0.1:{port}"
-        _answering(url)
+        _answering(url, server)
         yield url
     finally:
         _stop(server)
 
 
-def _answering(url: str) -> None:
-    """Wait until the server answers (it prints its address a moment before it listens)."""
-    for _ in range(100):
+def _answering(url: str, server: subprocess.Popen, guard: float = 300) -> None:
+    """Wait until the server answers (it prints its address a moment before it listens); fail if it
+    ends first. The guard only stops a hang: a loaded machine starting slowly is waited for."""
+    deadline = time.monotonic() + guard
+    while True:
         try:
-            urllib.request.urlopen(url + "/", timeout=2)
+            urllib.request.urlopen(url + "/", timeout=30)
             return
         except OSError:
+            assert server.poll() is None, f"the server ended before it answered: {server.stderr.read()}"
+            assert time.monotonic() < deadline, f"the server did not answer in {guard:g} s"
             time.sleep(0.1)
 
 
@@ -88,7 +92,7 @@ def _group_alive(group: int) -> bool:
         return False
 
 
-def open_when_up(page, url: str, seconds: float = 30) -> None:
+def open_when_up(page, url: str, seconds: float = 300) -> None:
     """Go to `url`, retrying while the server is still starting."""
     deadline = time.monotonic() + seconds
     while True:
