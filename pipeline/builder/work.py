@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 
 from .. import writers
 from ..base.errors import ConfigError, Diagnostic, Location, RecordError
-from ..base.paths import display
 from ..figures.shared import DataSet
 from ..figures.values import Reads
 from ..records import schema
@@ -41,6 +40,7 @@ class Result:
     id_loc: Location | None = None
     layout: str | None = None
     blobs: dict[str, bytes] = field(default_factory=dict)
+    map: bytes | None = None  # the Word file's map back to the record (output/.map/<id>.json)
     reads: Reads = field(default_factory=Reads)
     as_of: list[dict] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
@@ -52,12 +52,12 @@ class Result:
 class Context:
     """What every record of a run shares: layouts, shared data, time limit."""
 
-    def __init__(self, templates: Path, dataset: DataSet, time_limit: float | None, display=str,
+    def __init__(self, templates: Path, dataset: DataSet, time_limit: float | None,
                  layouts: dict[str, Layout] | None = None):
         self.templates, self.dataset, self.time_limit = templates, dataset, time_limit
         if layouts is None:
             from ..layouts.loader import load_layouts  # Jinja2 and the layouts load only where a record is built
-            layouts = load_layouts(templates, display)
+            layouts = load_layouts(templates)
         self.layouts = layouts
 
 
@@ -115,6 +115,10 @@ def _build(job: Job, ctx: Context, result: Result) -> None:
             raise _LayoutFailed([Diagnostic(Location(job.path), f"the {name} writer could not lay out "
                                                                 f"this sheet: {type(exc).__name__}: {exc}",
                                             "shorten very long text or table cells, then build again")])
+    if ".docx" in result.blobs:  # what `factsheets import docx` reads an edited copy against
+        from ..render import provenance
+        sheet = provenance.sheet_map(record, document, ctx.dataset.scope(None), job.path)
+        result.map = provenance.encoded(sheet)
 
 
 @contextlib.contextmanager
@@ -148,7 +152,7 @@ def init_worker(templates: Path, dataset: DataSet, time_limit: float | None, dis
     if lifeline is not None:
         threading.Thread(target=_exit_with_parent, args=(lifeline,), daemon=True).start()
     os.chdir(display_cwd)  # messages name files relative to the run's working folder
-    _WORKER = Context(templates, dataset, time_limit, display)
+    _WORKER = Context(templates, dataset, time_limit)
 
 
 def _exit_with_parent(lifeline) -> None:

@@ -32,7 +32,6 @@ from starlette.staticfiles import StaticFiles
 from ..base import limits
 from ..base.errors import ConfigError, PipelineError
 from ..base.output import write_atomic
-from ..base.paths import display
 from ..builder.recipe import Options
 from ..figures.values import number
 from ..layouts.loader import load_layouts
@@ -79,6 +78,8 @@ def create_app(project: Project, workers_count: int = 2, hosts: tuple[str, ...] 
         Route("/sheet/{sheet_id}/form", state.form, methods=["POST"]),
         Route("/sheet/{sheet_id}/field", state.field, methods=["POST"]),
         Route("/sheet/{sheet_id}/publish", state.publish, methods=["POST"]),
+        Route("/sheet/{sheet_id}/word", state.word_form),
+        Route("/sheet/{sheet_id}/word", state.word_upload, methods=["POST"]),
         Route("/new", state.new_form),
         Route("/new", state.new_sheet, methods=["POST"]),
         Route("/figures", state.figures),
@@ -235,7 +236,7 @@ class _State(SharedPages):
     def _fields(self, layout: str) -> list[dict]:
         """Return the layout's fields, required ones marked; empty when the layouts do not load."""
         try:
-            found = load_layouts(self.opts.templates, display).get(layout)
+            found = load_layouts(self.opts.templates).get(layout)
         except PipelineError:
             return []
         if found is None:
@@ -306,7 +307,7 @@ class _State(SharedPages):
 
     def _layout(self, name: str):
         try:
-            return load_layouts(self.opts.templates, display).get(name)
+            return load_layouts(self.opts.templates).get(name)
         except PipelineError:
             return None
 
@@ -358,11 +359,44 @@ class _State(SharedPages):
             response.headers["HX-Refresh"] = "true"  # the editor reloads with the final text
         return response
 
+    # --- Word file back in (factsheets import docx) -------------------------------------------
+
+    async def word_form(self, request: Request) -> Response:
+        sheet = self._sheet(request)
+        if sheet is None:
+            return self._page(request, "missing.html", 404, what=request.path_params["sheet_id"])
+        return self._page(request, "word.html", sheet=sheet)
+
+    async def word_upload(self, request: Request) -> Response:
+        """Show an uploaded Word file's edits as record changes; with ?write=1 save them and build."""
+        from . import wordupload
+
+        session = request.cookies.get(SESSION_COOKIE, "")
+        if not session or not hmac.compare_digest(request.headers.get("x-csrf-token", ""), self._token(session)):
+            return PlainTextResponse("This page has expired (its security token does not match). "
+                                     "Reload the page and try again.", 403)
+        sheet = self._sheet(request)
+        if sheet is None:
+            return PlainTextResponse("no such sheet", 404)
+        try:
+            data = await wordupload.body(request)
+        except wordupload.TooLarge:
+            return self._fragment("word_plan.html", 413, refused="This file is larger than a sheet's Word "
+                                                                 "file can be; nothing was read.")
+        loaded = sheets.text_hash(sheet.file.read_bytes())
+        plan, problems = await run_in_threadpool(wordupload.plan, data, sheet.file, self.opts)
+        if plan is None:
+            return self._fragment("word_plan.html", 400, problems=problems)
+        saved = ""
+        if request.query_params.get("write") == "1" and plan.text is not None:
+            saved = (await self._write(sheet, plan.text, loaded, action="Saved from the Word file")).body.decode()
+        return self._fragment("word_plan.html", plan=wordupload.shown(plan), saved_html=saved)
+
     # --- new sheet ----------------------------------------------------------------------------
 
     async def new_form(self, request: Request, problem: str | None = None, status_code: int = 200) -> Response:
         try:
-            layouts = load_layouts(self.opts.templates, display)
+            layouts = load_layouts(self.opts.templates)
         except PipelineError as exc:
             return self._page(request, "new.html", 500, layouts={}, problem=str(exc.diagnostics[0]))
         return self._page(request, "new.html", status_code, layouts=layouts, problem=problem)
@@ -379,7 +413,7 @@ class _State(SharedPages):
                                                 "for example cambodia-inl.", 400)
         folder = self.project.sources[0] if self.project.sources[0].is_dir() else self.project.sources[0].parent
         try:
-            new_record(self.opts.templates, form.get("layout", ""), folder / f"{name}.yaml", Path.cwd(), display)
+            new_record(self.opts.templates, form.get("layout", ""), folder / f"{name}.yaml", Path.cwd())
         except ConfigError as exc:
             return await self.new_form(request, exc.diagnostics[0].message + ". " + (exc.diagnostics[0].hint or ""),
                                        400)

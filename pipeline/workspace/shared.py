@@ -12,8 +12,10 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
 from ..authoring import catalog
+from ..authoring.holds import Held
 from ..base.output import write_atomic
 from ..base.paths import display
+from ..builder import status
 from ..figures import shared as data
 from ..figures import staleness
 from . import sheets, workers
@@ -102,7 +104,9 @@ class SharedPages:
         edited = self.opts.out / "edited"
         kept = sorted(p.name for p in edited.iterdir() if p.is_file()) if edited.is_dir() else []
         text = history.read_text(encoding="utf-8", errors="replace") if history.is_file() else ""
-        return self._page(request, "changes.html", runs=list(reversed(_runs(text))), kept=kept)
+        return self._page(request, "changes.html", runs=list(reversed(_runs(text))), kept=kept,
+                          feeds=sorted(status.load_body(self.opts.out).get("feeds", {}).items()),
+                          held=sorted(Held(self.opts.out).held.items()))
 
 
 def _runs(markdown: str) -> list[dict]:
