@@ -16,6 +16,8 @@ if MISSING:
 
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
+WAIT_MS = 180_000  # generous: a loaded machine is slow, never wrong
+
 HEADER = "X-Auth-Request-User"
 FIRST = next(r for r in RECORDS if not re.search(r'(?m)^title: "?\(', r.file.read_text(encoding="utf-8")))
 
@@ -43,11 +45,11 @@ def test_two_users_clear_publish_compare_and_restore(cleared_project, tmp_path):
         box = alice.locator("#text")
         box.fill(re.sub(r"(?m)^title: .*$", "title: Alice Wrote This Title", box.input_value(), count=1))
         alice.get_by_role("button", name="Save and build").click()
-        expect(alice.locator("#result")).to_contain_text(f"rebuilt {FIRST.id}", timeout=60000)
+        expect(alice.locator("#result")).to_contain_text(f"rebuilt {FIRST.id}", timeout=WAIT_MS)
         alice.once("dialog", lambda dialog: dialog.accept())
         alice.get_by_role("button", name="Publish…").click()
         expect(alice.locator("#result")).to_contain_text("one person other than the last editor (alice)",
-                                                         timeout=30000)
+                                                         timeout=WAIT_MS)
 
         bob.goto(f"{url}/sheet/{FIRST.id}/history")
         expect(bob.locator("tr[data-version]").first).to_contain_text("alice")
@@ -58,7 +60,7 @@ def test_two_users_clear_publish_compare_and_restore(cleared_project, tmp_path):
         alice.goto(f"{url}/sheet/{FIRST.id}")
         alice.once("dialog", lambda dialog: dialog.accept())
         alice.get_by_role("button", name="Publish…").click()
-        expect(alice.locator("h1 + .meta .badge")).to_have_text("FINAL", timeout=60000)
+        expect(alice.locator("h1 + .meta .badge")).to_have_text("FINAL", timeout=WAIT_MS)
 
         bob.goto(f"{url}/sheet/{FIRST.id}/history")
         rows = bob.locator("tr[data-version]")
@@ -96,16 +98,16 @@ def test_the_second_to_save_mixes_both_field_by_field(project, run_cli, tmp_path
         box = first.locator("#text")
         box.fill(re.sub(r"(?m)^title: .*$", "title: The First Editor's Title", box.input_value(), count=1))
         first.get_by_role("button", name="Save and build").click()
-        expect(first.locator("#result")).to_contain_text("rebuilt", timeout=60000)
+        expect(first.locator("#result")).to_contain_text("rebuilt", timeout=WAIT_MS)
         box = second.locator("#text")
         box.fill(box.input_value().replace(f"date: {date}", "date: 2027-02-03", 1))
         second.get_by_role("button", name="Save and build").click()
-        second.get_by_role("button", name="Compare field by field and choose").click(timeout=60000)
+        second.get_by_role("button", name="Compare field by field and choose").click(timeout=WAIT_MS)
         expect(second.locator('tr[data-field="title"] input[value="theirs"]')).to_be_checked()
         expect(second.locator('tr[data-field="date"] input[value="yours"]')).to_be_checked()
         second.screenshot(path=str(tmp_path / "merge.png"), full_page=True)
         second.get_by_role("button", name="Save this mix").click()
-        expect(second.locator("#text")).to_have_value(re.compile("The First Editor's Title"), timeout=60000)
+        expect(second.locator("#text")).to_have_value(re.compile("The First Editor's Title"), timeout=WAIT_MS)
         browser.close()
     text = file.read_text(encoding="utf-8")
     assert "title: The First Editor's Title" in text and "date: 2027-02-03" in text

@@ -254,11 +254,14 @@ def test_only_the_listener_may_bind_after_start_up():
     probe = textwrap.dedent("""
         import socket
         from pipeline.base import hardening
+        with socket.socket() as free:  # a port nobody holds, asked of the system (no fixed number)
+            free.bind(("127.0.0.1", 0))
+            port = free.getsockname()[1]
         hardening.forbid_network()
-        hardening.allow_listening("localhost", 48123)
-        socket.getaddrinfo("localhost", 48123)
+        hardening.allow_listening("localhost", port)
+        socket.getaddrinfo("localhost", port)
         results = []
-        for port in (48123, 48124):
+        for port in (port, port + 1):  # the next one is refused before the system is asked
             with socket.socket() as sock:
                 try:
                     sock.bind(("127.0.0.1", port)); results.append("bound")

@@ -16,6 +16,8 @@ if MISSING:
 
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
+WAIT_MS = 180_000  # generous: a loaded machine is slow, never wrong
+
 
 @pytest.fixture(scope="module")
 def chromium():
@@ -40,11 +42,11 @@ def test_every_page_and_state_has_no_axe_violation(project, run_cli, chromium):
         clean(page, "gallery")
 
         page.goto(f"{url}/sheet/{FIRST.id}")
-        expect(page.locator("#preview img.page").first).to_be_visible(timeout=30000)
+        expect(page.locator("#preview img.page").first).to_be_visible(timeout=WAIT_MS)
         title = page.get_by_role("textbox", name="Title", exact=True)
         title.fill("Title {{ data.nosuchfile.x }}")
         title.press("End")
-        expect(page.locator("#form-panel .field-problem").first).to_be_visible(timeout=30000)
+        expect(page.locator("#form-panel .field-problem").first).to_be_visible(timeout=WAIT_MS)
         expect(page.locator("#preview .problems")).to_be_visible()
         clean(page, "the form with an error")
 
@@ -58,7 +60,7 @@ def test_every_page_and_state_has_no_axe_violation(project, run_cli, chromium):
         value = row.locator("input[name^='value:']").first
         value.fill(value.input_value() + "1")
         value.press("End")
-        expect(row.locator(".plan")).to_be_visible(timeout=30000)
+        expect(row.locator(".plan")).to_be_visible(timeout=WAIT_MS)
         clean(page, "the shared figures with a change planned")
 
         page.goto(url + "/changes")
