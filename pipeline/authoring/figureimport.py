@@ -380,8 +380,9 @@ def import_figures(file: Path, target: Path, sheet: str | None, opts, records: P
     return plan_figures(read_figures(file, display(file), sheet), target, opts, records)
 
 
-def plan_figures(figures: dict[str, Figure], target: Path, opts, records: Path) -> Plan:
-    """Return the plan of writing `figures` into the data file `target` (import, or the workspace's edit)."""
+def plan_figures(figures: dict[str, Figure], target: Path, opts, records: Path | list[Path]) -> Plan:
+    """Return the plan of writing `figures` into the data file `target` (import, or the workspace's edit);
+    `records` is the records' folder, or the record files to compare (the workspace: those printing it)."""
     import shutil
     import tempfile
 
@@ -406,7 +407,8 @@ def plan_figures(figures: dict[str, Figure], target: Path, opts, records: Path) 
         problems = dataset.files[target.stem].diagnostics
         if problems:
             raise RecordError(problems)
-        files = build.discover([records]) if records.is_dir() else []
+        files = build.discover(records) if isinstance(records, list) else \
+            build.discover([records]) if records.is_dir() else []
         manifest = build.Manifest.load(opts.out)
         unbuilt = [display(f) for f in files if display(f) not in manifest.entries]
         report = build.preview(files, _with_data(opts, folder))

@@ -6,7 +6,7 @@ import dataclasses
 
 import jinja2
 
-from ..base.errors import Collector, ConfigError, Diagnostic, Location
+from ..base.errors import Collector, ConfigError, Diagnostic, Location, RecordError
 from ..document import access
 from ..document.tree import Document, Paragraph
 from ..layouts.loader import TEMPLATE_FILE, Layout
@@ -23,6 +23,7 @@ def render_document(record: Record, layout: Layout, data=None, reads=None) -> Do
     c = Collector()
     view = sheet_view(record, layout.defaults, data, reads, c, layout.folder.parent.parent)
     c.raise_if_any()
+    _title_shows(view.title.plain, record)
     template = layout.folder / TEMPLATE_FILE
     try:
         text = layout.template.render(sheet=view)
@@ -50,3 +51,13 @@ def _note_kept(doc: Document) -> Document:
         return doc
     body[at - 1] = dataclasses.replace(body[at - 1], keep_with_next=True)
     return dataclasses.replace(doc, body=tuple(body))
+
+
+def _title_shows(title: str, record: Record) -> None:
+    """Refuse, at the record's title, a title that prints only spaces (no-break or en spaces, say, or a
+    figure's text): the fault is the record's, so the accessibility gate's hint (fix the layout
+    template) would mislead."""
+    if not title.strip():
+        raise RecordError([Diagnostic(record.title.node.loc,
+                                      "'title' prints nothing but spaces, so the sheet would have no title",
+                                      "write the sheet's title: screen readers announce it first")])
