@@ -8,6 +8,7 @@ import functools
 import html
 import io
 import itertools
+import os
 
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
@@ -341,7 +342,8 @@ class _FurnitureCanvas(TaggingCanvas):
         super().__init__(*args, **kwargs)
         self._tree, self._root = tree, root
         self._pages: list[dict] = []
-        self._doc._timeStamp = _SheetDate(tree.meta.date or NO_DATE)  # not invariant mode's 2000-01-01
+        if not os.environ.get("SOURCE_DATE_EPOCH", "").strip():  # a reproducible build's own date wins
+            self._doc._timeStamp = _SheetDate(tree.meta.date or NO_DATE)  # not invariant mode's 2000-01-01
 
     def showPage(self):
         """Keep this page's state instead of writing it out."""
