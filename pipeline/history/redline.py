@@ -14,8 +14,6 @@ import re
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
-from ..writers.wordparts import zip_parts
-
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 WORDS = re.compile(r"\S+\s*|\s+")  # a word with the spaces after it: changed runs stay whole
 
@@ -50,6 +48,7 @@ def document(title: str, changes: list[FieldChange]) -> bytes:
         body.append(_paragraph(runs))
     xml = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document xmlns:w="{W}"><w:body>'
            + "".join(body) + "<w:sectPr/></w:body></w:document>")
+    from ..writers.wordparts import zip_parts  # here: it imports python-docx, which a build's no-op never needs
     return zip_parts([("[Content_Types].xml", _CONTENT_TYPES), ("_rels/.rels", _RELS),
                       ("word/_rels/document.xml.rels", _DOCUMENT_RELS), ("word/document.xml", xml),
                       ("word/settings.xml", _SETTINGS)])
