@@ -10,10 +10,12 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..base import confine
 from ..base.errors import Collector, ConfigError, Diagnostic, Location, RecordError, did_you_mean, shown
 
 COLUMNS = ("figure", "year", "value", "unit", "source", "as_of", "label")
@@ -306,6 +308,20 @@ def import_figures(file: Path, target: Path, sheet: str | None, opts, records: P
     return plan_figures(read_figures(file, display(file), sheet), target, opts, records, display)
 
 
+def _old_text(target: Path, display) -> str:
+    """Return the data file's text ('' if new), read by the rule of every project file: never through a link."""
+    try:
+        confine.real_file(target, target.parent, must_exist=False)
+        if not os.path.lexists(target):
+            return ""
+        return confine.read_bytes(target, target.parent).decode("utf-8")
+    except confine.NotARealFile as exc:
+        raise ConfigError([Diagnostic(Location(display(target)), exc.reason, exc.hint)]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError([Diagnostic(Location(display(target)), f"cannot read the file: {exc}",
+                                      "save it as UTF-8 text, or name another file")]) from None
+
+
 def plan_figures(figures: dict[str, Figure], target: Path, opts, records: Path, display) -> Plan:
     """Return the plan of writing `figures` into the data file `target` (import, or the workspace's edit)."""
     import shutil
@@ -314,7 +330,7 @@ def plan_figures(figures: dict[str, Figure], target: Path, opts, records: Path, 
     from ..builder import recipe as build
     from ..figures import shared as data
 
-    old = target.read_text(encoding="utf-8") if target.is_file() else ""
+    old = _old_text(target, display)
     try:
         text, changed = merged_text(old, figures)
     except ConfigError as exc:
@@ -324,7 +340,7 @@ def plan_figures(figures: dict[str, Figure], target: Path, opts, records: Path, 
         folder.mkdir()
         if target.parent.is_dir():
             for other in target.parent.glob("*.yaml"):
-                if other.name != target.name and other.is_file() and not other.is_symlink():
+                if other.name != target.name and confine.is_real_file(other, target.parent):
                     shutil.copyfile(other, folder / other.name)
         (folder / target.name).write_text(text, encoding="utf-8")
         # The new file is read as a build will read it, and its errors shown at its real name.

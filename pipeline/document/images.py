@@ -10,6 +10,7 @@ from __future__ import annotations
 import struct
 from pathlib import Path
 
+from ..base import confine
 from ..base.assets import embeddable
 from ..base.errors import Diagnostic, Location, RecordError, shown
 from ..base.fingerprint import digest
@@ -26,11 +27,15 @@ def load(project: Path, name: str, alt: str, loc: Location) -> tuple[Image, str]
     """Return the Image node of a supplied picture and the hash of its bytes; RecordError at `loc`."""
     path = embeddable(project, name, loc)
     fail = lambda message, hint: RecordError([Diagnostic(loc, message, hint)])
-    size = path.stat().st_size
-    if size > MAX_IMAGE_BYTES:
+    try:  # never past the limit into memory, never blocking on a pipe swapped in since the check
+        data = confine.read_bytes(path, path.parent, MAX_IMAGE_BYTES)
+    except OSError as exc:
+        raise fail(f"{shown(name)} cannot be read: {getattr(exc, 'reason', None) or exc.strerror or exc}",
+                   "put an ordinary PNG or JPEG file there") from None
+    if len(data) > MAX_IMAGE_BYTES:
+        size = path.stat().st_size
         raise fail(f"{shown(name)} is {size:,} bytes; a picture may be at most {MAX_IMAGE_BYTES:,} bytes",
                    f"save it smaller (at most {MAX_IMAGE_SIDE:,} pixels a side is plenty for print)")
-    data = path.read_bytes()
     kind = "png" if data.startswith(_PNG) else "jpeg" if data.startswith(_JPEG) else None
     if kind is None:
         raise fail(f"{shown(name)} is not a PNG or JPEG picture", "save the picture as PNG or JPEG")

@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
 from ..authoring import catalog
+from ..base import confine
 from ..base.output import write_atomic
 from ..base.paths import display
 from ..figures import shared as data
@@ -28,7 +29,8 @@ class SharedPages:
         dataset = data.load(self.opts.data, display(self.opts.data))
         since = staleness.cutoff(self.opts.today or dt.date.today(), self.opts.stale_months)
         found = catalog.entries(dataset, self.opts.out, since)
-        hashes = {f"data.{p.stem}": sheets.text_hash(p.read_bytes()) for p in self.opts.data.glob("*.yaml")}
+        hashes = {f"data.{p.stem}": sheets.text_hash(_read(p, self.opts.data)) for p in self.opts.data.glob("*.yaml")
+                  if confine.is_real_file(p, self.opts.data)}  # a link, a pipe: its problem is listed, not read
         return self._page(request, "figures.html", figures=found, months=self.opts.stale_months,
                           problems=[str(d) for d in dataset.diagnostics], hashes=hashes)
 
@@ -40,7 +42,7 @@ class SharedPages:
         if not match or match.group(3) or match.group(4):
             raise LookupError()
         target = self.opts.data / f"{match.group(1)}.yaml"
-        if not target.is_file():
+        if not confine.is_real_file(target, self.opts.data):  # a link out of the project is not a figure file
             raise LookupError()
         figure = Figure(match.group(2))
         for key, value in form.items():
@@ -89,7 +91,11 @@ class SharedPages:
         if plan.problems or not plan.text:
             return self._fragment("figure_plan.html", 400, plan=plan, refused="Not saved: fix the problems first.")
         async with self.saving:
-            if sheets.text_hash(target.read_bytes()) != form.get("loaded", ""):
+            try:
+                current = _read(target, self.opts.data)
+            except OSError:
+                return PlainTextResponse("no such shared figure", 404)
+            if sheets.text_hash(current) != form.get("loaded", ""):
                 return self._fragment("figure_plan.html", 409, plan=None, saved=None,
                                       refused="Not saved: someone else changed this data file after you "
                                               "opened the page. Reload the page to see their values.")
@@ -101,8 +107,14 @@ class SharedPages:
         history = self.opts.out / "CHANGES.md"
         edited = self.opts.out / "edited"
         kept = sorted(p.name for p in edited.iterdir() if p.is_file()) if edited.is_dir() else []
-        text = history.read_text(encoding="utf-8", errors="replace") if history.is_file() else ""
+        text = _read(history, self.opts.out).decode("utf-8", "replace") \
+            if confine.is_real_file(history, self.opts.out) else ""
         return self._page(request, "changes.html", runs=list(reversed(_runs(text))), kept=kept)
+
+
+def _read(path, root) -> bytes:
+    """Return a project file's bytes by the rule of every project file (base/confine.py); OSError."""
+    return confine.read_bytes(path, root)
 
 
 def _runs(markdown: str) -> list[dict]:

@@ -2,6 +2,7 @@
 
 import io
 import json
+import os
 import re
 import zipfile
 
@@ -122,6 +123,26 @@ def test_a_link_out_of_the_assets_folder_is_refused(project, run_cli, tmp_path_f
     outside.write_bytes(docsample.placeholder_png())
     (project / "assets").mkdir()
     (project / "assets" / "seal.png").symlink_to(outside)
+    _with_seal(project)
+    result = _build(run_cli, project)
+    assert result.code == 1 and "'assets/seal.png': the file is a symbolic link" in result.err
+
+
+def test_an_assets_folder_that_is_a_link_out_of_the_project_is_refused(project, run_cli, tmp_path_factory):
+    """The folder itself a link: its files resolved inside the folder it points to, so it passed before."""
+    outside = tmp_path_factory.mktemp("elsewhere")
+    (outside / "seal.png").write_bytes(docsample.placeholder_png())
+    (project / "assets").symlink_to(outside)
+    _with_seal(project)
+    result = _build(run_cli, project)
+    assert result.code == 1 and "is a symbolic link" in result.err, result.err
+    assert not (project / "output" / "laos-embassy-inl.pdf").exists()
+
+
+def test_a_named_pipe_in_place_of_the_seal_is_refused_without_waiting(project, run_cli):
+    """A FIFO is never opened for reading: the build would wait for a writer for ever, holding the lock."""
+    (project / "assets").mkdir()
+    os.mkfifo(project / "assets" / "seal.png")
     _with_seal(project)
     result = _build(run_cli, project)
     assert result.code == 1 and "is not a file inside the project's assets/ or templates/ folder" in result.err
