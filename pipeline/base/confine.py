@@ -60,9 +60,18 @@ def real_file(path: Path, root: Path, *, must_exist: bool = True) -> Path:
 def read_bytes(path: Path, root: Path, limit: int | None = None) -> bytes:
     """Return a project file's bytes (at most `limit` + 1), by the rule of `real_file`; NotARealFile or OSError."""
     real_file(path, root)
-    # O_NOFOLLOW and the type checked again on the open file: a link or pipe swapped in since the
-    # check is refused, and O_NONBLOCK keeps a pipe from stalling the open itself.
-    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    return read_regular(path, limit, follow=False)
+
+
+def read_regular(path: Path, limit: int | None = None, *, follow: bool = True) -> bytes:
+    """Return a file's bytes (at most `limit` + 1) if it is a regular file; NotARealFile for a pipe or device.
+
+    For files the run writes itself (output/, its manifest): a named pipe put there is never opened
+    for reading, which would wait for a writer for ever while the run holds the lock.
+    """
+    # O_NONBLOCK keeps a pipe from stalling the open itself; the type is checked on the open file,
+    # so a pipe swapped in after any earlier check is refused too.
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | (0 if follow else os.O_NOFOLLOW))
     with os.fdopen(fd, "rb") as handle:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise NotARealFile(path, "this is not a regular file (a folder, device or named pipe)",

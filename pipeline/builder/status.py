@@ -9,6 +9,8 @@ import datetime as dt
 import json
 from pathlib import Path
 
+from ..base.confine import read_regular
+
 NAME = "status.json"
 FORMAT = 1
 STATES = {"built": "built", "current": "up to date"}  # failed and stale are decided per sheet
@@ -17,9 +19,9 @@ STATES = {"built": "built", "current": "up to date"}  # failed and stale are dec
 def load(folder: Path) -> dict[str, dict]:
     """Return the sheets of the last status file, by record path; empty when missing or damaged."""
     try:
-        body = json.loads((folder / NAME).read_bytes())
+        body = json.loads(read_regular(folder / NAME))
         return dict(body["sheets"]) if body.get("status") == FORMAT else {}
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+    except (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError):  # a pipe, a nesting bomb
         return {}
 
 
