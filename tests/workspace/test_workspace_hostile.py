@@ -1,5 +1,6 @@
 """The workspace on hostile files in the project: links are never followed, one bad file costs only its own card."""
 
+import os
 import re
 
 import pytest
@@ -76,3 +77,32 @@ def test_import_figures_into_a_link_is_refused_unread(project, run_cli, secret):
 def test_samples_still_open(workspace):
     """The rule costs the real files nothing."""
     assert workspace.get(f"/sheet/{RECORDS[0].id}").status_code == 200
+
+
+def _preview(client, sheet_id: str):
+    """Post a preview of a sheet's own text, as the editor does on each keystroke."""
+    page = client.get(f"/sheet/{sheet_id}").text
+    csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', page).group(1)
+    text = re.search(r'<textarea[^>]*>(.*?)</textarea>', page, re.S).group(1)
+    import html
+    return client.post(f"/sheet/{sheet_id}/preview", data={"text": html.unescape(text), "csrf": csrf})
+
+
+@pytest.mark.parametrize("bad", ["deeply-nested-record", "pipe-in-data", "dangling-link-in-data"])
+def test_one_bad_file_costs_only_its_own_card(workspace, project, bad):
+    """Before: a 10 KB nested record made every page answer 500, a pipe froze the server, and a
+    dangling link in the data folder broke every preview and save."""
+    if bad == "deeply-nested-record":
+        (project / "sources" / "nested.yaml").write_text("title: " + "[" * 10_000 + "\n", encoding="utf-8")
+    elif bad == "pipe-in-data":
+        os.mkfifo(project / "sources" / "data" / "pipe.yaml")
+    else:
+        (project / "sources" / "data" / "gone.yaml").symlink_to(project / "nowhere.yaml")
+    assert workspace.get("/").status_code == 200
+    assert workspace.get("/figures").status_code == 200
+    for record in RECORDS:
+        assert workspace.get(f"/sheet/{record.id}").status_code == 200, record.id
+    shown = _preview(workspace, RECORDS[0].id)
+    assert shown.status_code == 200 and "could not be made" not in shown.text, shown.text
+    if bad == "deeply-nested-record":
+        assert workspace.get("/sheet/nested").status_code == 200
