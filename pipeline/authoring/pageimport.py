@@ -144,7 +144,7 @@ def record_text(blocks: list[Block], layout: str, prints: tuple[str, ...], requi
         if name in requires:
             out.append(f"{name}: <<{hint}>>")
     if lead:
-        out.extend(["", *_figures_note(lead, ""), "lead: |", *_block_lines(lead, "  ")])
+        out.extend(["", *_figures_note(lead, ""), *_text("lead:", lead, "  ")])
     if sections:
         out.extend(["", "sections:"])
         for section in sections:
@@ -210,8 +210,7 @@ def _section_lines(section: Section) -> list[str]:
     for kind, value in section.content:
         if kind == "text":
             lines.extend(_figures_note(value, "    "))
-            lines.append(key("text: |"))
-            lines.extend(_block_lines(value, "      "))
+            lines.extend(_text(key("text:"), value, "      "))
         elif kind == "bullets":
             lines.extend(_figures_note(value, "    "))
             lines.append(key("bullets:"))
@@ -220,7 +219,7 @@ def _section_lines(section: Section) -> list[str]:
             lines.extend(_figures_note([text for _, text in value], "    "))
             lines.append(key("items:"))
             for term, text in value:
-                lines.extend([f"      - term: {_line(term)}", "        text: |", *_block_lines([text], "          ")])
+                lines.extend([f"      - term: {_line(term)}", *_text("        text:", [text], "          ")])
     return lines
 
 
@@ -234,19 +233,30 @@ def _figures_note(paragraphs: list[str], indent: str) -> list[str]:
             f"{indent}# {{{{ name | number }}}} or {{{{ name | money }}}} in its place, so it stays current and traceable."]
 
 
+# Characters YAML reads as a line break (U+0085, U+2028, U+2029) or may not hold unescaped: written
+# raw, a break inside a value would end it, and the page's next words would be read as a key (id: …).
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]")
+
+
 def _escaped(text: str) -> str:
     """Return page text so that it prints as written: '{{', '{%' and '{#' would start template code."""
-    return re.sub(r"\{([{%#])", lambda m: "{{ '{' }}" + m[1], text)
+    # Every '{' that would open template code is printed by a reference; a lookahead, so that in
+    # '{{{' or '{{#' each brace is seen (replacing pairs left '{{ 7 * 6 }}' of '{{{ 7 * 6 }}}' live).
+    return re.sub(r"\{(?=[{%#])", "{{ '{' }}", text)
 
 
 def _line(text: str) -> str:
-    """Return a one-line value as a YAML double-quoted scalar (any character is safe there)."""
-    return json.dumps(_escaped(text), ensure_ascii=False)
+    """Return a one-line value as a YAML double-quoted scalar, every unsafe character escaped."""
+    quoted = json.dumps(_escaped(text), ensure_ascii=False)
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}" if ord(m.group()) > 0xff else f"\\x{ord(m.group()):02x}",
+                       quoted)
 
 
-def _block_lines(paragraphs: list[str], indent: str) -> list[str]:
-    """Return paragraphs as the lines of a literal block, a blank line between paragraphs."""
-    lines = []
+def _text(prefix: str, paragraphs: list[str], indent: str) -> list[str]:
+    """Return `prefix` and paragraphs as a literal block, or one quoted value if a block cannot hold them."""
+    if any(_UNSAFE.search(p) for p in paragraphs):
+        return [f"{prefix} {_line((chr(10) * 2).join(paragraphs))}"]
+    lines = [f"{prefix} |"]
     for i, paragraph in enumerate(paragraphs):
         if i:
             lines.append("")

@@ -78,3 +78,41 @@ def test_template_characters_on_a_page_print_as_written(project, run_cli, tmp_pa
     text, paragraphs = _import_and_build(project, run_cli, page, layout)
     sheet = readback.normalize(" ".join(paragraphs))
     assert "Braces {{ like this }} and {# this #} print as written." in sheet
+
+
+@pytest.mark.parametrize("odd", ["{{{ 7 * 6 }}}", "{{# kept #}}", "{{% if x %}}", "{{{{ x }}}}", "{%{#{{"])
+def test_runs_of_braces_on_a_page_print_exactly(project, run_cli, tmp_path, odd):
+    """Before: '{{{ 7 * 6 }}}' printed '{42}' (pairs were escaped, the inner '{{' left live), '{{#' failed."""
+    page = tmp_path / "odd.txt"
+    page.write_text(f"Odd Page\n\nBefore {odd} after.\n", encoding="utf-8")
+    layout = sorted(set(LAYOUT_OF.values()) & parity.free_layouts())[0]
+    _, paragraphs = _import_and_build(project, run_cli, page, layout)
+    assert f"Before {odd} after." in readback.normalize(" ".join(paragraphs))
+
+
+@pytest.mark.parametrize("brk", ["\u2028", "\u2029", "\x85"])
+def test_a_line_break_yaml_reads_inside_page_text_never_makes_a_key(project, run_cli, tmp_path, brk):
+    """Before: U+2028 or U+0085 in a paragraph ended its block in the YAML, and 'id: evil' after it set the id."""
+    from pipeline.records.yamlload import load_file
+
+    page = tmp_path / "odd.html"
+    page.write_text(f"<h1>Odd Page</h1><p>Lead.</p><h2>Part</h2><p>One line.</p><p>Words{brk}id: evil</p>"
+                    f"<ul><li>Item{brk}layout: x</li></ul>", encoding="utf-8")
+    target = project / "sources" / "imported.yaml"
+    made = run_cli("import", "page", page, "--layout", "inl-country-program", "--into",
+                   target.relative_to(project), cwd=project)
+    assert made.code == 0, made.err
+    root = load_file(target, "imported.yaml")
+    keys = [key.value for key, _ in root.items]
+    assert "id" not in keys and keys.count("layout") == 1
+    assert f"Words{brk}id: evil" in _texts(root) and f"Item{brk}layout: x" in _texts(root)
+
+
+def _texts(node) -> str:
+    """Return every scalar of a loaded record, joined."""
+    from pipeline.records.yamlload import Mapping, Sequence
+    if isinstance(node, Mapping):
+        return " ".join(_texts(v) for _, v in node.items)
+    if isinstance(node, Sequence):
+        return " ".join(_texts(v) for v in node.items)
+    return str(node.value)
