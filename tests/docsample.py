@@ -17,7 +17,7 @@ from pipeline.document.tree import (
     Run,
     Table,
 )
-from pipeline.layouts.loader import load_look
+from pipeline.layouts.stylesheet import load_look
 
 ROOT = Path(__file__).resolve().parents[1]
 LOOK = load_look(ROOT / "templates" / "styles.yaml")  # the project's own base look

@@ -1,7 +1,7 @@
 """The look of a sheet, resolved once: page, paragraph styles, boxes, tables, watermark.
 
 `templates/styles.yaml` gives the base look and each `layout.yaml` may override any part of it;
-`pipeline/layouts.py` reads both into one `Look`, checked value by value. Every writer reads
+`pipeline/layouts/stylesheet.py` reads both into one `Look`, checked value by value. Every writer reads
 only this: no writer keeps a look constant of its own, so Word and PDF cannot drift apart.
 Lengths are points (1 in = 72 pt); colours are 6-digit hex without '#'.
 """

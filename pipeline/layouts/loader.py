@@ -1,10 +1,9 @@
-"""Layouts: each folder of templates/ with a layout.yaml and a sheet.xml.j2, plus the stylesheet."""
+"""Layouts: each folder of templates/ with a layout.yaml and a sheet.xml.j2, over the stylesheet (stylesheet.py)."""
 
 from __future__ import annotations
 
 import dataclasses
 import difflib
-import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,22 +11,20 @@ from pathlib import Path
 import jinja2
 from jinja2 import nodes
 
-from ..base import fonts
 from ..base.assets import confined
 from ..base.errors import ConfigError, Diagnostic, Location, RecordError, did_you_mean
-from ..base.errors import shown as shown_value
-from ..document.look import ALIGNMENTS, FONTS, PARTS, WRITER_STYLES, Look, Style, settable
+from ..document.look import PARTS, WRITER_STYLES, Look
 from ..records import marking
 from ..records.model import SHEET_FIELDS
 from ..records.schema import ALWAYS
-from ..records.yamlload import Mapping, Node, Scalar, Sequence, load_file
+from ..records.yamlload import Node, Sequence
 from . import printed
+from .configfile import config_mapping, fail, pairs, scalar, string_map, strings
+from .stylesheet import STYLES_FILE, load_look, look_value, overlay
 
 LAYOUT_FILE = "layout.yaml"
 TEMPLATE_FILE = "sheet.xml.j2"
-STYLES_FILE = "styles.yaml"
 _NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*\Z")
-_COLOUR = re.compile(r"^[0-9A-Fa-f]{6}$")
 _STYLE_ATTR = re.compile(r'\bstyle="([^"{}]*)"')
 # The record field behind a sheet field, where the names differ; `draft` is also used in a tag
 # (the watermark), so `status` counts when the template uses `draft` anywhere.
@@ -121,27 +118,27 @@ def _load_layout(folder: Path, base: Look, display, uses) -> Layout:
     shown = display(path)
     if not _NAME.match(folder.name):
         raise ConfigError([Diagnostic(Location(shown), f"layout name '{folder.name}' is not kebab-case")])
-    fields = _config_mapping(path, shown, ("description", "requires", "defaults", "headings", "classified",
-                                           *PARTS, "styles"))
+    fields = config_mapping(path, shown, ("description", "requires", "defaults", "headings", "classified",
+                                          *PARTS, "styles"))
     if uses is None:
         raise ConfigError([Diagnostic(Location(display(folder / TEMPLATE_FILE)), "the layout has no template",
                                       f"add {TEMPLATE_FILE} beside {LAYOUT_FILE}")])
     prints = _printed_fields(*uses)
-    requires = tuple(_strings(fields.get("requires"), "requires", shown))
+    requires = tuple(strings(fields.get("requires"), "requires", shown))
     for name in requires:
         if name not in prints:
-            _fail(fields["requires"].loc, shown, f"'requires' names '{name}', which the template never prints",
-                  f"print sheet.{name} in {TEMPLATE_FILE}, or remove it from 'requires'")
-    classified = "classified" in fields and _setting("classified", fields["classified"], {"kind": "bool"}, shown)
+            fail(fields["requires"].loc, shown, f"'requires' names '{name}', which the template never prints",
+                 f"print sheet.{name} in {TEMPLATE_FILE}, or remove it from 'requires'")
+    classified = "classified" in fields and look_value("classified", fields["classified"], {"kind": "bool"}, shown)
     if classified and "classification" not in requires:
-        _fail(fields["classified"].loc, shown, "an internal layout must require the field 'classification'",
-              "add classification to 'requires' (and print sheet.classification as the banner)")
+        fail(fields["classified"].loc, shown, "an internal layout must require the field 'classification'",
+             "add classification to 'requires' (and print sheet.classification as the banner)")
     return Layout(name=folder.name,
                   headings=_headings(fields.get("headings"), requires, shown), classified=classified,
-                  description=_scalar(fields.get("description"), "description", shown),
+                  description=scalar(fields.get("description"), "description", shown),
                   requires=requires, prints=prints,
                   defaults=_defaults(fields.get("defaults"), prints, shown, folder.parent.parent),
-                  look=_look(fields, shown, base), template=None, folder=folder,
+                  look=overlay(fields, shown, base), template=None, folder=folder,
                   template_shown=display(folder / TEMPLATE_FILE),
                   added_styles=_added_styles(fields.get("styles"), base, shown))
 
@@ -149,18 +146,18 @@ def _load_layout(folder: Path, base: Look, display, uses) -> Layout:
 def _headings(node: Node | None, requires: tuple[str, ...], shown: str) -> tuple[str, ...]:
     """Return a layout's fixed section headings; a {field} in one must be a required record field."""
     headings = []
-    for item in node.items if isinstance(node, Sequence) else _strings(node, "headings", shown):
-        text = _scalar(item, "headings", shown).strip()
+    for item in node.items if isinstance(node, Sequence) else strings(node, "headings", shown):
+        text = scalar(item, "headings", shown).strip()
         if not text or text in headings:
-            _fail(item.loc, shown, "a heading is empty or listed twice", "list each heading once, in order")
+            fail(item.loc, shown, "a heading is empty or listed twice", "list each heading once, in order")
         for name in marking.PLACEHOLDER.findall(text):
             if name not in marking.HEADING_FIELDS:
-                _fail(item.loc, shown, f"'{{{name}}}' is not a field a heading can name"
-                                       f"{did_you_mean(name, marking.HEADING_FIELDS)}",
-                      f"headings may name: {', '.join('{' + f + '}' for f in marking.HEADING_FIELDS)}")
+                fail(item.loc, shown, f"'{{{name}}}' is not a field a heading can name"
+                                      f"{did_you_mean(name, marking.HEADING_FIELDS)}",
+                     f"headings may name: {', '.join('{' + f + '}' for f in marking.HEADING_FIELDS)}")
             if name not in requires:
-                _fail(item.loc, shown, f"the heading names '{{{name}}}', but the layout does not require '{name}'",
-                      f"add {name} to 'requires'")
+                fail(item.loc, shown, f"the heading names '{{{name}}}', but the layout does not require '{name}'",
+                     f"add {name} to 'requires'")
         headings.append(text)
     return tuple(headings)
 
@@ -170,21 +167,21 @@ def _added_styles(node: Node | None, base: Look, shown: str) -> dict[str, Locati
     if node is None:
         return {}
     names = {style.name for style in base.styles}
-    return {key.value: key.loc for key, _ in _pairs(node, "styles", shown) if key.value not in names}
+    return {key.value: key.loc for key, _ in pairs(node, "styles", shown) if key.value not in names}
 
 
 def _defaults(node: Node | None, prints: tuple[str, ...], shown: str, project: Path) -> dict[str, str]:
     """Return a layout's defaults; `sources` (the Sources note) must be true or false and printed;
     a `seal` must be a picture the project holds, with its `seal_alt`, on a layout that prints it."""
-    defaults = _string_map(node, "defaults", shown)
+    defaults = string_map(node, "defaults", shown)
     for key, value in node.items if node else ():
         if key.value == "seal":
             _seal_default(key, value, defaults, prints, shown, project)
         if key.value == "sources":
-            _setting("sources", value, {"kind": "bool"}, shown)
+            look_value("sources", value, {"kind": "bool"}, shown)
             if "sources" not in prints:
-                _fail(key.loc, shown, "a default for 'sources', but the template prints no Sources note",
-                      "add {{ m.sources(sheet) }} to the template, or remove the default")
+                fail(key.loc, shown, "a default for 'sources', but the template prints no Sources note",
+                     "add {{ m.sources(sheet) }} to the template, or remove the default")
     return defaults
 
 
@@ -193,12 +190,12 @@ def _seal_default(key: Node, value: Node, defaults: dict[str, str], prints, show
     from ..document import images
 
     if "seal" not in prints:
-        _fail(key.loc, shown, "a default 'seal', but the template never prints sheet.seal",
-              "add {% if sheet.seal %}<image ref=\"{{ sheet.seal.ref }}\"/>{% endif %} to the template, "
-              "or remove the default")
+        fail(key.loc, shown, "a default 'seal', but the template never prints sheet.seal",
+             "add {% if sheet.seal %}<image ref=\"{{ sheet.seal.ref }}\"/>{% endif %} to the template, "
+             "or remove the default")
     if not defaults.get("seal_alt", "").strip():
-        _fail(key.loc, shown, "a default 'seal' needs 'seal_alt': what the picture shows, read aloud to "
-                              "readers who cannot see it", "add e.g. seal_alt: Seal of the United States")
+        fail(key.loc, shown, "a default 'seal' needs 'seal_alt': what the picture shows, read aloud to "
+                             "readers who cannot see it", "add e.g. seal_alt: Seal of the United States")
     try:
         images.load(project, defaults["seal"], defaults["seal_alt"], Location(shown, value.loc.line, value.loc.column))
     except RecordError as exc:
@@ -327,164 +324,3 @@ def _compile(env: jinja2.Environment, name: str, shown: str) -> jinja2.Template:
     except jinja2.TemplateNotFound:
         raise ConfigError([Diagnostic(Location(shown), "the layout has no template",
                                       f"add {TEMPLATE_FILE} beside {LAYOUT_FILE}")])
-
-
-# What each style the writers apply themselves is for, for the message when one is missing.
-_WRITER_STYLE_USE = {"Normal": "body text", "Heading 1": "section headings", "Heading 2": "subheadings",
-                     "List Bullet": "bulleted lists", "Caption": "table captions", "Table Text": "table cells"}
-
-
-def load_look(path: Path, display=str) -> Look:
-    """Return the base look of templates/styles.yaml, every value checked where it is written."""
-    shown = display(path)
-    fields = _config_mapping(path, shown, (*PARTS, "styles"))
-    look = _look(fields, shown, Look(styles=()))
-    names = {style.name for style in look.styles}
-    for name in WRITER_STYLES:
-        if name not in names:
-            keys = {key.value: key.loc for key, _ in _pairs(fields["styles"], "styles", shown)} if "styles" in fields else {}
-            close = difflib.get_close_matches(name, sorted(keys), n=1, cutoff=0.6)
-            where = keys[close[0]] if close else (fields["styles"].loc if "styles" in fields else Location(shown))
-            _fail(where, shown, f"the stylesheet lacks the style '{name}', which every sheet uses for "
-                                f"{_WRITER_STYLE_USE[name]}" + (f" — is '{close[0]}' meant to be it?" if close else ""),
-                  f"rename '{close[0]}' to '{name}'" if close else
-                  f"add it under 'styles:', for example  {name}: {{size: 12}}")
-    return look
-
-
-def _look(fields: dict[str, Node], shown: str, base: Look) -> Look:
-    """Return `base` with the parts and styles that `fields` set."""
-    changes = {key: _part(fields[key], key, cls, getattr(base, key), shown)
-               for key, cls in PARTS.items() if key in fields}
-    if "styles" in fields:
-        styles = {style.name: style for style in base.styles}
-        styles.update(_styles(fields["styles"], shown, styles))
-        changes["styles"] = tuple(styles.values())
-    return dataclasses.replace(base, **changes)
-
-
-def _part(node: Node, key: str, cls, start, shown: str):
-    """Return one look part (page, text, box, table, watermark) with `node`'s values over `start`."""
-    allowed = settable(cls)
-    changes = {}
-    for name, value in _pairs(node, key, shown):
-        if name.value not in allowed:
-            _fail(name.loc, shown, f"'{key}' has no setting '{name.value}'{did_you_mean(name.value, allowed)}",
-                  f"its settings: {', '.join(allowed)}")
-        changes[name.value] = _setting(name.value, value, allowed[name.value], shown)
-    return dataclasses.replace(start, **changes)
-
-
-def _styles(node: Node, shown: str, base: dict[str, Style]) -> dict[str, Style]:
-    """Return styles from a `name: {property: value}` mapping, over `base`."""
-    allowed = settable(Style)
-    styles = {}
-    for key, value in _pairs(node, "styles", shown):
-        if not key.value.strip() or not key.value.isprintable() or len(key.value) > 40:
-            _fail(key.loc, shown, "a style name must be printable text of at most 40 characters")
-        changes = {}
-        for prop, setting in _pairs(value, key.value, shown):
-            if prop.value not in allowed:
-                _fail(prop.loc, shown, f"unknown style property '{prop.value}'{did_you_mean(prop.value, allowed)}",
-                      f"style properties: {', '.join(allowed)}")
-            changes[prop.value] = _setting(prop.value, setting, allowed[prop.value], shown)
-        styles[key.value] = dataclasses.replace(base.get(key.value, Style(key.value)), **changes)
-    return styles
-
-
-def _setting(name: str, node: Node, spec: dict, shown: str):
-    """Return one look value converted by its kind, or fail at the value with what was expected."""
-    text = _scalar(node, name, shown)
-    kind = spec["kind"]
-    if kind == "bool":
-        if text not in ("true", "false"):
-            _fail(node.loc, shown, f"'{name}' must be true or false, found {shown_value(text)}")
-        return text == "true"
-    if kind == "colour":
-        if not _COLOUR.match(text):
-            _fail(node.loc, shown, f"'{name}' must be a hex colour like 0A3161, found {shown_value(text)}")
-        return text.upper()
-    if kind == "align":
-        if text not in ALIGNMENTS:
-            _fail(node.loc, shown, f"'{name}' must be one of {', '.join(ALIGNMENTS)}; found "
-                                   f"{shown_value(text)}{did_you_mean(text, ALIGNMENTS)}")
-        return text
-    if kind == "font":
-        if text not in FONTS:
-            _fail(node.loc, shown, f"'{name}' must be a font the PDF can match line for line: "
-                                   f"{', '.join(FONTS)}; found {shown_value(text)}",
-                  "the PDF embeds a metric twin of each (Liberation Serif for Times New Roman)")
-        return text
-    if kind == "char":
-        if (not text.isprintable() or len(text) != 1 or not text.strip()
-                or text not in fonts.family_coverage()[fonts.LATIN.name]):  # drawn in the Latin font
-            _fail(node.loc, shown, f"'{name}' must be one printable character the bundled font draws, "
-                                   f"found {shown_value(text)}")
-        return text
-    return _number(name, node, text, spec, shown)
-
-
-def _number(name: str, node: Node, text: str, spec: dict, shown: str) -> float:
-    """Return a number within the setting's range, or fail naming the range."""
-    low, high = spec["low"], spec["high"]
-    try:
-        number = float(text)
-    except ValueError:
-        number = math.nan
-    if not low <= number <= high:  # also refuses nan and inf
-        unit = {"pt": " pt", "degrees": " degrees"}.get(spec["kind"], "")
-        _fail(node.loc, shown, f"'{name}' must be a number from {low:g} to {high:g}{unit}, "
-                               f"found {shown_value(text)}")
-    return number
-
-
-def _config_root(path: Path, shown: str) -> Node:
-    """Parse a configuration YAML file, turning record-style errors into ConfigError."""
-    try:
-        return load_file(path, shown)
-    except RecordError as exc:
-        raise ConfigError(exc.diagnostics)
-
-
-def _config_mapping(path: Path, shown: str, allowed) -> dict[str, Node]:
-    """Return the top-level fields of a configuration file."""
-    root = _config_root(path, shown)
-    fields = {}
-    for key, value in _pairs(root, shown, shown):
-        if key.value not in allowed:
-            _fail(key.loc, shown, f"unknown key '{key.value}'; allowed: {', '.join(allowed)}")
-        fields[key.value] = value
-    return fields
-
-
-def _pairs(node: Node, what: str, shown: str) -> list[tuple[Scalar, Node]]:
-    """Return the pairs of a node that must be a mapping."""
-    if not isinstance(node, Mapping):
-        _fail(node.loc, shown, f"'{what}' must be a mapping")
-    return node.items
-
-
-def _scalar(node: Node | None, what: str, shown: str) -> str:
-    """Return the text of a node that must be a scalar."""
-    if not isinstance(node, Scalar):
-        _fail(node.loc if node else Location(shown), shown, f"'{what}' must be a single value")
-    return node.value
-
-
-def _strings(node: Node | None, what: str, shown: str) -> list[str]:
-    """Return a list of names."""
-    if node is None:
-        return []
-    if not isinstance(node, Sequence):
-        _fail(node.loc, shown, f"'{what}' must be a list")
-    return [_scalar(item, what, shown) for item in node.items]
-
-
-def _string_map(node: Node | None, what: str, shown: str) -> dict[str, str]:
-    """Return a mapping of names to text."""
-    return {k.value: _scalar(v, k.value, shown) for k, v in _pairs(node, what, shown)} if node else {}
-
-
-def _fail(loc: Location, shown: str, message: str, hint: str | None = None):
-    """Raise a ConfigError at `loc`."""
-    raise ConfigError([Diagnostic(loc, message, hint)])

@@ -1,21 +1,18 @@
-"""PDF writer: a document-tree visitor that lays the sheet out with ReportLab platypus, deterministically."""
+"""PDF writer: a document-tree visitor that lays the sheet out with ReportLab platypus, deterministically
+(the flowables it builds are in pdfflow)."""
 
 from __future__ import annotations
 
-import copy as _copy
 import functools
 import html
 import io
 import itertools
 
-from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfdoc import PDFName
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, HRFlowable, KeepTogether, PageTemplate, TableStyle
-from reportlab.platypus import Paragraph as RLParagraph
-from reportlab.platypus import Table as RLTable
+from reportlab.platypus import BaseDocTemplate, Frame, HRFlowable, KeepTogether, PageTemplate, TableStyle
 
 from pipeline.base import fonts
 from pipeline.document import chartdraw, tablefit
@@ -36,6 +33,18 @@ from pipeline.document.tree import (
     inline_text,
 )
 from pipeline.writers import pdfshaping, pdftags
+from pipeline.writers.pdfflow import (
+    Box,
+    ChartFlowable,
+    Grid,
+    HeadingParagraph,
+    ImageFlowable,
+    KeepWithNext,
+    TaggedParagraph,
+    box_edge,
+    hex_color,
+    join_boxes,
+)
 from pipeline.writers.pdftags import Elem, TaggingCanvas
 
 CREATOR = "factsheets"
@@ -81,7 +90,7 @@ class PdfTranslator(Visitor):
             invariant=1, displayDocTitle=1,
             # The canvas would otherwise declare Helvetica as its starting font.
             initialFontName=fonts.face_name(False, False))
-        template.keepTogetherClass = _KeepWithNext
+        template.keepTogetherClass = KeepWithNext
         # Zero padding so text lines up with the margins, as in Word. The space between two
         # paragraphs is the larger of the first's space after and the second's space before,
         # as in Word ("HTML paragraph auto spacing") and LibreOffice.
@@ -89,7 +98,7 @@ class PdfTranslator(Visitor):
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body",
                       overlapAttachedSpace=1)
         template.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-        story = _join_boxes([f for block in doc.body for f in self.visit(block)])
+        story = join_boxes([f for block in doc.body for f in self.visit(block)])
         template.build(story, canvasmaker=functools.partial(_FurnitureCanvas, tree=doc, root=self.root))
         return out.getvalue()
 
@@ -101,17 +110,17 @@ class PdfTranslator(Visitor):
             ps = ParagraphStyle(f"{ps.name} (ruled)", parent=ps, spaceAfter=0, keepWithNext=1)
         # The title is the sheet's first heading (H1, the top bookmark); every other style is a paragraph.
         if block.style == TITLE_STYLE:
-            para = self._tagged(_HeadingParagraph, block.inlines, ps, "H1")
+            para = self._tagged(HeadingParagraph, block.inlines, ps, "H1")
             self._bookmark(para, block.inlines, 0)
             self._titled = True
         else:
-            para = self._tagged(_Paragraph, block.inlines, ps, "P")
+            para = self._tagged(TaggedParagraph, block.inlines, ps, "P")
         if style.shading or style.border:
-            return [_Box([para], style, self.look)]
+            return [Box([para], style, self.look)]
         if not style.border_bottom:
             return [para]
         box = self.look.box
-        rule = HRFlowable(width="100%", thickness=box.line, color=_color(style.border_bottom),
+        rule = HRFlowable(width="100%", thickness=box.line, color=hex_color(style.border_bottom),
                           spaceBefore=box.rule_gap, spaceAfter=style.space_after, lineCap="butt")
         rule.keepWithNext = int(style.keep_with_next)
         return [para, rule]
@@ -119,7 +128,7 @@ class PdfTranslator(Visitor):
     def visit_heading(self, block: Heading) -> list:
         """Return a heading paragraph that bookmarks itself in the outline."""
         # Below the title (H1 and bookmark level 0): a section heading is H2 and level 1.
-        para = self._tagged(_HeadingParagraph, block.inlines, self.styles[block.style], f"H{block.level + 1}")
+        para = self._tagged(HeadingParagraph, block.inlines, self.styles[block.style], f"H{block.level + 1}")
         self._bookmark(para, block.inlines, block.level if self._titled else block.level - 1)
         return [para]
 
@@ -145,7 +154,7 @@ class PdfTranslator(Visitor):
         for item in block.items:
             li = lst.child("LI") if lst else None
             label = li.child("Lbl") if li else None
-            para = self._tagged(_Paragraph, item, ps, "LBody", parent=li, bulletText=self.look.text.bullet)
+            para = self._tagged(TaggedParagraph, item, ps, "LBody", parent=li, bulletText=self.look.text.bullet)
             para.label = label
             items.append(para)
         return items
@@ -159,24 +168,24 @@ class PdfTranslator(Visitor):
         if (len(block.widths), len(block.align)) != (ncols, ncols) or not set(block.align) <= set(_ALIGN):
             raise ValueError("a table needs one width and one alignment per column")
         grid = self.root.child("Table") if self.root else None
-        out = ([self._tagged(_Paragraph, block.caption, self.styles["Caption"], "Caption", parent=grid)]
+        out = ([self._tagged(TaggedParagraph, block.caption, self.styles["Caption"], "Caption", parent=grid)]
                if block.caption else [])
         look = self.look.table
         cells = [_aligned(self.styles["Table Text"], align) for align in block.align]
         header_row = grid.child("TR") if grid else None
-        header = [self._tagged(_Paragraph, c, cell, "TH", parent=header_row, bold=True,
+        header = [self._tagged(TaggedParagraph, c, cell, "TH", parent=header_row, bold=True,
                                attributes={"O": PDFName("Table"), "Scope": PDFName("Column")})
                   for c, cell in zip(block.columns, cells, strict=True)]
         body = []
         for row in block.rows:
             tr = grid.child("TR") if grid else None
-            body.append([self._tagged(_Paragraph, c, cell, "TD", parent=tr) for c, cell in zip(row, cells, strict=True)])
-        table = _Grid([header, *body], colWidths=list(block.widths), repeatRows=1)
+            body.append([self._tagged(TaggedParagraph, c, cell, "TD", parent=tr) for c, cell in zip(row, cells, strict=True)])
+        table = Grid([header, *body], colWidths=list(block.widths), repeatRows=1)
         table.setStyle(TableStyle([
             # Cells are Paragraphs, but the table still sets its default font (Helvetica).
             ("FONT", (0, 0), (-1, -1), fonts.face_name(False, False), cells[0].fontSize),
-            ("GRID", (0, 0), (-1, -1), look.grid_line, _color(look.grid)),
-            ("BACKGROUND", (0, 0), (-1, 0), _color(look.header_fill)),
+            ("GRID", (0, 0), (-1, -1), look.grid_line, hex_color(look.grid)),
+            ("BACKGROUND", (0, 0), (-1, 0), hex_color(look.header_fill)),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             # Word counts a row's grid line in its height (the header row's top line too);
             # ReportLab draws the lines on the cell edges, outside the paddings.
@@ -192,18 +201,18 @@ class PdfTranslator(Visitor):
     def visit_chart(self, chart: Chart) -> list:
         """Return the title, the drawing (a Figure with the alt text) and the source line, kept on one page."""
         group = self.root.child("Div") if self.root else None
-        title = self._tagged(_Paragraph, chart.title, self.styles["Chart Title"], "P", parent=group)
+        title = self._tagged(TaggedParagraph, chart.title, self.styles["Chart Title"], "P", parent=group)
         drawing = chartdraw.draw(chart, self.look.chart, self.doc.page.text_width)
         figure = group.child("Figure", alt=chart.alt) if group else None
-        parts = [title, _ChartFlowable(drawing, figure)]
+        parts = [title, ChartFlowable(drawing, figure)]
         if chart.source:
-            parts.append(self._tagged(_Paragraph, chart.source, self.styles["Chart Source"], "P", parent=group))
+            parts.append(self._tagged(TaggedParagraph, chart.source, self.styles["Chart Source"], "P", parent=group))
         return [KeepTogether(parts)]
 
     def visit_image(self, image: Image) -> list:
         """Return the picture at the look's width, centred, as a Figure with its alt text."""
         figure = self.root.child("Figure", alt=image.alt) if self.root else None
-        return [_ImageFlowable(image, self.look.image.width, self.look.image.space_after, figure)]
+        return [ImageFlowable(image, self.look.image.width, self.look.image.space_after, figure)]
 
     def visit_run(self, run: Run) -> str:
         """Return the markup for one run: escaped text wrapped in our own tags."""
@@ -274,23 +283,8 @@ def _styles(look: Look) -> dict[str, ParagraphStyle]:
 @functools.lru_cache(maxsize=256)
 def _shaping_style(style: ParagraphStyle) -> ParagraphStyle:
     """Return a paragraph style like `style` that shapes complex-script text (with HarfBuzz) and
-    sizes each line on its own (see _Paragraph.breakLines)."""
+    sizes each line on its own (see pdfflow.TaggedParagraph.breakLines)."""
     return ParagraphStyle(f"{style.name} (shaped)", parent=style, shaping=1, autoLeading="max")
-
-
-def _word_line(line, leading: float) -> tuple[float, float]:
-    """Return the ascent and descent that give a line Word's height under ReportLab's 'max' leading:
-    the style's pitch, or more where a font's own line is taller (Lao, Khmer, Thai), as Word and
-    LibreOffice size an 'at least' line."""
-    above = below = 0.0
-    for frag in line.words:
-        if not hasattr(frag, "cbDefn") and hasattr(frag, "fontName"):
-            up, down = fonts.line_extent(frag.fontName)
-            above, below = max(above, up * frag.fontSize), max(below, down * frag.fontSize)
-    height = max(leading, above + below)
-    # ReportLab draws a line max(5/6 pitch, ascent) above its baseline and max(1/6 pitch, -descent) below.
-    ascent = min(max(above, 5 * leading / 6), height - leading / 6)
-    return ascent, ascent - height
 
 
 @functools.lru_cache(maxsize=64)
@@ -305,7 +299,7 @@ def _paragraph_style(style: Style, look: Look) -> ParagraphStyle:
     """Translate a look Style into a ReportLab ParagraphStyle."""
     ps = ParagraphStyle(
         style.name, fontName=fonts.face_name(style.bold, style.italic), fontSize=style.size,
-        leading=look.leading(style), textColor=_color(style.color),
+        leading=look.leading(style), textColor=hex_color(style.color),
         alignment=_ALIGN[style.align], spaceBefore=style.space_before,
         spaceAfter=style.space_after, leftIndent=style.left_indent,
         firstLineIndent=style.first_line_indent, keepWithNext=int(style.keep_with_next),
@@ -315,295 +309,13 @@ def _paragraph_style(style: Style, look: Look) -> ParagraphStyle:
         # Break lines as Word does: never squeeze spaces to fit a word in (ReportLab would by
         # 5%), and break after the hyphen of a hyphenated word ("amphetamine-|type").
         spaceShrinkage=0, embeddedHyphenation=1)
-    if style.shading or style.border:  # _Box draws the box; the text sits inside it
-        ps.leftIndent += _box_edge(look)
-        ps.rightIndent += _box_edge(look)
+    if style.shading or style.border:  # Box draws the box; the text sits inside it
+        ps.leftIndent += box_edge(look)
+        ps.rightIndent += box_edge(look)
     return ps
 
 
-def _box_edge(look: Look) -> float:
-    """Return the room a box takes on each side of its text: padding and line."""
-    return look.box.padding + look.box.line
-
-
-class _Box(Flowable):
-    """Paragraphs of one boxed style in a shaded, bordered box, as Word draws them.
-
-    Word counts a border and its padding in the paragraph's height, and draws adjacent
-    paragraphs with the same border as one box (no border between them).
-    """
-
-    def __init__(self, paragraphs: list, style: Style, look: Look):
-        """Box `paragraphs` (already indented by the box's edge) in `style`'s colours."""
-        super().__init__()
-        self.paragraphs, self.style, self.look = paragraphs, style, look
-        self.edge = _box_edge(look)
-
-    def wrap(self, availWidth, availHeight):
-        """Return the paragraphs' height with their spaces, plus the box's room above and below."""
-        self.width, self.height = availWidth, 2 * self.edge
-        for gap, paragraph in zip(self._gaps(), self.paragraphs, strict=True):
-            self.height += gap + paragraph.wrap(availWidth, availHeight)[1]
-        return self.width, self.height
-
-    def split(self, availWidth, availHeight):
-        """Split between or inside paragraphs; each part is boxed on its own page."""
-        room = availHeight - 2 * self.edge
-        for index, (gap, paragraph) in enumerate(zip(self._gaps(), self.paragraphs, strict=True)):
-            height = paragraph.wrap(availWidth, availHeight)[1]
-            if gap + height <= room:
-                room -= gap + height
-                continue
-            parts = paragraph.split(availWidth, room - gap) if room - gap > 0 else []
-            parts = parts if len(parts) == 2 else []  # widow control may refuse a split
-            head, tail = self.paragraphs[:index] + parts[:1], (parts[1:] or [paragraph])
-            if not head:
-                return []
-            return [_Box(head, self.style, self.look), _Box(tail + self.paragraphs[index + 1:], self.style, self.look)]
-        return [self]
-
-    def draw(self):
-        """Draw the box, then the paragraphs inside it, top down."""
-        line, left = self.look.box.line, self.style.left_indent
-        canv = self.canv
-        canv.saveState()
-        canv.setLineWidth(line)
-        canv.setStrokeColor(_color(self.style.border or self.style.shading))
-        if self.style.shading:
-            canv.setFillColor(_color(self.style.shading))
-        canv.rect(left + line / 2, line / 2, self.width - left - line, self.height - line,
-                  stroke=1, fill=int(bool(self.style.shading)))
-        canv.restoreState()
-        top = self.height - self.edge
-        for gap, paragraph in zip(self._gaps(), self.paragraphs, strict=True):
-            top -= gap + paragraph.height
-            paragraph.drawOn(canv, 0, top)
-
-    def _gaps(self) -> list[float]:
-        """Return the space above each paragraph inside the box (none above the first)."""
-        return [0.0] + [max(a.getSpaceAfter(), b.getSpaceBefore())
-                        for a, b in itertools.pairwise(self.paragraphs)]
-
-    def getSpaceBefore(self):
-        """Return the first paragraph's space before."""
-        return self.paragraphs[0].getSpaceBefore()
-
-    def getSpaceAfter(self):
-        """Return the last paragraph's space after."""
-        return self.paragraphs[-1].getSpaceAfter()
-
-    def getKeepWithNext(self):
-        """Return whether the last paragraph keeps with the next block."""
-        return self.paragraphs[-1].getKeepWithNext()
-
-
-def _join_boxes(story: list) -> list:
-    """Return the story with adjacent boxes of one style joined into one box, as Word joins them."""
-    out: list = []
-    for flowable in story:
-        last = out[-1] if out else None
-        if isinstance(flowable, _Box) and isinstance(last, _Box) and last.style == flowable.style:
-            out[-1] = _Box(last.paragraphs + flowable.paragraphs, last.style, last.look)
-        else:
-            out.append(flowable)
-    return out
-
-
-def _color(hex6: str) -> colors.Color:
-    """Return the colour for a 6-digit hex string."""
-    return colors.HexColor("#" + hex6)
-
-
 Translator = PdfTranslator  # the registry's name for this format's visitor
-
-
-class _Figure(Flowable):
-    """A drawing centred in the frame, drawn as the marked content of its Figure element."""
-
-    def __init__(self, width: float, height: float, elem: Elem | None):
-        """Take `width` by `height` points; `elem` is the Figure it draws (None: untagged)."""
-        super().__init__()
-        self.width, self.height, self.elem = width, height, elem
-        self.hAlign = "CENTER"
-
-    def wrap(self, availWidth, availHeight):
-        """Return the fixed size."""
-        return self.width, self.height
-
-    def drawOn(self, canvas, x, y, _sW=0):
-        """Draw inside the Figure's marked content, with its box on the page as /BBox."""
-        x = self._hAlignAdjust(x, _sW)
-        paint = functools.partial(Flowable.drawOn, self, canvas, x, y, 0)
-        if isinstance(canvas, TaggingCanvas):
-            canvas.figure(self.elem, paint, (x, y, x + self.width, y + self.height))
-        else:
-            paint()
-
-
-class _ChartFlowable(_Figure):
-    """A chart's shapes as vector graphics (reportlab.graphics), in the bundled font."""
-
-    def __init__(self, drawing: chartdraw.Drawing, elem: Elem | None):
-        """Draw `drawing`'s shapes."""
-        super().__init__(drawing.width, drawing.height, elem)
-        self.drawing = _rl_drawing(drawing)
-
-    def draw(self):
-        """Render the shapes at the flowable's origin."""
-        from reportlab.graphics import renderPDF
-        renderPDF.draw(self.drawing, self.canv, 0, 0)
-
-
-class _ImageFlowable(_Figure):
-    """A supplied picture (a seal) at a fixed printed width, with room after it."""
-
-    def __init__(self, image: Image, width: float, space_after: float, elem: Elem | None):
-        """Draw `image` `width` points wide, its height in proportion."""
-        super().__init__(*image.size(width), elem)
-        self.image, self.spaceAfter = image, space_after
-
-    def draw(self):
-        """Draw the picture's pixels into the flowable's box."""
-        from reportlab.lib.utils import ImageReader
-        self.canv.drawImage(ImageReader(io.BytesIO(self.image.data)), 0, 0, self.width, self.height)
-
-
-def _rl_drawing(drawing: chartdraw.Drawing):
-    """Return a reportlab.graphics Drawing of the chart's shapes."""
-    from reportlab.graphics import shapes as rl
-
-    face = fonts.face_name(False, False)
-    # The renderer's own starting font would be Helvetica, which is not embedded (PDF/UA needs it to be).
-    out = rl.Drawing(drawing.width, drawing.height, initialFontName=face, initialFontSize=12)
-    for shape in drawing.shapes:
-        colour = _color(shape.color)
-        if isinstance(shape, chartdraw.Rect):
-            out.add(rl.Rect(shape.x, shape.y, shape.width, shape.height, fillColor=colour, strokeColor=None))
-        elif isinstance(shape, chartdraw.Line):
-            flat = [v for point in shape.points for v in point]
-            out.add(rl.PolyLine(flat, strokeColor=colour, strokeWidth=shape.width, strokeLineJoin=1))
-        elif isinstance(shape, chartdraw.Dot):
-            out.add(rl.Circle(shape.x, shape.y, shape.radius, fillColor=colour, strokeColor=None))
-        else:
-            out.add(rl.String(shape.x, shape.y, shape.text, fontName=face, fontSize=shape.size,
-                              fillColor=colour, textAnchor=shape.anchor))
-    return out
-
-
-class _KeepWithNext(KeepTogether):
-    """Word's keep-with-next: kept paragraphs share a page with the first lines of what follows.
-
-    ReportLab's own KeepTogether moves the whole group, the following paragraph included, to
-    the next page when it does not fit; Word (and LibreOffice) split that paragraph instead,
-    as long as its first part keeps widow control (two lines).
-    """
-
-    def split(self, aW, aH):
-        """Place the kept flowables and the start of the next one here, or move them on."""
-        *kept, last = self._content
-        kept_height, after = 0.0, 0.0
-        for flowable in kept:  # spaces between them overlap, as in the frame
-            kept_height += max(after, flowable.getSpaceBefore()) if kept_height else 0.0
-            kept_height += flowable.wrapOn(self.canv, aW, aH)[1]
-            after = flowable.getSpaceAfter()
-        room = aH - kept_height - max(after, last.getSpaceBefore())
-        parts = last.split(aW, room) if room > 0 else []
-        if len(parts) > 1:
-            return [*kept, *parts]
-        return super().split(aW, aH)
-
-
-class _Grid(RLTable):
-    """A table whose rows never split across pages, as Word's 'cantSplit' rows, unless taller than a page."""
-
-    def split(self, availWidth, availHeight):
-        """Split between rows; only a row taller than a whole page continues on the next."""
-        self.splitInRow = 0
-        parts = super().split(availWidth, availHeight)
-        frame = getattr(self, "_frame", None)
-        if not parts and frame is not None and getattr(frame, "_atTop", False):
-            self.splitInRow = 1  # nothing fits even on a fresh page: the only way on is inside a row
-            parts = super().split(availWidth, availHeight)
-        for part in parts[1:]:  # the header row on the next page repeats what was read already
-            part._cellvalues[0] = [_untagged(cell) for cell in part._cellvalues[0]]
-        return parts
-
-
-class _Paragraph(RLParagraph):
-    """A Paragraph drawn as the content of its structure element (`tag`; a bullet's glyph as `label`)."""
-
-    tag: Elem | None = None
-    label: Elem | None = None
-    link_texts: tuple[str, ...] = ()
-
-    _broken: tuple | None = None  # (widths, lines) of the last breaking
-
-    def breakLines(self, width):
-        """Break lines as usual; with complex-script text, each line as tall as Word makes it.
-
-        The same paragraph is often measured twice at the same width (a heading kept with the
-        next paragraph, a frame trying it before splitting): the lines are broken once.
-        """
-        key = tuple(width) if isinstance(width, (list, tuple)) else width
-        if self._broken is not None and self._broken[0] == key:
-            return self._broken[1]
-        broken = super().breakLines(width)
-        if self.style.shaping and broken.kind == 1:
-            for line in broken.lines:
-                line.ascent, line.descent = _word_line(line, self.style.leading)
-        self._broken = (key, broken)
-        return broken
-
-    def split(self, availWidth, availHeight):
-        """Split as usual; every part is content of the same element (the label stays with the first)."""
-        parts = super().split(availWidth, availHeight)
-        for index, part in enumerate(parts):
-            part.tag, part.link_texts = self.tag, self.link_texts
-            part.label = self.label if index == 0 else None
-        return parts
-
-    def drawOn(self, canvas, x, y, _sW=0):
-        """Draw inside the element's marked content (on a canvas that tags)."""
-        if not isinstance(canvas, TaggingCanvas):
-            return super().drawOn(canvas, x, y, _sW)
-        state = canvas.enter(self.tag, self.link_texts, first=self.label if self.bulletText else None)
-        try:
-            super().drawOn(canvas, x, y, _sW)
-        finally:
-            canvas.leave(state)
-
-
-def _untagged(cell):
-    """Return a copy of a cell's paragraphs drawn as page furniture (a repeated header cell)."""
-    if isinstance(cell, (list, tuple)):  # ReportLab keeps a cell's flowables in a tuple
-        return type(cell)(_untagged(item) for item in cell)
-    if not isinstance(cell, _Paragraph):
-        return cell
-    copy = _copy.copy(cell)
-    copy.tag, copy.label, copy.link_texts = None, None, ()
-    return copy
-
-
-class _HeadingParagraph(_Paragraph):
-    """A Paragraph that bookmarks itself and adds an outline entry when drawn."""
-
-    outline: tuple[str, str, int] | None = None  # (title, key, level)
-
-    def split(self, availWidth, availHeight):
-        """Split as usual; only the first part carries the outline entry."""
-        parts = super().split(availWidth, availHeight)
-        for index, part in enumerate(parts):
-            part.outline = self.outline if index == 0 else None
-        return parts
-
-    def draw(self):
-        """Bookmark the top of the heading, then draw it."""
-        if self.outline:
-            title, key, level = self.outline
-            self.canv.bookmarkHorizontal(key, 0, self.height)
-            self.canv.addOutlineEntry(title, key, level)
-            self.canv.showOutline()
-        super().draw()
 
 
 class _FurnitureCanvas(TaggingCanvas):
@@ -645,7 +357,7 @@ def _draw_watermark(canv: Canvas, doc: Document) -> None:
     page, mark = doc.page, doc.look.watermark
     font = fonts.face_name(False, False)
     canv.saveState()
-    canv.setFillColor(_color(mark.color))
+    canv.setFillColor(hex_color(mark.color))
     canv.setFillAlpha(mark.opacity)
     size = doc.look.watermark_size(fonts.text_width(doc.watermark, 1))  # the .docx shape's rule too
     canv.setFont(font, size)
@@ -659,7 +371,7 @@ def _draw_band(canv: Canvas, doc: Document, blocks, fields: dict, top: bool) -> 
     """Draw the header down from its distance to the page top, or the footer up from its distance to the bottom."""
     page = doc.page
     translator = Translator(doc, fields=fields, outline=False)
-    items = _join_boxes([f for block in blocks for f in translator.visit(block)])
+    items = join_boxes([f for block in blocks for f in translator.visit(block)])
     sizes = [item.wrapOn(canv, page.text_width, page.height)[1] for item in items]
     gaps = [0.0] + [max(a.getSpaceAfter(), b.getSpaceBefore()) for a, b in itertools.pairwise(items)]
     # The footer's last line ends footer_distance above the page edge.

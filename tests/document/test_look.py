@@ -8,7 +8,8 @@ import pytest
 from conftest import ROOT
 
 from pipeline.document.look import PARTS, WRITER_STYLES, settable
-from pipeline.layouts.loader import load_layouts, load_look
+from pipeline.layouts.loader import load_layouts
+from pipeline.layouts.stylesheet import load_look
 
 CASES = badlook.cases()
 

@@ -1,5 +1,6 @@
 """Every PDF is tagged: a structure tree in reading order, all content tagged or an artifact, PDF/UA checks."""
 
+import itertools
 import re
 import shutil
 import subprocess
@@ -125,7 +126,7 @@ def test_headings_start_at_the_title_and_never_skip_a_level(sheets):
     for sid, (path, _) in sheets.items():
         levels = [int(m) for m in re.findall(r"^\s*H(\d) \(block\)", tagged.struct_text(path), re.M)]
         assert levels and levels[0] == 1 and levels.count(1) == 1, sid
-        assert all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=True)), (sid, levels)
+        assert all(b <= a + 1 for a, b in itertools.pairwise(levels)), (sid, levels)
 
 
 def test_tables_lists_and_links_have_their_parts(sheets):
