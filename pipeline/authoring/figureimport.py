@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import decimal
 import io
 import os
 import re
@@ -23,6 +24,7 @@ META = ("label", "unit", "source", "as_of")
 NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}\Z")
 NUMBER_RE = re.compile(r"^-?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?\Z|^-?[0-9]+(\.[0-9]+)?\Z")
 MAX_ROWS = 10_000
+PERCENT_NOTE = " (a percent cell: the figure holds the percentage; print it with {{ name | percent }})"
 
 
 @dataclass
@@ -32,6 +34,7 @@ class Cell:
     value: object
     loc: Location
     name: str  # 'C7', or 'sheet Funding, cell C7'
+    percent: bool = False  # an Excel cell formatted as a percentage: 12.5% is stored as 0.125
 
 
 @dataclass
@@ -41,6 +44,7 @@ class Figure:
     name: str
     values: dict[int | None, int | float] = field(default_factory=dict)
     meta: dict[str, object] = field(default_factory=dict)
+    percent: set[int | None] = field(default_factory=set)  # the years whose value came from a percent cell
 
 
 def read_figures(file: Path, shown_as: str, sheet: str | None = None) -> dict[str, Figure]:
@@ -51,11 +55,24 @@ def read_figures(file: Path, shown_as: str, sheet: str | None = None) -> dict[st
     figures: dict[str, Figure] = {}
     for row in rows[1:]:
         if any(cell.value not in (None, "") for cell in row):
-            _row(dict(zip(header, row, strict=False)), figures, c)
+            _row(_named(header, row, c), figures, c)
     if not figures and not c.diagnostics:
         c.error(Location(shown_as), "no figures found", "put a header row (figure, year, value, …) and one row per value")
     c.raise_if_any()
     return figures
+
+
+def _named(header: list[str | None], row: list[Cell], c: Collector) -> dict[str | None, Cell]:
+    """Return a row's cells by column name; a value past the header or under an unnamed column is an error."""
+    for col, cell in enumerate(row):
+        if cell.value not in (None, "") and (col >= len(header) or header[col] is None):
+            c.error(cell.loc, f"{cell.name}: a value in a column with no name in the header row",
+                    f"name the column ({', '.join(COLUMNS)}) in the first row, or clear the cell")
+    # A short row's missing cells are empty cells at their own place, so a message can point there.
+    prefix, line = row[0].name.rsplit("cell ", 1)[0], row[0].loc.line
+    padded = row + [Cell("", Location(row[0].loc.path, line, col), f"{prefix}cell {_column(col)}{line}")
+                    for col in range(len(row) + 1, len(header) + 1)]
+    return {name: cell for name, cell in zip(header, padded, strict=False) if name is not None}
 
 
 def _csv_rows(file: Path, shown_as: str) -> list[list[Cell]]:
@@ -65,9 +82,25 @@ def _csv_rows(file: Path, shown_as: str) -> list[list[Cell]]:
     except UnicodeDecodeError:
         raise RecordError([Diagnostic(Location(shown_as), "the file is not UTF-8 text",
                                       "save it as 'CSV UTF-8' from your spreadsheet program")]) from None
-    rows = list(csv.reader(io.StringIO(text, newline="")))[:MAX_ROWS + 1]
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows = []
+    try:
+        for row in reader:
+            rows.append(row)
+            if len(rows) > MAX_ROWS + 1:
+                raise _too_many(shown_as)
+    except csv.Error as exc:  # a cell over the csv module's field limit (128 KB), a NUL byte…
+        raise RecordError([Diagnostic(Location(shown_as, reader.line_num), f"line {reader.line_num} cannot be "
+                                      f"read as CSV: {exc}", "a figure's cells hold a name, a number or a short "
+                                      "label; save the sheet again as 'CSV UTF-8'")]) from None
     return [[Cell(value.strip(), Location(shown_as, r, col), f"cell {_column(col)}{r}")
              for col, value in enumerate(row, 1)] for r, row in enumerate(rows, 1)]
+
+
+def _too_many(shown_as: str) -> RecordError:
+    """Return the error for a file with more rows than an import takes (none is dropped)."""
+    return RecordError([Diagnostic(Location(shown_as, MAX_ROWS + 2), f"the file has more than {MAX_ROWS:,} rows "
+                                   "of figures; none was imported", "split it into files of fewer rows")])
 
 
 def _xlsx_rows(file: Path, shown_as: str, sheet: str | None) -> list[list[Cell]]:
@@ -84,14 +117,44 @@ def _xlsx_rows(file: Path, shown_as: str, sheet: str | None) -> list[list[Cell]]
                                           f"{did_you_mean(sheet, book.sheetnames)}",
                                           f"its sheets: {', '.join(book.sheetnames)}")])
         ws = book[sheet] if sheet is not None else book.worksheets[0]
-        rows = []
-        for r, row in enumerate(ws.iter_rows(values_only=True, max_row=MAX_ROWS + 1), 1):
-            rows.append([Cell(value.strip() if isinstance(value, str) else value, Location(shown_as, r, col),
-                              f"sheet {shown(ws.title)}, cell {_column(col)}{r}")
-                         for col, value in enumerate(row, 1)])
+        rows, blanks = [], []
+        for r, row in enumerate(ws.iter_rows(max_row=MAX_ROWS + 2), 1):
+            if r > MAX_ROWS + 1:
+                raise _too_many(shown_as)
+            rows.append([_xlsx_cell(cell, Location(shown_as, r, col), f"sheet {shown(ws.title)}, cell "
+                                    f"{_column(col)}{r}") for col, cell in enumerate(row, 1)])
+            blanks.extend(cell for cell in rows[-1] if cell.value is None)
+        _refuse_unsaved_formulas(file, ws.title, blanks, shown_as)
         return rows
     finally:
         book.close()
+
+
+def _xlsx_cell(cell, loc: Location, name: str) -> Cell:
+    """Return one worksheet cell's value (text stripped), noting a percentage format."""
+    value = getattr(cell, "value", None)
+    percent = isinstance(value, (int, float)) and "%" in (getattr(cell, "number_format", "") or "")
+    return Cell(value.strip() if isinstance(value, str) else value, loc, name, percent)
+
+
+def _refuse_unsaved_formulas(file: Path, title: str, blanks: list[Cell], shown_as: str) -> None:
+    """Refuse formula cells with no saved value (a file written by a program that does not compute them)."""
+    if not blanks:
+        return
+    import openpyxl
+    book = openpyxl.load_workbook(file, read_only=True, data_only=False)
+    try:
+        formulas = {(r, col): cell.value for r, row in enumerate(book[title].iter_rows(max_row=MAX_ROWS + 1), 1)
+                    for col, cell in enumerate(row, 1)
+                    if isinstance(getattr(cell, "value", None), str) and cell.value.startswith("=")}
+    finally:
+        book.close()
+    found = [cell for cell in blanks if (cell.loc.line, cell.loc.column) in formulas]
+    if found:
+        raise RecordError([Diagnostic(cell.loc, f"{cell.name}: the formula {shown(formulas[cell.loc.line, cell.loc.column])} "
+                                                "has no saved value, so its number is not in the file",
+                                      "open the file in Excel and save it (Excel stores each formula's value), "
+                                      "or paste the values in place of the formulas") for cell in found])
 
 
 def _column(number: int) -> str:
@@ -111,6 +174,8 @@ def _header(row: list[Cell], shown_as: str, c: Collector) -> list[str | None]:
         if name is not None and name not in COLUMNS:
             c.error(cell.loc, f"{cell.name}: unknown column {shown(str(cell.value))}{did_you_mean(name, COLUMNS)}",
                     f"the columns are: {', '.join(COLUMNS)}")
+        elif name is not None and name in names:  # the second would hide the first's cells
+            c.error(cell.loc, f"{cell.name}: a second column named '{name}'", "name each column once")
         names.append(name)
     for needed in ("figure", "value"):
         if needed not in names:
@@ -142,6 +207,8 @@ def _row(cells: dict[str | None, Cell], figures: dict[str, Figure], c: Collector
                 "give every row of a series its year, or use one row for a single number")
         return
     figure.values[year] = value
+    if cells["value"].percent:
+        figure.percent.add(year)
     for key in META:
         _meta(figure, key, cells.get(key), c)
 
@@ -153,6 +220,8 @@ def _number(cell: Cell | None, c: Collector) -> int | float | None:
         c.error(cell.loc if cell else Location("?"), f"{cell.name if cell else 'a row'}: the value is missing",
                 "write the number, e.g. 5700")
         return None
+    if isinstance(value, (int, float)) and cell.percent:  # figures hold the percentage: 12.5% is 12.5
+        value = float(decimal.Decimal(repr(value)) * 100)
     if isinstance(value, (int, float)):
         return int(value) if float(value).is_integer() and abs(value) < 1e15 else value
     text = str(value)
@@ -234,7 +303,7 @@ def _merge(doc, figure: Figure, CommentedMap) -> list[str]:
     if None in figure.values and not figure.meta and not isinstance(entry, dict):
         new = figure.values[None]  # a bare number stays a bare number
         if entry != new:
-            changed.append(f"{figure.name}: {_shown(entry)} → {_shown(new)}")
+            changed.append(f"{figure.name}: {_shown(entry)} → {_shown(new)}{PERCENT_NOTE if figure.percent else ''}")
             doc[figure.name] = new
         return changed
     if not isinstance(entry, dict):
@@ -251,7 +320,8 @@ def _merge(doc, figure: Figure, CommentedMap) -> list[str]:
             entry[key] = value
     if None in figure.values:
         if entry.get("value") != figure.values[None]:
-            changed.append(f"{figure.name}: {_shown(entry.get('value'))} → {_shown(figure.values[None])}")
+            changed.append(f"{figure.name}: {_shown(entry.get('value'))} → {_shown(figure.values[None])}"
+                           f"{PERCENT_NOTE if figure.percent else ''}")
             entry["value"] = figure.values[None]
         return changed
     values = entry.get("values")
@@ -261,7 +331,8 @@ def _merge(doc, figure: Figure, CommentedMap) -> list[str]:
         entry["values"] = values
     for year, value in sorted(figure.values.items()):
         if values.get(year) != value:
-            changed.append(f"{figure.name} {year}: {_shown(values.get(year))} → {_shown(value)}")
+            changed.append(f"{figure.name} {year}: {_shown(values.get(year))} → {_shown(value)}"
+                           f"{PERCENT_NOTE if year in figure.percent else ''}")
             if year in values:
                 values[year] = value
             else:  # keep the years in order
