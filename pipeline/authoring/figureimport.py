@@ -24,6 +24,8 @@ META = ("label", "unit", "source", "as_of")
 NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}\Z")
 NUMBER_RE = re.compile(r"^-?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?\Z|^-?[0-9]+(\.[0-9]+)?\Z")
 MAX_ROWS = 10_000
+MAX_COLUMNS = 100  # seven are meaningful; a workbook's own notes may sit beside them
+MAX_XLSX_UNPACKED = 20_000_000  # bytes a workbook's parts may unpack to (10,000 rows take about 2 MB)
 PERCENT_NOTE = " (a percent cell: the figure holds the percentage; print it with {{ name | percent }})"
 
 
@@ -106,6 +108,7 @@ def _too_many(shown_as: str) -> RecordError:
 def _xlsx_rows(file: Path, shown_as: str, sheet: str | None) -> list[list[Cell]]:
     """Return the cells of one worksheet of an Excel file (the first unless `sheet` names one)."""
     import openpyxl  # only for Excel files
+    _check_package(file, shown_as)
     try:
         book = openpyxl.load_workbook(file, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
@@ -118,9 +121,7 @@ def _xlsx_rows(file: Path, shown_as: str, sheet: str | None) -> list[list[Cell]]
                                           f"its sheets: {', '.join(book.sheetnames)}")])
         ws = book[sheet] if sheet is not None else book.worksheets[0]
         rows, blanks = [], []
-        for r, row in enumerate(ws.iter_rows(max_row=MAX_ROWS + 2), 1):
-            if r > MAX_ROWS + 1:
-                raise _too_many(shown_as)
+        for r, row in enumerate(_bounded_rows(ws, shown_as), 1):
             rows.append([_xlsx_cell(cell, Location(shown_as, r, col), f"sheet {shown(ws.title)}, cell "
                                     f"{_column(col)}{r}") for col, cell in enumerate(row, 1)])
             blanks.extend(cell for cell in rows[-1] if cell.value is None)
@@ -128,6 +129,37 @@ def _xlsx_rows(file: Path, shown_as: str, sheet: str | None) -> list[list[Cell]]
         return rows
     finally:
         book.close()
+
+
+def _check_package(file: Path, shown_as: str) -> None:
+    """Refuse a workbook whose parts unpack to more than MAX_XLSX_UNPACKED bytes, before anything is unpacked."""
+    import zipfile
+    try:
+        with zipfile.ZipFile(file) as package:
+            unpacked = sum(info.file_size for info in package.infolist())  # sizes as declared: reading stops there
+    except (OSError, zipfile.BadZipFile, ValueError) as exc:
+        raise RecordError([Diagnostic(Location(shown_as), f"cannot read the Excel file: {exc}",
+                                      "save it again as an Excel workbook (.xlsx)")]) from None
+    if unpacked > MAX_XLSX_UNPACKED:
+        raise RecordError([Diagnostic(Location(shown_as), f"the workbook unpacks to {unpacked:,} bytes; an import "
+                                      f"reads at most {MAX_XLSX_UNPACKED:,}", "save the figures alone in a new "
+                                      "workbook, or as 'CSV UTF-8'")])
+
+
+def _bounded_rows(ws, shown_as: str):
+    """Yield a read-only worksheet's rows, at most MAX_ROWS + 1 and MAX_COLUMNS wide, or refuse the sheet."""
+    # The size a sheet declares is not trusted: openpyxl pads every row, and the rows missing between
+    # two, to it, so 'A1:XFD1048576' in a 1.5 KB file asked for millions of cells.
+    ws.reset_dimensions()
+    for r, row in enumerate(ws.iter_rows(max_row=MAX_ROWS + 2), 1):
+        if r > MAX_ROWS + 1:
+            raise _too_many(shown_as)
+        if len(row) > MAX_COLUMNS:
+            raise RecordError([Diagnostic(Location(shown_as, r, MAX_COLUMNS + 1), f"row {r} has cells past column "
+                                          f"{_column(MAX_COLUMNS)}; an import reads at most {MAX_COLUMNS} columns "
+                                          f"({', '.join(COLUMNS)})", "delete the columns (even empty, formatted "
+                                          "ones) to the right of the figures")])
+        yield row
 
 
 def _xlsx_cell(cell, loc: Location, name: str) -> Cell:
@@ -144,7 +176,7 @@ def _refuse_unsaved_formulas(file: Path, title: str, blanks: list[Cell], shown_a
     import openpyxl
     book = openpyxl.load_workbook(file, read_only=True, data_only=False)
     try:
-        formulas = {(r, col): cell.value for r, row in enumerate(book[title].iter_rows(max_row=MAX_ROWS + 1), 1)
+        formulas = {(r, col): cell.value for r, row in enumerate(_bounded_rows(book[title], shown_as), 1)
                     for col, cell in enumerate(row, 1)
                     if isinstance(getattr(cell, "value", None), str) and cell.value.startswith("=")}
     finally:

@@ -13,6 +13,9 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+from ..base.confine import NotARealFile, read_regular
+from ..base.limits import MAX_PAGE_BYTES
+
 # Lines .gov sites put around every page; never content.
 BANNER = ("an official website of the united states government", "here’s how you know", "here's how you know",
           "official websites use .gov", "secure .gov websites use https", "skip to main content",
@@ -101,10 +104,43 @@ class _Html(HTMLParser):
         self._flush()
 
 
+def _tags_closed(html: str) -> str:
+    """Return the page with each '<' that no '>' closes before the next '<' written as text (&lt;).
+
+    Python's HTMLParser scans to the end of the page for every such '<' ('<a <a <a …'): a 60 KB page
+    took minutes. A '<' no '>' closes is text in a browser too. One pass; comments are kept whole.
+    """
+    out, at, size = [], 0, len(html)
+    next_gt = next_lt = -1
+    while True:
+        lt = html.find("<", at)
+        if lt < 0:
+            out.append(html[at:])
+            return "".join(out)
+        if html.startswith("<!--", lt):
+            end = html.find("-->", lt + 4)
+            stop = size if end < 0 else end + 3
+            out.append(html[at:stop])
+            at = stop
+            continue
+        if next_gt <= lt:  # the pointers only move forward: linear in the page's length
+            found = html.find(">", lt + 1)
+            next_gt = size if found < 0 else found
+        if next_lt <= lt:
+            found = html.find("<", lt + 1)
+            next_lt = size if found < 0 else found
+        if next_gt >= size or next_lt < next_gt:
+            out.append(html[at:lt] + "&lt;")
+            at = lt + 1
+        else:
+            out.append(html[at:next_gt + 1])
+            at = next_gt + 1
+
+
 def blocks_of_html(html: str) -> list[Block]:
     """Return the blocks of a page saved as HTML."""
     parser = _Html()
-    parser.feed(html)
+    parser.feed(_tags_closed(html))
     parser.close()
     return parser.blocks
 
@@ -272,8 +308,14 @@ def import_page(file, layout_name: str, layouts, shown_as: str) -> str:
                                       f"{did_you_mean(layout_name, layouts)}",
                                       f"layouts: {', '.join(sorted(layouts))}")])
     try:
-        raw = file.read_bytes()
+        raw = read_regular(file, MAX_PAGE_BYTES)  # never a pipe; never more than the limit into memory
+        if len(raw) > MAX_PAGE_BYTES:
+            raise ConfigError([Diagnostic(Location(shown_as), f"the page is larger than {MAX_PAGE_BYTES:,} bytes",
+                                          "save the page without its pictures and scripts, or copy its text "
+                                          "into a .txt file")])
         text = raw.decode("utf-8-sig")
+    except NotARealFile as exc:
+        raise ConfigError([Diagnostic(Location(shown_as), exc.reason, "name a page saved as .txt or .html")]) from None
     except OSError as exc:
         raise ConfigError([Diagnostic(Location(shown_as), f"cannot read the page: {exc.strerror}",
                                       "name a page saved as .txt or .html")]) from None

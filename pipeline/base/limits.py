@@ -24,3 +24,6 @@ MAX_TABLE_COLUMNS = 8  # a Letter page fits eight columns of about 0.8 in
 # A supplied picture (a seal or flag): a print-quality seal is a few hundred kilobytes.
 MAX_IMAGE_BYTES = 2_000_000
 MAX_IMAGE_SIDE = 4_000  # pixels on the longer side: 4,000 px over an inch is far past print quality
+
+# Inputs of the import commands, bounded before they are decoded (see docs/limits-and-threat-model.md).
+MAX_PAGE_BYTES = 2_000_000  # a saved web page for `import page`: read in at most about 6 s per megabyte
