@@ -75,3 +75,51 @@ def test_a_percent_cell_is_the_percentage_and_the_change_says_so(tmp_path):
     assert figures["share"].values == {2018: 12.5, 2019: 7}
     _, changed = merged_text("", figures)
     assert all("a percent cell: the figure holds the percentage" in line for line in changed), changed
+
+
+def _rewritten(tmp_path, sheet_xml) -> object:
+    """Return a workbook whose first sheet's XML is rewritten by `sheet_xml` (a hostile file)."""
+    import io
+    import zipfile
+    source = _xlsx(tmp_path, [["figure", "value"], ["a", 1]])
+    data, out = zipfile.ZipFile(source), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        for info in data.infolist():
+            body = data.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                body = sheet_xml(body.decode()).encode()
+            package.writestr(info.filename, body)
+    path = tmp_path / "hostile.xlsx"
+    path.write_bytes(out.getvalue())
+    return path
+
+
+def test_a_workbook_claiming_every_column_is_read_in_bounded_memory(tmp_path):
+    """Before: a 4.8 KB file declaring A1:XFD1048576, with one row far below, used 2 GB and ran out of memory.
+    The read runs in a process held to 600 MB, so the old code fails (MemoryError) instead of taking the machine."""
+    import re
+    import subprocess
+    import sys
+    path = _rewritten(tmp_path, lambda x: re.sub(r'<dimension ref="[^"]*"/>', '<dimension ref="A1:XFD1048576"/>', x)
+                      .replace("</sheetData>", '<row r="10001"><c r="A10001" t="inlineStr"><is><t>b</t></is></c>'
+                                               '</row></sheetData>'))
+    code = ("import resource, sys; resource.setrlimit(resource.RLIMIT_AS, (600_000_000, 600_000_000))\n"
+            "from pathlib import Path\nfrom pipeline.authoring.figureimport import read_figures\n"
+            "from pipeline.base.errors import RecordError\n"
+            f"try:\n    read_figures(Path({str(path)!r}), 'hostile.xlsx')\n"
+            "except RecordError as exc:\n    print(exc.diagnostics[0])\n")
+    ran = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
+    assert ran.returncode == 0, ran.stderr[-500:]
+    assert "hostile.xlsx:10001:2: error: sheet 'Sheet', cell B10001: the value is missing" in ran.stdout
+
+
+def test_a_workbook_that_unpacks_past_the_limit_is_refused_before_unpacking(tmp_path):
+    from pipeline.authoring.figureimport import MAX_XLSX_UNPACKED
+    big = '<row r="3"><c r="C3" t="inlineStr"><is><t>' + "x" * (MAX_XLSX_UNPACKED + 1) + "</t></is></c></row>"
+    path = _rewritten(tmp_path, lambda x: x.replace("</sheetData>", big + "</sheetData>"))
+    assert f"an import reads at most {MAX_XLSX_UNPACKED:,}" in _refused(path)
+
+
+def test_a_row_past_the_last_readable_column_is_refused(tmp_path):
+    path = _rewritten(tmp_path, lambda x: x.replace("</sheetData>", '<row r="3"><c r="XFD3"/></row></sheetData>'))
+    assert "row 3 has cells past column CV" in _refused(path)

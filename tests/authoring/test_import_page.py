@@ -116,3 +116,21 @@ def _texts(node) -> str:
     if isinstance(node, Sequence):
         return " ".join(_texts(v) for v in node.items)
     return str(node.value)
+
+
+def test_a_lone_less_than_sign_is_text_not_a_tag_that_swallows_the_page():
+    """Before: '<b and c <d rise.' became one start tag, its words lost; '<a <a …' took minutes to read."""
+    from pipeline.authoring.pageimport import blocks_of_html
+
+    blocks = blocks_of_html("<p>Rates: a <b and c <d rise.</p><!-- a < b --><p>Next.</p>")
+    assert [b.text for b in blocks] == ["Rates: a <b and c <d rise.", "Next."]
+    assert len(blocks_of_html("<p>" + "<a " * 20_000)) == 1  # read in one pass (it took 144 s)
+
+
+def test_a_page_over_the_limit_is_refused_unread(project, run_cli, tmp_path):
+    from pipeline.base.limits import MAX_PAGE_BYTES
+
+    page = tmp_path / "big.html"
+    page.write_bytes(b"<p>x</p>" * (MAX_PAGE_BYTES // 8 + 1))
+    result = run_cli("import", "page", page, "--layout", "inl-country-program", cwd=project)
+    assert result.code == 2 and f"the page is larger than {MAX_PAGE_BYTES:,} bytes" in result.err
