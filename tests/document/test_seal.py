@@ -168,3 +168,50 @@ def test_a_layouts_seal_without_alt_text_stops_the_run_at_its_line(project, run_
     result = _build(run_cli, project)
     assert result.code == 2
     assert "templates/embassy-section/layout.yaml:" in result.err and "needs 'seal_alt'" in result.err
+
+
+def _jpeg(mode: str, jfif: bool = True) -> bytes:
+    """Return a 120 × 80 JPEG in `mode`, with or without its JFIF header."""
+    from PIL import Image as PILImage
+
+    out = io.BytesIO()
+    PILImage.new(mode, (120, 80), (0, 128, 255, 0) if mode == "CMYK" else (255, 127, 0)).save(out, "JPEG")
+    data = out.getvalue()
+    if not jfif and data[2:4] == b"\xff\xe0":
+        data = data[:2] + data[4 + int.from_bytes(data[4:6], "big"):]
+    return data
+
+
+def _rgba_png(width: int, height: int) -> bytes:
+    """Return a blank RGBA PNG (small on disk, large once decoded)."""
+    from PIL import Image as PILImage
+
+    out = io.BytesIO()
+    PILImage.new("RGBA", (width, height)).save(out, "PNG")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("picture", [_jpeg("CMYK"), _jpeg("RGB", jfif=False)], ids=["cmyk", "no-jfif"])
+def test_a_jpeg_the_word_writer_cannot_place_is_converted_and_both_formats_show_it(project, run_cli, picture):
+    """Before: a CMYK JPEG or one without a JFIF header passed the check, then the docx writer failed on it."""
+    _supply(project, picture)
+    _with_seal(project, f"seal: {{file: assets/seal.png, alt: {ALT}}}\n")
+    result = _build(run_cli, project)
+    assert result.code == 0, result.err
+    with zipfile.ZipFile(project / "output" / "laos-embassy-inl.docx") as docx:
+        [media] = [n for n in docx.namelist() if n.startswith("word/media/")]
+        assert docx.read(media).startswith(b"\x89PNG")
+    assert [alt for alt, _ in _figures(project / "output" / "laos-embassy-inl.pdf")] == [ALT]
+
+
+@pytest.mark.parametrize("picture,message", [
+    (_rgba_png(2000, 1501), "would take 12,008,000 bytes once decoded"),
+    (_jpeg("RGB")[:2] + b"\xff\xfe\x01\x30" + b"\xff\xda" * 151 + _jpeg("RGB")[2:],
+     "is a JPEG of more than 100 scans"),
+], ids=["decodes-too-large", "too-many-scans"])
+def test_a_picture_too_costly_to_decode_is_refused_from_its_header(project, run_cli, picture, message):
+    """Before: a PNG within the side limit peaked at 293 MB, a many-scan JPEG ran into the time limit."""
+    _supply(project, picture)
+    _with_seal(project)
+    result = _build(run_cli, project)
+    assert result.code == 1 and message in result.err, result.err
