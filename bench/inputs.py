@@ -21,8 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipeline.authoring.figureimport import MAX_ROWS, MAX_XLSX_UNPACKED  # noqa: E402
-from pipeline.base.limits import MAX_IMAGE_SIDE, MAX_PAGE_BYTES  # noqa: E402
+from pipeline.authoring.figureimport import MAX_ROWS, MAX_XLSX_UNPACKED
+from pipeline.base.limits import MAX_IMAGE_SIDE, MAX_PAGE_BYTES
 
 # Run in the child: do one thing, then print its wall seconds and peak resident set.
 CHILD = """
