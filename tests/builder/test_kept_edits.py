@@ -96,3 +96,12 @@ def test_a_no_op_run_writes_no_status(built):
     before = (status.read_bytes(), status.stat().st_mtime_ns)
     assert run().code == 0
     assert (status.read_bytes(), status.stat().st_mtime_ns) == before
+
+
+@pytest.mark.parametrize("name", ["manifest.json", "status.json"])
+def test_a_deeply_nested_manifest_or_status_reads_as_damaged(built, name):
+    """Before: json's RecursionError on a nesting bomb reached the user as a traceback."""
+    project, run = built
+    (project / "output" / name).write_text('{"manifest": ' + "[" * 200_000, encoding="utf-8")
+    result = run()
+    assert result.code == 0 and "Traceback" not in result.err
