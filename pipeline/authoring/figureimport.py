@@ -312,9 +312,14 @@ def merged_text(old_text: str, figures: dict[str, Figure]) -> tuple[str, list[st
     from ruamel.yaml import YAML  # only for imports: a round-trip writer keeps comments
     from ruamel.yaml.comments import CommentedMap
 
+    # The file's own byte-order mark, line ends and indentation are kept, so that only the lines
+    # whose values change are rewritten (a diff, a review, a commit show just those).
+    bom, old_text = old_text.startswith("\ufeff"), old_text.removeprefix("\ufeff")
+    crlf, old_text = "\r\n" in old_text, old_text.replace("\r\n", "\n")
     yaml = YAML(typ="rt")
     yaml.width = 4096  # never fold a long source line: diagnostics point at lines
     yaml.preserve_quotes = True
+    yaml.indent(**_indents(old_text))
     doc = yaml.load(old_text) if old_text.strip() else None
     doc = CommentedMap() if doc is None else doc
     if not isinstance(doc, CommentedMap):
@@ -325,7 +330,21 @@ def merged_text(old_text: str, figures: dict[str, Figure]) -> tuple[str, list[st
         changed.extend(_merge(doc, figure, CommentedMap))
     out = io.StringIO()
     yaml.dump(doc, out)
-    return out.getvalue(), changed
+    text = out.getvalue().replace("\n", "\r\n") if crlf else out.getvalue()
+    return ("\ufeff" if bom else "") + text, changed
+
+
+def _indents(text: str) -> dict[str, int]:
+    """Return the indentation a YAML text uses (ruamel's mapping, sequence and offset), 2/2/0 if it shows none."""
+    found = {"mapping": 2, "sequence": 2, "offset": 0}
+    nested = re.search(r"(?m)^( *)[^\s#-][^\n]*:[ \t]*(#[^\n]*)?\n( +)[^\s#-]", text)
+    if nested and len(nested[3]) > len(nested[1]):
+        found["mapping"] = len(nested[3]) - len(nested[1])
+    listed = re.search(r"(?m)^( *)[^\s#-][^\n]*:[ \t]*(#[^\n]*)?\n( *)- ", text)
+    if listed and len(listed[3]) >= len(listed[1]):
+        found["offset"] = len(listed[3]) - len(listed[1])
+        found["sequence"] = found["offset"] + 2
+    return found
 
 
 def _merge(doc, figure: Figure, CommentedMap) -> list[str]:

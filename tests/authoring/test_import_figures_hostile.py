@@ -123,3 +123,21 @@ def test_a_workbook_that_unpacks_past_the_limit_is_refused_before_unpacking(tmp_
 def test_a_row_past_the_last_readable_column_is_refused(tmp_path):
     path = _rewritten(tmp_path, lambda x: x.replace("</sheetData>", '<row r="3"><c r="XFD3"/></row></sheetData>'))
     assert "row 3 has cells past column CV" in _refused(path)
+
+
+@pytest.mark.parametrize("indent, newline, bom", [("    ", "\n", ""), ("  ", "\r\n", "\ufeff"),
+                                                  ("    ", "\r\n", "\ufeff")], ids=["4-spaces", "crlf-bom", "both"])
+def test_write_rewrites_only_the_lines_whose_values_change(indent, newline, bom):
+    """Before: a 4-space file came back with 2 spaces on every line; CRLF and a BOM were lost or mixed."""
+    import difflib
+
+    from pipeline.authoring.figureimport import Figure
+    lines = ["# Opium", "laos_opium_ha:", f"{indent}label: Opium poppy cultivation", f"{indent}unit: ha",
+             f"{indent}values: {{2007: 1500, 2018: 5700}}", "other:", f"{indent}value: 3   # a note",
+             f"{indent}notes:", f"{indent * 2}- a", f"{indent * 2}- b"]
+    old = bom + newline.join(lines) + newline
+    figure = Figure("laos_opium_ha", values={2019: 6000})
+    new, _ = merged_text(old, {"laos_opium_ha": figure})
+    changed = [line for line in difflib.ndiff(old.splitlines(True), new.splitlines(True)) if line[0] in "+-"]
+    assert changed == [f"- {indent}values: {{2007: 1500, 2018: 5700}}{newline}",
+                       f"+ {indent}values: {{2007: 1500, 2018: 5700, 2019: 6000}}{newline}"]
