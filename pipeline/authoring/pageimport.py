@@ -33,7 +33,7 @@ _SENTENCE_END = ".?!:”\"’"
 class Block:
     """One piece of the page: a heading, a paragraph or a bullet."""
 
-    kind: str  # heading | para | bullet
+    kind: str  # heading | para | bullet | left (text of a page part left out: navigation, a form…)
     text: str
 
 
@@ -64,39 +64,47 @@ class _Html(HTMLParser):
     """Collects headings, paragraphs and list items, skipping navigation, scripts and footers."""
 
     SKIP = {"script", "style", "nav", "header", "footer", "aside", "form", "noscript", "template"}
+    UNSEEN = {"script", "style", "template"}  # code, not text a reader sees: left out unlisted
     BLOCKS = {"p": "para", "li": "bullet", "h1": "heading", "h2": "heading", "h3": "heading",
               "h4": "heading", "h5": "heading", "h6": "heading", "div": "para", "td": "para"}
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.blocks: list[Block] = []
-        self.skipping = 0
+        self.skipped: list[str] = []  # the page parts being left out, innermost last
         self.kind: str | None = None
         self.parts: list[str] = []
 
+    @property
+    def skipping(self) -> bool:
+        """Return whether the text now read is left out of the record."""
+        return bool(self.skipped)
+
     def handle_starttag(self, tag, attrs):
         if tag in self.SKIP:
-            self.skipping += 1
-        elif tag in self.BLOCKS and not self.skipping:
+            self._flush()  # what came before is kept; what follows is left out, and listed
+            self.skipped.append(tag)
+        elif tag in self.BLOCKS:
             self._flush()
             self.kind = self.BLOCKS[tag]
         elif tag == "br":
             self.parts.append(" ")
 
     def handle_endtag(self, tag):
-        if tag in self.SKIP and self.skipping:
-            self.skipping -= 1
-        elif tag in self.BLOCKS and not self.skipping:
+        if tag in self.skipped:
+            self._flush()
+            del self.skipped[len(self.skipped) - 1 - self.skipped[::-1].index(tag):]  # closes what it holds
+        elif tag in self.BLOCKS:
             self._flush()
 
     def handle_data(self, data):
-        if not self.skipping:
+        if not any(tag in self.UNSEEN for tag in self.skipped):
             self.parts.append(data)
 
     def _flush(self):
         text = re.sub(r"[ \t\r\n]+", " ", "".join(self.parts)).strip(" \u00a0")
         if text:
-            self.blocks.append(Block(self.kind or "para", text))
+            self.blocks.append(Block("left" if self.skipping else self.kind or "para", text))
         self.parts, self.kind = [], None
 
     def close(self):
@@ -153,8 +161,10 @@ def _short(block: Block) -> bool:
 
 def split_chrome(blocks: list[Block]) -> tuple[list[Block], list[str]]:
     """Return the content blocks and the chrome left out (banner lines, short lines after the content)."""
-    chrome = [b.text for b in blocks if b.text.strip().lower().rstrip(".") in BANNER]
-    content = [b for b in blocks if b.text.strip().lower().rstrip(".") not in BANNER]
+    # Navigation, headers, footers, asides and forms are left out whole, and listed: an unclosed
+    # <nav> leaves out the rest of the page, so nothing may go unsaid.
+    chrome = [b.text for b in blocks if b.kind == "left" or b.text.strip().lower().rstrip(".") in BANNER]
+    content = [b for b in blocks if b.kind != "left" and b.text.strip().lower().rstrip(".") not in BANNER]
     trailing = []
     while content and _short(content[-1]):  # the site footer and unrelated links after the last paragraph
         trailing.insert(0, content.pop().text)
@@ -186,8 +196,8 @@ def record_text(blocks: list[Block], layout: str, prints: tuple[str, ...], requi
         for section in sections:
             out.extend(_section_lines(section))
     if chrome:
-        out.extend(["", "# Left out as site chrome, not content (copy a line back if it belongs):",
-                    *(f"#   {line}" for line in chrome)])
+        out.extend(["", "# Left out as site chrome, not content: navigation, headers, footers, forms (copy a "
+                        "line back if it belongs):", *(f"#   {_comment(line)}" for line in chrome)])
     return "\n".join(out) + "\n"
 
 
@@ -286,6 +296,11 @@ def _line(text: str) -> str:
     quoted = json.dumps(_escaped(text), ensure_ascii=False)
     return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}" if ord(m.group()) > 0xff else f"\\x{ord(m.group()):02x}",
                        quoted)
+
+
+def _comment(text: str) -> str:
+    """Return text for a comment line: a character YAML reads as a line break would end the comment."""
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def _text(prefix: str, paragraphs: list[str], indent: str) -> list[str]:

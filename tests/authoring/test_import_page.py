@@ -134,3 +134,17 @@ def test_a_page_over_the_limit_is_refused_unread(project, run_cli, tmp_path):
     page.write_bytes(b"<p>x</p>" * (MAX_PAGE_BYTES // 8 + 1))
     result = run_cli("import", "page", page, "--layout", "inl-country-program", cwd=project)
     assert result.code == 2 and f"the page is larger than {MAX_PAGE_BYTES:,} bytes" in result.err
+
+
+def test_every_part_of_a_page_left_out_is_listed():
+    """Before: text inside <form>, <header> or an unclosed <nav> was dropped without a word."""
+    from pipeline.authoring.pageimport import blocks_of_html, record_text
+
+    page = ("<header><p>Site header words</p></header><h1>Laos</h1><p>The lead sentence is here.</p>"
+            "<form><p>Sign up for updates\u2028id: evil</p></form><h2>Programs</h2><p>Body text one.</p>"
+            "<nav><a>Home</a><p>After an unclosed nav: real content.</p><script>var code = 1;</script>")
+    text = record_text(blocks_of_html(page), "inl-country-program", ("lead",), (), "page.html")
+    comments = [line for line in text.splitlines() if line.startswith("#   ")]
+    assert comments == ["#   Site header words", "#   Sign up for updates\\u2028id: evil", "#   Home",
+                        "#   After an unclosed nav: real content."]
+    assert "var code" not in text  # scripts are code, not text a reader sees
