@@ -96,7 +96,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sheets", type=int, default=50, help="sheets per sample record (default 50)")
     args = parser.parse_args()
-    layouts = load_layouts(ROOT / "templates", display)
+    layouts = load_layouts(ROOT / "templates")
     files = sorted((ROOT / "sources").glob("*.yaml"))
     names = writers.names()
     fonts.register_pdf_fonts()

@@ -18,7 +18,6 @@ from report import Row
 
 from pipeline import writers
 from pipeline.base import fonts
-from pipeline.base.paths import display
 from pipeline.document.tree import body_text
 from pipeline.layouts.loader import load_layouts
 
@@ -45,7 +44,7 @@ def samples() -> list[Path]:
 @functools.cache
 def prepared() -> tuple[dict, list[tuple[Path, object, dict[str, bytes]]]]:
     """Return the layouts and, per sample, its tree and each writer's output (each checked twice)."""
-    layouts = load_layouts(ROOT / "templates", display)
+    layouts = load_layouts(ROOT / "templates")
     fonts.register_pdf_fonts()
     found = []
     for file in samples():

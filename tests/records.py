@@ -31,7 +31,7 @@ class Sample:
 
 def samples(sources: Path = ROOT / "sources", templates: Path = ROOT / "templates") -> list[Sample]:
     """Return every record of a sources folder, in the order a build takes them."""
-    layouts = load_layouts(templates, display)
+    layouts = load_layouts(templates)
     found = []
     for file in discover([sources]):
         record = schema.validate(load_file(file, display(file)), file, display(file), layouts)

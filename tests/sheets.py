@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def document(record_file: Path, templates: Path = ROOT / "templates",
              data_folder: Path = ROOT / "sources" / "data") -> Document:
     """Return the document tree of one record file, reading shared data from `data_folder`."""
-    layouts = load_layouts(templates, display)
+    layouts = load_layouts(templates)
     record = schema.validate(load_file(record_file, display(record_file)), record_file,
                              display(record_file), layouts)
     dataset = data.load(data_folder, display(data_folder))

@@ -18,10 +18,12 @@ from pathlib import Path
 
 from ..base import confine
 from ..base.errors import Collector, ConfigError, Diagnostic, Location, RecordError, did_you_mean, shown
+from ..base.paths import display
 
 COLUMNS = ("figure", "year", "value", "unit", "source", "as_of", "label")
 META = ("label", "unit", "source", "as_of")
 NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}\Z")
+FEED_KEY = "feed"  # a data file's feed declaration (figures/shared.py), never a figure
 NUMBER_RE = re.compile(r"^-?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?\Z|^-?[0-9]+(\.[0-9]+)?\Z")
 MAX_ROWS = 10_000
 MAX_COLUMNS = 100  # seven are meaningful; a workbook's own notes may sit beside them
@@ -49,32 +51,94 @@ class Figure:
     percent: set[int | None] = field(default_factory=set)  # the years whose value came from a percent cell
 
 
+@dataclass
+class Mapping:
+    """How a feed's columns map to the import's: `columns` renames a feed's column to figure, year,
+    value, unit, source, as_of or label; `names` maps the figure column's words to figure names (rows
+    with other words are left out); `where` keeps only the rows with these values in these columns."""
+
+    columns: dict[str, str] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)
+    where: dict[str, str] = field(default_factory=dict)
+
+
 def read_figures(file: Path, shown_as: str, sheet: str | None = None) -> dict[str, Figure]:
     """Return the figures of a .csv or .xlsx file; RecordError naming each bad cell."""
-    rows = _xlsx_rows(file, shown_as, sheet) if file.suffix.lower() == ".xlsx" else _csv_rows(file, shown_as)
+    rows = xlsx_cells(file, shown_as, sheet) if file.suffix.lower() == ".xlsx" else _csv_rows(file, shown_as)
+    return figures_from_rows(rows, shown_as)
+
+
+def figures_from_rows(rows: list[list[Cell]], shown_as: str, mapping: Mapping | None = None) -> dict[str, Figure]:
+    """Return the figures of a table's rows (the first names the columns); RecordError naming each bad cell."""
     c = Collector()
-    header = _header(rows[0] if rows else [], shown_as, c)
+    raw = [str(cell.value or "").strip() for cell in rows[0]] if rows else []
+    header = _header(rows[0] if rows else [], shown_as, c) if mapping is None else \
+        _mapped_header(raw, mapping, shown_as, c)
     figures: dict[str, Figure] = {}
     for row in rows[1:]:
-        if any(cell.value not in (None, "") for cell in row):
-            _row(_named(header, row, c), figures, c)
-    if not figures and not c.diagnostics:
+        if not any(cell.value not in (None, "") for cell in row):
+            continue
+        if mapping is not None and not _kept(dict(zip(raw, row, strict=False)), mapping):
+            continue
+        # A feed's columns it does not map are left out on purpose; a file's unnamed ones are errors.
+        cells = _named(header, row, c, strict=mapping is None)
+        if mapping is not None and mapping.names and not _renamed(cells, mapping.names):
+            continue
+        _row(cells, figures, c)
+    named = mapping is not None and mapping.names  # a feed then says which of its figures vanished
+    if not figures and not c.diagnostics and not named:
         c.error(Location(shown_as), "no figures found", "put a header row (figure, year, value, …) and one row per value")
     c.raise_if_any()
     return figures
 
 
-def _named(header: list[str | None], row: list[Cell], c: Collector) -> dict[str | None, Cell]:
-    """Return a row's cells by column name; a value past the header or under an unnamed column is an error."""
+def _named(header: list[str | None], row: list[Cell], c: Collector, strict: bool = True) -> dict[str | None, Cell]:
+    """Return a row's cells by column name; (`strict`) a value past the header or under an unnamed column is an error."""
     for col, cell in enumerate(row):
-        if cell.value not in (None, "") and (col >= len(header) or header[col] is None):
+        if strict and cell.value not in (None, "") and (col >= len(header) or header[col] is None):
             c.error(cell.loc, f"{cell.name}: a value in a column with no name in the header row",
                     f"name the column ({', '.join(COLUMNS)}) in the first row, or clear the cell")
     # A short row's missing cells are empty cells at their own place, so a message can point there.
     prefix, line = row[0].name.rsplit("cell ", 1)[0], row[0].loc.line
     padded = row + [Cell("", Location(row[0].loc.path, line, col), f"{prefix}cell {_column(col)}{line}")
                     for col in range(len(row) + 1, len(header) + 1)]
-    return {name: cell for name, cell in zip(header, padded, strict=False) if name is not None}
+    return dict(zip(header, padded, strict=False))
+
+
+def _mapped_header(raw: list[str], mapping: Mapping, shown_as: str, c: Collector) -> list[str | None]:
+    """Return the import's column names for a feed's header row; a mapped column that is missing
+    (renamed at the source) is an error, other columns are left out."""
+    for wanted in [*mapping.columns, *mapping.where]:
+        if wanted not in raw:
+            c.error(Location(shown_as), f"the file has no column {shown(wanted)}{did_you_mean(wanted, raw)}",
+                    f"its columns: {', '.join(raw) or 'none'}; if the publisher renamed it, change the "
+                    f"feed's 'columns' to match")
+    names = [mapping.columns.get(name) for name in raw]
+    for name, column in enumerate(raw):
+        normal = re.sub(r"[\s-]+", "_", column.lower())
+        if names[name] is None and normal in COLUMNS and normal not in mapping.columns.values():
+            names[name] = normal
+    for needed in ("figure", "value"):
+        if needed not in names:
+            c.error(Location(shown_as), f"no column is mapped to '{needed}'",
+                    "map one in the feed's 'columns', e.g. {Country: figure}")
+    return names
+
+
+def _kept(cells: dict[str, Cell], mapping: Mapping) -> bool:
+    """Return True when a row has the values the feed's `where` asks for."""
+    return all(str(cells[column].value if column in cells else "").strip() == str(value)
+               for column, value in mapping.where.items())
+
+
+def _renamed(cells: dict[str | None, Cell], names: dict[str, str]) -> bool:
+    """Give the row's figure its name in the data file; False when the feed does not map it."""
+    cell = cells.get("figure")
+    word = str(cell.value or "").strip() if cell else ""
+    if word not in names:
+        return False
+    cells["figure"] = Cell(names[word], cell.loc, cell.name)
+    return True
 
 
 def _csv_rows(file: Path, shown_as: str) -> list[list[Cell]]:
@@ -84,6 +148,11 @@ def _csv_rows(file: Path, shown_as: str) -> list[list[Cell]]:
     except UnicodeDecodeError:
         raise RecordError([Diagnostic(Location(shown_as), "the file is not UTF-8 text",
                                       "save it as 'CSV UTF-8' from your spreadsheet program")]) from None
+    return csv_cells(text, shown_as)
+
+
+def csv_cells(text: str, shown_as: str) -> list[list[Cell]]:
+    """Return the cells of CSV text, named by row and column; more than MAX_ROWS rows are refused, not cut."""
     reader = csv.reader(io.StringIO(text, newline=""))
     rows = []
     try:
@@ -105,8 +174,9 @@ def _too_many(shown_as: str) -> RecordError:
                                    "of figures; none was imported", "split it into files of fewer rows")])
 
 
-def _xlsx_rows(file: Path, shown_as: str, sheet: str | None) -> list[list[Cell]]:
-    """Return the cells of one worksheet of an Excel file (the first unless `sheet` names one)."""
+def xlsx_cells(file, shown_as: str, sheet: str | None) -> list[list[Cell]]:
+    """Return the cells of one worksheet of an Excel file, a path or a binary file object (the first
+    worksheet unless `sheet` names one)."""
     import openpyxl  # only for Excel files
     _check_package(file, shown_as)
     try:
@@ -220,7 +290,7 @@ def _row(cells: dict[str | None, Cell], figures: dict[str, Figure], c: Collector
     """Add one row to `figures`, or report its bad cells."""
     name_cell = cells.get("figure")
     name = str(name_cell.value or "").strip() if name_cell else ""
-    if not NAME_RE.match(name):
+    if not NAME_RE.match(name) or name == FEED_KEY:
         where = name_cell or next(iter(cells.values()))
         c.error(where.loc, f"{where.name}: {shown(name)} cannot be a figure name",
                 "use letters, digits and underscores, starting with a letter, e.g. laos_opium_ha")
@@ -417,7 +487,7 @@ class Plan:
         write_atomic(self.target, self.text.encode("utf-8"))
 
 
-def import_figures(file: Path, target: Path, sheet: str | None, opts, records: Path, display) -> Plan:
+def import_figures(file: Path, target: Path, sheet: str | None, opts, records: Path) -> Plan:
     """Return the plan of importing `file` into the data file `target`; RecordError on bad cells or data."""
     from ..figures import shared as data
 
@@ -427,10 +497,10 @@ def import_figures(file: Path, target: Path, sheet: str | None, opts, records: P
                                       "for example: --into sources/data/unodc.yaml")])
     if not file.is_file():
         raise ConfigError([Diagnostic(Location(display(file)), "no such file", "name a .csv or .xlsx file")])
-    return plan_figures(read_figures(file, display(file), sheet), target, opts, records, display)
+    return plan_figures(read_figures(file, display(file), sheet), target, opts, records)
 
 
-def _old_text(target: Path, display) -> str:
+def _old_text(target: Path) -> str:
     """Return the data file's text ('' if new), read by the rule of every project file: never through a link."""
     try:
         confine.real_file(target, target.parent, must_exist=False)
@@ -444,7 +514,7 @@ def _old_text(target: Path, display) -> str:
                                       "save it as UTF-8 text, or name another file")]) from None
 
 
-def plan_figures(figures: dict[str, Figure], target: Path, opts, records: Path, display) -> Plan:
+def plan_figures(figures: dict[str, Figure], target: Path, opts, records: Path) -> Plan:
     """Return the plan of writing `figures` into the data file `target` (import, or the workspace's edit)."""
     import shutil
     import tempfile
@@ -452,7 +522,7 @@ def plan_figures(figures: dict[str, Figure], target: Path, opts, records: Path, 
     from ..builder import recipe as build
     from ..figures import shared as data
 
-    old = _old_text(target, display)
+    old = _old_text(target)
     try:
         text, changed = merged_text(old, figures)
     except ConfigError as exc:

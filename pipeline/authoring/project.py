@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..base.config import NAME as SETTINGS_FILE
 from ..base.errors import ConfigError, Diagnostic, Location
+from ..base.paths import display
 from .starter import SCHEMA_FILE
 
 SETTINGS = """\
@@ -54,7 +55,7 @@ def vscode_files() -> dict[str, str]:
             (("settings.json", settings), ("tasks.json", tasks), ("extensions.json", extensions))}
 
 
-def init(folder: Path, schema_text: str, display=str) -> None:
+def init(folder: Path, schema_text: str) -> None:
     """Make a new project in `folder` (new or empty); ConfigError if it holds anything."""
     where = Location(display(folder))
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):

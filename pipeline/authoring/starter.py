@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from ..base.errors import ConfigError, Diagnostic, Location, did_you_mean, shown
+from ..base.paths import display
 from ..layouts.loader import load_layouts
 from ..records.schema import ID_RE, RESERVED_IDS
 
@@ -14,9 +15,9 @@ SCHEMA_FILE = "factsheets.schema.json"  # in the project folder; `factsheets sch
 SCHEMA_MARK = "$schema=SCHEMA"  # the example's yaml-language-server line, pointed at the project's schema
 
 
-def new_record(templates: Path, layout: str, target: Path, project: Path, display=str) -> None:
+def new_record(templates: Path, layout: str, target: Path, project: Path) -> None:
     """Write `target` from `layout`'s example; ConfigError if it exists or cannot be made."""
-    layouts = load_layouts(templates, display)
+    layouts = load_layouts(templates)
     where = Location(display(target))
     if layout not in layouts:
         raise ConfigError([Diagnostic(Location(display(templates)), f"unknown layout {shown(layout)}"
@@ -28,10 +29,10 @@ def new_record(templates: Path, layout: str, target: Path, project: Path, displa
                                       f"copy {EXAMPLE_FILE} from another layout's folder and adapt it")])
     _check_target(target, where)
     schema = Path(os.path.relpath(project / SCHEMA_FILE, target.parent.resolve())).as_posix()
-    write_new(target, example.read_text(encoding="utf-8").replace(SCHEMA_MARK, f"$schema={schema}", 1), display)
+    write_new(target, example.read_text(encoding="utf-8").replace(SCHEMA_MARK, f"$schema={schema}", 1))
 
 
-def write_new(target: Path, text: str, display=str) -> None:
+def write_new(target: Path, text: str) -> None:
     """Write a new record file; ConfigError if it exists, its name cannot be an id, or it cannot be made."""
     where = Location(display(target))
     _check_target(target, where)

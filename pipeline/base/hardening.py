@@ -10,6 +10,7 @@ when one is present, and this check runs before ReportLab is imported, so such a
 
 from __future__ import annotations
 
+import contextlib
 import importlib.machinery
 import importlib.util
 import os
@@ -17,6 +18,7 @@ import re
 import socket
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from . import fonts
 from .errors import ConfigError, Diagnostic, Location, shown
@@ -129,6 +131,41 @@ _guard_installed = False
 _listeners: set[tuple[str, int]] = set()  # (host, port) the workspace serves on; nothing else
 
 
+_fetch_hosts: set[str] = set()  # the hosts `factsheets update` is fetching a feed from; nothing else
+_fetch_addresses: set[str] = set()  # their addresses, resolved when allowed
+
+
+@contextlib.contextmanager
+def fetching(hosts):
+    """Let `factsheets update` look up and connect to its feed's hosts while the block runs, and to
+    nothing else; then refuse them again. OSError if a host cannot be resolved."""
+    hosts = set(hosts) - _fetch_hosts  # the caller's own, taken back when it ends
+    addresses: set[str] = set()
+    _fetch_hosts.update(hosts)
+    try:
+        for host in hosts:
+            addresses.update(info[4][0] for info in socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP))
+        addresses -= _fetch_addresses
+        _fetch_addresses.update(addresses)
+        yield
+    finally:
+        _fetch_hosts.difference_update(hosts)
+        _fetch_addresses.difference_update(addresses)
+
+
+def _fetching(event: str, args: tuple) -> bool:
+    """Return True for the lookup of, or the connection to, a feed host allowed by allow_fetching."""
+    if event == "socket.getaddrinfo":
+        return (args[0].decode() if isinstance(args[0], bytes) else args[0]) in _fetch_hosts
+    if event == "urllib.Request":
+        return urlsplit(str(args[0])).hostname in _fetch_hosts
+    if event == "http.client.connect":
+        return args[1] in _fetch_hosts
+    if event == "socket.connect":
+        return isinstance(args[1], tuple) and args[1][0] in _fetch_addresses
+    return False
+
+
 def allow_listening(host: str, port: int) -> None:
     """Let the workspace look up and bind its own listening address; every other use stays refused."""
     _listeners.add((host, port))
@@ -146,7 +183,7 @@ def _audit(event: str, args: tuple) -> None:
     """Refuse network events; local sockets (a process pool's pipes) stay allowed."""
     if event not in _LOOKUPS and event not in _SENDS and event != "socket.bind":
         return  # touch no argument of other events: getattr on a ctypes library would audit again
-    if _listening(event, args):
+    if _listening(event, args) or _fetching(event, args):
         return
     if event in _LOOKUPS or getattr(args[0], "family", None) in _INTERNET:
         raise NetworkRefused(f"factsheets never uses the network, but something tried to "

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..base.confine import NotARealFile, read_regular
+from ..base.errors import shown
 
 JSON_NAME = "changes.json"
 MARKDOWN_NAME = "CHANGES.md"
@@ -17,24 +18,55 @@ MARKDOWN_HEAD = "# Fact-sheet changes\n\nEach build that rebuilt a sheet adds a 
 
 @dataclass(frozen=True)
 class FigureChange:
-    """One figure printed differently: `opium_ha 2018: 5,700 → 6,100`."""
+    """One figure printed differently: `opium_ha 2018: 5,700 → 6,100`, or one of its printed
+    attributes: `source of data.unodc.opium_ha: 'UNODC 2018' → 'UNODC 2024'`."""
 
     figure: str
     old: str
     new: str
+    typed: bool = False  # old and new are text a person typed (a source, a label): escaped in Markdown
 
     def __str__(self) -> str:
         return f"{self.figure}: {self.old} → {self.new}"
 
+    def markdown(self) -> str:
+        """Return the change as a CHANGES.md line shows it."""
+        return f"{self.figure}: {_md(self.old)} → {_md(self.new)}" if self.typed else str(self)
 
-def figure_changes(old: dict[str, list[str]], new: dict[str, list[str]]) -> list[FigureChange]:
-    """Return the figures whose printed form differs, in the new sheet's order, then removed ones."""
-    shown = lambda forms: " / ".join(forms) if forms else "(not printed)"
+
+ATTRIBUTE_RE = re.compile(r"^(data\.[a-z][a-z0-9_]*\.[A-Za-z][A-Za-z0-9_]*)\.(label|unit|source|as_of)\Z")
+ATTRIBUTE_SHOWN = 200  # characters of a changed source or label the report quotes
+
+
+def figure_changes(old: dict[str, list[str]], new: dict[str, list[str]],
+                   old_data: dict[str, str] | None = None, new_data: dict[str, str] | None = None
+                   ) -> list[FigureChange]:
+    """Return the figures whose printed form differs, in the new sheet's order, then removed ones;
+    then the printed attributes (label, unit, source, as-of) of shared figures that differ."""
+    forms = lambda printed: " / ".join(printed) if printed else "(not printed)"
     changes = []
     for key in [*new, *(k for k in old if k not in new)]:
         if old.get(key) != new.get(key):
-            changes.append(FigureChange(key, shown(old.get(key)), shown(new.get(key))))
+            changes.append(FigureChange(key, forms(old.get(key)), forms(new.get(key))))
+    return changes + attribute_changes(old_data or {}, new_data or {})
+
+
+def attribute_changes(old: dict[str, str], new: dict[str, str]) -> list[FigureChange]:
+    """Return the shared figures' printed attributes whose value differs between two builds' reads."""
+    changes = []
+    for key, value in new.items():
+        match = ATTRIBUTE_RE.match(key)
+        if match and key in old and old[key] != value:
+            figure, attribute = match.groups()
+            changes.append(FigureChange(f"{attribute} of {figure}", _quoted(old[key]), _quoted(value), True))
     return changes
+
+
+def _quoted(value: str) -> str:
+    """Return an attribute's canonical value as the report quotes it."""
+    if value == "null":
+        return "(none)"
+    return shown(value, ATTRIBUTE_SHOWN)
 
 
 def to_json(run_at: dt.datetime, rebuilt: list, failed: list[tuple[str, str]]) -> bytes:
@@ -55,7 +87,7 @@ def to_markdown(run_at: dt.datetime, rebuilt: list, failed: list[tuple[str, str]
     for o in rebuilt:
         # Only the path is the file maker's choice; ids, reasons and figure names are checked words.
         lines.append(f"- **{o.record_id}** ({_md(o.path)}): {'; '.join(o.reasons)}")
-        lines.extend(f"  - {c}" for c in o.changes)
+        lines.extend(f"  - {c.markdown()}" for c in o.changes)
         lines.extend(f"  - changed by hand before this build; kept as {_md(kept)}" for kept in o.kept)
     for path, error in failed:
         # The error quotes the record, so it is escaped like a path.

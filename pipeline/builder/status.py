@@ -18,11 +18,27 @@ STATES = {"built": "built", "current": "up to date"}  # failed and stale are dec
 
 def load(folder: Path) -> dict[str, dict]:
     """Return the sheets of the last status file, by record path; empty when missing or damaged."""
+    return dict(load_body(folder).get("sheets", {}))
+
+
+def load_body(folder: Path) -> dict:
+    """Return the whole status file: sheets, and the feeds and last update `factsheets update` keeps."""
     try:
         body = json.loads(read_regular(folder / NAME))
-        return dict(body["sheets"]) if body.get("status") == FORMAT else {}
+        return body if body.get("status") == FORMAT and isinstance(body.get("sheets"), dict) else {}
     except (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError):  # a pipe, a nesting bomb
         return {}
+
+
+def with_sections(folder: Path, **sections) -> dict[Path, bytes]:
+    """Return status.json with these top-level sections replaced (the update's feeds), the rest kept."""
+    body = {"status": FORMAT, "sheets": {}, **load_body(folder), **sections}
+    return {folder / NAME: _encoded(body)}
+
+
+def _encoded(body: dict) -> bytes:
+    """Return the status file's bytes."""
+    return json.dumps(body, indent=1, sort_keys=True, ensure_ascii=False).encode() + b"\n"
 
 
 def sheets(previous: dict[str, dict], outcomes, run_at: dt.datetime) -> dict[str, dict]:
@@ -55,8 +71,8 @@ def files(folder: Path, before: dict[str, dict], now: dict[str, dict], outcomes)
     busy = any(o.status == "built" or not o.ok for o in outcomes)
     if not busy and _settled(before) == _settled(now):
         return {}
-    return {folder / NAME: json.dumps({"status": FORMAT, "sheets": now}, indent=1, sort_keys=True,
-                                      ensure_ascii=False).encode() + b"\n"}
+    # The update's sections (feeds, the last update) are kept: a build does not forget a failed feed.
+    return {folder / NAME: _encoded({**load_body(folder), "status": FORMAT, "sheets": now})}
 
 
 def _settled(sheets_now: dict[str, dict]) -> dict[str, dict]:

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 
 from .. import writers
 from ..base.errors import ConfigError, Diagnostic, Location, RecordError
-from ..base.paths import display
 from ..figures.shared import DataSet
 from ..figures.values import Reads
 from ..records import schema
@@ -52,12 +51,12 @@ class Result:
 class Context:
     """What every record of a run shares: layouts, shared data, time limit."""
 
-    def __init__(self, templates: Path, dataset: DataSet, time_limit: float | None, display=str,
+    def __init__(self, templates: Path, dataset: DataSet, time_limit: float | None,
                  layouts: dict[str, Layout] | None = None):
         self.templates, self.dataset, self.time_limit = templates, dataset, time_limit
         if layouts is None:
             from ..layouts.loader import load_layouts  # Jinja2 and the layouts load only where a record is built
-            layouts = load_layouts(templates, display)
+            layouts = load_layouts(templates)
         self.layouts = layouts
 
 
@@ -148,7 +147,7 @@ def init_worker(templates: Path, dataset: DataSet, time_limit: float | None, dis
     if lifeline is not None:
         threading.Thread(target=_exit_with_parent, args=(lifeline,), daemon=True).start()
     os.chdir(display_cwd)  # messages name files relative to the run's working folder
-    _WORKER = Context(templates, dataset, time_limit, display)
+    _WORKER = Context(templates, dataset, time_limit)
 
 
 def _exit_with_parent(lifeline) -> None:

@@ -16,6 +16,7 @@ from ..records.yamlload import Mapping, load_file
 from .values import FigureError, FigureValue, Reads, canonical
 
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]*\Z")  # a file name Jinja can read as data.<name>
+FEED_KEY = "feed"  # the one key of a shared-data file that is not a figure
 # A dependency key: "data.<file>.<figure>", then " <year>" or ".<metadata field>", or nothing.
 KEY_RE = re.compile(r"^data\.([a-z][a-z0-9_]*)\.([A-Za-z][A-Za-z0-9_]*)(?: ([0-9]{4})|\.([a-z_]+))?\Z")
 
@@ -28,6 +29,7 @@ class DataFile:
     path: str
     figures: dict[str, Figure] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    feed: object = None  # the `feed:` mapping as written (read by `factsheets update`), or None
 
 
 @dataclass
@@ -149,7 +151,10 @@ def _load_file(file: Path, path: str, dir_fd: int) -> DataFile:
         c.error(root.loc, "a shared-data file must be a mapping of figure names to figures",
                 "write one figure per key, as under 'figures:' in a record")
     else:
-        result.figures = schema.figures(root, c)
+        # `feed:` says where the file's figures come from (docs/scheduling.md); it is not a figure.
+        result.feed = next((value for key, value in root.items if key.value == FEED_KEY), None)
+        figures = Mapping([(key, value) for key, value in root.items if key.value != FEED_KEY], root.loc)
+        result.figures = schema.figures(figures, c)
     result.diagnostics = sorted(c.diagnostics, key=lambda d: d.location)
     return result
 

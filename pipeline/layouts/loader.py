@@ -13,6 +13,7 @@ from jinja2 import nodes
 
 from ..base.assets import confined
 from ..base.errors import ConfigError, Diagnostic, Location, RecordError, did_you_mean
+from ..base.paths import display
 from ..document.look import PARTS, WRITER_STYLES, Look
 from ..records import marking
 from ..records.model import SHEET_FIELDS
@@ -85,12 +86,12 @@ def environment(templates: Path) -> jinja2.Environment:
                               keep_trailing_newline=False)
 
 
-def load_layouts(templates: Path, display=str) -> dict[str, Layout]:
+def load_layouts(templates: Path) -> dict[str, Layout]:
     """Load and compile every layout up front; ConfigError names the broken file and line."""
     if not templates.is_dir():
         raise ConfigError([Diagnostic(Location(display(templates)), "the templates folder does not exist",
                                       "run from the project folder or pass --templates DIR")])
-    base = load_look(templates / STYLES_FILE, display)
+    base = load_look(templates / STYLES_FILE)
     env = environment(templates)
     # Every template is parsed (macros too: they load only when used) before any is trusted.
     trees = {name: _check_template(env, name, display(templates / name))
@@ -99,11 +100,11 @@ def load_layouts(templates: Path, display=str) -> dict[str, Layout]:
     layouts = {}
     for folder in sorted(p for p in templates.iterdir() if (p / LAYOUT_FILE).is_file()):
         tree = trees.get(f"{folder.name}/{TEMPLATE_FILE}")
-        layouts[folder.name] = _load_layout(folder, base, display, fields.of(tree) if tree else None)
+        layouts[folder.name] = _load_layout(folder, base, fields.of(tree) if tree else None)
     if not layouts:
         raise ConfigError([Diagnostic(Location(display(templates)), "no layouts found",
                                       f"each layout is a folder with {LAYOUT_FILE} and {TEMPLATE_FILE}")])
-    _check_style_names(trees, layouts, base, templates, display)
+    _check_style_names(trees, layouts, base, templates)
     # Compiled last: Jinja's optimiser folds constants in the trees the checks above read.
     for name in trees:
         _compile(env, name, display(templates / name))
@@ -111,7 +112,7 @@ def load_layouts(templates: Path, display=str) -> dict[str, Layout]:
             for name, layout in layouts.items()}
 
 
-def _load_layout(folder: Path, base: Look, display, uses) -> Layout:
+def _load_layout(folder: Path, base: Look, uses) -> Layout:
     """Load one layout folder, its template not yet compiled; `uses` is what its template prints and
     uses of the sheet (None: it has no template)."""
     path = folder / LAYOUT_FILE
@@ -236,7 +237,7 @@ def _check_template(env: jinja2.Environment, name: str, shown: str) -> nodes.Tem
 
 
 def _check_style_names(trees: dict[str, nodes.Template], layouts: dict[str, Layout], base: Look,
-                       templates: Path, display) -> None:
+                       templates: Path) -> None:
     """Refuse a style name a template writes that its stylesheet lacks, and a style a layout adds
     that nothing uses (a misspelt override), each at its own line.
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from ..base import fonts
 from ..base.errors import Location, did_you_mean
 from ..base.errors import shown as shown_value
+from ..base.paths import display
 from ..document.look import ALIGNMENTS, FONTS, PARTS, WRITER_STYLES, Look, Style, settable
 from ..records.yamlload import Node
 from .configfile import config_mapping, fail, pairs, scalar
@@ -25,7 +26,7 @@ _WRITER_STYLE_USE = {"Normal": "body text", "Heading 1": "section headings", "He
                      "List Bullet": "bulleted lists", "Caption": "table captions", "Table Text": "table cells"}
 
 
-def load_look(path: Path, display=str) -> Look:
+def load_look(path: Path) -> Look:
     """Return the base look of templates/styles.yaml, every value checked where it is written."""
     shown = display(path)
     fields = config_mapping(path, shown, (*PARTS, "styles"))

@@ -271,11 +271,19 @@ def _mark_of(banner: Text | None) -> str:
 
 
 def _sources(reads: Reads) -> tuple[Inline, ...]:
-    """Return one Sources entry per figure the sheet printed: 'label: source, as of March 11, 2003'."""
+    """Return one Sources entry per figure the sheet printed: 'label: source, as of March 11, 2003'.
+
+    The attributes the note prints are reads like the numbers: a shared figure's new source,
+    date or label rebuilds exactly the sheets whose note prints it.
+    """
     entries = []
     for name, figure in reads.cited.items():
+        shared = name.startswith("data.")
+        reads.read(f"{name}.source", figure.source, shared)
+        reads.read(f"{name}.as_of", figure.as_of, shared)
         if figure.source is None and figure.as_of is None:
-            continue  # nothing to cite
+            continue  # nothing to cite, so the label is not printed either
+        reads.read(f"{name}.label", figure.label, shared)
         where = ", ".join(filter(None, (figure.source, figure.as_of and f"as of {long_date(figure.as_of)}")))
         entries.append(Inline((Run(f"{figure.label or name}: {where}"),)))
     return tuple(entries)

@@ -32,7 +32,6 @@ from starlette.staticfiles import StaticFiles
 from ..base import confine, limits
 from ..base.errors import ConfigError, PipelineError
 from ..base.output import write_atomic
-from ..base.paths import display
 from ..builder.recipe import Options
 from ..figures.values import number
 from ..layouts.loader import load_layouts
@@ -238,7 +237,7 @@ class _State(SharedPages):
     def _fields(self, layout: str) -> list[dict]:
         """Return the layout's fields, required ones marked; empty when the layouts do not load."""
         try:
-            found = load_layouts(self.opts.templates, display).get(layout)
+            found = load_layouts(self.opts.templates).get(layout)
         except PipelineError:
             return []
         if found is None:
@@ -309,7 +308,7 @@ class _State(SharedPages):
 
     def _layout(self, name: str):
         try:
-            return load_layouts(self.opts.templates, display).get(name)
+            return load_layouts(self.opts.templates).get(name)
         except PipelineError:
             return None
 
@@ -369,7 +368,7 @@ class _State(SharedPages):
 
     async def new_form(self, request: Request, problem: str | None = None, status_code: int = 200) -> Response:
         try:
-            layouts = load_layouts(self.opts.templates, display)
+            layouts = load_layouts(self.opts.templates)
         except PipelineError as exc:
             return self._page(request, "new.html", 500, layouts={}, problem=str(exc.diagnostics[0]))
         return self._page(request, "new.html", status_code, layouts=layouts, problem=problem)
@@ -386,7 +385,7 @@ class _State(SharedPages):
                                                 "for example cambodia-inl.", 400)
         folder = self.project.sources[0] if self.project.sources[0].is_dir() else self.project.sources[0].parent
         try:
-            new_record(self.opts.templates, form.get("layout", ""), folder / f"{name}.yaml", Path.cwd(), display)
+            new_record(self.opts.templates, form.get("layout", ""), folder / f"{name}.yaml", Path.cwd())
         except ConfigError as exc:
             return await self.new_form(request, exc.diagnostics[0].message + ". " + (exc.diagnostics[0].hint or ""),
                                        400)

@@ -12,9 +12,11 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
 from ..authoring import catalog
+from ..authoring.holds import Held
 from ..base import confine
 from ..base.output import write_atomic
 from ..base.paths import display
+from ..builder import status
 from ..figures import shared as data
 from ..figures import staleness
 from . import sheets, workers
@@ -109,7 +111,9 @@ class SharedPages:
         kept = sorted(p.name for p in edited.iterdir() if p.is_file()) if edited.is_dir() else []
         text = _read(history, self.opts.out).decode("utf-8", "replace") \
             if confine.is_real_file(history, self.opts.out) else ""
-        return self._page(request, "changes.html", runs=list(reversed(_runs(text))), kept=kept)
+        return self._page(request, "changes.html", runs=list(reversed(_runs(text))), kept=kept,
+                          feeds=sorted(status.load_body(self.opts.out).get("feeds", {}).items()),
+                          held=sorted(Held(self.opts.out).held.items()))
 
 
 def _read(path, root) -> bytes:

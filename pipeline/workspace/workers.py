@@ -151,7 +151,7 @@ def figure_plan_in_worker(figures: dict, target: Path, opts: Options, records: P
     from ..authoring.figureimport import plan_figures
 
     try:
-        plan = plan_figures(figures, target, opts, records, display)
+        plan = plan_figures(figures, target, opts, records)
     except PipelineError as exc:
         return FigurePlan(problems=[problem(d) for d in exc.diagnostics])
     return FigurePlan(plan.changed, [(o.record_id, [str(c) for c in o.changes]) for o in plan.report.outcomes
@@ -185,7 +185,7 @@ class Pool:
             key = self._inputs_key()
             if self._pool is None or key != self._key:
                 self._stop()
-                load_layouts(self.opts.templates, display)  # a broken template: ConfigError, shown to the user
+                load_layouts(self.opts.templates)  # a broken template: ConfigError, shown to the user
                 dataset = data.load(self.opts.data, display(self.opts.data))
                 context = multiprocessing.get_context("forkserver")  # workers start clean, no threads
                 self._lifeline, self._alive = context.Pipe(duplex=False)

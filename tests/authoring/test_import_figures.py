@@ -108,3 +108,22 @@ def test_the_import_command_is_documented():
     """README and docs/importing.md describe import figures."""
     assert "import figures" in (ROOT / "README.md").read_text(encoding="utf-8")
     assert "--write" in (ROOT / "docs" / "importing.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_the_preview_names_a_changed_source_on_every_sheet_citing_it(project, run_cli):
+    """A new source is previewed as 'source of data.x.y: old → new' for each sheet whose Sources note
+    prints it (before, a source change showed no sheet at all)."""
+    stem, name, year, value = _a_series(project)
+    assert run_cli("build", "--out", "out", cwd=project).code == 0
+    key = f"data.{stem}.{name}.source"
+    citing = sorted(e.id for e in Manifest.load(project / "out").entries.values() if key in e.data)
+    assert citing, "a sample cites the figure's source"
+    old = data.load(project / "sources" / "data", "sources/data").files[stem].figures[name].source
+    _csv(project / "new.csv", [["figure", "year", "value", "source"], [name, year, value, "UNODC 2024"]])
+    preview = run_cli("import", "figures", "new.csv", "--into", f"sources/data/{stem}.yaml", "--out", "out",
+                      cwd=project)
+    assert preview.code == 0, preview.err
+    named = sorted(line.split()[2] for line in preview.out.splitlines() if line.startswith("would change "))
+    assert named == citing
+    assert preview.out.count(f"  source of data.{stem}.{name}: '{old}' → 'UNODC 2024'") == len(citing)

@@ -7,7 +7,6 @@ import readback
 from conftest import RECORDS, ROOT
 
 from pipeline.base.errors import RecordError
-from pipeline.base.paths import display
 from pipeline.figures import shared as data
 from pipeline.figures.values import long_date
 from pipeline.layouts.loader import load_layouts
@@ -72,7 +71,7 @@ def test_figures_lists_shared_figures_with_the_sheets_that_print_them(project, r
 
 def test_layouts_prints_the_field_list_the_validator_uses(run_cli):
     """`factsheets layouts` shows each layout's printed fields, macros included (notes, sources)."""
-    layouts = load_layouts(ROOT / "templates", display)
+    layouts = load_layouts(ROOT / "templates")
     result = run_cli("layouts")
     for name, layout in layouts.items():
         assert f"{name}\n" in result.out and f"  prints: {', '.join(layout.prints)}\n" in result.out
@@ -85,7 +84,7 @@ def test_a_field_the_template_stops_printing_is_refused(project):
     template = project / "templates" / "inl-country-program" / "sheet.xml.j2"
     template.write_text(template.read_text(encoding="utf-8").replace("{{ m.notes(sheet) }}\n", ""),
                         encoding="utf-8")
-    layouts = load_layouts(project / "templates", display)
+    layouts = load_layouts(project / "templates")
     assert "notes" not in layouts["inl-country-program"].prints
     record = project / "sources" / "laos-inl.yaml"
     text = record.read_text(encoding="utf-8")

@@ -11,7 +11,6 @@ from conftest import RECORDS, ROOT
 from sheets import document
 
 from pipeline.base.errors import RecordError
-from pipeline.base.paths import display
 from pipeline.document.tree import dump
 from pipeline.layouts.loader import load_layouts
 from pipeline.records import marking, schema
@@ -212,7 +211,7 @@ def test_libreoffice_paginates_the_docx_with_banners_and_numbers_from_page_2(lon
 
 NEW_FIELDS = {"country": "country: Laos\n", "classification": "classification: UNCLASSIFIED\n",
               "drafted": "drafted: \"INL/AP: J. Doe, ext. 1234\"\n", "cleared": "cleared:\n  - \"EAP/MLS: R. Roe (ok)\"\n"}
-LAYOUTS = load_layouts(ROOT / "templates", display)
+LAYOUTS = load_layouts(ROOT / "templates")
 
 
 @pytest.mark.parametrize("field", NEW_FIELDS)

@@ -4,10 +4,13 @@ import shutil
 import subprocess
 import sys
 
+import pytest
 from conftest import ROOT
 
+from pipeline.base.errors import ConfigError
 from pipeline.document.look import WRITER_STYLES
 from pipeline.layouts.configfile import config_mapping
+from pipeline.layouts.loader import load_layouts
 from pipeline.layouts.stylesheet import STYLES_FILE, load_look, overlay
 
 
@@ -37,3 +40,16 @@ def test_the_stylesheet_needs_no_template_engine():
     code = "import sys, pipeline.layouts.stylesheet; print('jinja2' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert result.stdout.strip() == "False"
+
+
+def test_errors_name_files_as_every_message_does_without_being_told(tmp_path, monkeypatch):
+    """A broken styles.yaml, loaded by absolute path, is named relative to the working folder (and
+    escaped), as base.paths.display names it: no caller passes a way of naming paths down any more."""
+    shutil.copytree(ROOT / "templates", tmp_path / "templates")
+    styles = tmp_path / "templates" / STYLES_FILE
+    styles.write_text(styles.read_text(encoding="utf-8").replace("opacity: 0.5", "opacity: lots"), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    for load in (lambda: load_look(styles), lambda: load_layouts(tmp_path / "templates")):
+        with pytest.raises(ConfigError) as caught:
+            load()
+        assert caught.value.diagnostics[0].location.path == "templates/styles.yaml"

@@ -487,3 +487,25 @@ def test_a_bullet_typed_in_the_form_has_its_problem_shown_at_its_input(workspace
     assert f'class="form-field" data-field="{bullet}"' in form_of(workspace, sheet_id, typed, csrf)
     gone, _ = posted(workspace, sheet_id, typed, csrf, remove=bullet)
     assert gone == text
+
+
+def test_changes_page_shows_a_failed_feed_and_held_changes(workspace, project):
+    """What `factsheets update` left in status.json and held.json: a failed feed with its error and
+    last good fetch, a held change with its reason (escaped as text)."""
+    import json
+
+    from pipeline.builder import status
+
+    out = project / "output"
+    feeds = {"unodc": {"source": "https://example.gov/u.xlsx", "error": "the server answered 503 <b>x</b>",
+                       "last_attempt": "2026-12-06T09:00:00Z", "last_success": "2026-12-06T08:00:00Z",
+                       "state": "failed"}}
+    for path, blob in status.with_sections(out, feeds=feeds).items():
+        path.write_bytes(blob)
+    (out / "held.json").write_text(json.dumps({"held": {"unodc.laos_opium_ha": {
+        "fetched": "2026-12-06T09:00:00Z", "reasons": ["laos_opium_ha 2018: 5,700 → 11,400 (+100.0%)"]}},
+        "rejected": {}}), encoding="utf-8")
+    page = workspace.get("/changes").text
+    assert "<strong>failed</strong> at 2026-12-06T09:00:00Z: the server answered 503 &lt;b&gt;x&lt;/b&gt;" in page
+    assert "last successful fetch 2026-12-06T08:00:00Z" in page
+    assert "<strong>unodc.laos_opium_ha</strong>" in page and "5,700 → 11,400 (+100.0%)" in page

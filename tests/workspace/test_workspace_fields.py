@@ -268,11 +268,10 @@ def test_removing_an_entry_cuts_out_its_lines_and_nothing_else(record):
 @pytest.mark.parametrize("record", RECORDS, ids=lambda r: r.id)
 def test_a_new_entry_comes_last_with_a_placeholder_that_check_reports_at_its_input(record):
     from pipeline.base.errors import RecordError
-    from pipeline.base.paths import display
     from pipeline.layouts.loader import load_layouts
     from pipeline.records import fieldpaths, schema
 
-    layouts = load_layouts(ROOT / "templates", display)
+    layouts = load_layouts(ROOT / "templates")
     text = record.file.read_text(encoding="utf-8")
     sections = len(read(text, "sections") or [])
     lists = ["sections", *(f"sections[{i}].{k}" for i in range(sections) for k in ("bullets", "items")),
