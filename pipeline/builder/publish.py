@@ -21,6 +21,8 @@ from .manifest import Entry, Manifest
 from .outcome import Outcome
 from .plan import FIGURES_MOVED, Plan
 
+MAP_FOLDER = ".map"  # output/.map/<id>.json: each Word file's map back to its record (render/provenance.py)
+
 
 class _Pending(NamedTuple):
     """A sheet whose files are written beside their targets, not yet flushed and published."""
@@ -119,6 +121,9 @@ class Publisher:
         files = {self.out / f"{result.record_id}{suffix}": blob for suffix, blob in result.blobs.items()}
         try:
             self._keep_edits(outcome, files, old)
+            if result.map is not None:  # beside the sheets, never counted as one of its outputs
+                (self.out / MAP_FOLDER).mkdir(exist_ok=True)
+                files[self.out / MAP_FOLDER / f"{result.record_id}.json"] = result.map
             return output.stage(files)
         except OSError as exc:
             outcome.diagnostics.append(self._unwritten(outcome.path, list(files), exc))
@@ -160,25 +165,26 @@ class Publisher:
 
     def _publish(self, outcome: Outcome, staged: output.Staged) -> list[Path]:
         """Publish the record's staged files together (both or neither); on failure add a diagnostic."""
-        names = " and ".join(display(path) for _, path in staged)
+        names = " and ".join(display(path) for _, path in staged if not _mapped(path))
         try:
             output.publish(staged, durable=False)  # _publish_pending flushes the folder once
         except PartlyPublished as exc:
-            new = ", ".join(display(path) for path in exc.done)
+            done = [path for path in exc.done if not _mapped(path)]
+            new = ", ".join(display(path) for path in done)
             outcome.diagnostics.append(Diagnostic(
                 Location(outcome.path), f"cannot publish {names}: {exc.strerror}; only {new} was replaced, "
                                         f"so this sheet's files are of different versions",
                 f"fix {display(self.out)} (free space, permissions); the next run rebuilds this sheet"))
             # The old entry stays: the replaced file no longer matches it, so the next run rebuilds.
-            return exc.done
+            return done
         except OSError as exc:
             outcome.diagnostics.append(self._unwritten(outcome.path, [path for _, path in staged], exc))
             return []
-        return [path for _, path in staged]
+        return [path for _, path in staged if not _mapped(path)]
 
     def _unwritten(self, record: str, paths: list[Path], exc: OSError) -> Diagnostic:
         """Return the diagnostic for a record whose files could not be written (the old ones kept)."""
-        names = " and ".join(display(path) for path in paths)
+        names = " and ".join(display(path) for path in paths if not _mapped(path))
         return Diagnostic(Location(record), f"cannot write {names}: "
                           f"{exc.strerror or exc}; nothing was replaced, the previous files were kept",
                           f"check that {display(self.out)} exists, is writable and has free space")
@@ -196,3 +202,8 @@ class Publisher:
                 Location(outcome.path), f"{display(path)} was changed by hand since it was built; "
                                         f"kept it as {kept} before writing the new one",
                 f"copy the change into {outcome.path}: the sheet is made from the record", "warning"))
+
+
+def _mapped(path: Path) -> bool:
+    """Return whether a file is a sheet's map (output/.map/), which messages and the manifest leave out."""
+    return path.parent.name == MAP_FOLDER

@@ -20,7 +20,7 @@ from .manifest import Manifest
 from .options import Options
 from .outcome import Outcome, Report
 from .plan import Plan, Planner, data_files
-from .publish import Publisher
+from .publish import MAP_FOLDER, Publisher
 
 RECORD_SUFFIXES = (".yaml", ".yml")
 # The publisher's pace, read when a run starts:
@@ -80,7 +80,7 @@ def _make_folder(folder: Path) -> None:
 
 def remove_strays(folder: Path) -> None:
     """Delete temporary files a killed run left behind (we hold the lock: nobody else writes)."""
-    for stray in folder.glob(f"{TEMP_PREFIX}*.tmp"):
+    for stray in (*folder.glob(f"{TEMP_PREFIX}*.tmp"), *folder.glob(f"{MAP_FOLDER}/{TEMP_PREFIX}*.tmp")):
         stray.unlink(missing_ok=True)
 
 

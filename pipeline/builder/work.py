@@ -40,6 +40,7 @@ class Result:
     id_loc: Location | None = None
     layout: str | None = None
     blobs: dict[str, bytes] = field(default_factory=dict)
+    map: bytes | None = None  # the Word file's map back to the record (output/.map/<id>.json)
     reads: Reads = field(default_factory=Reads)
     as_of: list[dict] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
@@ -114,6 +115,10 @@ def _build(job: Job, ctx: Context, result: Result) -> None:
             raise _LayoutFailed([Diagnostic(Location(job.path), f"the {name} writer could not lay out "
                                                                 f"this sheet: {type(exc).__name__}: {exc}",
                                             "shorten very long text or table cells, then build again")])
+    if ".docx" in result.blobs:  # what `factsheets import docx` reads an edited copy against
+        from ..render import provenance
+        sheet = provenance.sheet_map(record, document, ctx.dataset.scope(None), job.path)
+        result.map = provenance.encoded(sheet)
 
 
 @contextlib.contextmanager

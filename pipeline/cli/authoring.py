@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from ..authoring import catalog
-from ..base.errors import RecordError
+from ..base.errors import RecordError, printable
 from ..base.paths import display
 from ..builder.recipe import Options
 from ..figures import shared as data
@@ -76,15 +76,17 @@ def run_new(args) -> int:
 
 
 def add_import(commands) -> None:
-    """Add `factsheets import` and what it imports: `import figures`, `import page`."""
+    """Add `factsheets import` and what it imports: `import figures`, `import page`, `import docx`."""
     parser = commands.add_parser(
-        "import", help="bring figures from a spreadsheet, or a record from a web page",
+        "import", help="bring figures from a spreadsheet, a record from a web page, or Word edits back",
         description="Import figures from a CSV or Excel file into a shared-data file, "
-                    "or a record from a Department web page saved as text or HTML.")
+                    "a record from a Department web page saved as text or HTML, "
+                    "or the edits of a sheet edited in Word back into its record.")
     arguments.reporting(parser)
     what = parser.add_subparsers(title="what", metavar="WHAT")
     _add_import_figures(what)
     _add_import_page(what)
+    _add_import_docx(what)
     parser.set_defaults(command="import", run=lambda args: (parser.print_help(), console.EXIT_USAGE)[1])
 
 
@@ -173,6 +175,67 @@ def run_import_page(args) -> int:
     write_new(args.into, text)
     print(f"wrote {display(args.into)} from {display(args.file)}: read it against the page, replace each "
           f"<<…>>, then run factsheets check {display(args.into)}")
+    return console.EXIT_OK
+
+
+def _add_import_docx(what) -> None:
+    """Add `factsheets import docx`."""
+    parser = what.add_parser(
+        "docx", help="a sheet edited in Word, back into its record",
+        description="Read a .docx that factsheets built and someone edited in Word, find "
+                    "the record and version it was made from, and show each edit as a "
+                    "change to the record: a title or a section's text reworded, a bullet "
+                    "added or removed, bold or a link added. Numbers printed from figures "
+                    "stay figures: a changed one is reported (--update-figures writes it "
+                    "into its shared-data file). Tracked changes are listed as proposals, "
+                    "taken only with --accept; comments are listed with the text they "
+                    "mark; what cannot go into the record is listed. Nothing is written "
+                    "without --write. See docs/word-round-trip.md.")
+    arguments.reporting(parser)
+    parser.add_argument("file", type=where, metavar="FILE", help="the edited .docx")
+    parser.add_argument("--into", type=where, metavar="RECORD",
+                        help="the record it came from (default: found from the file's hidden marks or text)")
+    parser.add_argument("--accept", default="none", metavar="WHICH",
+                        help="tracked changes to take: none (default), all, or their numbers as listed: 1,3")
+    parser.add_argument("--update-figures", action="store_true",
+                        help="also write changed figure numbers into their shared-data files")
+    parser.add_argument("--write", action="store_true", help="apply the changes (default: only show them)")
+    arguments.templates(parser)
+    parser.add_argument("--out", type=where, default=Path("output"), metavar="DIR",
+                        help="output folder of the builds, whose maps say what each sheet printed (default: output)")
+    parser.add_argument("--data", type=where, default=Path("sources/data"), metavar="DIR",
+                        help="the shared-data folder (default: sources/data)")
+    parser.set_defaults(command="import docx", run=run_import_docx)
+
+
+def run_import_docx(args) -> int:
+    """Run `factsheets import docx`: show the edits as record changes, and with --write apply them."""
+    from ..authoring.docximport import import_docx
+
+    try:
+        plan = import_docx(args.file, Options(templates=args.templates, out=args.out, data=args.data),
+                           args.into, args.accept, args.update_figures)
+    except RecordError as exc:
+        console.print_all(exc.diagnostics)
+        return console.EXIT_FAILED
+    name = display(plan.record)
+    print(f"{display(args.file)} was made from {name} (sheet {plan.record_id})")
+    for title, lines in (("note", plan.notes), ("changes to the record", plan.changes),
+                         ("figures", plan.figures), ("tracked changes (proposals)", plan.proposals),
+                         ("comments", plan.comments), ("not taken (do these by hand)", plan.unmapped)):
+        if lines:
+            print(f"{title}:")
+            print("\n".join(f"  {printable(line)}" for line in lines))
+    if not plan.changes and not plan.figure_updates:
+        print(f"factsheets: no change to {name}")
+        return console.EXIT_OK
+    if not args.write:
+        print(f"factsheets: nothing written; run again with --write to update {name}")
+        return console.EXIT_OK
+    plan.apply()
+    written = [name] if plan.text is not None else []
+    written += [display(path) for path in sorted(plan.figure_updates)]
+    print(f"factsheets: wrote {', '.join(written)}; run factsheets build to rebuild the sheets")
     return console.EXIT_OK
 
 

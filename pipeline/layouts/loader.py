@@ -15,9 +15,9 @@ from ..base.assets import confined
 from ..base.errors import ConfigError, Diagnostic, Location, RecordError, did_you_mean
 from ..base.paths import display
 from ..document.look import PARTS, WRITER_STYLES, Look
+from ..records import fields as record_fields
 from ..records import marking
-from ..records.model import SHEET_FIELDS
-from ..records.schema import ALWAYS
+from ..records.fields import ALWAYS, SHEET_FIELDS
 from ..records.yamlload import Node, Sequence
 from . import printed
 from .configfile import config_mapping, fail, pairs, scalar, string_map, strings
@@ -27,9 +27,6 @@ LAYOUT_FILE = "layout.yaml"
 TEMPLATE_FILE = "sheet.xml.j2"
 _NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*\Z")
 _STYLE_ATTR = re.compile(r'\bstyle="([^"{}]*)"')
-# The record field behind a sheet field, where the names differ; `draft` is also used in a tag
-# (the watermark), so `status` counts when the template uses `draft` anywhere.
-_RECORD_FIELD = {"draft": "status", "classification_mark": "classification"}
 
 
 @dataclass(frozen=True)
@@ -204,9 +201,9 @@ def _seal_default(key: Node, value: Node, defaults: dict[str, str], prints, show
 
 
 def _printed_fields(printed: frozenset, used: frozenset) -> tuple[str, ...]:
-    """Return the record fields behind the sheet fields a template prints, in the sheet's order."""
-    shown = printed | ({"draft"} & used)
-    fields = (_RECORD_FIELD.get(name, name) for name in SHEET_FIELDS if name in shown)
+    """Return the record fields behind the sheet fields a template prints, in the fields table's order."""
+    shown = printed | ({"draft"} & used)  # the watermark is drawn from a tag: using `draft` prints it
+    fields = (record_fields.behind(name) for name in SHEET_FIELDS if name in shown)
     return tuple(dict.fromkeys(name for name in fields if name not in ALWAYS))  # once each, in order
 
 

@@ -9,9 +9,11 @@ space. No mark may be above the banner's level.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from ..base.errors import Collector, did_you_mean, shown
+from . import fields
 from .model import Record, Text
 
 LEVELS = ("U", "SBU", "C", "S", "TS")  # lowest first
@@ -21,7 +23,7 @@ MARK = re.compile(r"\((?P<level>U|SBU|C|S|TS)(?P<caveats>(//[A-Z0-9][A-Z0-9 ,.-]
 _LOOKS_LIKE_MARK = re.compile(r"\([A-Za-z/ ,.-]{1,24}\)")  # "(Unclas)", "(u)": a mark misspelt
 _PARA_BREAK = re.compile(r"\n[ \t]*\n\s*")
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
-HEADING_FIELDS = ("country",)  # record fields a layout's headings may name as {field}
+HEADING_FIELDS = fields.names("top", heading=True)  # record fields a layout's headings may name as {field}
 
 
 def banner_level(text: str) -> str | None:
@@ -83,24 +85,15 @@ def _marks(record: Record):
 
 
 def _marked_texts(record: Record):
-    """Yield the Texts that print as a title, paragraph, bullet, caption or note."""
-    for name in ("title", "subtitle", "lead", "highlight"):
+    """Yield the Texts that print as a title, paragraph, bullet, caption or note (fields.py: `marked`)."""
+    for name in fields.names("top", type=fields.TEXT, marked=True):
         if getattr(record, name) is not None:
             yield getattr(record, name)
     for section in record.sections:
         for content in section.content:
-            value = content.value
-            if content.kind == "text":
-                yield value
-            elif content.kind == "bullets":
-                yield from value
-            elif content.kind == "items":
-                yield from (item.term for item in value)  # the term opens the paragraph
-            elif content.kind == "table" and value.caption:
-                yield value.caption
-            elif content.kind == "chart":
-                yield value.title
-    yield from record.notes
+            yield from (text for field, text in fields.content_texts(content) if field.marked)
+    for name in fields.names("top", type=fields.LISTS, marked=True):
+        yield from getattr(record, name)
 
 
 def fill(heading: str, values: dict[str, str]) -> str:
@@ -151,9 +144,6 @@ def check_headings(record: Record, headings: tuple[str, ...], c: Collector) -> N
 
 
 def _first_text(content):
-    """Yield the first Text of a content block, for placing a message."""
-    value = content.value
-    if content.kind == "text":
-        yield value
-    elif content.kind == "bullets" and value:
-        yield value[0]
+    """Yield the first Text of a content block of text or a list of texts, for placing a message."""
+    if fields.get("section", content.kind).type in (*fields.TEXT, *fields.LISTS):
+        yield from itertools.islice((text for _, text in fields.content_texts(content)), 1)

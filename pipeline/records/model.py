@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..base.errors import Location
+from . import fields
 from .yamlload import Scalar
-
-# The names a layout template reads as `sheet.<name>`: the fields of the renderer's SheetView
-# (pipeline/view.py, whose test holds the two equal), listed here so layouts can check a template
-# without importing the renderer, which is a later stage.
-SHEET_FIELDS = ("id", "layout", "title", "subtitle", "issuer", "doc_type", "date", "dateline", "lead",
-                "highlight", "draft", "sections", "notes", "sources", "seal", "country", "classification",
-                "classification_mark", "drafted", "cleared")
 
 Number = int | float
 
@@ -99,30 +93,27 @@ class Section:
 
 @dataclass(frozen=True)
 class Record:
-    """One validated fact record."""
+    """One validated fact record.
+
+    Its text fields (title, lead, drafted, notes, …: the fields of fields.py that hold a line, prose,
+    or a list of them) are kept in `texts` by name and read as attributes, `record.title`: None,
+    or () for a list, when the record does not write them. A field added to the table is here too.
+    """
 
     file: Path
     path: str  # as messages name it
     id: str
     layout: str
-    title: Text
-    subtitle: Text | None = None
-    issuer: Text | None = None
-    doc_type: Text | None = None
+    texts: dict[str, Text | tuple[Text, ...]] = field(default_factory=dict)
     date: dt.date | None = None
-    dateline: Text | None = None
-    lead: Text | None = None
-    highlight: Text | None = None
     status: str = "final"
     figures: dict[str, Figure] | None = None
     sections: tuple[Section, ...] = ()
-    notes: tuple[Text, ...] = ()
     sources: bool | None = None  # a Sources note: None follows the layout
     seal: SealSpec | None = None  # opt-in: None follows the layout's defaults (none unless it names one)
-    country: Text | None = None  # fills {country} in a layout's fixed headings
-    classification: Text | None = None  # an internal paper's banner, e.g. CONFIDENTIAL//NOFORN
-    drafted: Text | None = None  # "INL/AP: J. Doe, ext. 1234"
-    cleared: tuple[Text, ...] = ()  # one clearance a line: "EAP/MLS: R. Roe (ok)"
     id_loc: Location | None = None
     layout_loc: Location | None = None  # the `layout:` line, where problems of the layout's sheet are reported
     warnings: tuple = ()  # Diagnostics: likely slips that still build (see slips.py)
+
+    def __getattr__(self, name: str):
+        return fields.text_field(self, name)

@@ -13,15 +13,14 @@ from ..base.limits import (
     MAX_CELL_CHARS,
     MAX_LINE_CHARS,
     MAX_RECORD_CHARS,
-    MAX_TABLE_COLUMNS,
-    MAX_TABLE_ROWS,
     MAX_TEXT_CHARS,
 )
 from . import charset, marking, slips
+from . import fields as declared
 from .model import ChartSpec, Content, Figure, Item, Record, SealSpec, Section, TableSpec, Text
 from .yamlload import Mapping, Node, Scalar, Sequence
 
-ALWAYS = ("layout", "id", "figures")  # fields of every layout: they print through other fields
+ALWAYS = declared.ALWAYS  # fields of every layout: they print through other fields
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}\Z")
 NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}\Z")
@@ -41,29 +40,22 @@ RESERVED = {"data", "true", "false", "none", "True", "False", "None", "and", "or
 RESERVED_IDS = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
                 *(f"lpt{i}" for i in range(1, 10))}
 
-TEXT_FIELDS = ("title", "subtitle", "issuer", "doc_type", "dateline", "lead", "highlight",
-               "country", "classification", "drafted")
-# The rest are prose.
-LINE_FIELDS = ("title", "subtitle", "issuer", "doc_type", "dateline", "country", "classification", "drafted")
-TOP_FIELDS = ("layout", "id", *TEXT_FIELDS, "date", "status", "figures", "sections", "notes", "sources",
-              "cleared", "seal")
-INTERNAL_FIELDS = ("classification", "drafted", "cleared")  # printed by internal papers only
-FIGURE_META = ("label", "unit", "source", "as_of")
-FIGURE_FIELDS = (*FIGURE_META, "value", "values")
-SECTION_FIELDS = ("heading", "style", "text", "bullets", "items", "table", "chart")
-CONTENT_KINDS = ("text", "bullets", "items", "table", "chart")
-# The rest of the format: what each remaining field holds. `factsheets schema` describes records
-# for editors from these same names, so a field added here is known to both at once.
-LIST_FIELDS = ("notes", "cleared")  # lists of prose (cleared: one line each)
-STATUSES = ("final", "draft")
-SWITCHES = ("true", "false")  # `sources: false`
-SECTION_STYLES = ("run-in",)
-ITEM_FIELDS = ("term", "text")
-TABLE_FIELDS = ("columns", "rows", "caption")
-CHART_FIELDS = ("figure", "kind", "title", "alt")
-CHART_REQUIRED = ("figure", "kind", "title")
-CHART_KINDS = ("bar", "line")
-SEAL_FIELDS = ("file", "alt")
+# The fields at each place, read from the one table of them (fields.py);
+# the names stay here for the code that reads them by place.
+TOP_FIELDS = declared.TOP
+TEXT_FIELDS = declared.TEXTS
+INTERNAL_FIELDS = declared.INTERNAL  # printed by internal papers only
+FIGURE_FIELDS = declared.names("figure")
+FIGURE_META = declared.names("figure", type=("line", "date"))
+SECTION_FIELDS = declared.names("section")
+CONTENT_KINDS = declared.CONTENT_KINDS
+LIST_FIELDS = declared.TEXT_LISTS
+ITEM_FIELDS = declared.names("item")
+TABLE_FIELDS = declared.names("table")
+CHART_FIELDS = declared.names("chart")
+CHART_REQUIRED = declared.names("chart", required=True)
+CHART_KINDS = declared.choices("chart", "kind")
+SEAL_FIELDS = declared.names("seal")
 
 
 def validate(root: Node, file: Path, path: str, layouts) -> Record:
@@ -112,24 +104,46 @@ def _record(fields: dict, file: Path, path: str, layout: str | None, c: Collecto
     """Convert the top-level fields; None when any is wrong (errors are in `c`)."""
     if "title" not in fields:
         c.error(Location(path), "the field 'title' is missing", "add 'title: <the sheet title>'")
-    texts = {name: _text(fields[name], name, c, limit=MAX_LINE_CHARS if name in LINE_FIELDS else MAX_TEXT_CHARS)
-             for name in TEXT_FIELDS if name in fields}
     figures = _figures(fields["figures"], c, "figures.") if "figures" in fields else {}
     id_node = fields.get("id")
     record_id = _record_id(id_node, file, path, c)
-    sections = _list(fields.get("sections"), "sections", c, lambda n, f: _section(n, f, figures, c))
-    notes = _list(fields.get("notes"), "notes", c, lambda n, f: _text(n, f, c))
-    cleared = _list(fields.get("cleared"), "cleared", c, lambda n, f: _text(n, f, c, limit=MAX_LINE_CHARS))
-    date = _date(fields["date"], "date", c) if "date" in fields else None
-    status = _choice(fields["status"], "status", STATUSES, c) if "status" in fields else "final"
-    sources = _choice(fields["sources"], "sources", SWITCHES, c) if "sources" in fields else None
-    seal = _seal(fields["seal"], c) if "seal" in fields else None
+    values = {name: _value(declared.get("top", name), node, name, figures, c)
+              for name, node in fields.items() if name not in ALWAYS}
     if c.diagnostics or layout is None:
         return None
-    return Record(file=file, path=path, id=record_id, layout=layout, date=date, status=status,
-                  figures=figures, sections=tuple(sections), notes=tuple(notes), cleared=tuple(cleared),
-                  sources=None if sources is None else sources == "true", seal=seal,
-                  id_loc=id_node.loc if id_node else Location(path), layout_loc=fields["layout"].loc, **texts)
+    if "sources" in values:  # a Sources note: None follows the layout
+        values["sources"] = values["sources"] == "true"
+    texts = {name: values.pop(name) for name in (*TEXT_FIELDS, *LIST_FIELDS) if name in values}
+    return Record(file=file, path=path, id=record_id, layout=layout, figures=figures, texts=texts,
+                  id_loc=id_node.loc if id_node else Location(path), layout_loc=fields["layout"].loc, **values)
+
+
+def _value(field: declared.Field, node: Node, path: str, figures: dict, c: Collector):
+    """Return a field's value by the type the table gives it; None (or nothing) when it is wrong.
+
+    The one dispatch of the validator over what fields hold, top-level fields and section content alike.
+    """
+    kind = field.type
+    if kind in declared.TEXT:
+        return _text(node, path, c, limit=MAX_LINE_CHARS if kind == "line" else MAX_TEXT_CHARS)
+    if kind in declared.LISTS:
+        limit = MAX_LINE_CHARS if kind == "lines" else MAX_TEXT_CHARS
+        return tuple(_list(node, path, c, lambda n, f: _text(n, f, c, limit=limit)))
+    if kind in ("choice", "switch"):
+        return _choice(node, path, field.choices, c)
+    if kind == "date":
+        return _date(node, path, c)
+    if kind == "sections":
+        return tuple(_list(node, path, c, lambda n, f: _section(n, f, figures, c)))
+    if kind == "items":
+        return tuple(_list(node, path, c, lambda n, f: _item(n, f, c)))
+    if kind == "table":
+        return _table(node, path, c)
+    if kind == "chart":
+        return _chart(node, path, figures, c)
+    if kind == "seal":
+        return _seal(node, c)
+    raise KeyError(f"the validator reads no field of type {kind!r} ({field.place} field {field.name!r})")
 
 
 def _fields(node: Mapping, allowed, where: str, c: Collector) -> dict[str, Node]:
@@ -348,7 +362,7 @@ def _figure(name: str, loc: Location, node: Node, c: Collector, prefix: str) -> 
         return None
     # Labels, units and sources are printed (chart tables, {{ x.label }}): they are text like any other.
     meta = {k: _text(fields[k], f"{field}.{k}", c, limit=MAX_LINE_CHARS)
-            for k in ("label", "unit", "source") if k in fields}
+            for k in declared.names("figure", type="line") if k in fields}
     return Figure(name, loc,
                   value=_number(fields["value"], f"{field}.value", c) if "value" in fields else None,
                   values=_series(fields["values"], f"{field}.values", c) if "values" in fields else None,
@@ -377,8 +391,8 @@ def _section(node: Node, field: str, figures: dict, c: Collector) -> Section | N
     fields = _mapping(node, field, SECTION_FIELDS, c)
     if fields is None:
         return None
-    heading = _text(fields["heading"], f"{field}.heading", c, limit=MAX_LINE_CHARS) if "heading" in fields else None
-    style = _choice(fields["style"], f"{field}.style", SECTION_STYLES, c) if "style" in fields else None
+    heading, style = (_value(declared.get("section", k), fields[k], f"{field}.{k}", figures, c) if k in fields
+                      else None for k in ("heading", "style"))
     if style == "run-in" and heading is None:
         c.error(node.loc, f"'{field}' has style run-in but no heading", "add 'heading: <label>'")
     content = [_content(kind, fields[kind], f"{field}.{kind}", figures, c)
@@ -390,16 +404,7 @@ def _section(node: Node, field: str, figures: dict, c: Collector) -> Section | N
 
 def _content(kind: str, node: Node, field: str, figures: dict, c: Collector) -> Content | None:
     """Return one content block of a section."""
-    if kind == "text":
-        value = _text(node, field, c)
-    elif kind == "bullets":
-        value = tuple(_list(node, field, c, lambda n, f: _text(n, f, c)))
-    elif kind == "items":
-        value = tuple(_list(node, field, c, lambda n, f: _item(n, f, c)))
-    elif kind == "table":
-        value = _table(node, field, c)
-    else:
-        value = _chart(node, field, figures, c)
+    value = _value(declared.get("section", kind), node, field, figures, c)
     return None if value is None else Content(kind, value)
 
 
@@ -408,7 +413,7 @@ def _item(node: Node, field: str, c: Collector) -> Item | None:
     fields = _mapping(node, field, ITEM_FIELDS, c)
     if fields is None:
         return None
-    for key in ("term", "text"):
+    for key in ITEM_FIELDS:
         if key not in fields:
             c.error(node.loc, f"'{field}' needs '{key}'", "items are written '- term: …' and 'text: …'")
     if len(fields) < 2:
@@ -437,9 +442,9 @@ def _table(node: Node, field: str, c: Collector) -> TableSpec | None:
 def _table_fits(fields: dict[str, Node], field: str, c: Collector) -> bool:
     """Return False, with an error, for a table with more rows or columns than a sheet can hold."""
     fits = True
-    for key, most, hint in (("columns", MAX_TABLE_COLUMNS, "split the table, or turn columns into rows"),
-                            ("rows", MAX_TABLE_ROWS, "split the table, or publish the data separately")):
-        node = fields[key]
+    for key, hint in (("columns", "split the table, or turn columns into rows"),
+                      ("rows", "split the table, or publish the data separately")):
+        node, most = fields[key], declared.get("table", key).most
         if isinstance(node, Sequence) and len(node.items) > most:
             c.error(node.loc, f"'{field}.{key}' has {len(node.items):,} {key}; a table holds at most {most:,}", hint)
             fits = False
@@ -522,23 +527,6 @@ def _texts(record: Record):
     for section in record.sections:
         yield from filter(None, (section.heading,))
         for content in section.content:
-            yield from _content_texts(content)
-    yield from record.notes
-    yield from record.cleared
-
-
-def _content_texts(content: Content):
-    """Yield the Texts of one content block."""
-    value = content.value
-    if content.kind == "text":
-        yield value
-    elif content.kind == "bullets":
-        yield from value
-    elif content.kind == "items":
-        for item in value:
-            yield from (item.term, item.text)
-    elif content.kind == "table":
-        yield from (*value.columns, *(cell for row in value.rows for cell in row))
-        yield from filter(None, (value.caption,))
-    else:
-        yield from filter(None, (value.title, value.alt))
+            yield from (text for _, text in declared.content_texts(content))
+    for name in LIST_FIELDS:
+        yield from getattr(record, name)

@@ -13,7 +13,7 @@ from ..document import images
 from ..document.tree import Run
 from ..figures.sandbox import evaluate
 from ..figures.values import FigureError, FigureValue, Reads, long_date, number
-from ..records import charset, marking
+from ..records import charset, fields, marking
 from ..records.model import Record, Text
 from . import text as textmod
 
@@ -135,28 +135,24 @@ class SealView:
 
 @dataclass(frozen=True)
 class SheetView:
-    """The record as a template reads it."""
+    """The record as a template reads it: `sheet.<name>` for each name of records/fields.SHEET_FIELDS.
 
-    id: str
+    The record's text fields, figures filled in, are kept in `texts` and read as attributes
+    (`sheet.title`, `sheet.notes`), as a Record's are.
+    """
+
     layout: str
-    title: Rich
-    subtitle: Rich | None
-    issuer: Rich | None
-    doc_type: Rich | None
-    date: str
-    dateline: Rich | None
-    lead: Rich | None
-    highlight: Rich | None
-    draft: bool
-    sections: tuple[SectionView, ...]
-    notes: tuple[Rich, ...]
+    id: str
+    texts: dict[str, "Rich | tuple[Rich, ...] | None"] = dataclasses.field(default_factory=dict)
+    classification_mark: str = ""  # the banner's level as a portion mark, "(U)": for generated paragraphs
+    date: str = ""
+    draft: bool = False
+    sections: tuple[SectionView, ...] = ()
     sources: tuple[Inline, ...] = ()  # one entry per figure printed that has a source or a date
     seal: "SealView | None" = None  # the seal or flag the record or layout supplies (opt-in)
-    country: Rich | None = None
-    classification: Rich | None = None  # an internal paper's banner
-    classification_mark: str = ""  # the banner's level as a portion mark, "(U)": for generated paragraphs
-    drafted: Rich | None = None
-    cleared: tuple[Rich, ...] = ()
+
+    def __getattr__(self, name: str):
+        return fields.text_field(self, name)
 
 
 class _Resolver:
@@ -228,21 +224,25 @@ def sheet_view(record: Record, defaults: dict[str, str], data, reads: Reads | No
     A seal is drawn only if the record or the layout's defaults name one, from `project`'s files.
     """
     r = _Resolver(record, data, reads, c)
-    view = SheetView(
-        id=record.id, layout=record.layout, title=r.rich(record.title),
-        subtitle=r.rich(record.subtitle), issuer=r.rich(record.issuer, defaults.get("issuer")),
-        doc_type=r.rich(record.doc_type, defaults.get("doc_type")),
-        date=long_date(record.date) if record.date else "",
-        dateline=r.rich(record.dateline, defaults.get("dateline")), lead=r.rich(record.lead),
-        highlight=r.rich(record.highlight), draft=record.status == "draft",
-        sections=tuple(_section(s, record, r) for s in record.sections),
-        notes=tuple(r.rich(n) for n in record.notes), country=r.rich(record.country),
-        classification=r.rich(record.classification), drafted=r.rich(record.drafted),
-        classification_mark=_mark_of(record.classification),
-        cleared=tuple(r.rich(t) for t in record.cleared))
+    # Text, lists of text and the sections, as the fields table names them and in its order: the
+    # Sources note lists the figures in the order they are read.
+    printed = {f.name: _printed_field(f, getattr(record, f.name), record, defaults, r)
+               for f in fields.at("top") if f.type in (*fields.TEXT, *fields.LISTS, "sections")}
+    view = SheetView(id=record.id, layout=record.layout, date=long_date(record.date) if record.date else "",
+                     draft=record.status == "draft", classification_mark=_mark_of(record.classification),
+                     sections=printed.pop("sections"), texts=printed)
     wanted = defaults.get("sources", "true") == "true" if record.sources is None else record.sources
     return dataclasses.replace(view, sources=_sources(r.reads) if wanted else (),
                                seal=_seal(record, defaults, project, r))
+
+
+def _printed_field(field, value, record: Record, defaults: dict[str, str], r: _Resolver):
+    """Return the view of a record field of text, a list of texts, or the sections."""
+    if field.type in fields.TEXT:
+        return r.rich(value, defaults.get(field.name) if field.default else None)
+    if field.type in fields.LISTS:
+        return tuple(r.rich(t) for t in value)
+    return tuple(_section(s, record, r) for s in value)
 
 
 def _seal(record: Record, defaults: dict[str, str], project: Path | None, r: _Resolver) -> SealView | None:
@@ -297,19 +297,22 @@ def _section(section, record: Record, r: _Resolver) -> SectionView:
 
 
 def _block(content, record: Record, r: _Resolver) -> Block:
-    """Return the view of one content block."""
-    value = content.value
-    if content.kind == "text":
-        return Block("text", paragraphs=tuple(r.rich(value) or ()))
-    if content.kind == "bullets":
-        return Block("bullets", items=tuple(r.rich(t) for t in value))
-    if content.kind == "items":
-        return Block("items", items=tuple(ItemView(r.rich(i.term), r.rich(i.text)) for i in value))
-    if content.kind == "table":
-        return Block("table", columns=tuple(r.rich(t) for t in value.columns),
+    """Return the view of one content block, by what its field holds (records/fields.py)."""
+    kind, value = content.kind, content.value
+    holds = fields.get("section", kind).type
+    if holds in fields.TEXT:
+        return Block(kind, paragraphs=tuple(r.rich(value) or ()))
+    if holds in fields.LISTS:
+        return Block(kind, items=tuple(r.rich(t) for t in value))
+    if holds == "items":
+        return Block(kind, items=tuple(ItemView(r.rich(i.term), r.rich(i.text)) for i in value))
+    if holds == "table":
+        return Block(kind, columns=tuple(r.rich(t) for t in value.columns),
                      rows=tuple(tuple(r.rich(t) for t in row) for row in value.rows),
                      caption=r.rich(value.caption))
-    return Block("chart", chart=_chart(value, record, r))
+    if holds == "chart":
+        return Block(kind, chart=_chart(value, record, r))
+    raise KeyError(f"the view shows no content of type {holds!r} (section field {kind!r})")
 
 
 def _chart(chart, record: Record, r: _Resolver) -> ChartView | None:

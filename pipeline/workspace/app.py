@@ -78,6 +78,8 @@ def create_app(project: Project, workers_count: int = 2, hosts: tuple[str, ...] 
         Route("/sheet/{sheet_id}/form", state.form, methods=["POST"]),
         Route("/sheet/{sheet_id}/field", state.field, methods=["POST"]),
         Route("/sheet/{sheet_id}/publish", state.publish, methods=["POST"]),
+        Route("/sheet/{sheet_id}/word", state.word_form),
+        Route("/sheet/{sheet_id}/word", state.word_upload, methods=["POST"]),
         Route("/new", state.new_form),
         Route("/new", state.new_sheet, methods=["POST"]),
         Route("/figures", state.figures),
@@ -363,6 +365,39 @@ class _State(SharedPages):
         if response.status_code == 200:
             response.headers["HX-Refresh"] = "true"  # the editor reloads with the final text
         return response
+
+    # --- Word file back in (factsheets import docx) -------------------------------------------
+
+    async def word_form(self, request: Request) -> Response:
+        sheet = self._sheet(request)
+        if sheet is None:
+            return self._page(request, "missing.html", 404, what=request.path_params["sheet_id"])
+        return self._page(request, "word.html", sheet=sheet)
+
+    async def word_upload(self, request: Request) -> Response:
+        """Show an uploaded Word file's edits as record changes; with ?write=1 save them and build."""
+        from . import wordupload
+
+        session = request.cookies.get(SESSION_COOKIE, "")
+        if not session or not hmac.compare_digest(request.headers.get("x-csrf-token", ""), self._token(session)):
+            return PlainTextResponse("This page has expired (its security token does not match). "
+                                     "Reload the page and try again.", 403)
+        sheet = self._sheet(request)
+        if sheet is None:
+            return PlainTextResponse("no such sheet", 404)
+        try:
+            data = await wordupload.body(request)
+        except wordupload.TooLarge:
+            return self._fragment("word_plan.html", 413, refused="This file is larger than a sheet's Word "
+                                                                 "file can be; nothing was read.")
+        loaded = sheets.text_hash(sheet.file.read_bytes())
+        plan, problems = await run_in_threadpool(wordupload.plan, data, sheet.file, self.opts)
+        if plan is None:
+            return self._fragment("word_plan.html", 400, problems=problems)
+        saved = ""
+        if request.query_params.get("write") == "1" and plan.text is not None:
+            saved = (await self._write(sheet, plan.text, loaded, action="Saved from the Word file")).body.decode()
+        return self._fragment("word_plan.html", plan=wordupload.shown(plan), saved_html=saved)
 
     # --- new sheet ----------------------------------------------------------------------------
 

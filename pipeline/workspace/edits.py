@@ -10,17 +10,19 @@ from __future__ import annotations
 
 import re
 
-from ..records.schema import FIGURE_FIELDS, ITEM_FIELDS, SECTION_FIELDS, TEXT_FIELDS, TOP_FIELDS
+from ..records import fields as declared
 from ..records.yamlload import Mapping, Node, Scalar, Sequence, parse
 from . import checks, scalars
 from .nodes import Source, child, find, key_of, path, plain, root_of, shape, steps
 
-SCALAR_FIELDS = (*TEXT_FIELDS, "date", "status")
+SCALAR_FIELDS = declared.names("top", type=(*declared.TEXT, "date", "choice"))  # a value on one input
 CHOICES = {"status": "draft|final", "sources": "true|false", "sections[].style": "run-in"}  # "" removes the line
 EDITABLE = {*SCALAR_FIELDS, "sources", "sections[].heading", "sections[].style", "sections[].text",
-            "sections[].bullets[]", "sections[].items[].term", "sections[].items[].text", "notes[]", "cleared[]"}
+            "sections[].bullets[]", "sections[].items[].term", "sections[].items[].text",
+            *(f"{name}[]" for name in declared.TEXT_LISTS)}
 FIGURE_PARTS = ("value", "as_of")  # what the figures table edits; a series (values) is for the YAML tab
-ORDERS = {"": TOP_FIELDS, "sections[]": SECTION_FIELDS, "sections[].items[]": ITEM_FIELDS, "figures.*": FIGURE_FIELDS}
+ORDERS = {"": declared.TOP, "sections[]": declared.names("section"), "sections[].items[]": declared.names("item"),
+          "figures.*": declared.names("figure")}
 
 
 class List:
@@ -35,6 +37,7 @@ LISTS = {
     "sections": List("section", "heading: <<the section's heading>>", "text: |", "  <<the section's text>>"),
     "sections[].bullets": List("bullet", "<<the new bullet>>"),
     "sections[].items": List("term", "term: <<the term>>", "text: <<the term's text>>"),
+    **{name: List("entry", "<<the new entry>>") for name in declared.TEXT_LISTS},  # unless named below
     "notes": List("note", "<<the new note>>"),
     "cleared": List("clearance", "<<the clearing office and name>>"),
 }

@@ -12,12 +12,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..records.schema import LINE_FIELDS, SECTION_FIELDS
+from ..records import fields as declared
 from ..records.yamlload import Mapping, Node, Scalar, Sequence
 from .edits import LISTS, SCALAR_FIELDS
 from .nodes import Source, root_of, shape
 
-SHOWN = ("layout", "id", *SCALAR_FIELDS, "sources", "figures", "sections", "notes", "cleared", "seal")
+SHOWN = declared.TOP
 STYLES = (("", "on a line of its own"), ("run-in", "run-in: bold, opening the first paragraph"))
 SOURCES = (("", "the layout's choice"), ("true", "printed"), ("false", "not printed"))
 STATUSES = (("", "(not set: final)"), ("draft", "draft"), ("final", "final"))
@@ -103,7 +103,7 @@ def form(text: str, prints: tuple[str, ...], requires: tuple[str, ...]) -> Form:
     values = dict((k.value, v) for k, v in root.items)
     keys = dict((k.value, k) for k, _ in root.items)
     top = [_pointer(name, values[name], keys[name].loc.line) for name in ("layout", "id", "seal") if name in values]
-    top += [_field(name, _label(name), values.get(name), name in requires or name == "title")
+    top += [_field(name, _label(name), values.get(name), name in requires or declared.get("top", name).required)
             for name in SCALAR_FIELDS if name in prints]
     if "figures" in values and not isinstance(values["figures"], Mapping):
         top.append(Pointer("figures", "The sheet’s own figures are not written as 'name: value' lines; change them "
@@ -112,12 +112,11 @@ def form(text: str, prints: tuple[str, ...], requires: tuple[str, ...]) -> Form:
         top.append(_choice("sources", "Sources note", values.get("sources"), SOURCES))
     top += [Pointer(key.value, f"'{key.value}' is not a field this layout prints: fix or remove it in the "
                                f"YAML tab", key.loc.line)
-            for key, _ in root.items if key.value not in SHOWN or (key.value in SCALAR_FIELDS + ("notes", "cleared")
+            for key, _ in root.items if key.value not in SHOWN or (key.value in SCALAR_FIELDS + declared.TEXT_LISTS
                                                                  and key.value not in prints)]
     sections = _listing("sections", values.get("sections"), src, _section) \
         if "sections" in values or "sections" in prints else None
-    lists = [_listing(name, values.get(name), src, _line_entry) for name in ("notes", "cleared")
-             if name in prints]
+    lists = [_listing(name, values.get(name), src, _line_entry) for name in declared.TEXT_LISTS if name in prints]
     return Form(top, sections, lists, figures_table(root))
 
 
@@ -178,29 +177,38 @@ def _section(name: str, node: Node, src: Source) -> Entry:
     entry.parts.append(_field(f"{name}.heading", "Heading", heading, False))
     if "heading" in parts or "style" in parts:
         entry.parts.append(_choice(f"{name}.style", "Heading style", parts.get("style"), STYLES))
-    if "text" not in parts:
-        entry.parts.append(_field(f"{name}.text", "Text", None, False))  # typed: added before the lists
+    texts = [f.name for f in declared.at("section") if f.content and f.type in declared.TEXT]
+    entry.parts += [_field(f"{name}.{kind}", _label(kind), None, False) for kind in texts if kind not in parts]
     for key, value in node.items:
-        path = f"{name}.{key.value}"
-        if key.value == "text":
-            entry.parts.append(_field(path, "Text", value, False))
-        elif key.value in ("bullets", "items"):
-            listing = _listing(path, value, src, _line_entry if key.value == "bullets" else _item)
-            listing.owner = entry.title if isinstance(listing, Listing) else ""
-            entry.parts.append(listing)
-        elif key.value == "table":
-            entry.parts.append(Pointer(path, "This section has a table: edit it in the YAML tab", key.loc.line))
-        elif key.value == "chart":
-            figure = dict((k.value, v.value) for k, v in value.items if isinstance(v, Scalar)).get("figure", "") \
-                if isinstance(value, Mapping) else ""
-            entry.parts.append(Pointer(path, f"This section has a chart{' of ' + figure if figure else ''}: edit it "
-                                             f"in the YAML tab", key.loc.line))
-        elif key.value not in SECTION_FIELDS:
-            entry.parts.append(Pointer(path, f"'{key.value}' is not part of a section: fix or remove it in the "
-                                             f"YAML tab", key.loc.line))
-    entry.adds = [(f"{name}.{kind}", label) for kind, label in (("bullets", "Add bullets"), ("items", "Add terms"))
-                  if kind not in parts]
+        entry.parts.extend(_content(f"{name}.{key.value}", key, value, src, entry))
+    entry.adds = [(f"{name}.{f.name}", f"Add {_label(f.name).lower()}") for f in declared.at("section")
+                  if f.content and _listed(f) and f.name not in parts]
     return entry
+
+
+def _listed(field: declared.Field) -> bool:
+    """Return whether the form edits a field entry by entry (bullets, terms)."""
+    return field.type in (*declared.LISTS, "items")
+
+
+def _content(path: str, key: Scalar, value: Node, src: Source, entry: Entry) -> list:
+    """Return the form of one key of a section, by what its field holds (records/fields.py)."""
+    field = declared.get("section", key.value)
+    if field is None:
+        return [Pointer(path, f"'{key.value}' is not part of a section: fix or remove it in the YAML tab",
+                        key.loc.line)]
+    if not field.content:
+        return []  # the heading and its style come first, above
+    if field.type in declared.TEXT:
+        return [_field(path, _label(key.value), value, False)]
+    if _listed(field):
+        listing = _listing(path, value, src, _item if field.type == "items" else _line_entry)
+        listing.owner = entry.title if isinstance(listing, Listing) else ""
+        return [listing]
+    figure = dict((k.value, v.value) for k, v in value.items if isinstance(v, Scalar)).get("figure", "") \
+        if isinstance(value, Mapping) else ""
+    return [Pointer(path, f"This section has a {key.value}{' of ' + figure if figure else ''}: edit it in the "
+                          f"YAML tab", key.loc.line)]
 
 
 def _line_entry(name: str, node: Node, src: Source) -> Entry:
@@ -211,9 +219,7 @@ def _line_entry(name: str, node: Node, src: Source) -> Entry:
     if not isinstance(node, Scalar):
         return Entry(name, title, [Pointer(name, f"This {noun} is written as a list or mapping: change it in "
                                                  f"the YAML tab", node.loc.line)])
-    found = _field(name, label, node, False)
-    found.prose = found.prose and not kind.endswith("cleared")  # a clearance is one line
-    return Entry(name, title, [found])
+    return Entry(name, title, [_field(name, label, node, False)])
 
 
 def _titles(name: str, noun: str) -> tuple[str, str]:
@@ -234,7 +240,7 @@ def _item(name: str, node: Node, src: Source) -> Entry:
                                 _field(f"{name}.text", "Text", parts.get("text"), False)])
     entry.parts += [Pointer(f"{name}.{k.value}", f"'{k.value}' is not part of a term: fix or remove it in the "
                                                  f"YAML tab", k.loc.line)
-                    for k, _ in node.items if k.value not in ("term", "text")]
+                    for k, _ in node.items if k.value not in declared.names("item")]
     return entry
 
 
@@ -249,9 +255,8 @@ def _choice(name: str, label: str, node: Node | None, choices: tuple) -> Field:
 
 def _field(name: str, label: str, node, required: bool) -> Field:
     """Return the form input of one value (absent: empty)."""
-    leaf = name.rsplit(".", 1)[-1]
-    prose = leaf not in LINE_FIELDS and leaf not in ("date", "status", "heading", "term", "value", "as_of") \
-        and not leaf.startswith("cleared[")
+    field = declared.of_path(shape(name))
+    prose = field is not None and field.prose
     if name == "status":
         return _status(node, required)
     if node is None:

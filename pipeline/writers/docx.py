@@ -19,7 +19,7 @@ from docx.text.run import Run as WordRun
 from lxml.etree import SubElement
 
 from pipeline.base import fonts
-from pipeline.document import chartdraw, tablefit
+from pipeline.document import anchors, chartdraw, tablefit
 from pipeline.document.tree import (
     BulletList,
     Chart,
@@ -92,6 +92,8 @@ class DocxTranslator(Visitor):
         self.paragraph = None  # where inlines go
         self._bold = False  # header cells force bold on their runs
         self._after_table = False
+        self._anchors = 0  # body paragraphs bookmarked so far (see pipeline/document/anchors.py)
+        self._version = anchors.version(doc)
 
     def visit_document(self, doc: Document) -> bytes:
         """Write body, header (with the watermark) and footer, then the properties; return the package."""
@@ -202,7 +204,11 @@ class DocxTranslator(Visitor):
                 if r == 0 and table.rows:
                     self.paragraph.paragraph_format.keep_with_next = True  # never a header row alone
                 self._bold = r == 0
+                # Only a table's first paragraph is bookmarked (its cells follow in order): a
+                # bookmark per cell would outgrow the file's size limit on a long table.
+                anchor = self._open_anchor(marked=caption is None and r == 0 and tc is tr.tc_lst[0])
                 self.visit_all(inlines)
+                self._close_anchor(anchor)
         self._bold = False
         return caption
 
@@ -324,8 +330,34 @@ class DocxTranslator(Visitor):
         self.paragraph = self.story.add_paragraph()
         # A new paragraph is empty: its style is its first property, written directly.
         SubElement(SubElement(self.paragraph._p, qn("w:pPr")), qn("w:pStyle"), {qn("w:val"): self.style_ids[style]})
+        anchor = self._open_anchor()
         self.visit_all(inlines)
+        self._close_anchor(anchor)
         return self.paragraph
+
+    def _open_anchor(self, marked: bool = True) -> str | None:
+        """Open the hidden bookmark of a body paragraph (the first also carries the version); return its id.
+
+        Every body paragraph is counted, `marked` or not. Headers and footers are not bookmarked:
+        the import compares their text with the map.
+        """
+        if self.story is not self.word:
+            return None
+        index, self._anchors = self._anchors, self._anchors + 1
+        if not marked:
+            return None
+        p = self.paragraph._p
+        if index == 0:  # a point bookmark: where the sheet's version is read back
+            SubElement(p, qn("w:bookmarkStart"), {qn("w:id"): "0", qn("w:name"): anchors.version_name(self._version)})
+            SubElement(p, qn("w:bookmarkEnd"), {qn("w:id"): "0"})
+        mark = str(index + 1)
+        SubElement(p, qn("w:bookmarkStart"), {qn("w:id"): mark, qn("w:name"): anchors.paragraph_name(index)})
+        return mark
+
+    def _close_anchor(self, mark: str | None) -> None:
+        """Close a paragraph's bookmark after its last run."""
+        if mark is not None:
+            SubElement(self.paragraph._p, qn("w:bookmarkEnd"), {qn("w:id"): mark})
 
     def _watermark(self, paragraph) -> None:
         """Anchor the look's text watermark in a header paragraph, so it shows on every page."""

@@ -66,7 +66,8 @@ def test_failed_rebuild_keeps_the_last_good_output(project, run_cli):
     args = ("build", "--out", out, record, "--templates", project / "templates")
     assert run_cli(*args).code == 0
     records = ("status.json", "CHANGES.md", "changes.json")  # these record the failure
-    kept = lambda: {p.name: p.read_bytes() for p in out.iterdir() if p.name not in records}
+    kept = lambda: {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*")
+                    if p.is_file() and p.name not in records}
     before = kept()
     record.write_text(record.read_text(encoding="utf-8").replace("opium_ha[2018]", "opium_hx[2018]"),
                       encoding="utf-8")

@@ -37,7 +37,8 @@ RUN_RECORDS = ("status.json", "CHANGES.md", "changes.json")  # meant to record t
 def snapshot(folder):
     """Return {name: bytes} of every entry in a folder (temporary files included), but the run's
     own records of what happened, which a failed run updates (see test_status.py)."""
-    return {p.name: p.read_bytes() for p in folder.iterdir() if p.name not in RUN_RECORDS}
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*")
+            if p.is_file() and p.name not in RUN_RECORDS}
 
 
 def test_unwritable_output_folder(built, run_cli, monkeypatch):

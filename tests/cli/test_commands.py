@@ -36,10 +36,11 @@ def test_the_commands_are_listed_once_each_in_the_help_order():
     assert [name for name in names if f"\n    {name} " in help_text] == names
 
 
-@pytest.mark.parametrize("words", [["import", "figures"], ["import", "page"]])
+@pytest.mark.parametrize("words", [["import", "figures"], ["import", "page"], ["import", "docx"]])
 def test_a_sub_command_runs_its_own_function(words):
-    """`import figures` and `import page` each run run_import_<what>."""
+    """`import figures`, `import page` and `import docx` each run run_import_<what>."""
     parser, _ = command._parser()
-    required = {"figures": ["f.csv", "--into", "d.yaml"], "page": ["p.txt", "--layout", "x"]}[words[1]]
+    required = {"figures": ["f.csv", "--into", "d.yaml"], "page": ["p.txt", "--layout", "x"],
+                "docx": ["f.docx"]}[words[1]]
     args = parser.parse_args([*words, *required])
     assert (args.command, args.run.__name__) == (" ".join(words), f"run_import_{words[1]}")
