@@ -39,7 +39,7 @@ def test_corpus_case(case, tmp_path):
         assert line.isprintable(), line
     out = tmp_path / "out"
     companion = {f"{COMPANION_ID}.docx", f"{COMPANION_ID}.pdf"}
-    bookkeeping = {"manifest.json", "changes.json", "CHANGES.md", "status.json"}
+    bookkeeping = {"manifest.json", "changes.json", "CHANGES.md", "status.json", ".map"}  # .map: the sheet maps
     written = {p.name for p in out.iterdir()} - bookkeeping
     if expected.exit == 0:
         assert result.err == ""
