@@ -5,12 +5,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-fast test-explore lint check bench goldens clean bytecode
+.PHONY: run test test-fast test-explore lint check bench goldens clean bytecode axe
 
 run: $(STAMP) bytecode   ## build every record in sources/ into output/
 	$(BIN)/factsheets build
 
-test: lint bytecode      ## lint, then the whole test suite (what CI runs)
+test: lint bytecode axe  ## lint, then the whole test suite (what CI runs)
 	$(BIN)/python -m pytest -q
 
 test-fast: lint bytecode ## lint and the suite without the tests marked slow (< 2 min), for the edit loop
@@ -44,6 +44,14 @@ goldens: $(STAMP)        ## rewrite golden files after an intended output change
 bytecode: $(STAMP)
 	$(BIN)/python -m compileall -q pipeline
 
+# axe-core (package.json, pinned in package-lock.json) for the browser tests' accessibility checks.
+# Without npm the check is skipped here and the tests that need it say so.
+AXE := node_modules/axe-core/axe.min.js
+axe: $(AXE)
+$(AXE): package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error && touch $(AXE); \
+	else echo "make: npm not found: the accessibility (axe-core) browser tests will be skipped" >&2; fi
+
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -51,4 +59,4 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 clean:
-	rm -rf $(VENV) output/*.docx output/*.pdf build *.egg-info
+	rm -rf $(VENV) node_modules output/*.docx output/*.pdf build *.egg-info

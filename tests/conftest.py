@@ -1,15 +1,41 @@
 """Shared fixtures: the project root, an in-process CLI runner, and one build of the samples."""
 
+import importlib
+import math
 import os
+import pkgutil
 import shutil
 from pathlib import Path
 
 import pytest
 import records
+from hypothesis import settings
+from hypothesis.database import DirectoryBasedExampleDatabase
 
+from pipeline import builder
 from pipeline.cli import command as cli
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# Hypothesis profiles (HYPOTHESIS_PROFILE=ci|explore). `ci`, the default: the same examples every run
+# (derandomized) and no example database, so a fresh clone behaves exactly as CI and a run fails only
+# for a reason. `explore` (make test-explore): fresh random examples, EXPLORE_FACTOR times as many (or
+# HYPOTHESIS_EXAMPLES each), and a local database that replays a failure found once first. Both print
+# the blob that replays a failure (@reproduce_failure); keep a failing input as an @example with its fix.
+EXPLORE_FACTOR = 25
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True, deadline=None,
+                          max_examples=100)
+settings.register_profile("explore", derandomize=False, print_blob=True, deadline=None, max_examples=2500,
+                          database=DirectoryBasedExampleDatabase(ROOT / ".hypothesis" / "examples"))
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
+settings.load_profile(PROFILE)
+
+
+def examples(count: int) -> int:
+    """Return a property's number of examples: `count` in CI, many more when exploring."""
+    if PROFILE != "explore":
+        return count
+    return int(os.environ.get("HYPOTHESIS_EXAMPLES") or count * EXPLORE_FACTOR)
 # Whatever sources/ holds, read when the tests are collected: a new record is tested like the others.
 RECORDS = records.samples()
 SAMPLES = tuple(record.id for record in RECORDS)
@@ -25,6 +51,20 @@ class Result:
 
     def __init__(self, code, out, err):
         self.code, self.out, self.err = code, out, err
+
+
+# The builder's modules that save the manifest by the clock while publishing (CHECKPOINT seconds).
+CHECKPOINTED = [module for info in pkgutil.iter_modules(builder.__path__)
+                if hasattr(module := importlib.import_module(f"{builder.__name__}.{info.name}"), "CHECKPOINT")]
+
+
+@pytest.fixture(autouse=True)
+def pinned_checkpoint(monkeypatch):
+    """Save the manifest mid-run never (CHECKPOINT infinite): how many times a build flushes or saves
+    must not depend on how loaded the machine is. A test that wants the checkpoint sets it itself."""
+    assert CHECKPOINTED, "no module of pipeline.builder has CHECKPOINT any more: pin its successor here"
+    for module in CHECKPOINTED:
+        monkeypatch.setattr(module, "CHECKPOINT", math.inf)
 
 
 @pytest.fixture

@@ -20,8 +20,11 @@ import yaml
 
 from pipeline.base.fonts import FONT_DIR
 from pipeline.document.tree import PageSetup
+from pipeline.layouts.loader import load_layouts
+from pipeline.records.schema import ALWAYS
 
 ROOT = Path(__file__).resolve().parents[1]
+TEMPLATES = ROOT / "templates"
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 PDFTOTEXT = shutil.which("pdftotext")
 # Slack around the margins: LibreOffice's line boxes are taller than ReportLab's (it declares
@@ -299,7 +302,7 @@ class Sheet:
         return compare(body_lines(self.pdf, self.tree.page), body_lines(self.converted, self.tree.page))
 
 
-def build_sheets(base: Path, sources: Path = ROOT / "sources") -> list[Sheet]:
+def build_sheets(base: Path, sources: Path = ROOT / "sources", templates: Path = TEMPLATES) -> list[Sheet]:
     """Copy `sources` into `base`, add the generated sheets, build both formats, convert every .docx.
 
     The build is the CLI in-process; the conversion is one LibreOffice run for all sheets.
@@ -309,16 +312,16 @@ def build_sheets(base: Path, sources: Path = ROOT / "sources") -> list[Sheet]:
     from pipeline.cli import command as cli
     copy_of = base / "sources"
     shutil.copytree(sources, copy_of)
-    write_generated(copy_of, lambda f: pdf_page_count(f, copy_of))
+    write_generated(copy_of, lambda f: pdf_page_count(f, copy_of, templates), templates=templates)
     out = base / "out"
     # Absolute paths, so the working directory does not matter.
-    code = cli.main(["build", str(copy_of), "--out", str(out), "--templates", str(ROOT / "templates")])
+    code = cli.main(["build", str(copy_of), "--out", str(out), "--templates", str(templates)])
     if code != 0:
         raise RuntimeError(f"factsheets build exited with {code}")
     ids = [f.stem for f in sample_files(copy_of)]
     converted = convert([out / f"{sid}.docx" for sid in ids], base / "libreoffice")
     return [Sheet(sid, out / f"{sid}.pdf", out / f"{sid}.docx", converted[out / f"{sid}.docx"],
-                  document(copy_of / f"{sid}.yaml", ROOT / "templates", copy_of / "data"))
+                  document(copy_of / f"{sid}.yaml", templates, copy_of / "data"))
             for sid in ids]
 
 
@@ -387,8 +390,10 @@ def _pieces(section: dict) -> list[dict]:
     return pieces
 
 
-def generated_record(base: dict, units: list[dict], count: int, pages: int, samples: list[dict]) -> dict:
-    """Return a draft record on `base`'s layout with the first `count` units (cycling), a callout and notes."""
+def generated_record(base: dict, units: list[dict], count: int, pages: int, samples: list[dict],
+                     prints: tuple[str, ...]) -> dict:
+    """Return a draft record on `base`'s layout with the first `count` units (cycling), a callout and notes,
+    each only if the layout prints it (`prints`: its Layout.prints), so any layout takes the record."""
     record = {k: v for k, v in base.items() if k not in ("sections", "highlight", "notes", "id")}
     record["title"] = f"Generated sheet of {pages} page{'s' * (pages > 1)}"
     record["subtitle"] = "Page-parity test sheet built from the samples"
@@ -400,10 +405,11 @@ def generated_record(base: dict, units: list[dict], count: int, pages: int, samp
     texts = [_first_sentence(i["text"]) for r in samples for s in r.get("sections", [])
              for i in s.get("items", [])]
     record["notes"] = texts[:2] or ["Generated for the page-parity test."]
-    return record
+    return {k: v for k, v in record.items() if k in prints or k in ALWAYS}
 
 
-def write_generated(sources: Path, page_count, pages=GENERATED_PAGES, limit: int = 200) -> dict[int, Path]:
+def write_generated(sources: Path, page_count, pages=GENERATED_PAGES, limit: int = 200,
+                    templates: Path = TEMPLATES) -> dict[int, Path]:
     """Write one generated record per wanted page count into `sources`; return {pages: file}.
 
     `page_count(file)` returns how many pages the PDF of a record file has; for each wanted count
@@ -412,7 +418,8 @@ def write_generated(sources: Path, page_count, pages=GENERATED_PAGES, limit: int
     """
     # Generated sheets mix the samples' sections freely, so they take only the samples of layouts
     # that allow any heading and no portion marks (not bilateral-relations or briefing-paper).
-    free = free_layouts()
+    layouts = load_layouts(templates)
+    free = free_layouts(templates)
     samples = [record for record in (yaml.safe_load(f.read_text(encoding="utf-8")) for f in sample_files(sources)
                                      if not f.name.startswith("generated-"))
                if record["layout"] in free]
@@ -423,7 +430,7 @@ def write_generated(sources: Path, page_count, pages=GENERATED_PAGES, limit: int
         target = sources / f"generated-{n}-page{'s' * (n > 1)}.yaml"
         seen: list[int] = []
         for count in range(1, limit):
-            target.write_text(yaml.dump(generated_record(base, units, count, n, samples), Dumper=_Dumper,
+            target.write_text(yaml.dump(generated_record(base, units, count, n, samples, layouts[base["layout"]].prints), Dumper=_Dumper,
                                         allow_unicode=True, sort_keys=False, width=100),
                               encoding="utf-8")
             got = page_count(target)
@@ -434,26 +441,25 @@ def write_generated(sources: Path, page_count, pages=GENERATED_PAGES, limit: int
         if not seen:
             raise RuntimeError(f"no generated sheet has exactly {n} pages")
         count = seen[len(seen) // 2]
-        target.write_text(yaml.dump(generated_record(base, units, count, n, samples), Dumper=_Dumper,
+        target.write_text(yaml.dump(generated_record(base, units, count, n, samples, layouts[base["layout"]].prints), Dumper=_Dumper,
                                     allow_unicode=True, sort_keys=False, width=100), encoding="utf-8")
         files[n] = target
     return files
 
 
-def free_layouts() -> set[str]:
+def free_layouts(templates: Path = TEMPLATES) -> set[str]:
     """Return the layouts whose records may have any section headings and carry no portion marks."""
-    from pipeline.layouts.loader import load_layouts
-    return {name for name, layout in load_layouts(ROOT / "templates").items()
+    return {name for name, layout in load_layouts(templates).items()
             if not layout.headings and not layout.classified}
 
 
-def pdf_page_count(record: Path, sources: Path) -> int:
+def pdf_page_count(record: Path, sources: Path, templates: Path = TEMPLATES) -> int:
     """Return the page count of a record's PDF, rendered in-process (no files written)."""
     import pypdf
     from sheets import document
 
     from pipeline.writers import pdf
-    data = pdf.render(document(record, ROOT / "templates", sources / "data"))
+    data = pdf.render(document(record, templates, sources / "data"))
     return len(pypdf.PdfReader(io.BytesIO(data)).pages)
 
 

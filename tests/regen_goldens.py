@@ -1,6 +1,7 @@
 """Rewrite the golden files from the current code: run only when an output change is intended.
 
-Usage: make goldens   (then review `git diff tests/` before committing)
+Usage: make goldens              every golden (then review `git diff tests/` before committing)
+       make goldens ONLY=<id>    one sample's goldens only: its tree dump and its structure dump
 """
 
 import subprocess
@@ -24,12 +25,34 @@ from pipeline.base import fonts  # noqa: E402
 from pipeline.document.tree import dump  # noqa: E402
 
 
-def main() -> None:
-    """Regenerate tree dumps of the samples and the expected diagnostics of every bad record and look."""
-    goldens = HERE / "goldens"
+def main(argv: list[str], goldens: Path = HERE / "goldens") -> int:
+    """Regenerate every golden, or with a sheet id only that sample's; return the exit code."""
     samples = records.samples()
+    if not argv:
+        _regen_all(samples, goldens)
+        return 0
+    known = {record.id: record for record in samples}
+    unknown = [sid for sid in argv if sid not in known]
+    if unknown:
+        print(f"make goldens: no record in sources/ has the id {', '.join(unknown)}; "
+              f"the ids are: {', '.join(sorted(known))}", file=sys.stderr)
+        return 2
+    chosen = [known[sid] for sid in argv]
+    _regen_trees(chosen, goldens)
+    _regen_structure(chosen, goldens)
+    print(f"goldens of {', '.join(argv)} rewritten; review them with: git diff tests/goldens")
+    return 0
+
+
+def _regen_trees(samples, goldens: Path) -> None:
+    """Rewrite each sample's document-tree dump."""
     for record in samples:
         (goldens / f"{record.id}.tree").write_text(dump(document(record.file)), encoding="utf-8")
+
+
+def _regen_all(samples, goldens: Path) -> None:
+    """Regenerate tree dumps of the samples and the expected diagnostics of every bad record and look."""
+    _regen_trees(samples, goldens)
     for orphan in sorted(set(goldens.glob("*.tree")) - {goldens / f"{r.id}.tree" for r in samples}):
         orphan.unlink()  # its record was removed or renamed; the golden test refuses leftovers
     _regen_structure(samples, goldens)
@@ -75,4 +98,4 @@ def _regen_case(case: Path) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main(sys.argv[1:]))

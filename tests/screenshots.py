@@ -33,6 +33,7 @@ def main(folder: Path) -> None:
                          if not re.search(r'(?m)^title: "?\(', f.read_text(encoding="utf-8")))
             page.goto(f"{url}/sheet/{sheet}")
             page.wait_for_selector("#preview img.page")
+            page.get_by_role("tab", name="Advanced (YAML)").click()
             box = page.locator("#text")
             box.fill(re.sub(r"(?m)^title: (.*)$", r"title: \1 {{ data.unodc.laos_opium_hectares }}",
                             box.input_value(), count=1))
@@ -40,9 +41,10 @@ def main(folder: Path) -> None:
             page.wait_for_selector("#preview .problems")
             page.evaluate("window.scrollTo(0, 0)")
             page.screenshot(path=str(folder / "workspace-editor.png"))
+            page.evaluate("localStorage.clear()")  # the edit above is kept as a draft: not in this picture
             page.goto(f"{url}/sheet/{sheet}")  # the form: the unknown figure typed into a list entry instead
             page.wait_for_selector("#preview img.page")
-            page.get_by_role("tab", name="Form").click()
+            page.wait_for_selector("#form-panel .entry textarea")
             entry = page.locator("#form-panel .entry textarea").first
             entry.fill(entry.input_value() + " {{ data.unodc.laos_opium_hectares }}")
             entry.press("End")
@@ -53,6 +55,7 @@ def main(folder: Path) -> None:
             page.locator("details").first.evaluate("d => d.open = true")
             page.screenshot(path=str(folder / "workspace-figures.png"), full_page=True)
             page.goto(url + "/new")
+            page.get_by_label("Title of the sheet").fill("Cambodia: INL Country Program")
             page.screenshot(path=str(folder / "workspace-new.png"))
             page.goto(url + "/changes")
             page.screenshot(path=str(folder / "workspace-changes.png"))

@@ -7,7 +7,6 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"  # Debian's package
@@ -35,9 +34,9 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def served(project: Path, *options: str):
-    """Run `factsheets serve` for `project` on a free port; yield its base URL; always stop it."""
-    port = free_port()
+def served(project: Path, *options: str, port: int = 0):
+    """Run `factsheets serve` for `project` on `port` (a free one by default); yield its base URL; always stop it."""
+    port = port or free_port()
     server = subprocess.Popen([sys.executable, "-m", "pipeline", "serve", "--port", str(port), *options],
                               cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                               start_new_session=True, text=True)
@@ -45,20 +44,40 @@ def served(project: Path, *options: str):
         line = server.stderr.readline()  # printed just before it starts listening
         assert "the workspace is at" in line, line + server.stderr.read()
         url = f"http://127.0.0.1:{port}"
-        _answering(url)
+        _answering(url, server)
         yield url
     finally:
         _stop(server)
 
 
-def _answering(url: str) -> None:
-    """Wait until the server answers (it prints its address a moment before it listens)."""
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(url + "/", timeout=2)
-            return
-        except OSError:
-            time.sleep(0.1)
+# Polls a URL until it answers: run in a fresh interpreter, since a test that ran the CLI in-process
+# has forbidden this one the network (pipeline.base.hardening).
+_POLL = ("import sys, time, urllib.request\n"
+         "while True:\n"
+         "    try:\n"
+         "        urllib.request.urlopen(sys.argv[1], timeout=30)\n"
+         "        break\n"
+         "    except OSError:\n"
+         "        time.sleep(0.1)\n")
+
+
+def _answering(url: str, server: subprocess.Popen, guard: float = 300) -> None:
+    """Wait until the server answers (it prints its address a moment before it listens); fail if it
+    ends first. The guard only stops a hang: a loaded machine starting slowly is waited for."""
+    poller = subprocess.Popen([sys.executable, "-c", _POLL, url + "/"])
+    deadline = time.monotonic() + guard
+    try:
+        while True:
+            try:
+                poller.wait(timeout=0.5)
+                return
+            except subprocess.TimeoutExpired:
+                assert server.poll() is None, f"the server ended before it answered: {server.stderr.read()}"
+                assert time.monotonic() < deadline, f"the server did not answer in {guard:g} s"
+    finally:
+        if poller.poll() is None:
+            poller.kill()
+        poller.wait()
 
 
 def _stop(server: subprocess.Popen) -> None:
@@ -88,7 +107,7 @@ def _group_alive(group: int) -> bool:
         return False
 
 
-def open_when_up(page, url: str, seconds: float = 30) -> None:
+def open_when_up(page, url: str, seconds: float = 300) -> None:
     """Go to `url`, retrying while the server is still starting."""
     deadline = time.monotonic() + seconds
     while True:

@@ -164,6 +164,11 @@ def csv_cells(text: str, shown_as: str) -> list[list[Cell]]:
         raise RecordError([Diagnostic(Location(shown_as, reader.line_num), f"line {reader.line_num} cannot be "
                                       f"read as CSV: {exc}", "a figure's cells hold a name, a number or a short "
                                       "label; save the sheet again as 'CSV UTF-8'")]) from None
+    if rows and len(rows[0]) == 1 and rows[0][0].count(";") >= 1:  # every column read as one: the header says why
+        raise RecordError([Diagnostic(Location(shown_as, 1, 1), "the columns are separated by ';', not ','; "
+                                      "a spreadsheet set up for a language that writes 12,5 saves CSV that way",
+                                      "save it again as 'CSV UTF-8 (Comma delimited)', or import the .xlsx "
+                                      "workbook itself")])
     return [[Cell(value.strip(), Location(shown_as, r, col), f"cell {_column(col)}{r}")
              for col, value in enumerate(row, 1)] for r, row in enumerate(rows, 1)]
 
@@ -514,8 +519,9 @@ def _old_text(target: Path) -> str:
                                       "save it as UTF-8 text, or name another file")]) from None
 
 
-def plan_figures(figures: dict[str, Figure], target: Path, opts, records: Path) -> Plan:
-    """Return the plan of writing `figures` into the data file `target` (import, or the workspace's edit)."""
+def plan_figures(figures: dict[str, Figure], target: Path, opts, records: Path | list[Path]) -> Plan:
+    """Return the plan of writing `figures` into the data file `target` (import, or the workspace's edit);
+    `records` is the records' folder, or the record files to compare (the workspace: those printing it)."""
     import shutil
     import tempfile
 
@@ -540,7 +546,8 @@ def plan_figures(figures: dict[str, Figure], target: Path, opts, records: Path) 
         problems = dataset.files[target.stem].diagnostics
         if problems:
             raise RecordError(problems)
-        files = build.discover([records]) if records.is_dir() else []
+        files = build.discover(records) if isinstance(records, list) else \
+            build.discover([records]) if records.is_dir() else []
         manifest = build.Manifest.load(opts.out)
         unbuilt = [display(f) for f in files if display(f) not in manifest.entries]
         report = build.preview(files, _with_data(opts, folder))

@@ -20,6 +20,8 @@ templates = "templates"
 out = "output"
 # stale-months = 18   # warn about figures whose as_of is older than this
 # strict = false      # true: warnings (stale figures, likely slips) fail the build
+# max-classification = "SENSITIVE BUT UNCLASSIFIED"   # papers above this are refused (classified
+#                     # papers belong on a system accredited for them); "UNCLASSIFIED" refuses SBU too
 """
 
 # The check task reads `path:line:col: error: message`, the concise diagnostics every command prints.
@@ -41,8 +43,15 @@ def default_layouts() -> Path:
                                   "reinstall factsheets from its wheel, or run from a checkout")])
 
 
-def vscode_files() -> dict[str, str]:
-    """Return the VS Code settings of a project: the record schema, the check task, the YAML extension."""
+# A checkout runs the factsheets its `make` installed in .venv, which is not on PATH; a project made
+# by `factsheets init` runs the installed command.
+CHECKOUT_COMMAND = {"command": "${workspaceFolder}/.venv/bin/factsheets",
+                    "windows": {"command": "${workspaceFolder}\\.venv\\Scripts\\factsheets.exe"}}
+
+
+def vscode_files(checkout: bool = False) -> dict[str, str]:
+    """Return the VS Code settings of a project (of the factsheets checkout itself if `checkout`):
+    the record schema, the check task, the YAML extension."""
     settings = {"yaml.schemas": {f"./{SCHEMA_FILE}": ["sources/**/*.yaml", "!sources/data/**"]},
                 "yaml.format.enable": False,  # reformatting would move lines that diagnostics point at
                 "files.encoding": "utf8", "files.insertFinalNewline": True}
@@ -50,6 +59,8 @@ def vscode_files() -> dict[str, str]:
         "label": "factsheets: check", "type": "shell", "command": "factsheets",
         "args": ["check"], "group": {"kind": "build", "isDefault": True},
         "presentation": {"reveal": "silent"}, "problemMatcher": PROBLEM_MATCHER}]}
+    if checkout:
+        tasks["tasks"][0].update(CHECKOUT_COMMAND)
     extensions = {"recommendations": ["redhat.vscode-yaml"]}
     return {name: json.dumps(value, indent=2) + "\n" for name, value in
             (("settings.json", settings), ("tasks.json", tasks), ("extensions.json", extensions))}

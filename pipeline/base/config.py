@@ -127,7 +127,7 @@ def arguments(settings: dict, command: argparse.ArgumentParser, known: set[str],
     """
     options = long_options(command)
     text = file.read_text(encoding="utf-8")
-    known = {*known, "sources"}
+    known = {*known, "sources", "clearance"}  # [clearance]: who must clear each layout (docs/history.md)
     argv = []
     for key, value in settings.items():
         name = key.replace("_", "-")

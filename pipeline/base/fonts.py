@@ -23,20 +23,21 @@ class Family:
     faces: dict  # (bold, italic) -> face name
     word: str | None = None  # the font a .docx names for its text; None: the look's own font
     shaped: bool = False  # a complex script: shaped in the PDF, Word's complex-script font slot
+    language: str | None = None  # the language of its script's text (BCP 47), for screen readers
 
     def face(self, bold: bool, italic: bool) -> str:
         """Return the face with these marks."""
         return self.faces[(bold, italic)]
 
 
-def _noto(script: str) -> Family:
+def _noto(script: str, language: str) -> Family:
     """Return a Noto Serif family for a complex script: Regular and Bold, no italic."""
     name = f"NotoSerif{script}"
     # Noto Serif has no italic for these scripts: italic text prints them upright in both formats
     # (the .docx turns Word's complex-script italic off, so Word and LibreOffice do not slant them).
     regular, bold = f"{name}-Regular", f"{name}-Bold"
     return Family(name, {(False, False): regular, (True, False): bold, (False, True): regular, (True, True): bold},
-                  word=f"Noto Serif {script}", shaped=True)
+                  word=f"Noto Serif {script}", shaped=True, language=language)
 
 
 LATIN = Family("LiberationSerif", {  # the PDF's metric twin of Times New Roman
@@ -47,7 +48,7 @@ LATIN = Family("LiberationSerif", {  # the PDF's metric twin of Times New Roman
 })
 # Every bundled family, in the order a character is given to one: Liberation Serif draws all it
 # covers (Latin, Vietnamese, Greek, Cyrillic, punctuation, spaces), each Noto family its script.
-FAMILIES = (LATIN, _noto("Lao"), _noto("Khmer"), _noto("Thai"))
+FAMILIES = (LATIN, _noto("Lao", "lo-LA"), _noto("Khmer", "km-KH"), _noto("Thai", "th-TH"))
 FAMILY = LATIN.name
 FACES = LATIN.faces
 # The bundled files exactly: a damaged or substituted font is refused, never used.

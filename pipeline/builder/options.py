@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .. import writers
 from ..figures import staleness
+from ..records import marking
 
 
 @dataclass
@@ -23,6 +24,7 @@ class Options:
     jobs: int = 1
     strict: bool = False
     stale_months: int = staleness.DEFAULT_MONTHS
+    max_classification: str = marking.CEILING  # a level of marking.LEVELS
     time_limit: float | None = 120.0
     wait: float = 0.0
     today: dt.date | None = None

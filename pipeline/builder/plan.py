@@ -56,7 +56,8 @@ class Planner:
         outcome.reasons = self._reasons(entry, inputs) if self.write else ["checked"]
         if not outcome.reasons:
             return Plan(outcome, entry=entry)
-        return Plan(outcome, work.Job(file, outcome.path, raw, self.opts.formats), entry, inputs)
+        return Plan(outcome, work.Job(file, outcome.path, raw, self.opts.formats,
+                                             self.opts.max_classification), entry, inputs)
 
     def built_inputs(self, plan: Plan, layout: str) -> dict[str, str]:
         """Return the input hashes to remember for a record built with `layout`."""
@@ -102,7 +103,8 @@ class Planner:
 
     def _inputs(self, raw: bytes, layout: str | None) -> dict[str, str]:
         """Return the input hashes of a record (the layout's as last built, if known)."""
-        inputs = {"record": digest(raw), "fonts": self.prints.fonts, "pipeline": self.prints.pipeline}
+        inputs = {"record": digest(raw), "fonts": self.prints.fonts, "pipeline": self.prints.pipeline,
+                  "ceiling": self.opts.max_classification}  # a lower ceiling checks every record again
         if layout is not None:
             inputs["templates"] = self.prints.layout(layout)
         return inputs
@@ -114,7 +116,8 @@ class Planner:
         if entry is None:
             return ["new record"]
         reasons = [why for key, why in (("record", "record edited"), ("templates", "template changed"),
-                                        ("fonts", "fonts changed"), ("pipeline", "pipeline updated"))
+                                        ("fonts", "fonts changed"), ("pipeline", "pipeline updated"),
+                                        ("ceiling", "max-classification changed"))
                    if entry.inputs.get(key) != inputs.get(key)]
         moved = [key for key, value in entry.data.items() if self._dependency_now(key) != value]
         figures = [key for key in moved if not key.startswith("file:")]

@@ -14,7 +14,7 @@ from .. import writers
 from ..base.errors import ConfigError, Diagnostic, Location, RecordError
 from ..figures.shared import DataSet
 from ..figures.values import Reads
-from ..records import schema
+from ..records import marking, schema
 from ..records.yamlload import parse_bytes
 
 if TYPE_CHECKING:
@@ -29,6 +29,7 @@ class Job:
     path: str  # as messages name it
     data: bytes
     formats: tuple[str, ...]
+    ceiling: str = marking.CEILING  # the highest classification a record may state (max-classification)
 
 
 @dataclass
@@ -98,7 +99,7 @@ def run(job: Job, ctx: Context) -> Result:
 def _build(job: Job, ctx: Context, result: Result) -> None:
     """Parse, validate, render and lay out one record into `result`."""
     from ..render.sheet import render_document  # with it Jinja2: not imported by a run that builds nothing
-    record = schema.validate(parse_bytes(job.data, job.path), job.file, job.path, ctx.layouts)
+    record = schema.validate(parse_bytes(job.data, job.path), job.file, job.path, ctx.layouts, job.ceiling)
     result.record_id, result.id_loc, result.layout = record.id, record.id_loc, record.layout
     result.warnings = list(record.warnings)
     result.as_of = [{"figure": name, "as_of": f.as_of.isoformat(), "line": f.loc.line,

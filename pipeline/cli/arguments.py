@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .. import writers
 from ..base.errors import printable, shown
+from ..records import marking
 from .diagnostics import STYLES
 
 MAX_JOBS = 64  # more worker processes than this only fight over memory
@@ -81,6 +82,19 @@ def strictness(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--stale-months", type=whole(1, MAX_STALE_MONTHS), default=18, metavar="N",
                         help="warn about figures whose as_of is more than N months old, 1 to "
                              f"{MAX_STALE_MONTHS} (default: 18)")
+    parser.add_argument("--max-classification", type=ceiling, default=marking.CEILING, metavar="LEVEL",
+                        help="refuse a paper whose banner or portion marks go above LEVEL "
+                             "(default: SENSITIVE BUT UNCLASSIFIED, the highest unclassified marking; "
+                             "UNCLASSIFIED allows unclassified papers only)")
+
+
+def ceiling(text: str) -> str:
+    """Return the level a --max-classification names; argparse exits 2 with the levels allowed."""
+    level = marking.ceiling_level(text)
+    if level is None:
+        raise argparse.ArgumentTypeError(f"expected a level ({', '.join(marking.BANNERS)}, or its letters "
+                                         f"{', '.join(marking.LEVELS)}), found {shown(text)}")
+    return level
 
 
 def whole(low: int, high: int):

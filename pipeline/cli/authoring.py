@@ -13,7 +13,7 @@ from ..base.paths import display
 from ..builder.recipe import Options
 from ..figures import shared as data
 from ..figures import staleness
-from . import arguments, console
+from . import arguments, console, history
 from .arguments import MAX_STALE_MONTHS, where, whole
 
 
@@ -69,7 +69,7 @@ def run_new(args) -> int:
     """Run `factsheets new`."""
     from ..authoring.starter import new_record
 
-    new_record(args.templates, args.layout, args.target, Path.cwd())
+    history.recorded([args.target], "new", lambda: new_record(args.templates, args.layout, args.target, Path.cwd()))
     print(f"wrote {display(args.target)} from the {args.layout} example: replace each <<…>>, then run "
           f"factsheets check {display(args.target)}")
     return console.EXIT_OK
@@ -138,7 +138,7 @@ def run_import_figures(args) -> int:
     if not args.write:
         print(f"factsheets: nothing written; run again with --write to update {name}")
         return console.EXIT_FAILED if plan.report.failed else console.EXIT_OK
-    plan.apply()
+    history.recorded([plan.target], "import", plan.apply)
     print(f"factsheets: wrote {name} ({len(plan.changed)} value changes); run factsheets build to "
           f"rebuild the sheets")
     return console.EXIT_FAILED if plan.report.failed else console.EXIT_OK
@@ -172,7 +172,7 @@ def run_import_page(args) -> int:
     if args.into is None:
         sys.stdout.write(text)
         return console.EXIT_OK
-    write_new(args.into, text)
+    history.recorded([args.into], "import", lambda: write_new(args.into, text))
     print(f"wrote {display(args.into)} from {display(args.file)}: read it against the page, replace each "
           f"<<…>>, then run factsheets check {display(args.into)}")
     return console.EXIT_OK
@@ -232,7 +232,7 @@ def run_import_docx(args) -> int:
     if not args.write:
         print(f"factsheets: nothing written; run again with --write to update {name}")
         return console.EXIT_OK
-    plan.apply()
+    history.recorded([plan.record, *sorted(plan.figure_updates)], "import", plan.apply, "from Word")
     written = [name] if plan.text is not None else []
     written += [display(path) for path in sorted(plan.figure_updates)]
     print(f"factsheets: wrote {', '.join(written)}; run factsheets build to rebuild the sheets")

@@ -79,7 +79,7 @@ def add_check(commands) -> None:
 def run_check(args) -> int:
     """Run `factsheets check`."""
     opts = Options(templates=args.templates, data=_data_folder(args), strict=args.strict,
-                   stale_months=args.stale_months)
+                   stale_months=args.stale_months, max_classification=args.max_classification)
     return finish(check(_records(args), opts), None)
 
 
@@ -105,6 +105,14 @@ def add_serve(commands) -> None:
     parser.add_argument("--allowed-host", action="append", default=[], metavar="NAME",
                         help="a host name the workspace may be asked for, e.g. the reverse proxy's "
                              "sheets.example.gov (repeatable; 127.0.0.1 and localhost always are)")
+    parser.add_argument("--user", metavar="NAME",
+                        help="the one local user's name, recorded in the history (default: your login name)")
+    parser.add_argument("--proxy-header", metavar="HEADER",
+                        help="the header in which the reverse proxy names the signed-in user, e.g. "
+                             "X-Auth-Request-User; then only the proxy may reach the workspace")
+    parser.add_argument("--proxy-address", action="append", default=[], metavar="ADDRESS",
+                        help="the reverse proxy's address, the only one trusted to send --proxy-header "
+                             "(repeatable; required with --proxy-header)")
     parser.set_defaults(command="serve", run=run_serve)
 
 
@@ -117,12 +125,28 @@ def run_serve(args) -> int:
               f"own; anyone who can reach this address can edit and publish sheets.\n"
               f"  hint: serve it only behind the Department's reverse proxy and single sign-on (see {DOCS})",
               file=sys.stderr)
+    identity = _identity(args)
+    if identity is None:
+        return console.EXIT_USAGE
     opts = Options(templates=args.templates, data=_data_folder(args), out=args.out, jobs=1,
                    strict=args.strict, stale_months=args.stale_months, time_limit=args.time_limit or None,
-                   wait=30.0)
+                   wait=30.0, max_classification=args.max_classification)
     print(f"factsheets: the workspace is at http://{args.host}:{args.port}/ (stop with Ctrl-C)", file=sys.stderr)
-    serve(args.paths or [Path("sources")], opts, args.host, args.port, tuple(args.allowed_host))
+    serve(args.paths or [Path("sources")], opts, args.host, args.port, tuple(args.allowed_host), identity)
     return console.EXIT_OK
+
+
+def _identity(args):
+    """Return how the workspace learns who is asking from serve's options; None when they do not agree."""
+    from ..workspace.identity import Identity
+
+    if bool(args.proxy_header) != bool(args.proxy_address):
+        print("factsheets serve: error: --proxy-header and --proxy-address go together: the header is "
+              "trusted only from the proxy's address\n"
+              "  hint: pass both, e.g. --proxy-header X-Auth-Request-User --proxy-address 127.0.0.1 "
+              "(see docs/serve.md)", file=sys.stderr)
+        return None
+    return Identity(header=args.proxy_header, proxies=tuple(args.proxy_address), user=args.user)
 
 
 def options(args) -> Options:
@@ -130,7 +154,7 @@ def options(args) -> Options:
     return Options(templates=args.templates, data=_data_folder(args), out=args.out,
                    formats=tuple(dict.fromkeys(args.formats or writers.names())), force=args.force,
                    jobs=args.jobs, strict=args.strict, stale_months=args.stale_months,
-                   time_limit=args.time_limit or None, wait=args.wait)
+                   max_classification=args.max_classification, time_limit=args.time_limit or None, wait=args.wait)
 
 
 def _records(args) -> list[Path]:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..builder import changes, status
 from ..builder.lock import OutputLock
-from . import arguments, console
+from . import arguments, console, history
 from .arguments import where
 from .console import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 
@@ -92,14 +92,19 @@ def run_update(args) -> int:
     if args.review:
         return _review(args.out)
     with OutputLock(args.out, args.wait):
+        shared = sorted(args.data.glob("*.yaml")) if args.data.is_dir() else []  # what a feed may rewrite
         if args.approve or args.reject:
-            for key, lines in feeds.approve(args.approve, opts, args.records):
+            approved = history.recorded(shared, "figures", lambda: feeds.approve(args.approve, opts, args.records),
+                                        "held feed changes approved")
+            for key, lines in approved:
                 print(f"approved {key}: " + ("; ".join(lines) or "no value changes"))
             for key in feeds.reject(args.reject, opts):
                 print(f"rejected {key}: the data file keeps its figures")
             return EXIT_OK
         names = [Path(name).stem for name in args.datafiles] or None
-        done = feeds.update(names, opts, args.records, dt.datetime.now(dt.UTC))
+        done = history.recorded(shared, "feed", lambda: feeds.update(names, opts, args.records,
+                                                                     dt.datetime.now(dt.UTC)),
+                                "factsheets update")
     console.print_all(done.problems)
     for result in done.results:
         _print_result(result)

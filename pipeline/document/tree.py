@@ -42,6 +42,9 @@ class Paragraph:
     kind: ClassVar[str] = "paragraph"
     style: str
     inlines: tuple[Inline, ...]
+    # Whole, on the page of the block after it (Word's keep-with-next and keep-lines-together):
+    # set by the renderer where a block must not stand alone, as the Sources note.
+    keep_with_next: bool = False
 
 
 @dataclass(frozen=True)
@@ -289,7 +292,8 @@ def _attrs(obj) -> str:
 def _dump_block(block: Block, indent: str) -> list[str]:
     """Return the dump lines of one block."""
     if isinstance(block, Paragraph):
-        return [f"{indent}p[{block.style}] {_dump_inlines(block.inlines)}"]
+        kept = " +keep_with_next" if block.keep_with_next else ""
+        return [f"{indent}p[{block.style}] {_dump_inlines(block.inlines)}{kept}"]
     if isinstance(block, Heading):
         return [f"{indent}h{block.level} {_dump_inlines(block.inlines)}"]
     if isinstance(block, BulletList):

@@ -43,7 +43,7 @@ class Layout:
     folder: Path
     template_shown: str = ""  # the template's path as messages name it
     added_styles: dict = dataclasses.field(default_factory=dict)  # styles layout.yaml adds → their lines
-    headings: tuple[str, ...] = ()  # the only section headings, in this order ({country} filled in)
+    headings: tuple[str, ...] = ()  # the only section headings, in this order ({country} etc. filled in)
     classified: bool = False  # an internal paper: a classification banner and portion marks
 
 
@@ -149,13 +149,14 @@ def _headings(node: Node | None, requires: tuple[str, ...], shown: str) -> tuple
         if not text or text in headings:
             fail(item.loc, shown, "a heading is empty or listed twice", "list each heading once, in order")
         for name in marking.PLACEHOLDER.findall(text):
-            if name not in marking.HEADING_FIELDS:
+            if name not in marking.HEADING_FORMS:
                 fail(item.loc, shown, f"'{{{name}}}' is not a field a heading can name"
-                                      f"{did_you_mean(name, marking.HEADING_FIELDS)}",
-                     f"headings may name: {', '.join('{' + f + '}' for f in marking.HEADING_FIELDS)}")
-            if name not in requires:
-                fail(item.loc, shown, f"the heading names '{{{name}}}', but the layout does not require '{name}'",
-                     f"add {name} to 'requires'")
+                                      f"{did_you_mean(name, marking.HEADING_FORMS)}",
+                     f"headings may name: {', '.join('{' + f + '}' for f in marking.HEADING_FORMS)}")
+            field = marking.HEADING_FORMS[name]
+            if field not in requires:
+                fail(item.loc, shown, f"the heading names '{{{name}}}', but the layout does not require '{field}'",
+                     f"add {field} to 'requires'")
         headings.append(text)
     return tuple(headings)
 

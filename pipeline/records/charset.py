@@ -22,6 +22,9 @@ def refused(value: str, written: bool = True) -> tuple[str, str, str] | None:
     if bad:
         return (bad[0], f"contains {_names(bad)}, which cannot be stored in a document",
                 "delete it; it is usually invisible junk pasted from another program")
+    if "\t" in value:  # Word prints a tab as a jump to the next tab stop, the PDF as one space
+        return ("\t", "contains a tab, which Word prints as a wide gap and the PDF as one space",
+                "replace it with a space; for columns of figures write a table (see docs/record-format.md)")
     if written and "{#" in value:  # Jinja would drop everything up to '#}' without a word
         return ("{#", "contains '{#', which starts a hidden template comment",
                 "to print it, write {{ '{' }}# instead; figure references are written {{ name }}")

@@ -20,10 +20,21 @@ LEVELS = ("U", "SBU", "C", "S", "TS")  # lowest first
 BANNERS = {"UNCLASSIFIED": "U", "SENSITIVE BUT UNCLASSIFIED": "SBU", "CONFIDENTIAL": "C",
            "SECRET": "S", "TOP SECRET": "TS"}
 MARK = re.compile(r"\((?P<level>U|SBU|C|S|TS)(?P<caveats>(//[A-Z0-9][A-Z0-9 ,.-]*)*)\)(?=[ \u00a0])")
+NAMES = {level: name for name, level in BANNERS.items()}
+CEILING = "SBU"  # the default ceiling: the highest unclassified marking
+# Where a paper above the ceiling belongs: factsheets runs on unclassified systems.
+ELSEWHERE = ("classified papers are written and kept only on a system accredited for their level "
+             "(at State, ClassNet for CONFIDENTIAL and SECRET), never in this project")
 _LOOKS_LIKE_MARK = re.compile(r"\([A-Za-z/ ,.-]{1,24}\)")  # "(Unclas)", "(u)": a mark misspelt
 _PARA_BREAK = re.compile(r"\n[ \t]*\n\s*")
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 HEADING_FIELDS = fields.names("top", heading=True)  # record fields a layout's headings may name as {field}
+# The forms of those fields a heading may name as {form}, and the field behind each. `country` is
+# written as running text puts it ("the Philippines", "Laos", "Côte d'Ivoire"): {country} prints it
+# so, {country_name} without its article ("U.S.-Philippines Relations"), {country_possessive} with
+# the possessive the Department uses ("the Philippines'", "Laos's").
+HEADING_FORMS = {form: name for name in HEADING_FIELDS for form in (name, f"{name}_name", f"{name}_possessive")}
+_ARTICLE = re.compile(r"(?i)the\s+")
 
 
 def banner_level(text: str) -> str | None:
@@ -31,8 +42,15 @@ def banner_level(text: str) -> str | None:
     return BANNERS.get(" ".join(text.split("//", 1)[0].split()).upper())
 
 
-def check(record: Record, classified: bool, c: Collector) -> None:
-    """Report missing or too-high portion marks (internal layouts), or marks on a public layout."""
+def ceiling_level(text: str) -> str | None:
+    """Return the level a ceiling names, as a banner (SECRET) or a mark's letters (S), else None."""
+    upper = " ".join(text.split()).upper()
+    return upper if upper in LEVELS else BANNERS.get(upper)
+
+
+def check(record: Record, classified: bool, c: Collector, ceiling: str = CEILING) -> None:
+    """Report missing or too-high portion marks (internal layouts), or marks on a public layout;
+    a banner or mark above the project's ceiling is refused, with where such papers belong."""
     if not classified:
         for text, _paragraph, mark in _marks(record):
             if mark:
@@ -41,14 +59,38 @@ def check(record: Record, classified: bool, c: Collector) -> None:
                         f"remove '{mark.group()} ', or use the internal layout 'briefing-paper'")
         return
     level = _banner(record, c)
+    if level and _above(level, ceiling):
+        c.error(record.classification.node.loc, f"'classification' {shown(record.classification.source)} is "
+                f"above this project's ceiling, {NAMES[ceiling]} (max-classification in factsheets.toml)",
+                f"{_elsewhere(level, ceiling)}; or leave out what is above it and mark the paper {NAMES[ceiling]} or lower")
+        return  # its portion marks would only repeat the point
     for text, paragraph, mark in _marks(record):
         if mark is None:
             _missing(text, paragraph, c)
-        elif level and LEVELS.index(mark["level"]) > LEVELS.index(level):
+        elif level and _above(mark["level"], level):  # the banner is at most the ceiling: this says both
             c.error(text.node.locate(mark.group()),
                     f"in '{text.field}': the portion mark {mark.group()} is above the banner "
                     f"{shown(record.classification.source)} ({level})",
-                    f"mark this paragraph ({level}) or lower, or raise the 'classification' to cover it")
+                    f"mark this paragraph ({level}) or lower, or raise the 'classification' to cover it"
+                    if not _above(mark["level"], ceiling) else f"mark this paragraph ({level}) or lower; it is "
+                    f"also above this project's ceiling, {NAMES[ceiling]}: {_elsewhere(mark['level'], ceiling)}")
+        elif _above(mark["level"], ceiling):
+            c.error(text.node.locate(mark.group()), f"in '{text.field}': the portion mark {mark.group()} is "
+                    f"above this project's ceiling, {NAMES[ceiling]} (max-classification in factsheets.toml)",
+                    f"{_elsewhere(mark['level'], ceiling)}; or leave it out of this paper")
+
+
+def _elsewhere(level: str, ceiling: str) -> str:
+    """Return where a paper of `level`, above the project's ceiling, belongs."""
+    if _above(level, CEILING):
+        return ELSEWHERE
+    return (f"this project takes papers up to {NAMES[ceiling]}; keep {NAMES[level]} papers where your office "
+            "keeps them, or raise max-classification in factsheets.toml")
+
+
+def _above(level: str, ceiling: str) -> bool:
+    """Return whether a level is above the ceiling."""
+    return LEVELS.index(level) > LEVELS.index(ceiling)
 
 
 def _banner(record: Record, c: Collector) -> str | None:
@@ -96,20 +138,52 @@ def _marked_texts(record: Record):
         yield from getattr(record, name)
 
 
+def forms(record: Record) -> dict[str, str]:
+    """Return the heading forms of the record's fields ({country}, {country_name}, …) by name."""
+    found = {}
+    for name in HEADING_FIELDS:
+        if getattr(record, name) is None:
+            continue
+        value = " ".join(getattr(record, name).source.split())
+        article = _ARTICLE.match(value)
+        found.update({name: value, f"{name}_name": value[article.end():] if article else value,
+                      f"{name}_possessive": possessive(value)})
+    return found
+
+
+def possessive(name: str) -> str:
+    """Return a country's possessive: an apostrophe alone after a plural name with its article
+    ("the Philippines'", "the Bahamas'"), else 's ("Laos's", "Belarus's", "Côte d'Ivoire's")."""
+    plural = _ARTICLE.match(name) and name.endswith("s")
+    return f"{name}'" if plural else f"{name}'s"
+
+
 def fill(heading: str, values: dict[str, str]) -> str:
-    """Return a layout heading with its {field} placeholders filled from the record."""
-    return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group()), heading)
+    """Return a layout heading with its {form} placeholders filled, its first letter a capital."""
+    filled = PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group()), heading)
+    return filled[:1].upper() + filled[1:] if PLACEHOLDER.match(heading) else filled
+
+
+def spellings(heading: str) -> set[str]:
+    """Return the spellings a record may write for a filled heading: a possessive after a final s
+    may take the apostrophe alone or 's ("Laos' Membership" or "Laos's Membership")."""
+    norm = _norm(heading)
+    return {norm, re.sub(r"s's\b", "s'", norm), re.sub(r"s'(?!s)", "s's", norm)}
+
+
+def _norm(text: str) -> str:
+    """Return a heading with straight apostrophes and single spaces."""
+    return " ".join(text.replace("\u2019", "'").split())
 
 
 def same_heading(a: str, b: str) -> bool:
-    """Return whether two headings are the same words (straight or typographic apostrophes alike)."""
-    norm = lambda s: " ".join(s.replace("\u2019", "'").split())
-    return norm(a) == norm(b)
+    """Return whether a record's heading `b` is the layout's filled heading `a` (apostrophes either way)."""
+    return _norm(b) in spellings(a)
 
 
 def check_headings(record: Record, headings: tuple[str, ...], c: Collector) -> None:
     """Report a section heading that is not one of the layout's, or comes out of their order."""
-    values = {name: getattr(record, name).source for name in HEADING_FIELDS if getattr(record, name) is not None}
+    values = forms(record)
     if any(PLACEHOLDER.search(h) and not set(PLACEHOLDER.findall(h)) <= set(values) for h in headings):
         return  # a field the headings name is missing: reported as a required field
     wanted = [fill(h, values) for h in headings]

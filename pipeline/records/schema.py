@@ -58,8 +58,11 @@ CHART_KINDS = declared.choices("chart", "kind")
 SEAL_FIELDS = declared.names("seal")
 
 
-def validate(root: Node, file: Path, path: str, layouts) -> Record:
-    """Return the Record for a parsed file; RecordError listing every problem."""
+def validate(root: Node, file: Path, path: str, layouts, ceiling: str = marking.CEILING) -> Record:
+    """Return the Record for a parsed file; RecordError listing every problem.
+
+    `ceiling` is the highest level (marking.LEVELS) a banner or portion mark may state.
+    """
     c = Collector()
     if not isinstance(root, Mapping):
         c.error(root.loc, f"a record must be a mapping of fields, found {_kind(root)}",
@@ -76,7 +79,7 @@ def validate(root: Node, file: Path, path: str, layouts) -> Record:
     record = _record(fields, file, path, layout, c)
     if record is not None:
         _check_total(record, c)
-        marking.check(record, layouts[layout].classified, c)
+        marking.check(record, layouts[layout].classified, c, ceiling)
         if layouts[layout].headings:
             marking.check_headings(record, layouts[layout].headings, c)
     c.raise_if_any()
@@ -281,10 +284,14 @@ def _number(node: Node, field: str, c: Collector):
         return None
     text = scalar.value
     hint = None
+    bare = _bare_number(text)
     if not scalar.plain:
         hint = "remove the quotes: figures are numbers"
-    elif "," in text:
-        hint = f"write it without thousands separators: {text.replace(',', '')}"
+    elif bare is not None and bare != text.replace(",", ""):
+        hint = (f"write the bare number: {bare}; the sheet adds the $ or % where it prints the figure "
+                "({{ name | money }}, {{ name | percent }})")
+    elif "," in text and bare is not None:
+        hint = f"write it without thousands separators: {bare}"
     elif re.match(r"^[-+]?0[0-9]", text):
         hint = f"write it without the leading zero: {text.lstrip('+-0') or '0'}"
     elif INT_RE.match(text) or FLOAT_RE.match(text):
@@ -301,6 +308,13 @@ def _number(node: Node, field: str, c: Collector):
             return value
     c.error(scalar.loc, f"'{field}' must be a number, found {shown(text)}", hint or "for example: 5700 or 12.5")
     return None
+
+
+def _bare_number(text: str) -> str | None:
+    """Return a number written with a currency sign, percent sign or separators as a bare YAML number
+    ('$12,500,000' → '12500000'), or None when what is left is not a number either."""
+    bare = re.sub(r"[$€£%,\s]|US\$|USD", "", text)
+    return bare if (INT_RE.match(bare) or FLOAT_RE.match(bare)) and not re.match(r"^-?0[0-9]", bare) else None
 
 
 def _list(node: Node | None, field: str, c: Collector, convert) -> list:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import jinja2
 
-from ..base.errors import Collector, ConfigError, Diagnostic, Location
+from ..base.errors import Collector, ConfigError, Diagnostic, Location, RecordError
 from ..document import access
-from ..document.tree import Document
+from ..document.tree import Document, Paragraph
 from ..layouts.loader import TEMPLATE_FILE, Layout
 from ..records.model import Record
 from . import marks, markup
@@ -22,6 +24,7 @@ def render_document(record: Record, layout: Layout, data=None, reads=None) -> Do
     view = sheet_view(record, layout.defaults, data, reads, c, layout.folder.parent.parent)
     marks.check(record, view, layout.classified, c)  # on the text as printed, references filled in
     c.raise_if_any()
+    _title_shows(view.title.plain, record)
     template = layout.folder / TEMPLATE_FILE
     try:
         text = layout.template.render(sheet=view)
@@ -31,6 +34,31 @@ def render_document(record: Record, layout: Layout, data=None, reads=None) -> Do
         where = Location(str(template), getattr(exc, "lineno", None) or 1)
         raise ConfigError([Diagnostic(where, f"layout '{layout.name}' failed on {record.path}: {exc}",
                                       "this is a template bug, not a record error")])
+    doc = _note_kept(doc)
     # Refused before any writer runs: neither format of an inaccessible sheet is written.
     access.check(doc, record.title.node.loc, record.layout_loc or Location(record.path), layout.template_shown)
     return doc
+
+
+NOTE_STYLE = "Sources"  # the generated note that must not stand alone at the top of a page
+
+
+def _note_kept(doc: Document) -> Document:
+    """Return the tree with the paragraph before the Sources note kept with it, so a page never
+    holds the note alone (the embassy sample's page 2 did)."""
+    body = list(doc.body)
+    at = next((i for i, b in enumerate(body) if isinstance(b, Paragraph) and b.style == NOTE_STYLE), None)
+    if not at or not isinstance(body[at - 1], Paragraph):
+        return doc
+    body[at - 1] = dataclasses.replace(body[at - 1], keep_with_next=True)
+    return dataclasses.replace(doc, body=tuple(body))
+
+
+def _title_shows(title: str, record: Record) -> None:
+    """Refuse, at the record's title, a title that prints only spaces (no-break or en spaces, say, or a
+    figure's text): the fault is the record's, so the accessibility gate's hint (fix the layout
+    template) would mislead."""
+    if not title.strip():
+        raise RecordError([Diagnostic(record.title.node.loc,
+                                      "'title' prints nothing but spaces, so the sheet would have no title",
+                                      "write the sheet's title: screen readers announce it first")])

@@ -10,6 +10,9 @@ from ..document.tree import Run
 SCHEMES = ("https", "http", "mailto")
 _PARA_BREAK = re.compile(r"\n[ \t]*\n\s*")
 _LINE_BREAK = re.compile(r"[ \t]*\n[ \t]*")
+# Pasted text's double spaces (after a full stop, often a no-break space and a space, as web pages
+# write them): one space in both formats, as a line break is. A no-break space alone stays.
+_SPACES = re.compile(r"[ \u00a0]*(?: [ \u00a0]|\u00a0 )[ \u00a0]*")
 _LINK = re.compile(r"\[([^\[\]\n]+)\]\(([^()\s]+)\)")
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 
@@ -23,8 +26,8 @@ class MarkError(Exception):
 
 
 def paragraphs(text: str) -> list[str]:
-    """Split text on blank lines; single line breaks inside a paragraph become spaces."""
-    return [_LINE_BREAK.sub(" ", part).strip(" \t\n") for part in _PARA_BREAK.split(text)
+    """Split text on blank lines; single line breaks and runs of spaces inside a paragraph become one space."""
+    return [_SPACES.sub(" ", _LINE_BREAK.sub(" ", part)).strip(" \t\n") for part in _PARA_BREAK.split(text)
             if part.strip(" \t\n")]
 
 

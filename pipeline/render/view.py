@@ -144,7 +144,7 @@ class SheetView:
     layout: str
     id: str
     texts: dict[str, "Rich | tuple[Rich, ...] | None"] = dataclasses.field(default_factory=dict)
-    classification_mark: str = ""  # the banner's level as a portion mark, "(U)": for generated paragraphs
+    classification_mark: str = ""  # the Sources note's mark, "(U)": its paragraphs' highest, never above the banner
     date: str = ""
     draft: bool = False
     sections: tuple[SectionView, ...] = ()
@@ -164,6 +164,7 @@ class _Resolver:
             reads = Reads()
             data = data.noting(reads) if data is not None else None
         self.record, self.data, self.reads, self.c = record, data, reads, c
+        self.printing_levels: set[str] = set()  # the marks of the texts that printed a figure (Sources note)
 
     def rich(self, text: Text | None, default: str | None = None) -> Rich | None:
         """Return the Rich form of a text field (or of a layout default)."""
@@ -171,6 +172,8 @@ class _Resolver:
             return None if default is None else Rich([Inline(textmod.runs(default))])
         try:
             value = evaluate(text.source, self.record.figures or {}, self.data, self.reads)
+            if value != text.source:
+                self.printing_levels.add(_level_of(text, self.record.classification))
             if value != text.source and not self._printable(text, value):
                 return Rich([])
             return Rich([Inline(textmod.runs(p)) for p in textmod.paragraphs(value)])
@@ -233,6 +236,7 @@ def sheet_view(record: Record, defaults: dict[str, str], data, reads: Reads | No
                      sections=printed.pop("sections"), texts=printed)
     wanted = defaults.get("sources", "true") == "true" if record.sources is None else record.sources
     return dataclasses.replace(view, sources=_sources(r.reads) if wanted else (),
+                               classification_mark=_note_mark(r.printing_levels, record.classification),
                                seal=_seal(record, defaults, project, r))
 
 
@@ -262,6 +266,27 @@ def _seal(record: Record, defaults: dict[str, str], project: Path | None, r: _Re
         return None
     r.reads.data[f"file:{name}"] = digest  # a new picture in the same file rebuilds the sheet
     return SealView("seal", alt, image)
+
+
+def _level_of(text: Text, banner: Text | None) -> str:
+    """Return the highest portion mark opening a paragraph of `text`; the banner's level for text
+    that carries none (a table cell, a heading), or '' on a public sheet."""
+    marks = [m["level"] for p in textmod.paragraphs(text.source) if (m := marking.MARK.match(p))]
+    if marks:
+        return max(marks, key=marking.LEVELS.index)
+    return _mark_of(banner).strip("()")
+
+
+def _note_mark(levels: set[str], banner: Text | None) -> str:
+    """Return the Sources note's portion mark: the highest of the paragraphs that printed its figures
+    (an SBU paper citing figures printed only in (U) paragraphs marks its note (U)), never above
+    the banner; the banner's level when no paragraph says."""
+    known = [level for level in levels if level in marking.LEVELS]
+    if not known or not banner:
+        return _mark_of(banner)
+    ceiling = _mark_of(banner).strip("()")
+    level = max(known, key=marking.LEVELS.index)
+    return f"({min(level, ceiling, key=marking.LEVELS.index) if ceiling else level})"
 
 
 def _mark_of(banner: Text | None) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import datetime as dt
 import difflib
 import hashlib
 import hmac
@@ -32,12 +33,16 @@ from starlette.staticfiles import StaticFiles
 from ..base import confine, limits
 from ..base.errors import ConfigError, PipelineError
 from ..base.output import write_atomic
+from ..base.paths import display
 from ..builder.recipe import Options
 from ..figures.values import number
 from ..layouts.loader import load_layouts
-from . import edits, fields, sheets, workers
+from . import edits, fields, figurerefs, gallery, sheets, starting, words, workers
+from .clearing import publish_refusal
+from .identity import Identity, RequireIdentity, write_recorded
 from .shared import SharedPages
 from .shared import keep as _keep
+from .versions import VersionPages
 
 HERE = Path(__file__).parent
 SESSION_COOKIE = "factsheets_session"
@@ -52,6 +57,7 @@ class Project:
 
     sources: list[Path]
     options: Options
+    identity: Identity = Identity()  # who is asking: the proxy's header, or the one local user
 
 
 class TooLarge(Exception):
@@ -78,6 +84,13 @@ def create_app(project: Project, workers_count: int = 2, hosts: tuple[str, ...] 
         Route("/sheet/{sheet_id}/form", state.form, methods=["POST"]),
         Route("/sheet/{sheet_id}/field", state.field, methods=["POST"]),
         Route("/sheet/{sheet_id}/publish", state.publish, methods=["POST"]),
+        Route("/sheet/{sheet_id}/unpublish", state.unpublish, methods=["POST"]),
+        Route("/sheet/{sheet_id}/history", state.history),
+        Route("/sheet/{sheet_id}/compare", state.compare),
+        Route("/sheet/{sheet_id}/restore", state.restore, methods=["POST"]),
+        Route("/sheet/{sheet_id}/clearance", state.clearance, methods=["POST"]),
+        Route("/sheet/{sheet_id}/merge", state.merge, methods=["POST"]),
+        Route("/sheet/{sheet_id}/merge/save", state.merge_save, methods=["POST"]),
         Route("/sheet/{sheet_id}/word", state.word_form),
         Route("/sheet/{sheet_id}/word", state.word_upload, methods=["POST"]),
         Route("/new", state.new_form),
@@ -96,10 +109,11 @@ def create_app(project: Project, workers_count: int = 2, hosts: tuple[str, ...] 
 
     allowed = [*LOCAL_NAMES, *hosts]
     return Starlette(routes=routes, lifespan=lifespan,
-                     middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=allowed)])
+                     middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=allowed),
+                                 Middleware(RequireIdentity, identity=project.identity)])
 
 
-class _State(SharedPages):
+class _State(SharedPages, VersionPages):
     """The application's handlers and what they share."""
 
     def __init__(self, project: Project, pool: workers.Pool):
@@ -107,6 +121,9 @@ class _State(SharedPages):
         self.secret = secrets.token_bytes(32)  # CSRF tokens die with the server: a restart asks for a reload
         self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True)
         self.env.filters["number"] = number  # 48,000,000: figures as the sheets print them
+        self.env.filters["plain"] = words.sentence  # a message in a Word user's words
+        self.env.filters["layout_name"] = words.layout_name
+        self._labels: tuple = ((), None)  # the shared data, by its files' versions
         self.thumbs: dict[str, bytes] = {}  # by the built PDF's hash
         self.hashes: dict[tuple, str] = {}  # each version (path, mtime, size) of a built PDF: its hash
         self.last_pages: dict[tuple, list[tuple[bytes, str]]] = {}  # per session and sheet: last without errors
@@ -158,8 +175,41 @@ class _State(SharedPages):
             return None, PlainTextResponse(f"This request is larger than a record may be "
                                            f"({limits.MAX_FILE_BYTES:,} bytes).", 413)
         except PermissionError:
-            return None, PlainTextResponse("This page has expired (its security token does not match). "
-                                           "Reload the page and try again; your text was not saved.", 403)
+            return None, PlainTextResponse("The workspace was restarted since this page was opened, so this "
+                                           "was not done. Your changes are kept on this page: do it again "
+                                           "(press Save again to save).", 403)
+
+    # --- plain words ---------------------------------------------------------------------------
+
+    def _plain(self, problems: list[dict], text: str = "") -> list[dict]:
+        """Return problems with their place as the form names it and their message and hint in a Word
+        user's words ('place', 'said', 'advice'); the precise line and field stay for the Advanced view."""
+        if not problems:  # the usual preview: no sheets' titles to look up (a stat of every record)
+            return []
+        titles = {key: s.title for s in self._sheets() for key in (s.path, s.id)}
+        labels = self._figure_labels()
+        return [{**p, "place": words.place(p.get("field"), text) if p.get("here") else "",
+                 "said": words.sentence(p["message"], text, titles, labels, bool(p.get("here") and p.get("field"))),
+                 "advice": words.sentence(p.get("hint") or "", text, titles, labels)} for p in problems]
+
+    def _figure_labels(self) -> dict[str, str]:
+        """Return each shared figure's label by its name."""
+        dataset = self._dataset()
+        return {f"data.{f.name}.{k}": fig.label for f in dataset.files.values()
+                for k, fig in f.figures.items() if fig.label} if dataset else {}
+
+    def _dataset(self):
+        """Return the shared data (None when it does not load), read again when its files change."""
+        from ..figures import shared as data
+
+        folder = self.opts.data
+        key = tuple((p.name, p.stat().st_mtime_ns) for p in sorted(folder.glob("*.yaml"))) if folder.is_dir() else ()
+        if key != self._labels[0]:
+            try:
+                self._labels = (key, data.load(folder, display(folder)))
+            except PipelineError:
+                self._labels = (key, None)
+        return self._labels[1]
 
     # --- gallery ------------------------------------------------------------------------------
 
@@ -178,13 +228,40 @@ class _State(SharedPages):
 
     async def gallery(self, request: Request) -> Response:
         found = self._sheets()
-        layout, state = request.query_params.get("layout", ""), request.query_params.get("status", "")
+        asked = request.query_params
+        layout, state, query = asked.get("layout", ""), asked.get("status", ""), asked.get("q", "").strip()
+        order = asked.get("sort", "title") if asked.get("sort") in gallery.ORDERS else "title"
         shown = [s for s in found if (not layout or s.layout == layout)
                  and (not state or state == ("draft" if s.draft else "final")
-                      or state == s.state.replace(" ", "-"))]
-        built = {s.id for s in found if (self.opts.out / f"{s.id}.pdf").is_file()}
-        return self._page(request, "gallery.html", sheets=shown, total=len(found), built=built,
-                          layouts=sorted({s.layout for s in found}), layout=layout, status=state)
+                      or state == s.state.replace(" ", "-"))
+                 and gallery.matches(s, query)]
+        shown = gallery.ordered(shown, order)
+        number, pages = gallery.page_of(asked.get("page", "1"), len(shown))
+        window = shown[(number - 1) * gallery.PER_PAGE:number * gallery.PER_PAGE]
+        built = {s.id for s in window if (self.opts.out / f"{s.id}.pdf").is_file()}
+        return self._page(request, "gallery.html", sheets=window, total=len(found), matched=len(shown),
+                          built=built, layouts=sorted({s.layout for s in found}), layout=layout, status=state,
+                          q=query, sort=order, orders=gallery.ORDERS, page=number, pages=pages,
+                          stale=self._stale_figures(), months=self.opts.stale_months,
+                          link=lambda n: gallery.link(asked, n))
+
+    def _stale_figures(self) -> dict[str, list[dict]]:
+        """Return, per sheet id, the stale shared figures its last build printed (label and as-of)."""
+        from ..authoring import catalog
+        from ..figures import shared as data
+        from ..figures import staleness
+
+        try:
+            dataset = data.load(self.opts.data, display(self.opts.data))
+        except PipelineError:
+            return {}
+        since = staleness.cutoff(self.opts.today or dt.date.today(), self.opts.stale_months)
+        by_sheet: dict[str, list[dict]] = {}
+        for entry in catalog.entries(dataset, self.opts.out, since):
+            if entry["stale"]:
+                for sheet_id in entry["sheets"]:
+                    by_sheet.setdefault(sheet_id, []).append(entry)
+        return by_sheet
 
     async def thumbnail(self, request: Request) -> Response:
         pdf_file = self._built(request, "pdf")
@@ -254,18 +331,21 @@ class _State(SharedPages):
         shown = await self._preview(sheet, text)
         pages, earlier = list(zip(shown.pages, shown.texts, strict=True)), False
         mine = (request.cookies.get(SESSION_COOKIE, ""), sheet.id)  # each person's own last preview
+        if shown.marked:  # placeholders marked: shown, never kept as the last good preview
+            return self._fragment("preview.html", pages=[(base64.b64encode(p).decode(), t) for p, t in pages],
+                                  problems=self._plain(shown.problems, text), earlier=False, marked=True)
         if pages:
             _keep(self.last_pages, mine, pages)
         else:  # keep showing the last pages that could be made, marked as such
             pages, earlier = self.last_pages.get(mine, []), True
         return self._fragment("preview.html", pages=[(base64.b64encode(p).decode(), t) for p, t in pages],
-                              problems=shown.problems, earlier=earlier)
+                              problems=self._plain(shown.problems, text), earlier=earlier)
 
     async def _preview(self, sheet: sheets.Sheet, text: str) -> workers.Preview:
         """Render a record's text in a worker; a broken template or a dead worker is shown, not raised."""
         try:
             return await run_in_threadpool(self.pool.call, workers.preview_in_worker,
-                                           workers.job_for(sheet.file, text))
+                                           workers.job_for(sheet.file, text, self.opts.max_classification))
         except ConfigError as exc:
             return workers.Preview(problems=[workers.problem(d) for d in exc.diagnostics])
         except Exception as exc:  # the pool died (a worker was killed): say so, keep serving
@@ -283,7 +363,8 @@ class _State(SharedPages):
         except ValueError as exc:
             return self._fragment("form.html", problem=str(exc), sheet_id=sheet.id)
         return self._fragment("form.html", problem=None, top=shown.top, sections=shown.sections, lists=shown.lists,
-                              figures=shown.figures, sheet_id=sheet.id)
+                              figures=shown.figures, sheet_id=sheet.id,
+                              printed=figurerefs.printed(_typed(form.get("text", "")), self._dataset()))
 
     async def field(self, request: Request) -> Response:
         """Write one form field, or one list entry's addition, removal or move, into the YAML text; answer
@@ -292,7 +373,7 @@ class _State(SharedPages):
         form, sheet, refused = await self._posted_sheet(request)
         if refused:
             return refused
-        text = _typed(form.get("text", ""))
+        text = before = _typed(form.get("text", ""))
         edited = [(k.split(":", 1)[1], v) for k, v in form.items() if k.startswith("field:")]
         try:
             for name, value in edited[:1]:
@@ -300,8 +381,10 @@ class _State(SharedPages):
             changed = _list_edit(text, form)
         except ValueError as exc:
             response = self._fragment("textarea.html", sheet_id=sheet.id, text=text)
-            response.headers["HX-Trigger"] = json.dumps({"fieldRefused": str(exc)})
+            response.headers["HX-Trigger"] = json.dumps({"fieldRefused": words.sentence(str(exc), text)})
             return response
+        if changed is None and text == before:  # a field left as it was (its change event on leaving it):
+            return Response(status_code=204)   # nothing to swap, so an Undo made meanwhile stays
         if changed is None:
             return self._fragment("textarea.html", sheet_id=sheet.id, text=text)
         response = self._fragment("textarea.html", sheet_id=sheet.id, text=changed[0])
@@ -318,9 +401,14 @@ class _State(SharedPages):
         form, sheet, refused = await self._posted_sheet(request)
         if refused:
             return refused
-        return await self._write(sheet, _typed(form.get("text", "")), form.get("loaded", ""))
+        return await self._write(sheet, _typed(form.get("text", "")), form.get("loaded", ""), who=self.who(request))
 
-    async def _write(self, sheet: sheets.Sheet, text: str, loaded: str, action: str = "Saved") -> Response:
+    def who(self, request: Request):
+        """Return who sent a request (the middleware has refused anyone it cannot name)."""
+        return self.project.identity.who(request.scope)
+
+    async def _write(self, sheet: sheets.Sheet, text: str, loaded: str, action: str = "Saved",
+                     who=None) -> Response:
         """Write a record's text unless someone saved it since it was loaded, then build."""
         encoded = text.encode("utf-8")
         if len(encoded) > limits.MAX_FILE_BYTES:
@@ -336,11 +424,15 @@ class _State(SharedPages):
                 theirs = current.decode("utf-8", "replace")
                 diff = "".join(difflib.unified_diff(theirs.splitlines(True), text.splitlines(True),
                                                     "saved by someone else", "your text"))
-                return self._fragment("saved.html", 409, conflict=diff, saved=None, loaded=loaded, refused=None)
-            write_atomic(sheet.file, encoded)
+                return self._fragment("saved.html", 409, conflict=diff, saved=None, loaded=loaded, refused=None,
+                                      sheet_id=sheet.id)
+            kind = {"Published": "publish", "Back to draft": "draft", "Saved from the Word file": "import"}.get(action, "save")
+            await run_in_threadpool(write_recorded, [sheet.file], who, kind, lambda: write_atomic(sheet.file, encoded))
             result = await self._build(sheet.path, text)
+        result.problems = self._plain(result.problems, text)
         return self._fragment("saved.html", conflict=None, saved=result, action=action,
-                              loaded=sheets.text_hash(encoded), refused=None, sheet=sheet)
+                              loaded=sheets.text_hash(encoded), refused=None, sheet=sheet,
+                              titles={s.id: s.title for s in self._sheets()})
 
     async def _build(self, path: str, text: str) -> workers.Saved:
         """Run the normal incremental build of every record in a worker."""
@@ -357,13 +449,33 @@ class _State(SharedPages):
         if refused:
             return refused
         text = _typed(form.get("text", ""))
+        held = await run_in_threadpool(publish_refusal, sheet.file, text)
+        if held:
+            return self._fragment("saved.html", 409, conflict=None, saved=None, loaded=form.get("loaded", ""),
+                                  refused=held)
         final = sheets.published(text)
         if final is None:
             return self._fragment("saved.html", 400, conflict=None, saved=None, loaded=form.get("loaded", ""),
                                   refused="This sheet is not a draft: it has no 'status: draft' line.")
-        response = await self._write(sheet, final, form.get("loaded", ""), action="Published")
+        response = await self._write(sheet, final, form.get("loaded", ""), action="Published", who=self.who(request))
         if response.status_code == 200:
             response.headers["HX-Refresh"] = "true"  # the editor reloads with the final text
+        return response
+
+    async def unpublish(self, request: Request) -> Response:
+        """Make a final sheet a draft again (the text in the box, with any edits not yet saved) and build."""
+        form, sheet, refused = await self._posted_sheet(request)
+        if refused:
+            return refused
+        draft = sheets.unpublished(_typed(form.get("text", "")))
+        if draft is None:
+            return self._fragment("saved.html", 400, conflict=None, saved=None, loaded=form.get("loaded", ""),
+                                  refused="This sheet is a draft already, or its status is written in a way "
+                                          "the workspace cannot change: change it in the Advanced view.")
+        response = await self._write(sheet, draft, form.get("loaded", ""), action="Back to draft",
+                                     who=self.who(request))
+        if response.status_code == 200:
+            response.headers["HX-Refresh"] = "true"  # the editor reloads as a draft
         return response
 
     # --- Word file back in (factsheets import docx) -------------------------------------------
@@ -396,37 +508,59 @@ class _State(SharedPages):
             return self._fragment("word_plan.html", 400, problems=problems)
         saved = ""
         if request.query_params.get("write") == "1" and plan.text is not None:
-            saved = (await self._write(sheet, plan.text, loaded, action="Saved from the Word file")).body.decode()
+            saved = (await self._write(sheet, plan.text, loaded, action="Saved from the Word file",
+                                      who=self.who(request))).body.decode()
         return self._fragment("word_plan.html", plan=wordupload.shown(plan), saved_html=saved)
 
     # --- new sheet ----------------------------------------------------------------------------
 
-    async def new_form(self, request: Request, problem: str | None = None, status_code: int = 200) -> Response:
+    async def new_form(self, request: Request, problem: str | None = None, status_code: int = 200,
+                       typed: dict | None = None) -> Response:
         try:
             layouts = load_layouts(self.opts.templates)
         except PipelineError as exc:
-            return self._page(request, "new.html", 500, layouts={}, problem=str(exc.diagnostics[0]))
-        return self._page(request, "new.html", status_code, layouts=layouts, problem=problem)
+            return self._page(request, "new.html", 500, layouts={}, problem=words.sentence(str(exc.diagnostics[0])),
+                              taken=[], typed={})
+        return self._page(request, "new.html", status_code, layouts=layouts, problem=problem,
+                          taken=sorted(s.id for s in self._sheets()), typed=typed or {})
 
     async def new_sheet(self, request: Request) -> Response:
         form, refused = await self._posted(request)
         if refused:
             return refused
-        from ..authoring.starter import new_record
 
-        name = form.get("name", "").strip().lower()
+        title = form.get("title", "").strip()
+        name = form.get("name", "").strip().lower() or starting.file_name(title)
+        if not title:
+            return await self.new_form(request, "Type the sheet’s title.", 400, form)
         if not sheets.valid_id(name):
-            return await self.new_form(request, "A sheet name uses lowercase letters, digits and dashes, "
-                                                "for example cambodia-inl.", 400)
+            return await self.new_form(request, "The file name may hold only lowercase letters, digits and "
+                                                "dashes, for example cambodia-inl.", 400, form)
         folder = self.project.sources[0] if self.project.sources[0].is_dir() else self.project.sources[0].parent
+        target = folder / f"{name}.yaml"
+        if any(s.id == name for s in self._sheets()):
+            return await self.new_form(request, f"A sheet with the file name “{name}” exists already: "
+                                                "choose another file name.", 400, form)
         try:
-            new_record(self.opts.templates, form.get("layout", ""), folder / f"{name}.yaml", Path.cwd())
+            write_recorded([target], self.who(request), "new",
+                           lambda: _new_draft(self.opts.templates, form.get("layout", ""), target, title))
         except ConfigError as exc:
-            return await self.new_form(request, exc.diagnostics[0].message + ". " + (exc.diagnostics[0].hint or ""),
-                                       400)
+            d = exc.diagnostics[0]
+            return await self.new_form(request, words.sentence(d.message + (f" — what to do: {d.hint}" if d.hint else
+                                                                            "")), 400, form)
         return RedirectResponse(f"/sheet/{name}", 303)
 
     # --- figures and changes --------------------------------------------------------------------
+
+
+def _new_draft(templates: Path, layout: str, target: Path, title: str) -> None:
+    """Write a new sheet from its layout's example: a draft holding its title from the start (one version)."""
+    from ..authoring.starter import new_record  # only when a sheet is made
+    new_record(templates, layout, target, Path.cwd())
+    try:
+        write_atomic(target, starting.drafted(target.read_text(encoding="utf-8"), title).encode("utf-8"))
+    except ValueError:
+        pass  # a layout whose example the form cannot edit: the title is typed in the sheet itself
 
 
 def _list_edit(text: str, form: dict[str, str]) -> tuple[str, str] | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -20,7 +21,9 @@ from ..builder import status
 from ..figures import shared as data
 from ..figures import staleness
 from . import sheets, workers
+from .identity import write_recorded
 
+RUNS_PER_PAGE = 20  # builds shown per page of the Changes page, newest first
 KEPT = 1000  # thumbnails and previews kept in memory: a few hundred sheets' worth, at most ~100 MB
 
 
@@ -34,7 +37,8 @@ class SharedPages:
         hashes = {f"data.{p.stem}": sheets.text_hash(_read(p, self.opts.data)) for p in self.opts.data.glob("*.yaml")
                   if confine.is_real_file(p, self.opts.data)}  # a link, a pipe: its problem is listed, not read
         return self._page(request, "figures.html", figures=found, months=self.opts.stale_months,
-                          problems=[str(d) for d in dataset.diagnostics], hashes=hashes)
+                          problems=[d.message + (f"; {d.hint}" if d.hint else "") for d in dataset.diagnostics],
+                          hashes=hashes, titles=self._titles())
 
     def _figure_edit(self, request: Request, form: dict[str, str]):
         """Return (data file, {key: Figure}) of a figure edit form, or raise ValueError saying what is wrong."""
@@ -70,20 +74,33 @@ class SharedPages:
             return None, None, PlainTextResponse("no such shared figure", 404)
         except ValueError as exc:
             return None, None, self._fragment("figure_plan.html", 400, plan=None, refused=str(exc))
-        folder = self.project.sources[0] if self.project.sources[0].is_dir() else self.project.sources[0].parent
+        dependants, unbuilt = self._dependants(next(iter(figures)), target)
         try:
             plan = await run_in_threadpool(self.pool.call, workers.figure_plan_in_worker, figures, target,
-                                           self.opts, folder)
+                                           self.opts, dependants)
+            plan.unbuilt = unbuilt
         except Exception as exc:
             return None, None, self._fragment("figure_plan.html", 500, plan=None,
                                               refused=f"the change could not be previewed: {exc}")
         return form, (target, plan), None
 
+    def _dependants(self, key: str, target: Path) -> tuple[list, list[str]]:
+        """Return the record files whose last build printed the figure 'data.<file>.<key>' (only they are
+        compared, so a problem in an unrelated sheet never blocks a change) and the ids of the never-built ones."""
+        from ..builder.recipe import Manifest
+
+        manifest = Manifest.load(self.opts.out)
+        printing = {path for path, entry in manifest.entries.items()
+                    if any((m := data.KEY_RE.match(k)) and m.group(1, 2) == (target.stem, key) for k in entry.data)}
+        found = self._sheets()
+        return [s.file for s in found if s.path in printing], [s.id for s in found if s.path not in manifest.entries]
+
     async def figure_preview(self, request: Request) -> Response:
         form, found, refused = await self._figure_plan(request)
         if refused:
             return refused
-        return self._fragment("figure_plan.html", plan=found[1], refused=None, saved=None)
+        found[1].problems = self._plain(found[1].problems)
+        return self._fragment("figure_plan.html", plan=found[1], refused=None, saved=None, titles=self._titles())
 
     async def figure_save(self, request: Request) -> Response:
         form, found, refused = await self._figure_plan(request)
@@ -91,7 +108,9 @@ class SharedPages:
             return refused
         target, plan = found
         if plan.problems or not plan.text:
-            return self._fragment("figure_plan.html", 400, plan=plan, refused="Not saved: fix the problems first.")
+            plan.problems = self._plain(plan.problems)
+            return self._fragment("figure_plan.html", 400, plan=plan, refused="Not saved: fix the problems first.",
+                                  titles=self._titles())
         async with self.saving:
             try:
                 current = _read(target, self.opts.data)
@@ -101,9 +120,15 @@ class SharedPages:
                 return self._fragment("figure_plan.html", 409, plan=None, saved=None,
                                       refused="Not saved: someone else changed this data file after you "
                                               "opened the page. Reload the page to see their values.")
-            write_atomic(target, plan.text.encode("utf-8"))
+            await run_in_threadpool(write_recorded, [target], self.who(request), "figures",
+                                    lambda: write_atomic(target, plan.text.encode("utf-8")))
             result = await self._build("", None)
-        return self._fragment("figure_plan.html", plan=plan, refused=None, saved=result)
+        result.problems = self._plain(result.problems)
+        return self._fragment("figure_plan.html", plan=plan, refused=None, saved=result, titles=self._titles())
+
+    def _titles(self) -> dict[str, str]:
+        """Return each sheet's title by its id: pages name sheets by title."""
+        return {s.id: s.title for s in self._sheets()}
 
     async def changes(self, request: Request) -> Response:
         history = self.opts.out / "CHANGES.md"
@@ -111,7 +136,12 @@ class SharedPages:
         kept = sorted(p.name for p in edited.iterdir() if p.is_file()) if edited.is_dir() else []
         text = _read(history, self.opts.out).decode("utf-8", "replace") \
             if confine.is_real_file(history, self.opts.out) else ""
-        return self._page(request, "changes.html", runs=list(reversed(_runs(text))), kept=kept,
+        runs = list(reversed(_runs(text)))
+        pages = max(1, -(-len(runs) // RUNS_PER_PAGE))
+        asked = request.query_params.get("page", "1")
+        number = min(max(int(asked) if asked.isdigit() else 1, 1), pages)
+        return self._page(request, "changes.html", runs=runs[(number - 1) * RUNS_PER_PAGE:number * RUNS_PER_PAGE],
+                          kept=kept, titles=self._titles(), page=number, pages=pages,
                           feeds=sorted(status.load_body(self.opts.out).get("feeds", {}).items()),
                           held=sorted(Held(self.opts.out).held.items()))
 
@@ -130,6 +160,8 @@ def _runs(markdown: str) -> list[dict]:
         elif runs and line.startswith("- "):
             sheet, _, rest = _unescaped(line[2:]).partition(" ")
             bold = sheet.startswith("**") and sheet.endswith("**")
+            if bold:  # '(sources/x.yaml): record edited': the page names the sheet by its title instead
+                rest = re.sub(r"^\(.*?\):\s*", "", rest)
             runs[-1]["items"].append({"sheet": sheet.strip("*") if bold else "",
                                       "text": rest if bold else f"{sheet} {rest}", "details": []})
         elif runs and runs[-1]["items"] and line.startswith("  - "):

@@ -19,6 +19,8 @@ from ..builder.recipe import discover
 from ..records.schema import ID_RE, RESERVED_IDS
 
 STATUS_LINE = re.compile(r"^status:[ \t]*draft[ \t]*(#.*)?$", re.MULTILINE)
+FINAL_LINE = re.compile(r"^status:[ \t]*final[ \t]*(#.*)?$", re.MULTILINE)
+ANY_STATUS = re.compile(r"^status:", re.MULTILINE)
 
 
 @dataclass
@@ -101,3 +103,14 @@ def published(text: str) -> str | None:
     if not STATUS_LINE.search(text):
         return None
     return STATUS_LINE.sub(lambda m: "status: final" + (f"  {m.group(1)}" if m.group(1) else ""), text, count=1)
+
+
+def unpublished(text: str) -> str | None:
+    """Return the text made a draft again (its `status: final` line, or a new line after `layout:`),
+    or None when it is a draft already or its status is written some other way."""
+    if FINAL_LINE.search(text):
+        return FINAL_LINE.sub(lambda m: "status: draft" + (f"  {m.group(1)}" if m.group(1) else ""), text, count=1)
+    if ANY_STATUS.search(text):
+        return None
+    added, count = re.subn(r"(?m)^(layout:[^\n]*\n)", r"\1status: draft\n", text, count=1)
+    return added if count else "status: draft\n" + text

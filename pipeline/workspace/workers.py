@@ -22,6 +22,7 @@ from ..builder import work
 from ..builder.recipe import Options, build
 from ..figures import shared as data
 from ..layouts.loader import load_layouts
+from ..records import marking
 from ..records.fieldpaths import field_in
 
 PREVIEW_SCALE = 96 / 72  # page images at 96 dpi: sharp on an office screen, small to send
@@ -36,6 +37,7 @@ class Preview:
     texts: list[str] = field(default_factory=list)  # each page's text: the images' alt text
     problems: list[dict] = field(default_factory=list)
     pdf: bytes = b""
+    marked: bool = False  # the pages show the layout with its unfilled <<placeholders>> marked
 
 
 @dataclass
@@ -45,6 +47,7 @@ class Saved:
     lines: list[str] = field(default_factory=list)
     problems: list[dict] = field(default_factory=list)
     ok: bool = True
+    rebuilt: list[dict] = field(default_factory=list)  # each rebuilt sheet: id, reasons, printed changes
 
 
 def problem(d: Diagnostic, text: str | None = None) -> dict:
@@ -82,6 +85,14 @@ def preview_in_worker(job: work.Job) -> Preview:
         return Preview(problems=[problem(d) for d in result.config_error.diagnostics])
     found = Preview(problems=[problem(d, text if d.location.path == job.path else None)
                               for d in result.diagnostics + result.warnings])
+    if ".pdf" not in result.blobs and "<<" in text:  # a sheet still being filled in: its layout at once
+        import datetime as dt
+
+        from .starting import marked
+
+        again = work.run_in_worker(work.Job(job.file, job.path, marked(text, dt.date.today()).encode("utf-8"),
+                                            job.formats))
+        result, found.marked = again, ".pdf" in again.blobs
     if ".pdf" in result.blobs:
         found.pdf = result.blobs[".pdf"]
         found.pages = pages_png(found.pdf, PREVIEW_SCALE)
@@ -128,6 +139,8 @@ def build_in_worker(files: list[Path], opts: Options, path: str = "", text: str 
         if outcome.status == "built":
             saved.lines.append(f"rebuilt {outcome.record_id} ({outcome.path}): {'; '.join(outcome.reasons)}")
             saved.lines += [f"  {change}" for change in outcome.changes]
+            saved.rebuilt.append({"id": outcome.record_id, "reasons": list(outcome.reasons),
+                                  "changes": [str(c) for c in outcome.changes]})
         saved.problems += [problem(d, text if d.location.path == path else None)
                            for d in outcome.diagnostics + outcome.warnings]
     saved.problems += [problem(d) for d in report.errors + report.warnings]
@@ -218,9 +231,9 @@ class Pool:
             self._stop()
 
 
-def job_for(file: Path, text: str) -> work.Job:
-    """Return the preview job of a record's text as typed."""
-    return work.Job(file, display(file), text.encode("utf-8"), ("pdf",))
+def job_for(file: Path, text: str, ceiling: str = marking.CEILING) -> work.Job:
+    """Return the preview job of a record's text as typed, checked against the project's ceiling."""
+    return work.Job(file, display(file), text.encode("utf-8"), ("pdf",), ceiling)
 
 
 def unusable(message: str, hint: str) -> dict:

@@ -151,7 +151,12 @@ class DocxTranslator(Visitor):
 
     def visit_paragraph(self, block: Paragraph):
         """Append one paragraph in its style; return it."""
-        return self._paragraph(block.style, block.inlines)
+        paragraph = self._paragraph(block.style, block.inlines)
+        if block.keep_with_next:  # whole, with the next: as the PDF's keepWithNext moves it
+            properties = paragraph._p.find(qn("w:pPr"))
+            properties.find(qn("w:pStyle")).addnext(_w("w:keepNext"))
+            properties.find(qn("w:keepNext")).addnext(_w("w:keepLines"))
+        return paragraph
 
     def visit_heading(self, block: Heading):
         """Append a heading in Word's Heading N style; return it."""
@@ -290,6 +295,9 @@ class DocxTranslator(Visitor):
                 # Upright even in italic text, as in the PDF: these fonts have no italic, and Word
                 # and LibreOffice would slant the letters themselves.
                 SubElement(props, qn("w:iCs"), {qn("w:val"): "0"})
+                # The complex-script language (w:bidi; w:val is the Latin text's): without it a
+                # screen reader takes Word's default for complex scripts, Arabic (ar-SA).
+                SubElement(props, qn("w:lang"), {qn("w:bidi"): family.language})
         if _PLAIN.fullmatch(text):
             # Word drops leading, trailing and doubled spaces unless told to preserve them.
             SubElement(word_run._r, qn("w:t"), {qn("xml:space"): "preserve"}).text = text

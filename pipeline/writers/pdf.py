@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import html
 import io
 import itertools
+import os
 
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
@@ -108,6 +110,8 @@ class PdfTranslator(Visitor):
         if style.border_bottom and not (style.shading or style.border):
             # The rule below takes over the space after, so it sits right under the text.
             ps = ParagraphStyle(f"{ps.name} (ruled)", parent=ps, spaceAfter=0, keepWithNext=1)
+        if block.keep_with_next:  # whole, on the next block's page (Word: keepNext and keepLines)
+            ps = ParagraphStyle(f"{ps.name} (kept)", parent=ps, keepWithNext=1)
         # The title is the sheet's first heading (H1, the top bookmark); every other style is a paragraph.
         if block.style == TITLE_STYLE:
             para = self._tagged(HeadingParagraph, block.inlines, ps, "H1")
@@ -318,6 +322,18 @@ def _paragraph_style(style: Style, look: Look) -> ParagraphStyle:
 Translator = PdfTranslator  # the registry's name for this format's visitor
 
 
+NO_DATE = dt.date(2000, 1, 1)  # a sheet without a date: the same fixed day as the .docx
+
+
+class _SheetDate:
+    """The PDF's creation and modification date: the sheet's own day at midnight UTC, as in the .docx,
+    so the same record gives the same bytes and File > Properties shows when the sheet was issued."""
+
+    def __init__(self, day: dt.date):
+        self.YMDhms = (day.year, day.month, day.day, 0, 0, 0)
+        self.dhh = self.dmm = 0
+
+
 class _FurnitureCanvas(TaggingCanvas):
     """A canvas that holds pages back until save, so furniture can show the page count."""
 
@@ -326,6 +342,8 @@ class _FurnitureCanvas(TaggingCanvas):
         super().__init__(*args, **kwargs)
         self._tree, self._root = tree, root
         self._pages: list[dict] = []
+        if not os.environ.get("SOURCE_DATE_EPOCH", "").strip():  # a reproducible build's own date wins
+            self._doc._timeStamp = _SheetDate(tree.meta.date or NO_DATE)  # not invariant mode's 2000-01-01
 
     def showPage(self):
         """Keep this page's state instead of writing it out."""

@@ -2,8 +2,10 @@
 
 import datetime as dt
 import json
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import jsonschema
 import pytest
@@ -79,10 +81,19 @@ def test_the_schema_names_the_validators_fields():
     assert set(SCHEMA["properties"]["seal"]["properties"]) == set(schema.SEAL_FIELDS)
 
 
-def test_the_vscode_settings_are_what_init_writes():
-    """The project's own .vscode files equal those `factsheets init` makes."""
-    for name, text in projectfiles.vscode_files().items():
+def test_the_vscode_settings_are_what_init_writes_but_the_task_runs_the_checkouts_factsheets():
+    """The project's own .vscode files equal those `factsheets init` makes, but for the command:
+    on the old code the checkout's task ran a bare `factsheets`, which is not on PATH in a checkout."""
+    for name, text in projectfiles.vscode_files(checkout=True).items():
         assert (ROOT / ".vscode" / name).read_text(encoding="utf-8") == text
+    task = json.loads((ROOT / ".vscode" / "tasks.json").read_text(encoding="utf-8"))["tasks"][0]
+    command = Path(task["command"].replace("${workspaceFolder}", str(ROOT)))
+    venv = re.search(r"^VENV\s*:=\s*(\S+)", (ROOT / "Makefile").read_text(encoding="utf-8"), re.M)[1]
+    assert command == ROOT / venv / "bin" / "factsheets"  # what `make` installs
+    if command.exists():
+        ran = subprocess.run([str(command), "--version"], capture_output=True, text=True, timeout=60)
+        assert ran.returncode == 0 and ran.stdout.startswith("factsheets")
+    assert json.loads(project_tasks())["tasks"][0]["command"] == "factsheets"  # an installed project
 
 
 def test_the_check_task_matches_the_diagnostics(project, run_cli):

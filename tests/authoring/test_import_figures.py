@@ -110,6 +110,18 @@ def test_the_import_command_is_documented():
     assert "--write" in (ROOT / "docs" / "importing.md").read_text(encoding="utf-8")
 
 
+def test_a_semicolon_csv_is_refused_naming_the_separator(project, run_cli):
+    """On the old code the file gave four errors (unknown column, no 'figure', no 'value', no figures)
+    and none said that the columns were separated by ';'."""
+    _csv(project / "semi.csv", [["figure;year;value"], ["x_total;2018;1984000"]])
+    result = run_cli("import", "figures", "semi.csv", "--into", "sources/data/new.yaml", cwd=project)
+    assert result.code == 1
+    lines = [line for line in result.err.splitlines() if ": error: " in line]
+    assert lines == ["semi.csv:1:1: error: the columns are separated by ';', not ','; a spreadsheet set up for a "
+                     "language that writes 12,5 saves CSV that way"]
+    assert "CSV UTF-8 (Comma delimited)" in result.err
+
+
 @pytest.mark.slow
 def test_the_preview_names_a_changed_source_on_every_sheet_citing_it(project, run_cli):
     """A new source is previewed as 'source of data.x.y: old → new' for each sheet whose Sources note

@@ -1,7 +1,9 @@
 """Publishing in batches: built sheets reach the disk together (one flush), then each sheet is renamed in.
 
 A flush that fails costs only the sheets of its batch: their previous files stay, no temporary
-file is left, and the sheets published before are kept and remembered.
+file is left, and the sheets published before are kept and remembered. The manifest's checkpoint (a
+save every CHECKPOINT seconds) is pinned off by conftest's `pinned_checkpoint`, so the flushes
+counted here do not depend on how loaded the machine is; the last test sets it on purpose.
 """
 
 import json
@@ -9,6 +11,7 @@ import json
 from conftest import RECORDS, sheets_in
 
 from pipeline.base import output
+from pipeline.builder import manifest as manifests
 from pipeline.builder import recipe as build
 
 
@@ -72,3 +75,14 @@ def test_a_failed_flush_keeps_the_old_files_of_its_batch_only(project, run_cli, 
     assert sorted(line.split()[1] for line in again.out.splitlines() if line.startswith("rebuilt ")) == \
         sorted(r.id for r in failed)
     assert manifest["records"]  # the first batch was remembered before the failure
+
+
+def test_with_the_checkpoint_due_at_once_the_manifest_is_saved_after_each_sheet(project, run_cli, monkeypatch):
+    """CHECKPOINT 0: every published sheet saves the manifest mid-run (a killed run loses nothing), each
+    save holding one sheet more; pinned off, as in the tests above, the flushes counted there are all."""
+    saves = []
+    real_save = manifests.Manifest.save
+    monkeypatch.setattr(manifests.Manifest, "save", lambda self: (saves.append(len(self.entries)), real_save(self)))
+    monkeypatch.setattr(build, "CHECKPOINT", 0.0)
+    assert _build(project, run_cli).code == 0
+    assert saves == list(range(1, len(RECORDS) + 1))

@@ -14,12 +14,26 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory):
-    """Build the project's wheel once."""
+    """Build the project's wheel once; return it and what the build printed."""
     out = tmp_path_factory.mktemp("dist")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(out), str(ROOT)],
-                   check=True, capture_output=True)
+    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(out), str(ROOT)],
+                           check=True, capture_output=True, text=True)
     (found,) = out.glob("factsheets-*.whl")
+    BUILD_OUTPUT.append(built.stdout + built.stderr)
     return found
+
+
+BUILD_OUTPUT: list[str] = []
+
+
+def test_the_build_prints_no_setuptools_deprecation(wheel):
+    """On the old code every install printed "`project.license` as a TOML table is deprecated" and
+    "Package 'pipeline.fonts' is absent from the `packages` configuration" (data to be dropped)."""
+    printed = BUILD_OUTPUT[0]
+    assert "deprecated" not in printed and "is absent from the `packages` configuration" not in printed, printed
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert {"pipeline/workspace/templates/editor.html", "pipeline/workspace/static/workspace.css"} <= names
+    assert any(n.endswith("licenses/pipeline/fonts/LICENSE-OFL.txt") for n in names)
 
 
 def test_the_wheel_carries_the_layouts_and_fonts(wheel):

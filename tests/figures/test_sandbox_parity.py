@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from jinja2.exceptions import SecurityError, TemplateSyntaxError, UndefinedError
@@ -116,7 +117,7 @@ def expressions(draw, depth=0):
     return f"{sign}({left} {op} {right})" + draw(st.sampled_from(FILTERS))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(expressions(), st.sampled_from(["", "Up to ", "a\nb "]), st.sampled_from(["", " ha.", "\n"]))
 def test_walker_and_jinja_agree_on_generated_references(expression, before, after):
     """Arithmetic, filters, missing years and odd values: the same text or the same error."""

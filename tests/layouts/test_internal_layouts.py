@@ -147,6 +147,8 @@ def test_the_banner_tops_and_ends_every_pdf_page_and_numbers_start_on_page_2(lon
         assert lines[0] == banner and lines[-1] == banner, number
         numbers = [line for line in lines if re.fullmatch(r"-\d+-", line)]
         assert numbers == ([] if number == 1 else [f"-{number}-"])
+        if number > 1:
+            assert lines[1] == f"-{number}-", number  # at the top, under the banner
 
 
 def test_the_docx_has_a_first_page_header_and_footer(long_paper):
@@ -161,11 +163,11 @@ def test_the_docx_has_a_first_page_header_and_footer(long_paper):
     assert [p.text for p in section.first_page_header.paragraphs if p.text] == []
     assert [p.text for p in section.first_page_footer.paragraphs] == [banner]
     assert " PAGE " not in section.first_page_footer._element.xml
-    # Every other page: the banner above and below, "-N-" over the bottom one.
-    assert [p.text for p in section.header.paragraphs] == [banner]
-    footer = section.footer.paragraphs
-    assert [p.text for p in footer] == ["-1-", banner]  # 1 is the field's cached value
-    assert "<w:instrText xml:space=\"preserve\"> PAGE </w:instrText>" in footer[0]._p.xml
+    # Every other page: the banner above and below, "-N-" under the top one (the Department's place).
+    header = section.header.paragraphs
+    assert [p.text for p in header] == [banner, "-1-"]  # 1 is the field's cached value
+    assert "<w:instrText xml:space=\"preserve\"> PAGE </w:instrText>" in header[1]._p.xml
+    assert [p.text for p in section.footer.paragraphs] == [banner]
     # The DRAFT mark is on page 1 too: Word draws a watermark from the page's own header.
     assert "PowerPlusWaterMarkObject" in section.first_page_header._element.xml
 
@@ -202,11 +204,12 @@ def test_libreoffice_paginates_the_docx_with_banners_and_numbers_from_page_2(lon
     banner = "SENSITIVE BUT UNCLASSIFIED//NOFORN"
     for number, (page, own) in enumerate(zip(pages, ours, strict=True), start=1):
         lines = [line for line in _lines_top_down(page) if line != "DRAFT"]
-        # The same first body line on each page: a footer taller than the bottom margin would
-        # make Word push the body up and break pages elsewhere than the PDF.
-        assert lines[1] == [line for line in _lines_top_down(own) if line != "DRAFT"][1], number
+        # The same first body line on each page: a header taller than the top margin would
+        # make Word push the body down and break pages elsewhere than the PDF.
+        assert lines[1:3] == [line for line in _lines_top_down(own) if line != "DRAFT"][1:3], number
         assert lines[0] == banner and lines[-1] == banner, number
         assert [line for line in lines if re.fullmatch(r"-\d+-", line)] == ([] if number == 1 else [f"-{number}-"])
+        assert number == 1 or lines[1] == f"-{number}-", number
 
 
 NEW_FIELDS = {"country": "country: Laos\n", "classification": "classification: UNCLASSIFIED\n",
@@ -229,3 +232,38 @@ def test_a_new_field_is_refused_on_a_layout_that_does_not_print_it(field, tmp_pa
             schema.validate(load_file(path, "r.yaml"), path, "r.yaml", LAYOUTS)
         mine = [d for d in caught.value.diagnostics if d.location.line == line]
         assert len(mine) == 1 and f"'{field}'" in mine[0].message, (name, caught.value.diagnostics)
+
+
+def test_a_paper_may_add_us_programs_after_background_and_nowhere_else(run_cli, tmp_path):
+    """The old layout refused "U.S. PROGRAMS"; the Department's outline has it third."""
+    programs = "  - heading: U.S. PROGRAMS\n    text: (U) Programs.\n"
+    base = LONG.format(status="final", paragraphs="      (U) Background.")
+    after = _write(tmp_path, base.replace("drafted:", programs + "drafted:"))
+    assert "U.S. PROGRAMS" in dump(document(after))
+    before = _write(tmp_path, base.replace("  - heading: BACKGROUND", programs + "  - heading: BACKGROUND"))
+    result = run_cli("check", before)
+    assert result.code == 1 and "'BACKGROUND' comes after 'U.S. PROGRAMS'" in result.err
+
+
+SBU_NOTE = """layout: briefing-paper
+classification: SENSITIVE BUT UNCLASSIFIED
+title: "(U) Laos: A Paper"
+date: 2026-11-22
+figures:
+  aid: {{value: 48000000, source: U.S. Embassy in Laos}}
+sections:
+  - heading: KEY POINTS
+    bullets:
+      - "{first}"
+      - (SBU) A sensitive point.
+drafted: "INL/AP: J. Doe, ext. 1234"
+"""
+
+
+@pytest.mark.parametrize("first, mark", [("(U) More than {{ aid | money }}.", "(U)"),
+                                         ("(SBU) More than {{ aid | money }}.", "(SBU)")])
+def test_the_sources_note_is_marked_by_the_paragraphs_that_print_its_figures(tmp_path, first, mark):
+    """On the old code the note of an SBU paper was (SBU) even when only (U) paragraphs printed its figures."""
+    doc = document(_write(tmp_path, SBU_NOTE.format(first=first)))
+    note = next(b for b in doc.body if getattr(b, "style", "") == "Sources")
+    assert note.inlines[0].text == f"{mark} "

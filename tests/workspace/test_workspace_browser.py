@@ -10,6 +10,9 @@ from conftest import RECORDS, ROOT
 pytestmark = pytest.mark.slow
 
 MISSING = served.browser_missing()
+# How long a page may take to show what a step expects: a guard against a hang, not a measure, so
+# long that a loaded machine never reaches it (each wait ends as soon as the page shows it).
+WAIT_MS = 180_000
 if MISSING:
     print(f"browser tests skipped: {MISSING}")
     pytest.skip(MISSING, allow_module_level=True)
@@ -59,29 +62,35 @@ def test_edit_preview_fix_save_download_publish(drafted, chromium, tmp_path):
         expect(card.locator(".badge")).to_have_text("DRAFT")
 
         card.locator("h2 a").click()
-        expect(page.locator("#preview img.page").first).to_be_visible(timeout=30000)
+        expect(page.locator("#preview img.page").first).to_be_visible(timeout=WAIT_MS)
+        expect(page.get_by_role("tab", name="Form")).to_have_attribute("aria-selected", "true")  # the default
+        expect(page.locator("#form-panel")).to_be_visible()
+        expect(page.locator("#text")).to_be_hidden()
+        page.get_by_role("tab", name="Advanced (YAML)").click()
         box = page.locator("#text")
         original = box.input_value()
         box.fill(re.sub(r"(?m)^title: .*$", "title: Brand New Title", original, count=1))
         box.press("End")  # a key: htmx previews after typing stops
         expect(page.locator("#preview img.page").first).to_have_attribute(
-            "alt", re.compile("Brand New Title"), timeout=30000)
+            "alt", re.compile("Brand New Title"), timeout=WAIT_MS)
 
         typo = box.input_value().replace("title: Brand New Title",
                                          "title: Brand New Title {{ data.nosuchfile.nosuchfigure }}")
         box.fill(typo)
         box.press("End")
         problem = page.locator('#preview .problems li[data-field="title"]')
-        expect(problem).to_contain_text("nosuchfile", timeout=30000)
+        expect(problem).to_contain_text("nosuchfile", timeout=WAIT_MS)
+        expect(problem.locator("a[data-goto]")).to_have_text("Title")  # the place as the form names it
         expect(page.locator('#field-list li[data-field="title"]')).to_have_class(re.compile("has-problem"))
         problem.locator("a[data-line]").click()  # puts the cursor on the title line
         assert box.evaluate("t => t.value.slice(t.selectionStart, t.selectionEnd)").startswith("title:")
 
         box.fill(typo.replace(" {{ data.nosuchfile.nosuchfigure }}", ""))
         box.press("End")
-        expect(page.locator("#preview .problems")).to_have_count(0, timeout=30000)
+        expect(page.locator("#preview .problems")).to_have_count(0, timeout=WAIT_MS)
         page.get_by_role("button", name="Save and build").click()
-        expect(page.locator("#result")).to_contain_text(f"rebuilt {FIRST.id}", timeout=60000)
+        expect(page.locator("#result")).to_contain_text("Rebuilt Brand New Title", timeout=WAIT_MS)
+        expect(page.locator("#result .rebuilt")).not_to_contain_text("sources/")
 
         with page.expect_download() as download:
             page.locator(f'a[href="/download/{FIRST.id}.pdf"]').first.click()
@@ -89,12 +98,12 @@ def test_edit_preview_fix_save_download_publish(drafted, chromium, tmp_path):
         assert data.startswith(b"%PDF") and "Brand New Title" in pdf_text(data)
         assert "DRAFT" in pdf_text(data)
         page.goto(url + "/changes")
-        expect(page.locator(".run").first).to_contain_text(FIRST.id)  # the newest run lists it
+        expect(page.locator(".run").first).to_contain_text("Brand New Title")  # the newest run lists it by title
 
         page.goto(f"{url}/sheet/{FIRST.id}")
         page.once("dialog", lambda dialog: dialog.accept())
         page.get_by_role("button", name="Publish…").click()
-        expect(page.locator("h1 + .meta .badge")).to_have_text("FINAL", timeout=60000)
+        expect(page.locator("h1 + .meta .badge")).to_have_text("FINAL", timeout=WAIT_MS)
         final = (drafted / "output" / f"{FIRST.id}.pdf").read_bytes()
         assert "DRAFT" not in pdf_text(final) and "Brand New Title" in pdf_text(final)
         page.screenshot(path=str(tmp_path / "editor.png"))
@@ -107,16 +116,18 @@ def test_two_people_saving_the_same_sheet(project, run_cli, chromium):
         first, second = (chromium.new_context().new_page() for _ in range(2))
         for page in (first, second):
             served.open_when_up(page, f"{url}/sheet/{FIRST.id}")
+            page.get_by_role("tab", name="Advanced (YAML)").click()
         typed = {}
         for page, name in ((first, "First"), (second, "Second")):
             box = page.locator("#text")
             typed[name] = re.sub(r"(?m)^title: .*$", f"title: {name} Editor's Title", box.input_value(), count=1)
             box.fill(typed[name])
         first.get_by_role("button", name="Save and build").click()
-        expect(first.locator("#result")).to_contain_text("rebuilt", timeout=60000)
+        expect(first.locator("#result")).to_contain_text("Rebuilt", timeout=WAIT_MS)
         second.get_by_role("button", name="Save and build").click()
         conflict = second.locator("#result .conflict")
-        expect(conflict).to_contain_text("someone else saved", timeout=60000)
+        expect(conflict).to_contain_text("someone else saved", timeout=WAIT_MS)
+        expect(conflict.locator(".diff")).to_be_hidden()  # the difference is for the Advanced reader, folded
         expect(conflict.locator(".diff")).to_contain_text("+title: Second Editor's Title")
         assert second.locator("#text").input_value() == typed["Second"]  # nothing lost on screen
         assert file.read_text(encoding="utf-8") == typed["First"]  # nor on disk
@@ -133,11 +144,14 @@ def test_a_stale_figure_is_warned_on_the_card_and_the_figures_page(project, run_
         served.open_when_up(page, url + "/figures")
         stale = page.locator("tr.stale")
         expect(stale.first).to_contain_text("2000-01-31")
-        readers = stale.first.locator("td a").all_inner_texts()
+        readers = [a.get_attribute("href").rsplit("/", 1)[1] for a in stale.first.locator("td a").all()]
         assert readers, "the stale figure is printed by some sheet"
         page.goto(url + "/")
         for sheet_id in readers:
-            expect(page.locator(f'[data-sheet="{sheet_id}"] .warn')).to_contain_text("stale figure")
+            warning = page.locator(f'[data-sheet="{sheet_id}"] .warn')  # names the figure, its date and the limit
+            expect(warning).to_contain_text("as of 2000-01-31")
+            expect(warning).to_contain_text(re.compile(r"older than the [0-9]+-month limit"))
+            expect(warning).not_to_contain_text("data.")
 
 
 def _free_sections(record) -> bool:
@@ -163,18 +177,18 @@ def test_the_form_tab_edits_the_yaml_and_shows_a_problem_under_its_input(project
     with served.served(project) as url:
         page = chromium.new_page(viewport={"width": 1400, "height": 1000})
         served.open_when_up(page, f"{url}/sheet/{BLOCKS.id}")
-        expect(page.locator("#preview img.page").first).to_be_visible(timeout=30000)
+        expect(page.locator("#preview img.page").first).to_be_visible(timeout=WAIT_MS)
         page.get_by_role("tab", name="Form").click()
         title = page.get_by_role("textbox", name="Title", exact=True)
         expect(title).to_be_visible()
         title.fill("Form Title {{ data.nosuchfile.x }}")
         title.press("End")
         expect(page.locator('#form-panel .form-field[data-field="title"] .field-problem')).to_contain_text(
-            "nosuchfile", timeout=30000)
+            "nosuchfile", timeout=WAIT_MS)
         title.fill("Form Title")
         title.press("End")
         expect(page.locator("#preview img.page").first).to_have_attribute("alt", re.compile("Form Title"),
-                                                                          timeout=30000)
+                                                                          timeout=WAIT_MS)
         expect(page.locator("#form-panel .field-problem")).to_have_count(0)
         section = page.locator("#form-panel fieldset.section")
         count = section.count()
@@ -182,42 +196,42 @@ def test_the_form_tab_edits_the_yaml_and_shows_a_problem_under_its_input(project
 
         # A new section: its heading input has the focus, the placeholder selected, so typing replaces it.
         page.get_by_role("button", name="Add a section").click()
-        expect(section).to_have_count(count + 1, timeout=30000)
+        expect(section).to_have_count(count + 1, timeout=WAIT_MS)
         new_heading = page.locator(f'[id="f-sections[{count}].heading"]')
         expect(new_heading).to_be_focused()
         expect(page.locator(f'#form-panel .form-field[data-field="sections[{count}].heading"] .field-problem')
-               ).to_contain_text("placeholder", timeout=30000)
+               ).to_contain_text("placeholder", timeout=WAIT_MS)
         page.keyboard.type("Added in the Form")
         expect(new_heading).to_have_value("Added in the Form")
         page.locator(f'[id="f-sections[{count}].text"]').fill("Text typed in the form.")
         page.locator(f'[id="f-sections[{count}].text"]').press("End")
-        expect(page.locator("#form-panel .field-problem")).to_have_count(0, timeout=30000)
+        expect(page.locator("#form-panel .field-problem")).to_have_count(0, timeout=WAIT_MS)
 
         # A bullet in the first section, typed over its placeholder.
         page.get_by_role("button", name=re.compile(r"^Add bullets to section 1\b")).click()
         bullet = page.locator('[id="f-sections[0].bullets[0]"]')
-        expect(bullet).to_be_focused(timeout=30000)
+        expect(bullet).to_be_focused(timeout=WAIT_MS)
         page.keyboard.type("A bullet typed in the form")
         bullet.press("End")
-        expect(page.locator("#form-panel .field-problem")).to_have_count(0, timeout=30000)
+        expect(page.locator("#form-panel .field-problem")).to_have_count(0, timeout=WAIT_MS)
 
         # The new section moves above the last one; the second section goes, after a confirmation.
-        page.get_by_role("button", name=re.compile(rf"^Move section {count + 1} .* up$")).click()
+        page.get_by_role("button", name=re.compile(rf"^Move up: section {count + 1}\b")).click()
         expect(page.locator(f'[id="f-sections[{count - 1}].heading"]')).to_have_value("Added in the Form",
-                                                                                     timeout=30000)
+                                                                                     timeout=WAIT_MS)
         expect(page.locator(f'[id="up-sections[{count - 1}]"]')).to_be_focused()
         before = page.locator("#preview img.page").first.get_attribute("src")
         page.once("dialog", lambda dialog: dialog.accept())
         page.get_by_role("button", name=re.compile(r"^Remove section 2\b")).click()
-        expect(section).to_have_count(count, timeout=30000)
-        expect(page.locator("#preview img.page").first).not_to_have_attribute("src", before, timeout=30000)
-        expect(page.locator("#preview .problems")).to_have_count(0, timeout=30000)
+        expect(section).to_have_count(count, timeout=WAIT_MS)
+        expect(page.locator("#preview img.page").first).not_to_have_attribute("src", before, timeout=WAIT_MS)
+        expect(page.locator("#preview .problems")).to_have_count(0, timeout=WAIT_MS)
 
-        page.get_by_role("tab", name="YAML").click()
+        page.get_by_role("tab", name="Advanced (YAML)").click()
         typed = page.locator("#text").input_value()
         assert re.search(r"(?m)^title: Form Title$", typed) and "<<" not in typed
         page.get_by_role("button", name="Save and build").click()
-        expect(page.locator("#result")).to_contain_text(f"rebuilt {BLOCKS.id}", timeout=60000)
+        expect(page.locator("#result")).to_contain_text("Rebuilt Form Title", timeout=WAIT_MS)
 
     saved = file.read_text(encoding="utf-8")
     assert saved == typed
@@ -234,3 +248,155 @@ def test_the_form_tab_edits_the_yaml_and_shows_a_problem_under_its_input(project
     if headings[1]:  # the removed section's heading is printed once less (the old title may have held it too)
         old_title = re.search(r"(?m)^title: (.*)$", original).group(1)
         assert printed.count(headings[1]) == printed_before.count(headings[1]) - 1 - old_title.count(headings[1])
+
+
+def test_nothing_typed_is_lost_across_a_restart_and_a_reload(project, run_cli, chromium):
+    assert run_cli("build", "-q", cwd=project).code == 0
+    file = project / "sources" / FIRST.file.name
+    original = file.read_text(encoding="utf-8")
+    asked = []
+    page = chromium.new_context().new_page()
+    page.on("dialog", lambda dialog: (asked.append(dialog.type), dialog.accept()))  # Discard asks too
+    with served.served(project) as url:
+        served.open_when_up(page, f"{url}/sheet/{FIRST.id}")
+        title = page.get_by_role("textbox", name="Title", exact=True)
+        title.fill("Kept Across a Restart")
+        title.press("End")
+        expect(page.locator("#text")).to_have_value(re.compile(r"^title: Kept Across a Restart$", re.M), timeout=WAIT_MS)
+        expect(page.locator("#dirty")).to_have_text("Unsaved changes")
+    with served.served(project, port=int(url.rsplit(":", 1)[1])):  # the same address: a restart
+        page.get_by_role("button", name="Save and build").click()  # with the old page's token
+        expect(page.locator("#result")).to_contain_text("restarted", timeout=WAIT_MS)
+        assert file.read_text(encoding="utf-8") == original
+        assert page.evaluate("unsavedChanges()")
+        page.reload()  # the draft comes back
+        expect(page.locator("#draft-note")).to_be_visible()
+        title = page.get_by_role("textbox", name="Title", exact=True)
+        expect(title).to_have_value("Kept Across a Restart", timeout=WAIT_MS)
+
+        title.fill("Then Changed Again")
+        title.press("End")
+        expect(page.locator("#text")).to_have_value(re.compile(r"^title: Then Changed Again$", re.M), timeout=WAIT_MS)
+        page.get_by_role("button", name="Undo").click()
+        expect(page.locator("#text")).to_have_value(re.compile(r"^title: Kept Across a Restart$", re.M))
+        expect(page.get_by_role("textbox", name="Title", exact=True)).to_have_value("Kept Across a Restart",
+                                                                                  timeout=WAIT_MS)
+        page.get_by_role("button", name="Redo").click()
+        expect(page.locator("#text")).to_have_value(re.compile(r"^title: Then Changed Again$", re.M))
+
+        page.get_by_role("textbox", name="Title", exact=True).press("Control+s")  # saves from any field
+        expect(page.get_by_role("button", name="Save and build")).to_be_disabled()  # not sent twice
+        expect(page.locator("#result")).to_contain_text("Rebuilt Then Changed Again", timeout=WAIT_MS)
+        expect(page.locator("#dirty")).to_have_text("All changes saved")
+        assert re.search(r"(?m)^title: Then Changed Again$", file.read_text(encoding="utf-8"))
+
+        title = page.get_by_role("textbox", name="Title", exact=True)
+        title.fill("To Be Discarded")
+        title.press("End")
+        expect(page.locator("#text")).to_have_value(re.compile(r"^title: To Be Discarded$", re.M), timeout=WAIT_MS)
+        page.get_by_role("button", name="Discard changes…").click()
+        expect(page.locator("#text")).to_have_value(re.compile(r"^title: Then Changed Again$", re.M))
+        assert not page.evaluate("unsavedChanges()")
+        page.reload()
+        expect(page.locator("#draft-note")).to_be_hidden()
+        expect(page.get_by_role("textbox", name="Title", exact=True)).to_have_value("Then Changed Again",
+                                                                                  timeout=WAIT_MS)
+
+        title = page.get_by_role("textbox", name="Title", exact=True)  # leaving with unsaved changes asks first
+        title.fill("Typed, Then the Tab Closed")
+        title.press("End")
+        expect(page.locator("#dirty")).to_have_text("Unsaved changes", timeout=WAIT_MS)
+        with page.expect_event("dialog") as question:
+            page.close(run_before_unload=True)
+        assert question.value.type == "beforeunload"
+
+
+def test_a_new_sheet_from_its_title_starts_as_a_draft_with_its_layout_previewed(project, run_cli, chromium):
+    assert run_cli("build", "-q", cwd=project).code == 0
+    with served.served(project) as url:
+        page = chromium.new_page(viewport={"width": 1400, "height": 1000})
+        served.open_when_up(page, url + "/new")
+        page.get_by_label("Title of the sheet").fill("Cambodia INL")
+        name = page.get_by_label("File name", exact=False)
+        expect(name).to_have_value("cambodia-inl")  # derived from the title as it is typed
+        expect(page.locator("#name-check")).to_have_text("The file will be cambodia-inl.yaml.")
+        name.fill(FIRST.id)  # an existing sheet's name is refused as it is typed
+        expect(page.locator("#name-check")).to_contain_text("exists already")
+        name.fill("cambodia-inl")
+        page.get_by_role("button", name="Create the sheet").click()
+
+        expect(page.locator("h1")).to_have_text("Cambodia INL")
+        expect(page.locator("h1 + .meta .badge")).to_have_text("DRAFT")
+        expect(page.get_by_role("button", name="Publish…")).to_be_visible()
+        first = page.locator("#preview img.page").first  # the layout at once, its placeholders marked
+        expect(first).to_have_attribute("alt", re.compile("to fill"), timeout=WAIT_MS)
+        expect(page.locator("#preview .warn")).to_contain_text("to fill")
+        expect(page.locator("#preview .problems li").first).to_contain_text("placeholder")
+    assert "status: draft" in (project / "sources" / "cambodia-inl.yaml").read_text(encoding="utf-8")
+
+
+def test_a_final_sheet_goes_back_to_draft_after_a_question(project, run_cli, chromium):
+    assert run_cli("build", "-q", cwd=project).code == 0
+    file = project / "sources" / FIRST.file.name
+    assert "status: draft" not in file.read_text(encoding="utf-8")
+    with served.served(project) as url:
+        page = chromium.new_page(viewport={"width": 1400, "height": 1000})
+        served.open_when_up(page, f"{url}/sheet/{FIRST.id}")
+        expect(page.locator("h1 + .meta .badge")).to_have_text("FINAL")
+        asked = []
+        page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+        page.get_by_role("button", name="Back to draft…").click()
+        expect(page.locator("h1 + .meta .badge")).to_have_text("DRAFT", timeout=WAIT_MS)
+        assert asked and "back to draft" in asked[0]
+        expect(page.get_by_role("button", name="Publish…")).to_be_visible()
+    assert re.search(r"(?m)^status: draft", file.read_text(encoding="utf-8"))
+    assert "DRAFT" in pdf_text((project / "output" / f"{FIRST.id}.pdf").read_bytes())
+
+
+def test_a_number_typed_over_a_figure_is_offered_the_figure(project, run_cli, chromium):
+    from pipeline.figures import shared as data
+    from pipeline.workspace import figurerefs
+
+    dataset = data.load(project / "sources" / "data", "data")
+    sheet, figure = next((r, f) for r in RECORDS for f in figurerefs.printed(r.file.read_text(encoding="utf-8"),
+                                                                            dataset)
+                         if f["printed"][0].isdigit())
+    with served.served(project) as url:
+        page = chromium.new_page(viewport={"width": 1400, "height": 1000})
+        served.open_when_up(page, f"{url}/sheet/{sheet.id}")
+        expect(page.locator("#form-panel .form-field").first).to_be_visible(timeout=WAIT_MS)
+        field = next(f for f in page.locator("#form-panel textarea, #form-panel input[id^='f-']").all()
+                     if figure["ref"] in f.input_value())
+        before = field.input_value()
+        other = "9" + figure["printed"]  # a different number typed over the figure: said, with a way back
+        field.fill(before.replace(figure["ref"], other, 1))
+        offer = field.locator("xpath=ancestor::div[contains(@class,'form-field')][1]").locator(".figure-offer")
+        expect(offer).to_contain_text(f"no longer uses the figure “{figure['name']}”")
+        offer.get_by_role("button").click()
+        expect(field).to_have_value(before)
+
+        field.fill(before.replace(figure["ref"], figure["printed"], 1))  # the figure's own number: offered it
+        expect(offer).to_contain_text(f"is what the figure “{figure['name']}” prints")
+        offer.get_by_role("button", name=re.compile("^Use the figure")).click()
+        expect(field).to_have_value(before)
+        expect(offer).to_have_count(0)
+        spaced = r"\s+".join(re.escape(word) for word in figure["ref"].split())  # the record may fold the line
+        expect(page.locator("#text")).to_have_value(re.compile(spaced), timeout=WAIT_MS)
+        expect(page.locator("#text")).not_to_have_value(re.compile("9" + re.escape(figure["printed"])))
+
+
+def test_at_200_percent_zoom_the_form_and_the_preview_sit_side_by_side_and_scroll_by_keyboard(project, run_cli,
+                                                                                             chromium):
+    assert run_cli("build", "-q", cwd=project).code == 0
+    with served.served(project) as url:  # a 1400 x 900 window at 200%: 700 x 450 CSS pixels, twice as dense
+        page = chromium.new_page(viewport={"width": 700, "height": 450}, device_scale_factor=2)
+        served.open_when_up(page, f"{url}/sheet/{BLOCKS.id}")
+        expect(page.locator("#preview img.page").first).to_be_visible(timeout=WAIT_MS)
+        expect(page.locator("#form-panel .form-field").first).to_be_visible(timeout=WAIT_MS)
+        left, preview = page.locator(".editor .left").bounding_box(), page.locator("section.preview").bounding_box()
+        assert preview["x"] >= left["x"] + left["width"] and abs(preview["y"] - left["y"]) < 50  # beside, not below
+        expect(page.locator("#preview figcaption").first).to_have_text(re.compile(r"^Page 1 of [0-9]+$"))
+        pane = page.locator("section.preview")
+        pane.focus()  # reachable by keyboard (it is in the Tab order) and scrolled by it
+        page.keyboard.press("PageDown")
+        page.wait_for_function("document.querySelector('section.preview').scrollTop > 0")

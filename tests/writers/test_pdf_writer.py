@@ -343,3 +343,23 @@ def test_the_watermark_lies_under_the_text():
     for page in reader.pages:
         content = page.get_contents().get_data().decode("latin-1")
         assert content.index("/Subtype /Watermark") < content.index("<</MCID 0>>")
+
+
+def test_the_pdf_is_dated_by_its_sheet_as_the_docx_is():
+    """On the old code every PDF said 2000-01-01 (ReportLab's invariant mode); now the sheet's date,
+    still the same bytes each time, and the same day the .docx's core properties give."""
+    import datetime as dt
+
+    import docx as python_docx
+
+    from pipeline.writers import docx as docx_writer
+    doc = sample_document()
+    doc = dataclasses.replace(doc, meta=dataclasses.replace(doc.meta, date=dt.date(2026, 11, 22)))
+    data = pdf.render(doc)
+    info = pypdf.PdfReader(io.BytesIO(data)).metadata
+    assert info["/CreationDate"] == info["/ModDate"] == "D:20261122000000+00'00'"
+    assert pdf.render(doc) == data
+    word = python_docx.Document(io.BytesIO(docx_writer.render(doc)))
+    assert word.core_properties.created == dt.datetime(2026, 11, 22, tzinfo=dt.UTC)
+    undated = dataclasses.replace(doc, meta=dataclasses.replace(doc.meta, date=None))
+    assert pypdf.PdfReader(io.BytesIO(pdf.render(undated))).metadata["/CreationDate"].startswith("D:20000101")

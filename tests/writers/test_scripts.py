@@ -18,6 +18,7 @@ import pikepdf
 import pytest
 import readback
 import tagged
+from conftest import examples
 from docx import Document as WordDocument
 from docx.oxml.ns import qn
 from hypothesis import HealthCheck, given, settings
@@ -236,7 +237,7 @@ SHAPED_ALPHABET = sorted({ch for family in fonts.FAMILIES[1:] for ch in fonts.fa
 
 @pytest.mark.slow
 @pytest.mark.skipif(not PDFTOTEXT, reason="poppler (pdftotext) is not installed; .ci/run installs it")
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=st.text(alphabet=SHAPED_ALPHABET, min_size=1, max_size=40))
 def test_any_lao_khmer_or_thai_text_round_trips(tmp_path_factory, text):
     """Whatever the letters and marks, the sheet builds, and the .docx and the PDF's extracted text
