@@ -34,6 +34,8 @@ def sentences(sources: Path) -> list[str]:
             texts.extend(section.get("bullets") or [])
             texts.extend(item["text"] for item in section.get("items") or [])
         for text in texts:
+            # An internal paper's portion marks ("(U) ") stay out: a public sheet's cells may not print one.
+            text = re.sub(r"(^|\s)\((U|SBU|C|S|TS)(//[^)]*)?\) ", r"\1", text)
             for sentence in re.split(r"(?<=[a-z)][.!?])\s+(?=[A-Z])", " ".join(text.split())):
                 # Only plain prose: a figure reference prints other text than the record holds.
                 if sentence and "{{" not in sentence and "*" not in sentence and sentence not in found:

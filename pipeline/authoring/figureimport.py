@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import decimal
 import io
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..base import confine
 from ..base.errors import Collector, ConfigError, Diagnostic, Location, RecordError, did_you_mean, shown
 from ..base.paths import display
 
@@ -23,6 +26,9 @@ NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}\Z")
 FEED_KEY = "feed"  # a data file's feed declaration (figures/shared.py), never a figure
 NUMBER_RE = re.compile(r"^-?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?\Z|^-?[0-9]+(\.[0-9]+)?\Z")
 MAX_ROWS = 10_000
+MAX_COLUMNS = 100  # seven are meaningful; a workbook's own notes may sit beside them
+MAX_XLSX_UNPACKED = 20_000_000  # bytes a workbook's parts may unpack to (10,000 rows take about 2 MB)
+PERCENT_NOTE = " (a percent cell: the figure holds the percentage; print it with {{ name | percent }})"
 
 
 @dataclass
@@ -32,6 +38,7 @@ class Cell:
     value: object
     loc: Location
     name: str  # 'C7', or 'sheet Funding, cell C7'
+    percent: bool = False  # an Excel cell formatted as a percentage: 12.5% is stored as 0.125
 
 
 @dataclass
@@ -41,6 +48,7 @@ class Figure:
     name: str
     values: dict[int | None, int | float] = field(default_factory=dict)
     meta: dict[str, object] = field(default_factory=dict)
+    percent: set[int | None] = field(default_factory=set)  # the years whose value came from a percent cell
 
 
 @dataclass
@@ -72,7 +80,8 @@ def figures_from_rows(rows: list[list[Cell]], shown_as: str, mapping: Mapping | 
             continue
         if mapping is not None and not _kept(dict(zip(raw, row, strict=False)), mapping):
             continue
-        cells = dict(zip(header, row, strict=False))
+        # A feed's columns it does not map are left out on purpose; a file's unnamed ones are errors.
+        cells = _named(header, row, c, strict=mapping is None)
         if mapping is not None and mapping.names and not _renamed(cells, mapping.names):
             continue
         _row(cells, figures, c)
@@ -81,6 +90,19 @@ def figures_from_rows(rows: list[list[Cell]], shown_as: str, mapping: Mapping | 
         c.error(Location(shown_as), "no figures found", "put a header row (figure, year, value, …) and one row per value")
     c.raise_if_any()
     return figures
+
+
+def _named(header: list[str | None], row: list[Cell], c: Collector, strict: bool = True) -> dict[str | None, Cell]:
+    """Return a row's cells by column name; (`strict`) a value past the header or under an unnamed column is an error."""
+    for col, cell in enumerate(row):
+        if strict and cell.value not in (None, "") and (col >= len(header) or header[col] is None):
+            c.error(cell.loc, f"{cell.name}: a value in a column with no name in the header row",
+                    f"name the column ({', '.join(COLUMNS)}) in the first row, or clear the cell")
+    # A short row's missing cells are empty cells at their own place, so a message can point there.
+    prefix, line = row[0].name.rsplit("cell ", 1)[0], row[0].loc.line
+    padded = row + [Cell("", Location(row[0].loc.path, line, col), f"{prefix}cell {_column(col)}{line}")
+                    for col in range(len(row) + 1, len(header) + 1)]
+    return dict(zip(header, padded, strict=False))
 
 
 def _mapped_header(raw: list[str], mapping: Mapping, shown_as: str, c: Collector) -> list[str | None]:
@@ -130,8 +152,18 @@ def _csv_rows(file: Path, shown_as: str) -> list[list[Cell]]:
 
 
 def csv_cells(text: str, shown_as: str) -> list[list[Cell]]:
-    """Return the cells of CSV text, named by row and column."""
-    rows = list(csv.reader(io.StringIO(text, newline="")))[:MAX_ROWS + 1]
+    """Return the cells of CSV text, named by row and column; more than MAX_ROWS rows are refused, not cut."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows = []
+    try:
+        for row in reader:
+            rows.append(row)
+            if len(rows) > MAX_ROWS + 1:
+                raise _too_many(shown_as)
+    except csv.Error as exc:  # a cell over the csv module's field limit (128 KB), a NUL byte…
+        raise RecordError([Diagnostic(Location(shown_as, reader.line_num), f"line {reader.line_num} cannot be "
+                                      f"read as CSV: {exc}", "a figure's cells hold a name, a number or a short "
+                                      "label; save the sheet again as 'CSV UTF-8'")]) from None
     if rows and len(rows[0]) == 1 and rows[0][0].count(";") >= 1:  # every column read as one: the header says why
         raise RecordError([Diagnostic(Location(shown_as, 1, 1), "the columns are separated by ';', not ','; "
                                       "a spreadsheet set up for a language that writes 12,5 saves CSV that way",
@@ -141,10 +173,17 @@ def csv_cells(text: str, shown_as: str) -> list[list[Cell]]:
              for col, value in enumerate(row, 1)] for r, row in enumerate(rows, 1)]
 
 
+def _too_many(shown_as: str) -> RecordError:
+    """Return the error for a file with more rows than an import takes (none is dropped)."""
+    return RecordError([Diagnostic(Location(shown_as, MAX_ROWS + 2), f"the file has more than {MAX_ROWS:,} rows "
+                                   "of figures; none was imported", "split it into files of fewer rows")])
+
+
 def xlsx_cells(file, shown_as: str, sheet: str | None) -> list[list[Cell]]:
     """Return the cells of one worksheet of an Excel file, a path or a binary file object (the first
     worksheet unless `sheet` names one)."""
     import openpyxl  # only for Excel files
+    _check_package(file, shown_as)
     try:
         book = openpyxl.load_workbook(file, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
@@ -156,14 +195,73 @@ def xlsx_cells(file, shown_as: str, sheet: str | None) -> list[list[Cell]]:
                                           f"{did_you_mean(sheet, book.sheetnames)}",
                                           f"its sheets: {', '.join(book.sheetnames)}")])
         ws = book[sheet] if sheet is not None else book.worksheets[0]
-        rows = []
-        for r, row in enumerate(ws.iter_rows(values_only=True, max_row=MAX_ROWS + 1), 1):
-            rows.append([Cell(value.strip() if isinstance(value, str) else value, Location(shown_as, r, col),
-                              f"sheet {shown(ws.title)}, cell {_column(col)}{r}")
-                         for col, value in enumerate(row, 1)])
+        rows, blanks = [], []
+        for r, row in enumerate(_bounded_rows(ws, shown_as), 1):
+            rows.append([_xlsx_cell(cell, Location(shown_as, r, col), f"sheet {shown(ws.title)}, cell "
+                                    f"{_column(col)}{r}") for col, cell in enumerate(row, 1)])
+            blanks.extend(cell for cell in rows[-1] if cell.value is None)
+        _refuse_unsaved_formulas(file, ws.title, blanks, shown_as)
         return rows
     finally:
         book.close()
+
+
+def _check_package(file: Path, shown_as: str) -> None:
+    """Refuse a workbook whose parts unpack to more than MAX_XLSX_UNPACKED bytes, before anything is unpacked."""
+    import zipfile
+    try:
+        with zipfile.ZipFile(file) as package:
+            unpacked = sum(info.file_size for info in package.infolist())  # sizes as declared: reading stops there
+    except (OSError, zipfile.BadZipFile, ValueError) as exc:
+        raise RecordError([Diagnostic(Location(shown_as), f"cannot read the Excel file: {exc}",
+                                      "save it again as an Excel workbook (.xlsx)")]) from None
+    if unpacked > MAX_XLSX_UNPACKED:
+        raise RecordError([Diagnostic(Location(shown_as), f"the workbook unpacks to {unpacked:,} bytes; an import "
+                                      f"reads at most {MAX_XLSX_UNPACKED:,}", "save the figures alone in a new "
+                                      "workbook, or as 'CSV UTF-8'")])
+
+
+def _bounded_rows(ws, shown_as: str):
+    """Yield a read-only worksheet's rows, at most MAX_ROWS + 1 and MAX_COLUMNS wide, or refuse the sheet."""
+    # The size a sheet declares is not trusted: openpyxl pads every row, and the rows missing between
+    # two, to it, so 'A1:XFD1048576' in a 1.5 KB file asked for millions of cells.
+    ws.reset_dimensions()
+    for r, row in enumerate(ws.iter_rows(max_row=MAX_ROWS + 2), 1):
+        if r > MAX_ROWS + 1:
+            raise _too_many(shown_as)
+        if len(row) > MAX_COLUMNS:
+            raise RecordError([Diagnostic(Location(shown_as, r, MAX_COLUMNS + 1), f"row {r} has cells past column "
+                                          f"{_column(MAX_COLUMNS)}; an import reads at most {MAX_COLUMNS} columns "
+                                          f"({', '.join(COLUMNS)})", "delete the columns (even empty, formatted "
+                                          "ones) to the right of the figures")])
+        yield row
+
+
+def _xlsx_cell(cell, loc: Location, name: str) -> Cell:
+    """Return one worksheet cell's value (text stripped), noting a percentage format."""
+    value = getattr(cell, "value", None)
+    percent = isinstance(value, (int, float)) and "%" in (getattr(cell, "number_format", "") or "")
+    return Cell(value.strip() if isinstance(value, str) else value, loc, name, percent)
+
+
+def _refuse_unsaved_formulas(file: Path, title: str, blanks: list[Cell], shown_as: str) -> None:
+    """Refuse formula cells with no saved value (a file written by a program that does not compute them)."""
+    if not blanks:
+        return
+    import openpyxl
+    book = openpyxl.load_workbook(file, read_only=True, data_only=False)
+    try:
+        formulas = {(r, col): cell.value for r, row in enumerate(_bounded_rows(book[title], shown_as), 1)
+                    for col, cell in enumerate(row, 1)
+                    if isinstance(getattr(cell, "value", None), str) and cell.value.startswith("=")}
+    finally:
+        book.close()
+    found = [cell for cell in blanks if (cell.loc.line, cell.loc.column) in formulas]
+    if found:
+        raise RecordError([Diagnostic(cell.loc, f"{cell.name}: the formula {shown(formulas[cell.loc.line, cell.loc.column])} "
+                                                "has no saved value, so its number is not in the file",
+                                      "open the file in Excel and save it (Excel stores each formula's value), "
+                                      "or paste the values in place of the formulas") for cell in found])
 
 
 def _column(number: int) -> str:
@@ -183,6 +281,8 @@ def _header(row: list[Cell], shown_as: str, c: Collector) -> list[str | None]:
         if name is not None and name not in COLUMNS:
             c.error(cell.loc, f"{cell.name}: unknown column {shown(str(cell.value))}{did_you_mean(name, COLUMNS)}",
                     f"the columns are: {', '.join(COLUMNS)}")
+        elif name is not None and name in names:  # the second would hide the first's cells
+            c.error(cell.loc, f"{cell.name}: a second column named '{name}'", "name each column once")
         names.append(name)
     for needed in ("figure", "value"):
         if needed not in names:
@@ -214,6 +314,8 @@ def _row(cells: dict[str | None, Cell], figures: dict[str, Figure], c: Collector
                 "give every row of a series its year, or use one row for a single number")
         return
     figure.values[year] = value
+    if cells["value"].percent:
+        figure.percent.add(year)
     for key in META:
         _meta(figure, key, cells.get(key), c)
 
@@ -225,6 +327,8 @@ def _number(cell: Cell | None, c: Collector) -> int | float | None:
         c.error(cell.loc if cell else Location("?"), f"{cell.name if cell else 'a row'}: the value is missing",
                 "write the number, e.g. 5700")
         return None
+    if isinstance(value, (int, float)) and cell.percent:  # figures hold the percentage: 12.5% is 12.5
+        value = float(decimal.Decimal(repr(value)) * 100)
     if isinstance(value, (int, float)):
         return int(value) if float(value).is_integer() and abs(value) < 1e15 else value
     text = str(value)
@@ -283,9 +387,14 @@ def merged_text(old_text: str, figures: dict[str, Figure]) -> tuple[str, list[st
     from ruamel.yaml import YAML  # only for imports: a round-trip writer keeps comments
     from ruamel.yaml.comments import CommentedMap
 
+    # The file's own byte-order mark, line ends and indentation are kept, so that only the lines
+    # whose values change are rewritten (a diff, a review, a commit show just those).
+    bom, old_text = old_text.startswith("\ufeff"), old_text.removeprefix("\ufeff")
+    crlf, old_text = "\r\n" in old_text, old_text.replace("\r\n", "\n")
     yaml = YAML(typ="rt")
     yaml.width = 4096  # never fold a long source line: diagnostics point at lines
     yaml.preserve_quotes = True
+    yaml.indent(**_indents(old_text))
     doc = yaml.load(old_text) if old_text.strip() else None
     doc = CommentedMap() if doc is None else doc
     if not isinstance(doc, CommentedMap):
@@ -296,7 +405,21 @@ def merged_text(old_text: str, figures: dict[str, Figure]) -> tuple[str, list[st
         changed.extend(_merge(doc, figure, CommentedMap))
     out = io.StringIO()
     yaml.dump(doc, out)
-    return out.getvalue(), changed
+    text = out.getvalue().replace("\n", "\r\n") if crlf else out.getvalue()
+    return ("\ufeff" if bom else "") + text, changed
+
+
+def _indents(text: str) -> dict[str, int]:
+    """Return the indentation a YAML text uses (ruamel's mapping, sequence and offset), 2/2/0 if it shows none."""
+    found = {"mapping": 2, "sequence": 2, "offset": 0}
+    nested = re.search(r"(?m)^( *)[^\s#-][^\n]*:[ \t]*(#[^\n]*)?\n( +)[^\s#-]", text)
+    if nested and len(nested[3]) > len(nested[1]):
+        found["mapping"] = len(nested[3]) - len(nested[1])
+    listed = re.search(r"(?m)^( *)[^\s#-][^\n]*:[ \t]*(#[^\n]*)?\n( *)- ", text)
+    if listed and len(listed[3]) >= len(listed[1]):
+        found["offset"] = len(listed[3]) - len(listed[1])
+        found["sequence"] = found["offset"] + 2
+    return found
 
 
 def _merge(doc, figure: Figure, CommentedMap) -> list[str]:
@@ -306,7 +429,7 @@ def _merge(doc, figure: Figure, CommentedMap) -> list[str]:
     if None in figure.values and not figure.meta and not isinstance(entry, dict):
         new = figure.values[None]  # a bare number stays a bare number
         if entry != new:
-            changed.append(f"{figure.name}: {_shown(entry)} → {_shown(new)}")
+            changed.append(f"{figure.name}: {_shown(entry)} → {_shown(new)}{PERCENT_NOTE if figure.percent else ''}")
             doc[figure.name] = new
         return changed
     if not isinstance(entry, dict):
@@ -323,7 +446,8 @@ def _merge(doc, figure: Figure, CommentedMap) -> list[str]:
             entry[key] = value
     if None in figure.values:
         if entry.get("value") != figure.values[None]:
-            changed.append(f"{figure.name}: {_shown(entry.get('value'))} → {_shown(figure.values[None])}")
+            changed.append(f"{figure.name}: {_shown(entry.get('value'))} → {_shown(figure.values[None])}"
+                           f"{PERCENT_NOTE if figure.percent else ''}")
             entry["value"] = figure.values[None]
         return changed
     values = entry.get("values")
@@ -333,7 +457,8 @@ def _merge(doc, figure: Figure, CommentedMap) -> list[str]:
         entry["values"] = values
     for year, value in sorted(figure.values.items()):
         if values.get(year) != value:
-            changed.append(f"{figure.name} {year}: {_shown(values.get(year))} → {_shown(value)}")
+            changed.append(f"{figure.name} {year}: {_shown(values.get(year))} → {_shown(value)}"
+                           f"{PERCENT_NOTE if year in figure.percent else ''}")
             if year in values:
                 values[year] = value
             else:  # keep the years in order
@@ -380,6 +505,20 @@ def import_figures(file: Path, target: Path, sheet: str | None, opts, records: P
     return plan_figures(read_figures(file, display(file), sheet), target, opts, records)
 
 
+def _old_text(target: Path) -> str:
+    """Return the data file's text ('' if new), read by the rule of every project file: never through a link."""
+    try:
+        confine.real_file(target, target.parent, must_exist=False)
+        if not os.path.lexists(target):
+            return ""
+        return confine.read_bytes(target, target.parent).decode("utf-8")
+    except confine.NotARealFile as exc:
+        raise ConfigError([Diagnostic(Location(display(target)), exc.reason, exc.hint)]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError([Diagnostic(Location(display(target)), f"cannot read the file: {exc}",
+                                      "save it as UTF-8 text, or name another file")]) from None
+
+
 def plan_figures(figures: dict[str, Figure], target: Path, opts, records: Path | list[Path]) -> Plan:
     """Return the plan of writing `figures` into the data file `target` (import, or the workspace's edit);
     `records` is the records' folder, or the record files to compare (the workspace: those printing it)."""
@@ -389,7 +528,7 @@ def plan_figures(figures: dict[str, Figure], target: Path, opts, records: Path |
     from ..builder import recipe as build
     from ..figures import shared as data
 
-    old = target.read_text(encoding="utf-8") if target.is_file() else ""
+    old = _old_text(target)
     try:
         text, changed = merged_text(old, figures)
     except ConfigError as exc:
@@ -399,7 +538,7 @@ def plan_figures(figures: dict[str, Figure], target: Path, opts, records: Path |
         folder.mkdir()
         if target.parent.is_dir():
             for other in target.parent.glob("*.yaml"):
-                if other.name != target.name and other.is_file() and not other.is_symlink():
+                if other.name != target.name and confine.is_real_file(other, target.parent):
                     shutil.copyfile(other, folder / other.name)
         (folder / target.name).write_text(text, encoding="utf-8")
         # The new file is read as a build will read it, and its errors shown at its real name.

@@ -13,6 +13,9 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+from ..base.confine import NotARealFile, read_regular
+from ..base.limits import MAX_PAGE_BYTES
+
 # Lines .gov sites put around every page; never content.
 BANNER = ("an official website of the united states government", "here’s how you know", "here's how you know",
           "official websites use .gov", "secure .gov websites use https", "skip to main content",
@@ -30,7 +33,7 @@ _SENTENCE_END = ".?!:”\"’"
 class Block:
     """One piece of the page: a heading, a paragraph or a bullet."""
 
-    kind: str  # heading | para | bullet
+    kind: str  # heading | para | bullet | left (text of a page part left out: navigation, a form…)
     text: str
 
 
@@ -61,39 +64,47 @@ class _Html(HTMLParser):
     """Collects headings, paragraphs and list items, skipping navigation, scripts and footers."""
 
     SKIP = {"script", "style", "nav", "header", "footer", "aside", "form", "noscript", "template"}
+    UNSEEN = {"script", "style", "template"}  # code, not text a reader sees: left out unlisted
     BLOCKS = {"p": "para", "li": "bullet", "h1": "heading", "h2": "heading", "h3": "heading",
               "h4": "heading", "h5": "heading", "h6": "heading", "div": "para", "td": "para"}
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.blocks: list[Block] = []
-        self.skipping = 0
+        self.skipped: list[str] = []  # the page parts being left out, innermost last
         self.kind: str | None = None
         self.parts: list[str] = []
 
+    @property
+    def skipping(self) -> bool:
+        """Return whether the text now read is left out of the record."""
+        return bool(self.skipped)
+
     def handle_starttag(self, tag, attrs):
         if tag in self.SKIP:
-            self.skipping += 1
-        elif tag in self.BLOCKS and not self.skipping:
+            self._flush()  # what came before is kept; what follows is left out, and listed
+            self.skipped.append(tag)
+        elif tag in self.BLOCKS:
             self._flush()
             self.kind = self.BLOCKS[tag]
         elif tag == "br":
             self.parts.append(" ")
 
     def handle_endtag(self, tag):
-        if tag in self.SKIP and self.skipping:
-            self.skipping -= 1
-        elif tag in self.BLOCKS and not self.skipping:
+        if tag in self.skipped:
+            self._flush()
+            del self.skipped[len(self.skipped) - 1 - self.skipped[::-1].index(tag):]  # closes what it holds
+        elif tag in self.BLOCKS:
             self._flush()
 
     def handle_data(self, data):
-        if not self.skipping:
+        if not any(tag in self.UNSEEN for tag in self.skipped):
             self.parts.append(data)
 
     def _flush(self):
         text = re.sub(r"[ \t\r\n]+", " ", "".join(self.parts)).strip(" \u00a0")
         if text:
-            self.blocks.append(Block(self.kind or "para", text))
+            self.blocks.append(Block("left" if self.skipping else self.kind or "para", text))
         self.parts, self.kind = [], None
 
     def close(self):
@@ -101,10 +112,43 @@ class _Html(HTMLParser):
         self._flush()
 
 
+def _tags_closed(html: str) -> str:
+    """Return the page with each '<' that no '>' closes before the next '<' written as text (&lt;).
+
+    Python's HTMLParser scans to the end of the page for every such '<' ('<a <a <a …'): a 60 KB page
+    took minutes. A '<' no '>' closes is text in a browser too. One pass; comments are kept whole.
+    """
+    out, at, size = [], 0, len(html)
+    next_gt = next_lt = -1
+    while True:
+        lt = html.find("<", at)
+        if lt < 0:
+            out.append(html[at:])
+            return "".join(out)
+        if html.startswith("<!--", lt):
+            end = html.find("-->", lt + 4)
+            stop = size if end < 0 else end + 3
+            out.append(html[at:stop])
+            at = stop
+            continue
+        if next_gt <= lt:  # the pointers only move forward: linear in the page's length
+            found = html.find(">", lt + 1)
+            next_gt = size if found < 0 else found
+        if next_lt <= lt:
+            found = html.find("<", lt + 1)
+            next_lt = size if found < 0 else found
+        if next_gt >= size or next_lt < next_gt:
+            out.append(html[at:lt] + "&lt;")
+            at = lt + 1
+        else:
+            out.append(html[at:next_gt + 1])
+            at = next_gt + 1
+
+
 def blocks_of_html(html: str) -> list[Block]:
     """Return the blocks of a page saved as HTML."""
     parser = _Html()
-    parser.feed(html)
+    parser.feed(_tags_closed(html))
     parser.close()
     return parser.blocks
 
@@ -117,8 +161,10 @@ def _short(block: Block) -> bool:
 
 def split_chrome(blocks: list[Block]) -> tuple[list[Block], list[str]]:
     """Return the content blocks and the chrome left out (banner lines, short lines after the content)."""
-    chrome = [b.text for b in blocks if b.text.strip().lower().rstrip(".") in BANNER]
-    content = [b for b in blocks if b.text.strip().lower().rstrip(".") not in BANNER]
+    # Navigation, headers, footers, asides and forms are left out whole, and listed: an unclosed
+    # <nav> leaves out the rest of the page, so nothing may go unsaid.
+    chrome = [b.text for b in blocks if b.kind == "left" or b.text.strip().lower().rstrip(".") in BANNER]
+    content = [b for b in blocks if b.kind != "left" and b.text.strip().lower().rstrip(".") not in BANNER]
     trailing = []
     while content and _short(content[-1]):  # the site footer and unrelated links after the last paragraph
         trailing.insert(0, content.pop().text)
@@ -144,14 +190,14 @@ def record_text(blocks: list[Block], layout: str, prints: tuple[str, ...], requi
         if name in requires:
             out.append(f"{name}: <<{hint}>>")
     if lead:
-        out.extend(["", *_figures_note(lead, ""), "lead: |", *_block_lines(lead, "  ")])
+        out.extend(["", *_figures_note(lead, ""), *_text("lead:", lead, "  ")])
     if sections:
         out.extend(["", "sections:"])
         for section in sections:
             out.extend(_section_lines(section))
     if chrome:
-        out.extend(["", "# Left out as site chrome, not content (copy a line back if it belongs):",
-                    *(f"#   {line}" for line in chrome)])
+        out.extend(["", "# Left out as site chrome, not content: navigation, headers, footers, forms (copy a "
+                        "line back if it belongs):", *(f"#   {_comment(line)}" for line in chrome)])
     return "\n".join(out) + "\n"
 
 
@@ -210,8 +256,7 @@ def _section_lines(section: Section) -> list[str]:
     for kind, value in section.content:
         if kind == "text":
             lines.extend(_figures_note(value, "    "))
-            lines.append(key("text: |"))
-            lines.extend(_block_lines(value, "      "))
+            lines.extend(_text(key("text:"), value, "      "))
         elif kind == "bullets":
             lines.extend(_figures_note(value, "    "))
             lines.append(key("bullets:"))
@@ -220,7 +265,7 @@ def _section_lines(section: Section) -> list[str]:
             lines.extend(_figures_note([text for _, text in value], "    "))
             lines.append(key("items:"))
             for term, text in value:
-                lines.extend([f"      - term: {_line(term)}", "        text: |", *_block_lines([text], "          ")])
+                lines.extend([f"      - term: {_line(term)}", *_text("        text:", [text], "          ")])
     return lines
 
 
@@ -234,19 +279,35 @@ def _figures_note(paragraphs: list[str], indent: str) -> list[str]:
             f"{indent}# {{{{ name | number }}}} or {{{{ name | money }}}} in its place, so it stays current and traceable."]
 
 
+# Characters YAML reads as a line break (U+0085, U+2028, U+2029) or may not hold unescaped: written
+# raw, a break inside a value would end it, and the page's next words would be read as a key (id: …).
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]")
+
+
 def _escaped(text: str) -> str:
     """Return page text so that it prints as written: '{{', '{%' and '{#' would start template code."""
-    return re.sub(r"\{([{%#])", lambda m: "{{ '{' }}" + m[1], text)
+    # Every '{' that would open template code is printed by a reference; a lookahead, so that in
+    # '{{{' or '{{#' each brace is seen (replacing pairs left '{{ 7 * 6 }}' of '{{{ 7 * 6 }}}' live).
+    return re.sub(r"\{(?=[{%#])", "{{ '{' }}", text)
 
 
 def _line(text: str) -> str:
-    """Return a one-line value as a YAML double-quoted scalar (any character is safe there)."""
-    return json.dumps(_escaped(text), ensure_ascii=False)
+    """Return a one-line value as a YAML double-quoted scalar, every unsafe character escaped."""
+    quoted = json.dumps(_escaped(text), ensure_ascii=False)
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}" if ord(m.group()) > 0xff else f"\\x{ord(m.group()):02x}",
+                       quoted)
 
 
-def _block_lines(paragraphs: list[str], indent: str) -> list[str]:
-    """Return paragraphs as the lines of a literal block, a blank line between paragraphs."""
-    lines = []
+def _comment(text: str) -> str:
+    """Return text for a comment line: a character YAML reads as a line break would end the comment."""
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def _text(prefix: str, paragraphs: list[str], indent: str) -> list[str]:
+    """Return `prefix` and paragraphs as a literal block, or one quoted value if a block cannot hold them."""
+    if any(_UNSAFE.search(p) for p in paragraphs):
+        return [f"{prefix} {_line((chr(10) * 2).join(paragraphs))}"]
+    lines = [f"{prefix} |"]
     for i, paragraph in enumerate(paragraphs):
         if i:
             lines.append("")
@@ -262,8 +323,14 @@ def import_page(file, layout_name: str, layouts, shown_as: str) -> str:
                                       f"{did_you_mean(layout_name, layouts)}",
                                       f"layouts: {', '.join(sorted(layouts))}")])
     try:
-        raw = file.read_bytes()
+        raw = read_regular(file, MAX_PAGE_BYTES)  # never a pipe; never more than the limit into memory
+        if len(raw) > MAX_PAGE_BYTES:
+            raise ConfigError([Diagnostic(Location(shown_as), f"the page is larger than {MAX_PAGE_BYTES:,} bytes",
+                                          "save the page without its pictures and scripts, or copy its text "
+                                          "into a .txt file")])
         text = raw.decode("utf-8-sig")
+    except NotARealFile as exc:
+        raise ConfigError([Diagnostic(Location(shown_as), exc.reason, "name a page saved as .txt or .html")]) from None
     except OSError as exc:
         raise ConfigError([Diagnostic(Location(shown_as), f"cannot read the page: {exc.strerror}",
                                       "name a page saved as .txt or .html")]) from None

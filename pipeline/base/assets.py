@@ -3,12 +3,15 @@
 Templates are read through this check, and the one file a record or layout may name, its seal
 (pipeline/images.py), resolves its path with `embeddable`, so that a record cannot pull
 /etc/passwd or ~/.ssh into a published sheet, whether by '..', an absolute path or a symbolic link.
+A seal is read by the rule of every project file (base/confine.py): no link at any step.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
+from .confine import NotARealFile, real_file
 from .errors import Diagnostic, Location, RecordError, shown
 
 EMBED_FOLDERS = ("assets", "templates")
@@ -35,9 +38,18 @@ def embeddable(project: Path, name: str, loc: Location) -> Path:
            f"and name it relative to the project, e.g. assets/seal.png"
     if not name or "\0" in name or Path(name).is_absolute():
         raise RecordError([Diagnostic(loc, f"file name {shown(name)} must be relative to the project", hint)])
-    roots = [project / folder for folder in EMBED_FOLDERS]
-    real = confined(project / name, roots)
-    if real is None:
-        raise RecordError([Diagnostic(loc, f"{shown(name)} is not a file inside the project's "
+    normal = Path(os.path.normpath(name))
+    folder = normal.parts[0] if len(normal.parts) > 1 and normal.parts[0] in EMBED_FOLDERS else None
+    outside = RecordError([Diagnostic(loc, f"{shown(name)} is not a file inside the project's "
                                            f"{' or '.join(f + '/' for f in EMBED_FOLDERS)} folder", hint)])
-    return real
+    if folder is None:
+        raise outside
+    try:
+        # No link at any step, the folder itself included: an assets/ that links out of the project
+        # would otherwise pass, as its files resolve inside the folder it points to.
+        real_file(project / normal, project / folder)
+    except NotARealFile as exc:
+        if "symbolic link" not in exc.reason:
+            raise outside from None
+        raise RecordError([Diagnostic(loc, f"{shown(name)}: {exc.reason}", exc.hint)]) from None
+    return (project / normal).resolve()

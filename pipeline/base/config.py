@@ -8,7 +8,10 @@ command line win. Relative paths in it are relative to the folder that holds it:
 from __future__ import annotations
 
 import argparse
+import errno
+import os
 import re
+import stat
 import tomllib
 from pathlib import Path
 
@@ -18,28 +21,95 @@ NAME = "factsheets.toml"
 PATH_KEYS = ("out", "templates", "data")  # options whose values are folders of the project
 
 
-def find(start: Path) -> Path | None:
-    """Return the nearest factsheets.toml in `start` or a folder above it, else None."""
+def find(start: Path, home: Path | None = None) -> Path | None:
+    """Return the nearest factsheets.toml in `start` or a folder above it, else None.
+
+    A settings file chooses the templates that run and where sheets are written, so the search
+    stops, as git's does, at the user's home, at a repository's root (a folder holding .git) and
+    before any folder the user does not own (a shared /tmp, another user's project).
+    """
+    home = home if home is not None else _home()
     for folder in (start, *start.parents):
+        if not _owned(folder):
+            return None
         candidate = folder / NAME
-        if candidate.is_file():
-            return candidate
+        if os.path.lexists(candidate):
+            return candidate  # whether it may be obeyed is load's to say, with a message
+        if folder == home or os.path.lexists(folder / ".git"):
+            return None
     return None
 
 
 def load(file: Path, shown_as: str) -> dict:
-    """Return the settings of a factsheets.toml; ConfigError at its line when it is not TOML."""
+    """Return the settings of a factsheets.toml; ConfigError when others can change it or it is not TOML."""
     try:
-        return tomllib.loads(file.read_text(encoding="utf-8"))
+        text = _read_own(file, shown_as).decode("utf-8")
+        return tomllib.loads(text)
     except UnicodeDecodeError:
         raise ConfigError([Diagnostic(Location(shown_as), "the settings file is not UTF-8 text",
                                       "save it as UTF-8")]) from None
+    except RecursionError:
+        raise ConfigError([Diagnostic(Location(shown_as), "the settings file nests tables or lists too deeply",
+                                      'write one setting per line: out = "output", jobs = 2, strict = true')]) from None
     except tomllib.TOMLDecodeError as exc:
         at = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
         where = Location(shown_as, int(at[1]), int(at[2])) if at else Location(shown_as)
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
         raise ConfigError([Diagnostic(where, f"not valid TOML: {message}",
                                       'write one setting per line: out = "output", jobs = 2, strict = true')])
+
+
+def _read_own(file: Path, shown_as: str) -> bytes:
+    """Return the file's bytes if it is a regular file of this user that no one else can write; else ConfigError."""
+    refuse = lambda message, hint: ConfigError([Diagnostic(Location(shown_as), message, hint)])
+    try:
+        fd = os.open(file, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise refuse("the settings file is a symbolic link", "replace the link by a copy of the file") from None
+        raise refuse(f"cannot read the settings file: {exc.strerror or exc}", "check its permissions") from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise refuse("the settings file is not a regular file (a folder, device or pipe)", "remove it")
+        if info.st_uid != os.geteuid():
+            raise refuse("the settings file belongs to another user; it could choose the templates that run and "
+                         "where sheets are written", "remove it if it is not yours, or run from your own project")
+        if info.st_mode & stat.S_IWOTH or (info.st_mode & stat.S_IWGRP and not _private_group(info.st_gid)):
+            raise refuse(f"other users can change the settings file (mode {stat.S_IMODE(info.st_mode):o}); it "
+                         "chooses the templates that run and where sheets are written",
+                         f"make it writable by you alone: chmod go-w {shown_as}")
+        return handle.read(_MAX_SETTINGS_BYTES)
+
+
+_MAX_SETTINGS_BYTES = 1_000_000  # a settings file is a few lines
+
+
+def _owned(folder: Path) -> bool:
+    """Return whether this user owns the folder (a missing or unreadable one: no)."""
+    try:
+        return os.stat(folder).st_uid == os.geteuid()
+    except OSError:
+        return False
+
+
+def _home() -> Path | None:
+    """Return the user's home folder, if known."""
+    try:
+        return Path.home()
+    except RuntimeError:
+        return None
+
+
+def _private_group(gid: int) -> bool:
+    """Return whether a group is the user's own (a user private group: same name, no other members)."""
+    import grp
+    import pwd
+    try:
+        group, user = grp.getgrgid(gid), pwd.getpwuid(os.geteuid())
+    except KeyError:
+        return False
+    return group.gr_name == user.pw_name and set(group.gr_mem) <= {user.pw_name}
 
 
 def long_options(parser: argparse.ArgumentParser) -> dict[str, argparse.Action]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
+import stat
 from pathlib import Path
 
 from .. import __version__
@@ -17,12 +19,16 @@ def digest(data: bytes) -> str:
 
 
 def file_digest(path: Path) -> str | None:
-    """Return the hash of a file's bytes, or None when it cannot be read (missing, a folder…)."""
+    """Return the hash of a file's bytes, or None when it cannot be read (missing, a folder, a pipe…)."""
     try:
-        with open(path, "rb") as handle:
-            return "sha256:" + hashlib.file_digest(handle, "sha256").hexdigest()
+        # Never blocking: a named pipe in place of an output or a layout file would stall the run.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError:
         return None
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        return "sha256:" + hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def _tree_digest(files: list[tuple[str, Path]]) -> str:

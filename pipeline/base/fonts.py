@@ -301,6 +301,11 @@ def _family(ch: str, before: Family | None, cover: dict[str, frozenset[str]]) ->
     return LATIN  # not drawn (a line break, a tab), or refused before any writer runs
 
 
+def family_of_face(name: str) -> Family:
+    """Return the family a face belongs to."""
+    return _family_of_face(name)
+
+
 def _family_of_face(name: str) -> Family:
     """Return the family a face belongs to."""
     return next(family for family in FAMILIES if name in family.faces.values())

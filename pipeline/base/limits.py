@@ -24,3 +24,8 @@ MAX_TABLE_COLUMNS = 8  # a Letter page fits eight columns of about 0.8 in
 # A supplied picture (a seal or flag): a print-quality seal is a few hundred kilobytes.
 MAX_IMAGE_BYTES = 2_000_000
 MAX_IMAGE_SIDE = 4_000  # pixels on the longer side: 4,000 px over an inch is far past print quality
+MAX_IMAGE_DECODED = 12_000_000  # bytes its pixels take decoded (2,000 × 2,000 RGB: a build then peaks under 100 MB)
+MAX_JPEG_SCANS = 100  # a progressive JPEG has about ten; each scan is one more pass over every pixel
+
+# Inputs of the import commands, bounded before they are decoded (see docs/limits-and-threat-model.md).
+MAX_PAGE_BYTES = 2_000_000  # a saved web page for `import page`: read in at most about 6 s per megabyte

@@ -168,20 +168,49 @@ def keep_edited(path: Path, found: str) -> Path:
     if folder.is_symlink():
         raise OSError(f"{folder} is a symbolic link; kept copies are written only into a real folder")
     folder.mkdir(exist_ok=True)
-    target = folder / f"{path.stem}.{found.removeprefix('sha256:')[:8]}{path.suffix}"
-    if os.path.lexists(target):
-        return target
+    stem = f"{path.stem}.{found.removeprefix('sha256:')[:8]}"
+    for n in range(1, MAX_KEPT_NAMES + 1):
+        # A name already taken by other bytes (a file put there by hand, or another edit whose hash
+        # starts alike) is never the copy: the edit goes under the next free name, -2, -3, ….
+        target = folder / f"{stem}{'' if n == 1 else f'-{n}'}{path.suffix}"
+        if os.path.lexists(target):
+            if _holds(target, found):
+                return target
+            continue
+        if _link(path, target):
+            _sync_dir(folder)
+            return target
+        if _holds(target, found):  # another run kept the same edit under this name meanwhile
+            return target
+    raise OSError(f"{folder} has {MAX_KEPT_NAMES} files named {stem}*{path.suffix}; the edit could not be kept")
+
+
+MAX_KEPT_NAMES = 100
+
+
+def _holds(target: Path, found: str) -> bool:
+    """Return whether a kept copy's bytes are those of the edit (never opening a pipe put there)."""
+    from .confine import NotARealFile, read_regular
+    from .fingerprint import digest
+    try:
+        return digest(read_regular(target, follow=False)) == found
+    except (OSError, NotARealFile):
+        return False
+
+
+def _link(path: Path, target: Path) -> bool:
+    """Give the output a second name `target` (a hard link, else a full copy); False if the name is taken."""
     try:
         os.link(path, target, follow_symlinks=False)  # refuses to replace an existing name
+        return True
     except FileExistsError:
-        return target
+        return False
     except OSError:  # a file system without hard links: copy in full, then link the copy's name
         temp = _staged(target, path.read_bytes())
         try:
             os.link(temp, target)
+            return True
         except FileExistsError:
-            pass
+            return False
         finally:
             _discard([temp])
-    _sync_dir(folder)
-    return target

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..base.confine import NotARealFile, read_regular
 from ..base.errors import shown
 
 JSON_NAME = "changes.json"
@@ -107,8 +108,8 @@ _MARKDOWN = re.compile(r"[\\`*_\[\]<>&~|]")  # what acts inside a line ('#', '-'
 def files(folder: Path, run_at: dt.datetime, rebuilt: list, failed: list[tuple[str, str]]) -> dict[Path, bytes]:
     """Return the new changes.json and CHANGES.md (this run appended), to be published together."""
     try:
-        previous = (folder / MARKDOWN_NAME).read_text(encoding="utf-8")
-    except FileNotFoundError:
+        previous = read_regular(folder / MARKDOWN_NAME).decode("utf-8", "replace")
+    except (FileNotFoundError, NotARealFile):  # a named pipe there holds no history; never wait on it
         previous = MARKDOWN_HEAD
     return {folder / JSON_NAME: to_json(run_at, rebuilt, failed),
             folder / MARKDOWN_NAME: (previous + to_markdown(run_at, rebuilt, failed)).encode()}

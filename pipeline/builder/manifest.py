@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..base.confine import read_regular
 from ..base.output import write_atomic
 
 NAME = "manifest.json"
@@ -49,12 +50,12 @@ class Manifest:
     def load(cls, folder: Path) -> "Manifest":
         """Read the manifest; a missing, old or damaged one is empty (everything gets rebuilt)."""
         try:
-            raw = json.loads((folder / NAME).read_bytes())
+            raw = json.loads(read_regular(folder / NAME))
             if raw.get("manifest") != FORMAT:
                 return cls(folder)
             return cls(folder, {path: Entry(**entry) for path, entry in raw["records"].items()},
                        {path: Failure(**failure) for path, failure in raw.get("failures", {}).items()})
-        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        except (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError):  # a pipe, a nesting bomb
             return cls(folder)
 
     def to_bytes(self) -> bytes:

@@ -9,6 +9,8 @@ import datetime as dt
 import json
 from pathlib import Path
 
+from ..base.confine import read_regular
+
 NAME = "status.json"
 FORMAT = 1
 STATES = {"built": "built", "current": "up to date"}  # failed and stale are decided per sheet
@@ -22,9 +24,9 @@ def load(folder: Path) -> dict[str, dict]:
 def load_body(folder: Path) -> dict:
     """Return the whole status file: sheets, and the feeds and last update `factsheets update` keeps."""
     try:
-        body = json.loads((folder / NAME).read_bytes())
+        body = json.loads(read_regular(folder / NAME))
         return body if body.get("status") == FORMAT and isinstance(body.get("sheets"), dict) else {}
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+    except (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError):  # a pipe, a nesting bomb
         return {}
 
 

@@ -8,6 +8,7 @@ Coordinates are points with the origin at the drawing's bottom left, as in PDF.
 
 from __future__ import annotations
 
+import decimal
 import functools
 import math
 from dataclasses import dataclass
@@ -83,7 +84,7 @@ def draw(chart: Chart, look: ChartLook, text_width: float) -> Drawing:
     s = look.label_size
     low, high, step = _scale([p.value for p in chart.points])
     ticks = [low + i * step for i in range(round((high - low) / step) + 1)]
-    tick_text = [number(_tidy(t)) for t in ticks]
+    tick_text = [_tick(t, step) for t in ticks]
     left = max(fonts.text_width(t, s) for t in tick_text) + s  # room for the value scale
     bottom, top = s * 3.2, height - s * 2.8  # x labels and axis name below; axis name, value labels above
     right = width - s
@@ -125,6 +126,25 @@ def draw(chart: Chart, look: ChartLook, text_width: float) -> Drawing:
     return Drawing(width, height, tuple(_rounded(shape) for shape in shapes))
 
 
+def runs(label: Label) -> list[tuple[float, str, str, str]]:
+    """Return a label as (x, text, face, anchor) runs, each in the face of the family that draws it.
+
+    Both painters draw these, so a Lao or Khmer axis name prints in its own font in the PDF and in
+    the .docx's picture (one Latin face drew nothing for it: the label vanished). Text of one family
+    stays one run at the label's own anchor.
+    """
+    pieces = fonts.pieces(label.text) or [(label.text, fonts.LATIN)]
+    if len(pieces) == 1:
+        return [(label.x, label.text, pieces[0][1].face(False, False), label.anchor)]
+    widths = [fonts.text_width(text, label.size) for text, _ in pieces]
+    x = label.x - {"start": 0.0, "middle": sum(widths) / 2, "end": sum(widths)}[label.anchor]
+    out = []
+    for (text, family), width in zip(pieces, widths, strict=True):
+        out.append((round(x, 2), text, family.face(False, False), "start"))
+        x += width
+    return out
+
+
 def labels(drawing: Drawing) -> list[str]:
     """Return the text the drawing prints, in drawing order."""
     return [shape.text for shape in drawing.shapes if isinstance(shape, Label)]
@@ -139,6 +159,15 @@ def _scale(values: list[float]) -> tuple[float, float, float]:
     power = 10 ** math.floor(math.log10(raw))
     step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
     return math.floor(low / step) * step, math.ceil(high / step) * step, step
+
+
+def _tick(value: float, step: float) -> str:
+    """Return a tick's text, with as many decimals as the step needs, so no two ticks read alike."""
+    if step >= 1e-9:
+        return number(_tidy(value))
+    # Steps this small rounded to 0 at _tidy's ten decimals: four ticks all read "0".
+    exact = round(value / step) * decimal.Decimal(f"{step:.12g}")  # a whole number of steps, exactly
+    return "0" if exact == 0 else ("-" if exact < 0 else "") + f"{abs(exact):,f}"
 
 
 def _tidy(value: float):
@@ -173,7 +202,6 @@ def png(drawing: Drawing) -> bytes:
     k = PNG_SCALE
     image = Image.new("RGB", (math.ceil(drawing.width * k), math.ceil(drawing.height * k)), "white")
     pen = ImageDraw.Draw(image)
-    face = str(fonts.font_path(fonts.face_name(False, False)))
     at = lambda x, y: (x * k, (drawing.height - y) * k)
     for shape in drawing.shapes:
         colour = "#" + shape.color
@@ -189,9 +217,10 @@ def png(drawing: Drawing) -> bytes:
             r = shape.radius * k
             pen.ellipse((x - r, y - r, x + r, y + r), fill=colour)
         else:
-            font = ImageFont.truetype(face, round(shape.size * k))
-            anchor = {"start": "ls", "middle": "ms", "end": "rs"}[shape.anchor]
-            pen.text(at(shape.x, shape.y), shape.text, fill=colour, font=font, anchor=anchor)
+            for x, text, face, anchor in runs(shape):
+                font = ImageFont.truetype(str(fonts.font_path(face)), round(shape.size * k))
+                pen.text(at(x, shape.y), text, fill=colour, font=font,
+                         anchor={"start": "ls", "middle": "ms", "end": "rs"}[anchor])
     # A chart has a handful of colours and their anti-aliased edges: 16 keep it crisp at a third of
     # the size (no dithering, so the same pixels give the same palette and bytes).
     image = image.quantize(colors=PNG_COLOURS, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)

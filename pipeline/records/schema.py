@@ -492,8 +492,11 @@ def _chart(node: Node, field: str, figures: dict, c: Collector) -> ChartSpec | N
     if name and SHARED_RE.match(name.value):
         pass  # a shared figure: read, and checked to be a series, when the sheet is rendered
     elif name and (name.value not in figures or figures[name.value].values is None):
+        # Only another series may be suggested: suggesting a single value, or the very name refused, misleads.
+        series = [n for n, f in figures.items() if f.values is not None and n != name.value]
+        single = " (a single value)" if name.value in figures else ""
         c.error(name.loc, f"'{field}.figure' must name a series figure (with 'values'), found "
-                          f"{shown(name.value)}{did_you_mean(name.value, figures)}")
+                          f"{shown(name.value)}{single}{did_you_mean(name.value, series)}")
         return None
     if not (name and kind and title):
         return None

@@ -11,7 +11,7 @@ from ..document import access
 from ..document.tree import Document, Paragraph
 from ..layouts.loader import TEMPLATE_FILE, Layout
 from ..records.model import Record
-from . import markup
+from . import marks, markup
 from .view import sheet_view
 
 
@@ -22,6 +22,7 @@ def render_document(record: Record, layout: Layout, data=None, reads=None) -> Do
     """
     c = Collector()
     view = sheet_view(record, layout.defaults, data, reads, c, layout.folder.parent.parent)
+    marks.check(record, view, layout.classified, c)  # on the text as printed, references filled in
     c.raise_if_any()
     _title_shows(view.title.plain, record)
     template = layout.folder / TEMPLATE_FILE

@@ -30,7 +30,7 @@ from starlette.responses import HTMLResponse, PlainTextResponse, RedirectRespons
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from ..base import limits
+from ..base import confine, limits
 from ..base.errors import ConfigError, PipelineError
 from ..base.output import write_atomic
 from ..base.paths import display
@@ -305,7 +305,10 @@ class _State(SharedPages, VersionPages):
         sheet = self._sheet(request)
         if sheet is None:
             return self._page(request, "missing.html", 404, what=request.path_params["sheet_id"])
-        raw = sheet.file.read_bytes()
+        try:  # a link is never followed, a pipe never opened: the file's own card says why
+            raw = confine.read_bytes(sheet.file, sheet.file.parent, limits.MAX_FILE_BYTES)
+        except OSError as exc:
+            return PlainTextResponse(f"This sheet cannot be opened: {_reason(exc)}", 403)
         return self._page(request, "editor.html", sheet=sheet, text=raw.decode("utf-8", "replace"),
                           loaded=sheets.text_hash(raw), fields=self._fields(sheet.layout),
                           built=(self.opts.out / f"{sheet.id}.pdf").is_file())
@@ -412,7 +415,11 @@ class _State(SharedPages, VersionPages):
             return self._fragment("saved.html", 413, conflict=None, saved=None, loaded=loaded,
                                   refused=f"The record is larger than {limits.MAX_FILE_BYTES:,} bytes.")
         async with self.saving:
-            current = sheet.file.read_bytes()
+            try:
+                current = confine.read_bytes(sheet.file, sheet.file.parent, limits.MAX_FILE_BYTES)
+            except OSError as exc:
+                return self._fragment("saved.html", 403, conflict=None, saved=None, loaded=loaded,
+                                      refused=f"Not saved: {_reason(exc)}")
             if sheets.text_hash(current) != loaded:
                 theirs = current.decode("utf-8", "replace")
                 diff = "".join(difflib.unified_diff(theirs.splitlines(True), text.splitlines(True),
@@ -569,6 +576,13 @@ def _list_edit(text: str, form: dict[str, str]) -> tuple[str, str] | None:
             text, entry = edits.move_entry(text, form[op], step)
             return text, f"{op}-{entry}"
     return None
+
+
+def _reason(exc: OSError) -> str:
+    """Return why a project file was refused or unreadable, in words for the page."""
+    if isinstance(exc, confine.NotARealFile):
+        return f"{exc.reason}; {exc.hint}."
+    return f"it cannot be read ({exc.strerror or exc})."
 
 
 def _typed(text: str) -> str:

@@ -14,6 +14,7 @@ from starlette.responses import PlainTextResponse, Response
 
 from ..authoring import catalog
 from ..authoring.holds import Held
+from ..base import confine
 from ..base.output import write_atomic
 from ..base.paths import display
 from ..builder import status
@@ -33,7 +34,8 @@ class SharedPages:
         dataset = data.load(self.opts.data, display(self.opts.data))
         since = staleness.cutoff(self.opts.today or dt.date.today(), self.opts.stale_months)
         found = catalog.entries(dataset, self.opts.out, since)
-        hashes = {f"data.{p.stem}": sheets.text_hash(p.read_bytes()) for p in self.opts.data.glob("*.yaml")}
+        hashes = {f"data.{p.stem}": sheets.text_hash(_read(p, self.opts.data)) for p in self.opts.data.glob("*.yaml")
+                  if confine.is_real_file(p, self.opts.data)}  # a link, a pipe: its problem is listed, not read
         return self._page(request, "figures.html", figures=found, months=self.opts.stale_months,
                           problems=[d.message + (f"; {d.hint}" if d.hint else "") for d in dataset.diagnostics],
                           hashes=hashes, titles=self._titles())
@@ -46,7 +48,7 @@ class SharedPages:
         if not match or match.group(3) or match.group(4):
             raise LookupError()
         target = self.opts.data / f"{match.group(1)}.yaml"
-        if not target.is_file():
+        if not confine.is_real_file(target, self.opts.data):  # a link out of the project is not a figure file
             raise LookupError()
         figure = Figure(match.group(2))
         for key, value in form.items():
@@ -110,7 +112,11 @@ class SharedPages:
             return self._fragment("figure_plan.html", 400, plan=plan, refused="Not saved: fix the problems first.",
                                   titles=self._titles())
         async with self.saving:
-            if sheets.text_hash(target.read_bytes()) != form.get("loaded", ""):
+            try:
+                current = _read(target, self.opts.data)
+            except OSError:
+                return PlainTextResponse("no such shared figure", 404)
+            if sheets.text_hash(current) != form.get("loaded", ""):
                 return self._fragment("figure_plan.html", 409, plan=None, saved=None,
                                       refused="Not saved: someone else changed this data file after you "
                                               "opened the page. Reload the page to see their values.")
@@ -128,7 +134,8 @@ class SharedPages:
         history = self.opts.out / "CHANGES.md"
         edited = self.opts.out / "edited"
         kept = sorted(p.name for p in edited.iterdir() if p.is_file()) if edited.is_dir() else []
-        text = history.read_text(encoding="utf-8", errors="replace") if history.is_file() else ""
+        text = _read(history, self.opts.out).decode("utf-8", "replace") \
+            if confine.is_real_file(history, self.opts.out) else ""
         runs = list(reversed(_runs(text)))
         pages = max(1, -(-len(runs) // RUNS_PER_PAGE))
         asked = request.query_params.get("page", "1")
@@ -137,6 +144,11 @@ class SharedPages:
                           kept=kept, titles=self._titles(), page=number, pages=pages,
                           feeds=sorted(status.load_body(self.opts.out).get("feeds", {}).items()),
                           held=sorted(Held(self.opts.out).held.items()))
+
+
+def _read(path, root) -> bytes:
+    """Return a project file's bytes by the rule of every project file (base/confine.py); OSError."""
+    return confine.read_bytes(path, root)
 
 
 def _runs(markdown: str) -> list[dict]:

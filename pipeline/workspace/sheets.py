@@ -11,6 +11,8 @@ from pathlib import Path
 
 import yaml
 
+from ..base import confine
+from ..base.limits import MAX_FILE_BYTES
 from ..base.paths import display
 from ..builder import status
 from ..builder.recipe import discover
@@ -56,10 +58,16 @@ def find(sources: list[Path], out: Path) -> list[Sheet]:
     built = status.load(out)
     found = []
     for file in discover(sources):
-        info = file.stat()
-        head = _head(str(file.resolve()), info.st_mtime_ns, info.st_size)
         path = display(file)
         state = built.get(path, {})
+        try:
+            confine.real_file(file, file.parent)  # a link is shown as refused, never read
+            info = file.stat()
+        except OSError as exc:
+            found.append(Sheet(file.stem, file, path, file.stem, "?", False, "failed", None,
+                               f"{path}: {getattr(exc, 'reason', None) or exc}"))
+            continue
+        head = _head(str(file), info.st_mtime_ns, info.st_size)
         sheet_id = state.get("id") or head.get("id") or file.stem
         found.append(Sheet(sheet_id, file, path, head.get("title") or file.stem, head.get("layout") or "?",
                            head.get("status") == "draft", state.get("state", "never built"),
@@ -78,8 +86,11 @@ def by_id(sources: list[Path], out: Path, sheet_id: str) -> Sheet | None:
 def _head(path: str, mtime_ns: int, size: int) -> dict:
     """Return a record's id, title, layout and status, read leniently (a broken record still shows)."""
     try:
-        loaded = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        raw = confine.read_bytes(Path(path), Path(path).parent, MAX_FILE_BYTES)
+        if len(raw) > MAX_FILE_BYTES:
+            return {}
+        loaded = yaml.safe_load(raw.decode("utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError):  # one bad file costs its own card
         return {}
     if not isinstance(loaded, dict):
         return {}

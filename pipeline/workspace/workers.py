@@ -188,7 +188,7 @@ class Pool:
         for folder in (self.opts.data, self.opts.templates):
             if folder.is_dir():
                 for path in sorted(folder.rglob("*")):
-                    info = path.stat()
+                    info = path.lstat()  # a dangling link's own version: it must not break every preview
                     found.append((str(path), info.st_mtime_ns, info.st_size))
         return tuple(found)
 

@@ -195,9 +195,11 @@ def _rl_drawing(drawing: chartdraw.Drawing):
             out.add(rl.PolyLine(flat, strokeColor=colour, strokeWidth=shape.width, strokeLineJoin=1))
         elif isinstance(shape, chartdraw.Dot):
             out.add(rl.Circle(shape.x, shape.y, shape.radius, fillColor=colour, strokeColor=None))
-        else:
-            out.add(rl.String(shape.x, shape.y, shape.text, fontName=face, fontSize=shape.size,
-                              fillColor=colour, textAnchor=shape.anchor))
+        else:  # each script's piece in its own family's face (chartdraw.runs)
+            for x, text, piece_face, anchor in chartdraw.runs(shape):
+                fonts.pdf_face(fonts.family_of_face(piece_face), False, False)  # registered before use
+                out.add(rl.String(x, shape.y, text, fontName=piece_face, fontSize=shape.size,
+                                  fillColor=colour, textAnchor=anchor))
     return out
 
 

@@ -27,18 +27,18 @@ def project(tmp_path):
     return tmp_path
 
 
-@pytest.mark.parametrize("name", ["assets/seal.png", "templates/logo.svg", "assets/../assets/seal.png",
-                                  "assets/link-in.png"])
+@pytest.mark.parametrize("name", ["assets/seal.png", "templates/logo.svg", "assets/../assets/seal.png"])
 def test_files_inside_assets_or_templates_are_embeddable(project, name):
-    """A file in either folder, or a link that stays inside them, resolves to the real file."""
+    """A real file in either folder is embeddable."""
     assert embeddable(project, name, LOC).read_bytes() in (b"png", b"svg")
 
 
 @pytest.mark.parametrize("name, message", [
     ("../secret.txt", "is not a file inside the project's assets/ or templates/ folder"),
     ("assets/../sources/notes.txt", "is not a file inside the project's assets/ or templates/ folder"),
-    ("assets/link-out.png", "is not a file inside the project's assets/ or templates/ folder"),
-    ("assets/loop.png", "is not a file inside the project's assets/ or templates/ folder"),
+    ("assets/link-out.png", "the file is a symbolic link"),
+    ("assets/link-in.png", "the file is a symbolic link"),
+    ("assets/loop.png", "the file is a symbolic link"),
     ("assets/missing.png", "is not a file inside the project's assets/ or templates/ folder"),
     ("assets", "is not a file inside the project's assets/ or templates/ folder"),
     ("/etc/passwd", "must be relative to the project"),
@@ -51,7 +51,8 @@ def test_anything_else_is_refused_with_a_located_error(project, name, message):
         embeddable(project, name, LOC)
     [diagnostic] = info.value.diagnostics
     assert diagnostic.location == LOC and message in diagnostic.message
-    assert diagnostic.hint.startswith("put the file in the project's assets/ or templates/ folder")
+    assert diagnostic.hint.startswith(("put the file in the project's assets/ or templates/ folder",
+                                       "replace the link by a copy"))
 
 
 def test_confined_resolves_links_before_judging(project):
@@ -59,3 +60,15 @@ def test_confined_resolves_links_before_judging(project):
     outside = project / "assets" / "link-out.png"
     assert os.path.islink(outside) and confined(outside, [project / "assets"]) is None
     assert confined(project / "assets" / "seal.png", [project / "assets"]) == (project / "assets" / "seal.png").resolve()
+
+
+def test_an_assets_folder_that_links_out_of_the_project_is_refused(tmp_path):
+    """Every step is checked, the folder too: its files would resolve inside the folder it points to."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "seal.png").write_bytes(b"png")
+    (tmp_path / "project").mkdir()
+    (tmp_path / "project" / "assets").symlink_to(elsewhere)
+    with pytest.raises(RecordError) as info:
+        embeddable(tmp_path / "project", "assets/seal.png", LOC)
+    assert "the folder" in info.value.diagnostics[0].message and "is a symbolic link" in info.value.diagnostics[0].message

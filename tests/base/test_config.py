@@ -1,9 +1,13 @@
 """factsheets.toml: found from any folder of the project; its keys are the long options; the command line wins."""
 
 import json
+import os
 
+import pytest
 from conftest import RECORDS, ROOT, sheets_in
 from records import sheet_names
+
+from pipeline.base import config
 
 
 def _settings(project, text):
@@ -85,3 +89,45 @@ def test_a_setting_of_another_command_is_skipped(project, run_cli):
     """`jobs` is a build setting: `check`, which has no --jobs, runs without it."""
     _settings(project, "jobs = 1\n")
     assert run_cli("check", cwd=project).code == 0
+
+
+def test_a_settings_file_others_can_change_is_refused(project, run_cli):
+    """Before: a world-writable factsheets.toml was obeyed (its templates path ran another user's code)."""
+    _settings(project, 'out = "elsewhere"\n')
+    (project / "factsheets.toml").chmod(0o666)
+    result = run_cli("build", cwd=project)
+    assert result.code == 2 and "other users can change the settings file (mode 666)" in result.err
+    assert "chmod go-w" in result.err and not (project / "elsewhere").exists()
+
+
+def test_a_settings_file_of_another_user_is_refused(project, run_cli):
+    """Git's safe.directory rule: a settings file this user does not own is never obeyed."""
+    if os.geteuid() != 0:
+        pytest.skip("making a file of another user needs root")
+    _settings(project, 'out = "elsewhere"\n')
+    os.chown(project / "factsheets.toml", 65534, -1)
+    result = run_cli("build", cwd=project)
+    assert result.code == 2 and "belongs to another user" in result.err
+
+
+def test_the_search_stops_at_a_repository_root_and_at_a_folder_of_another_user(tmp_path):
+    """Before: a factsheets.toml in any folder above was obeyed, even in a world-writable /tmp."""
+    above = tmp_path / "shared"
+    project = above / "repo" / "sub"
+    project.mkdir(parents=True)
+    (above / "factsheets.toml").write_text('out = "x"\n')
+    assert config.find(project, home=tmp_path / "nohome") == above / "factsheets.toml"
+    (above / "repo" / ".git").mkdir()
+    assert config.find(project, home=tmp_path / "nohome") is None
+    os.rmdir(above / "repo" / ".git")
+    assert config.find(project, home=above / "repo") is None  # the user's home ends it too
+    if os.geteuid() == 0:
+        os.chown(above, 65534, -1)
+        assert config.find(project, home=tmp_path / "nohome") is None
+
+
+def test_a_deeply_nested_settings_file_is_refused_without_a_traceback(project, run_cli):
+    """Before: tomllib's RecursionError reached the user as a traceback."""
+    _settings(project, "x = " + "[" * 100_000 + "\n")
+    result = run_cli("build", cwd=project)
+    assert result.code == 2 and "nests tables or lists too deeply" in result.err and "Traceback" not in result.err

@@ -47,18 +47,23 @@ def test_a_hand_edited_docx_survives_the_next_build(built, record_edited):
     assert "changed by hand" not in again.err and sorted(p.name for p in (out / "edited").iterdir()) == [name]
 
 
-def test_nothing_in_edited_is_overwritten_or_deleted(built):
-    """A kept copy of that name already holds those bytes: it is left as it is, never replaced."""
+def test_nothing_in_edited_is_overwritten_or_deleted_and_the_edit_is_still_kept(built):
+    """A file of the kept copy's name with other bytes is left as it is, and the edit goes under the next name.
+
+    Before: the warning said the edit was kept, but under that name were the other bytes: the edit was lost."""
     project, run = built
     out = project / "output"
-    _edit_in_word(out / "laos-inl.pdf")
-    name = f"laos-inl.{file_digest(out / 'laos-inl.pdf').removeprefix('sha256:')[:8]}.pdf"
+    edited = _edit_in_word(out / "laos-inl.pdf")
+    stem = f"laos-inl.{file_digest(out / 'laos-inl.pdf').removeprefix('sha256:')[:8]}"
     (out / "edited").mkdir()
-    (out / "edited" / name).write_bytes(b"already here")
+    (out / "edited" / f"{stem}.pdf").write_bytes(b"already here")
     (out / "edited" / "notes.txt").write_bytes(b"mine")
-    assert run().code == 0
-    assert (out / "edited" / name).read_bytes() == b"already here"
+    result = run()
+    assert result.code == 0
+    assert (out / "edited" / f"{stem}.pdf").read_bytes() == b"already here"
     assert (out / "edited" / "notes.txt").read_bytes() == b"mine"
+    assert (out / "edited" / f"{stem}-2.pdf").read_bytes() == edited
+    assert f"kept it as output/edited/{stem}-2.pdf" in result.err
 
 
 def test_status_says_built_up_to_date_stale_and_failed(built):
@@ -91,3 +96,12 @@ def test_a_no_op_run_writes_no_status(built):
     before = (status.read_bytes(), status.stat().st_mtime_ns)
     assert run().code == 0
     assert (status.read_bytes(), status.stat().st_mtime_ns) == before
+
+
+@pytest.mark.parametrize("name", ["manifest.json", "status.json"])
+def test_a_deeply_nested_manifest_or_status_reads_as_damaged(built, name):
+    """Before: json's RecursionError on a nesting bomb reached the user as a traceback."""
+    project, run = built
+    (project / "output" / name).write_text('{"manifest": ' + "[" * 200_000, encoding="utf-8")
+    result = run()
+    assert result.code == 0 and "Traceback" not in result.err

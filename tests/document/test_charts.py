@@ -177,3 +177,47 @@ def test_a_crowded_chart_thins_its_labels_and_a_long_axis_name_fits():
     name = next(s for s in drawn.shapes if isinstance(s, chartdraw.Label) and s.text == chart.y_label)
     assert name.size < doc.look.chart.label_size
     assert fonts.text_width(name.text, name.size) <= drawn.width
+
+
+def test_a_lao_axis_name_is_drawn_in_the_lao_face_in_both_formats():
+    """Before: the drawing set every label in Liberation Serif, which has no Lao: the name vanished."""
+    import pikepdf
+
+    doc = docsample.sample_document()
+    chart = dataclasses.replace(docsample.CHART, y_label="ເນື້ອທີ່ປູກຝິ່ນ (ha)")
+    drawn = chartdraw.draw(chart, doc.look.chart, doc.page.text_width)
+    name = next(s for s in drawn.shapes if isinstance(s, chartdraw.Label) and s.text == chart.y_label)
+    faces = [face for _, _, face, _ in chartdraw.runs(name)]
+    assert faces == ["NotoSerifLao-Regular", "LiberationSerif-Regular"]
+    pdf = pdf_writer.render(dataclasses.replace(doc, body=(*doc.body, chart)))
+    with pikepdf.open(io.BytesIO(pdf)) as opened:
+        fonts_used = {str(f.BaseFont) for page in opened.pages for f in page.Resources.Font.values()}
+    assert any("NotoSerifLao" in f for f in fonts_used), fonts_used
+
+
+def test_ticks_of_tiny_values_read_apart():
+    """Before: values of 1e-12 gave ticks that all printed '0'."""
+    doc = docsample.sample_document()
+    points = tuple(_tiny_point(i) for i in range(1, 4))
+    chart = dataclasses.replace(docsample.CHART, points=points)
+    drawn = chartdraw.draw(chart, doc.look.chart, doc.page.text_width)
+    ticks = [s.text for s in drawn.shapes if isinstance(s, chartdraw.Label) and s.anchor == "end"]
+    assert ticks == ["0", "0.000000000001", "0.000000000002", "0.000000000003"]
+
+
+def _tiny_point(i: int):
+    """Return the point of year 2000 + i with value i × 10⁻¹²."""
+    from pipeline.document.tree import ChartPoint
+    return ChartPoint(str(2000 + i), i * 1e-12, number(i * 1e-12))
+
+
+def test_a_chart_of_a_single_value_suggests_only_another_series(tmp_path, run_cli):
+    """Before: the hint named a single-value figure, even the very one refused."""
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "c.yaml").write_text(
+        "layout: inl-country-program\ntitle: T\nissuer: I\ndate: 2003-03-11\nfigures:\n  opium_ha: {value: 5}\n"
+        "  opium_has: {value: 6}\n  opium_hx: {values: {2001: 1, 2002: 2}}\n"
+        "sections:\n  - chart: {figure: opium_ha, kind: bar, title: Opium}\n", encoding="utf-8")
+    result = run_cli("check", "sources/c.yaml", "--templates", ROOT / "templates", cwd=tmp_path)
+    assert "found 'opium_ha' (a single value)" in result.err and "opium_hx" in result.err
+    assert "opium_has" not in result.err

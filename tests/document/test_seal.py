@@ -2,6 +2,7 @@
 
 import io
 import json
+import os
 import re
 import zipfile
 
@@ -124,6 +125,26 @@ def test_a_link_out_of_the_assets_folder_is_refused(project, run_cli, tmp_path_f
     (project / "assets" / "seal.png").symlink_to(outside)
     _with_seal(project)
     result = _build(run_cli, project)
+    assert result.code == 1 and "'assets/seal.png': the file is a symbolic link" in result.err
+
+
+def test_an_assets_folder_that_is_a_link_out_of_the_project_is_refused(project, run_cli, tmp_path_factory):
+    """The folder itself a link: its files resolved inside the folder it points to, so it passed before."""
+    outside = tmp_path_factory.mktemp("elsewhere")
+    (outside / "seal.png").write_bytes(docsample.placeholder_png())
+    (project / "assets").symlink_to(outside)
+    _with_seal(project)
+    result = _build(run_cli, project)
+    assert result.code == 1 and "is a symbolic link" in result.err, result.err
+    assert not (project / "output" / "laos-embassy-inl.pdf").exists()
+
+
+def test_a_named_pipe_in_place_of_the_seal_is_refused_without_waiting(project, run_cli):
+    """A FIFO is never opened for reading: the build would wait for a writer for ever, holding the lock."""
+    (project / "assets").mkdir()
+    os.mkfifo(project / "assets" / "seal.png")
+    _with_seal(project)
+    result = _build(run_cli, project)
     assert result.code == 1 and "is not a file inside the project's assets/ or templates/ folder" in result.err
 
 
@@ -147,3 +168,50 @@ def test_a_layouts_seal_without_alt_text_stops_the_run_at_its_line(project, run_
     result = _build(run_cli, project)
     assert result.code == 2
     assert "templates/embassy-section/layout.yaml:" in result.err and "needs 'seal_alt'" in result.err
+
+
+def _jpeg(mode: str, jfif: bool = True) -> bytes:
+    """Return a 120 × 80 JPEG in `mode`, with or without its JFIF header."""
+    from PIL import Image as PILImage
+
+    out = io.BytesIO()
+    PILImage.new(mode, (120, 80), (0, 128, 255, 0) if mode == "CMYK" else (255, 127, 0)).save(out, "JPEG")
+    data = out.getvalue()
+    if not jfif and data[2:4] == b"\xff\xe0":
+        data = data[:2] + data[4 + int.from_bytes(data[4:6], "big"):]
+    return data
+
+
+def _rgba_png(width: int, height: int) -> bytes:
+    """Return a blank RGBA PNG (small on disk, large once decoded)."""
+    from PIL import Image as PILImage
+
+    out = io.BytesIO()
+    PILImage.new("RGBA", (width, height)).save(out, "PNG")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("picture", [_jpeg("CMYK"), _jpeg("RGB", jfif=False)], ids=["cmyk", "no-jfif"])
+def test_a_jpeg_the_word_writer_cannot_place_is_converted_and_both_formats_show_it(project, run_cli, picture):
+    """Before: a CMYK JPEG or one without a JFIF header passed the check, then the docx writer failed on it."""
+    _supply(project, picture)
+    _with_seal(project, f"seal: {{file: assets/seal.png, alt: {ALT}}}\n")
+    result = _build(run_cli, project)
+    assert result.code == 0, result.err
+    with zipfile.ZipFile(project / "output" / "laos-embassy-inl.docx") as docx:
+        [media] = [n for n in docx.namelist() if n.startswith("word/media/")]
+        assert docx.read(media).startswith(b"\x89PNG")
+    assert [alt for alt, _ in _figures(project / "output" / "laos-embassy-inl.pdf")] == [ALT]
+
+
+@pytest.mark.parametrize("picture,message", [
+    (_rgba_png(2000, 1501), "would take 12,008,000 bytes once decoded"),
+    (_jpeg("RGB")[:2] + b"\xff\xfe\x01\x30" + b"\xff\xda" * 151 + _jpeg("RGB")[2:],
+     "is a JPEG of more than 100 scans"),
+], ids=["decodes-too-large", "too-many-scans"])
+def test_a_picture_too_costly_to_decode_is_refused_from_its_header(project, run_cli, picture, message):
+    """Before: a PNG within the side limit peaked at 293 MB, a many-scan JPEG ran into the time limit."""
+    _supply(project, picture)
+    _with_seal(project)
+    result = _build(run_cli, project)
+    assert result.code == 1 and message in result.err, result.err
