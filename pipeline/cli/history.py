@@ -6,10 +6,10 @@ import json
 import sys
 from pathlib import Path
 
-from ..base.output import write_atomic
+from ..base.output import write_atomic, write_together
 from ..base.paths import display
 from ..builder.recipe import discover
-from ..history import clearance, compare, redline, restore
+from ..history import clearance, compare, oldsheet, redline, restore
 from ..history.record import HistoryError, catch_up, recording
 from ..history.store import Store
 from ..history.who import local
@@ -37,6 +37,14 @@ def add_history(commands) -> None:
                     "is recorded first, as such. See docs/history.md.")
     _common(parser)
     parser.add_argument("--json", action="store_true", help="print JSON, for scripts: version, who, when, what")
+    parser.add_argument("--open", default=None, metavar="VERSION",
+                        help="instead, build that version's PDF and Word file (its text and the shared "
+                             "figures recorded then, today's layouts) into --out")
+    parser.add_argument("--out", type=where, default=Path("."), metavar="DIR",
+                        help="where --open writes ID-VERSION.pdf and .docx (default: this folder)")
+    arguments.templates(parser)
+    parser.add_argument("--data", type=where, default=None, metavar="DIR",
+                        help="shared-data folder (default: the 'data' folder beside the records)")
     parser.set_defaults(command="history", run=run_history)
 
 
@@ -45,6 +53,8 @@ def run_history(args) -> int:
     file = _file(args)
     if file is None:
         return console.EXIT_USAGE
+    if args.open:
+        return _open(args, file)
     try:
         store = Store.open(file, Path.cwd())
         catch_up(store, [file])
@@ -60,6 +70,37 @@ def run_history(args) -> int:
             print(f"    {line}")
     if not versions:
         print(f"no versions of {display(file)} yet")
+    return console.EXIT_OK
+
+
+def _open(args, file: Path) -> int:
+    """Write one version's PDF and Word file into --out."""
+    if file.parent.name == "data" and file.parent != _folder(args):
+        print(f"factsheets history: error: {args.sheet} is shared data, not a sheet: --open builds a sheet",
+              file=sys.stderr)
+        return console.EXIT_USAGE
+    try:
+        store = Store.open(file, Path.cwd())
+        found = oldsheet.inputs(store, file, args.open, args.data or _folder(args) / "data", args.templates)
+        built = oldsheet.build(found, time_limit=None)
+    except oldsheet.OldSheetError as exc:
+        print(f"factsheets: error: {exc}\n  hint: its text is still in the history: 'factsheets diff' it with a "
+              f"later version, or restore it and fix it", file=sys.stderr)
+        return console.EXIT_FAILED
+    except HistoryError as exc:
+        return _failed(exc)
+    targets = {args.out / f"{found.sheet_id}-{found.version}.{fmt}": built[fmt] for fmt in oldsheet.FORMATS}
+    try:
+        args.out.mkdir(parents=True, exist_ok=True)
+        write_together(targets)
+    except OSError as exc:
+        print(f"factsheets: error: cannot write into {display(args.out)}: {exc.strerror or exc}\n"
+              f"  hint: pass --out with a folder you can write to", file=sys.stderr)
+        return console.EXIT_FAILED
+    for target in targets:
+        print(f"wrote {display(target)}")
+    if found.today:
+        print(f"  note: {', '.join(found.today)} had no recorded version then: today's figures were used")
     return console.EXIT_OK
 
 

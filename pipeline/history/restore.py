@@ -7,15 +7,15 @@ from pathlib import Path
 
 from ..base.errors import Diagnostic
 from ..builder.recipe import Options, check
-from .store import HistoryError, Store
+from .store import Store, UnknownVersion
 
 
 def old_text(store: Store, file: Path, version: str) -> tuple[str, bytes]:
-    """Return a version's full id and the file's bytes in it; HistoryError when it did not exist there."""
+    """Return a version's full id and the file's bytes in it; UnknownVersion when it did not exist there."""
     commit = store.resolve(file, version)
     text = store.blob(commit, store.relative(file))
     if text is None:
-        raise HistoryError(f"{store.relative(file)} did not exist in version {version}")
+        raise UnknownVersion(f"{store.relative(file)} did not exist in version {version}")
     return commit, text
 
 

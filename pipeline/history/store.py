@@ -27,6 +27,10 @@ class HistoryError(Exception):
     """The version store could not be read or written; the message says why in plain words."""
 
 
+class UnknownVersion(HistoryError):
+    """A version id that names no version of the file (or a file that did not exist in it)."""
+
+
 @dataclass
 class Version:
     """One recorded change: its id, who made it, when, what kind of change and what it changed."""
@@ -117,7 +121,7 @@ class Store:
         """Return the full commit id of one of a file's versions named by (a prefix of) its id."""
         matches = [v for v in self.versions(file) if v.version.startswith(version.strip().lower())]
         if len(version.strip()) < 4 or len(matches) != 1:
-            raise HistoryError(f"'{version}' is not one version of {self.relative(file)}: "
+            raise UnknownVersion(f"'{version}' is not one version of {self.relative(file)}: "
                                "use an id from 'factsheets history' (at least 4 characters)")
         return self.git("rev-parse", matches[0].version + "^{commit}").strip()
 
@@ -222,4 +226,4 @@ def _run(command: list[str], cwd: Path, env: dict | None = None, check: bool = T
     return done.stdout
 
 
-__all__ = ["OUTSIDE", "HistoryError", "Store", "Version"]
+__all__ = ["OUTSIDE", "HistoryError", "Store", "UnknownVersion", "Version"]

@@ -87,6 +87,7 @@ def create_app(project: Project, workers_count: int = 2, hosts: tuple[str, ...] 
         Route("/sheet/{sheet_id}/unpublish", state.unpublish, methods=["POST"]),
         Route("/sheet/{sheet_id}/history", state.history),
         Route("/sheet/{sheet_id}/compare", state.compare),
+        Route("/sheet/{sheet_id}/version/{version}.{fmt}", state.old_sheet),
         Route("/sheet/{sheet_id}/restore", state.restore, methods=["POST"]),
         Route("/sheet/{sheet_id}/clearance", state.clearance, methods=["POST"]),
         Route("/sheet/{sheet_id}/merge", state.merge, methods=["POST"]),

@@ -11,13 +11,14 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
 from ..base.output import write_atomic
-from ..history import clearance, compare, redline, restore
+from ..history import clearance, compare, oldsheet, redline, restore
 from ..history.record import HistoryError, catch_up
-from ..history.store import Store
-from . import merging, sheets
+from ..history.store import Store, UnknownVersion
+from . import merging, sheets, workers
 from .identity import write_recorded
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+TYPES = {"pdf": "application/pdf", "docx": DOCX}
 
 
 class VersionPages:
@@ -50,6 +51,34 @@ class VersionPages:
                 "Content-Disposition": f'attachment; filename="{sheet.id}-{quote(a)}-{quote(b)}.docx"'})
         return self._page(request, "compare.html", sheet=sheet, a=a, b=b, first=first, second=second,
                           changes=[(change, redline.pieces(change)) for change in found])
+
+    async def old_sheet(self, request: Request) -> Response:
+        """Serve an earlier version's PDF or .docx: kept from an earlier request, or built now in a worker."""
+        sheet, fmt = self._sheet(request), request.path_params["fmt"]
+        if sheet is None or fmt not in TYPES:
+            return self._page(request, "missing.html", 404, what=request.path_params["sheet_id"])
+        version = request.path_params["version"]
+        try:
+            found, kept = await run_in_threadpool(_old_inputs, sheet.file, version, self.opts, fmt)
+        except UnknownVersion as exc:
+            return PlainTextResponse(f"No such version of {sheet.id}: {exc}", 404)
+        except HistoryError as exc:
+            return PlainTextResponse(f"The history cannot be read: {exc}", 500)
+        if kept is not None:
+            body = kept
+        else:
+            try:
+                built = await run_in_threadpool(self.pool.call, workers.old_version_in_worker, found,
+                                                self.opts.time_limit)
+            except oldsheet.OldSheetError as exc:
+                return PlainTextResponse(f"This version cannot be opened: {exc}.\nIts text is still in the "
+                                         "history: compare it with a later version, or restore it and fix it.", 422)
+            except Exception as exc:  # the pool died or the layouts do not load: say so, keep serving
+                return PlainTextResponse(f"This version could not be built now: {type(exc).__name__}: {exc}", 503)
+            await run_in_threadpool(_keep, self.opts.out, found, built)
+            body = built[fmt]
+        return Response(body, media_type=TYPES[fmt], headers={
+            "Content-Disposition": f'attachment; filename="{sheet.id}-{found.version}.{fmt}"'})
 
     async def restore(self, request: Request) -> Response:
         form, sheet, refused = await self._posted_sheet(request)
@@ -140,6 +169,25 @@ def _compared(file: Path, a: str, b: str):
     first, second = store.resolve(file, a), store.resolve(file, b)
     return compare.field_changes(store, file, first, second), compare.signed(store, first), \
         compare.signed(store, second)
+
+
+def _old_inputs(file: Path, version: str, opts, fmt: str):
+    """Return what a version's sheet is built from, and its kept file's bytes when it was built before."""
+    store = Store.open(file, Path.cwd())
+    found = oldsheet.inputs(store, file, version, opts.data, opts.templates, opts.max_classification)
+    kept = oldsheet.cached(opts.out, found, fmt)
+    try:
+        return found, kept.read_bytes()
+    except OSError:
+        return found, None
+
+
+def _keep(out: Path, found, built: dict[str, bytes]) -> None:
+    """Keep a built version for the next request; a folder that cannot be written only costs a rebuild."""
+    try:
+        oldsheet.keep(out, found, built)
+    except OSError:
+        pass
 
 
 def _old(file: Path, version: str):

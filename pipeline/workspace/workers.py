@@ -121,6 +121,13 @@ def thumbnail_in_worker(pdf: bytes) -> bytes:
     return pages_png(pdf, THUMB_SCALE, first_only=True)[0]
 
 
+def old_version_in_worker(found, time_limit: float | None) -> dict[str, bytes]:
+    """Build an earlier version's PDF and .docx from its own text and data (runs in a worker)."""
+    from ..history import oldsheet
+
+    return oldsheet.build(found, time_limit)
+
+
 def build_in_worker(files: list[Path], opts: Options, path: str = "", text: str | None = None) -> Saved:
     """Run the normal incremental build under the output lock (runs in a worker's main thread).
 
