@@ -57,6 +57,8 @@ _POLL = ("import sys, time, urllib.request\n"
          "    try:\n"
          "        urllib.request.urlopen(sys.argv[1], timeout=30)\n"
          "        break\n"
+         "    except urllib.error.HTTPError:\n"  # an answer (403 without the proxy's header): it is up
+         "        break\n"
          "    except OSError:\n"
          "        time.sleep(0.1)\n")
 
