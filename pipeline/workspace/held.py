@@ -8,11 +8,14 @@ import re
 from ..authoring import holds
 from ..figures.values import number
 
-# The start of a held.json reason: the figure's code name, then its year (the page shows the label above).
-_NAMED = re.compile(r"^[A-Za-z_][\w]*(?: (\d{4}))?: ")
-_PLAIN = (("changes sign", "changes from below zero to above it, or back"),
-          ("as-of goes back", "the “as of” date goes back"),
-          ("the source no longer gives", "the source no longer gives the year"))
+# A held.json reason: the figure's code name and year (the page shows the label instead), then the rule's words.
+_NAMED = re.compile(r"^[A-Za-z_]\w*(?: (\d{4}))?: ")
+_MOVE = r"-?[\d,.]+ → -?[\d,.]+ "  # old → new, shown above the reasons already
+_PLAIN = ((re.compile(rf"^{_MOVE}\(([+-][\d.]+%), more than ([\d.]+%)\)$"),
+           r"the value moves by \1, more than the \2 allowed without a person’s check"),
+          (re.compile(rf"^{_MOVE}changes sign$"), "the value changes from below zero to above it, or back"),
+          (re.compile(r"^as-of goes back"), "the “as of” date goes back"),
+          (re.compile(r"^the source no longer gives "), "the source no longer gives the year "))
 
 
 def shown(held: dict[str, dict], dataset, feeds: dict) -> list[dict]:
@@ -55,9 +58,7 @@ def plain_reason(text: str) -> str:
     """Return a held.json reason without the figure's code name (its label is shown), in plainer words."""
     found = _NAMED.match(text)
     rest = text[found.end():] if found else text
-    for said, meant in _PLAIN:
-        rest = rest.replace(said, meant)
-    rest = re.sub(r"\(([+-][\d.]+%), more than ([\d.]+%)\)", r"(a change of \1, more than the \2 a person must check)",
-                  rest)
+    for pattern, meant in _PLAIN:
+        rest = pattern.sub(meant, rest)
     year = found.group(1) if found else None
     return f"{year}: {rest}" if year else rest[:1].upper() + rest[1:]

@@ -88,9 +88,8 @@ class SharedPages:
                 return self._held_section(request, 400, f"Not approved: {d.message}" + (f"; {d.hint}" if d.hint else ""))
             result = await self._build("", None)
         result.problems = self._plain(result.problems)
-        return self._held_section(request, 200, f"Approved: {change['label']} now reads as the feed gave it "
-                                                f"({_summary(change)}); the sheets that print it were rebuilt.",
-                                  saved=result)
+        return self._held_section(request, 200, f"Approved: {_summary(change)}, written as the feed gave it; the "
+                                                f"sheets that print it were rebuilt.", saved=result)
 
     async def held_reject(self, request: Request) -> Response:
         """Drop a held change as `factsheets update --reject` does (not held again) and record who rejected it."""

@@ -88,9 +88,23 @@ def test_the_figures_page_lists_a_held_change_by_its_label(workspace, project):
     held = page[page.index('id="held"'):page.index("</section>")]
     assert f"<h3>{current.label}" in held and current.name not in held.replace(key, "")  # the label, no code name
     assert f"{year}: {current.values[year]:,} → {new:,}" in held
-    assert "a change of +100.0%, more than the 25% a person must check" in held
+    assert f"{year}: the value moves by +100.0%, more than the 25% allowed without a person’s check" in held
     assert FEED in held
     assert f'hx-post="/figures/held/{key}/approve"' in held and f'hx-post="/figures/held/{key}/reject"' in held
+
+
+@pytest.mark.parametrize("reason, plain", [
+    ("laos_opium_ha 2018: 5,700 → 11,400 (+100.0%, more than 25%)",
+     "2018: the value moves by +100.0%, more than the 25% allowed without a person’s check"),
+    ("debt 2019: 1,200 → -300 changes sign", "2019: the value changes from below zero to above it, or back"),
+    ("laos_opium_ha: the source no longer gives 2007", "The source no longer gives the year 2007"),
+    ("laos_opium_ha: as-of goes back from 2024-06-30 to 2023-01-01",
+     "The “as of” date goes back from 2024-06-30 to 2023-01-01"),
+])
+def test_each_hold_rule_is_said_without_the_code_name(reason, plain):
+    from pipeline.workspace.held import plain_reason
+
+    assert plain_reason(reason) == plain
 
 
 def test_approving_writes_the_change_records_who_and_rebuilds(workspace, project):
