@@ -19,6 +19,7 @@ from ..base.errors import PipelineError
 from ..base.output import write_atomic
 from ..base.paths import display
 from ..builder import status
+from ..builder.lock import LockBusy, OutputLock
 from ..figures import shared as data
 from ..figures import staleness
 from . import held as waiting
@@ -26,6 +27,8 @@ from . import sheets, workers
 from .identity import note_recorded, write_recorded
 
 RUNS_PER_PAGE = 20  # builds shown per page of the Changes page, newest first
+LOCK_WAIT = 10.0  # seconds an Approve or Reject waits for a running update or build before saying so
+BUSY = ("Nothing was changed: the scheduled update or a build is running right now. Try again in a minute.")
 KEPT = 1000  # thumbnails and previews kept in memory: a few hundred sheets' worth, at most ~100 MB
 
 
@@ -81,8 +84,11 @@ class SharedPages:
             change = next(h for h in self._held() if h["key"] == key)
             dependants, _ = self._dependants(entry["figure"], target)
             try:
-                await run_in_threadpool(write_recorded, [target], self.who(request), "approve",
-                                        lambda: feeds.approve([key], self.opts, dependants), _summary(change))
+                await run_in_threadpool(_locked, self.opts.out, lambda: write_recorded(
+                    [target], self.who(request), "approve", lambda: feeds.approve([key], self.opts, dependants),
+                    _summary(change)))
+            except LockBusy:
+                return self._held_section(request, 409, BUSY)
             except PipelineError as exc:
                 d = exc.diagnostics[0]
                 return self._held_section(request, 400, f"Not approved: {d.message}" + (f"; {d.hint}" if d.hint else ""))
@@ -100,7 +106,10 @@ class SharedPages:
             if refused:
                 return refused
             change = next(h for h in self._held() if h["key"] == key)
-            await run_in_threadpool(feeds.reject, [key], self.opts)
+            try:
+                await run_in_threadpool(_locked, self.opts.out, lambda: feeds.reject([key], self.opts))
+            except LockBusy:
+                return self._held_section(request, 409, BUSY)
             await run_in_threadpool(note_recorded, target, self.who(request), "reject", _summary(change))
         return self._held_section(request, 200, f"Rejected: {change['label']} keeps its figures; the same change "
                                                 f"from the feed will not be held again.")
@@ -209,6 +218,13 @@ class SharedPages:
                           kept=kept, titles=self._titles(), page=number, pages=pages,
                           feeds=sorted(status.load_body(self.opts.out).get("feeds", {}).items()),
                           held=sorted(Held(self.opts.out).held.items()))
+
+
+def _locked(out: Path, work):
+    """Run `work` holding the output folder's lock, as `factsheets update` does: a scheduled update running
+    meanwhile would otherwise write its own copy of held.json over this step."""
+    with OutputLock(out, wait=LOCK_WAIT):
+        return work()
 
 
 def _summary(change: dict) -> str:

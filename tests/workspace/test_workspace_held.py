@@ -157,3 +157,21 @@ def test_rejecting_keeps_the_figures_records_who_and_is_not_held_again(workspace
     again = {current.name: Figure(current.name, {**current.values, year: new}, {})}
     feeds._hold(feed, again, {current.name: current}, pending, result, dt.datetime.now(dt.UTC))
     assert result.held == [] and key not in pending.held
+
+
+def test_while_an_update_holds_the_lock_nothing_is_approved_or_rejected(workspace, project, monkeypatch):
+    """A scheduled update keeps its own copy of held.json while it runs: a step taken meanwhile waits for the
+    lock and, when it stays busy, is refused in words (it would be written over)."""
+    from pipeline.builder.lock import OutputLock
+    from pipeline.workspace import shared
+
+    monkeypatch.setattr(shared, "LOCK_WAIT", 0.0)
+    key, current, year, new = hold(project)
+    file = project / "sources" / "data" / f"{key.split('.')[0]}.yaml"
+    before, held = file.read_bytes(), (project / "output" / "held.json").read_bytes()
+    page = workspace.get("/figures").text
+    with OutputLock(project / "output"):
+        for step in ("approve", "reject"):
+            busy = workspace.post(f"/figures/held/{key}/{step}", data={"csrf": token(page)})
+            assert busy.status_code == 409 and "running right now" in busy.text
+    assert file.read_bytes() == before and (project / "output" / "held.json").read_bytes() == held
