@@ -228,3 +228,15 @@ def recorded(files: list[Path], action: str, write, note: str = ""):
         print(f"factsheets: warning: written, but not recorded in the history: {exc}\n"
               f"  hint: see docs/history.md", file=sys.stderr)
     return done
+
+
+def noted(file: Path, action: str, note: str = "") -> None:
+    """Record a command's step that writes no file (a held change rejected) in the file's history; warn when
+    the history cannot be kept (the step stands)."""
+    from ..history.record import noted as note_of
+
+    try:
+        note_of(file, local(Path.cwd()), action, Path.cwd(), note)
+    except HistoryError as exc:
+        print(f"factsheets: warning: done, but not recorded in the history: {exc}\n"
+              f"  hint: see docs/history.md", file=sys.stderr)

@@ -94,11 +94,12 @@ def run_update(args) -> int:
     with OutputLock(args.out, args.wait):
         shared = sorted(args.data.glob("*.yaml")) if args.data.is_dir() else []  # what a feed may rewrite
         if args.approve or args.reject:
-            approved = history.recorded(shared, "figures", lambda: feeds.approve(args.approve, opts, args.records),
+            approved = history.recorded(shared, "approve", lambda: feeds.approve(args.approve, opts, args.records),
                                         "held feed changes approved")
             for key, lines in approved:
                 print(f"approved {key}: " + ("; ".join(lines) or "no value changes"))
             for key in feeds.reject(args.reject, opts):
+                history.noted(args.data / f"{key.removeprefix('data.').split('.')[0]}.yaml", "reject", key)
                 print(f"rejected {key}: the data file keeps its figures")
             return EXIT_OK
         names = [Path(name).stem for name in args.datafiles] or None

@@ -12,7 +12,8 @@ from .who import OUTSIDE, Who
 # What each kind of change is called in the history.
 ACTIONS = {"save": "Saved", "publish": "Published", "draft": "Back to draft", "figures": "Shared figures changed",
            "import": "Imported", "restore": "Restored", "new": "Created", "outside": "Changed outside factsheets",
-           "feed": "Figures updated from their feed"}
+           "feed": "Figures updated from their feed", "approve": "Held figure change approved",
+           "reject": "Held figure change rejected"}
 
 
 @contextlib.contextmanager
@@ -58,10 +59,18 @@ def commit(store: Store, files: list[Path], who: Who, action: str, before: dict,
     return store.commit(files, who, summary, action, what)
 
 
+def noted(file: Path, who: Who, action: str, project: Path, note: str = "") -> str:
+    """Record a step that writes no file (a held feed change rejected) as a version of the file it is about."""
+    store = Store.open(file, project)
+    catch_up(store, [file])  # a data file never recorded is first recorded as it was found
+    path = store.relative(file)
+    return store.note(path, who, f"{ACTIONS.get(action, action)} {path}" + (f" ({note})" if note else ""), action, [])
+
+
 def record(files: list[Path], who: Who, action: str, project: Path, before: dict, note: str = "") -> str | None:
     """Commit a change already written, given the files' bytes before it (for callers that wrote first)."""
     store = Store.open(files[0], project)
     return commit(store, files, who, action, before, note)
 
 
-__all__ = ["ACTIONS", "HistoryError", "catch_up", "commit", "record", "recording"]
+__all__ = ["ACTIONS", "HistoryError", "catch_up", "commit", "noted", "record", "recording"]

@@ -20,7 +20,8 @@ from .who import OUTSIDE, Who
 PRIVATE = Path(".factsheets") / "history.git"
 TRAILER = "Factsheets-Action"
 ZERO = "0" * 40
-NOTES = ("send", "clear", "return")  # steps recorded without a change to any file
+NOTES = ("send", "clear", "return")  # the clearance steps: recorded without a change to any file
+UNWRITTEN = (*NOTES, "reject")  # every step recorded without a change (a held feed change rejected, too)
 
 
 class HistoryError(Exception):
@@ -109,7 +110,7 @@ class Store:
             *head, changed = entry.split("\x1f")
             version = _version("\x1f".join(head))
             touched = path in changed.split("\n")
-            if touched or (version.action in NOTES and path in version.files):
+            if touched or (version.action in UNWRITTEN and path in version.files):
                 found.append(version)
         return found
 
@@ -181,7 +182,7 @@ class Store:
 
 def _message(summary: str, action: str, what: list[str], paths: list[str]) -> str:
     """Return a commit message: the summary, the changes in plain words, the files and the action."""
-    body = "\n".join(f"- {line}" for line in what) or ("- no field changed" if action not in NOTES else "")
+    body = "\n".join(f"- {line}" for line in what) or ("- no field changed" if action not in UNWRITTEN else "")
     files = "\n".join(f"Factsheets-File: {p}" for p in paths)
     return f"{summary}\n\n{body}\n\n{files}\n{TRAILER}: {action}\n"
 
@@ -193,7 +194,7 @@ def _version(entry: str) -> Version:
     action = next((line.split(":", 1)[1].strip() for line in lines if line.startswith(TRAILER + ":")), "git commit")
     files = [line.split(":", 1)[1].strip() for line in lines if line.startswith("Factsheets-File:")]
     what = [line[2:] for line in lines[1:] if line.startswith("- ")]
-    if action in NOTES:
+    if action in UNWRITTEN:
         what = [lines[0], *what]  # "Cleared sources/x.yaml", then the comment
     if action == "git commit":  # a commit made with git itself, not by this tool: its subject says what
         what = [lines[0]] if lines else []
@@ -222,4 +223,4 @@ def _run(command: list[str], cwd: Path, env: dict | None = None, check: bool = T
     return done.stdout
 
 
-__all__ = ["OUTSIDE", "HistoryError", "Store", "Version"]
+__all__ = ["OUTSIDE", "UNWRITTEN", "HistoryError", "Store", "Version"]

@@ -98,6 +98,8 @@ def create_app(project: Project, workers_count: int = 2, hosts: tuple[str, ...] 
         Route("/figures", state.figures),
         Route("/figures/{figure}/preview", state.figure_preview, methods=["POST"]),
         Route("/figures/{figure}/save", state.figure_save, methods=["POST"]),
+        Route("/figures/held/{key}/approve", state.held_approve, methods=["POST"]),
+        Route("/figures/held/{key}/reject", state.held_reject, methods=["POST"]),
         Route("/changes", state.changes),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from starlette.responses import PlainTextResponse
 
-from ..history.record import HistoryError, recording
+from ..history.record import HistoryError, noted, recording
 from ..history.who import Who, named
 
 
@@ -66,6 +66,16 @@ def write_recorded(files: list[Path], who: Who, action: str, write, note: str = 
             write()
     except HistoryError as exc:
         print(f"factsheets: warning: the change was saved but not recorded in the history: {exc}\n"
+              f"  hint: check that git is installed and the history folder is writable (docs/history.md)",
+              file=sys.stderr)
+
+
+def note_recorded(file: Path, who: Who, action: str, note: str = "") -> None:
+    """Record a step that writes no file (a rejection) in the file's history; a failure is told to the admin."""
+    try:
+        noted(file, who or Who("unnamed workspace user"), action, Path.cwd(), note)
+    except HistoryError as exc:
+        print(f"factsheets: warning: the step was done but not recorded in the history: {exc}\n"
               f"  hint: check that git is installed and the history folder is writable (docs/history.md)",
               file=sys.stderr)
 

@@ -15,15 +15,20 @@ from starlette.responses import PlainTextResponse, Response
 from ..authoring import catalog
 from ..authoring.holds import Held
 from ..base import confine
+from ..base.errors import PipelineError
 from ..base.output import write_atomic
 from ..base.paths import display
 from ..builder import status
+from ..builder.lock import LockBusy, OutputLock
 from ..figures import shared as data
 from ..figures import staleness
+from . import held as waiting
 from . import sheets, workers
-from .identity import write_recorded
+from .identity import note_recorded, write_recorded
 
 RUNS_PER_PAGE = 20  # builds shown per page of the Changes page, newest first
+LOCK_WAIT = 10.0  # seconds an Approve or Reject waits for a running update or build before saying so
+BUSY = ("Nothing was changed: the scheduled update or a build is running right now. Try again in a minute.")
 KEPT = 1000  # thumbnails and previews kept in memory: a few hundred sheets' worth, at most ~100 MB
 
 
@@ -38,7 +43,76 @@ class SharedPages:
                   if confine.is_real_file(p, self.opts.data)}  # a link, a pipe: its problem is listed, not read
         return self._page(request, "figures.html", figures=found, months=self.opts.stale_months,
                           problems=[d.message + (f"; {d.hint}" if d.hint else "") for d in dataset.diagnostics],
-                          hashes=hashes, titles=self._titles())
+                          hashes=hashes, titles=self._titles(), held=self._held(dataset), message=None, saved=None,
+                          failed=False)
+
+    def _held(self, dataset=None) -> list[dict]:
+        """Return the changes `factsheets update` held for a person, as the figures page shows them."""
+        feeds = status.load_body(self.opts.out).get("feeds", {})
+        return waiting.shown(Held(self.opts.out).held, dataset or self._dataset(), feeds)
+
+    def _held_section(self, request: Request, status_code: int, message: str, saved=None) -> Response:
+        """Answer an Approve or Reject with the held changes left, the outcome said first."""
+        return self._fragment("held.html", status_code, held=self._held(), message=message, saved=saved,
+                              failed=status_code != 200,
+                              csrf=self._token(request.cookies.get("factsheets_session", "")), titles=self._titles())
+
+    async def _held_change(self, request: Request):
+        """Return (key, entry, data file) of a checked Approve or Reject, or a response refusing it."""
+        _, refused = await self._posted(request)
+        if refused:
+            return None, None, None, refused
+        key = request.path_params["key"]
+        entry = Held(self.opts.out).held.get(key)
+        if entry is None:
+            return None, None, None, self._held_section(
+                request, 404, "This change is no longer waiting: someone approved or rejected it already, or a "
+                              "newer fetch replaced it. The list below is up to date.")
+        target = self.opts.data / f"{entry['file']}.yaml"
+        if not confine.is_real_file(target, self.opts.data):  # a link out of the project is not a figure file
+            return None, None, None, PlainTextResponse("no such shared figure", 404)
+        return key, entry, target, None
+
+    async def held_approve(self, request: Request) -> Response:
+        """Write a held change as `factsheets update --approve` does, record who approved it, and build."""
+        from ..authoring import feeds
+
+        async with self.saving:
+            key, entry, target, refused = await self._held_change(request)
+            if refused:
+                return refused
+            change = next(h for h in self._held() if h["key"] == key)
+            dependants, _ = self._dependants(entry["figure"], target)
+            try:
+                await run_in_threadpool(_locked, self.opts.out, lambda: write_recorded(
+                    [target], self.who(request), "approve", lambda: feeds.approve([key], self.opts, dependants),
+                    _summary(change)))
+            except LockBusy:
+                return self._held_section(request, 409, BUSY)
+            except PipelineError as exc:
+                d = exc.diagnostics[0]
+                return self._held_section(request, 400, f"Not approved: {d.message}" + (f"; {d.hint}" if d.hint else ""))
+            result = await self._build("", None)
+        result.problems = self._plain(result.problems)
+        return self._held_section(request, 200, f"Approved: {_summary(change)}, written as the feed gave it; the "
+                                                f"sheets that print it were rebuilt.", saved=result)
+
+    async def held_reject(self, request: Request) -> Response:
+        """Drop a held change as `factsheets update --reject` does (not held again) and record who rejected it."""
+        from ..authoring import feeds
+
+        async with self.saving:
+            key, entry, target, refused = await self._held_change(request)
+            if refused:
+                return refused
+            change = next(h for h in self._held() if h["key"] == key)
+            try:
+                await run_in_threadpool(_locked, self.opts.out, lambda: feeds.reject([key], self.opts))
+            except LockBusy:
+                return self._held_section(request, 409, BUSY)
+            await run_in_threadpool(note_recorded, target, self.who(request), "reject", _summary(change))
+        return self._held_section(request, 200, f"Rejected: {change['label']} keeps its figures; the same change "
+                                                f"from the feed will not be held again.")
 
     def _figure_edit(self, request: Request, form: dict[str, str]):
         """Return (data file, {key: Figure}) of a figure edit form, or raise ValueError saying what is wrong."""
@@ -144,6 +218,19 @@ class SharedPages:
                           kept=kept, titles=self._titles(), page=number, pages=pages,
                           feeds=sorted(status.load_body(self.opts.out).get("feeds", {}).items()),
                           held=sorted(Held(self.opts.out).held.items()))
+
+
+def _locked(out: Path, work):
+    """Run `work` holding the output folder's lock, as `factsheets update` does: a scheduled update running
+    meanwhile would otherwise write its own copy of held.json over this step."""
+    with OutputLock(out, wait=LOCK_WAIT):
+        return work()
+
+
+def _summary(change: dict) -> str:
+    """Return a held change in a line: its label and each value old → new."""
+    moves = "; ".join(f"{m['what']}: {m['old']} → {m['new']}" for m in change["moves"])
+    return change["label"] + (f", {moves}" if moves else "")
 
 
 def _read(path, root) -> bytes:

@@ -165,6 +165,7 @@ def test_a_revision_beyond_the_rule_is_held_then_approved(feeds, run_cli):
     approved = _update_only(run_cli, project, "--approve", f"data.{stem}.{name}")
     assert approved.code == EXIT_OK, approved.err
     assert _values(project, stem, name)[year] == revised
+    assert json.loads(run_cli("history", stem, "--json", cwd=project).out)[0]["action"] == "approve"
     assert _update_only(run_cli, project, "--review").code == EXIT_OK
 
 
@@ -177,6 +178,8 @@ def test_a_rejected_change_is_not_held_again(feeds, run_cli):
     first = _update(run_cli, project)
     assert first.code == EXIT_HELD and "changes sign" in first.out
     assert _update(run_cli, project, "--reject", f"{stem}.{name}").code == EXIT_OK
+    rejected = json.loads(run_cli("history", stem, "--json", cwd=project).out)[0]  # recorded, with who
+    assert rejected["action"] == "reject" and f"{stem}.{name}" in rejected["what"][0] and rejected["who"]
     server.routes["/unodc.xlsx"] = Route(_unodc_xlsx({**values, year: -values[year]}) + b"")
     state = json.loads((project / "output" / "status.json").read_text(encoding="utf-8"))
     state["feeds"][stem].pop("etag")  # fetch the body again, as after a server restart
