@@ -1,7 +1,8 @@
 """The accessibility gate: a sheet that a screen reader could not follow is refused before it is written.
 
 It reads the document tree both writers render, so one check covers the .docx and the PDF:
-the sheet has a title (its H1) and a language; headings below the title never skip a level;
+the sheet has a title (its H1) and a language; text in another script (Lao, Khmer, Thai) has
+its own language, which both writers take from the font family that draws it; headings below the title never skip a level;
 every table has a header row; every chart and picture has a text alternative. A refusal is a record error, placed on the record's `title:` or `layout:` line, with a
 hint naming the layout template that produced the sheet.
 """
@@ -10,8 +11,9 @@ from __future__ import annotations
 
 import re
 
+from ..base import fonts
 from ..base.errors import Diagnostic, Location, RecordError
-from .tree import Chart, Document, Heading, Image, Paragraph, Table, inline_text
+from .tree import BulletList, Chart, Document, Heading, Image, Paragraph, Run, Table, inline_text
 
 TITLE_STYLE = "Title"  # the paragraph style that is the sheet's H1 in both formats
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*\Z")  # a BCP 47 tag such as en-US
@@ -19,7 +21,7 @@ _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*\Z")  # a BCP 47 tag s
 
 def check(doc: Document, title_at: Location, layout_at: Location, template: str) -> None:
     """Raise RecordError listing every way the sheet would fail a screen reader."""
-    problems = [*_title(doc), *_language(doc), *_headings(doc), *_tables(doc), *_figures(doc)]
+    problems = [*_title(doc), *_language(doc), *_run_languages(doc), *_headings(doc), *_tables(doc), *_figures(doc)]
     if problems:
         hint = f"the layout template {template} makes this sheet; fix it there"
         raise RecordError([Diagnostic(title_at if field == "title" else layout_at,
@@ -43,6 +45,30 @@ def _language(doc: Document):
     if not _LANGUAGE.match(doc.meta.language or ""):
         yield "layout", (f"its language '{doc.meta.language}' is not a language tag like en-US, "
                          "so a screen reader cannot choose its voice")
+
+
+def _run_languages(doc: Document):
+    """Yield a problem for text in a script other than the sheet's that no language is known for."""
+    for inlines in _inlines(doc):
+        for item in inlines:
+            pieces = fonts.pieces(item.text) if isinstance(item, Run) else []
+            for piece, family in pieces:
+                if family is not fonts.LATIN and not _LANGUAGE.match(family.language or ""):
+                    yield "layout", (f"the text '{piece[:40]}' has no language of its own, so a screen "
+                                     "reader would read it in the sheet's language")
+
+
+def _inlines(doc: Document):
+    """Yield every run sequence of the sheet: paragraphs, headings, list items, table and chart text."""
+    for block in doc.all_blocks():
+        if isinstance(block, Paragraph | Heading):
+            yield block.inlines
+        elif isinstance(block, BulletList):
+            yield from block.items
+        elif isinstance(block, Table):
+            yield from (*block.columns, *(cell for row in block.rows for cell in row), block.caption or ())
+        elif isinstance(block, Chart):
+            yield from (block.title, block.source or ())
 
 
 def _headings(doc: Document):

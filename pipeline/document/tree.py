@@ -173,6 +173,12 @@ class Document:
         return self.look.style(name)
 
     @property
+    def announced_title(self) -> str:
+        """Return the title for the document properties: a draft's says so ("DRAFT — Laos"), as
+        readers show and announce the title first."""
+        return f"{self.watermark} — {self.meta.title}" if self.watermark else self.meta.title
+
+    @property
     def first_page_differs(self) -> bool:
         """Return whether page 1 has its own header or footer."""
         return self.first_header is not None or self.first_footer is not None

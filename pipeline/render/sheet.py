@@ -8,7 +8,8 @@ import jinja2
 
 from ..base.errors import Collector, ConfigError, Diagnostic, Location, RecordError
 from ..document import access
-from ..document.tree import Document, Paragraph
+from ..document.access import TITLE_STYLE
+from ..document.tree import Document, Paragraph, Run
 from ..layouts.loader import TEMPLATE_FILE, Layout
 from ..records.model import Record
 from . import marks, markup
@@ -34,10 +35,24 @@ def render_document(record: Record, layout: Layout, data=None, reads=None) -> Do
         where = Location(str(template), getattr(exc, "lineno", None) or 1)
         raise ConfigError([Diagnostic(where, f"layout '{layout.name}' failed on {record.path}: {exc}",
                                       "this is a template bug, not a record error")])
-    doc = _note_kept(doc)
+    doc = _note_kept(_draft_announced(doc))
     # Refused before any writer runs: neither format of an inaccessible sheet is written.
     access.check(doc, record.title.node.loc, record.layout_loc or Location(record.path), layout.template_shown)
     return doc
+
+
+DRAFT_STYLE = "Draft Note"  # a draft's note above its title
+
+
+def _draft_announced(doc: Document) -> Document:
+    """Return the tree of a draft with its watermark's text ("DRAFT") as a note above the title:
+    the watermark is drawn as an artifact readers skip, the note is text a screen reader reads."""
+    if not doc.watermark:
+        return doc
+    body = list(doc.body)
+    at = next((i for i, b in enumerate(body) if isinstance(b, Paragraph) and b.style == TITLE_STYLE), 0)
+    body.insert(at, Paragraph(DRAFT_STYLE, (Run(doc.watermark),)))
+    return dataclasses.replace(doc, body=tuple(body))
 
 
 NOTE_STYLE = "Sources"  # the generated note that must not stand alone at the top of a page

@@ -28,7 +28,6 @@ from pipeline.document.tree import (
     Heading,
     Image,
     Inline,
-    Metadata,
     Paragraph,
     Run,
     Table,
@@ -107,7 +106,7 @@ class DocxTranslator(Visitor):
             self.furniture(section.footer, doc.footer)
         if doc.first_page_differs:
             self._first_page(section, doc)
-        _set_core_properties(self.word, doc.meta, bool(doc.watermark))
+        _set_core_properties(self.word, doc)
         return _package(self.word)
 
     def _first_page(self, section, doc: Document) -> None:
@@ -386,6 +385,10 @@ class DocxTranslator(Visitor):
         textpath = shape.find(f"{_VML}textpath")
         textpath.set("style", f'font-family:"{page.font}";font-size:1pt')
         textpath.set("string", text)
+        # Its text as the shape's alternative text (VML's alt): the drawing says what it shows, so
+        # an accessibility check does not report a picture without a description. The sheet also
+        # says it in its text (the draft note) and its title, which a screen reader reaches.
+        shape.set("alt", text)
         paragraph.append(run)
 
 
@@ -423,11 +426,11 @@ def _w(tag: str, **attrs: str):
     return OxmlElement(tag, attrs={qn(f"w:{key}"): value for key, value in attrs.items()})
 
 
-def _set_core_properties(word: WordDocument, meta: Metadata, draft: bool) -> None:
-    """Write the sheet's properties, dated by the sheet, never by the wall clock."""
-    props = word.core_properties
-    props.content_status = "Draft" if draft else ""  # File > Info shows it; the watermark is only drawn
-    props.title, props.subject = _property(meta.title), _property(meta.subject)
+def _set_core_properties(word: WordDocument, doc: Document) -> None:
+    """Write the sheet's properties (a draft's title says so), dated by the sheet, never by the wall clock."""
+    props, meta = word.core_properties, doc.meta
+    props.content_status = "Draft" if doc.watermark else ""  # File > Info shows it
+    props.title, props.subject = _property(doc.announced_title), _property(meta.subject)
     props.language = meta.language
     props.author = props.last_modified_by = _property(meta.author)
     props.revision = 1

@@ -85,7 +85,7 @@ class PdfTranslator(Visitor):
         template = BaseDocTemplate(
             out, pagesize=(page.width, page.height), leftMargin=page.margin_left,
             rightMargin=page.margin_right, topMargin=page.margin_top,
-            bottomMargin=page.margin_bottom, title=doc.meta.title, author=doc.meta.author,
+            bottomMargin=page.margin_bottom, title=doc.announced_title, author=doc.meta.author,
             subject=doc.meta.subject, creator=CREATOR, lang=doc.meta.language,
             # The watermark is an artifact readers skip; the properties still say what it says.
             keywords=doc.watermark or "",
@@ -366,7 +366,7 @@ class _FurnitureCanvas(TaggingCanvas):
             if footer:
                 self.artifact("Footer", lambda: _draw_band(self, tree, footer, fields, top=False))  # noqa: B023 (called at once)
             super().showPage()
-        pdftags.finish(self, self._root, tree.meta.title, tree.meta.language)
+        pdftags.finish(self, self._root, tree.announced_title, tree.meta.language)
         super().save()
 
 

@@ -5,9 +5,9 @@ draws (`Elem`); `TaggingCanvas` wraps each text object drawn for an element in a
 sequence with a page-unique MCID (splitting it where a link starts and ends), marks every other
 painting operator and all page furniture as an artifact, and, when the document is saved, writes
 the structure tree, the parent tree, /MarkInfo and PDF/UA XMP metadata with ReportLab's own PDF
-objects. Everything is numbered in drawing order, so the same tree gives the same bytes. A shaped
-(Lao, Khmer, Thai) word is a marked-content sequence of its own, tagged /Span with the element's
-MCID and the word's /ActualText (see pdfshaping.py).
+objects. Everything is numbered in drawing order, so the same tree gives the same bytes. Lao,
+Khmer and Thai text is a marked-content sequence of its own, tagged /Span with the element's MCID,
+its script's /Lang and, for a shaped word, the word's /ActualText (see pdfshaping.py).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from reportlab.pdfbase.ttfonts import ShapedStr
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
 
+from pipeline.base import fonts
 from pipeline.writers import pdfshaping
 
 # Operators that put marks on the page; anything else (q, Q, cm, colours, widths) paints nothing.
@@ -58,10 +59,11 @@ class _Tagged(str):
 
 
 class _Shaped(str):
-    """Operators of shaped text: as a string, each shaped word in a /Span with its /ActualText;
-    `parts` lists (actual text or None, operators), for words drawn as an element's content."""
+    """Operators of complex-script text: as a string, each shaped word in a /Span with its /ActualText;
+    `parts` lists (actual text or None, language or None, operators), for words drawn as an
+    element's content (a part with a language is marked content of its own)."""
 
-    parts: list[tuple[str | None, str]]
+    parts: list[tuple[str | None, str | None, str]]
 
 
 class _TaggedText(pdfshaping.ShapedText):
@@ -74,12 +76,14 @@ class _TaggedText(pdfshaping.ShapedText):
         # broken after a hyphen ("amphetamine-|type") has no space to keep.
         if TStar and text and not text.endswith((" ", "-", "\u00ad")):
             text += " "
-        if not isinstance(text, ShapedStr):
+        language = fonts.family_of_face(self._fontname).language  # Lao, Khmer, Thai: their own
+        if not isinstance(text, ShapedStr) and language is None:
             return super()._textOut(text, TStar)
+        pieces = pdfshaping.split_shaped(text) if isinstance(text, ShapedStr) else [(None, text)]
         # One entry, as ReportLab's own: _linkRecord inserts a link's start before the last one.
-        parts = [(actual, PDFTextObject._formatText(self, piece)) for actual, piece in pdfshaping.split_shaped(text)]
-        parts += [(None, "T*")] if TStar else []
-        entry = _Shaped(" ".join(ops if actual is None else pdfshaping.span(actual, ops) for actual, ops in parts))
+        parts = [(actual, language, PDFTextObject._formatText(self, piece)) for actual, piece in pieces]
+        parts += [(None, None, "T*")] if TStar else []
+        entry = _Shaped(" ".join(ops if actual is None else pdfshaping.span(actual, ops) for actual, _, ops in parts))
         entry.parts = parts
         self._code.append(entry)
 
@@ -136,26 +140,33 @@ class TaggingCanvas(Canvas):
                         siblings.append(elem)  # a link, in reading order among its paragraph's text
                     out.extend(("EMC", self._begin(elem)))
             elif isinstance(part, _Shaped):
-                # A shaped word is its own marked content of the element, carrying its /ActualText
-                # (a span nested in the element's content would end it for poppler's reader).
-                for actual, ops in part.parts:
-                    out.extend((ops,) if actual is None else ("EMC", self._begin(elem, actual), ops, "EMC", self._begin(elem)))
+                # A shaped word, or a piece of text in another language, is its own marked content of
+                # the element, carrying its /ActualText and /Lang (a span nested in the element's
+                # content would end it for poppler's reader).
+                for actual, language, ops in part.parts:
+                    if actual is None and language is None:
+                        out.append(ops)
+                    else:
+                        out.extend(("EMC", self._begin(elem, actual, language), ops, "EMC", self._begin(elem)))
             else:
                 out.append(part)
         out.extend(("EMC", "ET"))
         self._code.append(_Tagged(" ".join(out)))
 
-    def _begin(self, elem: Elem, actual: str | None = None) -> str:
+    def _begin(self, elem: Elem, actual: str | None = None, language: str | None = None) -> str:
         """Return the operator that opens a marked-content sequence for `elem` (with the /ActualText
-        of shaped text), noting its MCID."""
+        of shaped text and the /Lang of text in another language), noting its MCID."""
         mcid = len(self._marks)
         self._marks.append(elem)
         elem.kids.append(("mcid", self._pageNumber, mcid))  # ReportLab names pages Page1, Page2, …
-        if actual is None:
+        if actual is None and language is None:
             return f"/{elem.tag} <</MCID {mcid}>> BDC"
         # Tagged /Span, whatever the element: the element's type is in the structure tree, and
-        # poppler reads an /ActualText only from a /Span.
-        return f"/Span <</MCID {mcid} /ActualText {pdfshaping.pdf_text(actual)}>> BDC"
+        # poppler reads an /ActualText only from a /Span. /Lang in the properties of marked
+        # content is the language of that content alone (ISO 32000-1 14.9.2.2).
+        lang = f" /Lang ({language})" if language else ""  # a BCP 47 tag: letters, digits, hyphens
+        text = f" /ActualText {pdfshaping.pdf_text(actual)}" if actual is not None else ""
+        return f"/Span <</MCID {mcid}{lang}{text}>> BDC"
 
     def enter(self, elem: Elem | None, link_texts: tuple[str, ...] = (), first: Elem | None = None):
         """Make `elem` the element being drawn (`first` takes the first text object, a bullet's

@@ -77,3 +77,17 @@ def test_a_chart_or_picture_without_alt_text_is_refused():
     assert any("the chart 'Opium poppy cultivation in Laos' has no alt text" in m for m in messages)
     assert any("the picture assets/seal.png has no alt text" in m for m in messages)
     assert refused(doc) == []  # the sample's own chart and picture have theirs
+
+
+def test_text_in_a_script_without_a_language_is_refused(monkeypatch):
+    """Lao text whose font family knows no language (so neither writer could mark it) is refused;
+    with its language (lo-LA) it passes. On the old code the gate never looked at runs' scripts."""
+    from pipeline.base import fonts
+
+    doc = docsample.sample_document()
+    lao = dataclasses.replace(doc, body=(*doc.body, Paragraph("Normal", (Run("Vientiane (ວຽງຈັນ)"),))))
+    assert refused(lao) == []
+    unknown = tuple(dataclasses.replace(f, language=None) if f.language == "lo-LA" else f for f in fonts.FAMILIES)
+    monkeypatch.setattr(fonts, "FAMILIES", unknown)
+    (message,) = refused(lao)
+    assert "the text 'ວຽງຈັນ' has no language of its own" in message

@@ -288,7 +288,7 @@ def test_header_blocks_and_watermark_share_the_header():
 def test_core_properties(word):
     props = word.core_properties
     assert (props.title, props.subject, props.author, props.language) == (
-        "Laos", "Fact Sheet", "Bureau of INL", "en-US")
+        "DRAFT — Laos", "Fact Sheet", "Bureau of INL", "en-US")  # a draft says so in its title
     midnight = dt.datetime(2003, 3, 11, tzinfo=dt.UTC)
     assert props.created == props.modified == midnight
     assert (props.last_modified_by, props.revision) == ("Bureau of INL", 1)
