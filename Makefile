@@ -13,8 +13,9 @@ run: $(STAMP) bytecode   ## build every record in sources/ into output/
 test: lint bytecode axe  ## lint, then the whole test suite (what CI runs)
 	$(BIN)/python -m pytest -q
 
+# Two worker processes (pytest-xdist): the fast tests share nothing but read-only samples.
 test-fast: lint bytecode ## lint and the suite without the tests marked slow (< 2 min), for the edit loop
-	$(BIN)/python -m pytest -q -m "not slow"
+	$(BIN)/python -m pytest -q -m "not slow" -n 2
 
 # Property tests with fresh random examples, many more of them (HYPOTHESIS_PROFILE=explore); a failure
 # prints the seed and the blob to replay it. Not run by CI, whose examples are fixed (profile ci).
