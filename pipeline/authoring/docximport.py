@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..base import confine
 from ..base.errors import Diagnostic, Location, RecordError
 from ..base.paths import display
 from ..document import anchors
@@ -47,9 +48,17 @@ class Plan:
         """Write the record, then each data file updated, each in one step (the old stays whole if that fails)."""
         from ..base.output import write_atomic
         if self.text is not None:
-            write_atomic(self.record, self.text.encode("utf-8"))
+            write_atomic(_real(self.record), self.text.encode("utf-8"))
         for path, text in sorted(self.figure_updates.items()):
-            write_atomic(path, text.encode("utf-8"))
+            write_atomic(_real(path, must_exist=False), text.encode("utf-8"))
+
+
+def _real(path: Path, must_exist: bool = True) -> Path:
+    """Return a project file the import reads or writes, by the rule of every project file: never through a link."""
+    try:
+        return confine.real_file(path, path.parent, must_exist=must_exist)
+    except confine.NotARealFile as exc:
+        raise RecordError([Diagnostic(Location(display(path)), exc.reason, exc.hint)]) from None
 
 
 def import_docx(file: Path, opts, into: Path | None, accept: str, update_figures: bool = False) -> Plan:
@@ -67,7 +76,7 @@ def import_docx(file: Path, opts, into: Path | None, accept: str, update_figures
     diff = docxdiff.compare(sheet, edited, accepted, everything)
     if diff.lost_anchors:
         notes.append(f"{diff.lost_anchors} paragraph(s) had lost their hidden bookmark and were matched by text")
-    old_text = record.read_text(encoding="utf-8")
+    old_text = _real(record).read_text(encoding="utf-8")
     text, changes, conflicts = merged_record(old_text, sheet, diff)
     unmapped = diff.unmapped + conflicts
     if text is not None:
@@ -99,7 +108,7 @@ def figure_updates(diff: docxdiff.Diff, folder: Path) -> tuple[dict[Path, str], 
         figure.values[edit.year] = value
     out = {}
     for path, figures in wanted.items():
-        old = path.read_text(encoding="utf-8") if path.is_file() else ""
+        old = _real(path, must_exist=False).read_text(encoding="utf-8") if path.exists() else ""
         out[path] = merged_text(old, figures)[0]
     return out, refused
 
@@ -186,7 +195,7 @@ def _current_map(record: Path, opts) -> dict:
     shown = display(record)
     layouts = load_layouts(opts.templates)
     dataset = shared.load(opts.data, display(opts.data))
-    parsed = schema.validate(parse_bytes(record.read_bytes(), shown), record, shown, layouts)
+    parsed = schema.validate(parse_bytes(_real(record).read_bytes(), shown), record, shown, layouts)
     doc = render_document(parsed, layouts[parsed.layout], dataset.scope(None))
     return provenance.sheet_map(parsed, doc, dataset.scope(None), shown)
 

@@ -64,3 +64,19 @@ def test_links_to_outside_files_are_listed_never_opened(project, run_cli, tmp_pa
     assert "the file links to something outside it (file://" in shown.out
     assert "it was not opened" in shown.out
     assert os.stat(secret).st_atime_ns == before
+
+
+def test_a_record_that_is_a_symbolic_link_is_neither_read_nor_written(project, run_cli, tmp_path):
+    """The import reads and writes the record by the rule of every project file: never through a link."""
+    assert run_cli("build", cwd=project).code == 0
+    edited = project / "edited.docx"
+    edited.write_bytes((project / "output/laos-inl.docx").read_bytes())
+    record = project / "sources" / "laos-inl.yaml"
+    outside = tmp_path / "outside.yaml"
+    outside.write_bytes(record.read_bytes())
+    record.unlink()
+    record.symlink_to(outside)
+    before = outside.read_bytes()
+    shown = run_cli("import", "docx", edited, "--into", "sources/laos-inl.yaml", "--write", cwd=project)
+    assert shown.code != 0 and "symbolic link" in shown.err and "Traceback" not in shown.err, shown.err
+    assert outside.read_bytes() == before
