@@ -6,6 +6,7 @@ when Word lost them, by paragraph and text.
 
 from __future__ import annotations
 
+import collections
 import json
 import re
 from dataclasses import dataclass
@@ -219,14 +220,19 @@ def _place(pieces: list[Piece], paragraphs: list[dict], texts: list[str]) -> Non
             "runs": [_run(r) for r in piece.runs],
             "figures": [dict(f, start=f["start"] + start, end=f["end"] + start) for f in piece.figures]})
 
+    # The paragraphs of each printed text, in order: a piece takes the first one still free. One pass,
+    # not a search of every paragraph for every piece (a sheet of 20,000 bullets took minutes).
+    whole: dict[str, collections.deque[int]] = {}
+    for n, t in enumerate(texts):
+        whole.setdefault(t, collections.deque()).append(n)
     left = []
     for piece in pieces:
-        n = next((n for n, t in enumerate(texts) if t == piece.text and n not in taken), None) \
-            if piece.text else None
-        if n is None:
+        text = piece.text
+        free = whole.get(text) if text else None
+        if not free:
             left.append(piece)
         else:
-            claim(piece, n, 0)
+            claim(piece, free.popleft(), 0)
     for piece in sorted(left, key=lambda p: -len(p.text)):
         if not piece.text.strip():
             continue

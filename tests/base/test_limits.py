@@ -135,7 +135,8 @@ def test_the_largest_record_of_each_kind_builds(run_cli, tmp_path):
     for index, text in enumerate(bench.cases().values()):
         record = tmp_path / f"case-{index}.yaml"
         record.write_text(text, encoding="utf-8")
-    result = run_cli("build", tmp_path, "--out", tmp_path / "out")
+    # No time limit: this proves they build; how fast is measured by bench/limits.py, not on a loaded machine.
+    result = run_cli("build", tmp_path, "--out", tmp_path / "out", "--time-limit", "0")
     assert (result.code, result.err) == (0, "")
     sheets = [p for p in (tmp_path / "out").iterdir() if p.suffix in (".docx", ".pdf")]
     assert len(sheets) == 2 * len(bench.cases())
