@@ -51,6 +51,11 @@ def paths(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="*", type=where, metavar="PATH",
                         help="record files or folders of records (default: sources)")
     templates(parser)
+    data(parser)
+
+
+def data(parser: argparse.ArgumentParser) -> None:
+    """Add --data, the shared-data folder, by default the 'data' folder beside the records."""
     parser.add_argument("--data", type=where, default=None, metavar="DIR",
                         help="shared-data folder, read in text as data.<file>.<figure> (default: "
                              "the 'data' folder beside the records, e.g. sources/data)")

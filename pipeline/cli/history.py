@@ -43,8 +43,7 @@ def add_history(commands) -> None:
     parser.add_argument("--out", type=where, default=Path("."), metavar="DIR",
                         help="where --open writes ID-VERSION.pdf and .docx (default: this folder)")
     arguments.templates(parser)
-    parser.add_argument("--data", type=where, default=None, metavar="DIR",
-                        help="shared-data folder (default: the 'data' folder beside the records)")
+    arguments.data(parser)
     parser.set_defaults(command="history", run=run_history)
 
 
@@ -152,8 +151,7 @@ def add_restore(commands) -> None:
     _common(parser)
     parser.add_argument("version", metavar="VERSION", help="the version's id, from 'factsheets history'")
     arguments.templates(parser)
-    parser.add_argument("--data", type=where, default=None, metavar="DIR",
-                        help="shared-data folder (default: the 'data' folder beside the records)")
+    arguments.data(parser)
     parser.set_defaults(command="restore", run=run_restore)
 
 
