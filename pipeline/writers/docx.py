@@ -35,7 +35,7 @@ from pipeline.document.tree import (
     inline_text,
     styles_used,
 )
-from pipeline.writers import wordparts
+from pipeline.writers import wordfonts, wordparts
 from pipeline.writers.wordparts import twips
 
 _FIELD_CODES = {"page": "PAGE", "pages": "NUMPAGES"}
@@ -93,6 +93,7 @@ class DocxTranslator(Visitor):
         self._after_table = False
         self._anchors = 0  # body paragraphs bookmarked so far (see pipeline/document/anchors.py)
         self._version = anchors.version(doc)
+        self._drawn: dict[tuple[fonts.Family, bool], set[str]] = {}  # complex-script text per face, to embed
 
     def visit_document(self, doc: Document) -> bytes:
         """Write body, header (with the watermark) and footer, then the properties; return the package."""
@@ -107,6 +108,7 @@ class DocxTranslator(Visitor):
         if doc.first_page_differs:
             self._first_page(section, doc)
         _set_core_properties(self.word, doc)
+        wordfonts.embed(self.word, self.look.page.font, self._drawn)
         return _package(self.word)
 
     def _first_page(self, section, doc: Document) -> None:
@@ -279,6 +281,8 @@ class DocxTranslator(Visitor):
         """
         word_run = WordRun(self.paragraph._p.add_r(), self.paragraph)
         bold, italic = run.bold or self._bold, run.italic
+        if family.shaped:
+            self._drawn.setdefault((family, bold), set()).update(text)
         if family.shaped or bold or italic:
             props = SubElement(word_run._r, qn("w:rPr"))
             if family.shaped:
