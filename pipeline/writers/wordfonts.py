@@ -83,7 +83,7 @@ def obfuscate(data: bytes, key: str) -> bytes:
     byte of the GUID masks the font's first byte.
     """
     mask = bytes.fromhex(key.strip("{}").replace("-", ""))[::-1] * 2
-    head = bytes(a ^ b for a, b in zip(data[:_OBFUSCATED], mask))
+    head = bytes(a ^ b for a, b in zip(data[:_OBFUSCATED], mask, strict=True))  # a font is longer than 32 bytes
     return head + data[_OBFUSCATED:]
 
 
