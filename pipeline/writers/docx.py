@@ -94,6 +94,7 @@ class DocxTranslator(Visitor):
         self._anchors = 0  # body paragraphs bookmarked so far (see pipeline/document/anchors.py)
         self._version = anchors.version(doc)
         self._drawn: dict[tuple[fonts.Family, bool], set[str]] = {}  # complex-script text per face, to embed
+        self._style_bold = False  # the current paragraph's style is bold: its runs draw the bold face
 
     def visit_document(self, doc: Document) -> bytes:
         """Write body, header (with the watermark) and footer, then the properties; return the package."""
@@ -189,6 +190,7 @@ class DocxTranslator(Visitor):
         grid._tbl.tblPr.find(qn("w:tblW")).attrib.update(
             {qn("w:w"): str(sum(map(int, widths))), qn("w:type"): "dxa"})
         text_style = self.style_ids["Table Text"]
+        self._style_bold = self.look.style("Table Text").bold
         own = self.look.style("Table Text").align
         justify = [None if align == own else _ALIGN[align] for align in table.align]
         # Rows and cells are walked in the XML: grid.cell(r, c) rebuilds the list of every cell on
@@ -282,7 +284,7 @@ class DocxTranslator(Visitor):
         word_run = WordRun(self.paragraph._p.add_r(), self.paragraph)
         bold, italic = run.bold or self._bold, run.italic
         if family.shaped:
-            self._drawn.setdefault((family, bold), set()).update(text)
+            self._drawn.setdefault((family, bold or self._style_bold), set()).update(text)
         if family.shaped or bold or italic:
             props = SubElement(word_run._r, qn("w:rPr"))
             if family.shaped:
@@ -339,6 +341,7 @@ class DocxTranslator(Visitor):
     def _paragraph(self, style: str, inlines: tuple[Inline, ...]):
         """Append a paragraph in `style` to the current story, fill it with inlines, return it."""
         self.paragraph = self.story.add_paragraph()
+        self._style_bold = self.look.style(style).bold
         # A new paragraph is empty: its style is its first property, written directly.
         SubElement(SubElement(self.paragraph._p, qn("w:pPr")), qn("w:pStyle"), {qn("w:val"): self.style_ids[style]})
         anchor = self._open_anchor()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import unicodedata
 import uuid
 from dataclasses import dataclass
 
@@ -24,6 +25,11 @@ from pipeline.base import fonts
 from pipeline.writers import wordparts
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.obfuscatedFont"
+# Khmer vowels that HarfBuzz splits in two when it shapes them, with no Unicode decomposition to
+# say so: their first half, the pre-base vowel sign E, must be in the subset too.
+_SPLIT = {"\u17be": "\u17c1", "\u17bf": "\u17c1", "\u17c0": "\u17c1", "\u17c4": "\u17c1", "\u17c5": "\u17c1"}
+# Kept whatever the text: the space, and the dotted circle a shaper draws under a stray mark.
+_ALWAYS = frozenset(" \u25cc")
 _OBFUSCATED = 32  # the leading bytes of the font that are XORed with the key
 
 
@@ -67,8 +73,21 @@ def subset(face: str, chars: frozenset[str]) -> bytes:
     # form) and the names; the same face, characters and HarfBuzz give the same bytes.
     source = hb.Face(fonts.verified_path(face).read_bytes())
     wanted = hb.SubsetInput()
-    wanted.unicode_set.update(ord(ch) for ch in sorted(chars))
+    wanted.unicode_set.update(ord(ch) for ch in sorted(shaped_chars(chars)))
     return bytes(hb.subset(source, wanted).blob.data)
+
+
+def shaped_chars(chars) -> frozenset[str]:
+    """Return the characters a shaper may look up in the font to draw `chars`.
+
+    Shapers decompose before they look glyphs up: Lao and Thai AM (ຳ, ำ) into NIKHAHIT and AA,
+    split Khmer vowels into two halves. A subset without the halves has no glyph for them, and
+    LibreOffice then draws the whole cluster in another font.
+    """
+    out = set(_ALWAYS)
+    for ch in chars:
+        out.update(ch, unicodedata.normalize("NFKD", ch), _SPLIT.get(ch, ""))
+    return frozenset(out)
 
 
 def font_key(data: bytes) -> str:
