@@ -1,5 +1,5 @@
 """Word's embedded fonts: the complex-script faces a sheet draws, subset to its characters and
-obfuscated as Office Open XML requires (ECMA-376 Part 1, 17.8.1 and 17.8.3.3).
+obfuscated as Office Open XML requires (ECMA-376 Part 1, 17.8.1).
 
 Word on a Department laptop, and LibreOffice elsewhere, have no Noto Serif Lao, Khmer or Thai:
 without the font in the file, Khmer shows as empty boxes and Lao in some other face. Liberation
@@ -117,6 +117,7 @@ def embed(word, font: str, chars: dict[tuple[fonts.Family, bool], set[str]]) -> 
     for number, face in enumerate(faces, start=1):
         part = Part(PackURI(f"/word/fonts/font{number}.odttf"), CONTENT_TYPE, face.data, word.part.package)
         entries.setdefault(face.family.word, []).append((face.element, table.relate_to(part, RT.FONT), face.key))
+    # python-docx reads the font table as an opaque part: its bytes are replaced whole.
     table._blob = wordparts.font_table(font, entries).encode("utf-8")
     _settings(word.settings.element)
 
