@@ -91,8 +91,16 @@ def shaped_chars(chars) -> frozenset[str]:
 
 
 def font_key(data: bytes) -> str:
-    """Return the GUID that obfuscates a font, taken from a hash of its bytes (never random)."""
-    return "{" + str(uuid.UUID(bytes=hashlib.sha256(data).digest()[:16])).upper() + "}"
+    """Return the GUID that obfuscates a font, taken from a hash of its bytes (never random).
+
+    Readers take "the GUID's bytes" in two orders: LibreOffice as its hex digits are written,
+    Microsoft's XPS readers as Windows stores a GUID (its first three fields little-endian). A key
+    whose first fields read the same both ways (bytes 0-3 as ABBA, 4-5 and 6-7 as AA) means the
+    same bytes to both, so each reader gets the font back.
+    """
+    b = bytearray(hashlib.sha256(data).digest()[:16])
+    b[2], b[3], b[5], b[7] = b[1], b[0], b[4], b[6]
+    return "{" + str(uuid.UUID(bytes=bytes(b))).upper() + "}"
 
 
 def obfuscate(data: bytes, key: str) -> bytes:

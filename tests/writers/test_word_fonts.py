@@ -7,6 +7,7 @@ LibreOffice's reading of them, with the fonts not installed, is tested in test_w
 import re
 import subprocess
 import sys
+import uuid
 import zipfile
 from pathlib import Path
 
@@ -53,6 +54,12 @@ def deobfuscate(data: bytes, key: str) -> bytes:
     35, 33, … 1 of "{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}", XORed over the first 32 bytes."""
     positions = (35, 33, 31, 29, 27, 25, 22, 20, 17, 15, 12, 10, 7, 5, 3, 1)
     mask = [int(key[p:p + 2], 16) for p in positions]
+    return bytes(b ^ mask[i % 16] if i < 32 else b for i, b in enumerate(data))
+
+
+def deobfuscate_windows(data: bytes, key: str) -> bytes:
+    """Undo the obfuscation with the GUID's bytes as Windows stores them (XPS readers' order), reversed."""
+    mask = uuid.UUID(key).bytes_le[::-1]
     return bytes(b ^ mask[i % 16] if i < 32 else b for i, b in enumerate(data))
 
 
@@ -104,12 +111,14 @@ def test_each_face_the_pdf_draws_is_embedded_with_the_characters_it_draws(mixed)
 
 def test_the_fonts_are_obfuscated_and_round_trip(mixed):
     """Each part is its font with the first 32 bytes XORed with the reversed GUID: not a readable
-    font as stored, the subset font once undone (LibreOffice's reading), the rest untouched."""
+    font as stored, the subset font once undone (as LibreOffice reads the key, and as Windows
+    stores a GUID), the rest untouched."""
     for face in embedded_faces(mixed["docx"]):
         stored, font = face["stored"], face["font"]
         assert re.fullmatch(r"\{[0-9A-F]{8}-([0-9A-F]{4}-){3}[0-9A-F]{12}\}", face["key"])
         assert font[:4] == b"\x00\x01\x00\x00" and stored[:4] != font[:4] and stored[32:] == font[32:]
         assert wordfonts.obfuscate(font, face["key"]) == stored
+        assert deobfuscate_windows(stored, face["key"]) == font  # both readings of the key agree
         assert wordfonts.font_key(font) == face["key"]  # from the font's bytes, never random
     whole = fonts.verified_path("NotoSerifLao-Regular").read_bytes()
     key = wordfonts.font_key(whole)
