@@ -89,7 +89,7 @@ def test_each_script_looks_as_with_the_fonts_installed_and_as_in_the_pdf(sheets)
             for page, word in _occurrences(files["pdf"], pattern)[-2:]:
                 ink = {kind: _ink(files[kind], page, word, pattern) for kind in ("embedded", "installed", "pdf")}
                 assert ink["embedded"] and ink["installed"], (sid, family, word.text)
-                assert parity.ink_similarity(ink["embedded"], ink["installed"]) > 0.95, (sid, family, word.text)
+                assert _alike(ink["embedded"], ink["installed"]), (sid, family, word.text)
                 if family in AS_THE_PDF:
                     assert _alike(ink["embedded"], ink["pdf"]), (sid, family, word.text)
                 compared.add(family)
@@ -114,6 +114,8 @@ def _ink(pdf, page: int, word, pattern, half: float = 12.0):
 
 
 def _alike(ours, theirs) -> bool:
-    """Return whether two inked regions have the same size (4 px) and mostly the same cells."""
+    """Return whether two inked regions have the same size (4 px) and mostly the same cells (a pixel
+    of antialiasing more at an edge moves every cell: the same glyphs score 0.85 to 1, another
+    face under 0.5)."""
     return (abs(len(ours) - len(theirs)) <= 4 and abs(len(ours[0]) - len(theirs[0])) <= 4
             and parity.ink_similarity(ours, theirs) > 0.8)
