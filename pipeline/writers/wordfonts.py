@@ -1,21 +1,24 @@
-"""Word's embedded fonts: the complex-script faces a sheet draws, subset to its characters and
-obfuscated as Office Open XML requires (ECMA-376 Part 1, 17.8.1).
+"""Word's embedded fonts: the complex-script faces a sheet draws, whole, obfuscated as Office Open
+XML requires (ECMA-376 Part 1, 17.8.1).
 
 Word on a Department laptop, and LibreOffice elsewhere, have no Noto Serif Lao, Khmer or Thai:
 without the font in the file, Khmer shows as empty boxes and Lao in some other face. Liberation
 Serif is not embedded: the .docx names Times New Roman, which every copy of Word has and for which
 LibreOffice substitutes its metric twin, so the lines break the same.
+
+Whole faces, not subsets (19-63 KB compressed each, against 4-8 KB): staff edit these files in
+Word and type words the sheet did not have, and LibreOffice keeps the first embedded font of a
+name for its whole session, so a second sheet's subset would be ignored and its other letters
+drawn in another face.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
-import unicodedata
 import uuid
 from dataclasses import dataclass
 
-import uharfbuzz as hb
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
@@ -25,11 +28,6 @@ from pipeline.base import fonts
 from pipeline.writers import wordparts
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.obfuscatedFont"
-# Khmer vowels that HarfBuzz splits in two when it shapes them, with no Unicode decomposition to
-# say so: their first half, the pre-base vowel sign E, must be in the subset too.
-_SPLIT = {"\u17be": "\u17c1", "\u17bf": "\u17c1", "\u17c0": "\u17c1", "\u17c4": "\u17c1", "\u17c5": "\u17c1"}
-# Kept whatever the text: the space, and the dotted circle a shaper draws under a stray mark.
-_ALWAYS = frozenset(" \u25cc")
 _OBFUSCATED = 32  # the leading bytes of the font that are XORed with the key
 
 
@@ -40,7 +38,7 @@ class EmbeddedFont:
     family: fonts.Family
     bold: bool
     key: str  # the w:fontKey, a GUID in braces
-    data: bytes  # the subset font, its first 32 bytes obfuscated with the key
+    data: bytes  # the font, its first 32 bytes obfuscated with the key
 
     @property
     def element(self) -> str:
@@ -50,44 +48,16 @@ class EmbeddedFont:
 
 def embedded(chars: dict[tuple[fonts.Family, bool], set[str]]) -> list[EmbeddedFont]:
     """Return the faces to embed for the characters drawn per (family, bold), in the fonts' order."""
-    out = []
-    for family in fonts.FAMILIES:
-        for bold in (False, True):
-            drawn = chars.get((family, bold))
-            if drawn:
-                out.append(_embedded(family, bold, frozenset(drawn)))
-    return out
+    return [_embedded(family, bold) for family in fonts.FAMILIES for bold in (False, True)
+            if chars.get((family, bold))]
 
 
-@functools.lru_cache(maxsize=64)
-def _embedded(family: fonts.Family, bold: bool, chars: frozenset[str]) -> EmbeddedFont:
-    """Return one face subset to `chars`, with its key and obfuscated bytes (cached per process)."""
-    data = subset(family.face(bold, False), chars)
+@functools.lru_cache(maxsize=16)
+def _embedded(family: fonts.Family, bold: bool) -> EmbeddedFont:
+    """Return one bundled face, with its key and obfuscated bytes (cached per process)."""
+    data = fonts.verified_path(family.face(bold, False)).read_bytes()
     key = font_key(data)
     return EmbeddedFont(family, bold, key, obfuscate(data, key))
-
-
-def subset(face: str, chars: frozenset[str]) -> bytes:
-    """Return a bundled face cut down to the glyphs that draw `chars` (and what shaping them needs)."""
-    # HarfBuzz's subsetter keeps the layout tables' closure (ligatures, marks, a Khmer subscript
-    # form) and the names; the same face, characters and HarfBuzz give the same bytes.
-    source = hb.Face(fonts.verified_path(face).read_bytes())
-    wanted = hb.SubsetInput()
-    wanted.unicode_set.update(ord(ch) for ch in sorted(shaped_chars(chars)))
-    return bytes(hb.subset(source, wanted).blob.data)
-
-
-def shaped_chars(chars) -> frozenset[str]:
-    """Return the characters a shaper may look up in the font to draw `chars`.
-
-    Shapers decompose before they look glyphs up: Lao and Thai AM (ຳ, ำ) into NIKHAHIT and AA,
-    split Khmer vowels into two halves. A subset without the halves has no glyph for them, and
-    LibreOffice then draws the whole cluster in another font.
-    """
-    out = set(_ALWAYS)
-    for ch in chars:
-        out.update(ch, unicodedata.normalize("NFKD", ch), _SPLIT.get(ch, ""))
-    return frozenset(out)
 
 
 def font_key(data: bytes) -> str:
@@ -131,8 +101,7 @@ def embed(word, font: str, chars: dict[tuple[fonts.Family, bool], set[str]]) -> 
 
 
 def _settings(settings) -> None:
-    """Tell Word the file carries its fonts, subset, so it keeps them when staff save it again."""
+    """Tell Word the file carries its fonts, so it keeps them when staff save it again."""
     # Their place in the schema's order is right after w:zoom, which the skeleton writes first.
     zoom = settings.find(qn("w:zoom"))
-    zoom.addnext(settings.makeelement(qn("w:saveSubsetFonts"), {}))
     zoom.addnext(settings.makeelement(qn("w:embedTrueTypeFonts"), {}))

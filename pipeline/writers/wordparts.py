@@ -168,7 +168,7 @@ def font_table(font: str, embedded: dict[str, list[tuple[str, str, str]]] | None
     entries = f'<w:font w:name={quoteattr(font)}><w:family w:val="roman"/><w:pitch w:val="variable"/></w:font>'
     for name, faces in (embedded or {}).items():
         entries += (f'<w:font w:name={quoteattr(name)}><w:family w:val="roman"/><w:pitch w:val="variable"/>'
-                    + "".join(f'<w:{tag} r:id="{rid}" w:fontKey="{key}" w:subsetted="1"/>' for tag, rid, key in faces)
+                    + "".join(f'<w:{tag} r:id="{rid}" w:fontKey="{key}"/>' for tag, rid, key in faces)
                     + "</w:font>")
     namespaces = f'xmlns:w="{W}"' + (f' xmlns:r="{_R}"' if embedded else "")
     return _xml(f"<w:fonts {namespaces}>{entries}</w:fonts>")
