@@ -8,7 +8,7 @@ import re
 
 import docx
 from docx.document import Document as WordDocument
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.pkgwriter import PackageWriter
 from docx.oxml import OxmlElement, parse_xml
@@ -30,6 +30,7 @@ from pipeline.document.tree import (
     Inline,
     Paragraph,
     Run,
+    Tab,
     Table,
     Visitor,
     inline_text,
@@ -42,6 +43,7 @@ _FIELD_CODES = {"page": "PAGE", "pages": "NUMPAGES"}
 _PLAIN = re.compile(r"[^\t\n\r]+")  # text that is one w:t (python-docx makes w:tab and w:br of the rest)
 _ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
           "right": WD_ALIGN_PARAGRAPH.RIGHT, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}
+_TAB_ALIGN = {"left": WD_TAB_ALIGNMENT.LEFT, "center": WD_TAB_ALIGNMENT.CENTER, "right": WD_TAB_ALIGNMENT.RIGHT}
 _NO_DATE = dt.date(2000, 1, 1)
 _EMU_PER_POINT = 12700
 _PROPERTY_CHARS = 255  # python-docx refuses longer core properties (title, subject, author)
@@ -155,6 +157,8 @@ class DocxTranslator(Visitor):
             properties = paragraph._p.find(qn("w:pPr"))
             properties.find(qn("w:pStyle")).addnext(_w("w:keepNext"))
             properties.find(qn("w:keepNext")).addnext(_w("w:keepLines"))
+        for stop in block.tabs:  # a line in parts: each part after a tab at its stop, as the PDF places it
+            paragraph.paragraph_format.tab_stops.add_tab_stop(_pt(stop.position), _TAB_ALIGN[stop.align])
         return paragraph
 
     def visit_heading(self, block: Heading):
@@ -305,6 +309,10 @@ class DocxTranslator(Visitor):
             for element in word_run._r.findall(qn("w:t")):
                 element.set(qn("xml:space"), "preserve")
         return word_run
+
+    def visit_tab(self, tab: Tab) -> None:
+        """Append a tab character: the text after it moves to the paragraph's next tab stop."""
+        self.paragraph.add_run()._r.append(_w("w:tab"))
 
     def visit_field(self, field: Field) -> None:
         """Append a complex field (PAGE or NUMPAGES) with a cached result the viewer replaces."""
