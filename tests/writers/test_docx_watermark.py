@@ -8,9 +8,12 @@ It runs only in its dialog, so these tests read what LibreOffice imported (the .
 `fontwork-plain-text` with text and no description: all three failed.
 """
 
+import os
 import re
 import subprocess
+import tempfile
 import zipfile
+from pathlib import Path
 
 import parity
 import pytest
@@ -38,10 +41,6 @@ def draft(tmp_path_factory):
 
 def _convert_to_odt(docx, outdir) -> None:
     """Save a .docx as .odt with LibreOffice, as parity.convert makes its PDF."""
-    import os
-    import tempfile
-    from pathlib import Path
-
     with tempfile.TemporaryDirectory(prefix="odt-lo-") as scratch:
         scratch = Path(scratch)
         env = {**os.environ, "FONTCONFIG_FILE": str(parity.write_fonts_conf(scratch)), "HOME": str(scratch)}
