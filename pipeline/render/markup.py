@@ -7,6 +7,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from ..document import tablefit, tabstops
+from ..document.access import TITLE_STYLE
 from ..document.look import Look
 from ..document.tree import (
     Block,
@@ -62,11 +63,15 @@ def parse(markup: str, look: Look, date: dt.date | None, images: dict | None = N
 def _blocks(el: ET.Element, look: Look, styles: set[str], images: dict) -> tuple[Block, ...]:
     """Return the blocks an element stands for: one, or a line in parts that does not fit one line."""
     if el.tag != "p":
+        if el.find(".//tab") is not None:
+            raise MarkupError(f"<tab/> inside <{el.tag}>: a line in parts is a <p> (not the title)")
         return (_block(el, look, styles, images),)
     style = el.get("style", "Normal")
     if style not in styles:
         raise MarkupError(f"<p style=\"{style}\"> names a style the stylesheet lacks")
     stops = tuple(_stop(tab, look) for tab in el.iter("tab"))
+    if stops and style == TITLE_STYLE:  # the title is the sheet's one H1, read and bookmarked whole
+        raise MarkupError(f"<tab/> inside <p style=\"{style}\">: a line in parts is a <p> (not the title)")
     return tabstops.arrange(Paragraph(style, _inlines(el), tabs=stops), look)
 
 

@@ -5,6 +5,8 @@ PDF places each part itself; both on one baseline. On the old code the banner an
 paragraphs, on two lines (the Department sets them on one).
 """
 
+import re
+
 import docx
 import parity
 import pytest
@@ -15,6 +17,7 @@ from tagged import struct_text
 
 from pipeline.document import tabstops
 from pipeline.document.tree import Paragraph, Run, Tab, block_texts
+from pipeline.render import markup
 from pipeline.writers import docx as docx_writer
 from pipeline.writers import pdf as pdf_writer
 
@@ -93,3 +96,24 @@ def test_pdf_and_libreoffice_set_banner_and_date_on_one_baseline_date_at_the_mar
         assert abs(line[-1].x1 - (page.width - page.margin_right)) < 1.0, pdf  # the date ends at the margin
         first, last = line[0], line[len(banner.split()) - 1]
         assert abs((first.x0 + last.x1) / 2 - (page.margin_left + page.text_width / 2)) < 1.0, pdf  # centred
+
+
+def _parse(body: str):
+    """Return the body blocks of a sheet whose template printed `body`."""
+    return markup.parse(f'<sheet title="T"><body>{body}</body></sheet>', LOOK, None).body
+
+
+def test_the_markup_gives_a_paragraph_with_its_stops():
+    (line,) = _parse('<p style="Normal"><tab stop="center"/><b>UNCLASSIFIED</b><tab stop="right"/>May 1, 2026</p>')
+    assert line == banner_line("UNCLASSIFIED", "May 1, 2026")
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    ('<p style="Normal">a<tab stop="middle"/>b</p>', 'stop="middle"'),
+    ('<h1>a<tab stop="right"/>b</h1>', "<tab/> inside <h1>"),
+    ('<ul><li>a<tab stop="right"/>b</li></ul>', "<tab/> inside <ul>"),
+    ('<p style="Title">a<tab stop="right"/>b</p>', 'inside <p style="Title">'),
+])
+def test_a_tab_where_no_line_in_parts_can_be_is_a_template_error(body, message):
+    with pytest.raises(markup.MarkupError, match=re.escape(message)):
+        _parse(body)
