@@ -1,0 +1,104 @@
+"""The figures the form's text editor knows: each reference in the record's text with what it prints
+and the figure's name, source and as-of; and every figure the sheet may insert (its own and the
+shared ones, a series year by year), named by their labels as the figures page names them."""
+
+from __future__ import annotations
+
+from ..base.errors import Collector, PipelineError
+from ..figures import sandbox
+from ..figures.values import FigureError, long_date
+from ..records import schema
+from ..records.yamlload import Mapping
+from .nodes import root_of
+from .units import REFERENCE
+
+MONEY_UNITS = ("usd", "us$", "$", "dollars", "u.s. dollars")
+PERCENT_UNITS = ("%", "percent", "per cent")
+
+
+def catalogue(text: str, dataset) -> dict:
+    """Return {"refs": {reference: figure}, "choices": [figure…]} for a record's text (a JSON for the page).
+
+    A figure: {ref, printed, label, unit, source, as_of, where, own}; references are keyed with their
+    spaces made single (a folded line's break is a space), as the editor looks them up.
+    """
+    own = _own(text)
+    choices = [_choice(name, figure, year, own, None, dataset) for name, figure in sorted(own.items())
+               for year in _years(figure)]
+    for file in (dataset.files.values() if dataset else ()):
+        choices += [_choice(key, figure, year, own, file.name, dataset) for key, figure in file.figures.items()
+                    for year in _years(figure)]
+    refs = {}
+    for found in REFERENCE.finditer(text):
+        ref = folded(found.group())
+        if ref not in refs:
+            refs[ref] = _described(ref, own, dataset)
+    return {"refs": refs, "choices": [c for c in choices if c["printed"] is not None]}
+
+
+def folded(ref: str) -> str:
+    """Return a reference with each run of spaces and line breaks made one space."""
+    return " ".join(ref.split())
+
+
+def _own(text: str) -> dict:
+    """Return the record's own figures (none when the record or its figures do not read)."""
+    try:
+        root = root_of(text)
+    except ValueError:
+        return {}
+    node = dict((k.value, v) for k, v in root.items).get("figures")
+    return schema.figures(node, Collector()) if isinstance(node, Mapping) else {}
+
+
+def _years(figure) -> list:
+    """Return a figure's years, newest first ([None] for one value)."""
+    return sorted(figure.values, reverse=True) if figure.values else [None]
+
+
+def _choice(key: str, figure, year, own: dict, file: str | None, dataset) -> dict:
+    """Return one figure (one year of a series) as the picker offers it, with the reference it inserts."""
+    name = f"data.{file}.{key}" if file else key
+    unit = (figure.unit or "").strip().lower()
+    way = "money" if unit in MONEY_UNITS else "percent" if unit in PERCENT_UNITS else "number"
+    ref = "{{ " + name + (f"[{year}]" if year is not None else "") + f" | {way} }}}}"
+    return _described(ref, own, dataset, figure, year)
+
+
+def _described(ref: str, own: dict, dataset, figure=None, year=None) -> dict:
+    """Return what the editor shows of a reference: what it prints (None when it cannot be worked out)
+    and the figure's label, unit, source and as-of."""
+    if figure is None:
+        figure, year, file = _named(ref, own, dataset)
+    else:
+        file = ref.split(".")[1] if ref.startswith("{{ data.") else None
+    label = (figure.label or figure.name.replace("_", " ")) if figure else "a calculation with figures"
+    return {"ref": ref, "printed": _printed(ref, own, dataset), "label": label + (f", {year}" if year else ""),
+            "unit": figure.unit if figure else None, "source": figure.source if figure else None,
+            "as_of": long_date(figure.as_of) if figure and figure.as_of else None,
+            "where": f"shared figures ({file})" if file else "this sheet’s own figures", "own": not file}
+
+
+def _named(ref: str, own: dict, dataset):
+    """Return (figure, year, shared file) a plain reference names, else (None, None, None)."""
+    from .figurerefs import REFERENCE as PLAIN
+
+    found = PLAIN.fullmatch(ref)
+    if not found:
+        return None, None, None
+    name, year = found.group("name"), found.group("year")
+    if name.startswith("data."):
+        _, file, key = name.split(".")
+        shared = dataset.files.get(file) if dataset else None
+        figure = shared.figures.get(key) if shared else None
+        return (figure, year, file) if figure else (None, None, None)
+    figure = own.get(name.removeprefix("figures."))
+    return (figure, year, None) if figure else (None, None, None)
+
+
+def _printed(ref: str, own: dict, dataset) -> str | None:
+    """Return what a reference prints on the sheet, or None when it cannot be worked out now."""
+    try:
+        return sandbox.evaluate(ref, own, dataset.scope(None) if dataset else None)
+    except (FigureError, PipelineError):
+        return None

@@ -1,0 +1,605 @@
+// Prose fields as text, not code: each text area of the form becomes an editor where a figure
+// reference is one unit showing the number it prints (its name, source and as-of on hover, on
+// selection, or with the caret beside it), inserted from a picker, removed whole; bold, italic and
+// links come from buttons and Ctrl+B, Ctrl+I, Ctrl+K. What is typed is written back, as the record's
+// own text (the reference's exact text, **bold**, *italic*, [links](…)), into the hidden text area
+// the form posts; a field not edited is never written again. The units come from the server
+// (pipeline/workspace/units.py), the figures from figurechoices.py.
+(function () {
+  "use strict";
+  var SCHEMES = /^(https?:\/\/|mailto:)\S+$/i;
+
+  function catalogue() {
+    var data = document.getElementById("sheet-figure-list");
+    return data ? JSON.parse(data.textContent) : {refs: {}, choices: []};
+  }
+  function folded(ref) { return ref.trim().split(/\s+/).join(" "); }
+  function info(ref) { return catalogue().refs[folded(ref)] || null; }
+  function say(text) {  // one live region for what keyboard and screen-reader users must hear
+    var live = document.getElementById("richtext-said");
+    if (!live) {
+      live = document.createElement("p");
+      live.id = "richtext-said";
+      live.className = "visually-hidden";
+      live.setAttribute("role", "status");
+      document.body.appendChild(live);
+    }
+    live.textContent = "";
+    setTimeout(function () { live.textContent = text; }, 50);
+  }
+  function details(f) {
+    return f.label + ": " + (f.printed === null ? "cannot be worked out now (see the preview)" : f.printed +
+      (f.unit && !/^(usd|%)$/i.test(f.unit) ? " " + f.unit : "")) + ". " + (f.source ? "Source: " + f.source + ". " : "") +
+      (f.as_of ? "As of " + f.as_of + ". " : "") + "From " + f.where + ".";
+  }
+
+  // --- record text to the editor, and back ----------------------------------------------------
+
+  function chip(ref, known) {
+    var f = known || info(ref), span = document.createElement("span");
+    span.className = "figure-chip" + (f && f.printed !== null ? "" : " unknown");
+    span.contentEditable = "false";
+    span.dataset.ref = ref;
+    span.setAttribute("role", "img");
+    span.textContent = f && f.printed !== null ? f.printed : "[" + (f ? f.label : folded(ref).slice(2, -2).trim()) + "]";
+    span.setAttribute("aria-label", span.textContent + " (figure: " + (f ? f.label : "not known") + ")");
+    return span;
+  }
+  function build(units, into) {
+    units.forEach(function (u) {
+      if (u[0] === "t") text(u[1], into);
+      else if (u[0] === "f") into.appendChild(chip(u[1]));
+      else {
+        var el = document.createElement(u[0] === "b" ? "strong" : u[0] === "i" ? "em" : "a");
+        if (u[0] === "a") el.setAttribute("href", u[1]);
+        build(u[0] === "a" ? u[2] : u[1], el);
+        into.appendChild(el);
+      }
+    });
+  }
+
+  // A line break inside a paragraph (the record's lines are ~90 characters) reads as the space the
+  // sheet prints: it is kept as it is, in a span that wraps like prose. A blank line stays one.
+  function text(value, into) {
+    var at = 0, re = /\n/g, found;
+    while ((found = re.exec(value))) {
+      var i = found.index;
+      if (i === 0 || i === value.length - 1 || /\n[ \t]*$/.test(value.slice(0, i)) || /^[ \t]*\n/.test(value.slice(i + 1))) continue;
+      if (i > at) into.appendChild(document.createTextNode(value.slice(at, i)));
+      var soft = document.createElement("span");
+      soft.className = "soft-break";
+      soft.textContent = "\n";
+      into.appendChild(soft);
+      at = i + 1;
+    }
+    if (at < value.length) into.appendChild(document.createTextNode(value.slice(at)));
+  }
+
+  // The editor's content as pieces of text (or a reference) with the marks in force, outermost first.
+  function pieces(node, marks, out) {
+    node.childNodes.forEach(function (n) {
+      if (n.nodeType === 3) { if (n.data) out.push({text: n.data.replace(/\u200b/g, ""), m: marks}); return; }
+      if (n.nodeType !== 1) return;
+      if (n.classList.contains("figure-chip")) { out.push({ref: n.dataset.ref, m: marks}); return; }
+      if (n.tagName === "BR") { if (!n.classList.contains("end")) out.push({text: "\n", m: marks}); return; }
+      var m = {b: marks.b, i: marks.i, a: marks.a, order: marks.order.slice()}, tag = n.tagName, style = n.style;
+      function set(k, on) { m[k] = on; m.order = m.order.filter(function (x) { return x !== k; }); if (on) m.order.push(k); }
+      if (tag === "B" || tag === "STRONG" || /^(bold|bolder|[6-9]00)$/.test(style.fontWeight)) set("b", true);
+      if (/^(normal|lighter|[1-5]00)$/.test(style.fontWeight)) set("b", false);
+      if (tag === "I" || tag === "EM" || style.fontStyle === "italic") set("i", true);
+      if (style.fontStyle === "normal") set("i", false);
+      if (tag === "A" && n.getAttribute("href") && !m.a) set("a", n.getAttribute("href"));
+      if ((tag === "DIV" || tag === "P") && out.length) out.push({text: "\n", m: marks});
+      pieces(n, m, out);
+    });
+    return out;
+  }
+  function has(m, k) { return k === "a" ? !!m.a : !!m[k]; }
+  function shared(a, b) {  // the marks two neighbours share
+    return {b: a.b && b.b, i: a.i && b.i, a: a.a && a.a === b.a ? a.a : false,
+            order: a.order.filter(function (k) { return has(a, k) && has(b, k) && (k !== "a" || a.a === b.a); })};
+  }
+  var NONE = {b: false, i: false, a: false, order: []};
+  // A mark opens before a non-space and closes after one (render/text.py): edge spaces go outside it.
+  function spaced(list) {
+    var out = [];
+    list.forEach(function (p, i) {
+      if (p.ref !== undefined || !p.text) { if (p.ref !== undefined) out.push(p); return; }
+      var before = i ? list[i - 1].m : NONE, after = i + 1 < list.length ? list[i + 1].m : NONE;
+      var lead = /^\s*/.exec(p.text)[0], core = p.text.slice(lead.length), trail = /\s*$/.exec(core)[0];
+      core = core.slice(0, core.length - trail.length);
+      if (!core) { out.push({text: p.text, m: shared(shared(before, p.m), after)}); return; }
+      if (lead) out.push({text: lead, m: shared(before, p.m)});
+      out.push({text: core, m: p.m});
+      if (trail) out.push({text: trail, m: shared(p.m, after)});
+    });
+    return out;
+  }
+  function same(a, b) { return a.b === b.b && a.i === b.i && a.a === b.a; }
+  function serialise(editor) {
+    var list = spaced(pieces(editor, NONE, [])), out = "", stack = [];
+    function lasts(k, from) {  // how many pieces from `from` on keep mark k
+      var n = 0;
+      while (from + n < list.length && has(list[from + n].m, k) && (k !== "a" || list[from + n].m.a === list[from].m.a)) n++;
+      return n;
+    }
+    function close(s) { return s.k === "a" ? "](" + s.href + ")" : s.k === "b" ? "**" : "*"; }
+    list.forEach(function (p, i) {
+      var keep = 0;
+      while (keep < stack.length && has(p.m, stack[keep].k) && (stack[keep].k !== "a" || p.m.a === stack[keep].href)) keep++;
+      while (stack.length > keep) out += close(stack.pop());
+      var open = p.m.order.filter(function (k) { return has(p.m, k) && !stack.some(function (s) { return s.k === k; }); });
+      open.sort(function (x, y) { return lasts(y, i) - lasts(x, i) || p.m.order.indexOf(x) - p.m.order.indexOf(y); });
+      open.forEach(function (k) { stack.push({k: k, href: p.m.a}); out += k === "a" ? "[" : k === "b" ? "**" : "*"; });
+      out += p.ref !== undefined ? p.ref : p.text;
+    });
+    while (stack.length) out += close(stack.pop());
+    return out;
+  }
+  window.richtextSerialise = serialise;  // for the tests: the editor's text as the record holds it
+
+  // --- one editor per prose text area --------------------------------------------------------
+
+  function upgrade(area) {
+    if (area.dataset.upgraded) return;
+    area.dataset.upgraded = "1";
+    var id = area.id, label = document.querySelector('label[for="' + CSS.escape(id) + '"]');
+    var editor = document.createElement("div"), tip = document.createElement("div");
+    editor.className = "richtext-box";
+    editor.contentEditable = "true";
+    editor.spellcheck = true;
+    editor.setAttribute("role", "textbox");
+    editor.setAttribute("aria-multiline", "true");
+    if (area.getAttribute("aria-required")) editor.setAttribute("aria-required", "true");
+    build(JSON.parse(area.dataset.units), editor);
+    editor.appendChild(end());
+    area.id = id + "-record";
+    editor.id = id;  // the form's links and focus find the field by this id
+    tip.className = "figure-tip";
+    tip.id = id + "-tip";
+    tip.setAttribute("role", "tooltip");
+    tip.hidden = true;
+    if (label) {
+      label.id = label.id || id + "-label";
+      label.htmlFor = area.id;
+      editor.setAttribute("aria-labelledby", label.id);
+      label.addEventListener("click", function (event) { event.preventDefault(); editor.focus(); });
+    }
+    editor.setAttribute("aria-describedby", tip.id);
+    var box = document.createElement("div");
+    box.className = "richtext";
+    box.appendChild(toolbar(editor, label ? label.textContent.replace("*", "").trim() : "text"));
+    box.appendChild(editor);
+    box.appendChild(tip);
+    area.hidden = true;
+    area.parentNode.insertBefore(box, area);
+    editor.record = area;
+    editor.select = function () { selectAll(editor); };  // a new entry's placeholder: typed over
+    wire(editor, area, tip);
+  }
+  function end() { var br = document.createElement("br"); br.className = "end"; return br; }
+  function selectAll(editor) {
+    var range = document.createRange();
+    range.selectNodeContents(editor);
+    if (editor.lastChild && editor.lastChild.classList && editor.lastChild.classList.contains("end")) range.setEndBefore(editor.lastChild);
+    var sel = getSelection();
+    sel.removeAllRanges();
+    sel.addRange(range);
+  }
+
+  function toolbar(editor, name) {
+    var bar = document.createElement("div");
+    bar.className = "richtext-bar";
+    bar.setAttribute("role", "toolbar");
+    bar.setAttribute("aria-label", "Format " + name);
+    [["Bold", "Ctrl+B", function () { document.execCommand("bold"); }],
+     ["Italic", "Ctrl+I", function () { document.execCommand("italic"); }],
+     ["Link…", "Ctrl+K", function () { linkDialog(editor); }],
+     ["Insert figure…", "", function () { picker(editor); }]].forEach(function (b, i) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "small richtext-" + b[0].replace(/\W.*/, "").toLowerCase();
+      button.textContent = b[0];
+      if (b[1]) button.setAttribute("aria-keyshortcuts", b[1].replace("Ctrl", "Control"));
+      button.title = b[1] ? b[0].replace("…", "") + " (" + b[1] + ")" : "Insert a figure from this sheet or the shared figures";
+      button.tabIndex = i ? -1 : 0;  // one Tab stop for the toolbar; arrow keys move along it
+      button.addEventListener("mousedown", function (event) { event.preventDefault(); });  // keep the selection
+      button.addEventListener("click", function () { restore(editor); b[2](); });
+      bar.appendChild(button);
+    });
+    bar.addEventListener("keydown", function (event) {
+      if (event.key !== "ArrowRight" && event.key !== "ArrowLeft") return;
+      var buttons = Array.from(bar.querySelectorAll("button")), at = buttons.indexOf(document.activeElement);
+      var next = buttons[(at + (event.key === "ArrowRight" ? 1 : buttons.length - 1)) % buttons.length];
+      buttons.forEach(function (b) { b.tabIndex = b === next ? 0 : -1; });
+      next.focus();
+      event.preventDefault();
+    });
+    return bar;
+  }
+
+  // The selection in each editor, kept when the focus leaves it (for the toolbar and the dialogs).
+  function keep(editor) {
+    var sel = getSelection();
+    if (sel.rangeCount && editor.contains(sel.getRangeAt(0).commonAncestorContainer)) editor.kept = sel.getRangeAt(0).cloneRange();
+  }
+  function restore(editor) {
+    editor.focus();
+    if (!editor.kept) return;
+    var sel = getSelection();
+    sel.removeAllRanges();
+    sel.addRange(editor.kept);
+  }
+
+  function wire(editor, area, tip) {
+    var written = area.value;
+    function changed() {
+      var text = serialise(editor);
+      if (text === written) return;
+      written = text;
+      area.value = text;
+      area.dispatchEvent(new Event("keyup"));  // the form's usual pause, then the field is written
+      offers(editor);
+    }
+    var focused = written;
+    editor.addEventListener("input", changed);
+    editor.addEventListener("focus", function () { focused = written; });
+    editor.addEventListener("blur", function () {  // as a text area's change: only when it was edited
+      keep(editor);
+      hideTip(tip);
+      if (written !== focused) area.dispatchEvent(new Event("change"));
+    });
+    editor.addEventListener("beforeinput", function (event) {
+      var type = event.inputType;
+      if (type === "insertParagraph" || type === "insertLineBreak") {  // the record's line break, not a <div>
+        event.preventDefault();
+        insertText("\n");
+      } else if (/^format/.test(type) && type !== "formatBold" && type !== "formatItalic") {
+        event.preventDefault();  // underline, colours, fonts: nothing the sheets print
+      } else if (type === "insertFromDrop") {
+        event.preventDefault();
+      }
+    });
+    editor.addEventListener("paste", function (event) {  // text only: a pasted page's look is not kept
+      event.preventDefault();
+      insertText((event.clipboardData || window.clipboardData).getData("text/plain").replace(/\r\n?/g, "\n"));
+    });
+    editor.addEventListener("keydown", function (event) {
+      var ctrl = event.ctrlKey || event.metaKey;
+      if (ctrl && (event.key === "k" || event.key === "K")) { event.preventDefault(); keep(editor); linkDialog(editor); return; }
+      if (ctrl && (event.key === "u" || event.key === "U")) { event.preventDefault(); return; }
+      if ((event.key === "Backspace" || event.key === "Delete") && !ctrl) {
+        var found = beside(editor, event.key === "Backspace" ? -1 : 1);
+        if (found) { event.preventDefault(); removeChip(editor, found); }
+      }
+    });
+    editor.addEventListener("click", function (event) {
+      var found = event.target.closest(".figure-chip");
+      if (!found) return;
+      var range = document.createRange();  // a click selects the whole figure: typing replaces it whole
+      range.selectNode(found);
+      getSelection().removeAllRanges();
+      getSelection().addRange(range);
+      showTip(tip, found);
+    });
+    editor.addEventListener("mouseover", function (event) {
+      var found = event.target.closest(".figure-chip");
+      if (found) showTip(tip, found);
+    });
+    editor.addEventListener("mouseout", function (event) {
+      if (event.target.closest(".figure-chip") && document.activeElement !== editor) hideTip(tip);
+    });
+    editor.addEventListener("keydown", function (event) { if (event.key === "Escape") hideTip(tip); });
+  }
+
+  function insertText(text) {
+    if (!document.execCommand("insertText", false, text)) {
+      var sel = getSelection(), range = sel.getRangeAt(0), node = document.createTextNode(text);
+      range.deleteContents();
+      range.insertNode(node);
+      range.setStartAfter(node);
+      range.collapse(true);
+      sel.removeAllRanges();
+      sel.addRange(range);
+    }
+  }
+
+  // The figure just before (dir -1) or after (dir 1) a collapsed caret, or null.
+  function beside(editor, dir) {
+    var sel = getSelection();
+    if (!sel.rangeCount || !sel.isCollapsed) return null;
+    var node = sel.anchorNode, offset = sel.anchorOffset, next;
+    if (!editor.contains(node)) return null;
+    if (node.nodeType === 3) {
+      if (dir < 0 ? offset > 0 : offset < node.data.length) return null;
+    } else {
+      next = node.childNodes[dir < 0 ? offset - 1 : offset];
+      if (next) return deepest(next, dir);
+    }
+    while (node !== editor) {  // the caret at an edge: the neighbour of the nearest ancestor with one
+      next = dir < 0 ? node.previousSibling : node.nextSibling;
+      if (next) return deepest(next, dir);
+      node = node.parentNode;
+    }
+    return null;
+  }
+  function deepest(node, dir) {
+    while (node && node.nodeType === 1 && !node.classList.contains("figure-chip") && node.tagName !== "BR")
+      node = dir < 0 ? node.lastChild : node.firstChild;
+    return node && node.nodeType === 1 && node.classList.contains("figure-chip") ? node : null;
+  }
+  function selectedChip(editor) {
+    var sel = getSelection();
+    if (!sel.rangeCount || sel.isCollapsed) return null;
+    var range = sel.getRangeAt(0), node = range.startContainer.childNodes && range.startContainer.childNodes[range.startOffset];
+    return node && node.nodeType === 1 && node.classList.contains("figure-chip") && range.endOffset === range.startOffset + 1 ? node : null;
+  }
+
+  function removeChip(editor, found) {
+    var what = found.getAttribute("aria-label"), range = document.createRange(), sel = getSelection();
+    range.selectNode(found);
+    sel.removeAllRanges();
+    sel.addRange(range);
+    if (!document.execCommand("delete") || editor.contains(found)) {
+      found.remove();
+      editor.dispatchEvent(new Event("input"));
+    }
+    say("Removed the figure " + what + ". Ctrl+Z puts it back.");
+  }
+
+  function showTip(tip, found) {
+    var f = info(found.dataset.ref);
+    tip.textContent = f ? details(f) : "A figure reference the form cannot name: " + folded(found.dataset.ref);
+    tip.hidden = false;
+    var box = tip.parentNode.getBoundingClientRect(), at = found.getBoundingClientRect();
+    tip.style.left = Math.max(0, Math.min(at.left - box.left, box.width - 320)) + "px";
+    tip.style.top = (at.bottom - box.top + 4) + "px";
+  }
+  function hideTip(tip) { tip.hidden = true; }
+
+  // Put a figure where the selection was (replacing what was selected) and write it.
+  function insertChip(editor, f, range) {
+    restore(editor);
+    var sel = getSelection();
+    if (range) { sel.removeAllRanges(); sel.addRange(range); }
+    if (!sel.rangeCount || !editor.contains(sel.getRangeAt(0).commonAncestorContainer)) {
+      var r = document.createRange();
+      r.setStartBefore(editor.lastChild);
+      r.collapse(true);
+      sel.removeAllRanges();
+      sel.addRange(r);
+    }
+    range = sel.getRangeAt(0);
+    range.deleteContents();
+    var made = chip(f.ref, f);
+    range.insertNode(made);
+    range.setStartAfter(made);
+    range.collapse(true);
+    sel.removeAllRanges();
+    sel.addRange(range);
+    editor.dispatchEvent(new Event("input"));
+    say("Inserted the figure " + f.label + ": " + f.printed + ".");
+  }
+
+  // --- the figure picker: a dialog with a combobox over the sheet's and the shared figures ----
+
+  function picker(editor) {
+    keep(editor);
+    var dialog = document.getElementById("figure-picker") || makePicker();
+    dialog.editor = editor;
+    var query = dialog.querySelector("input");
+    query.value = "";
+    fill(dialog, "");
+    dialog.showModal();
+    query.focus();
+  }
+  function makePicker() {
+    var dialog = document.createElement("dialog");
+    dialog.id = "figure-picker";
+    dialog.className = "richtext-dialog";
+    dialog.setAttribute("aria-labelledby", "figure-picker-h");
+    dialog.innerHTML = '<h2 id="figure-picker-h">Insert a figure</h2>' +
+      '<label for="figure-picker-q">Find a figure by its name, year, value or source</label>' +
+      '<input id="figure-picker-q" type="text" role="combobox" aria-autocomplete="list" aria-expanded="true" ' +
+      'aria-controls="figure-picker-list" aria-describedby="figure-picker-help" autocomplete="off">' +
+      '<p class="hint" id="figure-picker-help">Up and Down choose a figure, Enter inserts it, Escape closes.</p>' +
+      '<ul id="figure-picker-list" role="listbox" aria-label="Figures"></ul>' +
+      '<p class="hint" id="figure-picker-count" role="status"></p>' +
+      '<p class="dialog-buttons"><button type="button" class="primary" id="figure-picker-insert">Insert the figure</button> ' +
+      '<button type="button" id="figure-picker-cancel">Cancel</button></p>';
+    document.body.appendChild(dialog);
+    var query = dialog.querySelector("input"), list = dialog.querySelector("ul");
+    query.addEventListener("input", function () { fill(dialog, query.value); });
+    query.addEventListener("keydown", function (event) {
+      var options = list.querySelectorAll("[role=option]"), at = Array.from(options).findIndex(function (o) { return o.getAttribute("aria-selected") === "true"; });
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        event.preventDefault();
+        choose(dialog, Math.max(0, Math.min(options.length - 1, at + (event.key === "ArrowDown" ? 1 : -1))));
+      } else if (event.key === "Home" && event.altKey || event.key === "PageUp") { event.preventDefault(); choose(dialog, 0); }
+      else if (event.key === "End" && event.altKey || event.key === "PageDown") { event.preventDefault(); choose(dialog, options.length - 1); }
+      else if (event.key === "Enter") { event.preventDefault(); pick(dialog); }
+    });
+    list.addEventListener("click", function (event) {
+      var option = event.target.closest("[role=option]");
+      if (!option) return;
+      choose(dialog, +option.dataset.index);
+      pick(dialog);
+    });
+    dialog.querySelector("#figure-picker-insert").addEventListener("click", function () { pick(dialog); });
+    dialog.querySelector("#figure-picker-cancel").addEventListener("click", function () { dialog.close(); });
+    dialog.addEventListener("close", function () { if (!dialog.picked) restore(dialog.editor); dialog.picked = false; });
+    return dialog;
+  }
+  function fill(dialog, text) {
+    var words = text.toLowerCase().split(/\s+/).filter(Boolean), list = dialog.querySelector("ul");
+    var all = catalogue().choices.slice().sort(function (a, b) { return b.own - a.own; });
+    var found = all.filter(function (f) {
+      var hay = (f.label + " " + f.printed + " " + (f.source || "") + " " + f.where + " " + (f.unit || "")).toLowerCase();
+      return words.every(function (w) { return hay.indexOf(w) >= 0; });
+    });
+    dialog.found = found;
+    list.textContent = "";
+    found.forEach(function (f, i) {
+      var li = document.createElement("li"), name = document.createElement("span"), value = document.createElement("span"),
+          more = document.createElement("span");
+      li.id = "figure-picker-" + i;
+      li.dataset.index = i;
+      li.setAttribute("role", "option");
+      li.setAttribute("aria-selected", "false");
+      name.className = "pick-name";
+      name.textContent = f.label;
+      value.className = "pick-value";
+      value.textContent = f.printed + (f.unit && !/^(usd|%)$/i.test(f.unit) ? " " + f.unit : "");
+      more.className = "pick-more";
+      more.textContent = [f.where, f.source, f.as_of ? "as of " + f.as_of : ""].filter(Boolean).join(" · ");
+      li.appendChild(name);
+      li.appendChild(document.createTextNode(" "));
+      li.appendChild(value);
+      li.appendChild(more);
+      list.appendChild(li);
+    });
+    dialog.querySelector("#figure-picker-count").textContent = found.length ? found.length + " figure" + (found.length === 1 ? "" : "s") + " found" : "No figure has these words";
+    choose(dialog, found.length ? 0 : -1);
+  }
+  function choose(dialog, index) {
+    var query = dialog.querySelector("input");
+    dialog.querySelectorAll("[role=option]").forEach(function (o, i) { o.setAttribute("aria-selected", i === index ? "true" : "false"); });
+    var option = document.getElementById("figure-picker-" + index);
+    if (option) { query.setAttribute("aria-activedescendant", option.id); option.scrollIntoView({block: "nearest"}); }
+    else query.removeAttribute("aria-activedescendant");
+    dialog.chosen = index;
+  }
+  function pick(dialog) {
+    var f = dialog.found && dialog.found[dialog.chosen];
+    if (!f) return;
+    dialog.picked = true;
+    dialog.close();
+    insertChip(dialog.editor, f, dialog.editor.kept);
+  }
+
+  // --- links ----------------------------------------------------------------------------------
+
+  function linkDialog(editor) {
+    keep(editor);
+    var dialog = document.getElementById("link-dialog") || makeLinkDialog();
+    dialog.editor = editor;
+    var here = editor.kept && (editor.kept.commonAncestorContainer.nodeType === 1 ? editor.kept.commonAncestorContainer : editor.kept.commonAncestorContainer.parentNode).closest("a");
+    dialog.querySelector("input").value = here ? here.getAttribute("href") : "https://";
+    dialog.querySelector("#link-remove").hidden = !here;
+    dialog.querySelector(".error").hidden = true;
+    dialog.showModal();
+    dialog.querySelector("input").select();
+  }
+  function makeLinkDialog() {
+    var dialog = document.createElement("dialog");
+    dialog.id = "link-dialog";
+    dialog.className = "richtext-dialog";
+    dialog.setAttribute("aria-labelledby", "link-dialog-h");
+    dialog.innerHTML = '<h2 id="link-dialog-h">Link</h2><label for="link-address">Address (https://…, http://… or mailto:…)</label>' +
+      '<input id="link-address" type="url" autocomplete="off"><p class="error" role="alert" hidden></p>' +
+      '<p class="dialog-buttons"><button type="button" class="primary" id="link-ok">Make the link</button> ' +
+      '<button type="button" id="link-remove">Remove the link</button> <button type="button" id="link-cancel">Cancel</button></p>';
+    document.body.appendChild(dialog);
+    var input = dialog.querySelector("input");
+    function ok() {
+      var href = input.value.trim();
+      if (!SCHEMES.test(href)) {
+        var error = dialog.querySelector(".error");
+        error.textContent = "A link address starts with https://, http:// or mailto: and has no spaces.";
+        error.hidden = false;
+        return;
+      }
+      dialog.close();
+      restore(dialog.editor);
+      if (getSelection().isCollapsed) insertText(href);  // no words chosen: the address is the link's text
+      if (getSelection().isCollapsed) {
+        var range = getSelection().getRangeAt(0);
+        range.setStart(range.startContainer, Math.max(0, range.startOffset - href.length));
+        getSelection().removeAllRanges();
+        getSelection().addRange(range);
+      }
+      document.execCommand("createLink", false, href);
+    }
+    input.addEventListener("keydown", function (event) { if (event.key === "Enter") { event.preventDefault(); ok(); } });
+    dialog.querySelector("#link-ok").addEventListener("click", ok);
+    dialog.querySelector("#link-remove").addEventListener("click", function () {
+      dialog.close();
+      restore(dialog.editor);
+      var node = getSelection().anchorNode, link = node && (node.nodeType === 1 ? node : node.parentNode).closest("a");
+      if (link) { var range = document.createRange(); range.selectNodeContents(link); getSelection().removeAllRanges(); getSelection().addRange(range); }
+      document.execCommand("unlink");
+    });
+    dialog.querySelector("#link-cancel").addEventListener("click", function () { dialog.close(); restore(dialog.editor); });
+    return dialog;
+  }
+
+  // --- a typed number a figure prints: the figure is offered (never put in silently) ----------
+
+  function candidates() {
+    var cat = catalogue(), out = [], seen = {};
+    Object.keys(cat.refs).map(function (k) { return cat.refs[k]; }).concat(cat.choices.filter(function (c) { return c.own; }))
+      .forEach(function (f) { if (f.printed && /\d/.test(f.printed) && !seen[f.ref]) { seen[f.ref] = 1; out.push(f); } });
+    return out;
+  }
+  function escaped(text) { return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); }
+  function numberIn(text, printed) {  // the printed number as a whole token: "1,500", not "11,500"
+    return new RegExp("(^|[^0-9.,$])(" + escaped(printed) + ")(?![0-9]|[.,][0-9])").exec(text);
+  }
+  function offers(editor) {
+    var holder = editor.closest(".richtext"), note = holder.querySelector(".figure-offer");
+    var typed = pieces(editor, NONE, []).map(function (p) { return p.text || " "; }).join("");
+    var dismissed = editor.dismissed || (editor.dismissed = {});
+    var found = candidates().filter(function (f) { return !dismissed[f.printed] && numberIn(typed, f.printed); })[0];
+    if (!found) { if (note) note.remove(); return; }
+    if (note && note.dataset.ref === found.ref) return;
+    if (note) note.remove();
+    note = document.createElement("div");
+    note.className = "figure-offer warn";
+    note.dataset.ref = found.ref;
+    var words = document.createElement("p"), use = document.createElement("button"), no = document.createElement("button");
+    words.setAttribute("role", "status");
+    words.textContent = "This number is the figure ‘" + found.label + "’ (" + found.printed + ") — use the figure? " +
+      "The sheet then follows the figure when it changes.";
+    use.type = no.type = "button";
+    use.className = no.className = "small";
+    use.textContent = "Use the figure";
+    no.textContent = "Keep the number";
+    use.addEventListener("click", function () { note.remove(); swap(editor, found); });
+    no.addEventListener("click", function () { dismissed[found.printed] = true; note.remove(); editor.focus(); });
+    note.appendChild(words);
+    note.appendChild(use);
+    note.appendChild(no);
+    holder.appendChild(note);
+  }
+  // The typed number becomes the figure, where it was typed.
+  function swap(editor, f) {
+    var walker = document.createTreeWalker(editor, NodeFilter.SHOW_TEXT), node;
+    while ((node = walker.nextNode())) {
+      var m = numberIn(node.data, f.printed);
+      if (!m) continue;
+      var range = document.createRange(), at = m.index + m[1].length;
+      range.setStart(node, at);
+      range.setEnd(node, at + f.printed.length);
+      insertChip(editor, f, range);
+      return;
+    }
+  }
+
+  // The caret beside a figure, or the figure selected: its name, source and as-of are shown.
+  document.addEventListener("selectionchange", function () {
+    var editor = document.activeElement;
+    if (!editor || !editor.classList || !editor.classList.contains("richtext-box")) return;
+    keep(editor);
+    var tip = editor.parentNode.querySelector(".figure-tip");
+    var found = selectedChip(editor) || beside(editor, -1) || beside(editor, 1);
+    if (found) showTip(tip, found); else hideTip(tip);
+  });
+
+  // Each time the form is drawn, before the form's own handlers look for its inputs (capture).
+  function upgradeAll() {
+    document.querySelectorAll("#form-panel textarea[data-units]").forEach(upgrade);
+  }
+  document.addEventListener("htmx:afterSwap", upgradeAll, true);
+  document.addEventListener("htmx:load", upgradeAll);
+  upgradeAll();
+})();
