@@ -202,6 +202,25 @@ def test_a_typed_number_a_figure_prints_is_offered_the_figure_and_accepting_save
     assert own_comments(text) == own_comments(original)
 
 
+def test_another_number_typed_over_a_figure_is_said_with_a_way_to_put_the_figure_back(project, chromium):
+    with served.served(project) as url:
+        page = opened(chromium, url, SHEET.id)
+        chip = page.locator(f'{EDITOR} .figure-chip[data-ref="{REF}"]')
+        chip.click()
+        page.keyboard.type("9" + FIGURE["printed"])  # a different number over the figure: said, not silent
+        offer = page.locator(f"{EDITOR} ~ .figure-offer")
+        expect(offer).to_contain_text(f"no longer uses the figure ‘{FIGURE['label']}’")
+        expect(page.locator("#text")).to_have_value(re.compile(re.escape("9" + FIGURE["printed"])), timeout=WAIT_MS)
+        for _ in "9" + FIGURE["printed"]:
+            page.keyboard.press("Shift+ArrowLeft")  # the typed number selected: the figure goes in its place
+        offer.get_by_role("button", name="Put the figure back").click()
+        expect(chip).to_have_text(FIGURE["printed"])
+        expect(offer).to_have_count(0)
+        assert page.locator(EDITOR).evaluate("e => window.richtextSerialise(e)") == FIELD.value
+        expect(page.locator("#text")).not_to_have_value(re.compile(re.escape("9" + FIGURE["printed"])),
+                                                        timeout=WAIT_MS)
+
+
 def test_ctrl_b_makes_bold_saved_as_stars(project, chromium):
     original = (project / "sources" / SHEET.file.name).read_text(encoding="utf-8")
     word = next(w for w in re.findall(r"[A-Za-z]{6,}", FIELD.value) if FIELD.value.count(w) == 1)

@@ -175,6 +175,7 @@
     area.parentNode.insertBefore(box, area);
     editor.record = area;
     editor.select = function () { selectAll(editor); };  // a new entry's placeholder: typed over
+    editor.used = refsIn(editor);  // the figures it used when drawn
     wire(editor, area, tip);
   }
   function end() { var br = document.createElement("br"); br.className = "end"; return br; }
@@ -545,30 +546,45 @@
   function numberIn(text, printed) {  // the printed number as a whole token: "1,500", not "11,500"
     return new RegExp("(^|[^0-9.,$])(" + escaped(printed) + ")(?![0-9]|[.,][0-9])").exec(text);
   }
+  function refsIn(editor) {
+    return Array.from(editor.querySelectorAll(".figure-chip")).map(function (c) { return folded(c.dataset.ref); });
+  }
+  // A number a figure prints, typed by hand: offer the figure. Else a figure the field used and no
+  // longer does: say so, with a way to put it back.
   function offers(editor) {
-    var holder = editor.closest(".richtext"), note = holder.querySelector(".figure-offer");
     var typed = pieces(editor, NONE, []).map(function (p) { return p.text || " "; }).join("");
-    var dismissed = editor.dismissed || (editor.dismissed = {});
+    var dismissed = editor.dismissed || (editor.dismissed = {}), now = refsIn(editor);
     var found = candidates().filter(function (f) { return !dismissed[f.printed] && numberIn(typed, f.printed); })[0];
-    if (!found) { if (note) note.remove(); return; }
-    if (note && note.dataset.ref === found.ref) return;
+    if (found) return offer(editor, found, "This number is the figure ‘" + found.label + "’ (" + found.printed +
+      ") — use the figure? The sheet then follows the figure when it changes.", "Use the figure", "Keep the number",
+      function () { swap(editor, found); }, function () { dismissed[found.printed] = true; });
+    var lost = editor.used.filter(function (r) { return now.indexOf(r) < 0 && !dismissed[r] && info(r); })[0];
+    if (!lost) return offer(editor, null);
+    var f = info(lost);
+    offer(editor, f, "This text no longer uses the figure ‘" + f.label + "’ (it prints " + f.printed + "): a number " +
+      "typed in its place will not change when the figure does.", "Put the figure back", "Leave it out",
+      function () { insertChip(editor, f, editor.kept); }, function () { dismissed[lost] = true; });
+  }
+  function offer(editor, f, said, yes, no, accept, refuse) {
+    var holder = editor.closest(".richtext"), note = holder.querySelector(".figure-offer");
+    if (note && f && note.dataset.said === said) return;
     if (note) note.remove();
+    if (!f) return;
     note = document.createElement("div");
     note.className = "figure-offer warn";
-    note.dataset.ref = found.ref;
-    var words = document.createElement("p"), use = document.createElement("button"), no = document.createElement("button");
+    note.dataset.said = said;
+    var words = document.createElement("p");
     words.setAttribute("role", "status");
-    words.textContent = "This number is the figure ‘" + found.label + "’ (" + found.printed + ") — use the figure? " +
-      "The sheet then follows the figure when it changes.";
-    use.type = no.type = "button";
-    use.className = no.className = "small";
-    use.textContent = "Use the figure";
-    no.textContent = "Keep the number";
-    use.addEventListener("click", function () { note.remove(); swap(editor, found); });
-    no.addEventListener("click", function () { dismissed[found.printed] = true; note.remove(); editor.focus(); });
+    words.textContent = said;
     note.appendChild(words);
-    note.appendChild(use);
-    note.appendChild(no);
+    [[yes, accept], [no, refuse]].forEach(function (b) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "small";
+      button.textContent = b[0];
+      button.addEventListener("click", function () { note.remove(); b[1](); editor.focus(); offers(editor); });
+      note.appendChild(button);
+    });
     holder.appendChild(note);
   }
   // The typed number becomes the figure, where it was typed.
