@@ -76,7 +76,7 @@ def _described(ref: str, own: dict, dataset, figure=None, year=None) -> dict:
     return {"ref": ref, "printed": _printed(ref, own, dataset), "label": label + (f", {year}" if year else ""),
             "unit": figure.unit if figure else None, "source": figure.source if figure else None,
             "as_of": long_date(figure.as_of) if figure and figure.as_of else None,
-            "where": f"shared figures ({file})" if file else "this sheet’s own figures", "own": not file}
+            "where": "the shared figures" if file else "this sheet’s own figures", "own": not file}
 
 
 def _named(ref: str, own: dict, dataset):

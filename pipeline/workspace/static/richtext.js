@@ -352,9 +352,11 @@
     var f = info(found.dataset.ref);
     tip.textContent = f ? details(f) : "A figure reference the form cannot name: " + folded(found.dataset.ref);
     tip.hidden = false;
+    // Under the field, below the figure: never over the text being typed.
     var box = tip.parentNode.getBoundingClientRect(), at = found.getBoundingClientRect();
+    var editor = tip.parentNode.querySelector(".richtext-box").getBoundingClientRect();
     tip.style.left = Math.max(0, Math.min(at.left - box.left, box.width - 320)) + "px";
-    tip.style.top = (at.bottom - box.top + 4) + "px";
+    tip.style.top = (editor.bottom - box.top + 4) + "px";
   }
   function hideTip(tip) { tip.hidden = true; }
 
