@@ -221,17 +221,39 @@ def test_another_number_typed_over_a_figure_is_said_with_a_way_to_put_the_figure
                                                         timeout=WAIT_MS)
 
 
-def test_ctrl_b_makes_bold_saved_as_stars(project, chromium):
+def test_ctrl_b_makes_bold_saved_as_stars_ctrl_k_a_link_and_enter_a_paragraph(project, chromium):
     original = (project / "sources" / SHEET.file.name).read_text(encoding="utf-8")
-    word = next(w for w in re.findall(r"[A-Za-z]{6,}", FIELD.value) if FIELD.value.count(w) == 1)
+    word, other = [w for w in dict.fromkeys(re.findall(r"[A-Za-z]{6,}", FIELD.value))
+                   if len(re.findall(rf"\b{w}\b", FIELD.value)) == 1 and FIELD.value.count(w) == 1][:2]
     with served.served(project) as url:
         page = opened(chromium, url, SHEET.id)
         caret(page, EDITOR, word, after=False, length=len(word))
         page.keyboard.press("Control+b")
         expect(page.locator(f"{EDITOR} b, {EDITOR} strong")).to_have_text(word)
+        caret(page, EDITOR, other, after=False, length=len(other))
+        page.keyboard.press("Control+k")
+        dialog = page.get_by_role("dialog", name="Link")
+        expect(dialog.get_by_role("textbox", name=re.compile("^Address"))).to_be_focused()
+        page.keyboard.type("ftp://x")  # refused: the sheets link to web and mail addresses only
+        page.keyboard.press("Enter")
+        expect(dialog.get_by_role("alert")).to_contain_text("https://")
+        page.keyboard.press("Control+a")
+        page.keyboard.type("https://www.state.gov")
+        page.keyboard.press("Enter")
+        expect(dialog).to_be_hidden()
+        expect(page.locator(f"{EDITOR} a")).to_have_text(other)
+        page.locator(EDITOR).focus()
+        page.keyboard.press("Control+End")
+        page.keyboard.press("Enter")
+        page.keyboard.press("Enter")  # a blank line: a new paragraph, as the record writes one
+        page.keyboard.type("A new paragraph.")
+        value = FIELD.value.replace(word, f"**{word}**", 1).replace(other, f"[{other}](https://www.state.gov)", 1) + \
+            "\n\nA new paragraph."
+        assert page.locator(EDITOR).evaluate("e => window.richtextSerialise(e)") == value
         expect(page.locator("#text")).to_have_value(re.compile(re.escape(f"**{word}**")), timeout=WAIT_MS)
+        expect(page.locator("#text")).to_have_value(re.compile("A new paragraph"), timeout=WAIT_MS)
         text = saved(page, project, SHEET)
-    assert text == set_field(original, FIELD.name, FIELD.value.replace(word, f"**{word}**", 1))
+    assert text == set_field(original, FIELD.name, value)
 
 
 @pytest.mark.skipif(bool(axe.missing()), reason=axe.missing() or "")

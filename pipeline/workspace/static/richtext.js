@@ -293,16 +293,23 @@
     editor.addEventListener("keydown", function (event) { if (event.key === "Escape") hideTip(tip); });
   }
 
+  // Text typed or pasted at the caret. The browser's own command keeps its undo, but it makes a line
+  // break a new <div>: text with line breaks goes in as text, before the editor's closing <br>.
   function insertText(text) {
-    if (!document.execCommand("insertText", false, text)) {
-      var sel = getSelection(), range = sel.getRangeAt(0), node = document.createTextNode(text);
-      range.deleteContents();
-      range.insertNode(node);
-      range.setStartAfter(node);
-      range.collapse(true);
-      sel.removeAllRanges();
-      sel.addRange(range);
-    }
+    if (text.indexOf("\n") < 0 && document.execCommand("insertText", false, text)) return;
+    var sel = getSelection();
+    if (!sel.rangeCount) return;
+    var range = sel.getRangeAt(0), editor = document.activeElement, last = editor && editor.lastChild;
+    range.deleteContents();
+    if (last && last.nodeType === 1 && last.classList.contains("end") && range.startContainer === editor &&
+        range.startOffset > Array.prototype.indexOf.call(editor.childNodes, last)) range.setStartBefore(last);
+    var node = document.createTextNode(text);
+    range.insertNode(node);
+    range.setStartAfter(node);
+    range.collapse(true);
+    sel.removeAllRanges();
+    sel.addRange(range);
+    if (editor) editor.dispatchEvent(new Event("input"));
   }
 
   // The figure just before (dir -1) or after (dir 1) a collapsed caret, or null.
