@@ -9,6 +9,7 @@ from ..figures import sandbox
 from ..figures.values import FigureError, long_date
 from ..records import schema
 from ..records.yamlload import Mapping
+from .figurerefs import REFERENCE as PLAIN
 from .nodes import root_of
 from .units import REFERENCE
 
@@ -23,16 +24,18 @@ def catalogue(text: str, dataset) -> dict:
     spaces made single (a folded line's break is a space), as the editor looks them up.
     """
     own = _own(text)
-    choices = [_choice(name, figure, year, own, None, dataset) for name, figure in sorted(own.items())
-               for year in _years(figure)]
+    choices = [_choice(name, figure, year, None) for name, figure in sorted(own.items()) for year in _years(figure)]
     for file in (dataset.files.values() if dataset else ()):
-        choices += [_choice(key, figure, year, own, file.name, dataset) for key, figure in file.figures.items()
+        choices += [_choice(key, figure, year, file.name) for key, figure in file.figures.items()
                     for year in _years(figure)]
     refs = {}
     for found in REFERENCE.finditer(text):
         ref = folded(found.group())
         if ref not in refs:
-            refs[ref] = _described(ref, own, dataset)
+            refs[ref] = _described(ref, *_named(ref, own, dataset))
+    printed = _printed([*refs, *(c["ref"] for c in choices)], own, dataset)
+    for figure in [*refs.values(), *choices]:
+        figure["printed"] = printed[figure["ref"]]
     return {"refs": refs, "choices": [c for c in choices if c["printed"] is not None]}
 
 
@@ -56,24 +59,20 @@ def _years(figure) -> list:
     return sorted(figure.values, reverse=True) if figure.values else [None]
 
 
-def _choice(key: str, figure, year, own: dict, file: str | None, dataset) -> dict:
+def _choice(key: str, figure, year, file: str | None) -> dict:
     """Return one figure (one year of a series) as the picker offers it, with the reference it inserts."""
     name = f"data.{file}.{key}" if file else key
     unit = (figure.unit or "").strip().lower()
     way = "money" if unit in MONEY_UNITS else "percent" if unit in PERCENT_UNITS else "number"
     ref = "{{ " + name + (f"[{year}]" if year is not None else "") + f" | {way} }}}}"
-    return _described(ref, own, dataset, figure, year)
+    return _described(ref, figure, year, file)
 
 
-def _described(ref: str, own: dict, dataset, figure=None, year=None) -> dict:
-    """Return what the editor shows of a reference: what it prints (None when it cannot be worked out)
-    and the figure's label, unit, source and as-of."""
-    if figure is None:
-        figure, year, file = _named(ref, own, dataset)
-    else:
-        file = ref.split(".")[1] if ref.startswith("{{ data.") else None
+def _described(ref: str, figure, year, file: str | None) -> dict:
+    """Return what the editor shows of a reference: the figure's label, unit, source and as-of
+    ("printed", what it prints, is filled in after)."""
     label = (figure.label or figure.name.replace("_", " ")) if figure else "a calculation with figures"
-    return {"ref": ref, "printed": _printed(ref, own, dataset), "label": label + (f", {year}" if year else ""),
+    return {"ref": ref, "printed": None, "label": label + (f", {year}" if year else ""),
             "unit": figure.unit if figure else None, "source": figure.source if figure else None,
             "as_of": long_date(figure.as_of) if figure and figure.as_of else None,
             "where": "the shared figures" if file else "this sheet’s own figures", "own": not file}
@@ -81,8 +80,6 @@ def _described(ref: str, own: dict, dataset, figure=None, year=None) -> dict:
 
 def _named(ref: str, own: dict, dataset):
     """Return (figure, year, shared file) a plain reference names, else (None, None, None)."""
-    from .figurerefs import REFERENCE as PLAIN
-
     found = PLAIN.fullmatch(ref)
     if not found:
         return None, None, None
@@ -96,9 +93,23 @@ def _named(ref: str, own: dict, dataset):
     return (figure, year, None) if figure else (None, None, None)
 
 
-def _printed(ref: str, own: dict, dataset) -> str | None:
-    """Return what a reference prints on the sheet, or None when it cannot be worked out now."""
+SEPARATOR = "\x1e"  # between references evaluated together: no figure prints it
+
+
+def _printed(refs: list[str], own: dict, dataset) -> dict:
+    """Return what each reference prints on the sheet (None when it cannot be worked out now).
+
+    All are worked out in one template (parsing is most of the cost); when one fails, each alone.
+    """
+    scope = dataset.scope(None) if dataset else None
     try:
-        return sandbox.evaluate(ref, own, dataset.scope(None) if dataset else None)
-    except (FigureError, PipelineError):
-        return None
+        return dict(zip(refs, sandbox.evaluate(SEPARATOR.join(refs), own, scope).split(SEPARATOR), strict=True))
+    except (FigureError, PipelineError, ValueError):
+        pass
+    found = {}
+    for ref in refs:
+        try:
+            found[ref] = sandbox.evaluate(ref, own, scope)
+        except (FigureError, PipelineError):
+            found[ref] = None
+    return found
