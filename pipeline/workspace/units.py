@@ -9,6 +9,7 @@ literal text. A figure reference counts as an ordinary word there, as it does on
 
 from __future__ import annotations
 
+import bisect
 import re
 
 REFERENCE = re.compile(r"\{\{.*?\}\}", re.S)  # any reference, however written: one unit
@@ -19,16 +20,18 @@ _ITALIC_CLOSE = re.compile(r"(?<=\S)\*(?:(?!\*)|(?=\*\*))")  # a lone '*', or th
 
 
 def split(text: str) -> list:
-    """Return the units of a prose value: ["t", text], ["f", reference], ["b", units], ["i", units],
-    ["a", href, units]; source(split(text)) == text always."""
+    """Return the units of a prose value: ["t", text], ["s", "\n"] (a line break inside a paragraph,
+    printed as a space), ["f", reference], ["b", units], ["i", units], ["a", href, units];
+    source(split(text)) == text always."""
     masked = REFERENCE.sub(lambda m: "x" * len(m.group()), text)  # a reference: a word, same length
+    marks = _Marks(text, masked)
     out: list = []
     start = 0
     for gap in _PARAGRAPH.finditer(masked):
-        out += _Marks(text, masked).units(start, gap.start(), True)
+        out += marks.units(start, gap.start(), True)
         out.append(["t", text[gap.start():gap.end()]])
         start = gap.end()
-    out += _Marks(text, masked).units(start, len(text), True)
+    out += marks.units(start, len(text), True)
     return _joined(out)
 
 
@@ -37,7 +40,7 @@ def source(units: list) -> str:
     parts = []
     for unit in units:
         kind = unit[0]
-        if kind in ("t", "f"):
+        if kind in ("t", "f", "s"):
             parts.append(unit[1])
         elif kind == "a":
             parts.append("[" + source(unit[2]) + "](" + unit[1] + ")")
@@ -52,6 +55,9 @@ class _Marks:
 
     def __init__(self, text: str, masked: str):
         self.text, self.masked = text, masked
+        blank = {at for gap in _PARAGRAPH.finditer(masked) for at in range(gap.start(), gap.end())}
+        self.soft = [m.start() for m in re.finditer("\n", masked)
+                     if 0 < m.start() < len(text) - 1 and m.start() not in blank]
 
     def units(self, start: int, end: int, links: bool) -> list:
         """Return the units of text[start:end]; `links`: a link may open here (not inside one)."""
@@ -69,13 +75,21 @@ class _Marks:
         return out + self._plain(literal, end)
 
     def _plain(self, start: int, end: int) -> list:
-        """Return text without marks: runs of text and the references in it."""
+        """Return text without marks: runs of text, the references and the soft line breaks in it."""
         out, at = [], start
         for ref in REFERENCE.finditer(self.text, start, end):
-            if ref.start() > at:
-                out.append(["t", self.text[at:ref.start()]])
+            out += self._lines(at, ref.start())
             out.append(["f", ref.group()])
             at = ref.end()
+        return out + self._lines(at, end)
+
+    def _lines(self, start: int, end: int) -> list:
+        """Return a run of text, each line break inside a paragraph its own unit."""
+        out, at = [], start
+        for brk in self.soft[bisect.bisect_left(self.soft, start):bisect.bisect_left(self.soft, end)]:
+            out += [["t", self.text[at:brk]]] if brk > at else []
+            out.append(["s", "\n"])
+            at = brk + 1
         return out + ([["t", self.text[at:end]]] if end > at else [])
 
     def _span(self, at: int, end: int, links: bool):

@@ -38,7 +38,7 @@ def flat(found: list, bold=False, italic=False, href=None) -> list:
     """Return units as (text, bold, italic, href) runs, neighbours with the same marks joined."""
     out = []
     for unit in found:
-        if unit[0] in ("t", "f"):
+        if unit[0] in ("t", "f", "s"):
             if out and out[-1][1:] == (bold, italic, href):
                 out[-1] = (out[-1][0] + unit[1], bold, italic, href)
             else:
@@ -89,7 +89,7 @@ def test_a_reference_inside_marks_and_across_lines_is_one_unit_and_paragraphs_en
     assert units.source(split) == typed
     assert split[1] == ["b", [["f", "{{ data.unodc.laos_opium_ha[2007]\n | number }}"], ["t", " ha"]]]
     assert ["i", [["t", "Not closed\n\nhere"]]] not in split  # a mark never spans a blank line
-    assert split[-1] == ["b", [["t", "a\nb"]]]
+    assert split[-1] == ["b", [["t", "a"], ["s", "\n"], ["t", "b"]]]  # a line break inside: printed as a space
 
 
 def test_the_figures_the_editor_knows_print_as_the_sheet_and_are_named_by_label():

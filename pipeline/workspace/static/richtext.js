@@ -45,9 +45,18 @@
     span.setAttribute("aria-label", span.textContent + " (figure: " + (f ? f.label : "not known") + ")");
     return span;
   }
+  // A line break inside a paragraph (the record's lines are ~90 characters) reads as the space the
+  // sheet prints: it is kept as it is, in a span that wraps like prose. A blank line stays one.
+  function softBreak() {
+    var soft = document.createElement("span");
+    soft.className = "soft-break";
+    soft.textContent = "\n";
+    return soft;
+  }
   function build(units, into) {
     units.forEach(function (u) {
-      if (u[0] === "t") text(u[1], into);
+      if (u[0] === "t") into.appendChild(document.createTextNode(u[1]));
+      else if (u[0] === "s") into.appendChild(softBreak());
       else if (u[0] === "f") into.appendChild(chip(u[1]));
       else {
         var el = document.createElement(u[0] === "b" ? "strong" : u[0] === "i" ? "em" : "a");
@@ -56,23 +65,6 @@
         into.appendChild(el);
       }
     });
-  }
-
-  // A line break inside a paragraph (the record's lines are ~90 characters) reads as the space the
-  // sheet prints: it is kept as it is, in a span that wraps like prose. A blank line stays one.
-  function text(value, into) {
-    var at = 0, re = /\n/g, found;
-    while ((found = re.exec(value))) {
-      var i = found.index;
-      if (i === 0 || i === value.length - 1 || /\n[ \t]*$/.test(value.slice(0, i)) || /^[ \t]*\n/.test(value.slice(i + 1))) continue;
-      if (i > at) into.appendChild(document.createTextNode(value.slice(at, i)));
-      var soft = document.createElement("span");
-      soft.className = "soft-break";
-      soft.textContent = "\n";
-      into.appendChild(soft);
-      at = i + 1;
-    }
-    if (at < value.length) into.appendChild(document.createTextNode(value.slice(at)));
   }
 
   // The editor's content as pieces of text (or a reference) with the marks in force, outermost first.
