@@ -9,9 +9,11 @@
   "use strict";
   var SCHEMES = /^(https?:\/\/|mailto:)\S+$/i;
 
-  function catalogue() {
+  var read = {from: null, figures: null};
+  function catalogue() {  // read once each time the form is drawn
     var data = document.getElementById("sheet-figure-list");
-    return data ? JSON.parse(data.textContent) : {refs: {}, choices: []};
+    if (data !== read.from) read = {from: data, figures: data ? JSON.parse(data.textContent) : {refs: {}, choices: []}};
+    return read.figures;
   }
   function folded(ref) { return ref.trim().split(/\s+/).join(" "); }
   function info(ref) { return catalogue().refs[folded(ref)] || null; }
