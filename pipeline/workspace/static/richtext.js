@@ -8,6 +8,7 @@
 (function () {
   "use strict";
   var SCHEMES = /^(https?:\/\/|mailto:)\S+$/i;
+  var SHOWN = 100;  // figures listed in the picker at once
 
   var read = {from: null, figures: null};
   function catalogue() {  // read once each time the form is drawn
@@ -441,6 +442,8 @@
       var hay = (f.label + " " + f.printed + " " + (f.source || "") + " " + f.where + " " + (f.unit || "")).toLowerCase();
       return words.every(function (w) { return hay.indexOf(w) >= 0; });
     });
+    var total = found.length;
+    found = found.slice(0, SHOWN);  // a long list is narrowed by typing, not scrolled through
     dialog.found = found;
     list.textContent = "";
     found.forEach(function (f, i) {
@@ -462,7 +465,8 @@
       li.appendChild(more);
       list.appendChild(li);
     });
-    dialog.querySelector("#figure-picker-count").textContent = found.length ? found.length + " figure" + (found.length === 1 ? "" : "s") + " found" : "No figure has these words";
+    dialog.querySelector("#figure-picker-count").textContent = !total ? "No figure has these words" :
+      total + " figure" + (total === 1 ? "" : "s") + " found" + (total > SHOWN ? "; the first " + SHOWN + " are listed: type more words to find the others" : "");
     choose(dialog, found.length ? 0 : -1);
   }
   function choose(dialog, index) {
