@@ -256,6 +256,18 @@ def test_ctrl_b_makes_bold_saved_as_stars_ctrl_k_a_link_and_enter_a_paragraph(pr
     assert text == set_field(original, FIELD.name, value)
 
 
+def test_bold_over_words_and_a_figure_takes_the_figure_in_and_comes_off_again(project, chromium):
+    with served.served(project) as url:
+        page = opened(chromium, url, SHEET.id)
+        page.locator(EDITOR).focus()
+        page.keyboard.press("Control+a")
+        page.keyboard.press("Control+b")
+        bold = page.locator(EDITOR).evaluate("e => window.richtextSerialise(e)")
+        assert bold == f"**{FIELD.value}**" and REF in bold  # one bold span: the figure inside it
+        page.keyboard.press("Control+b")
+        assert page.locator(EDITOR).evaluate("e => window.richtextSerialise(e)") == FIELD.value
+
+
 @pytest.mark.skipif(bool(axe.missing()), reason=axe.missing() or "")
 def test_the_form_with_the_picker_open_and_a_figure_offered_has_no_axe_violation(project, chromium):
     with served.served(project) as url:

@@ -238,7 +238,10 @@
       offers(editor);
     }
     var focused = written;
-    editor.addEventListener("input", changed);
+    editor.addEventListener("input", function (event) {
+      if (event.inputType === "formatBold" || event.inputType === "formatItalic") marked(editor, event.inputType === "formatBold");
+      changed();
+    });
     editor.addEventListener("focus", function () { focused = written; });
     editor.addEventListener("blur", function () {  // as a text area's change: only when it was edited
       keep(editor);
@@ -290,6 +293,28 @@
 
   // Text typed or pasted at the caret. The browser's own command keeps its undo, but it makes a line
   // break a new <div>: text with line breaks goes in as text, before the editor's closing <br>.
+  // The browser's bold and italic pass over a figure (it cannot be edited): a figure in the selection
+  // takes the mark, or loses it, with the words around it.
+  function marked(editor, bold) {
+    var sel = getSelection();
+    if (!sel.rangeCount) return;
+    var range = sel.getRangeAt(0), on = document.queryCommandState(bold ? "bold" : "italic");
+    var tags = bold ? "b, strong" : "i, em";
+    editor.querySelectorAll(".figure-chip").forEach(function (chip) {
+      if (!range.intersectsNode(chip)) return;
+      var mark = chip.parentNode.closest(tags);
+      mark = mark && editor.contains(mark) ? mark : null;
+      if (on && !mark) {
+        var made = document.createElement(bold ? "b" : "i");
+        chip.parentNode.insertBefore(made, chip);
+        made.appendChild(chip);
+      } else if (!on && mark && mark.childNodes.length === 1) {
+        mark.parentNode.insertBefore(chip, mark);
+        mark.remove();
+      }
+    });
+  }
+
   function insertText(text) {
     if (text.indexOf("\n") < 0 && document.execCommand("insertText", false, text)) return;
     var sel = getSelection();
