@@ -5,11 +5,14 @@ knows every figure the sheet may insert, named as the figures page names them.""
 import re
 
 import pytest
-from conftest import RECORDS, ROOT
+from conftest import RECORDS, ROOT, examples
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.figures import shared as data
 from pipeline.layouts.loader import load_layouts
 from pipeline.render import text as rendered
+from pipeline.render.text import MarkError
 from pipeline.workspace import fields, figurechoices, units
 
 LAYOUTS = load_layouts(ROOT / "templates")
@@ -81,6 +84,29 @@ def test_marks_are_read_as_the_sheet_prints_them(typed):
     split = units.split(typed)
     assert units.source(split) == typed
     assert flat(split) == [(r.text, r.bold, r.italic, r.href) for r in rendered.runs(typed)]
+
+
+PIECES = st.lists(st.sampled_from(["*", "*", "**", " ", "x", "y", "[", "]", "(", ")", "https://a", "{{ f }}", "{{"]),
+                  max_size=24).map("".join)
+
+
+@settings(max_examples=examples(400), deadline=None)
+@given(text=PIECES, breaks=st.lists(st.integers(0, 30), max_size=3))
+def test_any_text_comes_back_exactly_and_one_paragraph_reads_as_the_sheet_prints_it(text, breaks):
+    """Record text with mark characters, references and line breaks anywhere: the units give it back
+    exactly; one paragraph without breaks has the printed sheet's marks (a reference: a word)."""
+    assert units.source(units.split(text)) == text
+    broken = text
+    for at in sorted(breaks, reverse=True):
+        broken = broken[:at] + "\n" + broken[at:]
+    assert units.source(units.split(broken)) == broken
+    word = units.REFERENCE.sub(lambda m: "x" * len(m.group()), text)  # as printed, a reference is a word
+    try:
+        printed = [(r.text, r.bold, r.italic, r.href) for r in rendered.runs(word)]
+    except MarkError:
+        return  # a refused link: the sheet says so, the form shows it as written
+    shown = [(units.REFERENCE.sub(lambda m: "x" * len(m.group()), t), b, i, h) for t, b, i, h in flat(units.split(text))]
+    assert shown == printed
 
 
 def test_a_reference_inside_marks_and_across_lines_is_one_unit_and_paragraphs_end_marks():

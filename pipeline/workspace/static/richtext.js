@@ -70,68 +70,52 @@
     });
   }
 
-  // The editor's content as pieces of text (or a reference) with the marks in force, outermost first.
-  function pieces(node, marks, out) {
+  // The editor's content as the record writes it. Each bold, italic or link element writes its marks
+  // around what it holds, so an editor drawn from a record's units writes back exactly that text.
+  // The browser's own bold and italic may put spaces at a mark's edge, where the sheet would print
+  // the stars as they are: those spaces go outside the mark, and an empty mark is left out.
+  function kind(el) {
+    var tag = el.tagName, weight = el.style.fontWeight;
+    if (tag === "B" || tag === "STRONG" || (tag === "SPAN" && /^(bold|bolder|[6-9]00)$/.test(weight))) return "b";
+    if (tag === "I" || tag === "EM" || (tag === "SPAN" && el.style.fontStyle === "italic")) return "i";
+    if (tag === "A" && el.getAttribute("href")) return "a";
+    return null;
+  }
+  function serialise(node) {
+    var out = "";
     node.childNodes.forEach(function (n) {
-      if (n.nodeType === 3) { if (n.data) out.push({text: n.data.replace(/\u200b/g, ""), m: marks}); return; }
+      if (n.nodeType === 3) { out += n.data.replace(/\u200b/g, ""); return; }
       if (n.nodeType !== 1) return;
-      if (n.classList.contains("figure-chip")) { out.push({ref: n.dataset.ref, m: marks}); return; }
-      if (n.tagName === "BR") { if (!n.classList.contains("end")) out.push({text: "\n", m: marks}); return; }
-      var m = {b: marks.b, i: marks.i, a: marks.a, order: marks.order.slice()}, tag = n.tagName, style = n.style;
-      function set(k, on) { m[k] = on; m.order = m.order.filter(function (x) { return x !== k; }); if (on) m.order.push(k); }
-      if (tag === "B" || tag === "STRONG" || /^(bold|bolder|[6-9]00)$/.test(style.fontWeight)) set("b", true);
-      if (/^(normal|lighter|[1-5]00)$/.test(style.fontWeight)) set("b", false);
-      if (tag === "I" || tag === "EM" || style.fontStyle === "italic") set("i", true);
-      if (style.fontStyle === "normal") set("i", false);
-      if (tag === "A" && n.getAttribute("href") && !m.a) set("a", n.getAttribute("href"));
-      if ((tag === "DIV" || tag === "P") && out.length) out.push({text: "\n", m: marks});
-      pieces(n, m, out);
-    });
-    return out;
-  }
-  function has(m, k) { return k === "a" ? !!m.a : !!m[k]; }
-  function shared(a, b) {  // the marks two neighbours share
-    return {b: a.b && b.b, i: a.i && b.i, a: a.a && a.a === b.a ? a.a : false,
-            order: a.order.filter(function (k) { return has(a, k) && has(b, k) && (k !== "a" || a.a === b.a); })};
-  }
-  var NONE = {b: false, i: false, a: false, order: []};
-  // A mark opens before a non-space and closes after one (render/text.py): edge spaces go outside it.
-  function spaced(list) {
-    var out = [];
-    list.forEach(function (p, i) {
-      if (p.ref !== undefined || !p.text) { if (p.ref !== undefined) out.push(p); return; }
-      var before = i ? list[i - 1].m : NONE, after = i + 1 < list.length ? list[i + 1].m : NONE;
-      var lead = /^\s*/.exec(p.text)[0], core = p.text.slice(lead.length), trail = /\s*$/.exec(core)[0];
+      if (n.classList.contains("figure-chip")) { out += n.dataset.ref; return; }
+      if (n.tagName === "BR") { if (!n.classList.contains("end")) out += "\n"; return; }
+      if ((n.tagName === "DIV" || n.tagName === "P") && out) out += "\n";
+      var inner = serialise(n), mark = kind(n);
+      if (mark === "a") { out += "[" + inner + "](" + n.getAttribute("href") + ")"; return; }
+      if (!mark) { out += inner; return; }
+      var stars = mark === "b" ? "**" : "*", lead = /^\s*/.exec(inner)[0], core = inner.slice(lead.length);
+      var trail = /\s*$/.exec(core)[0];
       core = core.slice(0, core.length - trail.length);
-      if (!core) { out.push({text: p.text, m: shared(shared(before, p.m), after)}); return; }
-      if (lead) out.push({text: lead, m: shared(before, p.m)});
-      out.push({text: core, m: p.m});
-      if (trail) out.push({text: trail, m: shared(p.m, after)});
+      out += core ? lead + stars + core + stars + trail : inner;
     });
     return out;
   }
-  function same(a, b) { return a.b === b.b && a.i === b.i && a.a === b.a; }
-  function serialise(editor) {
-    var list = spaced(pieces(editor, NONE, [])), out = "", stack = [];
-    function lasts(k, from) {  // how many pieces from `from` on keep mark k
-      var n = 0;
-      while (from + n < list.length && has(list[from + n].m, k) && (k !== "a" || list[from + n].m.a === list[from].m.a)) n++;
-      return n;
-    }
-    function close(s) { return s.k === "a" ? "](" + s.href + ")" : s.k === "b" ? "**" : "*"; }
-    list.forEach(function (p, i) {
-      var keep = 0;
-      while (keep < stack.length && has(p.m, stack[keep].k) && (stack[keep].k !== "a" || p.m.a === stack[keep].href)) keep++;
-      while (stack.length > keep) out += close(stack.pop());
-      var open = p.m.order.filter(function (k) { return has(p.m, k) && !stack.some(function (s) { return s.k === k; }); });
-      open.sort(function (x, y) { return lasts(y, i) - lasts(x, i) || p.m.order.indexOf(x) - p.m.order.indexOf(y); });
-      open.forEach(function (k) { stack.push({k: k, href: p.m.a}); out += k === "a" ? "[" : k === "b" ? "**" : "*"; });
-      out += p.ref !== undefined ? p.ref : p.text;
+  // The plain text of the editor, figures left out (where a typed number is looked for).
+  function typedText(node) {
+    var out = "";
+    node.childNodes.forEach(function (n) {
+      if (n.nodeType === 3) out += n.data;
+      else if (n.nodeType === 1 && !n.classList.contains("figure-chip")) out += n.tagName === "BR" ? "\n" : typedText(n);
+      else out += " ";
     });
-    while (stack.length) out += close(stack.pop());
     return out;
   }
   window.richtextSerialise = serialise;  // for the tests: the editor's text as the record holds it
+  window.richtextRoundTrip = function (units) {  // for the tests: units drawn, then written back
+    var box = document.createElement("div");
+    build(units, box);
+    box.appendChild(end());
+    return serialise(box);
+  };
 
   // --- one editor per prose text area --------------------------------------------------------
 
@@ -312,6 +296,23 @@
         mark.parentNode.insertBefore(chip, mark);
         mark.remove();
       }
+    });
+    joined(editor);
+  }
+  // Marks of the same kind side by side become one (bold words, a bold figure, bold words: one span).
+  function joined(node) {
+    function same(el, next) { return next && next.nodeType === 1 && next.tagName === el.tagName && kind(next) === kind(el); }
+    Array.from(node.children).forEach(function (el) {
+      if (!el.isConnected || !kind(el) || kind(el) === "a") return joined(el);
+      for (;;) {
+        var next = el.nextSibling, gap = null;
+        if (next && next.nodeType === 3 && /^[ \u00a0]*$/.test(next.data)) { gap = next; next = next.nextSibling; }
+        if (!same(el, next)) break;
+        if (gap) el.appendChild(gap);  // a space between two bold spans: inside the one they become
+        while (next.firstChild) el.appendChild(next.firstChild);
+        next.remove();
+      }
+      joined(el);
     });
   }
 
@@ -584,7 +585,7 @@
   // A number a figure prints, typed by hand: offer the figure. Else a figure the field used and no
   // longer does: say so, with a way to put it back.
   function offers(editor) {
-    var typed = pieces(editor, NONE, []).map(function (p) { return p.text || " "; }).join("");
+    var typed = typedText(editor);
     var dismissed = editor.dismissed || (editor.dismissed = {}), now = refsIn(editor);
     var found = candidates().filter(function (f) { return !dismissed[f.printed] && numberIn(typed, f.printed); })[0];
     if (found) return offer(editor, found, "This number is the figure ‘" + found.label + "’ (" + found.printed +
