@@ -2,7 +2,8 @@
 
 Each command adds its own arguments and runs in its own function: building.py (build, watch, check,
 serve), authoring.py (figures, new, import, schema, init, layouts), scheduling.py (update, status) and history.py (history, diff,
-restore, clearance).
+restore, clearance), daemoncommand.py (daemon; the build daemon's client is daemonclient.py, which
+the package's main() asks first).
 """
 
 from __future__ import annotations
@@ -17,14 +18,15 @@ from ..base import config, hardening
 from ..base.errors import ConfigError, escaped_name, printable
 from ..base.paths import display
 from ..builder.lock import LockBusy
-from . import arguments, authoring, building, console, history, scheduling
+from . import arguments, authoring, building, console, daemoncommand, history, scheduling
 from .console import EXIT_BROKEN_PIPE, EXIT_LOCKED, EXIT_USAGE
 
 # The commands in the order `factsheets --help` lists them, each adding its own parser.
 COMMANDS = (building.add_build, building.add_watch, building.add_check, authoring.add_figures,
             authoring.add_new, authoring.add_import, authoring.add_schema, authoring.add_init,
             building.add_serve, authoring.add_layouts, scheduling.add_update, scheduling.add_status,
-            history.add_history, history.add_diff, history.add_restore, history.add_clearance)
+            history.add_history, history.add_diff, history.add_restore, history.add_clearance,
+            daemoncommand.add_daemon)
 
 DESCRIPTION = """\
 Turn YAML fact records into U.S. Department of State fact sheets, as .docx and .pdf.
