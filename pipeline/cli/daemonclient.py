@@ -25,6 +25,7 @@ NO_DAEMON, USE_DAEMON = "--no-daemon", "--daemon"
 SKIP_ENVIRONMENT = "FACTSHEETS_NO_DAEMON"
 START_WAIT = 60.0  # seconds a start may take to be ready (imports and warming on a busy machine)
 CONNECT_WAIT = 2.0
+CRASHED = {"crashed": True}  # what ask() returns when the daemon closed the connection without an answer
 EXIT_BROKEN_PIPE = 141  # as console.EXIT_BROKEN_PIPE, without importing it
 
 
@@ -82,6 +83,8 @@ def _through_daemon(argv: list[str], asked: bool) -> int | None:
     path = daemonplace.socket_path(place)
     version = daemonplace.code_version()
     reply = ask(path, _request(argv, version)) if daemonplace.check_socket(path) else None
+    if reply == CRASHED:
+        return None  # the build crashed the daemon's child: build here, where errors are reported
     if reply is None or reply.get("stale"):  # none running, or one of old code that has now ended
         if not asked:
             start(place, wait=False, warm=argv)  # for the next build; this one is one-shot
@@ -90,7 +93,7 @@ def _through_daemon(argv: list[str], asked: bool) -> int | None:
             return None
         reply = ask(path, _request(argv, version))
     if not reply or not isinstance(reply.get("exit"), int):
-        return None  # the build crashed the daemon's child: build here, where errors are reported
+        return None
     return _show(reply)
 
 
@@ -111,7 +114,8 @@ def _isatty(stream) -> bool:
 
 
 def ask(path: str, message: dict, timeout: float | None = None) -> dict | None:
-    """Send one message to the daemon at `path` and return its answer; None when none came."""
+    """Send one message to the daemon at `path` and return its answer; None when no daemon listens,
+    CRASHED when one took the message and closed without an answer."""
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
         conn.settimeout(CONNECT_WAIT)
         try:
@@ -120,7 +124,7 @@ def ask(path: str, message: dict, timeout: float | None = None) -> dict | None:
             return None
         conn.settimeout(timeout)  # a build may take long; the daemon answers when it is done
         daemonplace.send(conn, message)
-        return daemonplace.receive(conn)
+        return daemonplace.receive(conn) or CRASHED
 
 
 def _show(reply: dict) -> int:

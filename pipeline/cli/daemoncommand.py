@@ -82,9 +82,12 @@ def _stop(place, args) -> int:
     path = daemonplace.socket_path(place)
     answer = daemonclient.ask(path, {"action": "stop", "version": daemonplace.code_version()},
                               timeout=10.0) if daemonplace.check_socket(path) else None
-    if not answer:
+    if not answer or answer is daemonclient.CRASHED:
         return _not_running()
-    pid = answer.get("stopping") or answer.get("pid")
+    if answer.get("stale"):
+        print("factsheets: the build daemon ran older code; it has ended")
+        return console.EXIT_OK
+    pid = answer["stopping"]
     deadline = time.monotonic() + STOP_WAIT
     while pid and _alive(pid) and time.monotonic() < deadline:
         time.sleep(0.05)
