@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from .. import __version__
-from ..base import config, hardening
+from ..base import config, hardening, lazyimport
 from ..base.errors import ConfigError, escaped_name, printable
 from ..base.paths import display
 from ..builder.lock import LockBusy
@@ -76,6 +76,7 @@ def main(argv: list[str] | None = None) -> int:
             args.paths = config.sources(settings, settings_file.parent, settings_file, config.NAME)
     try:
         hardening.preflight()  # before any record is read and before ReportLab is imported
+        lazyimport.install()  # and what ReportLab imports for some sheets only, loaded on use
         return args.run(args)
     except ConfigError as exc:
         console.print_all(exc.diagnostics)
