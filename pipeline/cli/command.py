@@ -28,6 +28,9 @@ COMMANDS = (building.add_build, building.add_watch, building.add_check, authorin
             history.add_history, history.add_diff, history.add_restore, history.add_clearance,
             daemoncommand.add_daemon)
 
+# Options read before the settings file is (the build daemon's client acts on them): never settings.
+NOT_SETTINGS = ("daemon", "no-daemon")
+
 DESCRIPTION = """\
 Turn YAML fact records into U.S. Department of State fact sheets, as .docx and .pdf.
 A build rebuilds only the sheets whose record, shared data, template, fonts or
@@ -106,7 +109,7 @@ def _settings(file: Path | None, argv: list[str], commands: dict) -> dict:
         if at is None:
             return settings
         command, parsers = nested[argv[at]], parsers + list(nested.values())
-    known = {name for parser in parsers for name in config.long_options(parser)} - {"help"}
+    known = {name for parser in parsers for name in config.long_options(parser)} - {"help", *NOT_SETTINGS}
     argv[at + 1:at + 1] = config.arguments(settings, command, known, file.parent, file, shown_as, argv[at + 1:])
     return settings
 

@@ -288,3 +288,12 @@ def test_the_client_imports_no_build_library():
     assert "socket" in imported  # the measurement works
     assert not imported & {"reportlab", "docx", "jinja2", "yaml", "PIL", "lxml", "uharfbuzz"}
     assert "pipeline.cli.command" not in names
+
+
+@pytest.mark.parametrize("setting", ["daemon = true", "no-daemon = true"])
+def test_the_daemon_switches_are_not_settings(tmp_path, cli, setting):
+    project = _project(tmp_path)
+    (project / "factsheets.toml").write_text(setting + "\n")
+    refused = cli("build", cwd=project)
+    assert refused.code == 2
+    assert f"factsheets.toml:1:1: error: unknown setting '{setting.split()[0]}'" in refused.err
