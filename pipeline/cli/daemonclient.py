@@ -27,6 +27,7 @@ START_WAIT = 60.0  # seconds a start may take to be ready (imports and warming o
 CONNECT_WAIT = 2.0
 CRASHED = {"crashed": True}  # what ask() returns when the daemon closed the connection without an answer
 EXIT_BROKEN_PIPE = 141  # as console.EXIT_BROKEN_PIPE, without importing it
+EXIT_INTERRUPTED = 130  # what a shell reports for a program stopped by Ctrl-C
 
 
 def handled(argv: list[str]) -> int | None:
@@ -38,8 +39,11 @@ def handled(argv: list[str]) -> int | None:
         return _through_daemon(argv, mode == USE_DAEMON)
     except daemonplace.Unsafe as exc:
         print(f"factsheets: warning: {exc}", file=sys.stderr)
-    except (OSError, ValueError):
-        pass  # no daemon to reach, or it went away mid-answer: build here
+    except (OSError, ValueError, EOFError, TypeError):
+        pass  # no daemon to reach, it went away mid-answer, or its answer was unreadable: build here
+    except KeyboardInterrupt:  # Ctrl-C while the daemon builds: it finishes (files are replaced whole)
+        print("\nfactsheets: interrupted; the build daemon finishes the build it was given", file=sys.stderr)
+        return EXIT_INTERRUPTED
     return None
 
 

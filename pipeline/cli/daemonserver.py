@@ -33,7 +33,7 @@ import time
 from pathlib import Path
 
 from ..base.errors import ConfigError
-from . import daemonplace
+from . import GC_YOUNG, daemonplace
 
 LOCK_WAIT = 10.0  # seconds to wait for an ending daemon to let go of the lock
 CHECK_EVERY = 1.0
@@ -313,6 +313,7 @@ def build(request: dict) -> dict:
     time.tzset()
     os.umask(request["umask"])
     sys.path[:] = request["path"]
+    gc.set_threshold(GC_YOUNG, *gc.get_threshold()[1:])  # as the one-shot command's
     captured: list[list] = []
     out, err = (_Capture(captured, 1, request["tty"][0]), _Capture(captured, 2, request["tty"][1]))
     sys.stdout, sys.stderr = out, err
