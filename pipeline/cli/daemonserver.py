@@ -93,7 +93,8 @@ class Daemon:
         self.place, self.idle, self.lock = place, idle, lock
         self.socket_path = Path(daemonplace.socket_path(place))
         self.status_path = Path(daemonplace.file_in(place, ".json"))
-        self.children: set[int] = set()
+        self.children: dict[int, tuple[str, list[str]]] = {}  # pid → the folder and command line it builds
+        self.warmed: set[str] = set()  # the folders whose builds have warmed this process
         self.served = 0
         self.last = time.monotonic()
 
@@ -106,6 +107,7 @@ class Daemon:
         warm()
         recipe.kept_layouts = {}
         if folder:
+            self.warmed.add(folder)
             warm_on(folder, [a for a in argv if a != "--"])
         self.version = daemonplace.code_version()
         signal.signal(signal.SIGTERM, _stop)
@@ -199,7 +201,7 @@ class Daemon:
         """Run one build in a child of its own; the parent goes back to listening at once."""
         pid = os.fork()
         if pid:
-            self.children.add(pid)
+            self.children[pid] = (request["cwd"], list(request["argv"]))
             return
         try:  # the child: never returns into the parent's loop
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -214,14 +216,20 @@ class Daemon:
             os._exit(0)
 
     def _reap(self, block: bool) -> None:
-        """Collect finished children (all of them when ending)."""
+        """Collect finished children (all of them when ending); warm up on a folder built for the first time."""
         for pid in list(self.children):
             try:
                 done, _ = os.waitpid(pid, 0 if block else os.WNOHANG)
             except ChildProcessError:
                 done = pid
             if done:
-                self.children.discard(pid)
+                folder, argv = self.children.pop(pid)
+                if not block and folder not in self.warmed:
+                    # Once its build is done (it must not compete with it): this folder's next build
+                    # finds its layouts loaded and its fonts and pictures in memory.
+                    self.warmed.add(folder)
+                    warm_on(folder, argv)
+                    gc.freeze()
 
     def _remove_own_files(self) -> None:
         """Remove the socket and status file, if they are still this daemon's."""
