@@ -54,12 +54,23 @@ class _OnUse(types.ModuleType):
 
     def __getattr__(self, attribute: str):
         """Import the real module (once) and answer from it; it replaces this stand-in where it stood."""
+        return getattr(self._real(), attribute)
+
+    def __setattr__(self, attribute: str, value) -> None:
+        """Set the real module's attribute (a setting such as Pillow's pixel limit must reach it)."""
+        if attribute.startswith("__"):
+            super().__setattr__(attribute, value)
+        else:
+            setattr(self._real(), attribute, value)
+
+    def _real(self) -> types.ModuleType:
+        """Return the real module, importing it the first time."""
         name = self.__name__
         real = sys.modules.get(name)
         if real is self or real is None:
             sys.modules.pop(name, None)
             real = importlib.import_module(name)  # sets it on its parent package too
-        return getattr(real, attribute)
+        return real
 
 
 class _PatternsOnUse(importlib.abc.MetaPathFinder):
