@@ -37,7 +37,8 @@ from . import GC_YOUNG, daemonplace
 
 LOCK_WAIT = 10.0  # seconds to wait for an ending daemon to let go of the lock
 CHECK_EVERY = 1.0
-WARM_RECORDS = 3  # records checked at start to warm the caches  # seconds between checks that the folder and socket are still there, and of idleness
+WARM_RECORDS = 3  # records checked at start to warm the caches
+RELOADED = 3  # a child's exit status: it loaded layouts the daemon had not (new, or edited since)  # seconds between checks that the folder and socket are still there, and of idleness
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -203,30 +204,37 @@ class Daemon:
         if pid:
             self.children[pid] = (request["cwd"], list(request["argv"]))
             return
+        from ..builder import recipe
+
+        status = 0
         try:  # the child: never returns into the parent's loop
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
             signal.signal(signal.SIGINT, signal.SIG_DFL)
             self.server.close()
             os.close(self.lock)  # a long build must not keep the next daemon from starting
             conn.settimeout(None)
+            kept = dict(recipe.kept_layouts or {})
             _reply(conn, build(request))
-        except BaseException:  # the client sees the connection end and builds one-shot)
+            if recipe.kept_layouts != kept:  # it loaded layouts this process had not: tell the parent
+                status = RELOADED
+        except BaseException:  # the client sees the connection end and builds one-shot
             pass
         finally:
-            os._exit(0)
+            os._exit(status)
 
     def _reap(self, block: bool) -> None:
         """Collect finished children (all of them when ending); warm up on a folder built for the first time."""
         for pid in list(self.children):
             try:
-                done, _ = os.waitpid(pid, 0 if block else os.WNOHANG)
+                done, status = os.waitpid(pid, 0 if block else os.WNOHANG)
             except ChildProcessError:
-                done = pid
+                done, status = pid, 0
             if done:
                 folder, argv = self.children.pop(pid)
-                if not block and folder not in self.warmed:
+                reloaded = os.WIFEXITED(status) and os.WEXITSTATUS(status) == RELOADED
+                if not block and (folder not in self.warmed or reloaded):
                     # Once its build is done (it must not compete with it): this folder's next build
-                    # finds its layouts loaded and its fonts and pictures in memory.
+                    # finds its layouts (as edited) loaded and its fonts and pictures in memory.
                     self.warmed.add(folder)
                     warm_on(folder, argv)
                     gc.freeze()
