@@ -104,13 +104,15 @@ class Daemon:
         from ..base import hardening
         from ..builder import recipe
 
+        # The version of the code on disk before it is imported: an edit made while this process
+        # starts is then a new version, which the next request will not find here.
+        self.version = daemonplace.code_version()
         hardening.preflight()  # before ReportLab is imported, as in the one-shot command
         warm()
         recipe.kept_layouts = {}
         if folder:
             self.warmed.add(folder)
-            warm_on(folder, [a for a in argv if a != "--"])
-        self.version = daemonplace.code_version()
+            warm_on(folder, argv[1:] if argv[:1] == ["--"] else argv)
         signal.signal(signal.SIGTERM, _stop)
         signal.signal(signal.SIGINT, _stop)
         self.server = server = self._listen()
