@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -122,11 +123,11 @@ def _hashes(folder: Path) -> dict[str, str]:
 
 
 def _start(cli, daemons, cwd: Path, *extra) -> int:
-    """Start a daemon; return its process id."""
+    """Start a daemon; return its process id (as `daemon start` prints it: a short-lived one may be gone)."""
     started = cli("daemon", "start", *extra, cwd=cwd)
     assert started.code == 0, started.err
-    pid = daemons.pid()
-    assert pid and _alive(pid)
+    pid = int(re.search(r"\(process (\d+)", started.out).group(1))
+    daemons.pids.add(pid)
     return pid
 
 
