@@ -26,8 +26,9 @@ def add_daemon(commands) -> None:
     """Add `factsheets daemon`."""
     parser = commands.add_parser(
         "daemon", help="start, stop or ask about the resident build process that makes one sheet fast",
-        description="The build daemon keeps the build's libraries loaded so that a one-sheet build "
-                    "at a terminal takes a tenth of a second. 'build' uses it when one is running "
+        description="The build daemon keeps the build's libraries loaded and warm, so that a "
+                    "one-sheet build at a terminal does not pay for starting them (a few tenths of a "
+                    "second). 'build' uses it when one is running "
                     "(at a terminal; the first build there starts it) or with --daemon; --no-daemon, "
                     "scheduled and CI runs build on their own. It serves only you, through a socket "
                     f"in a private folder (${daemonplace.FOLDER_VARIABLE}, else "
