@@ -219,7 +219,7 @@ class PdfTranslator(Visitor):
         return [*out, table]
 
     def visit_chart(self, chart: Chart) -> list:
-        """Return the title, the drawing (a Figure with the alt text) and the source line, kept on one page."""
+        """Return the title, the drawing (a Figure with the alt text) and the source line, each kept with what follows."""
         group = self.root.child("Div") if self.root else None
         title = self._tagged(TaggedParagraph, chart.title, self.styles["Chart Title"], "P", parent=group)
         drawing = chartdraw.draw(chart, self.look.chart, self.doc.page.text_width)
