@@ -214,10 +214,25 @@ class SharedPages:
         pages = max(1, -(-len(runs) // RUNS_PER_PAGE))
         asked = request.query_params.get("page", "1")
         number = min(max(int(asked) if asked.isdigit() else 1, 1), pages)
+        edits, edit_pages, edit_page, edits_problem = await run_in_threadpool(self._edits, request)
         return self._page(request, "changes.html", runs=runs[(number - 1) * RUNS_PER_PAGE:number * RUNS_PER_PAGE],
-                          kept=kept, titles=self._titles(), page=number, pages=pages,
+                          kept=kept, titles=self._titles(), page=number, pages=pages, edits=edits,
+                          edit_page=edit_page, edit_pages=edit_pages, edits_problem=edits_problem,
                           feeds=sorted(status.load_body(self.opts.out).get("feeds", {}).items()),
                           held=sorted(Held(self.opts.out).held.items()))
+
+    def _edits(self, request: Request):
+        """Return a page of the recorded edits in plain words (edithistory), its number and count, or a problem."""
+        from . import edithistory
+        from ..history.store import HistoryError
+
+        asked = request.query_params.get("edits", "1")
+        number = int(asked) if asked.isdigit() else 1
+        try:
+            found, pages = edithistory.page(self.project.sources[0], Path.cwd(), number)
+        except HistoryError as exc:
+            return [], 1, 1, str(exc)
+        return found, pages, min(max(number, 1), pages), None
 
 
 def _locked(out: Path, work):
