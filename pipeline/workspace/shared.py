@@ -223,8 +223,8 @@ class SharedPages:
 
     def _edits(self, request: Request):
         """Return a page of the recorded edits in plain words (edithistory), its number and count, or a problem."""
-        from . import edithistory
         from ..history.store import HistoryError
+        from . import edithistory
 
         asked = request.query_params.get("edits", "1")
         number = int(asked) if asked.isdigit() else 1

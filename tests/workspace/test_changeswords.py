@@ -9,7 +9,6 @@ from conftest import RECORDS
 from pipeline.workspace import changeswords, edithistory
 
 
-
 def _headed_text(record) -> bool:
     """Return whether a sample has a section with a heading and a text (and a title any words may replace)."""
     import yaml
