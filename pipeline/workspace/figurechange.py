@@ -19,8 +19,37 @@ from . import workers
 KEPT = 20  # finished rebuilds kept for their pages to fetch the outcome
 
 
+KEPT_PLANS = 8  # plans kept: Save reuses the one its last preview made, when nothing changed since
+_plans: dict[tuple, workers.FigurePlan] = {}
+
+
 async def plan(pool: workers.Pool, figures: dict, target: Path, opts: Options, dependants: list[Path]
                ) -> workers.FigurePlan:
+    """Return the plan of a figure edit; the same edit of the same files as a moment ago: the plan made then."""
+    key = _inputs(figures, target, opts, dependants)
+    if key is not None and key in _plans:
+        return dataclasses.replace(_plans[key])
+    made = await _plan(pool, figures, target, opts, dependants)
+    if key is not None:
+        while len(_plans) >= KEPT_PLANS:
+            del _plans[next(iter(_plans))]
+        _plans[key] = dataclasses.replace(made)
+    return made
+
+
+def _inputs(figures: dict, target: Path, opts: Options, dependants: list[Path]) -> tuple | None:
+    """Return what a plan depends on (the edit, and each file's version), None when a file cannot be read."""
+    try:
+        files = [target, *sorted(opts.data.glob("*.yaml")), opts.out / "manifest.json", *opts.templates.rglob("*"),
+                 *dependants]
+        versions = tuple((str(f), (i := f.stat()).st_mtime_ns, i.st_size) for f in files if f.exists())
+    except OSError:
+        return None
+    return (repr(sorted((k, repr(v)) for k, v in figures.items())), str(opts.data), versions)
+
+
+async def _plan(pool: workers.Pool, figures: dict, target: Path, opts: Options, dependants: list[Path]
+                ) -> workers.FigurePlan:
     """Return the plan of a figure edit, its sheets compared in every worker at once, in the sheets' order."""
     shares = [dependants[i::pool.workers] for i in range(pool.workers)] if dependants else [[]]
     shares = [s for s in shares if s] or [[]]
