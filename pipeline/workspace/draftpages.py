@@ -49,13 +49,13 @@ class DraftPages:
         drafts, user = self._drafts(), self._user(request)
         if form.get("discard"):
             await run_in_threadpool(drafts.discard, user, sheet.id)
-            return Response(status_code=204)
+            return JSONResponse({"kept": False})
+        text = form.get("text", "").replace("\r\n", "\n")
         try:
-            await run_in_threadpool(drafts.keep, user, sheet.id, form.get("text", "").replace("\r\n", "\n"),
-                                    form.get("loaded", ""), saved)
+            await run_in_threadpool(drafts.keep, user, sheet.id, text, form.get("loaded", ""), saved)
         except TooLarge as exc:
             return PlainTextResponse(f"Not kept: {exc}.", 413)
         except OSError as exc:
             return PlainTextResponse(f"Not kept on the server ({exc.strerror or exc}); this browser keeps a copy.",
                                      507)
-        return Response(status_code=204)
+        return JSONResponse({"kept": text != saved})  # the saved text itself: the draft was removed

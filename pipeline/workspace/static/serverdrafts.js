@@ -14,6 +14,7 @@
     body.set("csrf", token());
     return fetch(url, {method: "POST", credentials: "same-origin", body: body}).then(function (r) {
       if (r.status === 403 && !again) return renew().then(function () { return post(fields, true); });
+      if (r.ok) r.clone().json().then(function (said) { form.dataset.draft = said.kept ? "kept" : "none"; });
       return r;
     }).catch(function () { /* the server is down: this browser's copy (drafts.js) keeps the text meanwhile */ });
   }
@@ -73,6 +74,8 @@
   });
 
   document.addEventListener("input", function (event) { if (event.target.id === "text") soon(); });
+  // Undo, Redo and Discard changes (drafts.js) put a version back and preview it with a keyup.
+  document.addEventListener("keyup", function (event) { if (event.target.id === "text") soon(); });
   document.addEventListener("htmx:afterSwap", function (event) { if (event.detail.target.id === "text") soon(); });
   // A save that went through: the text is the saved one now, so the kept draft goes (typing since is kept).
   document.body.addEventListener("htmx:afterRequest", function (event) {
