@@ -62,8 +62,10 @@ def _edit(entry: dict, blobs: dict, folder: str) -> Edit:
         data = path.rsplit("/", 2)[-2:-1] == ["data"]
         old = blobs.get((entry["parent"], path)) if entry["parent"] else None
         stem = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-        edit.files.append({"sheet": "" if data else stem, "data": stem if data else "",
-                           "lines": changeswords.described(old, blobs.get((entry["commit"], path)), data)})
+        lines = changeswords.described(old, blobs.get((entry["commit"], path)), data)
+        if entry["action"] == "outside" and old is None:  # the history's first copy of a file it found
+            lines = ["First recorded, as it was found"]
+        edit.files.append({"sheet": "" if data else stem, "data": stem if data else "", "lines": lines})
     if not entry["paths"]:  # a clearance step or a rejection: recorded without a file's change
         edit.files.append({"sheet": "", "data": "", "lines": [entry["summary"]]})
     return edit
