@@ -4,6 +4,7 @@ restored. axe-core on each new state."""
 
 import importlib.util
 import re
+import sys
 
 import axe
 import pytest
@@ -32,6 +33,7 @@ def _recordgen():
     """Import bench/recordgen.py by its path (bench/ is not a package)."""
     spec = importlib.util.spec_from_file_location("bench_recordgen", ROOT / "bench" / "recordgen.py")
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
 
@@ -86,7 +88,7 @@ def test_a_figure_120_sheets_print_is_saved_with_progress_and_the_table_shows_it
 
         row.get_by_role("button", name="Save and build").click()
         expect(plan).to_contain_text("Rebuilding sheets", timeout=WAIT_MS)  # at once, while it rebuilds
-        other_tab = page.context.new_page()  # the workspace answers meanwhile: the user keeps working
+        other_tab = chromium.new_page()  # the workspace answers meanwhile: the user keeps working
         other_tab.goto(url + "/changes")
         expect(other_tab.get_by_role("heading", name="Changes", exact=True)).to_be_visible()
         other_tab.close()
