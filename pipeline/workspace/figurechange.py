@@ -6,10 +6,13 @@ for a plan), and the save's rebuild run in the background, its progress asked fo
 from __future__ import annotations
 
 import asyncio
+import atexit
 import dataclasses
 import itertools
 import os
+import shutil
 import tempfile
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,8 +58,12 @@ async def _plan(pool: workers.Pool, figures: dict, target: Path, opts: Options, 
     shares = [s for s in shares if s] or [[]]
     quick = dataclasses.replace(opts, formats=())  # the printed numbers need the text only, not the files
     executor = await asyncio.to_thread(pool.executor)  # made again after a data change: not in the event loop
-    parts = await asyncio.gather(*(asyncio.wrap_future(executor.submit(
-        workers.figure_plan_in_worker, figures, target, quick, share)) for share in shares))
+    try:
+        parts = await asyncio.gather(*(asyncio.wrap_future(executor.submit(
+            workers.figure_plan_in_worker, figures, target, quick, share)) for share in shares))
+    except BrokenProcessPool:
+        await asyncio.to_thread(pool.close)  # a worker was killed: the next request starts new ones
+        raise
     first = parts[0]
     if any(not p.text for p in parts):  # the new values do not load: every worker says the same
         return next(p for p in parts if not p.text)
@@ -92,6 +99,7 @@ class Rebuilds:
     def __init__(self):
         self.running: dict[str, Rebuild] = {}
         self.folder = Path(tempfile.mkdtemp(prefix="factsheets-rebuilds-"))  # private to this server
+        atexit.register(shutil.rmtree, self.folder, True)  # the counts end with the server
         self.tasks: set[asyncio.Task] = set()
 
     def start(self, pool: workers.Pool, files: list[Path], opts: Options, **extra) -> Rebuild:
@@ -116,6 +124,8 @@ class Rebuilds:
             job.saved = await asyncio.wrap_future(executor.submit(
                 build_with_progress, files, parallel, str(job.progress)))
         except Exception as exc:  # the pool died: the page says so instead of waiting for ever
+            if isinstance(exc, BrokenProcessPool):
+                await asyncio.to_thread(pool.close)  # the next request starts new workers
             job.saved = workers.Saved(problems=[workers.unusable(
                 f"the rebuild could not run: {exc}", "save again; if it persists, tell the admin")], ok=False)
         job.done = True
