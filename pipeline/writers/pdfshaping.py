@@ -112,13 +112,20 @@ class ShapedText(PDFTextObject):
         return super()._formatText(text)
 
     def setRise(self, rise):
-        """Move the baseline; also as the first operator of a piece of shaped text."""
-        if self._code:
-            return super().setRise(rise)
-        # ReportLab's own looks at the operator before, and fails when a piece starts with a raised glyph.
+        """Move the baseline (text rise) to `rise`, keeping the rise the PDF is at and the one we think it is at one."""
+        # ReportLab's own fails when a piece starts with a raised glyph (it reads the operator
+        # before), and when it replaces a `Ts` just written it forgets the new rise: a word whose
+        # marks are moved up or down one after the other (Khmer ្ន then ំ) left the last mark's rise
+        # on for the glyphs after it, and on every later word of the line, whose base letters then
+        # sat lower than their marks.
+        operator = f"{fp_str(rise)} Ts"
+        if self._code and self._code[-1].endswith(" Ts"):
+            self._y += self._rise  # nothing was drawn at the rise set just before: replace it
+            self._code[-1] = operator
+        else:
+            self._code.append(operator)
         self._rise = rise
         self._y -= rise
-        self._code.append(f"{fp_str(rise)} Ts")
 
 
 def format_shaped(text: ShapedStr, write) -> str:
