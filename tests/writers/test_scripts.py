@@ -21,7 +21,7 @@ import tagged
 from conftest import examples
 from docx import Document as WordDocument
 from docx.oxml.ns import qn
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sheets import document
 
@@ -239,6 +239,9 @@ SHAPED_ALPHABET = sorted({ch for family in fonts.FAMILIES[1:] for ch in fonts.fa
 @pytest.mark.skipif(not PDFTOTEXT, reason="poppler (pdftotext) is not installed; .ci/run installs it")
 @settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=st.text(alphabet=SHAPED_ALPHABET, min_size=1, max_size=40))
+# Khmer ី then ំ moved down then up left the last rise on, so 'a' was drawn 0.5 pt above the line and
+# pdftotext read the Khmer span as a line of its own, after "็ a" (found by the explore profile).
+@example(text="\u0e47\u17b8\u17c6a")
 def test_any_lao_khmer_or_thai_text_round_trips(tmp_path_factory, text):
     """Whatever the letters and marks, the sheet builds, and the .docx and the PDF's extracted text
     (through /ActualText) hold them unchanged (spaces aside: lines wrap at them)."""
