@@ -112,18 +112,16 @@ class ShapedText(PDFTextObject):
         return super()._formatText(text)
 
     def setRise(self, rise):
-        """Move the baseline (text rise) to `rise`, keeping the rise the PDF is at and the one we think it is at one."""
-        # ReportLab's own fails when a piece starts with a raised glyph (it reads the operator
-        # before), and when it replaces a `Ts` just written it forgets the new rise: a word whose
-        # marks are moved up or down one after the other (Khmer ្ន then ំ) left the last mark's rise
-        # on for the glyphs after it, and on every later word of the line, whose base letters then
-        # sat lower than their marks.
-        operator = f"{fp_str(rise)} Ts"
+        """Move the baseline, remembering the new rise, also where it replaces the one just written."""
+        # ReportLab's own fails when a piece of shaped text starts with a raised glyph (it looks at
+        # the operator before), and when it replaces a rise just written (two raised marks in a
+        # row) it forgets the new one, so it never lowers the baseline again: the text after it
+        # was drawn raised, and poppler's reader, taking it for another line, dropped the marks.
         if self._code and self._code[-1].endswith(" Ts"):
-            self._y += self._rise  # nothing was drawn at the rise set just before: replace it
-            self._code[-1] = operator
+            self._y += self._rise  # the rise replaced
+            self._code[-1] = f"{fp_str(rise)} Ts"
         else:
-            self._code.append(operator)
+            self._code.append(f"{fp_str(rise)} Ts")
         self._rise = rise
         self._y -= rise
 
