@@ -37,7 +37,7 @@ from ..base.paths import display
 from ..builder.recipe import Options
 from ..figures.values import number
 from ..layouts.loader import load_layouts
-from . import edits, fields, figurerefs, gallery, sheets, starting, words, workers
+from . import edits, fields, figurechoices, figurerefs, gallery, sheets, starting, units, words, workers
 from .clearing import publish_refusal
 from .identity import Identity, RequireIdentity, write_recorded
 from .shared import SharedPages
@@ -126,6 +126,7 @@ class _State(SharedPages, VersionPages):
         self.env.filters["number"] = number  # 48,000,000: figures as the sheets print them
         self.env.filters["plain"] = words.sentence  # a message in a Word user's words
         self.env.filters["layout_name"] = words.layout_name
+        self.env.globals["prose_units"] = units.split  # a prose field as its text editor shows it
         self._labels: tuple = ((), None)  # the shared data, by its files' versions
         self.thumbs: dict[str, bytes] = {}  # by the built PDF's hash
         self.hashes: dict[tuple, str] = {}  # each version (path, mtime, size) of a built PDF: its hash
@@ -367,7 +368,8 @@ class _State(SharedPages, VersionPages):
             return self._fragment("form.html", problem=str(exc), sheet_id=sheet.id)
         return self._fragment("form.html", problem=None, top=shown.top, sections=shown.sections, lists=shown.lists,
                               figures=shown.figures, sheet_id=sheet.id,
-                              printed=figurerefs.printed(_typed(form.get("text", "")), self._dataset()))
+                              printed=figurerefs.printed(_typed(form.get("text", "")), self._dataset()),
+                              catalogue=figurechoices.catalogue(_typed(form.get("text", "")), self._dataset()))
 
     async def field(self, request: Request) -> Response:
         """Write one form field, or one list entry's addition, removal or move, into the YAML text; answer
