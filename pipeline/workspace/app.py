@@ -39,6 +39,7 @@ from ..figures.values import number
 from ..layouts.loader import load_layouts
 from . import edits, fields, figurechoices, figurerefs, gallery, sheets, starting, units, words, workers
 from .clearing import publish_refusal
+from .draftpages import DraftPages
 from .identity import Identity, RequireIdentity, write_recorded
 from .shared import SharedPages
 from .shared import keep as _keep
@@ -81,6 +82,8 @@ def create_app(project: Project, workers_count: int = 2, hosts: tuple[str, ...] 
         Route("/sheet/{sheet_id}", state.editor),
         Route("/sheet/{sheet_id}/preview", state.preview, methods=["POST"]),
         Route("/sheet/{sheet_id}/save", state.save, methods=["POST"]),
+        Route("/sheet/{sheet_id}/draft", state.draft_kept),
+        Route("/sheet/{sheet_id}/draft", state.draft_keep, methods=["POST"]),
         Route("/sheet/{sheet_id}/form", state.form, methods=["POST"]),
         Route("/sheet/{sheet_id}/field", state.field, methods=["POST"]),
         Route("/sheet/{sheet_id}/publish", state.publish, methods=["POST"]),
@@ -99,6 +102,7 @@ def create_app(project: Project, workers_count: int = 2, hosts: tuple[str, ...] 
         Route("/figures", state.figures),
         Route("/figures/{figure}/preview", state.figure_preview, methods=["POST"]),
         Route("/figures/{figure}/save", state.figure_save, methods=["POST"]),
+        Route("/figures/rebuild/{key}", state.figure_rebuild),
         Route("/figures/held/{key}/approve", state.held_approve, methods=["POST"]),
         Route("/figures/held/{key}/reject", state.held_reject, methods=["POST"]),
         Route("/changes", state.changes),
@@ -116,7 +120,7 @@ def create_app(project: Project, workers_count: int = 2, hosts: tuple[str, ...] 
                                  Middleware(RequireIdentity, identity=project.identity)])
 
 
-class _State(SharedPages, VersionPages):
+class _State(SharedPages, VersionPages, DraftPages):
     """The application's handlers and what they share."""
 
     def __init__(self, project: Project, pool: workers.Pool):

@@ -2,9 +2,9 @@
 
 The words are real names: Vientiane (ວຽງຈັນ), Luang Prabang (ຫຼວງພະບາງ), Phnom Penh (ភ្នំពេញ), Khmer
 (ខ្មែរ), Bangkok (กรุงเทพมหานคร), Hà Nội. A few carry what shaping must handle: Lao and Thai marks
-placed over and under their letters (ນ້ຳ, น้ำ, ปู่), a Khmer vowel drawn before its consonant and a
-subscript consonant with no character of its own (ខ្មែរ), a Thai letter whose descender is cut
-for the vowel under it (ฎู).
+placed over and under their letters (ນ້ຳ, น้ำ, ปู่, ที่, ผู้), a Khmer vowel drawn before its consonant and a
+subscript consonant with no character of its own (ខ្មែរ), a Khmer mark moved down after a subscript moved
+down (ភ្នំ), a Thai letter whose descender is cut for the vowel under it (ฎู).
 """
 
 import re
@@ -34,8 +34,8 @@ from pipeline.writers import pdfshaping
 ROOT = Path(__file__).resolve().parents[2]
 PDFTOTEXT = shutil.which("pdftotext")
 LAO, KHMER, THAI = "ວຽງຈັນ", "ខ្មែរ", "กรุงเทพมหานคร"
-LEAD = ("Vientiane (ວຽງຈັນ) and Luang Prabang (ຫຼວງພະບາງ, ນ້ຳ ຄຳ), Phnom Penh (ភ្នំពេញ) in Cambodia "
-        "(ខ្មែរ), Bangkok (กรุงเทพมหานคร, น้ำ ปู่ ฎู) and Hà Nội (Thủ đô Hà Nội, Đà Nẵng, Hồ Chí Minh).")
+LEAD = ("Vientiane (ວຽງຈັນ) and Luang Prabang (ຫຼວງພະບາງ, ນ້ຳ ຄຳ), Phnom Penh (ភ្នំពេញ, ភ្នំ) in Cambodia "
+        "(ខ្មែរ), Bangkok (กรุงเทพมหานคร, น้ำ ปู่ ฎู ที่ ผู้) and Hà Nội (Thủ đô Hà Nội, Đà Nẵng, Hồ Chí Minh).")
 BOLD_ITALIC = "A **bold ວຽງຈັນ ភ្នំពេញ กรุงเทพฯ** and *italic ວຽງຈັນ ភ្នំពេញ กรุงเทพฯ* end."
 BOLD_ITALIC_TEXT = "A bold ວຽງຈັນ ភ្នំពេញ กรุงเทพฯ and italic ວຽງຈັນ ភ្នំពេញ กรุงเทพฯ end."
 RECORD = f"""layout: inl-country-program
