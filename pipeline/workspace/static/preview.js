@@ -110,4 +110,15 @@
     return "Preview updated: " + list + " of " + total + " changed.";
   }
   function pages(n) { return n === 1 ? "1 page" : n + " pages"; }
+
+  // A page reached by Tab shows from its number down (a page is taller than the pane).
+  // Only the pane scrolls: the form beside it stays where it was.
+  var scroller = pane.closest(".preview") || pane;
+  pane.addEventListener("focusin", function (event) {
+    var page = event.target;
+    if (!page.matches(".page-frame")) return;
+    requestAnimationFrame(function () {  // after the browser's own scrolling to the focus
+      scroller.scrollTop += page.getBoundingClientRect().top - scroller.getBoundingClientRect().top - 4;
+    });
+  });
 })();
