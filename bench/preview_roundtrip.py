@@ -3,14 +3,14 @@
 Starts `factsheets serve` on a scratch copy of sources/ and templates/ plus one generated long sheet
 (a sample's sections written over until it has at least LONG_PAGES pages: recordgen.lengthened). For
 a 2-page sample and the long sheet, types a few characters at the end of the title in the editor's
-form (as a person types, DELAY_MS between keys) and measures, with the page's own clock, from the
-last key's keydown to the `load` event of the last page image that changed (the wait after typing
+form (as a person types, each key held DELAY_MS) and measures, with the page's own clock, from the
+last key event (the last key's keyup: the editor's wait starts there) to the `load` event of the last page image that changed (the wait after typing
 included). It also counts the bytes the browser received per preview (the answer, and every image
 fetched) and the images fetched, and measures a floor in the same run: the same text rendered to a
-PDF and its pages drawn, in this process, with no server, browser or wait. The first round of each
+PDF in this process (the raw render every preview needs), with no server, browser, wait or images. The first round of each
 sheet (the workers' first render of it) is not counted.
 
-    .venv/bin/python bench/preview_roundtrip.py [ROUNDS]
+    .venv/bin/python bench/preview_roundtrip.py [ROUNDS] [--spans]   (--spans: each round's requests, timed)
 """
 
 from __future__ import annotations
@@ -31,13 +31,13 @@ from recordgen import lengthened, numbered_title
 
 TARGETS = {"short": 500.0, "long": 1500.0}  # ms, median from the last key to the new page image shown
 LONG_PAGES = 10
-DELAY_MS = 60  # between keys: a quick typist
+DELAY_MS = 60  # each key held down: a quick typist
 WAIT_MS = 120_000  # a guard against a hang, not a measure
 
 
-def main(rounds: int) -> None:
+def main(rounds: int, spans: bool) -> None:
     """Measure and print each sheet's medians with MET / NOT MET."""
-    found = measure(rounds, report=print)
+    found = measure(rounds, report=print, spans=spans)
     if found["browser_missing"]:
         print(f"not measured: {found['browser_missing']}")
         return
@@ -52,7 +52,7 @@ def main(rounds: int) -> None:
     print(f"({found['load']}: other work on the machine makes these times noisy; the floor ratio is steadier)")
 
 
-def measure(rounds: int, report=lambda line: None) -> dict:
+def measure(rounds: int, report=lambda line: None, spans: bool = False) -> dict:
     """Time the previews; return {"sheets": {"short"|"long": {"name", "pages", "shown": [ms], "floor": [ms],
     "bytes": [n], "images": [n]}}, "browser_missing": reason or None, "load": the machine's load}."""
     found: dict = {"sheets": {}, "browser_missing": served.browser_missing(), "load": _load()}
@@ -75,6 +75,9 @@ def measure(rounds: int, report=lambda line: None) -> dict:
                         found["sheets"][key] = {"name": file.stem, "pages": pages, **_columns(shown),
                                                 "floor": _floor(project, file, rounds)}
                         report(f"{file.stem}: {', '.join(f'{ms:.0f}' for ms in found['sheets'][key]['shown'])} ms")
+                        if spans:
+                            for r in shown:
+                                report(f"  {r['shown']:.0f} ms: {r['spans']}")
                 finally:
                     browser.close()
     found["load"] += f" before; {_load()} after"
@@ -143,25 +146,25 @@ def _pages(project: Path, text: str) -> int:
 
 
 def _floor(project: Path, file: Path, rounds: int) -> list[float]:
-    """Time, in this process, the sheet rendered to a PDF and all its pages drawn: no server, browser, wait."""
-    from pipeline.workspace import pageimages, workers
+    """Time, in this process, the raw render of the sheet to a PDF (the one step a preview cannot skip):
+    no server, browser, wait or page images."""
+    from pipeline.builder import work
+    from pipeline.workspace import workers
 
     _context(project)
-    from pipeline.builder import work
-
     times = []
     text = file.read_text(encoding="utf-8")
     for i in range(rounds):
+        job = workers.job_for(file, numbered_title(text, f"zq{i}"))
         start = time.perf_counter()
-        result = work.run_in_worker(workers.job_for(file, numbered_title(text, f"zq{i}")))
-        pageimages.draw(result.blobs[".pdf"])
+        work.run_in_worker(job)
         times.append((time.perf_counter() - start) * 1000)
     return times
 
 
 WATCH = """() => {
   window.marks = {key: 0, loads: []};
-  document.addEventListener("keydown", () => { window.marks.key = performance.now(); }, true);
+  document.addEventListener("keyup", () => { window.marks.key = performance.now(); }, true);
   document.addEventListener("load", (e) => {
     if (e.target.matches && e.target.matches("img.page"))
       window.marks.loads.push([performance.now(), e.target.getAttribute("src")]);
@@ -198,7 +201,10 @@ def _browser_rounds(browser, url: str, sheet_id: str, rounds: int) -> list[dict]
             const loads = window.marks.loads.filter(([t, src]) => changed.has(src)).map(([t]) => t);
             const entries = performance.getEntriesByType("resource").filter((e) => e.startTime >= window.marks.key
                 - 1 && (e.name.includes("/preview")));
-            return {shown: Math.max(...loads) - window.marks.key,
+            const all = performance.getEntriesByType("resource").filter((e) => e.startTime >= window.marks.key - 1);
+            const spans = all.map((e) => e.name.split("/").pop().slice(0, 8) + " " +
+                Math.round(e.startTime - window.marks.key) + "+" + Math.round(e.duration));
+            return {shown: Math.max(...loads) - window.marks.key, spans: spans.join(", "),
                     bytes: entries.reduce((n, e) => n + e.transferSize, 0),
                     images: entries.filter((e) => e.name.endsWith(".png")).length};
         }""", before))
@@ -207,4 +213,5 @@ def _browser_rounds(browser, url: str, sheet_id: str, rounds: int) -> list[dict]
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 15)
+    numbers = [a for a in sys.argv[1:] if a.isdigit()]
+    main(int(numbers[0]) if numbers else 15, "--spans" in sys.argv)
