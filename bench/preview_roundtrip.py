@@ -4,11 +4,13 @@ Starts `factsheets serve` on a scratch copy of sources/ and templates/ plus one 
 (a sample's sections written over until it has at least LONG_PAGES pages: recordgen.lengthened). For
 a 2-page sample and the long sheet, types a few characters at the end of the title in the editor's
 form (as a person types, each key held DELAY_MS) and measures, with the page's own clock, from the
-last key event (the last key's keyup: the editor's wait starts there) to the `load` event of the last page image that changed (the wait after typing
-included). It also counts the bytes the browser received per preview (the answer, and every image
-fetched) and the images fetched, and measures a floor in the same run: the same text rendered to a
-PDF in this process (the raw render every preview needs), with no server, browser, wait or images. The first round of each
-sheet (the workers' first render of it) is not counted.
+last key event (the last key's keyup: the editor's wait starts there) to the `load` event of the
+last page image that changed: the wait after typing, the form's edit of the text, the preview and
+the image fetch all included. It also counts the bytes the browser received per preview (the
+answer and every image fetched) and the images fetched, and measures a floor in the same run: the
+same text rendered to a PDF in this process (the raw render every preview needs), with no server,
+browser, wait or images. The first round of each sheet (the workers' first render of it) is not
+counted.
 
     .venv/bin/python bench/preview_roundtrip.py [ROUNDS] [--spans]   (--spans: each round's requests, timed)
 """

@@ -31,6 +31,15 @@
     document.dispatchEvent(new CustomEvent("previewShown"));
   });
 
+  // The newest preview refused (a restarted server, a text over the limit): its words are in the pane.
+  document.body.addEventListener("htmx:afterRequest", function (event) {
+    var xhr = event.detail.xhr;
+    if (event.detail.target !== pane || xhr.previewNumber !== sent || xhr.status === 200 || xhr.status === 204) return;
+    clearTimeout(slow);
+    pane.removeAttribute("aria-busy");
+    say("Preview not updated.");
+  });
+
   // Put the new answer in: its problems and notes replace the old, its pages update the old in place.
   function morph(html) {
     var fresh = document.createElement("template");
