@@ -92,8 +92,8 @@ def test_pages_are_numbered_and_each_reachable_by_keyboard(project, chromium):
             expect(figure.get_by_text(f"Page {number} of {count}", exact=True)).to_be_visible()
             assert figure.locator("img").get_attribute("alt").startswith(f"Page {number} of {count}: ")
             page.wait_for_function("""() => { const shown = document.querySelector("section.preview")
-                .getBoundingClientRect(), top = document.activeElement.getBoundingClientRect().top;
-                return top >= shown.top - 1 && top < shown.bottom; }""", timeout=WAIT_MS)  # its number in view
+                .getBoundingClientRect(), page = document.activeElement.getBoundingClientRect();
+                return page.top < shown.bottom && page.bottom > shown.top; }""", timeout=WAIT_MS)  # in view
 
 
 HOLD_FIRST = """() => {

@@ -6,7 +6,7 @@
 (function () {
   "use strict";
   var pane = document.getElementById("preview"), status = document.getElementById("preview-status");
-  var sent = 0, shown = 0, slow = null;
+  var sent = 0, shown = 0, slow = null, shownBefore = false;
   var SLOW_MS = 1000;  // after this an update in progress is said
 
   function say(text) { if (status.textContent !== text) status.textContent = text; }
@@ -112,6 +112,7 @@
     if (pane.querySelector(".pages.old")) return "Preview not updated: fix the problems listed above the pages.";
     if (!total) return pane.querySelector(".problems") ? "No preview: fix the problems listed." : "Nothing to show.";
     var numbers = changed.map(function (f) { return Array.prototype.indexOf.call(f.parentNode.children, f) + 1; });
+    if (!shownBefore) { shownBefore = true; return "Preview shown: " + pages(total) + "."; }
     if (!numbers.length) return "Preview up to date: no page changed (" + pages(total) + ").";
     if (numbers.length === total) return "Preview updated: " + (total === 1 ? "1 page." : "all " + total + " pages.");
     var list = numbers.length === 1 ? "page " + numbers[0] :
@@ -126,8 +127,10 @@
   pane.addEventListener("focusin", function (event) {
     var page = event.target;
     if (!page.matches(".page-frame")) return;
-    requestAnimationFrame(function () {  // after the browser's own scrolling to the focus
+    var toTop = function () {
       scroller.scrollTop += page.getBoundingClientRect().top - scroller.getBoundingClientRect().top - 4;
-    });
+    };
+    // After the browser's own scrolling to the focus, which may come a frame later.
+    requestAnimationFrame(function () { toTop(); requestAnimationFrame(toTop); });
   });
 })();
