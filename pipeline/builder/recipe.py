@@ -106,6 +106,8 @@ class _Run:
     def go(self) -> Report:
         """Plan, build, publish; return the report."""
         plans = [self.planner.plan(file) for file in self.files]
+        if self.write and self.planner.restamped:
+            self.publisher.changed()  # saved with the run's records, so the next run need not hash them
         jobs = [p.job for p in plans if p.job is not None]
         results = self._results(jobs) if jobs else iter(())
         with self.publisher.batches():
