@@ -68,6 +68,8 @@ def escaped_name(name: str) -> str:
     operators alert on, an ESC would act on their terminal. Backslashes are doubled so that an
     escape never reads like a name; bytes that are not UTF-8 show as \\xe9.
     """
+    if name.isprintable() and "\\" not in name:  # most names; a lone surrogate is not printable
+        return name
     out = []
     for ch in name:
         if ch == "\\":

@@ -36,6 +36,7 @@ class Ledger:
         self.dataset, self.since, self.months, self.severity = dataset, since, months, severity
         self.sheets: dict[str, list[str]] = {}  # figure -> the sheets (record paths) printing it
         self._stand_ins: dict[int, tuple[Diagnostic, str]] = {}  # kept alive, so ids stay unique
+        self._final: dict[str, Diagnostic] | None = None  # made once every sheet is noted
 
     def note(self, path: str, data_keys) -> list[Diagnostic]:
         """Note the stale shared figures a sheet prints; return a stand-in diagnostic for each.
@@ -48,6 +49,7 @@ class Ledger:
             if figure is None or figure.as_of is None or figure.as_of >= self.since:
                 continue
             self.sheets.setdefault(name, []).append(path)
+            self._final = None
             stand_in = self._diagnostic(name, [path])
             self._stand_ins[id(stand_in)] = (stand_in, name)
             found.append(stand_in)
@@ -55,10 +57,15 @@ class Ledger:
 
     def final(self) -> dict[str, Diagnostic]:
         """Return one diagnostic per stale shared figure, naming every sheet that prints it."""
-        return {name: self._diagnostic(name, paths) for name, paths in self.sheets.items()}
+        # Made once, not per sheet: each names up to every sheet of the run (quadratic at 10,000).
+        if self._final is None:
+            self._final = {name: self._diagnostic(name, paths) for name, paths in self.sheets.items()}
+        return dict(self._final)
 
     def replace(self, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
         """Return `diagnostics` with each stand-in from `note` replaced by its final diagnostic."""
+        if not any(id(d) in self._stand_ins for d in diagnostics):
+            return diagnostics
         final = self.final()
         return [final[self._stand_ins[id(d)][1]] if id(d) in self._stand_ins else d for d in diagnostics]
 
