@@ -12,6 +12,7 @@ import base64
 import contextlib
 import datetime as dt
 import difflib
+import functools
 import hashlib
 import hmac
 import json
@@ -37,7 +38,7 @@ from ..base.paths import display
 from ..builder.recipe import Options
 from ..figures.values import number
 from ..layouts.loader import load_layouts
-from . import edits, fields, figurerefs, gallery, sheets, starting, words, workers
+from . import edits, fields, figurerefs, gallery, seals, sheets, starting, tables, words, workers
 from .clearing import publish_refusal
 from .identity import Identity, RequireIdentity, write_recorded
 from .shared import SharedPages
@@ -83,6 +84,7 @@ def create_app(project: Project, workers_count: int = 2, hosts: tuple[str, ...] 
         Route("/sheet/{sheet_id}/save", state.save, methods=["POST"]),
         Route("/sheet/{sheet_id}/form", state.form, methods=["POST"]),
         Route("/sheet/{sheet_id}/field", state.field, methods=["POST"]),
+        Route("/sheet/{sheet_id}/seal", functools.partial(seals.upload, state), methods=["POST"]),
         Route("/sheet/{sheet_id}/publish", state.publish, methods=["POST"]),
         Route("/sheet/{sheet_id}/unpublish", state.unpublish, methods=["POST"]),
         Route("/sheet/{sheet_id}/history", state.history),
@@ -381,7 +383,9 @@ class _State(SharedPages, VersionPages):
         try:
             for name, value in edited[:1]:
                 text = edits.set_field(text, name, _typed(value))
-            changed = _list_edit(text, form)
+            changed = _list_edit(text, form) or tables.edit(text, form)
+            if changed is not None and not changed[1]:  # a point's year or value typed: the form stays
+                text, changed = changed[0], None
         except ValueError as exc:
             response = self._fragment("textarea.html", sheet_id=sheet.id, text=text)
             response.headers["HX-Trigger"] = json.dumps({"fieldRefused": words.sentence(str(exc), text)})

@@ -1,0 +1,106 @@
+"""Text edits of one entry of a list or mapping, wherever it is: append one, cut one out, swap two
+neighbours. Lists and mappings written in brackets or braces are edited in them; block ones by whole
+lines (with the comment lines that go with an entry). Nothing else of the text is touched.
+
+The callers (tables.py) check each result against what the record should then mean (checks.compare):
+these functions only place the characters.
+"""
+
+from __future__ import annotations
+
+from ..records.yamlload import Mapping, Node, Sequence
+from .nodes import Source, find, root_of
+
+
+def ended(text: str) -> str:
+    """Return the text ending with a line break, so that whole lines can be added and moved."""
+    return text if text.endswith("\n") or not text else text + "\n"
+
+
+def holder(text: str, found: list) -> tuple[Source, Node]:
+    """Return the text's Source and the list or mapping at `found`; ValueError when there is none there."""
+    node = find(root_of(text), found)
+    if not isinstance(node, (Sequence, Mapping)):
+        raise ValueError("this part is not written as a list; change it in the YAML tab")
+    return Source(text), node
+
+
+def append(text: str, found: list, item: str) -> str:
+    """Return the text with one more entry after the last of the list or mapping at `found`.
+
+    `item` is the entry as one line of YAML: a list's value ('["", ""]') or a mapping's 'key: value'.
+    """
+    text = ended(text)
+    src, node = holder(text, found)
+    if not node.items:
+        raise ValueError("this list is empty; add its first entry in the YAML tab")
+    if src.flow(node):
+        at = src.end(_last(node))
+        return text[:at] + ", " + item + text[at:]
+    at, column = _block_end(src, node)
+    return text[:at] + " " * column + ("- " if isinstance(node, Sequence) else "") + item + "\n" + text[at:]
+
+
+def cut(text: str, found: list, index: int) -> str:
+    """Return the text without entry `index` of the list or mapping at `found` (not its only one)."""
+    text = ended(text)
+    src, node = holder(text, found)
+    spans = _spans(src, node)
+    if len(spans) < 2:
+        raise ValueError("this is the only entry; remove the whole part in the YAML tab")
+    if src.flow(node):
+        starts = [src.offset(k) for k in _firsts(node)]
+        ends = [src.end(v) for v in _lasts(node)]
+        low, high = (starts[index], starts[index + 1]) if index + 1 < len(spans) else (ends[index - 1], ends[index])
+    else:
+        low, high = spans[index]
+        if index + 1 == len(spans):  # the last: from the end of the one before, so no blank line is left over
+            low = spans[index - 1][1]
+    return text[:low] + text[high:]
+
+
+def swap(text: str, found: list, low: int) -> str:
+    """Return the text with entries `low` and `low + 1` of the list or mapping at `found` swapped."""
+    text = ended(text)
+    src, node = holder(text, found)
+    spans = _spans(src, node)
+    if not 0 <= low < len(spans) - 1:
+        raise ValueError("there is no entry to swap with")
+    a, b = spans[low], spans[low + 1]
+    return text[:a[0]] + text[b[0]:b[1]] + text[a[1]:b[0]] + text[a[0]:a[1]] + text[b[1]:]
+
+
+def _firsts(node: Node) -> list[Node]:
+    """Return where each entry starts: a list's items, a mapping's keys."""
+    return [k for k, _ in node.items] if isinstance(node, Mapping) else list(node.items)
+
+
+def _lasts(node: Node) -> list[Node]:
+    """Return where each entry ends: a list's items, a mapping's values."""
+    return [v for _, v in node.items] if isinstance(node, Mapping) else list(node.items)
+
+
+def _last(node: Node) -> Node:
+    return _lasts(node)[-1]
+
+
+def _spans(src: Source, node: Node) -> list[tuple[int, int]]:
+    """Return each entry's characters: in brackets, the entry itself; in a block, its whole lines."""
+    if src.flow(node):
+        return [(src.offset(a), src.end(b)) for a, b in zip(_firsts(node), _lasts(node), strict=True)]
+    if isinstance(node, Sequence):
+        return [(s.start, s.end) for s in src.entries(node)]
+    spans = []
+    for key, value in node.items:
+        start = src.line_start(key.start)
+        if src.text[start:key.start].strip():
+            raise ValueError("this part is written in a way the form cannot change; change it in the YAML tab")
+        spans.append((start, src.content_end(value, src.column(key.start))))
+    return spans
+
+
+def _block_end(src: Source, node: Node) -> tuple[int, int]:
+    """Return where a block list's or mapping's next entry goes, and the column it starts at."""
+    if isinstance(node, Sequence):
+        return src.entries(node)[-1].end, src.column(src.dash(node.items[0]))
+    return _spans(src, node)[-1][1], src.column(node.items[0][0].start)

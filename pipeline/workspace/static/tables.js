@@ -1,0 +1,30 @@
+// The seal or flag picture (form_tables.html): the chosen file is sent as it is; the server checks it as
+// the build would and keeps it under assets/, then the record's seal lines name it (not saved until Save).
+document.addEventListener("click", async function (event) {
+  if (!event.target.closest("#seal-send")) return;
+  var box = document.getElementById("seal-upload"), say = document.getElementById("seal-message");
+  var altBox = document.getElementById("seal-new-alt") || document.getElementById("f-seal.alt");
+  var alt = altBox ? altBox.value.trim() : "";
+  if (!box.files.length) { say.textContent = "Choose a picture first (PNG or JPEG)."; box.focus(); return; }
+  if (!alt) {
+    say.textContent = "Type what the picture shows first: it is read aloud to readers who cannot see it.";
+    if (altBox) altBox.focus();
+    return;
+  }
+  var file = box.files[0], sheet = box.closest("[data-sheet]").dataset.sheet;
+  var token = JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRF-Token"];
+  say.textContent = "Uploading the picture…";
+  var response;
+  try {
+    response = await fetch("/sheet/" + encodeURIComponent(sheet) + "/seal?name=" + encodeURIComponent(file.name),
+      {method: "POST", body: file, headers: {"x-csrf-token": token, "content-type": "application/octet-stream"}});
+  } catch (error) {
+    say.textContent = "The picture could not be sent (the workspace does not answer): try again.";
+    return;
+  }
+  if (!response.ok) { say.textContent = await response.text(); return; }
+  var kept = await response.json();
+  say.textContent = "The picture is in the preview; press Save and build to keep it.";
+  htmx.ajax("POST", "/sheet/" + encodeURIComponent(sheet) + "/field", {target: "#text", swap: "outerHTML",
+    values: {seal_file: kept.file, seal_alt: alt, text: document.getElementById("text").value}});
+});
