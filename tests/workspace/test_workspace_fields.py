@@ -354,12 +354,19 @@ def test_the_form_points_to_the_yaml_tab_for_what_it_does_not_edit():
             "  - items:\n      - term: T\n        text: t\n        extra: e\n      - plain\n")
     shown = form(text, ("title", "sections", "seal", "notes"), ())
     pointers = {p.name: (p.text, p.line) for p in shown.top if p.kind == "pointer"}
-    assert set(pointers) == {"layout", "id", "seal", "doc_type"} and pointers["doc_type"][1] == 4
+    assert set(pointers) == {"layout", "id", "doc_type"} and pointers["doc_type"][1] == 4
     assert all("YAML tab" in words for words, _ in pointers.values())
+    seal = next(p for p in shown.top if p.kind == "seal")  # tables, charts and the seal: in the form
+    assert seal.file == "assets/s.png" and seal.alt.value == "A seal"
     parts = [{p.name: p for p in e.parts} for e in shown.sections.entries]
-    assert "table: edit it in the YAML tab" in parts[0]["sections[0].table"].text
-    assert parts[0]["sections[0].table"].line == 10 and "bulets" in parts[0]["sections[0].bulets"].text
-    assert "chart of data.f.x" in parts[1]["sections[1].chart"].text
+    table = parts[0]["sections[0].table"]
+    assert [c.value for c in table.columns] == ["a"] and [[c.value for c in r] for r in table.rows] == [["b"]]
+    assert "bulets" in parts[0]["sections[0].bulets"].text
+    chart = parts[1]["sections[1].chart"]
+    assert chart.shared and chart.title.value == "C" and chart.figure == "x"
+    odd = form(text.replace("rows: [[b]]", "rows: {b: c}"), ("title", "sections"), ())
+    pointer = next(p for p in odd.sections.entries[0].parts if p.name == "sections[0].table")
+    assert "table: edit it in the YAML tab" in pointer.text and pointer.line == 10  # not rows of cells
     assert "YAML tab" in parts[2]["sections[2]"].text
     terms = parts[3]["sections[3].items"].entries
     assert [p.name for p in terms[0].parts] == ["sections[3].items[0].term", "sections[3].items[0].text",
