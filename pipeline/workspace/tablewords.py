@@ -8,13 +8,17 @@ import re
 
 import yaml
 
+POINT = re.compile(r"figures\.([A-Za-z_][A-Za-z0-9_]*)\.values\.([0-9]+)")  # the validator's path of a point
 STEP = re.compile(r"\.?([A-Za-z_][A-Za-z0-9_]*)|\[([0-9]+)\]")
 PARTS = {"caption": "caption", "title": "title", "kind": "kind of chart", "alt": "description (alt text)",
          "figure": "figure"}
 
 
 def place(name: str, text: str) -> str:
-    """Return a table's, chart's or record figure's place in the form's words, else ''."""
+    """Return the place of a table's, chart's or series point's value in the form's words, else ''."""
+    point = POINT.fullmatch(name)
+    if point:
+        return f"Figure “{point.group(1).replace('_', ' ')}”, the point for {point.group(2)}"
     found = [(key, int(index) if index else None) for key, index in STEP.findall(name)]
     if len(found) < 3 or found[0][0] != "sections" or found[2][0] not in ("table", "chart"):
         return ""

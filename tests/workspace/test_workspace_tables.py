@@ -10,7 +10,7 @@ import json
 import re
 
 import pytest
-from conftest import RECORDS
+from conftest import RECORDS, ROOT
 from formsamples import holding, record, sections_with, with_own_series
 
 from pipeline.records.yamlload import parse
@@ -353,3 +353,22 @@ def test_the_form_posts_table_and_point_edits_and_says_refusals_in_its_words(cli
                         headers={"x-csrf-token": csrf, "content-type": "application/octet-stream"})
     assert (project / taken.json()["file"]).is_file()
     assert client.post(f"/sheet/{sample.id}/seal", content=png(), headers={"x-csrf-token": "x"}).status_code == 403
+
+
+@pytest.mark.parametrize(("sample", "section"), TABLES, ids=ids(TABLES))
+def test_a_new_columns_placeholder_is_the_one_problem_and_named_as_the_form_shows_it(sample, section):
+    """Before, each row was also reported as having a cell too many (the placeholder heading not counted)."""
+    from pathlib import Path
+
+    from pipeline.base.errors import RecordError
+    from pipeline.layouts.loader import load_layouts
+    from pipeline.records import schema
+
+    text, _ = tables.add_column(sample.file.read_text(encoding="utf-8"), f"sections[{section}].table")
+    with pytest.raises(RecordError) as found:
+        schema.validate(parse(text, "x.yaml"), Path("x.yaml"), "x.yaml", load_layouts(ROOT / "templates"))
+    problems = [d.message for d in found.value.diagnostics]
+    assert len(problems) == 1 and "placeholder" in problems[0], problems
+    field = re.search(r"'([^']+)'", problems[0]).group(1)
+    assert words.place(field, text) == f"Table 1, heading of column {len(table_of(sample, section)['columns']) + 1}"
+    assert words.place("figures.opium_ha.values.2019", text) == "Figure “opium ha”, the point for 2019"
