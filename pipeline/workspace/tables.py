@@ -12,15 +12,15 @@ from __future__ import annotations
 import re
 
 from ..records.yamlload import Mapping, Scalar, Sequence
-from . import checks, itemedits, scalars, seals
-from .nodes import child, find, plain, root_of, steps
+from . import checks, edits, itemedits, scalars, seals
+from .nodes import Source, child, find, path, plain, root_of, steps
 from .tablewords import place
 
 PLACEHOLDER = "<<the column’s heading>>"  # check refuses it until it is typed over, as `factsheets new`
 POINT_VALUE = "<<the value>>"
 YEAR_RE = re.compile(r"[12][0-9]{3}")
 # Form buttons: the key a button posts, and what it does with the path it names.
-OPS = ("row_add", "row_remove", "row_up", "row_down", "col_add", "col_remove", "col_left", "col_right",
+OPS = ("table_add", "table_remove", "row_add", "row_remove", "row_up", "row_down", "col_add", "col_remove", "col_left", "col_right",
        "point_add", "point_remove")
 
 
@@ -51,6 +51,42 @@ def _table(text: str, table: str) -> tuple[list, Mapping, list, list]:
         raise ValueError(f"{place(table, text)} is not written as columns and rows of cells; change it in the "
                          f"Advanced view")
     return found, root, columns.items, rows.items
+
+
+def add_table(text: str, section: str) -> tuple[str, str]:
+    """Return the text with a table of two columns (headings to type) and one empty row last in a section,
+    and the id of its first heading's input."""
+    found, root = steps(section), root_of(text)
+    node = find(root, found)
+    said = place_of_section(found)
+    if not isinstance(node, Mapping) or child(node, "table") is not None:
+        raise ValueError(f"{said} has a table already, or is written in a way the form cannot add one to; "
+                         f"add it in the Advanced view")
+    src = Source(itemedits.ended(text))
+    column = src.column(node.items[0][0].start) + 2
+    heading = scalars.quoted(PLACEHOLDER)
+    lines = f"\n{' ' * column}columns: [{heading}, {heading}]\n{' ' * column}rows:\n{' ' * (column + 2)}- [\"\", \"\"]\n"
+    new = edits._insert_key(src, node, "table", lines, tuple(k.value for k, _ in node.items) + ("table",))
+    _check(new, root, [*found, "table"], lambda _: [("columns", [PLACEHOLDER] * 2), ("rows", [["", ""]])], said)
+    return new, f"f-{section}.table.columns[0]"
+
+
+def remove_table(text: str, table: str) -> tuple[str, str]:
+    """Return the text without a section's table (not when it is all the section holds)."""
+    found, root = steps(table), root_of(text)
+    node = find(root, found[:-1])
+    if not isinstance(node, Mapping) or child(node, "table") is None:
+        raise ValueError(f"there is no table in {place_of_section(found)}: the sheet changed; look at the form again")
+    if len(node.items) == 1:
+        raise ValueError(f"{place(table, text)} is all that {place_of_section(found)} holds: remove the section instead")
+    new = edits._remove_key(Source(itemedits.ended(text)), node, "table", table)
+    _check(new, root, found, lambda _: None, place(table, text))
+    return new, f"table_add-{path(found[:-1])}"
+
+
+def place_of_section(found: list) -> str:
+    """Return 'Section 3' for a path into the third section."""
+    return f"Section {found[1] + 1}"
 
 
 def add_row(text: str, table: str) -> tuple[str, str]:
@@ -84,7 +120,7 @@ def move_row(text: str, row: str, step: int) -> tuple[str, str]:
         raise ValueError(f"{place(row, text)} is already the {'first' if step < 0 else 'last'} row")
     new = itemedits.swap(text, [*found, "rows"], min(index, other))
     _check(new, root, [*found, "rows"], lambda old: _swapped(old, min(index, other)), place(row, text))
-    return new, f"row_{'up' if step < 0 else 'down'}-{table}.rows[{other}]"
+    return new, f"row_{_enabled(('up', 'down'), step, other, len(rows))}-{table}.rows[{other}]"
 
 
 def add_column(text: str, table: str) -> tuple[str, str]:
@@ -131,7 +167,7 @@ def move_column(text: str, column: str, step: int) -> tuple[str, str]:
         if low + 1 < len(row.items):
             new = itemedits.swap(new, [*found, "rows", i], low)
     _check(new, root, found, lambda old: _each_list(old, lambda cells, _: _swapped(cells, low)), place(column, text))
-    return new, f"col_{'left' if step < 0 else 'right'}-{table}.columns[{other}]"
+    return new, f"col_{_enabled(('left', 'right'), step, other, len(columns))}-{table}.columns[{other}]"
 
 
 def _each_list(table: list, change) -> list:
@@ -242,6 +278,14 @@ def _exists(index: int, items: list, name: str, text: str) -> None:
                          f"look at the form again")
 
 
+def _enabled(ways: tuple[str, str], step: int, at: int, count: int) -> str:
+    """Return which of an entry's two move buttons keeps the focus after a move: the one pressed, unless
+    the entry is now at that end (its button disabled), then the other."""
+    if step < 0:
+        return ways[0] if at > 0 else ways[1]
+    return ways[1] if at < count - 1 else ways[0]
+
+
 def _swapped(items: list, low: int) -> list:
     return items[:low] + [items[low + 1], items[low]] + items[low + 2:]
 
@@ -257,6 +301,7 @@ def _check(new: str, root: Mapping, found: list, change, said: str) -> None:
 
 
 _OPS = {
+    "table_add": add_table, "table_remove": remove_table,
     "row_add": add_row, "row_remove": remove_row,
     "row_up": lambda text, row: move_row(text, row, -1), "row_down": lambda text, row: move_row(text, row, 1),
     "col_add": add_column, "col_remove": remove_column,

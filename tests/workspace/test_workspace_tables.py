@@ -101,7 +101,8 @@ def test_rows_and_columns_are_added_removed_and_moved_in_every_row(sample, secti
 
     down, _ = tables.move_row(text, f"{table}.rows[0]", 1)
     assert record_table(down, section)["rows"][:2] == [rows[1], rows[0]]
-    assert tables.move_row(down, f"{table}.rows[1]", -1)[0] == text  # and back: the very same text
+    assert tables.move_row(down, f"{table}.rows[1]", -1) == (text, f"row_down-{table}.rows[0]")  # and back:
+    # the very same text, the focus on the first row's Down (its Up is disabled now)
     right, focus = tables.move_column(text, f"{table}.columns[0]", 1)
     assert [r[:2] for r in record_table(right, section)["rows"]] == [[r[1], r[0]] for r in rows]
     assert tables.move_column(right, f"{table}.columns[1]", -1)[0] == text
@@ -372,3 +373,21 @@ def test_a_new_columns_placeholder_is_the_one_problem_and_named_as_the_form_show
     field = re.search(r"'([^']+)'", problems[0]).group(1)
     assert words.place(field, text) == f"Table 1, heading of column {len(table_of(sample, section)['columns']) + 1}"
     assert words.place("figures.opium_ha.values.2019", text) == "Figure “opium ha”, the point for 2019"
+
+
+@pytest.mark.parametrize("sample", RECORDS, ids=lambda r: r.id)
+def test_a_table_is_added_to_a_section_and_removed_again(sample):
+    text = sample.file.read_text(encoding="utf-8")
+    sections = record(sample.file).get("sections") or []
+    at = next((i for i, s in enumerate(sections) if isinstance(s, dict) and "table" not in s), None)
+    if at is None:
+        pytest.skip("no section without a table")
+    added, focus = tables.add_table(text, f"sections[{at}]")
+    assert focus == f"f-sections[{at}].table.columns[0]"
+    assert _loaded(added)["sections"][at]["table"] == {"columns": [tables.PLACEHOLDER] * 2, "rows": [["", ""]]}
+    assert comments(added) == comments(text) and changed_lines(text, added)[0] == []
+    assert tables.remove_table(added, f"sections[{at}].table") == (text, f"table_add-sections[{at}]")
+    with pytest.raises(ValueError, match=f"^Section {at + 1} has a table already"):
+        tables.add_table(added, f"sections[{at}]")
+    shown = form(added, PRINTS, ())
+    assert any(getattr(p, "kind", "") == "table" for p in shown.sections.entries[at].parts)
