@@ -86,6 +86,7 @@ class FigureRow:
     source: Field | None = None
     series: tableforms.SeriesPart | None = None  # its points, unless a chart shows them (`chart`)
     chart: int = 0
+    bare: bool = False  # a bare number: a source or as-of typed makes it a mapping (tables.set_figure_part)
 
 
 @dataclass
@@ -133,7 +134,8 @@ def figures_table(root: Mapping) -> list[FigureRow]:
     for key, node in found.items if isinstance(found, Mapping) else []:
         name = f"figures.{key.value}"
         if isinstance(node, Scalar):
-            rows.append(FigureRow(key.value, Field(name, "Value", node.value), None, key.loc.line))
+            rows.append(FigureRow(key.value, Field(name, "Value", node.value), Field(f"{name}.as_of", "As of", ""),
+                                  key.loc.line, source=Field(f"{name}.source", "Source", ""), bare=True))
         elif isinstance(node, Mapping):
             parts = dict((k.value, v) for k, v in node.items)
             value = _field(f"{name}.value", "Value", parts.get("value"), False) if "values" not in parts else None

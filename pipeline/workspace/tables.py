@@ -35,6 +35,9 @@ def edit(text: str, form: dict[str, str]) -> tuple[str, str] | None:
     typed = [(k.split(":", 1)[1], v) for k, v in form.items() if k.startswith("point:")]
     for name, value in typed[:1]:
         return set_point(text, name, value.replace("\r\n", "\n")), ""
+    typed = [(k.split(":", 1)[1], v) for k, v in form.items() if k.startswith("figpart:")]
+    for name, value in typed[:1]:
+        return set_figure_part(text, name, value.replace("\r\n", "\n"))
     return None
 
 
@@ -229,6 +232,30 @@ def set_point(text: str, name: str, typed: str) -> str:
                                         (k, written) if i == index else (k, v)) for i, (k, v) in enumerate(old)],
            where)
     return new
+
+
+def set_figure_part(text: str, name: str, value: str) -> tuple[str, str]:
+    """Return the text with a figure's source or as-of set, and '' (no new form); a figure written as a
+    bare number ('total: 48000000') becomes 'value:' with it, and the form is drawn again at that input."""
+    match = re.fullmatch(r"figures\.([A-Za-z_][A-Za-z0-9_]*)\.(source|as_of)", name)
+    if not match:
+        raise ValueError(f"'{name}' is not a field the form edits")
+    found, root = ["figures", match.group(1)], root_of(text)
+    node = find(root, found)
+    if not isinstance(node, Scalar):
+        return edits.set_field(text, name, value), ""
+    value = value.strip()
+    if not value:
+        return text, ""
+    key = next(k for k, _ in find(root, found[:1]).items if k.value == found[1])
+    column = Source(text).column(key.start) + 2
+    said = f"Figure “{found[1].replace('_', ' ')}”"
+    way = value if match.group(2) == "as_of" and scalars.DATE_RE.fullmatch(value) else \
+        scalars.written(value, column, None)[0]
+    lines = f"\n{' ' * column}{match.group(2)}: {way}\n{' ' * column}value: {node.raw}"
+    new = text[:node.start].rstrip(" ") + lines + text[node.end:]
+    _check(new, root, found, lambda _: [(match.group(2), value), ("value", node.value)], said)
+    return new, f"f-{name}"
 
 
 def add_point(text: str, figure: str) -> tuple[str, str]:

@@ -391,3 +391,16 @@ def test_a_table_is_added_to_a_section_and_removed_again(sample):
         tables.add_table(added, f"sections[{at}]")
     shown = form(added, PRINTS, ())
     assert any(getattr(p, "kind", "") == "table" for p in shown.sections.entries[at].parts)
+
+
+def test_a_source_typed_for_a_bare_number_makes_it_a_figure_with_a_value():
+    text = "layout: x\ntitle: T\nfigures:\n  total: 48000000  # all years\n  x: 5\nsections: []\n"
+    new, focus = tables.set_figure_part(text, "figures.total.source", "INL: budget request")
+    assert focus == "f-figures.total.source"  # the form is drawn again, at the input typed in
+    assert new == ("layout: x\ntitle: T\nfigures:\n  total:\n    source: \"INL: budget request\"\n"
+                   "    value: 48000000  # all years\n  x: 5\nsections: []\n")
+    dated, focus = tables.set_figure_part(new, "figures.total.as_of", "2024-01-31")
+    assert focus == "" and _loaded(dated)["figures"]["total"]["as_of"].isoformat() == "2024-01-31"
+    assert tables.set_figure_part(text, "figures.x.source", "  ") == (text, "")  # nothing typed: nothing changes
+    rows = {r.name: r for r in form(text, PRINTS, ()).figures}
+    assert rows["total"].bare and rows["total"].source.name == "figures.total.source"
