@@ -18,6 +18,7 @@ from .tablewords import place
 
 PLACEHOLDER = "<<the column’s heading>>"  # check refuses it until it is typed over, as `factsheets new`
 POINT_VALUE = "<<the value>>"
+KEEP_FOCUS = "="  # the form is drawn again, the focus staying on the input it had moved to (tables.js)
 YEAR_RE = re.compile(r"[12][0-9]{3}")
 # Form buttons: the key a button posts, and what it does with the path it names.
 OPS = ("table_add", "table_remove", "row_add", "row_remove", "row_up", "row_down", "col_add", "col_remove", "col_left", "col_right",
@@ -255,7 +256,7 @@ def set_figure_part(text: str, name: str, value: str) -> tuple[str, str]:
     lines = f"\n{' ' * column}{match.group(2)}: {way}\n{' ' * column}value: {node.raw}"
     new = text[:node.start].rstrip(" ") + lines + text[node.end:]
     _check(new, root, found, lambda _: [(match.group(2), value), ("value", node.value)], said)
-    return new, f"f-{name}"
+    return new, KEEP_FOCUS
 
 
 def add_point(text: str, figure: str) -> tuple[str, str]:

@@ -139,3 +139,20 @@ def test_a_seal_is_uploaded_with_its_alt_text_and_a_non_picture_is_refused(proje
         expect(page.locator("#result .saved")).to_contain_text("Saved", timeout=WAIT_MS)
     word = docx_text(project / "output" / f"{sample.stem}.docx")
     assert 'descr="Seal of the U.S. Embassy in Vientiane"' in word  # the picture, described
+
+
+def test_a_source_typed_for_a_bare_figure_keeps_the_keyboard_where_it_went(project, run_cli, chromium):
+    file = project / "sources" / SAMPLE.file.name
+    file.write_text(re.sub(r"(?m)^sections:", "figures:\n  total: 48000000  # all years\n\nsections:",
+                           file.read_text(encoding="utf-8"), count=1), encoding="utf-8")
+    assert run_cli("build", "-q", cwd=project).code == 0
+    with served.served(project) as url:
+        page = chromium.new_page(viewport={"width": 1400, "height": 1000})
+        served.open_when_up(page, f"{url}/sheet/{SAMPLE.id}")
+        expect(page.locator("#preview img.page").first).to_be_visible(timeout=WAIT_MS)
+        page.get_by_label("total: Source").fill("INL budget")
+        page.keyboard.press("Tab")  # leaving it writes it: the figure becomes a mapping, the form is redrawn
+        expect(page.locator("#text")).to_have_value(re.compile(r"  total:\n    source: INL budget\n"
+                                                               r"    value: 48000000  # all years\n"), timeout=WAIT_MS)
+        expect(page.get_by_label("total: As of")).to_be_focused(timeout=WAIT_MS)  # where the Tab went
+        expect(page.locator('[id="f-figures.total.source"]')).to_have_attribute("name", "field:figures.total.source")

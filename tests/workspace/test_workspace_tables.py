@@ -396,7 +396,7 @@ def test_a_table_is_added_to_a_section_and_removed_again(sample):
 def test_a_source_typed_for_a_bare_number_makes_it_a_figure_with_a_value():
     text = "layout: x\ntitle: T\nfigures:\n  total: 48000000  # all years\n  x: 5\nsections: []\n"
     new, focus = tables.set_figure_part(text, "figures.total.source", "INL: budget request")
-    assert focus == "f-figures.total.source"  # the form is drawn again, at the input typed in
+    assert focus == tables.KEEP_FOCUS  # the form is drawn again, the focus where it had gone
     assert new == ("layout: x\ntitle: T\nfigures:\n  total:\n    source: \"INL: budget request\"\n"
                    "    value: 48000000  # all years\n  x: 5\nsections: []\n")
     dated, focus = tables.set_figure_part(new, "figures.total.as_of", "2024-01-31")

@@ -28,3 +28,22 @@ document.addEventListener("click", async function (event) {
   htmx.ajax("POST", "/sheet/" + encodeURIComponent(sheet) + "/field", {target: "#text", swap: "outerHTML",
     values: {seal_file: kept.file, seal_alt: alt, text: document.getElementById("text").value}});
 });
+// A form drawn again with the focus kept (tables.KEEP_FOCUS, "="): the input that had the focus gets it back,
+// its caret where it was, so a keyboard user goes on where they were.
+(function () {
+  var had = null;
+  document.body.addEventListener("formChanged", function (event) {
+    var active = document.activeElement;
+    had = event.detail && event.detail.focus === "=" && active && active.id
+      ? {id: active.id, at: active.selectionStart} : null;
+  });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    if (event.detail.target.id !== "form-panel" || !had) return;
+    var found = document.getElementById(had.id);
+    if (found) {
+      found.focus();
+      try { if (had.at !== null) found.setSelectionRange(had.at, had.at); } catch (e) { /* a date input */ }
+    }
+    had = null;
+  });
+})();
