@@ -2,14 +2,18 @@
 neighbours. Lists and mappings written in brackets or braces are edited in them; block ones by whole
 lines (with the comment lines that go with an entry). Nothing else of the text is touched.
 
-The callers (tables.py) check each result against what the record should then mean (checks.compare):
-these functions only place the characters.
+The callers (tables.py, series.py) check each result whole against what the record should then mean
+(check_whole): the other functions only place the characters.
 """
 
 from __future__ import annotations
 
+import re
+
 from ..records.yamlload import Mapping, Node, Sequence
-from .nodes import Source, find, root_of
+from . import checks
+from .nodes import Source, find, plain, root_of
+from .tablewords import place
 
 
 def ended(text: str) -> str:
@@ -68,6 +72,30 @@ def swap(text: str, found: list, low: int) -> str:
         raise ValueError("there is no entry to swap with")
     a, b = spans[low], spans[low + 1]
     return text[:a[0]] + text[b[0]:b[1]] + text[a[1]:b[0]] + text[a[0]:a[1]] + text[b[1]:]
+
+
+def split(name: str) -> tuple[str, int]:
+    """Return a path's list and the entry's index: 'sections[4].table.rows[2]' → ('sections[4].table', 2)."""
+    match = re.fullmatch(r"(.+?)(?:\.(?:rows|columns))?\[([0-9]+)\]", name)
+    if not match:
+        raise ValueError(f"'{name}' is not an entry the form edits")
+    return match.group(1), int(match.group(2))
+
+
+def exists(index: int, items: list, name: str, text: str) -> None:
+    if not 0 <= index < len(items):
+        raise ValueError(f"there is no {place(name, text) if '[' in name else name}: the sheet changed; "
+                         f"look at the form again")
+
+
+def check_whole(new: str, root: Mapping, found: list, change, said: str) -> None:
+    """Refuse an edit whose text does not mean the old record with `change` made at `found`; `said`
+    names the place in the refusal."""
+    try:
+        checks.compare(new, root, found, change(checks._at(plain(root), found)))
+    except ValueError:
+        raise ValueError(f"the form cannot make this change to {said} safely; make it in the Advanced "
+                         f"view") from None
 
 
 def _firsts(node: Node) -> list[Node]:

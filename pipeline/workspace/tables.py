@@ -1,28 +1,25 @@
-"""Form edits of a table's rows and columns and of a series' points, as text edits of the record.
+"""Form edits of a table's rows and columns, as text edits of the record; and the one entry point of the
+form's table, series (series.py) and seal (seals.py) edits.
 
 A cell, a column's heading, a caption or a chart's title is one value: edits.set_field writes it.
-What changes the shape (a row or column added, removed or moved; a point of a series added,
-removed, its year or value changed) is done here, entry by entry (itemedits.py), and the result is
+What changes the shape (a table added or removed, a row or column added, removed or moved) is done
+here, entry by entry (itemedits.py), and the result is
 checked whole: it must load and mean the old record with exactly that change (checks.compare), or
 it is refused in words that name the place as the form shows it, and the text stays as it was.
 """
 
 from __future__ import annotations
 
-import re
-
-from ..records.yamlload import Mapping, Scalar, Sequence
-from . import checks, edits, itemedits, scalars, seals
-from .nodes import Source, child, find, path, plain, root_of, steps
+from ..records.yamlload import Mapping, Sequence
+from . import edits, itemedits, scalars, seals, series
+from .nodes import Source, child, find, path, root_of, steps
 from .tablewords import place
 
 PLACEHOLDER = "<<the column’s heading>>"  # check refuses it until it is typed over, as `factsheets new`
-POINT_VALUE = "<<the value>>"
-KEEP_FOCUS = "="  # the form is drawn again, the focus staying on the input it had moved to (tables.js)
-YEAR_RE = re.compile(r"[12][0-9]{3}")
+KEEP_FOCUS = series.KEEP_FOCUS
 # Form buttons: the key a button posts, and what it does with the path it names.
-OPS = ("table_add", "table_remove", "row_add", "row_remove", "row_up", "row_down", "col_add", "col_remove", "col_left", "col_right",
-       "point_add", "point_remove")
+OPS = ("table_add", "table_remove", "row_add", "row_remove", "row_up", "row_down", "col_add", "col_remove",
+       "col_left", "col_right", "point_add", "point_remove")
 
 
 def edit(text: str, form: dict[str, str]) -> tuple[str, str] | None:
@@ -35,10 +32,10 @@ def edit(text: str, form: dict[str, str]) -> tuple[str, str] | None:
         return seals.set_seal(text, form["seal_file"], form.get("seal_alt", ""))
     typed = [(k.split(":", 1)[1], v) for k, v in form.items() if k.startswith("point:")]
     for name, value in typed[:1]:
-        return set_point(text, name, value.replace("\r\n", "\n")), ""
+        return series.set_point(text, name, value.replace("\r\n", "\n")), ""
     typed = [(k.split(":", 1)[1], v) for k, v in form.items() if k.startswith("figpart:")]
     for name, value in typed[:1]:
-        return set_figure_part(text, name, value.replace("\r\n", "\n"))
+        return series.set_figure_part(text, name, value.replace("\r\n", "\n"))
     return None
 
 
@@ -71,7 +68,7 @@ def add_table(text: str, section: str) -> tuple[str, str]:
     heading = scalars.quoted(PLACEHOLDER)
     lines = f"\n{' ' * column}columns: [{heading}, {heading}]\n{' ' * column}rows:\n{' ' * (column + 2)}- [\"\", \"\"]\n"
     new = edits._insert_key(src, node, "table", lines, tuple(k.value for k, _ in node.items) + ("table",))
-    _check(new, root, [*found, "table"], lambda _: [("columns", [PLACEHOLDER] * 2), ("rows", [["", ""]])], said)
+    itemedits.check_whole(new, root, [*found, "table"], lambda _: [("columns", [PLACEHOLDER] * 2), ("rows", [["", ""]])], said)
     return new, f"f-{section}.table.columns[0]"
 
 
@@ -84,7 +81,7 @@ def remove_table(text: str, table: str) -> tuple[str, str]:
     if len(node.items) == 1:
         raise ValueError(f"{place(table, text)} is all that {place_of_section(found)} holds: remove the section instead")
     new = edits._remove_key(Source(itemedits.ended(text)), node, "table", table)
-    _check(new, root, found, lambda _: None, place(table, text))
+    itemedits.check_whole(new, root, found, lambda _: None, place(table, text))
     return new, f"table_add-{path(found[:-1])}"
 
 
@@ -97,33 +94,33 @@ def add_row(text: str, table: str) -> tuple[str, str]:
     """Return the text with an empty row after the table's last, and the id of its first cell."""
     found, root, columns, rows = _table(text, table)
     new = itemedits.append(text, [*found, "rows"], "[" + ", ".join('""' for _ in columns) + "]")
-    _check(new, root, [*found, "rows"], lambda old: [*old, [""] * len(columns)], place(table, text))
+    itemedits.check_whole(new, root, [*found, "rows"], lambda old: [*old, [""] * len(columns)], place(table, text))
     return new, f"f-{table}.rows[{len(rows)}][0]"
 
 
 def remove_row(text: str, row: str) -> tuple[str, str]:
     """Return the text without one row of a table (not its only one)."""
-    table, index = _split(row)
+    table, index = itemedits.split(row)
     found, root, _, rows = _table(text, table)
-    _exists(index, rows, row, text)
+    itemedits.exists(index, rows, row, text)
     if len(rows) == 1:
         raise ValueError(f"{place(row, text)} is the table’s only row: a table needs one; remove the whole "
                          f"table in the Advanced view")
     new = itemedits.cut(text, [*found, "rows"], index)
-    _check(new, root, [*found, "rows"], lambda old: old[:index] + old[index + 1:], place(row, text))
+    itemedits.check_whole(new, root, [*found, "rows"], lambda old: old[:index] + old[index + 1:], place(row, text))
     return new, f"row_add-{table}"
 
 
 def move_row(text: str, row: str, step: int) -> tuple[str, str]:
     """Return the text with a row swapped with the one above (-1) or below (+1), and its button's id."""
-    table, index = _split(row)
+    table, index = itemedits.split(row)
     found, root, _, rows = _table(text, table)
-    _exists(index, rows, row, text)
+    itemedits.exists(index, rows, row, text)
     other = index + step
     if not 0 <= other < len(rows):
         raise ValueError(f"{place(row, text)} is already the {'first' if step < 0 else 'last'} row")
     new = itemedits.swap(text, [*found, "rows"], min(index, other))
-    _check(new, root, [*found, "rows"], lambda old: _swapped(old, min(index, other)), place(row, text))
+    itemedits.check_whole(new, root, [*found, "rows"], lambda old: _swapped(old, min(index, other)), place(row, text))
     return new, f"row_{_enabled(('up', 'down'), step, other, len(rows))}-{table}.rows[{other}]"
 
 
@@ -134,16 +131,16 @@ def add_column(text: str, table: str) -> tuple[str, str]:
     new = itemedits.append(text, [*found, "columns"], scalars.quoted(PLACEHOLDER))
     for i in range(len(rows)):
         new = itemedits.append(new, [*found, "rows", i], '""')
-    _check(new, root, found, lambda old: _each_list(old, lambda cells, head: [*cells, PLACEHOLDER if head else ""]),
+    itemedits.check_whole(new, root, found, lambda old: _each_list(old, lambda cells, head: [*cells, PLACEHOLDER if head else ""]),
            place(table, text))
     return new, f"f-{table}.columns[{len(columns)}]"
 
 
 def remove_column(text: str, column: str) -> tuple[str, str]:
     """Return the text without one column: its heading and its cell in every row (not the only column)."""
-    table, index = _split(column)
+    table, index = itemedits.split(column)
     found, root, columns, rows = _table(text, table)
-    _exists(index, columns, column, text)
+    itemedits.exists(index, columns, column, text)
     if len(columns) == 1:
         raise ValueError(f"{place(column, text)} is the table’s only column: a table needs one; remove the "
                          f"whole table in the Advanced view")
@@ -151,7 +148,7 @@ def remove_column(text: str, column: str) -> tuple[str, str]:
     for i, row in enumerate(rows):
         if index < len(row.items):
             new = itemedits.cut(new, [*found, "rows", i], index)
-    _check(new, root, found, lambda old: _each_list(old, lambda cells, _: cells[:index] + cells[index + 1:]),
+    itemedits.check_whole(new, root, found, lambda old: _each_list(old, lambda cells, _: cells[:index] + cells[index + 1:]),
            place(column, text))
     return new, f"col_add-{table}"
 
@@ -159,9 +156,9 @@ def remove_column(text: str, column: str) -> tuple[str, str]:
 def move_column(text: str, column: str, step: int) -> tuple[str, str]:
     """Return the text with a column swapped with the one on its left (-1) or right (+1): its heading
     and its cell in every row; and the id of its button."""
-    table, index = _split(column)
+    table, index = itemedits.split(column)
     found, root, columns, rows = _table(text, table)
-    _exists(index, columns, column, text)
+    itemedits.exists(index, columns, column, text)
     other = index + step
     if not 0 <= other < len(columns):
         raise ValueError(f"{place(column, text)} is already the {'first' if step < 0 else 'last'} column")
@@ -170,7 +167,7 @@ def move_column(text: str, column: str, step: int) -> tuple[str, str]:
     for i, row in enumerate(rows):
         if low + 1 < len(row.items):
             new = itemedits.swap(new, [*found, "rows", i], low)
-    _check(new, root, found, lambda old: _each_list(old, lambda cells, _: _swapped(cells, low)), place(column, text))
+    itemedits.check_whole(new, root, found, lambda old: _each_list(old, lambda cells, _: _swapped(cells, low)), place(column, text))
     return new, f"col_{_enabled(('left', 'right'), step, other, len(columns))}-{table}.columns[{other}]"
 
 
@@ -186,125 +183,7 @@ def _each_list(table: list, change) -> list:
     return out
 
 
-# --- series --------------------------------------------------------------------------------------
-
-def _series(text: str, figure: str) -> tuple[list, Mapping, Mapping]:
-    """Return a record figure's steps, the root and its values; ValueError when it has no series."""
-    found, root = steps(figure), root_of(text)
-    values = child(find(root, found), "values")
-    if found[:1] != ["figures"] or len(found) != 2 or not isinstance(values, Mapping) or not values.items:
-        raise ValueError(f"the figure “{found[-1]}” is not written as a series of values by year the form can "
-                         f"change; change it in the Advanced view")
-    return found, root, values
-
-
-def set_point(text: str, name: str, typed: str) -> str:
-    """Return the text with one point of a series given a new year or value.
-
-    `name` is 'figures.<figure>.values[<point>].year' or '….value' (points numbered from 0).
-    """
-    match = re.fullmatch(r"(figures\.[A-Za-z_][A-Za-z0-9_]*)\.values\[([0-9]+)\]\.(year|value)", name)
-    if not match:
-        raise ValueError(f"'{name}' is not a point the form edits")
-    figure, index, part = match.group(1), int(match.group(2)), match.group(3)
-    found, root, values = _series(text, figure)
-    where = f"{_points(root, found)}, point {index + 1}"
-    _exists(index, values.items, where, text)
-    key, value = values.items[index]
-    typed = typed.strip()
-    if part == "year":
-        if not YEAR_RE.fullmatch(typed):
-            raise ValueError(f"{where}: the year must be four digits, such as 2019")
-        if typed != key.value and typed in (k.value for k, _ in values.items):
-            raise ValueError(f"{where}: the series has a point for {typed} already")
-        node, written = key, typed
-    else:
-        written = typed.replace(",", "").replace(" ", "").replace("\u00a0", "")
-        if not scalars.NUMBER_RE.fullmatch(written):
-            raise ValueError(f"{where}: the value must be a number, such as 5700 (digits only: no words or units)")
-        node = value
-    if written == node.value and isinstance(node, Scalar) and node.plain:
-        return text
-    new = text[:node.start] + written + text[node.end:] if isinstance(node, Scalar) else None
-    if new is None:
-        raise ValueError(f"{where} is written in a way the form cannot change; change it in the Advanced view")
-    at = [*found, "values"]
-    _check(new, root, at, lambda old: [((written, v) if i == index and part == "year" else
-                                        (k, written) if i == index else (k, v)) for i, (k, v) in enumerate(old)],
-           where)
-    return new
-
-
-def set_figure_part(text: str, name: str, value: str) -> tuple[str, str]:
-    """Return the text with a figure's source or as-of set, and '' (no new form); a figure written as a
-    bare number ('total: 48000000') becomes 'value:' with it, and the form is drawn again at that input."""
-    match = re.fullmatch(r"figures\.([A-Za-z_][A-Za-z0-9_]*)\.(source|as_of)", name)
-    if not match:
-        raise ValueError(f"'{name}' is not a field the form edits")
-    found, root = ["figures", match.group(1)], root_of(text)
-    node = find(root, found)
-    if not isinstance(node, Scalar):
-        return edits.set_field(text, name, value), ""
-    value = value.strip()
-    if not value:
-        return text, ""
-    key = next(k for k, _ in find(root, found[:1]).items if k.value == found[1])
-    column = Source(text).column(key.start) + 2
-    said = f"Figure “{found[1].replace('_', ' ')}”"
-    way = value if match.group(2) == "as_of" and scalars.DATE_RE.fullmatch(value) else \
-        scalars.written(value, column, None)[0]
-    lines = f"\n{' ' * column}{match.group(2)}: {way}\n{' ' * column}value: {node.raw}"
-    new = text[:node.start].rstrip(" ") + lines + text[node.end:]
-    _check(new, root, found, lambda _: [(match.group(2), value), ("value", node.value)], said)
-    return new, KEEP_FOCUS
-
-
-def add_point(text: str, figure: str) -> tuple[str, str]:
-    """Return the text with a point for the year after the series' last, its value a placeholder, and the
-    id of the new value's input."""
-    found, root, values = _series(text, figure)
-    years = [int(k.value) for k, _ in values.items if YEAR_RE.fullmatch(k.value)]
-    year = str(max(years) + 1 if years else 2000)
-    new = itemedits.append(text, [*found, "values"], f"{year}: {scalars.quoted(POINT_VALUE)}")
-    _check(new, root, [*found, "values"], lambda old: [*old, (year, POINT_VALUE)], _points(root, found))
-    return new, f"f-{figure}.values[{len(values.items)}].value"
-
-
-def remove_point(text: str, point: str) -> tuple[str, str]:
-    """Return the text without one point of a series (not its only one)."""
-    figure, index = _split(point)
-    figure = figure.removesuffix(".values")
-    found, root, values = _series(text, figure)
-    where = f"{_points(root, found)}, point {index + 1}"
-    _exists(index, values.items, where, text)
-    if len(values.items) == 1:
-        raise ValueError(f"{where} is the series’ only point: a series needs one")
-    new = itemedits.cut(text, [*found, "values"], index)
-    _check(new, root, [*found, "values"], lambda old: old[:index] + old[index + 1:], where)
-    return new, f"point_add-{figure}"
-
-
-def _points(root: Mapping, found: list) -> str:
-    """Return how the form names a series' points: 'Points of “Opium poppy cultivation”'."""
-    label = child(find(root, found), "label")
-    return f"Points of “{label.value if isinstance(label, Scalar) and label.value else found[-1].replace('_', ' ')}”"
-
-
 # --- shared --------------------------------------------------------------------------------------
-
-def _split(name: str) -> tuple[str, int]:
-    """Return a path's list and the entry's index: 'sections[4].table.rows[2]' → ('sections[4].table', 2)."""
-    match = re.fullmatch(r"(.+?)(?:\.(?:rows|columns))?\[([0-9]+)\]", name)
-    if not match:
-        raise ValueError(f"'{name}' is not an entry the form edits")
-    return match.group(1), int(match.group(2))
-
-
-def _exists(index: int, items: list, name: str, text: str) -> None:
-    if not 0 <= index < len(items):
-        raise ValueError(f"there is no {place(name, text) if '[' in name else name}: the sheet changed; "
-                         f"look at the form again")
-
 
 def _enabled(ways: tuple[str, str], step: int, at: int, count: int) -> str:
     """Return which of an entry's two move buttons keeps the focus after a move: the one pressed, unless
@@ -318,21 +197,11 @@ def _swapped(items: list, low: int) -> list:
     return items[:low] + [items[low + 1], items[low]] + items[low + 2:]
 
 
-def _check(new: str, root: Mapping, found: list, change, said: str) -> None:
-    """Refuse an edit whose text does not mean the old record with `change` made at `found`; `said`
-    names the place in the refusal."""
-    try:
-        checks.compare(new, root, found, change(checks._at(plain(root), found)))
-    except ValueError:
-        raise ValueError(f"the form cannot make this change to {said} safely; make it in the Advanced "
-                         f"view") from None
-
-
 _OPS = {
     "table_add": add_table, "table_remove": remove_table,
     "row_add": add_row, "row_remove": remove_row,
     "row_up": lambda text, row: move_row(text, row, -1), "row_down": lambda text, row: move_row(text, row, 1),
     "col_add": add_column, "col_remove": remove_column,
     "col_left": lambda text, col: move_column(text, col, -1), "col_right": lambda text, col: move_column(text, col, 1),
-    "point_add": add_point, "point_remove": remove_point,
+    "point_add": series.add_point, "point_remove": series.remove_point,
 }

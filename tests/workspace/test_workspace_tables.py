@@ -14,7 +14,7 @@ from conftest import RECORDS, ROOT
 from formsamples import holding, record, sections_with, with_own_series
 
 from pipeline.records.yamlload import parse
-from pipeline.workspace import seals, tables, words
+from pipeline.workspace import seals, series, tables, words
 from pipeline.workspace.edits import add_entry, move_entry, remove_entry, set_field
 from pipeline.workspace.fields import form
 from pipeline.workspace.nodes import plain
@@ -195,26 +195,26 @@ def test_the_points_of_a_charts_own_series_are_edited_one_by_one(sample, section
     figure = f"figures.{name}"
     values = dict(_loaded(text)["figures"][name]["values"])
     years = list(values)
-    new = tables.set_point(text, f"{figure}.values[1].value", "6,100")
+    new = series.set_point(text, f"{figure}.values[1].value", "6,100")
     assert _loaded(new)["figures"][name]["values"][years[1]] == 6100
     assert changed_lines(text, new)[1] == [ln.replace(f"{years[1]}: {values[years[1]]}", f"{years[1]}: 6100")
                                            for ln in changed_lines(text, new)[0]]
-    relabelled = tables.set_point(text, f"{figure}.values[0].year", "2006")
+    relabelled = series.set_point(text, f"{figure}.values[0].year", "2006")
     assert list(_loaded(relabelled)["figures"][name]["values"]) == [2006, *years[1:]]
-    more, focus = tables.add_point(text, figure)
+    more, focus = series.add_point(text, figure)
     assert focus == f"f-{figure}.values[{len(years)}].value"
     assert list(_loaded(more)["figures"][name]["values"]) == [*years, max(years) + 1]
-    fewer, _ = tables.remove_point(text, f"{figure}.values[0]")
+    fewer, _ = series.remove_point(text, f"{figure}.values[0]")
     assert list(_loaded(fewer)["figures"][name]["values"]) == years[1:]
     for edited in (new, relabelled, more, fewer):
         assert comments(edited) == comments(text)
     label = _loaded(text)["figures"][name]["label"]
     with pytest.raises(ValueError, match=f"^Points of “{label}”, point 1: the value must be a number"):
-        tables.set_point(text, f"{figure}.values[0].value", "5,700 ha")
+        series.set_point(text, f"{figure}.values[0].value", "5,700 ha")
     with pytest.raises(ValueError, match="point 2: the year must be four digits"):
-        tables.set_point(text, f"{figure}.values[1].year", "twenty")
+        series.set_point(text, f"{figure}.values[1].year", "twenty")
     with pytest.raises(ValueError, match="has a point for"):
-        tables.set_point(text, f"{figure}.values[1].year", str(years[0]))
+        series.set_point(text, f"{figure}.values[1].year", str(years[0]))
     chart = next(p for e in form(text, PRINTS, ()).sections.entries for p in e.parts if getattr(p, "kind", "") == "chart")
     assert [(p.year.value, p.value.value) for p in chart.series.points] == [(str(y), str(v)) for y, v in values.items()]
 
@@ -222,12 +222,12 @@ def test_the_points_of_a_charts_own_series_are_edited_one_by_one(sample, section
 def test_a_series_written_as_lines_keeps_its_comments():
     text = ("layout: x\ntitle: T\nfigures:\n  ha:\n    as_of: 2018-12-31\n    values:\n      2007: 1500  # survey\n"
             "      2018: 5700\n")
-    more, _ = tables.add_point(text, "figures.ha")
+    more, _ = series.add_point(text, "figures.ha")
     assert more.endswith("      2018: 5700\n      2019: \"<<the value>>\"\n")
-    fewer, _ = tables.remove_point(text, "figures.ha.values[1]")
+    fewer, _ = series.remove_point(text, "figures.ha.values[1]")
     assert fewer.endswith("      2007: 1500  # survey\n")
     with pytest.raises(ValueError, match="only point"):
-        tables.remove_point(fewer, "figures.ha.values[0]")
+        series.remove_point(fewer, "figures.ha.values[0]")
 
 
 @pytest.mark.parametrize("sample", RECORDS, ids=lambda r: r.id)
@@ -395,12 +395,12 @@ def test_a_table_is_added_to_a_section_and_removed_again(sample):
 
 def test_a_source_typed_for_a_bare_number_makes_it_a_figure_with_a_value():
     text = "layout: x\ntitle: T\nfigures:\n  total: 48000000  # all years\n  x: 5\nsections: []\n"
-    new, focus = tables.set_figure_part(text, "figures.total.source", "INL: budget request")
+    new, focus = series.set_figure_part(text, "figures.total.source", "INL: budget request")
     assert focus == tables.KEEP_FOCUS  # the form is drawn again, the focus where it had gone
     assert new == ("layout: x\ntitle: T\nfigures:\n  total:\n    source: \"INL: budget request\"\n"
                    "    value: 48000000  # all years\n  x: 5\nsections: []\n")
-    dated, focus = tables.set_figure_part(new, "figures.total.as_of", "2024-01-31")
+    dated, focus = series.set_figure_part(new, "figures.total.as_of", "2024-01-31")
     assert focus == "" and _loaded(dated)["figures"]["total"]["as_of"].isoformat() == "2024-01-31"
-    assert tables.set_figure_part(text, "figures.x.source", "  ") == (text, "")  # nothing typed: nothing changes
+    assert series.set_figure_part(text, "figures.x.source", "  ") == (text, "")  # nothing typed: nothing changes
     rows = {r.name: r for r in form(text, PRINTS, ()).figures}
     assert rows["total"].bare and rows["total"].source.name == "figures.total.source"
