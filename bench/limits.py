@@ -1,8 +1,8 @@
 """Seconds to build the largest records pipeline/limits.py allows: the numbers behind the limits.
 
 Usage: .venv/bin/python bench/limits.py [PART-OF-A-CASE-NAME]
-Each case sits at one or more limits at once; it is parsed, validated, rendered to the tree and
-written by both writers in memory. docs/limits-and-threat-model.md quotes these times.
+Each case sits at one or more limits at once; it is parsed, validated, rendered to the tree,
+written by both writers in memory and mapped (the sheet map a build writes beside the sheet). docs/limits-and-threat-model.md quotes these times.
 """
 
 import sys
@@ -16,6 +16,7 @@ from pipeline.base import limits
 from pipeline.layouts.loader import load_layouts
 from pipeline.records import schema
 from pipeline.records.yamlload import parse
+from pipeline.render.provenance import sheet_map
 from pipeline.render.sheet import render_document
 from pipeline.writers import docx as docx_writer
 from pipeline.writers import pdf as pdf_writer
@@ -73,7 +74,7 @@ def timed(fn, *args):
 def main() -> None:
     """Build every case (or those whose name contains argv[1]) once; print the seconds of each stage."""
     layouts = load_layouts(ROOT / "templates")
-    print(f"{'case':<62}{'KB':>6}{'parse':>7}{'tree':>7}{'docx':>7}{'pdf':>7}{'total':>7}")
+    print(f"{'case':<62}{'KB':>6}{'parse':>7}{'tree':>7}{'docx':>7}{'pdf':>7}{'map':>7}{'total':>7}")
     for name, text in cases().items():
         if len(sys.argv) > 1 and sys.argv[1] not in name:
             continue
@@ -81,9 +82,10 @@ def main() -> None:
         tree, tree_s = timed(render_document, node, layouts[node.layout])
         _, docx_s = timed(docx_writer.render, tree)
         _, pdf_s = timed(pdf_writer.render, tree)
-        total = parse_s + tree_s + docx_s + pdf_s
+        _, map_s = timed(sheet_map, node, tree)
+        total = parse_s + tree_s + docx_s + pdf_s + map_s
         print(f"{name:<62}{len(text.encode()) // 1024:>6}{parse_s:>7.2f}{tree_s:>7.2f}{docx_s:>7.2f}"
-              f"{pdf_s:>7.2f}{total:>7.2f}")
+              f"{pdf_s:>7.2f}{map_s:>7.2f}{total:>7.2f}")
 
 
 if __name__ == "__main__":
