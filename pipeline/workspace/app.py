@@ -38,7 +38,7 @@ from ..base.paths import display
 from ..builder.recipe import Options
 from ..figures.values import number
 from ..layouts.loader import load_layouts
-from . import edits, fields, figurerefs, gallery, seals, sheets, starting, tables, words, workers
+from . import edits, fields, figurerefs, gallery, nodes, seals, sheets, starting, tableforms, tables, words, workers
 from .clearing import publish_refusal
 from .identity import Identity, RequireIdentity, write_recorded
 from .shared import SharedPages
@@ -369,6 +369,7 @@ class _State(SharedPages, VersionPages):
             return self._fragment("form.html", problem=str(exc), sheet_id=sheet.id)
         return self._fragment("form.html", problem=None, top=shown.top, sections=shown.sections, lists=shown.lists,
                               figures=shown.figures, sheet_id=sheet.id,
+                              series_choices=tableforms.series_choices(_root(form.get("text", "")), self._dataset()),
                               printed=figurerefs.printed(_typed(form.get("text", "")), self._dataset()))
 
     async def field(self, request: Request) -> Response:
@@ -583,6 +584,14 @@ def _list_edit(text: str, form: dict[str, str]) -> tuple[str, str] | None:
             text, entry = edits.move_entry(text, form[op], step)
             return text, f"{op}-{entry}"
     return None
+
+
+def _root(text: str):
+    """Return a record's top mapping, or None when it does not read (the form says why)."""
+    try:
+        return nodes.root_of(_typed(text))
+    except ValueError:
+        return None
 
 
 def _reason(exc: OSError) -> str:

@@ -20,7 +20,7 @@ CHOICES = {"status": "draft|final", "sources": "true|false", "sections[].style":
            "sections[].chart.kind": "bar|line"}  # "" removes the line
 # A table's cells and headings, a chart's words, the seal's: one value each (their shapes: tables.py).
 TABLE_VALUES = ("sections[].table.caption", "sections[].table.columns[]", "sections[].table.rows[][]",
-                "sections[].chart.title", "sections[].chart.kind", "sections[].chart.alt", "seal.file", "seal.alt")
+                "sections[].chart.title", "sections[].chart.figure", "sections[].chart.kind", "sections[].chart.alt", "seal.file", "seal.alt")
 EDITABLE = {*SCALAR_FIELDS, "sources", "sections[].heading", "sections[].style", "sections[].text",
             "sections[].bullets[]", "sections[].items[].term", "sections[].items[].text",
             *(f"{name}[]" for name in declared.TEXT_LISTS), *TABLE_VALUES}

@@ -51,6 +51,7 @@ class ChartPart:
     chart_kind: object
     alt: object
     figure: str  # the figure it draws, by its name's words
+    figure_name: str = ""  # as written: 'opium_ha', 'data.unodc.laos_opium_ha'
     series: SeriesPart | None = None  # the sheet's own series, edited here
     shared: bool = False  # a shared figure: its points are changed on the Figures page
     kind: str = "chart"
@@ -96,7 +97,7 @@ def chart(name: str, node: Node, text: str, root: Mapping, make, choice) -> Char
     part = ChartPart(name, number(text, section, "chart"), make(f"{name}.title", "Title", child(node, "title")),
                      choice(f"{name}.kind", "Kind of chart", child(node, "kind"), (("bar", "bars"), ("line", "a line"))),
                      make(f"{name}.alt", "Description for readers who cannot see it (optional)", child(node, "alt")),
-                     called.rsplit(".", 1)[-1].replace("_", " "), shared=called.startswith("data."))
+                     called.rsplit(".", 1)[-1].replace("_", " "), called, shared=called.startswith("data."))
     if called and not part.shared:
         part.series = series(called, root, make)
     return part
@@ -118,6 +119,22 @@ def series(figure: str, root: Mapping, make) -> SeriesPart | None:
         amount = make(f"{name}.values[{i}].value", f"Point {i + 1}, value", value)
         part.points.append(Point(year, amount))
     return part
+
+
+def series_choices(root: Mapping | None, dataset) -> list[tuple[str, str]]:
+    """Return the series a chart may draw, (name as written, label): the sheet's own, then the shared data's."""
+    found = []
+    own = child(root, "figures") if root is not None else None
+    for key, node in own.items if isinstance(own, Mapping) else []:
+        if isinstance(child(node, "values"), Mapping):
+            label = child(node, "label")
+            said = label.value if isinstance(label, Scalar) and label.value else key.value.replace("_", " ")
+            found.append((key.value, f"{said} (this sheet’s)"))
+    for file_name, data in sorted(dataset.files.items()) if dataset else []:
+        for key, figure in data.figures.items():
+            if figure.values:
+                found.append((f"data.{file_name}.{key}", f"{figure.label or key.replace('_', ' ')} (shared)"))
+    return found
 
 
 def charted(root: Mapping) -> dict[str, int]:

@@ -30,6 +30,9 @@ def edit(text: str, form: dict[str, str]) -> tuple[str, str] | None:
             return _OPS[op](text, form[op])
     if "seal_file" in form:
         return seals.set_seal(text, form["seal_file"], form.get("seal_alt", ""))
+    typed = [(k.split(":", 1)[1], v) for k, v in form.items() if k.startswith("chartfig:")]
+    for chart, value in typed[:1]:  # another series: its points (or the Figures page link) are drawn again
+        return edits.set_field(text, f"{chart}.figure", value), KEEP_FOCUS
     typed = [(k.split(":", 1)[1], v) for k, v in form.items() if k.startswith("point:")]
     for name, value in typed[:1]:
         return series.set_point(text, name, value.replace("\r\n", "\n")), ""

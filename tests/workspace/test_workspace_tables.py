@@ -404,3 +404,19 @@ def test_a_source_typed_for_a_bare_number_makes_it_a_figure_with_a_value():
     assert series.set_figure_part(text, "figures.x.source", "  ") == (text, "")  # nothing typed: nothing changes
     rows = {r.name: r for r in form(text, PRINTS, ()).figures}
     assert rows["total"].bare and rows["total"].source.name == "figures.total.source"
+
+
+def test_the_figure_a_chart_draws_is_chosen_among_the_series_and_the_form_is_drawn_again(client, project):
+    sample, section = CHARTS[0]
+    csrf = _token(client, sample.id)
+    original = sample.file.read_text(encoding="utf-8")
+    shared = re.search(r"(?m)^\s*figure: (data\.\S+)", original).group(1)
+    text, name = with_own_series(original)
+    shown = client.post(f"/sheet/{sample.id}/form", data={"text": text, "csrf": csrf}).text
+    assert re.search(rf'<option value="{name}" selected>[^<]*\(this sheet’s\)</option>', shown)
+    assert re.search(rf'<option value="{re.escape(shared)}">[^<]*\(shared\)</option>', shown)
+    chosen = client.post(f"/sheet/{sample.id}/field", data={"text": text, "csrf": csrf,
+                                                            f"chartfig:sections[{section}].chart": shared})
+    assert json.loads(chosen.headers["HX-Trigger-After-Swap"])["formChanged"]["focus"] == tables.KEEP_FOCUS
+    assert _loaded(_box(chosen))["sections"][section]["chart"]["figure"] == shared
+    assert [line.strip() for line in changed_lines(text, _box(chosen))[1]] == [f"figure: {shared}"]
