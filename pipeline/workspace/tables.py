@@ -17,8 +17,9 @@ from .tablewords import place
 
 PLACEHOLDER = "<<the column’s heading>>"  # check refuses it until it is typed over, as `factsheets new`
 KEEP_FOCUS = series.KEEP_FOCUS
+CHART_FIGURE, CHART_TITLE = "<<the figure it draws>>", "<<the chart’s title>>"
 # Form buttons: the key a button posts, and what it does with the path it names.
-OPS = ("table_add", "table_remove", "row_add", "row_remove", "row_up", "row_down", "col_add", "col_remove",
+OPS = ("table_add", "table_remove", "chart_add", "chart_remove", "row_add", "row_remove", "row_up", "row_down", "col_add", "col_remove",
        "col_left", "col_right", "point_add", "point_remove")
 
 
@@ -75,17 +76,35 @@ def add_table(text: str, section: str) -> tuple[str, str]:
     return new, f"f-{section}.table.columns[0]"
 
 
-def remove_table(text: str, table: str) -> tuple[str, str]:
-    """Return the text without a section's table (not when it is all the section holds)."""
+def add_chart(text: str, section: str) -> tuple[str, str]:
+    """Return the text with a bar chart last in a section, its figure and title placeholders to choose and
+    type, and the id of its figure's choice."""
+    found, root = steps(section), root_of(text)
+    node = find(root, found)
+    said = place_of_section(found)
+    if not isinstance(node, Mapping) or child(node, "chart") is not None:
+        raise ValueError(f"{said} has a chart already, or is written in a way the form cannot add one to; "
+                         f"add it in the Advanced view")
+    src = Source(itemedits.ended(text))
+    column = src.column(node.items[0][0].start) + 2
+    parts = (("figure", CHART_FIGURE), ("kind", "bar"), ("title", CHART_TITLE))
+    lines = "".join(f"\n{' ' * column}{key}: {scalars.quoted(value) if '<<' in value else value}" for key, value in parts)
+    new = edits._insert_key(src, node, "chart", lines + "\n", tuple(k.value for k, _ in node.items) + ("chart",))
+    itemedits.check_whole(new, root, [*found, "chart"], lambda _: list(parts), said)
+    return new, f"f-{section}.chart.figure"
+
+
+def remove_table(text: str, table: str, kind: str = "table") -> tuple[str, str]:
+    """Return the text without a section's table (or chart: `kind`), not when it is all the section holds."""
     found, root = steps(table), root_of(text)
     node = find(root, found[:-1])
-    if not isinstance(node, Mapping) or child(node, "table") is None:
-        raise ValueError(f"there is no table in {place_of_section(found)}: the sheet changed; look at the form again")
+    if found[-1] != kind or not isinstance(node, Mapping) or child(node, kind) is None:
+        raise ValueError(f"there is no {kind} in {place_of_section(found)}: the sheet changed; look at the form again")
     if len(node.items) == 1:
         raise ValueError(f"{place(table, text)} is all that {place_of_section(found)} holds: remove the section instead")
-    new = edits._remove_key(Source(itemedits.ended(text)), node, "table", table)
+    new = edits._remove_key(Source(itemedits.ended(text)), node, kind, table)
     itemedits.check_whole(new, root, found, lambda _: None, place(table, text))
-    return new, f"table_add-{path(found[:-1])}"
+    return new, f"{kind}_add-{path(found[:-1])}"
 
 
 def place_of_section(found: list) -> str:
@@ -202,6 +221,7 @@ def _swapped(items: list, low: int) -> list:
 
 _OPS = {
     "table_add": add_table, "table_remove": remove_table,
+    "chart_add": add_chart, "chart_remove": lambda text, chart: remove_table(text, chart, "chart"),
     "row_add": add_row, "row_remove": remove_row,
     "row_up": lambda text, row: move_row(text, row, -1), "row_down": lambda text, row: move_row(text, row, 1),
     "col_add": add_column, "col_remove": remove_column,

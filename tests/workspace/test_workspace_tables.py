@@ -420,3 +420,20 @@ def test_the_figure_a_chart_draws_is_chosen_among_the_series_and_the_form_is_dra
     assert json.loads(chosen.headers["HX-Trigger-After-Swap"])["formChanged"]["focus"] == tables.KEEP_FOCUS
     assert _loaded(_box(chosen))["sections"][section]["chart"]["figure"] == shared
     assert [line.strip() for line in changed_lines(text, _box(chosen))[1]] == [f"figure: {shared}"]
+
+
+@pytest.mark.parametrize("sample", RECORDS, ids=lambda r: r.id)
+def test_a_chart_is_added_with_its_figure_to_choose_and_removed_again(sample, client):
+    text = sample.file.read_text(encoding="utf-8")
+    sections = record(sample.file).get("sections") or []
+    at = next((i for i, s in enumerate(sections) if isinstance(s, dict) and "chart" not in s), None)
+    if at is None:
+        pytest.skip("no section without a chart")
+    added, focus = tables.add_chart(text, f"sections[{at}]")
+    assert focus == f"f-sections[{at}].chart.figure"
+    assert _loaded(added)["sections"][at]["chart"] == {"figure": tables.CHART_FIGURE, "kind": "bar",
+                                                       "title": tables.CHART_TITLE}
+    assert comments(added) == comments(text) and changed_lines(text, added)[0] == []
+    assert tables.remove_table(added, f"sections[{at}].chart", "chart") == (text, f"chart_add-sections[{at}]")
+    shown = client.post(f"/sheet/{sample.id}/form", data={"text": added, "csrf": _token(client, sample.id)}).text
+    assert f'<option value="{html.escape(tables.CHART_FIGURE)}" selected>(choose one)</option>' in shown
