@@ -200,7 +200,8 @@ def test_the_records_own_figures_are_a_small_table_edited_as_text():
             "    value: 5700\n  series:\n    values: {2007: 1500}\nlead: x\n")
     rows = form(text, ("title",), ()).figures
     assert [(r.name, r.value and r.value.value, r.as_of and r.as_of.value) for r in rows] == [
-        ("total", "48000000", None), ("opium_ha", "5700", "2018-12-31"), ("series", None, "")]
+        ("total", "48000000", ""), ("opium_ha", "5700", "2018-12-31"), ("series", None, "")]
+    assert rows[0].bare and not rows[1].bare  # a bare number's as-of and source: tables.set_figure_part
     assert rows[2].note and rows[2].line == 7
     new = set_field(set_field(text, "figures.total", "49,000,000"), "figures.opium_ha.as_of", "2024-06-30")
     new = set_field(new, "figures.opium_ha.value", "6100")
