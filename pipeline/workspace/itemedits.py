@@ -57,9 +57,10 @@ def cut(text: str, found: list, index: int) -> str:
         ends = [src.end(v) for v in _lasts(node)]
         low, high = (starts[index], starts[index + 1]) if index + 1 < len(spans) else (ends[index - 1], ends[index])
     else:
-        low, high = spans[index]
-        if index + 1 == len(spans):  # the last: from the end of the one before, so no blank line is left over
-            low = spans[index - 1][1]
+        # Up to the next entry (the blank lines after it go with it); the last: from the end of the one
+        # before, so no blank line is left over either way.
+        low, high = (spans[index][0], spans[index + 1][0]) if index + 1 < len(spans) \
+            else (spans[index - 1][1], spans[index][1])
     return text[:low] + text[high:]
 
 

@@ -437,3 +437,14 @@ def test_a_chart_is_added_with_its_figure_to_choose_and_removed_again(sample, cl
     assert tables.remove_table(added, f"sections[{at}].chart", "chart") == (text, f"chart_add-sections[{at}]")
     shown = client.post(f"/sheet/{sample.id}/form", data={"text": added, "csrf": _token(client, sample.id)}).text
     assert f'<option value="{html.escape(tables.CHART_FIGURE)}" selected>(choose one)</option>' in shown
+
+
+def test_a_row_between_blank_lines_goes_with_the_blank_line_after_it_and_its_comments():
+    text = ("layout: x\ntitle: T\nsections:\n  - table:\n      columns: [A, B]\n      rows:\n        # first\n"
+            "        - [1, 2]\n\n        # the second\n        - [3, 4]  # provisional\n\n        - [5, 6]\n")
+    cut, _ = tables.remove_row(text, "sections[0].table.rows[1]")
+    assert cut == text.replace("        # the second\n        - [3, 4]  # provisional\n\n", "")
+    last, _ = tables.remove_row(text, "sections[0].table.rows[2]")
+    assert last == text.replace("\n\n        - [5, 6]\n", "\n")
+    moved, _ = tables.move_row(text, "sections[0].table.rows[0]", 1)
+    assert moved.index("# the second") < moved.index("# first")  # each row's comment moves with it
