@@ -21,12 +21,24 @@ def ended(text: str) -> str:
     return text if text.endswith("\n") or not text else text + "\n"
 
 
-def holder(text: str, found: list) -> tuple[Source, Node]:
-    """Return the text's Source and the list or mapping at `found`; ValueError when there is none there."""
-    node = find(root_of(text), found)
-    if not isinstance(node, (Sequence, Mapping)):
-        raise ValueError("this part is not written as a list; change it in the YAML tab")
-    return Source(text), node
+def edit_many(text: str, edits: list[tuple[str, list, object]]) -> str:
+    """Return the text with entry edits made in several lists or mappings at once, all placed from one
+    reading of the text (a table's column is an edit in every row: one reading, not one a row).
+
+    Each edit is ('append', steps, item), ('cut', steps, index) or ('swap', steps, low), at a different
+    list or mapping.
+    """
+    text = ended(text)
+    root, src = root_of(text), Source(text)
+    splices = []
+    for kind, found, arg in edits:
+        node = find(root, found)
+        if not isinstance(node, (Sequence, Mapping)):
+            raise ValueError("this part is not written as a list; change it in the YAML tab")
+        splices.append(_SPLICES[kind](src, node, arg))
+    for start, end, put in sorted(splices, key=lambda s: s[0], reverse=True):
+        text = text[:start] + put + text[end:]
+    return text
 
 
 def append(text: str, found: list, item: str) -> str:
@@ -34,21 +46,32 @@ def append(text: str, found: list, item: str) -> str:
 
     `item` is the entry as one line of YAML: a list's value ('["", ""]') or a mapping's 'key: value'.
     """
-    text = ended(text)
-    src, node = holder(text, found)
-    if not node.items:
-        raise ValueError("this list is empty; add its first entry in the YAML tab")
-    if src.flow(node):
-        at = src.end(_last(node))
-        return text[:at] + ", " + item + text[at:]
-    at, column = _block_end(src, node)
-    return text[:at] + " " * column + ("- " if isinstance(node, Sequence) else "") + item + "\n" + text[at:]
+    return edit_many(text, [("append", found, item)])
 
 
 def cut(text: str, found: list, index: int) -> str:
     """Return the text without entry `index` of the list or mapping at `found` (not its only one)."""
-    text = ended(text)
-    src, node = holder(text, found)
+    return edit_many(text, [("cut", found, index)])
+
+
+def swap(text: str, found: list, low: int) -> str:
+    """Return the text with entries `low` and `low + 1` of the list or mapping at `found` swapped."""
+    return edit_many(text, [("swap", found, low)])
+
+
+def _appended(src: Source, node: Node, item: str) -> tuple[int, int, str]:
+    """Return the splice adding an entry after a list's or mapping's last: (start, end, text put there)."""
+    if not node.items:
+        raise ValueError("this list is empty; add its first entry in the YAML tab")
+    if src.flow(node):
+        at = src.end(_last(node))
+        return at, at, ", " + item
+    at, column = _block_end(src, node)
+    return at, at, " " * column + ("- " if isinstance(node, Sequence) else "") + item + "\n"
+
+
+def _cut(src: Source, node: Node, index: int) -> tuple[int, int, str]:
+    """Return the splice taking out one entry (never the only one)."""
     spans = _spans(src, node)
     if len(spans) < 2:
         raise ValueError("this is the only entry; remove the whole part in the YAML tab")
@@ -61,18 +84,20 @@ def cut(text: str, found: list, index: int) -> str:
         # before, so no blank line is left over either way.
         low, high = (spans[index][0], spans[index + 1][0]) if index + 1 < len(spans) \
             else (spans[index - 1][1], spans[index][1])
-    return text[:low] + text[high:]
+    return low, high, ""
 
 
-def swap(text: str, found: list, low: int) -> str:
-    """Return the text with entries `low` and `low + 1` of the list or mapping at `found` swapped."""
-    text = ended(text)
-    src, node = holder(text, found)
+def _swapped(src: Source, node: Node, low: int) -> tuple[int, int, str]:
+    """Return the splice swapping entries `low` and `low + 1`."""
     spans = _spans(src, node)
     if not 0 <= low < len(spans) - 1:
         raise ValueError("there is no entry to swap with")
-    a, b = spans[low], spans[low + 1]
-    return text[:a[0]] + text[b[0]:b[1]] + text[a[1]:b[0]] + text[a[0]:a[1]] + text[b[1]:]
+    (a0, a1), (b0, b1) = spans[low], spans[low + 1]
+    text = src.text
+    return a0, b1, text[b0:b1] + text[a1:b0] + text[a0:a1]
+
+
+_SPLICES = {"append": _appended, "cut": _cut, "swap": _swapped}
 
 
 def split(name: str) -> tuple[str, int]:

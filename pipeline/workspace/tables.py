@@ -150,9 +150,8 @@ def add_column(text: str, table: str) -> tuple[str, str]:
     """Return the text with a column after the last (its heading a placeholder, its cells empty), and
     the id of its heading's input."""
     found, root, columns, rows = _table(text, table)
-    new = itemedits.append(text, [*found, "columns"], scalars.quoted(PLACEHOLDER))
-    for i in range(len(rows)):
-        new = itemedits.append(new, [*found, "rows", i], '""')
+    new = itemedits.edit_many(text, [("append", [*found, "columns"], scalars.quoted(PLACEHOLDER))]
+                              + [("append", [*found, "rows", i], '""') for i in range(len(rows))])
     itemedits.check_whole(new, root, found, lambda old: _each_list(old, lambda cells, head: [*cells, PLACEHOLDER if head else ""]),
            place(table, text))
     return new, f"f-{table}.columns[{len(columns)}]"
@@ -166,10 +165,8 @@ def remove_column(text: str, column: str) -> tuple[str, str]:
     if len(columns) == 1:
         raise ValueError(f"{place(column, text)} is the table’s only column: a table needs one; remove the "
                          f"whole table in the Advanced view")
-    new = itemedits.cut(text, [*found, "columns"], index)
-    for i, row in enumerate(rows):
-        if index < len(row.items):
-            new = itemedits.cut(new, [*found, "rows", i], index)
+    new = itemedits.edit_many(text, [("cut", [*found, "columns"], index)]
+                              + [("cut", [*found, "rows", i], index) for i, row in enumerate(rows) if index < len(row.items)])
     itemedits.check_whole(new, root, found, lambda old: _each_list(old, lambda cells, _: cells[:index] + cells[index + 1:]),
            place(column, text))
     return new, f"col_add-{table}"
@@ -185,10 +182,8 @@ def move_column(text: str, column: str, step: int) -> tuple[str, str]:
     if not 0 <= other < len(columns):
         raise ValueError(f"{place(column, text)} is already the {'first' if step < 0 else 'last'} column")
     low = min(index, other)
-    new = itemedits.swap(text, [*found, "columns"], low)
-    for i, row in enumerate(rows):
-        if low + 1 < len(row.items):
-            new = itemedits.swap(new, [*found, "rows", i], low)
+    new = itemedits.edit_many(text, [("swap", [*found, "columns"], low)]
+                              + [("swap", [*found, "rows", i], low) for i, row in enumerate(rows) if low + 1 < len(row.items)])
     itemedits.check_whole(new, root, found, lambda old: _each_list(old, lambda cells, _: _swapped(cells, low)), place(column, text))
     return new, f"col_{_enabled(('left', 'right'), step, other, len(columns))}-{table}.columns[{other}]"
 

@@ -448,3 +448,21 @@ def test_a_row_between_blank_lines_goes_with_the_blank_line_after_it_and_its_com
     assert last == text.replace("\n\n        - [5, 6]\n", "\n")
     moved, _ = tables.move_row(text, "sections[0].table.rows[0]", 1)
     assert moved.index("# the second") < moved.index("# first")  # each row's comment moves with it
+
+
+def test_a_columns_edit_reads_the_text_once_whatever_the_number_of_rows(monkeypatch):
+    """Before, each row was a new reading of the whole text: a column added to 1,000 rows took minutes
+    (bench/form_tables.py times it)."""
+    from pipeline.workspace import itemedits
+
+    readings = []
+    real = itemedits.root_of
+    monkeypatch.setattr(itemedits, "root_of", lambda text: readings.append(1) or real(text))
+    rows = "".join(f"        - [{i}, x]\n" for i in range(40))
+    text = f"layout: x\ntitle: T\nsections:\n  - table:\n      columns: [A, B]\n      rows:\n{rows}"
+    for edit in (lambda: tables.add_column(text, "sections[0].table"),
+                 lambda: tables.remove_column(text, "sections[0].table.columns[0]"),
+                 lambda: tables.move_column(text, "sections[0].table.columns[0]", 1)):
+        readings.clear()
+        new, _ = edit()
+        assert len(readings) == 1 and len(_loaded(new)["sections"][0]["table"]["rows"]) == 40
