@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -27,6 +28,7 @@ from recordgen import numbered_title
 
 FIGURE = "data.unodc.laos_opium_ha"
 UNRELATED = 20
+ROUNDS = 3
 
 
 def _project(folder: Path, count: int) -> None:
@@ -69,15 +71,30 @@ def main(count: int) -> None:
                                page, re.S).group(1)
             year = re.search(rf'name="value:([0-9]*)" value="[^"]*"\s+inputmode="decimal"\s+hx-post="/figures/'
                              rf'{re.escape(FIGURE)}/', page).group(1)
-            form = {"csrf": csrf, "loaded": loaded, f"value:{year}": "1234"}
-            _post(f"{url}/figures/{FIGURE}/preview", form, cookie)  # starts the workers
-            plan, shown = _post(f"{url}/figures/{FIGURE}/preview", form, cookie)
-            sheets = shown.count("will print:")
-            save, saved = _post(f"{url}/figures/{FIGURE}/save", form, cookie)
-            rebuilt = saved.count("<li>Rebuilt")
-    print(f"{count} sheets printing {FIGURE} (+{UNRELATED} others, one broken): plan {plan:.2f} s "
-          f"({sheets} sheets' changes shown; target 3 s: {'MET' if plan <= 3 else 'NOT MET'}), save {save:.2f} s "
-          f"({rebuilt} rebuilt; target 10 s: {'MET' if save <= 10 else 'NOT MET'})")
+            plans, saves = [], []
+            for n in range(ROUNDS):
+                form = {"csrf": csrf, "loaded": loaded, f"value:{year}": str(1234 + n)}
+                if n == 0:  # starts the workers (another value: a plan of the same edit is reused, not timed)
+                    _post(f"{url}/figures/{FIGURE}/preview", {**form, f"value:{year}": "1"}, cookie)
+                plan, shown = _post(f"{url}/figures/{FIGURE}/preview", form, cookie)
+                sheets = shown.count("will print:")
+                start = time.perf_counter()
+                _, saving = _post(f"{url}/figures/{FIGURE}/save", form, cookie)
+                key = re.search(r'hx-get="/figures/rebuild/([0-9a-f]+)"', saving).group(1)
+                with urllib.request.urlopen(urllib.request.Request(  # the page polls; this waits for the end
+                        f"{url}/figures/rebuild/{key}?wait=1", headers={"Cookie": cookie}), timeout=300) as answer:
+                    saved = answer.read().decode()
+                save = time.perf_counter() - start
+                loaded = re.search(r'name="loaded" value="([0-9a-f]+)" id="loaded-', saving).group(1)
+                rebuilt = saved.count("<li>Rebuilt")
+                plans.append(plan)
+                saves.append(save)
+                print(f"round {n + 1}: plan {plan:.2f} s ({sheets} sheets' changes shown), save {save:.2f} s "
+                      f"({rebuilt} rebuilt)")
+    plan, save = statistics.median(plans), statistics.median(saves)
+    print(f"{count} sheets printing {FIGURE} (+{UNRELATED} others, one broken), medians of {ROUNDS} rounds: "
+          f"plan {plan:.2f} s (target 3 s: {'MET' if plan <= 3 else 'NOT MET'}), save {save:.2f} s to the last "
+          f"sheet rebuilt (target 10 s: {'MET' if save <= 10 else 'NOT MET'})")
 
 
 if __name__ == "__main__":

@@ -1,10 +1,12 @@
 """Shared fixtures: the project root, an in-process CLI runner, and one build of the samples."""
 
+import atexit
 import importlib
 import math
 import os
 import pkgutil
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,13 @@ from pipeline import builder
 from pipeline.cli import command as cli
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# Tests share neither the user's picture cache nor a build daemon: a cache of this run's own (removed
+# at exit), and no daemon at a terminal (pytest -s); tests/cli/test_daemon.py starts and stops its own.
+_CACHE = tempfile.mkdtemp(prefix="factsheets-test-cache-")
+atexit.register(shutil.rmtree, _CACHE, True)
+os.environ.setdefault("FACTSHEETS_CACHE_DIR", _CACHE)
+os.environ.setdefault("FACTSHEETS_NO_DAEMON", "1")
 
 # Hypothesis profiles (HYPOTHESIS_PROFILE=ci|explore). `ci`, the default: the same examples every run
 # (derandomized) and no example database, so a fresh clone behaves exactly as CI and a run fails only

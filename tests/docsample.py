@@ -4,6 +4,7 @@ import datetime as dt
 import io
 from pathlib import Path
 
+from pipeline.document import tabstops
 from pipeline.document.tree import (
     BulletList,
     Chart,
@@ -15,6 +16,7 @@ from pipeline.document.tree import (
     Metadata,
     Paragraph,
     Run,
+    Tab,
     Table,
 )
 from pipeline.layouts.stylesheet import load_look
@@ -58,6 +60,9 @@ def sample_document(watermark=None, paragraphs=3):
         Paragraph("Issuer", (Run("Bureau of International Narcotics and Law Enforcement Affairs"),)),
         Paragraph("Doc Type", (Run("Fact Sheet"),)),
         Paragraph("Date Line", (Run("March 11, 2003"),)),
+        # A line in parts: a banner centred and a date at the right margin, as the briefing paper's.
+        Paragraph("Normal", (Tab(), Run("UNCLASSIFIED", bold=True), Tab(), Run("March 11, 2003")),
+                  tabs=(tabstops.stop("center", LOOK), tabstops.stop("right", LOOK))),
         Paragraph("Title", (Run("Laos"),)),
         Paragraph("Lead", (Run("Plain, "), Run("bold", bold=True), Run(", "), Run("italic", italic=True),
                            Run(", "), Run("both", bold=True, italic=True), Run(" and a "),

@@ -60,14 +60,15 @@ def write_fonts_conf(folder: Path, fonts: Path = FONT_DIR) -> Path:
     return conf
 
 
-def convert(docx_files: list[Path], outdir: Path, timeout: float = 180.0) -> dict[Path, Path]:
-    """Convert .docx files to PDF in one LibreOffice run; return {docx: pdf}. RuntimeError on failure."""
+def convert(docx_files: list[Path], outdir: Path, timeout: float = 180.0, fonts: Path = FONT_DIR) -> dict[Path, Path]:
+    """Convert .docx files to PDF in one LibreOffice run, with the system's fonts and those of the
+    `fonts` folder (default: the bundled ones) installed; return {docx: pdf}. RuntimeError on failure."""
     if not SOFFICE:
         raise RuntimeError("LibreOffice (soffice) is not installed")
     outdir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="parity-lo-") as scratch:
         scratch = Path(scratch)
-        env = {**os.environ, "FONTCONFIG_FILE": str(write_fonts_conf(scratch)),
+        env = {**os.environ, "FONTCONFIG_FILE": str(write_fonts_conf(scratch, fonts)),
                "HOME": str(scratch)}  # nothing of the user's LibreOffice or font caches is read
         # A private profile: no clash with another soffice running on the machine.
         command = [SOFFICE, f"-env:UserInstallation={(scratch / 'profile').as_uri()}", "--headless",

@@ -42,15 +42,22 @@ def main(folder: Path) -> None:
             page.evaluate("window.scrollTo(0, 0)")
             page.screenshot(path=str(folder / "workspace-editor.png"))
             page.evaluate("localStorage.clear()")  # the edit above is kept as a draft: not in this picture
-            page.goto(f"{url}/sheet/{sheet}")  # the form: the unknown figure typed into a list entry instead
+            page.goto(f"{url}/sheet/{sheet}")  # the form: figures as their values, one's details shown
             page.wait_for_selector("#preview img.page")
-            page.wait_for_selector("#form-panel .entry textarea")
-            entry = page.locator("#form-panel .entry textarea").first
-            entry.fill(entry.input_value() + " {{ data.unodc.laos_opium_hectares }}")
-            entry.press("End")
-            page.wait_for_selector("#form-panel .entry .field-problem")
-            entry.evaluate("e => e.closest('fieldset').scrollIntoView()")
+            chip = page.locator("#form-panel .entry .figure-chip").first
+            chip.wait_for()
+            editor = chip.locator("xpath=ancestor::*[contains(@class,'richtext-box')]")
+            editor.evaluate("e => e.closest('.entry').scrollIntoView()")
+            page.evaluate("window.scrollBy(0, -140)")
+            chip.click()  # selected whole, its name, source and as-of shown
             page.screenshot(path=str(folder / "workspace-form.png"))
+            page.keyboard.press("ArrowRight")
+            editor.locator("xpath=preceding-sibling::*[@role='toolbar']").get_by_role(
+                "button", name="Insert figure…").click()  # the picker, searched by label
+            page.keyboard.type("opium")
+            page.keyboard.press("ArrowDown")
+            page.screenshot(path=str(folder / "workspace-picker.png"))
+            page.keyboard.press("Escape")
             tabled = next(f.stem for f in sorted((project / "sources").glob("*.yaml"))
                           if re.search(r"(?m)^\s+table:", f.read_text(encoding="utf-8")))
             page.goto(f"{url}/sheet/{tabled}")  # the form's table, the preview beside it

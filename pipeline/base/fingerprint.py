@@ -79,8 +79,15 @@ class Fingerprints:
         pins = "".join(f"{name}={pin}\n" for name, pin in sorted(SHA256.items()))
         return digest(pins.encode() + COVERAGE_FILE.read_bytes())
 
-    @functools.cached_property
+    @property
     def pipeline(self) -> str:
         """Return the pipeline's version and a hash of its code: new code may print differently."""
-        code = [(n, p) for n, p in _files_under(PACKAGE, "") if p.suffix == ".py"]
-        return f"{__version__}+{_tree_digest(code)[7:23]}"
+        return pipeline_digest()
+
+
+@functools.cache
+def pipeline_digest() -> str:
+    """Return the pipeline's version and a hash of its code, once a process (its code does not change
+    under it; the build daemon ends when the code on disk does)."""
+    code = [(n, p) for n, p in _files_under(PACKAGE, "") if p.suffix == ".py"]
+    return f"{__version__}+{_tree_digest(code)[7:23]}"

@@ -94,6 +94,11 @@ def verify() -> None:
         _verified(name)
 
 
+def verified_path(name: str) -> Path:
+    """Return the file of a bundled face whose bytes match its checksum; ConfigError otherwise."""
+    return _verified(name)
+
+
 @functools.cache
 def _verified(name: str) -> Path:
     """Return the file of a bundled face whose bytes match its checksum; ConfigError otherwise."""

@@ -10,6 +10,7 @@ from ..base.confine import read_regular
 from ..base.output import write_atomic
 
 NAME = "manifest.json"
+STAMPS = ".stamps.json"  # beside it: each output's stat when it was last hashed (machine-bound, so apart)
 FORMAT = 1  # bump when the layout of the file changes: an old manifest then means "build everything"
 
 
@@ -36,6 +37,17 @@ class Failure:
     message: str = ""  # the error, repeated while the inputs stay the same
 
 
+def stamp(path: Path) -> list[int] | None:
+    """Return what a file's stat says of its bytes (size, times, inode), or None if it has none."""
+    # The change time cannot be set by hand (touch, copies that keep times set it to now), and it
+    # moves with every write and rename: a file whose stamp is unchanged was not changed since.
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+
+
 class Manifest:
     """Every record's last successful build, keyed by the record's path as the run names it,
     and the records whose last build failed costly (not retried until their inputs change)."""
@@ -45,6 +57,9 @@ class Manifest:
         self.path = folder / NAME
         self.entries: dict[str, Entry] = entries or {}
         self.failures: dict[str, Failure] = failures or {}
+        # output file name -> its stamp when its recorded hash was taken or confirmed; kept out of
+        # the manifest, whose bytes depend on the build alone, not on the file system's times
+        self.stamps: dict[str, list[int]] = {}
 
     @classmethod
     def load(cls, folder: Path) -> "Manifest":
@@ -53,10 +68,12 @@ class Manifest:
             raw = json.loads(read_regular(folder / NAME))
             if raw.get("manifest") != FORMAT:
                 return cls(folder)
-            return cls(folder, {path: Entry(**entry) for path, entry in raw["records"].items()},
-                       {path: Failure(**failure) for path, failure in raw.get("failures", {}).items()})
+            manifest = cls(folder, {path: Entry(**entry) for path, entry in raw["records"].items()},
+                           {path: Failure(**failure) for path, failure in raw.get("failures", {}).items()})
         except (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError):  # a pipe, a nesting bomb
             return cls(folder)
+        manifest.stamps = _stamps(folder / STAMPS)
+        return manifest
 
     def to_bytes(self) -> bytes:
         """Return the manifest as stable JSON (sorted, so the same state gives the same bytes)."""
@@ -68,6 +85,25 @@ class Manifest:
         # took a fifth of a second); sorted keys keep the bytes the same for the same state.
         return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
 
+    def stamps_bytes(self) -> bytes:
+        """Return the stamps of the outputs the manifest still records, as JSON."""
+        named = {name for entry in self.entries.values() for name in entry.outputs}
+        kept = {name: value for name, value in self.stamps.items() if name in named}
+        return json.dumps(kept, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+
     def save(self) -> None:
-        """Publish the manifest atomically."""
+        """Publish the manifest atomically, then the stamps (a lost stamp costs one hash, no more)."""
         write_atomic(self.path, self.to_bytes())
+        write_atomic(self.path.with_name(STAMPS), self.stamps_bytes())
+
+
+def _stamps(path: Path) -> dict[str, list[int]]:
+    """Read the stamps; missing or damaged ones are none (the outputs are hashed once again)."""
+    try:
+        raw = json.loads(read_regular(path))
+    except (OSError, ValueError, RecursionError):
+        return {}
+    if not isinstance(raw, dict):
+        return {}
+    return {name: value for name, value in raw.items()
+            if isinstance(value, list) and len(value) == 4 and all(type(v) is int for v in value)}

@@ -17,7 +17,7 @@ from ..base.fingerprint import digest, file_digest
 from ..base.output import PartlyPublished, keep_edited
 from ..base.paths import display
 from . import changes, status, work
-from .manifest import Entry, Manifest
+from .manifest import STAMPS, Entry, Manifest, stamp
 from .outcome import Outcome
 from .plan import FIGURES_MOVED, Plan
 
@@ -99,7 +99,8 @@ class Publisher:
         """Save the manifest, the change report and the status; return a diagnostic if that fails."""
         built = [o for o in outcomes if o.status == "built"]
         try:
-            files = {self.manifest.path: self.manifest.to_bytes()} if self.dirty else {}
+            files = {self.manifest.path: self.manifest.to_bytes(),
+                     self.manifest.path.with_name(STAMPS): self.manifest.stamps_bytes()} if self.dirty else {}
             before = status.load(self.out)
             now = status.sheets(before, outcomes, run_at)
             # A failure is news once: CHANGES.md is not to grow by the same failure every hour.
@@ -157,6 +158,7 @@ class Publisher:
         if old is not None:
             outcome.changes = changes.figure_changes(old.printed, result.reads.printed, old.data, result.reads.data)
         outputs = {p.name: digest(result.blobs[p.suffix]) for p in outcome.written}
+        self.manifest.stamps.update({p.name: found for p in outcome.written if (found := stamp(p)) is not None})
         self.manifest.entries[outcome.path] = Entry(
             result.record_id, [result.id_loc.line, result.id_loc.column], result.layout, item.inputs,
             dict(sorted(result.reads.data.items())), result.reads.printed, result.as_of, outputs)

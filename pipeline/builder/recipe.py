@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..base.errors import ConfigError, Diagnostic, Location
+from ..base.fingerprint import Fingerprints
 from ..base.output import TEMP_PREFIX
 from ..base.paths import display
 from ..figures import shared as data
@@ -106,6 +107,8 @@ class _Run:
     def go(self) -> Report:
         """Plan, build, publish; return the report."""
         plans = [self.planner.plan(file) for file in self.files]
+        if self.write and self.planner.restamped:
+            self.publisher.changed()  # saved with the run's records, so the next run need not hash them
         jobs = [p.job for p in plans if p.job is not None]
         results = self._results(jobs) if jobs else iter(())
         with self.publisher.batches():
@@ -187,11 +190,27 @@ class _Run:
             outcome.warnings.extend(found)  # shared ones are reported once for the run, by _report()
 
 
+# A resident build process (the build daemon) keeps the layouts it has loaded, by working folder and
+# templates folder, with the content hash of every file there: a build finding the same hash reuses
+# them, any edit loads afresh. Layouts with a seal picture (checked when loaded) are never kept.
+# None: nothing is kept (every one-shot run).
+kept_layouts: dict[tuple[str, str], tuple[str, dict]] | None = None
+
+
 def _load_layouts(templates: Path) -> dict:
     """Load and check every layout; imported here so a run that builds nothing never loads Jinja2."""
     from ..layouts.loader import load_layouts
 
-    return load_layouts(templates)
+    if kept_layouts is None:
+        return load_layouts(templates)
+    key, digest = (os.getcwd(), str(templates)), Fingerprints(templates).all_layouts
+    kept = kept_layouts.get(key)
+    if kept is not None and kept[0] == digest:
+        return kept[1]
+    layouts = load_layouts(templates)
+    if not any("seal" in layout.defaults for layout in layouts.values()):
+        kept_layouts[key] = (digest, layouts)
+    return layouts
 
 
 def _pooled(jobs: list[work.Job], count: int, opts: Options, dataset: data.DataSet) -> Iterator[work.Result]:

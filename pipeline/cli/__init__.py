@@ -1,5 +1,38 @@
 """Stage 9, the top: the factsheets command (one function per command) and how diagnostics are printed."""
 
-from .command import main
+from __future__ import annotations
+
+import gc
+import sys
+
+GC_YOUNG = 7000  # allocations between collections of the youngest objects (Python's default: 700)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit code. A build may go to the build daemon (daemonclient)."""
+    whole_process, argv = argv is None, list(sys.argv[1:] if argv is None else argv)
+    from .daemonclient import handled  # light: the whole command is imported only when needed
+
+    code = handled(argv)
+    if code is not None:
+        return code
+    if whole_process:  # not when called in a process that has a life of its own (the tests)
+        _collect_less()
+    from .command import main as run_here
+
+    if whole_process:
+        gc.freeze()
+    return run_here(argv)
+
+
+def _collect_less() -> None:
+    """Make the one-shot command's garbage collector run ten times less often, and not on imports.
+
+    It would scan every object the imports create, again and again (a hundred times for one sheet);
+    what the command imports lives as long as the process, so it is set aside (gc.freeze) once
+    imported. Cycles are still collected.
+    """
+    gc.set_threshold(GC_YOUNG, *gc.get_threshold()[1:])
+
 
 __all__ = ["main"]

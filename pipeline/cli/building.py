@@ -10,7 +10,7 @@ from ..base.errors import printable
 from ..base.paths import display
 from ..builder.progress import Progress
 from ..builder.recipe import Options, Report, build, check, discover
-from . import arguments, console
+from . import arguments, console, daemoncommand
 from .arguments import where, whole
 
 
@@ -29,6 +29,7 @@ def add_build(commands) -> None:
                     "<out>/CHANGES.md and <out>/status.json.")
     arguments.paths(parser)
     arguments.build_options(parser)
+    daemoncommand.build_switches(parser)
     parser.set_defaults(command="build", run=run_build)
 
 

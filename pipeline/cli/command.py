@@ -2,7 +2,8 @@
 
 Each command adds its own arguments and runs in its own function: building.py (build, watch, check,
 serve), authoring.py (figures, new, import, schema, init, layouts), scheduling.py (update, status) and history.py (history, diff,
-restore, clearance).
+restore, clearance), daemoncommand.py (daemon; the build daemon's client is daemonclient.py, which
+the package's main() asks first).
 """
 
 from __future__ import annotations
@@ -13,18 +14,22 @@ import sys
 from pathlib import Path
 
 from .. import __version__
-from ..base import config, hardening
+from ..base import config, hardening, lazyimport
 from ..base.errors import ConfigError, escaped_name, printable
 from ..base.paths import display
 from ..builder.lock import LockBusy
-from . import arguments, authoring, building, console, history, scheduling
+from . import arguments, authoring, building, console, daemoncommand, history, scheduling
 from .console import EXIT_BROKEN_PIPE, EXIT_LOCKED, EXIT_USAGE
 
 # The commands in the order `factsheets --help` lists them, each adding its own parser.
 COMMANDS = (building.add_build, building.add_watch, building.add_check, authoring.add_figures,
             authoring.add_new, authoring.add_import, authoring.add_schema, authoring.add_init,
             building.add_serve, authoring.add_layouts, scheduling.add_update, scheduling.add_status,
-            history.add_history, history.add_diff, history.add_restore, history.add_clearance)
+            history.add_history, history.add_diff, history.add_restore, history.add_clearance,
+            daemoncommand.add_daemon)
+
+# Options read before the settings file is (the build daemon's client acts on them): never settings.
+NOT_SETTINGS = ("daemon", "no-daemon")
 
 DESCRIPTION = """\
 Turn YAML fact records into U.S. Department of State fact sheets, as .docx and .pdf.
@@ -74,6 +79,7 @@ def main(argv: list[str] | None = None) -> int:
             args.paths = config.sources(settings, settings_file.parent, settings_file, config.NAME)
     try:
         hardening.preflight()  # before any record is read and before ReportLab is imported
+        lazyimport.install()  # and what ReportLab imports for some sheets only, loaded on use
         return args.run(args)
     except ConfigError as exc:
         console.print_all(exc.diagnostics)
@@ -103,7 +109,7 @@ def _settings(file: Path | None, argv: list[str], commands: dict) -> dict:
         if at is None:
             return settings
         command, parsers = nested[argv[at]], parsers + list(nested.values())
-    known = {name for parser in parsers for name in config.long_options(parser)} - {"help"}
+    known = {name for parser in parsers for name in config.long_options(parser)} - {"help", *NOT_SETTINGS}
     argv[at + 1:at + 1] = config.arguments(settings, command, known, file.parent, file, shown_as, argv[at + 1:])
     return settings
 

@@ -13,13 +13,14 @@ import functools
 import math
 from dataclasses import dataclass
 
-from ..base import fonts
+from ..base import diskcache, fingerprint, fonts
 from ..figures.values import number
 from .look import ChartLook
 from .tree import Chart
 
 PNG_SCALE = 4  # pixels per point of the .docx picture: 288 dpi, crisp in print
 PNG_COLOURS = 16
+PICTURES, PICTURES_LIMIT = "charts", 64 * 1024 * 1024  # the picture cache's kind and its size in bytes
 
 
 @dataclass(frozen=True)
@@ -192,9 +193,33 @@ def _rounded(shape):
 def png(drawing: Drawing) -> bytes:
     """Return the drawing as a PNG at PNG_SCALE pixels per point: the same bytes for the same drawing.
 
-    Kept for the last few drawings: painting and reducing the colours takes about 0.1 s, and the
-    workspace's preview draws the same chart again at every pause in typing elsewhere on the sheet.
+    Painting and reducing the colours takes about 0.1 s, paid once per drawing: kept for the last few
+    drawings in this process (the workspace's preview draws the same chart at every pause in typing
+    elsewhere on the sheet) and, across processes and runs, in the user's picture cache (diskcache).
     """
+    name = _picture_key(drawing)
+    cached = diskcache.get(PICTURES, name)
+    if cached is not None:
+        return cached
+    data = _paint(drawing)
+    diskcache.put(PICTURES, name, data, PICTURES_LIMIT)
+    return data
+
+
+def _picture_key(drawing: Drawing) -> str:
+    """Return the cache name of a drawing's PNG: everything that changes its bytes is in it."""
+    import zlib
+
+    from PIL import __version__ as pillow
+
+    # The drawing (every shape's numbers, texts and colours), the code that paints it, the painter
+    # (Pillow, and zlib, which compresses the PNG), the fonts (by their pinned checksums).
+    return diskcache.key("chart-png", repr(drawing), PNG_SCALE, PNG_COLOURS, fingerprint.pipeline_digest(),
+                         pillow, zlib.ZLIB_RUNTIME_VERSION, sorted(fonts.SHA256.items()))
+
+
+def _paint(drawing: Drawing) -> bytes:
+    """Paint the drawing with Pillow and return its PNG bytes."""
     import io
 
     from PIL import Image, ImageDraw, ImageFont

@@ -32,7 +32,25 @@ class Field:
     name: str
 
 
-Inline = Run | Field
+@dataclass(frozen=True)
+class Tab:
+    """A move to the paragraph's next tab stop (Word's tab character): the text after it starts there."""
+
+    kind: ClassVar[str] = "tab"
+
+
+Inline = Run | Field | Tab
+
+TAB_ALIGNMENTS = ("left", "center", "right")
+
+
+@dataclass(frozen=True)
+class TabStop:
+    """Where the text after a paragraph's Nth tab sits: its left edge, centre or right edge at
+    `position` points from the left margin (Word's tab stop; the PDF places it the same)."""
+
+    position: float
+    align: str  # one of TAB_ALIGNMENTS
 
 
 @dataclass(frozen=True)
@@ -45,6 +63,10 @@ class Paragraph:
     # Whole, on the page of the block after it (Word's keep-with-next and keep-lines-together):
     # set by the renderer where a block must not stand alone, as the Sources note.
     keep_with_next: bool = False
+    # One line in parts (a banner centred, the date at the right margin): the part after the
+    # Nth Tab inline sits at the Nth stop. Set only where every part fits its place on one
+    # line (see pipeline/document/tabstops.py).
+    tabs: tuple[TabStop, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -196,7 +218,7 @@ class Document:
 
 
 BLOCK_TYPES = (Paragraph, Heading, BulletList, Table, Chart, Image)
-INLINE_TYPES = (Run, Field)
+INLINE_TYPES = (Run, Field, Tab)
 NODE_TYPES = (Document, *BLOCK_TYPES, *INLINE_TYPES)
 
 
@@ -233,6 +255,8 @@ def inline_text(inlines: tuple[Inline, ...], page: int = 1, pages: int = 1) -> s
     for item in inlines:
         if isinstance(item, Run):
             parts.append(item.text)
+        elif isinstance(item, Tab):
+            parts.append("\t")  # as Word reads its tab character back
         else:
             parts.append(str(page if item.name == "page" else pages))
     return "".join(parts)
@@ -299,7 +323,8 @@ def _dump_block(block: Block, indent: str) -> list[str]:
     """Return the dump lines of one block."""
     if isinstance(block, Paragraph):
         kept = " +keep_with_next" if block.keep_with_next else ""
-        return [f"{indent}p[{block.style}] {_dump_inlines(block.inlines)}{kept}"]
+        tabs = (" tabs=[" + ", ".join(f"{t.align}@{t.position:g}" for t in block.tabs) + "]") if block.tabs else ""
+        return [f"{indent}p[{block.style}] {_dump_inlines(block.inlines)}{kept}{tabs}"]
     if isinstance(block, Heading):
         return [f"{indent}h{block.level} {_dump_inlines(block.inlines)}"]
     if isinstance(block, BulletList):
@@ -335,6 +360,9 @@ def _dump_inlines(inlines: tuple[Inline, ...]) -> str:
     for item in inlines:
         if isinstance(item, Field):
             out.append("{" + item.name + "}")
+            continue
+        if isinstance(item, Tab):
+            out.append("{tab}")
             continue
         marks = ("b" if item.bold else "") + ("i" if item.italic else "")
         text = repr(item.text)

@@ -6,7 +6,8 @@ import datetime as dt
 import re
 import xml.etree.ElementTree as ET
 
-from ..document import tablefit
+from ..document import tablefit, tabstops
+from ..document.access import TITLE_STYLE
 from ..document.look import Look
 from ..document.tree import (
     Block,
@@ -20,6 +21,7 @@ from ..document.tree import (
     Metadata,
     Paragraph,
     Run,
+    Tab,
     Table,
 )
 
@@ -51,19 +53,38 @@ def parse(markup: str, look: Look, date: dt.date | None, images: dict | None = N
         if child.tag not in _PARTS and child.tag not in _FIRST:
             raise MarkupError(f"unknown element <{child.tag}> in <sheet>; expected header, footer, "
                               f"first-header, first-footer, body")
-        parts[_FIRST.get(child.tag, child.tag)] = tuple(_block(el, look, names, images or {}) for el in child)
+        parts[_FIRST.get(child.tag, child.tag)] = tuple(
+            block for el in child for block in _blocks(el, look, names, images or {}))
     meta = Metadata(title=root.get("title", ""), subject=root.get("subject", ""),
                     author=root.get("author", ""), language=root.get("language", "en-US"), date=date)
     return Document(meta=meta, look=look, watermark=root.get("watermark") or None, **parts)
 
 
+def _blocks(el: ET.Element, look: Look, styles: set[str], images: dict) -> tuple[Block, ...]:
+    """Return the blocks an element stands for: one, or a line in parts that does not fit one line."""
+    if el.tag != "p":
+        if el.find(".//tab") is not None:
+            raise MarkupError(f"<tab/> inside <{el.tag}>: a line in parts is a <p> (not the title)")
+        return (_block(el, look, styles, images),)
+    style = el.get("style", "Normal")
+    if style not in styles:
+        raise MarkupError(f"<p style=\"{style}\"> names a style the stylesheet lacks")
+    stops = tuple(_stop(tab, look) for tab in el.iter("tab"))
+    if stops and style == TITLE_STYLE:  # the title is the sheet's one H1, read and bookmarked whole
+        raise MarkupError(f"<tab/> inside <p style=\"{style}\">: a line in parts is a <p> (not the title)")
+    return tabstops.arrange(Paragraph(style, _inlines(el), tabs=stops), look)
+
+
+def _stop(tab: ET.Element, look: Look):
+    """Return the tab stop a <tab stop="…"/> moves to."""
+    name = tab.get("stop")
+    if name not in ("left", "center", "right"):
+        raise MarkupError(f"<tab stop=\"{name}\">: the stop is left, center or right")
+    return tabstops.stop(name, look)
+
+
 def _block(el: ET.Element, look: Look, styles: set[str], images: dict) -> Block:
-    """Return the block an element stands for."""
-    if el.tag == "p":
-        style = el.get("style", "Normal")
-        if style not in styles:
-            raise MarkupError(f"<p style=\"{style}\"> names a style the stylesheet lacks")
-        return Paragraph(style, _inlines(el))
+    """Return the block an element other than a paragraph stands for."""
     if el.tag in ("h1", "h2"):
         return Heading(int(el.tag[1]), _inlines(el))
     if el.tag == "ul":
@@ -136,8 +157,11 @@ def _collect(el, bold, italic, href, out, top=False) -> None:
         if el.tag in ("page", "pages"):
             out.append(Field(el.tag))
             return
+        if el.tag == "tab":
+            out.append(Tab())
+            return
         if el.tag not in ("b", "i", "a"):
-            raise MarkupError(f"unknown inline element <{el.tag}>; inline marks are b, i, a")
+            raise MarkupError(f"unknown inline element <{el.tag}>; inline marks are b, i, a, tab")
         bold, italic = bold or el.tag == "b", italic or el.tag == "i"
         href = el.get("href") if el.tag == "a" else href
     _text(el.text, bold, italic, href, out)

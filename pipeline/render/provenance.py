@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from ..document import anchors
-from ..document.tree import BulletList, Chart, Document, Heading, Image, Paragraph, Run, Table, block_texts
+from ..document.tree import BulletList, Chart, Document, Heading, Image, Paragraph, Run, Tab, Table, block_texts
 from ..figures.sandbox import evaluate
 from ..figures.values import FigureError
 from ..records.model import Record, Text
@@ -77,10 +77,10 @@ def _printed(fields: list[Text], record: Record, data) -> dict[str, str]:
 
 
 def _run(run) -> list:
-    """Return a run as [text, bold, italic, href] (a page field prints its cached digit)."""
+    """Return a run as [text, bold, italic, href] (a tab is read back as one; a page field prints its cached digit)."""
     if isinstance(run, Run):
         return [run.text, run.bold, run.italic, run.href]
-    return ["1", False, False, None]
+    return ["\t" if isinstance(run, Tab) else "1", False, False, None]
 
 
 def _body(doc: Document):

@@ -38,8 +38,24 @@ from ..base.paths import display
 from ..builder.recipe import Options
 from ..figures.values import number
 from ..layouts.loader import load_layouts
-from . import edits, fields, figurerefs, gallery, nodes, seals, sheets, starting, tableforms, tables, words, workers
+from . import (
+    edits,
+    fields,
+    figurechoices,
+    figurerefs,
+    gallery,
+    nodes,
+    seals,
+    sheets,
+    starting,
+    tableforms,
+    tables,
+    units,
+    words,
+    workers,
+)
 from .clearing import publish_refusal
+from .draftpages import DraftPages
 from .identity import Identity, RequireIdentity, write_recorded
 from .shared import SharedPages
 from .shared import keep as _keep
@@ -82,6 +98,8 @@ def create_app(project: Project, workers_count: int = 2, hosts: tuple[str, ...] 
         Route("/sheet/{sheet_id}", state.editor),
         Route("/sheet/{sheet_id}/preview", state.preview, methods=["POST"]),
         Route("/sheet/{sheet_id}/save", state.save, methods=["POST"]),
+        Route("/sheet/{sheet_id}/draft", state.draft_kept),
+        Route("/sheet/{sheet_id}/draft", state.draft_keep, methods=["POST"]),
         Route("/sheet/{sheet_id}/form", state.form, methods=["POST"]),
         Route("/sheet/{sheet_id}/field", state.field, methods=["POST"]),
         Route("/sheet/{sheet_id}/seal", functools.partial(seals.upload, state), methods=["POST"]),
@@ -101,6 +119,7 @@ def create_app(project: Project, workers_count: int = 2, hosts: tuple[str, ...] 
         Route("/figures", state.figures),
         Route("/figures/{figure}/preview", state.figure_preview, methods=["POST"]),
         Route("/figures/{figure}/save", state.figure_save, methods=["POST"]),
+        Route("/figures/rebuild/{key}", state.figure_rebuild),
         Route("/figures/held/{key}/approve", state.held_approve, methods=["POST"]),
         Route("/figures/held/{key}/reject", state.held_reject, methods=["POST"]),
         Route("/changes", state.changes),
@@ -118,7 +137,7 @@ def create_app(project: Project, workers_count: int = 2, hosts: tuple[str, ...] 
                                  Middleware(RequireIdentity, identity=project.identity)])
 
 
-class _State(SharedPages, VersionPages):
+class _State(SharedPages, VersionPages, DraftPages):
     """The application's handlers and what they share."""
 
     def __init__(self, project: Project, pool: workers.Pool):
@@ -128,6 +147,7 @@ class _State(SharedPages, VersionPages):
         self.env.filters["number"] = number  # 48,000,000: figures as the sheets print them
         self.env.filters["plain"] = words.sentence  # a message in a Word user's words
         self.env.filters["layout_name"] = words.layout_name
+        self.env.globals["prose_units"] = units.split  # a prose field as its text editor shows it
         self._labels: tuple = ((), None)  # the shared data, by its files' versions
         self.thumbs: dict[str, bytes] = {}  # by the built PDF's hash
         self.hashes: dict[tuple, str] = {}  # each version (path, mtime, size) of a built PDF: its hash
@@ -370,7 +390,8 @@ class _State(SharedPages, VersionPages):
         return self._fragment("form.html", problem=None, top=shown.top, sections=shown.sections, lists=shown.lists,
                               figures=shown.figures, sheet_id=sheet.id,
                               series_choices=tableforms.series_choices(_root(form.get("text", "")), self._dataset()),
-                              printed=figurerefs.printed(_typed(form.get("text", "")), self._dataset()))
+                              printed=figurerefs.printed(_typed(form.get("text", "")), self._dataset()),
+                              catalogue=figurechoices.catalogue(_typed(form.get("text", "")), self._dataset()))
 
     async def field(self, request: Request) -> Response:
         """Write one form field, or one list entry's addition, removal or move, into the YAML text; answer

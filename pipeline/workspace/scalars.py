@@ -81,13 +81,24 @@ def _header(old: Scalar | None) -> str:
 def _fold(value: str, width: int) -> list[str]:
     """Return one paragraph broken at single spaces into lines of about `width` characters."""
     lines, line = [], ""
-    for word in value.split(" "):
+    for word in _words(value):
         if line and len(line) + 1 + len(word) > width:
             lines.append(line)
             line = word
         else:
             line = f"{line} {word}" if line else word
     return lines + [line]
+
+
+def _words(value: str) -> list[str]:
+    """Return a paragraph's words at single spaces, a figure reference ({{ … }}) kept as one word."""
+    words: list[str] = []
+    for piece in value.split(" "):
+        if words and words[-1].count("{{") > words[-1].count("}}"):
+            words[-1] += " " + piece  # inside a reference: never broken across lines
+        else:
+            words.append(piece)
+    return words
 
 
 def _block_indent(old: Scalar | None) -> int | None:

@@ -22,8 +22,8 @@ from ..builder import status
 from ..builder.lock import LockBusy, OutputLock
 from ..figures import shared as data
 from ..figures import staleness
+from . import figurechange, sheets
 from . import held as waiting
-from . import sheets, workers
 from .identity import note_recorded, write_recorded
 
 RUNS_PER_PAGE = 20  # builds shown per page of the Changes page, newest first
@@ -150,8 +150,7 @@ class SharedPages:
             return None, None, self._fragment("figure_plan.html", 400, plan=None, refused=str(exc))
         dependants, unbuilt = self._dependants(next(iter(figures)), target)
         try:
-            plan = await run_in_threadpool(self.pool.call, workers.figure_plan_in_worker, figures, target,
-                                           self.opts, dependants)
+            plan = await figurechange.plan(self.pool, figures, target, self.opts, dependants)
             plan.unbuilt = unbuilt
         except Exception as exc:
             return None, None, self._fragment("figure_plan.html", 500, plan=None,
@@ -196,9 +195,41 @@ class SharedPages:
                                               "opened the page. Reload the page to see their values.")
             await run_in_threadpool(write_recorded, [target], self.who(request), "figures",
                                     lambda: write_atomic(target, plan.text.encode("utf-8")))
-            result = await self._build("", None)
-        result.problems = self._plain(result.problems)
-        return self._fragment("figure_plan.html", plan=plan, refused=None, saved=result, titles=self._titles())
+            job = self._rebuilds().start(self.pool, [s.file for s in self._sheets()], self.opts, plan=plan)
+        return self._rebuilding(job, figure=request.path_params["figure"], target=target)
+
+    def _rebuilds(self) -> figurechange.Rebuilds:
+        if not hasattr(self, "rebuilds"):
+            self.rebuilds = figurechange.Rebuilds()
+        return self.rebuilds
+
+    def _rebuilding(self, job, figure: str = "", target: Path | None = None) -> Response:
+        """Answer a save whose rebuild runs in the background: its progress, or its outcome when done; the
+        figure's new values and the data file's new version go into the table (htmx out-of-band)."""
+        shown = self._figure_row(figure, target) if figure else None
+        if not job.done:
+            done, total = job.counts()
+            return self._fragment("figure_rebuild.html", job=job, done=done, total=total, row=shown)
+        job.saved.problems = self._plain(job.saved.problems)
+        return self._fragment("figure_plan.html", plan=job.extra["plan"], refused=None, saved=job.saved,
+                              titles=self._titles(), row=shown)
+
+    def _figure_row(self, figure: str, target: Path) -> dict | None:
+        """Return the figure's catalog entry as saved, and its data file's new version, for the table."""
+        since = staleness.cutoff(self.opts.today or dt.date.today(), self.opts.stale_months)
+        found = catalog.entries(data.load(self.opts.data, display(self.opts.data)), self.opts.out, since)
+        entry = next((e for e in found if e["name"] == figure), None)
+        return entry and {"entry": entry, "loaded": sheets.text_hash(_read(target, self.opts.data))}
+
+    async def figure_rebuild(self, request: Request) -> Response:
+        """Answer the page's question 'how far is the rebuild?' (a GET: it changes nothing)."""
+        job = self._rebuilds().running.get(request.path_params["key"])
+        if job is None:
+            return PlainTextResponse("This rebuild is no longer known (the workspace was restarted): reload "
+                                     "the page to see the sheets as they are.", 404)
+        if request.query_params.get("wait") == "1":  # a script's (or a test's) way to hear the outcome only
+            await job.finished.wait()
+        return self._rebuilding(job)
 
     def _titles(self) -> dict[str, str]:
         """Return each sheet's title by its id: pages name sheets by title."""
@@ -214,10 +245,25 @@ class SharedPages:
         pages = max(1, -(-len(runs) // RUNS_PER_PAGE))
         asked = request.query_params.get("page", "1")
         number = min(max(int(asked) if asked.isdigit() else 1, 1), pages)
+        edits, edit_pages, edit_page, edits_problem = await run_in_threadpool(self._edits, request)
         return self._page(request, "changes.html", runs=runs[(number - 1) * RUNS_PER_PAGE:number * RUNS_PER_PAGE],
-                          kept=kept, titles=self._titles(), page=number, pages=pages,
+                          kept=kept, titles=self._titles(), page=number, pages=pages, edits=edits,
+                          edit_page=edit_page, edit_pages=edit_pages, edits_problem=edits_problem,
                           feeds=sorted(status.load_body(self.opts.out).get("feeds", {}).items()),
                           held=sorted(Held(self.opts.out).held.items()))
+
+    def _edits(self, request: Request):
+        """Return a page of the recorded edits in plain words (edithistory), its number and count, or a problem."""
+        from ..history.store import HistoryError
+        from . import edithistory
+
+        asked = request.query_params.get("edits", "1")
+        number = int(asked) if asked.isdigit() else 1
+        try:
+            found, pages = edithistory.page(self.project.sources[0], Path.cwd(), number)
+        except HistoryError as exc:
+            return [], 1, 1, str(exc)
+        return found, pages, min(max(number, 1), pages), None
 
 
 def _locked(out: Path, work):

@@ -8,10 +8,10 @@ import re
 
 import docx
 from docx.document import Document as WordDocument
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.pkgwriter import PackageWriter
-from docx.oxml import OxmlElement, parse_xml
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Emu, Twips
 from docx.table import _Cell
@@ -30,42 +30,24 @@ from pipeline.document.tree import (
     Inline,
     Paragraph,
     Run,
+    Tab,
     Table,
     Visitor,
     inline_text,
     styles_used,
 )
-from pipeline.writers import wordparts
+from pipeline.writers import wordfonts, wordmark, wordparts
 from pipeline.writers.wordparts import twips
 
 _FIELD_CODES = {"page": "PAGE", "pages": "NUMPAGES"}
 _PLAIN = re.compile(r"[^\t\n\r]+")  # text that is one w:t (python-docx makes w:tab and w:br of the rest)
 _ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
           "right": WD_ALIGN_PARAGRAPH.RIGHT, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}
+_TAB_ALIGN = {"left": WD_TAB_ALIGNMENT.LEFT, "center": WD_TAB_ALIGNMENT.CENTER, "right": WD_TAB_ALIGNMENT.RIGHT}
 _NO_DATE = dt.date(2000, 1, 1)
 _EMU_PER_POINT = 12700
 _PROPERTY_CHARS = 255  # python-docx refuses longer core properties (title, subject, author)
-# Word's standard text watermark (Design > Watermark): shape type 136 is WordArt "plain text";
-# the "PowerPlusWaterMarkObject" id is what Word and LibreOffice recognise as a watermark.
-_VML = "{urn:schemas-microsoft-com:vml}"
-_WATERMARK_FORMULAS = (
-    "sum #0 0 10800", "prod #0 2 1", "sum 21600 0 @1", "sum 0 0 @2", "sum 21600 0 @3",
-    "if @0 @3 0", "if @0 21600 @1", "if @0 0 @2", "if @0 @4 21600", "mid @5 @6", "mid @8 @5",
-    "mid @7 @8", "mid @6 @7", "sum @6 0 @5")
-_WATERMARK = (
-    '<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
-    'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office" '
-    'xmlns:w10="urn:schemas-microsoft-com:office:word"><w:rPr><w:noProof/></w:rPr><w:pict>'
-    '<v:shapetype id="_x0000_t136" coordsize="21600,21600" o:spt="136" adj="10800" '
-    'path="m@7,l@8,m@5,21600l@6,21600e"><v:formulas>'
-    + "".join(f'<v:f eqn="{eqn}"/>' for eqn in _WATERMARK_FORMULAS) +
-    '</v:formulas><v:path textpathok="t" o:connecttype="custom" '
-    'o:connectlocs="@9,0;@10,10800;@11,21600;@12,10800" o:connectangles="270,180,90,0"/>'
-    '<v:textpath on="t" fitshape="t"/><v:handles><v:h position="#0,bottomRight" '
-    'xrange="6629,14971"/></v:handles><o:lock v:ext="edit" text="t" shapetype="t"/>'
-    '</v:shapetype><v:shape id="PowerPlusWaterMarkObject1" o:spid="_x0000_s2049" '
-    'type="#_x0000_t136" o:allowincell="f" stroked="f"><v:fill/><v:textpath/>'
-    '<w10:wrap anchorx="margin" anchory="margin"/></v:shape></w:pict></w:r>')
+_WATERMARK_IDS = 4096  # the watermark shapes' ids, apart from the body's pictures' (1, 2, …)
 
 
 def render(doc: Document) -> bytes:
@@ -93,6 +75,9 @@ class DocxTranslator(Visitor):
         self._after_table = False
         self._anchors = 0  # body paragraphs bookmarked so far (see pipeline/document/anchors.py)
         self._version = anchors.version(doc)
+        self._drawn: dict[tuple[fonts.Family, bool], set[str]] = {}  # complex-script text per face, to embed
+        self._style_bold = False  # the current paragraph's style is bold: its runs draw the bold face
+        self._watermarks = 0  # watermark shapes written (one per header that shows it)
 
     def visit_document(self, doc: Document) -> bytes:
         """Write body, header (with the watermark) and footer, then the properties; return the package."""
@@ -101,12 +86,13 @@ class DocxTranslator(Visitor):
         if doc.header or doc.watermark:
             self.furniture(section.header, doc.header)
             if doc.watermark:
-                self._watermark(section.header.paragraphs[0]._p)
+                self._watermark(section.header.paragraphs[0])
         if doc.footer:
             self.furniture(section.footer, doc.footer)
         if doc.first_page_differs:
             self._first_page(section, doc)
         _set_core_properties(self.word, doc)
+        wordfonts.embed(self.word, self.look.page.font, self._drawn)
         return _package(self.word)
 
     def _first_page(self, section, doc: Document) -> None:
@@ -117,7 +103,7 @@ class DocxTranslator(Visitor):
         # in Word but the ordinary header in some other readers.
         self.furniture(section.first_page_header, header)
         if doc.watermark:
-            self._watermark(section.first_page_header.paragraphs[0]._p)
+            self._watermark(section.first_page_header.paragraphs[0])
         self.furniture(section.first_page_footer, footer)
 
     def blocks(self, blocks) -> None:
@@ -155,6 +141,8 @@ class DocxTranslator(Visitor):
             properties = paragraph._p.find(qn("w:pPr"))
             properties.find(qn("w:pStyle")).addnext(_w("w:keepNext"))
             properties.find(qn("w:keepNext")).addnext(_w("w:keepLines"))
+        for stop in block.tabs:  # a line in parts: each part after a tab at its stop, as the PDF places it
+            paragraph.paragraph_format.tab_stops.add_tab_stop(_pt(stop.position), _TAB_ALIGN[stop.align])
         return paragraph
 
     def visit_heading(self, block: Heading):
@@ -187,6 +175,7 @@ class DocxTranslator(Visitor):
         grid._tbl.tblPr.find(qn("w:tblW")).attrib.update(
             {qn("w:w"): str(sum(map(int, widths))), qn("w:type"): "dxa"})
         text_style = self.style_ids["Table Text"]
+        self._style_bold = self.look.style("Table Text").bold
         own = self.look.style("Table Text").align
         justify = [None if align == own else _ALIGN[align] for align in table.align]
         # Rows and cells are walked in the XML: grid.cell(r, c) rebuilds the list of every cell on
@@ -279,6 +268,8 @@ class DocxTranslator(Visitor):
         """
         word_run = WordRun(self.paragraph._p.add_r(), self.paragraph)
         bold, italic = run.bold or self._bold, run.italic
+        if family.shaped:
+            self._drawn.setdefault((family, bold or self._style_bold), set()).update(text)
         if family.shaped or bold or italic:
             props = SubElement(word_run._r, qn("w:rPr"))
             if family.shaped:
@@ -305,6 +296,10 @@ class DocxTranslator(Visitor):
             for element in word_run._r.findall(qn("w:t")):
                 element.set(qn("xml:space"), "preserve")
         return word_run
+
+    def visit_tab(self, tab: Tab) -> None:
+        """Append a tab character: the text after it moves to the paragraph's next tab stop."""
+        self.paragraph.add_run()._r.append(_w("w:tab"))
 
     def visit_field(self, field: Field) -> None:
         """Append a complex field (PAGE or NUMPAGES) with a cached result the viewer replaces."""
@@ -335,6 +330,7 @@ class DocxTranslator(Visitor):
     def _paragraph(self, style: str, inlines: tuple[Inline, ...]):
         """Append a paragraph in `style` to the current story, fill it with inlines, return it."""
         self.paragraph = self.story.add_paragraph()
+        self._style_bold = self.look.style(style).bold
         # A new paragraph is empty: its style is its first property, written directly.
         SubElement(SubElement(self.paragraph._p, qn("w:pPr")), qn("w:pStyle"), {qn("w:val"): self.style_ids[style]})
         anchor = self._open_anchor()
@@ -367,29 +363,11 @@ class DocxTranslator(Visitor):
             SubElement(self.paragraph._p, qn("w:bookmarkEnd"), {qn("w:id"): mark})
 
     def _watermark(self, paragraph) -> None:
-        """Anchor the look's text watermark in a header paragraph, so it shows on every page."""
-        run = parse_xml(_WATERMARK)
-        page, mark, text = self.doc.page, self.look.watermark, self.doc.watermark
-        size = self.look.watermark_size(fonts.text_width(text, 1))
-        # The shape's box is the text's ink at the PDF's size: its advance width by the
-        # capitals' height, which Word's "plain text" WordArt stretches its letters to fill.
-        shape = run.find(f".//{_VML}shape")
-        shape.set("style", ";".join((
-            "position:absolute", "margin-left:0", "margin-top:0",
-            f"width:{fonts.text_width(text, size):.2f}pt", f"height:{size * fonts.CAP_HEIGHT:.2f}pt",
-            f"rotation:{(-mark.angle) % 360:g}", "z-index:-251657216",
-            "mso-position-horizontal:center", "mso-position-horizontal-relative:margin",
-            "mso-position-vertical:center", "mso-position-vertical-relative:margin")))
-        shape.set("fillcolor", f"#{mark.color}")
-        shape.find(f"{_VML}fill").set("opacity", f"{mark.opacity:g}")
-        textpath = shape.find(f"{_VML}textpath")
-        textpath.set("style", f'font-family:"{page.font}";font-size:1pt')
-        textpath.set("string", text)
-        # Its text as the shape's alternative text (VML's alt): the drawing says what it shows, so
-        # an accessibility check does not report a picture without a description. The sheet also
-        # says it in its text (the draft note) and its title, which a screen reader reaches.
-        shape.set("alt", text)
-        paragraph.append(run)
+        """Anchor the look's watermark in a header paragraph, so it shows on every page: the letters'
+        outlines as a shape behind the text, its text as alternative text, marked decorative (wordmark.py)."""
+        self._watermarks += 1
+        run = paragraph.add_run()
+        run._r.append(wordmark.drawing(self.doc.watermark, self.look, _WATERMARK_IDS + self._watermarks))
 
 
 Translator = DocxTranslator  # the registry's name for this format's visitor

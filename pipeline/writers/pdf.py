@@ -17,7 +17,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, HRFlowable, KeepTogether, PageTemplate, TableStyle
 
 from pipeline.base import fonts
-from pipeline.document import chartdraw, tablefit
+from pipeline.document import chartdraw, tablefit, tabstops
 from pipeline.document.access import TITLE_STYLE
 from pipeline.document.look import Look, Style
 from pipeline.document.tree import (
@@ -30,7 +30,9 @@ from pipeline.document.tree import (
     Inline,
     Paragraph,
     Run,
+    Tab,
     Table,
+    TabStop,
     Visitor,
     inline_text,
 )
@@ -42,6 +44,7 @@ from pipeline.writers.pdfflow import (
     HeadingParagraph,
     ImageFlowable,
     KeepWithNext,
+    TabLine,
     TaggedParagraph,
     box_edge,
     hex_color,
@@ -112,6 +115,8 @@ class PdfTranslator(Visitor):
             ps = ParagraphStyle(f"{ps.name} (ruled)", parent=ps, spaceAfter=0, keepWithNext=1)
         if block.keep_with_next:  # whole, on the next block's page (Word: keepNext and keepLines)
             ps = ParagraphStyle(f"{ps.name} (kept)", parent=ps, keepWithNext=1)
+        if block.tabs:
+            return [self._tab_line(block, ps)]
         # The title is the sheet's first heading (H1, the top bookmark); every other style is a paragraph.
         if block.style == TITLE_STYLE:
             para = self._tagged(HeadingParagraph, block.inlines, ps, "H1")
@@ -128,6 +133,17 @@ class PdfTranslator(Visitor):
                           spaceBefore=box.rule_gap, spaceAfter=style.space_after, lineCap="butt")
         rule.keepWithNext = int(style.keep_with_next)
         return [para, rule]
+
+    def _tab_line(self, block: Paragraph, ps: ParagraphStyle) -> TabLine:
+        """Return a line in parts: each part a paragraph (a P of its own, in reading order) at its tab stop."""
+        width = self.doc.page.text_width
+        stops = (TabStop(self.look.style(block.style).left_indent, "left"), *block.tabs)
+        placed = []
+        for part, at in zip(tabstops.split(block.inlines), stops, strict=True):
+            if part:
+                left, right = _room(at, width)
+                placed.append((self._tagged(TaggedParagraph, part, _part_style(ps, at.align), "P"), left, right - left))
+        return TabLine(placed)
 
     def visit_heading(self, block: Heading) -> list:
         """Return a heading paragraph that bookmarks itself in the outline."""
@@ -249,6 +265,10 @@ class PdfTranslator(Visitor):
             out.append(piece)
         return "".join(out)
 
+    def visit_tab(self, item: Tab) -> str:
+        """Refuse a tab outside a line with tab stops, whose parts _tab_line places itself."""
+        raise ValueError("a tab belongs in a paragraph with tab stops, one per tab")
+
     def visit_field(self, item: Field) -> str:
         """Return the text of a page field; only page furniture knows page numbers."""
         if self.fields is None:
@@ -289,6 +309,23 @@ def _shaping_style(style: ParagraphStyle) -> ParagraphStyle:
     """Return a paragraph style like `style` that shapes complex-script text (with HarfBuzz) and
     sizes each line on its own (see pdfflow.TaggedParagraph.breakLines)."""
     return ParagraphStyle(f"{style.name} (shaped)", parent=style, shaping=1, autoLeading="max")
+
+
+def _room(at: TabStop, width: float) -> tuple[float, float]:
+    """Return the box whose alignment puts a part at its stop: from the stop on, up to it, or centred on it."""
+    if at.align == "right":
+        return 0.0, at.position
+    if at.align == "center":
+        half = min(at.position, width - at.position)
+        return at.position - half, at.position + half
+    return at.position, width
+
+
+@functools.lru_cache(maxsize=64)
+def _part_style(style: ParagraphStyle, align: str) -> ParagraphStyle:
+    """Return `style` for one part of a line in parts: aligned to its stop, its box the whole room."""
+    return ParagraphStyle(f"{style.name} ({align} part)", parent=style, alignment=_ALIGN[align],
+                          leftIndent=0, rightIndent=0, firstLineIndent=0)
 
 
 @functools.lru_cache(maxsize=64)

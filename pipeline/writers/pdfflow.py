@@ -111,6 +111,37 @@ class Box(Flowable):
         return self.paragraphs[-1].getKeepWithNext()
 
 
+class TabLine(Flowable):
+    """One line in parts (a banner centred, the date at the right margin), as Word sets it with tab
+    stops: each part a one-line paragraph aligned in its own box, all on one baseline, drawn (and
+    read) in order."""
+
+    def __init__(self, parts: list):
+        """Place `parts`, each (paragraph, left edge of its box, box width), in reading order."""
+        super().__init__()
+        self.parts = parts
+        self.keepWithNext = parts[0][0].style.keepWithNext
+
+    def wrap(self, availWidth, availHeight):
+        """Return the full width and the tallest part's height."""
+        self.width = availWidth
+        self.height = max(para.wrap(width, availHeight)[1] for para, _, width in self.parts)
+        return self.width, self.height
+
+    def draw(self):
+        """Draw each part at its place, tops together (one style: one baseline)."""
+        for para, left, _ in self.parts:
+            para.drawOn(self.canv, left, self.height - para.height)
+
+    def getSpaceBefore(self):
+        """Return the line's space before (its style's)."""
+        return self.parts[0][0].getSpaceBefore()
+
+    def getSpaceAfter(self):
+        """Return the line's space after (its style's)."""
+        return self.parts[0][0].getSpaceAfter()
+
+
 def join_boxes(story: list) -> list:
     """Return the story with adjacent boxes of one style joined into one box, as Word joins them."""
     out: list = []

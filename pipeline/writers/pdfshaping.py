@@ -112,13 +112,18 @@ class ShapedText(PDFTextObject):
         return super()._formatText(text)
 
     def setRise(self, rise):
-        """Move the baseline; also as the first operator of a piece of shaped text."""
-        if self._code:
-            return super().setRise(rise)
-        # ReportLab's own looks at the operator before, and fails when a piece starts with a raised glyph.
+        """Move the baseline, remembering the new rise, also where it replaces the one just written."""
+        # ReportLab's own fails when a piece of shaped text starts with a raised glyph (it looks at
+        # the operator before), and when it replaces a rise just written (two raised marks in a
+        # row) it forgets the new one, so it never lowers the baseline again: the text after it
+        # was drawn raised, and poppler's reader, taking it for another line, dropped the marks.
+        if self._code and self._code[-1].endswith(" Ts"):
+            self._y += self._rise  # the rise replaced
+            self._code[-1] = f"{fp_str(rise)} Ts"
+        else:
+            self._code.append(f"{fp_str(rise)} Ts")
         self._rise = rise
         self._y -= rise
-        self._code.append(f"{fp_str(rise)} Ts")
 
 
 def format_shaped(text: ShapedStr, write) -> str:

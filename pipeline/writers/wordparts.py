@@ -72,7 +72,7 @@ def skeleton(look: Look, used: frozenset[str], language: str, bullets: frozenset
             + ([("numbering", "numbering.xml", _R)] if bullets else [])),
         "word/styles.xml": _styles(look, used, ids, language, bullets, links, tables),
         "word/settings.xml": _settings(language),
-        "word/fontTable.xml": _font_table(look.page.font),
+        "word/fontTable.xml": font_table(look.page.font),
     }
     if bullets:
         parts["word/numbering.xml"] = _numbering(look)
@@ -162,10 +162,16 @@ def _settings(language: str) -> str:
                 '<w:decimalSymbol w:val="."/><w:listSeparator w:val=","/></w:settings>')
 
 
-def _font_table(font: str) -> str:
-    """Return the font table naming the sheet's font."""
-    return _xml(f'<w:fonts xmlns:w="{W}"><w:font w:name={quoteattr(font)}><w:family w:val="roman"/>'
-                '<w:pitch w:val="variable"/></w:font></w:fonts>')
+def font_table(font: str, embedded: dict[str, list[tuple[str, str, str]]] | None = None) -> str:
+    """Return the font table naming the sheet's font and, with `embedded`, each font the file carries:
+    {font name: [(w:embedRegular or w:embedBold, relationship id, w:fontKey)]}."""
+    entries = f'<w:font w:name={quoteattr(font)}><w:family w:val="roman"/><w:pitch w:val="variable"/></w:font>'
+    for name, faces in (embedded or {}).items():
+        entries += (f'<w:font w:name={quoteattr(name)}><w:family w:val="roman"/><w:pitch w:val="variable"/>'
+                    + "".join(f'<w:{tag} r:id="{rid}" w:fontKey="{key}"/>' for tag, rid, key in faces)
+                    + "</w:font>")
+    namespaces = f'xmlns:w="{W}"' + (f' xmlns:r="{_R}"' if embedded else "")
+    return _xml(f"<w:fonts {namespaces}>{entries}</w:fonts>")
 
 
 def _numbering(look: Look) -> str:

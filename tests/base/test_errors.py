@@ -93,7 +93,8 @@ def test_writer_failure_leaves_no_partial_file(project, run_cli, monkeypatch):
     assert result.code == 1
     assert "the pdf writer could not lay out this sheet: RuntimeError: layout engine failed" in result.err
     # no sheet, no temporary file; the failure is recorded
-    assert sorted(p.name for p in out.iterdir()) == ["CHANGES.md", "changes.json", "manifest.json", "status.json"]
+    assert sorted(p.name for p in out.iterdir()) == [".stamps.json", "CHANGES.md", "changes.json", "manifest.json",
+                                                     "status.json"]
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["records"] == {}  # only the failure is remembered, so that it is not retried unchanged
     assert list(manifest["failures"]) == [str(project / "sources" / "laos-inl.yaml")]

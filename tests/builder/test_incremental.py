@@ -48,7 +48,7 @@ def test_a_shared_value_rebuilds_exactly_its_readers(built_project):
     assert "shared figure changed (data.unodc.laos_opium_ha 2018)" in result.out
     after = snapshot(out)
     for name, (data, mtime) in before.items():
-        if name.split(".")[0] in readers or name in ("manifest.json", "changes.json", "CHANGES.md", "status.json"):
+        if name.split(".")[0] in readers or name in ("manifest.json", ".stamps.json", "changes.json", "CHANGES.md", "status.json"):
             continue
         assert after[name] == (data, mtime), f"{name} was touched"
     for sheet in readers:
@@ -74,9 +74,9 @@ def test_shared_values_nobody_prints_rebuild_nothing(built_project):
     assert result.code == 0 and rebuilt(result) == ["laos-inl"]  # its chart prints every year
     after = snapshot(project / "output")
     assert {name: after[name] for name in before if not name.startswith("laos-inl.")
-            and name not in ("manifest.json", "changes.json", "CHANGES.md", "status.json")} == \
+            and name not in ("manifest.json", ".stamps.json", "changes.json", "CHANGES.md", "status.json")} == \
         {name: data for name, data in before.items() if not name.startswith("laos-inl.")
-         and name not in ("manifest.json", "changes.json", "CHANGES.md", "status.json")}
+         and name not in ("manifest.json", ".stamps.json", "changes.json", "CHANGES.md", "status.json")}
     assert "2019" in " ".join(readback.pdf_pages(project / "output" / "laos-inl.pdf"))
 
 
@@ -216,7 +216,7 @@ def test_parallel_build_matches_serial_build(project, run_cli):
     one, two = snapshot(project / "one"), snapshot(project / "two")
     assert sorted(one) == sorted(two)
     for name in one:
-        if name not in ("CHANGES.md", "changes.json"):  # these carry the run's time
+        if name not in ("CHANGES.md", "changes.json", ".stamps.json"):  # the run's time, the files' stat
             assert one[name][0] == two[name][0], name
 
 

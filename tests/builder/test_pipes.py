@@ -13,7 +13,7 @@ import sys
 import pytest
 
 ARGS = ("build", "--out", "out", "--stale-months", "1000", "sources/laos-inl.yaml")
-PIPES = ("laos-inl.pdf", "laos-inl.docx", "manifest.json", "status.json", "CHANGES.md", "changes.json")
+PIPES = ("laos-inl.pdf", "laos-inl.docx", "manifest.json", ".stamps.json", "status.json", "CHANGES.md", "changes.json")
 
 
 def _run(project):

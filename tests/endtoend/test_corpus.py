@@ -39,7 +39,7 @@ def test_corpus_case(case, tmp_path):
         assert line.isprintable(), line
     out = tmp_path / "out"
     companion = {f"{COMPANION_ID}.docx", f"{COMPANION_ID}.pdf"}
-    bookkeeping = {"manifest.json", "changes.json", "CHANGES.md", "status.json", ".map"}
+    bookkeeping = {"manifest.json", ".stamps.json", "changes.json", "CHANGES.md", "status.json", ".map"}
     written = {p.name for p in out.iterdir()} - bookkeeping
     maps = {p.name for p in (out / ".map").iterdir()} if (out / ".map").is_dir() else set()
     assert maps <= {name.rsplit(".", 1)[0] + ".json" for name in written}  # a sheet's map only beside it

@@ -333,7 +333,9 @@ def test_editing_a_shared_figure_shows_each_sheets_change_before_saving(workspac
     assert bad.status_code == 400 and "must be a number" in bad.text
     assert workspace.post("/figures/data.nosuch.x/preview", data=form).status_code == 404
     saved = workspace.post(f"/figures/{entry['name']}/save", data=form)
-    assert saved.status_code == 200 and "Rebuilt" in saved.text
+    assert saved.status_code == 200 and "Rebuilding sheets" in saved.text  # the rebuild runs in the background
+    key = re.search(r'hx-get="/figures/rebuild/([0-9a-f]+)"', saved.text).group(1)
+    assert "Rebuilt" in workspace.get(f"/figures/rebuild/{key}?wait=1").text
     after = file.read_text(encoding="utf-8")
     assert str(value * 3) in after and [ln for ln in before.splitlines() if ln.startswith("#")] == \
         [ln for ln in after.splitlines() if ln.startswith("#")]  # comments kept

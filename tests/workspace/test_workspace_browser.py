@@ -353,38 +353,6 @@ def test_a_final_sheet_goes_back_to_draft_after_a_question(project, run_cli, chr
     assert "DRAFT" in pdf_text((project / "output" / f"{FIRST.id}.pdf").read_bytes())
 
 
-def test_a_number_typed_over_a_figure_is_offered_the_figure(project, run_cli, chromium):
-    from pipeline.figures import shared as data
-    from pipeline.workspace import figurerefs
-
-    dataset = data.load(project / "sources" / "data", "data")
-    sheet, figure = next((r, f) for r in RECORDS for f in figurerefs.printed(r.file.read_text(encoding="utf-8"),
-                                                                            dataset)
-                         if f["printed"][0].isdigit())
-    with served.served(project) as url:
-        page = chromium.new_page(viewport={"width": 1400, "height": 1000})
-        served.open_when_up(page, f"{url}/sheet/{sheet.id}")
-        expect(page.locator("#form-panel .form-field").first).to_be_visible(timeout=WAIT_MS)
-        field = next(f for f in page.locator("#form-panel textarea, #form-panel input[id^='f-']").all()
-                     if figure["ref"] in f.input_value())
-        before = field.input_value()
-        other = "9" + figure["printed"]  # a different number typed over the figure: said, with a way back
-        field.fill(before.replace(figure["ref"], other, 1))
-        offer = field.locator("xpath=ancestor::div[contains(@class,'form-field')][1]").locator(".figure-offer")
-        expect(offer).to_contain_text(f"no longer uses the figure “{figure['name']}”")
-        offer.get_by_role("button").click()
-        expect(field).to_have_value(before)
-
-        field.fill(before.replace(figure["ref"], figure["printed"], 1))  # the figure's own number: offered it
-        expect(offer).to_contain_text(f"is what the figure “{figure['name']}” prints")
-        offer.get_by_role("button", name=re.compile("^Use the figure")).click()
-        expect(field).to_have_value(before)
-        expect(offer).to_have_count(0)
-        spaced = r"\s+".join(re.escape(word) for word in figure["ref"].split())  # the record may fold the line
-        expect(page.locator("#text")).to_have_value(re.compile(spaced), timeout=WAIT_MS)
-        expect(page.locator("#text")).not_to_have_value(re.compile("9" + re.escape(figure["printed"])))
-
-
 def test_at_200_percent_zoom_the_form_and_the_preview_sit_side_by_side_and_scroll_by_keyboard(project, run_cli,
                                                                                              chromium):
     assert run_cli("build", "-q", cwd=project).code == 0

@@ -253,7 +253,7 @@ def test_footer_has_page_and_numpages_fields(word):
     kinds = [c.get(qn("w:fldCharType")) for c in footer._element.iter(qn("w:fldChar"))]
     assert kinds == ["begin", "separate", "end"] * 2
     assert footer.paragraphs[0].style.name == "Footer"
-    assert "Page 1 of 1" in footer.paragraphs[0].text and "PowerPlus" not in xml
+    assert "Page 1 of 1" in footer.paragraphs[0].text and "wp:anchor" not in xml
 
 
 def test_unknown_field_raises():
@@ -262,17 +262,20 @@ def test_unknown_field_raises():
 
 
 def test_watermark_in_header(word):
+    """The mark is a shape anchored behind the text, centred on the page, described and marked decorative."""
     header = word.sections[0].header._element
-    (shape,) = header.iter(VML + "shape")
-    assert shape.get("id").startswith("PowerPlusWaterMarkObject")
-    assert "rotation:315" in shape.get("style")
-    assert shape.find(VML + "textpath").get("string") == "DRAFT"
+    (anchor,) = header.iter(qn("wp:anchor"))
+    assert anchor.get("behindDoc") == "1"
+    assert [a.findtext(qn("wp:align")) for a in (anchor.find(qn("wp:positionH")), anchor.find(qn("wp:positionV")))] == [
+        "center", "center"]
+    assert anchor.find(qn("wp:docPr")).get("descr") == "DRAFT"
+    assert not list(header.iter(VML + "shape"))
 
 
 def test_no_watermark_means_no_header():
     data = writer.render(docsample.sample_document())
     assert not [n for n in zipfile.ZipFile(io.BytesIO(data)).namelist() if "header" in n]
-    assert b"PowerPlus" not in data  # deflated parts hide nothing: see the part list above
+    assert b"wp:anchor" not in data  # deflated parts hide nothing: see the part list above
 
 
 def test_header_blocks_and_watermark_share_the_header():
@@ -282,7 +285,7 @@ def test_header_blocks_and_watermark_share_the_header():
     part = word.sections[0].header
     assert [p.text for p in part.paragraphs] == ["Fact Sheet", ""]  # a story ends in a paragraph
     assert part.tables[0].cell(1, 0).text == "b"
-    assert list(part._element.iter(VML + "textpath"))
+    assert list(part._element.iter(qn("wp:anchor")))
 
 
 def test_core_properties(word):

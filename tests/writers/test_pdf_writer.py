@@ -50,7 +50,12 @@ def body_pages_text(doc, reader):
         text = norm(page.extract_text())
         footer = norm(footer_text(doc, number, pages))
         assert text.endswith(footer), f"page {number} does not end with its footer"
-        parts.append(text[: -len(footer)])
+        text = text[: -len(footer)]
+        # pypdf reads the watermark too (drawn first on every page): a paragraph split across two
+        # pages would read with it in between.
+        if doc.watermark and text.startswith(doc.watermark):
+            text = text[len(doc.watermark):]
+        parts.append(text)
     return norm(" ".join(parts))
 
 

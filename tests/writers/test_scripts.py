@@ -2,9 +2,9 @@
 
 The words are real names: Vientiane (ວຽງຈັນ), Luang Prabang (ຫຼວງພະບາງ), Phnom Penh (ភ្នំពេញ), Khmer
 (ខ្មែរ), Bangkok (กรุงเทพมหานคร), Hà Nội. A few carry what shaping must handle: Lao and Thai marks
-placed over and under their letters (ນ້ຳ, น้ำ, ปู่), a Khmer vowel drawn before its consonant and a
-subscript consonant with no character of its own (ខ្មែរ), a Thai letter whose descender is cut
-for the vowel under it (ฎู).
+placed over and under their letters (ນ້ຳ, น้ำ, ปู่, ที่, ผู้), a Khmer vowel drawn before its consonant and a
+subscript consonant with no character of its own (ខ្មែរ), a Khmer mark moved down after a subscript moved
+down (ភ្នំ), a Thai letter whose descender is cut for the vowel under it (ฎู).
 """
 
 import re
@@ -21,7 +21,7 @@ import tagged
 from conftest import examples
 from docx import Document as WordDocument
 from docx.oxml.ns import qn
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sheets import document
 
@@ -29,12 +29,13 @@ from pipeline.base import fonts
 from pipeline.records import charset
 from pipeline.writers import docx as docx_writer
 from pipeline.writers import pdf as pdf_writer
+from pipeline.writers import pdfshaping
 
 ROOT = Path(__file__).resolve().parents[2]
 PDFTOTEXT = shutil.which("pdftotext")
 LAO, KHMER, THAI = "ວຽງຈັນ", "ខ្មែរ", "กรุงเทพมหานคร"
-LEAD = ("Vientiane (ວຽງຈັນ) and Luang Prabang (ຫຼວງພະບາງ, ນ້ຳ ຄຳ), Phnom Penh (ភ្នំពេញ) in Cambodia "
-        "(ខ្មែរ), Bangkok (กรุงเทพมหานคร, น้ำ ปู่ ฎู) and Hà Nội (Thủ đô Hà Nội, Đà Nẵng, Hồ Chí Minh).")
+LEAD = ("Vientiane (ວຽງຈັນ) and Luang Prabang (ຫຼວງພະບາງ, ນ້ຳ ຄຳ), Phnom Penh (ភ្នំពេញ, ភ្នំ) in Cambodia "
+        "(ខ្មែរ), Bangkok (กรุงเทพมหานคร, น้ำ ปู่ ฎู ที่ ผู้) and Hà Nội (Thủ đô Hà Nội, Đà Nẵng, Hồ Chí Minh).")
 BOLD_ITALIC = "A **bold ວຽງຈັນ ភ្នំពេញ กรุงเทพฯ** and *italic ວຽງຈັນ ភ្នំពេញ กรุงเทพฯ* end."
 BOLD_ITALIC_TEXT = "A bold ວຽງຈັນ ភ្នំពេញ กรุงเทพฯ and italic ວຽງຈັນ ភ្នំពេញ กรุงเทพฯ end."
 RECORD = f"""layout: inl-country-program
@@ -239,6 +240,9 @@ SHAPED_ALPHABET = sorted({ch for family in fonts.FAMILIES[1:] for ch in fonts.fa
 @pytest.mark.skipif(not PDFTOTEXT, reason="poppler (pdftotext) is not installed; .ci/run installs it")
 @settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=st.text(alphabet=SHAPED_ALPHABET, min_size=1, max_size=40))
+# Two raised Khmer marks in a row: ReportLab left the baseline raised after them, so the "a" was
+# drawn half a point high and poppler, taking the marks for another line, dropped them.
+@example(text="\u0e47\u17b8\u17c6a")
 def test_any_lao_khmer_or_thai_text_round_trips(tmp_path_factory, text):
     """Whatever the letters and marks, the sheet builds, and the .docx and the PDF's extracted text
     (through /ActualText) hold them unchanged (spaces aside: lines wrap at them)."""
@@ -255,6 +259,21 @@ def test_any_lao_khmer_or_thai_text_round_trips(tmp_path_factory, text):
     extracted = subprocess.run([PDFTOTEXT, str(folder / "shaped.pdf"), "-"], check=True, capture_output=True,
                                text=True).stdout
     assert readback.squash(text) in readback.squash(extracted)
+
+
+def test_a_rise_that_replaces_the_one_just_written_is_kept():
+    """Two raised marks in a row: the second rise replaces the first's reset and is remembered,
+    so the baseline is lowered again after them (ReportLab's own forgot it)."""
+    import io
+
+    from reportlab.pdfgen.canvas import Canvas
+
+    text = pdfshaping.ShapedText(Canvas(io.BytesIO()))
+    text.setRise(-3.048)
+    text._code.append("[(x)] TJ")
+    text.setRise(0)
+    text.setRise(0.504)
+    assert (text._code[-2:], text._rise) == (["[(x)] TJ", ".504 Ts"], 0.504)
 
 
 # --- reading the PDF's shaped words ------------------------------------------------------------

@@ -48,6 +48,7 @@
     });
   }
   document.addEventListener("input", function (event) {
-    if (event.target.closest && event.target.closest("#form-panel") && /^f-/.test(event.target.id)) look(event.target);
+    if (event.target.closest && event.target.closest("#form-panel") && /^f-/.test(event.target.id) &&
+        event.target.matches("input, textarea")) look(event.target);  // prose: richtext.js offers the figure
   });
 })();
