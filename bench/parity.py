@@ -3,7 +3,7 @@
 Usage: .venv/bin/python bench/parity.py [--keep DIR] [--detail SHEET ...]
 
 Builds every record in sources/ and generated draft sheets of 1 to 5 pages (tests/parity.py) in a
-temporary folder, converts each .docx with LibreOffice headless (bundled Liberation Serif), then
+temporary folder (with --long also 3-, 5- and 10-page sheets of every layout), converts each .docx with LibreOffice headless (bundled Liberation Serif), then
 prints per sheet: page counts, per page the first/last body word of each format, and the share of
 body lines that are identical (same text, page and position on the page); finally the share over
 all lines. --detail prints a sheet's body lines side by side with their baselines (points from the
@@ -23,6 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
+import longsheets
 import parity
 
 
@@ -84,6 +85,8 @@ def main(argv=None) -> int:
     """Build, convert, compare and print the report; return 0."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keep", type=Path, help="build into this (new) folder and keep it")
+    parser.add_argument("--long", action="store_true",
+                        help="also generated sheets of 3, 5 and 10 pages of every layout (tests/longsheets.py)")
     parser.add_argument("--detail", action="append", default=[], metavar="SHEET",
                         help="print this sheet's lines side by side with baselines (repeatable)")
     args = parser.parse_args(argv)
@@ -94,7 +97,7 @@ def main(argv=None) -> int:
         base = args.keep or Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="parity-")))
         base.mkdir(parents=True, exist_ok=True)
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-            sheets = parity.build_sheets(base)  # the CLI's own report is not this one
+            sheets = parity.build_sheets(base, long_pages=longsheets.LONG_PAGES if args.long else ())  # the CLI's own report is not this one
         same = total = agreeing = 0
         for sheet in sheets:
             result = sheet.parity()

@@ -114,6 +114,31 @@ def numbered_title(text: str, n: int | str) -> str:
     return text[:match.start()] + line + text[match.end():]
 
 
+def lengthened(text: str, copies: int) -> str:
+    """Return the record text with its list of sections written `copies` times over: a longer sheet of
+    the same kinds of content (the list is the lines after `sections:` up to the next top-level key)."""
+    match = re.search(r"(?m)^sections:[ \t]*\n((?:[ \t]+[^\n]*\n|[ \t]*\n)+)", text)
+    if match is None:
+        raise GeneratorError("the sample has no list of sections to repeat: pick one with a 'sections:' list")
+    body = match.group(1).rstrip("\n") + "\n\n"
+    repeated = body + "".join(_headings_numbered(body, n) for n in range(2, copies + 1))
+    return text[:match.start(1)] + repeated + text[match.end(1):]
+
+
+def _headings_numbered(body: str, n: int) -> str:
+    """Return a list of sections with ' (n)' after each one-line heading: a sheet's headings differ."""
+    def numbered(match: re.Match) -> str:
+        try:
+            value = yaml.safe_load("h: " + match.group(2))["h"]
+        except yaml.YAMLError:
+            return match.group(0)
+        if not isinstance(value, str):
+            return match.group(0)
+        return match.group(1) + json.dumps(f"{value.rstrip(':')} ({n}):" if value.endswith(":") else f"{value} ({n})",
+                                           ensure_ascii=False)
+    return re.sub(r"(?m)^([ \t]*(?:-[ \t]+)?heading:[ \t]*)([^\n]*)$", numbered, body)
+
+
 def record_text(sample: Sample, record_id: str, n: int, redirect: str | None) -> str:
     """Return sample's text as record n: numbered title, its own id, the figure redirected if asked."""
     text = numbered_title(sample.text, n)

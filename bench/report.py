@@ -48,8 +48,8 @@ def number(value: float | None, unit: str) -> str:
         return "–"
     if unit == "s":
         return f"{value:.2f} s"
-    if unit == "MB":
-        return f"{value:.0f} MB"
+    if unit in ("MB", "kB"):
+        return f"{value:.0f} {unit}"
     return f"{value:.1f} ms" if value < 100 else f"{value:.0f} ms"
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import io
+import itertools
 import os
 import re
 import shutil
@@ -273,7 +274,7 @@ def compare(pdf_pages: list[list[str]], docx_pages: list[list[str]]) -> Parity:
         b = docx_pages[number - 1] if number <= len(docx_pages) else None
         result.pages.append(PageParity(number, *_ends(a), *_ends(b)))
         if a and b:
-            result.same_lines += sum(x == y for x, y in zip(a, b, strict=True))
+            result.same_lines += sum(x == y for x, y in itertools.zip_longest(a, b))  # pages may differ in length
     result.total_lines = max(sum(map(len, pdf_pages)), sum(map(len, docx_pages)))
     return result
 
@@ -303,17 +304,22 @@ class Sheet:
         return compare(body_lines(self.pdf, self.tree.page), body_lines(self.converted, self.tree.page))
 
 
-def build_sheets(base: Path, sources: Path = ROOT / "sources", templates: Path = TEMPLATES) -> list[Sheet]:
-    """Copy `sources` into `base`, add the generated sheets, build both formats, convert every .docx.
+def build_sheets(base: Path, sources: Path = ROOT / "sources", templates: Path = TEMPLATES,
+                 long_pages: tuple[int, ...] = ()) -> list[Sheet]:
+    """Copy `sources` into `base`, add the generated sheets (and, with `long_pages`, a sheet of each of
+    those page counts for every layout: tests/longsheets.py), build both formats, convert every .docx.
 
     The build is the CLI in-process; the conversion is one LibreOffice run for all sheets.
     """
+    import longsheets
     from sheets import document
 
     from pipeline.cli import command as cli
     copy_of = base / "sources"
     shutil.copytree(sources, copy_of)
     write_generated(copy_of, lambda f: pdf_page_count(f, copy_of, templates), templates=templates)
+    if long_pages:
+        longsheets.write_long(copy_of, lambda f: pdf_page_count(f, copy_of, templates), long_pages, templates)
     out = base / "out"
     # Absolute paths, so the working directory does not matter.
     code = cli.main(["build", str(copy_of), "--out", str(out), "--templates", str(templates)])
@@ -422,7 +428,7 @@ def write_generated(sources: Path, page_count, pages=GENERATED_PAGES, limit: int
     layouts = load_layouts(templates)
     free = free_layouts(templates)
     samples = [record for record in (yaml.safe_load(f.read_text(encoding="utf-8")) for f in sample_files(sources)
-                                     if not f.name.startswith("generated-"))
+                                     if not f.name.startswith(("generated-", "long-")))
                if record["layout"] in free]
     units = content_units(samples, [shown for _, _, shown in tables.amounts(sources / "data")])
     files = {}

@@ -16,15 +16,29 @@ ALIGNMENTS = ("left", "center", "right", "justify")
 # The fonts a sheet may name, with the bundled face the PDF embeds for each: a metric twin,
 # so lines break at the same words in Word and in the PDF.
 FONTS = {"Times New Roman": "Liberation Serif"}
+# Word and LibreOffice lay out in whole twips (twentieths of a point): a length the PDF uses must be
+# one they can hold, or the two layouts drift apart by the rounding, line after line.
+TWIPS_PER_POINT = 20
 # Styles the writers apply on their own (headings, bullets, table captions and cells), so
 # every stylesheet must define them even if no template names them.
 WRITER_STYLES = ("Normal", "Heading 1", "Heading 2", "List Bullet", "Caption", "Table Text", "Chart Title",
                  "Chart Source")
 
 
-def _value(default, kind: str, low: float | None = None, high: float | None = None):
-    """Return a dataclass field with its kind and allowed range, for checking at load."""
-    return field(default=default, metadata={"kind": kind, "low": low, "high": high})
+def on_twips(points: float) -> float:
+    """Return a length rounded to whole twips, as Word and LibreOffice hold it."""
+    return round(points * TWIPS_PER_POINT) / TWIPS_PER_POINT
+
+
+# The steps Word states lengths in, so a look value the .docx writes is the value the PDF uses:
+# twips for spacing, margins and cell paddings, half points for font sizes (w:sz), eighths of a
+# point for lines (w:sz of a border), whole points for a border's distance from its text (w:space).
+TWIP, HALF_POINT, EIGHTH, POINT = 1 / TWIPS_PER_POINT, 0.5, 0.125, 1.0
+
+
+def _value(default, kind: str, low: float | None = None, high: float | None = None, step: float | None = None):
+    """Return a dataclass field with its kind, allowed range and step (lengths), for checking at load."""
+    return field(default=default, metadata={"kind": kind, "low": low, "high": high, "step": step})
 
 
 @dataclass(frozen=True)
@@ -32,13 +46,13 @@ class Style:
     """A named paragraph style."""
 
     name: str
-    size: float = _value(12.0, "pt", 4, 96)
+    size: float = _value(12.0, "pt", 4, 96, HALF_POINT)
     bold: bool = _value(False, "bool")
     italic: bool = _value(False, "bool")
     color: str = _value("000000", "colour")
     align: str = _value("left", "align")
-    space_before: float = _value(0.0, "pt", 0, 144)
-    space_after: float = _value(6.0, "pt", 0, 144)
+    space_before: float = _value(0.0, "pt", 0, 144, TWIP)
+    space_after: float = _value(6.0, "pt", 0, 144, TWIP)
     left_indent: float = _value(0.0, "pt", 0, 288)
     first_line_indent: float = _value(0.0, "pt", -144, 144)
     keep_with_next: bool = _value(False, "bool")
@@ -51,14 +65,14 @@ class Style:
 class PageSetup:
     """Paper, margins and furniture bands; the font family named in Word (the PDF embeds a metric twin)."""
 
-    width: float = _value(612.0, "pt", 144, 2000)
-    height: float = _value(792.0, "pt", 144, 2000)
-    margin_top: float = _value(72.0, "pt", 18, 288)
-    margin_bottom: float = _value(72.0, "pt", 18, 288)
-    margin_left: float = _value(72.0, "pt", 18, 288)
-    margin_right: float = _value(72.0, "pt", 18, 288)
-    header_distance: float = _value(36.0, "pt", 0, 288)  # page top to the header's first line
-    footer_distance: float = _value(36.0, "pt", 0, 288)  # page bottom to the footer's last line
+    width: float = _value(612.0, "pt", 144, 2000, TWIP)
+    height: float = _value(792.0, "pt", 144, 2000, TWIP)
+    margin_top: float = _value(72.0, "pt", 18, 288, TWIP)
+    margin_bottom: float = _value(72.0, "pt", 18, 288, TWIP)
+    margin_left: float = _value(72.0, "pt", 18, 288, TWIP)
+    margin_right: float = _value(72.0, "pt", 18, 288, TWIP)
+    header_distance: float = _value(36.0, "pt", 0, 288, TWIP)  # page top to the header's first line
+    footer_distance: float = _value(36.0, "pt", 0, 288, TWIP)  # page bottom to the footer's last line
     font: str = _value("Times New Roman", "font")
 
     @property
@@ -81,9 +95,9 @@ class TextLook:
 class BoxLook:
     """Boxes (shaded or bordered paragraphs) and rules under paragraphs."""
 
-    padding: float = _value(6.0, "pt", 0, 36)  # between the text and its box
-    line: float = _value(0.75, "pt", 0.25, 6)  # box and rule thickness
-    rule_gap: float = _value(3.0, "pt", 0, 36)  # between a paragraph and the rule under it
+    padding: float = _value(6.0, "pt", 0, 36, POINT)  # between the text and its box
+    line: float = _value(0.75, "pt", 0.25, 6, EIGHTH)  # box and rule thickness
+    rule_gap: float = _value(3.0, "pt", 0, 36, POINT)  # between a paragraph and the rule under it
 
 
 @dataclass(frozen=True)
@@ -91,13 +105,13 @@ class TableLook:
     """The grid, header fill, cell paddings and the room after a table."""
 
     grid: str = _value("808080", "colour")
-    grid_line: float = _value(0.5, "pt", 0.25, 6)
+    grid_line: float = _value(0.5, "pt", 0.25, 6, EIGHTH)
     header_fill: str = _value("E1E6EE", "colour")
-    padding_top: float = _value(4.0, "pt", 0, 36)
-    padding_bottom: float = _value(5.0, "pt", 0, 36)
-    padding_left: float = _value(6.0, "pt", 0, 36)
-    padding_right: float = _value(6.0, "pt", 0, 36)
-    space_after: float = _value(12.0, "pt", 0, 144)
+    padding_top: float = _value(4.0, "pt", 0, 36, TWIP)
+    padding_bottom: float = _value(5.0, "pt", 0, 36, TWIP)
+    padding_left: float = _value(6.0, "pt", 0, 36, TWIP)
+    padding_right: float = _value(6.0, "pt", 0, 36, TWIP)
+    space_after: float = _value(12.0, "pt", 0, 144, TWIP)
 
 
 @dataclass(frozen=True)
@@ -130,7 +144,7 @@ class ImageLook:
     """Pictures the user supplies (a seal or flag): the printed width; the height keeps the proportions."""
 
     width: float = _value(72.0, "pt", 18, 288)
-    space_after: float = _value(8.0, "pt", 0, 144)
+    space_after: float = _value(8.0, "pt", 0, 144, TWIP)
 
 
 # The parts of a look other than styles, by the key that names them in styles.yaml and layout.yaml.
@@ -172,8 +186,8 @@ class Look:
         return max(style.left_indent, hang), hang
 
     def leading(self, style: Style) -> float:
-        """Return the line pitch of a style in points."""
-        return round(style.size * self.text.line_height, 2)
+        """Return the line pitch of a style in points, in whole twips (the .docx states it so)."""
+        return on_twips(style.size * self.text.line_height)
 
 
 def settable(cls) -> dict[str, dict]:

@@ -13,7 +13,19 @@ from ..base import fonts
 from ..base.errors import Location, did_you_mean
 from ..base.errors import shown as shown_value
 from ..base.paths import display
-from ..document.look import ALIGNMENTS, FONTS, PARTS, WRITER_STYLES, Look, Style, settable
+from ..document.look import (
+    ALIGNMENTS,
+    EIGHTH,
+    FONTS,
+    HALF_POINT,
+    PARTS,
+    POINT,
+    TWIP,
+    WRITER_STYLES,
+    Look,
+    Style,
+    settable,
+)
 from ..records.yamlload import Node
 from .configfile import config_mapping, fail, pairs, scalar
 
@@ -84,6 +96,12 @@ def _styles(node: Node, shown: str, base: dict[str, Style]) -> dict[str, Style]:
     return styles
 
 
+# How a message names a step (look.py): the unit Word writes the value in.
+_STEPS = {TWIP: "0.05 pt (Word writes it in twips, 1/20 pt)", HALF_POINT: "0.5 pt (Word writes sizes in half points)",
+          EIGHTH: "0.125 pt (Word writes lines in eighths of a point)",
+          POINT: "1 pt (Word writes it in whole points)"}
+
+
 def look_value(name: str, node: Node, spec: dict, shown: str):
     """Return one look value converted by its kind, or fail at the value with what was expected."""
     text = scalar(node, name, shown)
@@ -127,4 +145,9 @@ def _number(name: str, node: Node, text: str, spec: dict, shown: str) -> float:
         unit = {"pt": " pt", "degrees": " degrees"}.get(spec["kind"], "")
         fail(node.loc, shown, f"'{name}' must be a number from {low:g} to {high:g}{unit}, "
                               f"found {shown_value(text)}")
+    step = spec.get("step")
+    if step and abs(number / step - round(number / step)) > 1e-9:
+        fail(node.loc, shown, f"'{name}' must be a multiple of {_STEPS.get(step, f'{step:g} pt')}, "
+                              f"found {shown_value(text)}",
+             f"use {round(number / step) * step:g}: the PDF and the .docx then lay out the same length")
     return number

@@ -8,7 +8,6 @@ name sheets by id, never by path; only records and shared data are ever written.
 from __future__ import annotations
 
 import asyncio
-import base64
 import contextlib
 import datetime as dt
 import difflib
@@ -57,6 +56,7 @@ from . import (
 from .clearing import publish_refusal
 from .draftpages import DraftPages
 from .identity import Identity, RequireIdentity, write_recorded
+from .previews import PreviewPages
 from .shared import SharedPages
 from .shared import keep as _keep
 from .versions import VersionPages
@@ -97,6 +97,7 @@ def create_app(project: Project, workers_count: int = 2, hosts: tuple[str, ...] 
         Route("/download/{sheet_id}.{fmt}", state.download),
         Route("/sheet/{sheet_id}", state.editor),
         Route("/sheet/{sheet_id}/preview", state.preview, methods=["POST"]),
+        Route("/preview/{name}.png", state.preview_page),
         Route("/sheet/{sheet_id}/save", state.save, methods=["POST"]),
         Route("/sheet/{sheet_id}/draft", state.draft_kept),
         Route("/sheet/{sheet_id}/draft", state.draft_keep, methods=["POST"]),
@@ -137,7 +138,7 @@ def create_app(project: Project, workers_count: int = 2, hosts: tuple[str, ...] 
                                  Middleware(RequireIdentity, identity=project.identity)])
 
 
-class _State(SharedPages, VersionPages, DraftPages):
+class _State(SharedPages, VersionPages, DraftPages, PreviewPages):
     """The application's handlers and what they share."""
 
     def __init__(self, project: Project, pool: workers.Pool):
@@ -151,7 +152,7 @@ class _State(SharedPages, VersionPages, DraftPages):
         self._labels: tuple = ((), None)  # the shared data, by its files' versions
         self.thumbs: dict[str, bytes] = {}  # by the built PDF's hash
         self.hashes: dict[tuple, str] = {}  # each version (path, mtime, size) of a built PDF: its hash
-        self.last_pages: dict[tuple, list[tuple[bytes, str]]] = {}  # per session and sheet: last without errors
+        self.start_previews(pool.workers)
         self.saving = asyncio.Lock()  # one save at a time in this server: check-then-write is atomic
 
     @property
@@ -352,30 +353,8 @@ class _State(SharedPages, VersionPages, DraftPages):
         form, sheet, refused = await self._posted_sheet(request)
         if refused:
             return refused
-        text = _typed(form.get("text", ""))
-        shown = await self._preview(sheet, text)
-        pages, earlier = list(zip(shown.pages, shown.texts, strict=True)), False
-        mine = (request.cookies.get(SESSION_COOKIE, ""), sheet.id)  # each person's own last preview
-        if shown.marked:  # placeholders marked: shown, never kept as the last good preview
-            return self._fragment("preview.html", pages=[(base64.b64encode(p).decode(), t) for p, t in pages],
-                                  problems=self._plain(shown.problems, text), earlier=False, marked=True)
-        if pages:
-            _keep(self.last_pages, mine, pages)
-        else:  # keep showing the last pages that could be made, marked as such
-            pages, earlier = self.last_pages.get(mine, []), True
-        return self._fragment("preview.html", pages=[(base64.b64encode(p).decode(), t) for p, t in pages],
-                              problems=self._plain(shown.problems, text), earlier=earlier)
-
-    async def _preview(self, sheet: sheets.Sheet, text: str) -> workers.Preview:
-        """Render a record's text in a worker; a broken template or a dead worker is shown, not raised."""
-        try:
-            return await run_in_threadpool(self.pool.call, workers.preview_in_worker,
-                                           workers.job_for(sheet.file, text, self.opts.max_classification))
-        except ConfigError as exc:
-            return workers.Preview(problems=[workers.problem(d) for d in exc.diagnostics])
-        except Exception as exc:  # the pool died (a worker was killed): say so, keep serving
-            return workers.Preview(problems=[workers.unusable(
-                f"the preview could not be made: {type(exc).__name__}: {exc}", "type again to retry")])
+        mine = (request.cookies.get(SESSION_COOKIE, ""), sheet.id)  # each person's own previews
+        return await self.show_preview(sheet, _typed(form.get("text", "")), mine)
 
     async def form(self, request: Request) -> Response:
         form, sheet, refused = await self._posted_sheet(request)

@@ -24,19 +24,18 @@ from ..figures import shared as data
 from ..layouts.loader import load_layouts
 from ..records import marking
 from ..records.fieldpaths import field_in
+from . import pageimages
 
-PREVIEW_SCALE = 96 / 72  # page images at 96 dpi: sharp on an office screen, small to send
 THUMB_SCALE = 40 / 72
 
 
 @dataclass
 class Preview:
-    """What previewing one record's text gave: page images, or its problems (each at a field)."""
+    """What previewing one record's text gave: its pages (each page's image named by its look, and only
+    the images not known before), or its problems (each at a field)."""
 
-    pages: list[bytes] = field(default_factory=list)
-    texts: list[str] = field(default_factory=list)  # each page's text: the images' alt text
+    pages: pageimages.Pages = field(default_factory=pageimages.Pages)
     problems: list[dict] = field(default_factory=list)
-    pdf: bytes = b""
     marked: bool = False  # the pages show the layout with its unfilled <<placeholders>> marked
 
 
@@ -77,8 +76,9 @@ def pages_png(pdf: bytes, scale: float, first_only: bool = False) -> list[bytes]
         document.close()
 
 
-def preview_in_worker(job: work.Job) -> Preview:
-    """Render one record's text to a PDF in memory and its pages to images (runs in a worker)."""
+def preview_in_worker(job: work.Job, known: frozenset[str] = frozenset()) -> Preview:
+    """Render one record's text to a PDF in memory and its pages to images, those not `known` already
+    (runs in a worker)."""
     result = work.run_in_worker(job)
     text = job.data.decode("utf-8", "replace")
     if result.config_error is not None:
@@ -94,26 +94,8 @@ def preview_in_worker(job: work.Job) -> Preview:
                                             job.formats))
         result, found.marked = again, ".pdf" in again.blobs
     if ".pdf" in result.blobs:
-        found.pdf = result.blobs[".pdf"]
-        found.pages = pages_png(found.pdf, PREVIEW_SCALE)
-        found.texts = pages_text(found.pdf)
+        found.pages = pageimages.draw(result.blobs[".pdf"], known)
     return found
-
-
-def pages_text(pdf: bytes) -> list[str]:
-    """Return the text of each page of a PDF, for the page images' alternative text."""
-    import pypdfium2
-
-    document = pypdfium2.PdfDocument(pdf)
-    try:
-        texts = []
-        for page in document:
-            textpage = page.get_textpage()
-            texts.append(" ".join(textpage.get_text_range().split()))
-            textpage.close()
-        return texts
-    finally:
-        document.close()
 
 
 def thumbnail_in_worker(pdf: bytes) -> bytes:

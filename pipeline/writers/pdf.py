@@ -14,7 +14,7 @@ from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfdoc import PDFName
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Frame, HRFlowable, KeepTogether, PageTemplate, TableStyle
+from reportlab.platypus import BaseDocTemplate, Frame, HRFlowable, PageTemplate, TableStyle
 
 from pipeline.base import fonts
 from pipeline.document import chartdraw, tablefit, tabstops
@@ -219,15 +219,20 @@ class PdfTranslator(Visitor):
         return [*out, table]
 
     def visit_chart(self, chart: Chart) -> list:
-        """Return the title, the drawing (a Figure with the alt text) and the source line, kept on one page."""
+        """Return the title, the drawing (a Figure with the alt text) and the source line, each kept with what follows."""
         group = self.root.child("Div") if self.root else None
         title = self._tagged(TaggedParagraph, chart.title, self.styles["Chart Title"], "P", parent=group)
         drawing = chartdraw.draw(chart, self.look.chart, self.doc.page.text_width)
         figure = group.child("Figure", alt=chart.alt) if group else None
-        parts = [title, ChartFlowable(drawing, figure)]
-        if chart.source:
-            parts.append(self._tagged(TaggedParagraph, chart.source, self.styles["Chart Source"], "P", parent=group))
-        return [KeepTogether(parts)]
+        picture = ChartFlowable(drawing, figure)
+        # The picture keeps with the next block and the title by its style, as in the .docx: a
+        # KeepTogether here would be a container the heading before it cannot keep with, so the
+        # heading would stay alone at the foot of a page while Word moves it on with the chart.
+        picture.keepWithNext = 1
+        if not chart.source:
+            return [title, picture]
+        return [title, picture, self._tagged(TaggedParagraph, chart.source, self.styles["Chart Source"], "P",
+                                             parent=group)]
 
     def visit_image(self, image: Image) -> list:
         """Return the picture at the look's width, centred, as a Figure with its alt text."""

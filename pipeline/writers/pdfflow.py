@@ -15,7 +15,7 @@ from reportlab.platypus import Table as RLTable
 
 from pipeline.base import fonts
 from pipeline.document import chartdraw
-from pipeline.document.look import Look, Style
+from pipeline.document.look import TWIPS_PER_POINT, Look, Style
 from pipeline.document.tree import Image
 from pipeline.writers.pdftags import Elem, TaggingCanvas
 
@@ -33,6 +33,17 @@ def _word_line(line, leading: float) -> tuple[float, float]:
     # ReportLab draws a line max(5/6 pitch, ascent) above its baseline and max(1/6 pitch, -descent) below.
     ascent = min(max(above, 5 * leading / 6), height - leading / 6)
     return ascent, ascent - height
+
+
+def room(height: float) -> float:
+    """Return the height left in the frame as Word and LibreOffice count it: in whole twips where it is
+    a whole number of twips but for floating-point noise (other heights, after a picture, are kept).
+    Adding up heights leaves the room a hair short of lines that fit exactly, and ReportLab's split
+    counts int(room / leading) lines, so the room also gets a tenth of the frame's own tolerance
+    (1e-6 pt): k lines that fit are counted as k, as Word's integer arithmetic does."""
+    twips = height * TWIPS_PER_POINT
+    snapped = round(twips) / TWIPS_PER_POINT if abs(twips - round(twips)) < 1e-6 else height
+    return snapped + 1e-7
 
 
 def box_edge(look: Look) -> float:
@@ -62,13 +73,14 @@ class Box(Flowable):
 
     def split(self, availWidth, availHeight):
         """Split between or inside paragraphs; each part is boxed on its own page."""
-        room = availHeight - 2 * self.edge
+        availHeight = room(availHeight)
+        left = availHeight - 2 * self.edge
         for index, (gap, paragraph) in enumerate(zip(self._gaps(), self.paragraphs, strict=True)):
             height = paragraph.wrap(availWidth, availHeight)[1]
-            if gap + height <= room:
-                room -= gap + height
+            if gap + height <= left:
+                left -= gap + height
                 continue
-            parts = paragraph.split(availWidth, room - gap) if room - gap > 0 else []
+            parts = paragraph.split(availWidth, left - gap) if left - gap > 0 else []
             parts = parts if len(parts) == 2 else []  # widow control may refuse a split
             head, tail = self.paragraphs[:index] + parts[:1], (parts[1:] or [paragraph])
             if not head:
@@ -244,14 +256,15 @@ class KeepWithNext(KeepTogether):
 
     def split(self, aW, aH):
         """Place the kept flowables and the start of the next one here, or move them on."""
+        aH = room(aH)
         *kept, last = self._content
         kept_height, after = 0.0, 0.0
         for flowable in kept:  # spaces between them overlap, as in the frame
             kept_height += max(after, flowable.getSpaceBefore()) if kept_height else 0.0
             kept_height += flowable.wrapOn(self.canv, aW, aH)[1]
             after = flowable.getSpaceAfter()
-        room = aH - kept_height - max(after, last.getSpaceBefore())
-        parts = last.split(aW, room) if room > 0 else []
+        left = aH - kept_height - max(after, last.getSpaceBefore())
+        parts = last.split(aW, left) if left > 0 else []
         if len(parts) > 1:
             return [*kept, *parts]
         return super().split(aW, aH)
@@ -262,6 +275,7 @@ class Grid(RLTable):
 
     def split(self, availWidth, availHeight):
         """Split between rows; only a row taller than a whole page continues on the next."""
+        availHeight = room(availHeight)
         self.splitInRow = 0
         parts = super().split(availWidth, availHeight)
         frame = getattr(self, "_frame", None)
@@ -300,7 +314,7 @@ class TaggedParagraph(RLParagraph):
 
     def split(self, availWidth, availHeight):
         """Split as usual; every part is content of the same element (the label stays with the first)."""
-        parts = super().split(availWidth, availHeight)
+        parts = super().split(availWidth, room(availHeight))
         for index, part in enumerate(parts):
             part.tag, part.link_texts = self.tag, self.link_texts
             part.label = self.label if index == 0 else None

@@ -16,7 +16,7 @@ from xml.sax.saxutils import escape, quoteattr
 from docx.styles import BabelFish
 
 from pipeline import __version__
-from pipeline.document.look import Look, Style
+from pipeline.document.look import TWIPS_PER_POINT, Look, Style
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip header can hold
 ZIP_ATTR = 0o100644 << 16  # regular file, rw-r--r--
@@ -33,7 +33,7 @@ APPLICATION = f"factsheets/{__version__}"
 
 def twips(points: float) -> str:
     """Return a length in twentieths of a point, as Word writes it."""
-    return str(round(points * 20))
+    return str(round(points * TWIPS_PER_POINT))
 
 
 def style_ids(names) -> dict[str, str]:

@@ -50,3 +50,22 @@ def test_changing_the_bench_figure_rebuilds_exactly_its_readers(tmp_path, run_cl
     rebuilt = set(re.findall(r"(?m)^rebuilt (\S+) ", result.out))
     assert rebuilt == generated.readers
     assert f": {len(generated.readers)} rebuilt, " in result.out
+
+
+def test_a_lengthened_sample_checks_and_prints_more_pages(project, run_cli):
+    """The preview bench's long sheet: a sample's sections written over, headings numbered. Layouts with
+    a fixed list of headings refuse the numbered ones; at least one sample's layout takes them."""
+    import pypdfium2
+
+    built = []
+    for file in sorted((project / "sources").glob("*.yaml")):
+        text = file.read_text(encoding="utf-8")
+        longer = project / "sources" / f"{file.stem}-longer.yaml"
+        longer.write_text(recordgen.lengthened(text, 3), encoding="utf-8")
+        assert longer.read_text(encoding="utf-8").count("heading:") == 3 * text.count("heading:")
+        if run_cli("build", "-q", "--out", "out", str(file), str(longer), cwd=project).code == 0:
+            pages = [len(pypdfium2.PdfDocument(project / "out" / f"{stem}.pdf")) for stem in (file.stem, longer.stem)]
+            assert pages[1] > pages[0], file.name
+            built.append(file.name)
+        longer.unlink()
+    assert built, "no sample's layout takes its sections written over"

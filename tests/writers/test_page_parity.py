@@ -1,11 +1,18 @@
-"""Page parity: the PDF and LibreOffice's layout of the .docx break pages at the same words."""
+"""Page parity: the PDF and LibreOffice's layout of the .docx break pages at the same words.
+
+On every sample, the generated sheets of 1 to 5 pages, and generated sheets of 3, 5 and 10 pages
+of every layout in templates/ (tests/longsheets.py; a layout that cannot grow long is excused with
+the reason longsheets.excused states).
+"""
 
 import re
 
+import longsheets
 import parity
 import pytest
 
 from pipeline.base.fonts import FAMILIES
+from pipeline.layouts.loader import load_layouts
 
 pytestmark = [
     pytest.mark.slow,
@@ -17,18 +24,50 @@ pytestmark = [
 
 SAMPLES = [f.stem for f in parity.sample_files()]  # every record in sources/, never a fixed list
 GENERATED = [f"generated-{n}-page{'s' * (n > 1)}" for n in parity.GENERATED_PAGES]
+EXCUSED = longsheets.excused(parity.ROOT / "sources")
+LONG = [longsheets.long_id(name, n) for name in sorted(load_layouts(parity.TEMPLATES)) if name not in EXCUSED
+        for n in longsheets.LONG_PAGES]
 
 
 @pytest.fixture(scope="module")
 def sheets(tmp_path_factory):
     """Build samples and generated sheets (CLI in-process) and convert all .docx in one LibreOffice run."""
-    built = parity.build_sheets(tmp_path_factory.mktemp("parity"))
+    built = parity.build_sheets(tmp_path_factory.mktemp("parity"), long_pages=longsheets.LONG_PAGES)
     return {sheet.id: sheet for sheet in built}
 
 
 def test_every_sheet_was_built_and_converted(sheets):
     """Each sample and each generated sheet has its PDF and LibreOffice's PDF of its .docx."""
-    assert sorted(sheets) == sorted(SAMPLES + GENERATED)
+    assert sorted(sheets) == sorted(SAMPLES + GENERATED + LONG)
+
+
+def test_every_layout_has_long_sheets_or_a_stated_reason():
+    """Each layout in templates/ gets its 3-, 5- and 10-page sheets, or the reason it cannot grow long."""
+    for name in load_layouts(parity.TEMPLATES):
+        has = {sid for sid in LONG if sid.startswith(f"long-{name}-")}
+        assert len(has) == len(longsheets.LONG_PAGES) or (not has and EXCUSED.get(name)), name
+
+
+@pytest.mark.parametrize("sid", LONG)
+def test_long_sheets_have_their_page_counts(sheets, sid):
+    """Each long sheet's PDF has the number of pages its name says."""
+    wanted = int(sid.rsplit("-", 2)[1])
+    assert len(parity.body_lines(sheets[sid].pdf, sheets[sid].tree.page)) == wanted
+
+
+@pytest.mark.parametrize("sid", SAMPLES + GENERATED + LONG)
+def test_same_page_breaks(sheets, sid):
+    """Same page count and the same first and last body word on every page, in both formats."""
+    result = sheets[sid].parity()
+    if not result.ok:  # pytest.fail: the report, without pytest's dump of the whole fixture
+        pytest.fail(f"{sid}: page breaks differ\n{result.describe()}", pytrace=False)
+
+
+def test_lines_break_identically(sheets):
+    """Over every sheet, more than 95% of lines hold the same words on the same page in both formats."""
+    results = [sheet.parity() for sheet in sheets.values()]
+    same, total = sum(r.same_lines for r in results), sum(r.total_lines for r in results)
+    assert total > 0 and same / total > 0.95, f"{same}/{total} lines identical"
 
 
 def test_libreoffice_lays_out_with_the_bundled_fonts(sheets):
