@@ -58,6 +58,13 @@ def main(folder: Path) -> None:
             page.keyboard.press("ArrowDown")
             page.screenshot(path=str(folder / "workspace-picker.png"))
             page.keyboard.press("Escape")
+            tabled = next(f.stem for f in sorted((project / "sources").glob("*.yaml"))
+                          if re.search(r"(?m)^\s+table:", f.read_text(encoding="utf-8")))
+            page.goto(f"{url}/sheet/{tabled}")  # the form's table, the preview beside it
+            page.wait_for_selector("#preview img.page")
+            page.locator(".table-editor").first.evaluate("e => e.scrollIntoView({block: 'start'})")
+            page.evaluate("window.scrollBy(0, -90)")
+            page.screenshot(path=str(folder / "workspace-tables.png"))
             page.goto(url + "/figures")
             page.locator("details").first.evaluate("d => d.open = true")
             page.screenshot(path=str(folder / "workspace-figures.png"), full_page=True)

@@ -448,7 +448,10 @@ def _table(node: Node, field: str, c: Collector) -> TableSpec | None:
     if not _table_fits(fields, field, c):
         return None
     columns = _list(fields["columns"], f"{field}.columns", c, lambda n, f: _text(n, f, c, limit=MAX_LINE_CHARS))
-    rows = _list(fields["rows"], f"{field}.rows", c, lambda n, f: _row(n, f, len(columns), c))
+    # A row is measured against the columns written, so a heading with a problem of its own (a
+    # placeholder) is reported once, not again as a missing cell in every row.
+    width = len(fields["columns"].items) if isinstance(fields["columns"], Sequence) else len(columns)
+    rows = _list(fields["rows"], f"{field}.rows", c, lambda n, f: _row(n, f, width, c))
     caption = _text(fields["caption"], f"{field}.caption", c, limit=MAX_LINE_CHARS) if "caption" in fields else None
     return TableSpec(tuple(columns), tuple(rows), caption)
 

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import difflib
+import functools
 import hashlib
 import hmac
 import json
@@ -36,7 +37,22 @@ from ..base.paths import display
 from ..builder.recipe import Options
 from ..figures.values import number
 from ..layouts.loader import load_layouts
-from . import edits, fields, figurechoices, figurerefs, gallery, sheets, starting, units, words, workers
+from . import (
+    edits,
+    fields,
+    figurechoices,
+    figurerefs,
+    gallery,
+    nodes,
+    seals,
+    sheets,
+    starting,
+    tableforms,
+    tables,
+    units,
+    words,
+    workers,
+)
 from .clearing import publish_refusal
 from .draftpages import DraftPages
 from .identity import Identity, RequireIdentity, write_recorded
@@ -87,6 +103,7 @@ def create_app(project: Project, workers_count: int = 2, hosts: tuple[str, ...] 
         Route("/sheet/{sheet_id}/draft", state.draft_keep, methods=["POST"]),
         Route("/sheet/{sheet_id}/form", state.form, methods=["POST"]),
         Route("/sheet/{sheet_id}/field", state.field, methods=["POST"]),
+        Route("/sheet/{sheet_id}/seal", functools.partial(seals.upload, state), methods=["POST"]),
         Route("/sheet/{sheet_id}/publish", state.publish, methods=["POST"]),
         Route("/sheet/{sheet_id}/unpublish", state.unpublish, methods=["POST"]),
         Route("/sheet/{sheet_id}/history", state.history),
@@ -351,6 +368,7 @@ class _State(SharedPages, VersionPages, DraftPages, PreviewPages):
             return self._fragment("form.html", problem=str(exc), sheet_id=sheet.id)
         return self._fragment("form.html", problem=None, top=shown.top, sections=shown.sections, lists=shown.lists,
                               figures=shown.figures, sheet_id=sheet.id,
+                              series_choices=tableforms.series_choices(_root(form.get("text", "")), self._dataset()),
                               printed=figurerefs.printed(_typed(form.get("text", "")), self._dataset()),
                               catalogue=figurechoices.catalogue(_typed(form.get("text", "")), self._dataset()))
 
@@ -366,7 +384,9 @@ class _State(SharedPages, VersionPages, DraftPages, PreviewPages):
         try:
             for name, value in edited[:1]:
                 text = edits.set_field(text, name, _typed(value))
-            changed = _list_edit(text, form)
+            changed = _list_edit(text, form) or tables.edit(text, form)
+            if changed is not None and not changed[1]:  # a point's year or value typed: the form stays
+                text, changed = changed[0], None
         except ValueError as exc:
             response = self._fragment("textarea.html", sheet_id=sheet.id, text=text)
             response.headers["HX-Trigger"] = json.dumps({"fieldRefused": words.sentence(str(exc), text)})
@@ -564,6 +584,14 @@ def _list_edit(text: str, form: dict[str, str]) -> tuple[str, str] | None:
             text, entry = edits.move_entry(text, form[op], step)
             return text, f"{op}-{entry}"
     return None
+
+
+def _root(text: str):
+    """Return a record's top mapping, or None when it does not read (the form says why)."""
+    try:
+        return nodes.root_of(_typed(text))
+    except ValueError:
+        return None
 
 
 def _reason(exc: OSError) -> str:

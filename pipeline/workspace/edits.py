@@ -16,13 +16,18 @@ from . import checks, scalars
 from .nodes import Source, child, find, key_of, path, plain, root_of, shape, steps
 
 SCALAR_FIELDS = declared.names("top", type=(*declared.TEXT, "date", "choice"))  # a value on one input
-CHOICES = {"status": "draft|final", "sources": "true|false", "sections[].style": "run-in"}  # "" removes the line
+CHOICES = {"status": "draft|final", "sources": "true|false", "sections[].style": "run-in",
+           "sections[].chart.kind": "bar|line"}  # "" removes the line
+# A table's cells and headings, a chart's words, the seal's: one value each (their shapes: tables.py).
+TABLE_VALUES = ("sections[].table.caption", "sections[].table.columns[]", "sections[].table.rows[][]",
+                "sections[].chart.title", "sections[].chart.figure", "sections[].chart.kind", "sections[].chart.alt", "seal.file", "seal.alt")
 EDITABLE = {*SCALAR_FIELDS, "sources", "sections[].heading", "sections[].style", "sections[].text",
             "sections[].bullets[]", "sections[].items[].term", "sections[].items[].text",
-            *(f"{name}[]" for name in declared.TEXT_LISTS)}
-FIGURE_PARTS = ("value", "as_of")  # what the figures table edits; a series (values) is for the YAML tab
+            *(f"{name}[]" for name in declared.TEXT_LISTS), *TABLE_VALUES}
+FIGURE_PARTS = ("value", "as_of", "label", "unit", "source")  # a series' points: tables.py
 ORDERS = {"": declared.TOP, "sections[]": declared.names("section"), "sections[].items[]": declared.names("item"),
-          "figures.*": declared.names("figure")}
+          "figures.*": declared.names("figure"), "sections[].table": declared.names("table"),
+          "sections[].chart": declared.names("chart"), "seal": declared.names("seal")}
 
 
 class List:

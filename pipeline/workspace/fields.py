@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from ..records import fields as declared
 from ..records.yamlload import Mapping, Node, Scalar, Sequence
+from . import tableforms
 from .edits import LISTS, SCALAR_FIELDS
 from .nodes import Source, root_of, shape
 
@@ -82,6 +83,10 @@ class FigureRow:
     as_of: Field | None
     line: int
     note: str = ""
+    source: Field | None = None
+    series: tableforms.SeriesPart | None = None  # its points, unless a chart shows them (`chart`)
+    chart: int = 0
+    bare: bool = False  # a bare number: a source or as-of typed makes it a mapping (tables.set_figure_part)
 
 
 @dataclass
@@ -102,7 +107,9 @@ def form(text: str, prints: tuple[str, ...], requires: tuple[str, ...]) -> Form:
     root, src = root_of(text), Source(text)
     values = dict((k.value, v) for k, v in root.items)
     keys = dict((k.value, k) for k, _ in root.items)
-    top = [_pointer(name, values[name], keys[name].loc.line) for name in ("layout", "id", "seal") if name in values]
+    top = [_pointer(name, values[name], keys[name].loc.line) for name in ("layout", "id") if name in values]
+    if "seal" in values or "seal" in prints:
+        top.append(tableforms.seal(values.get("seal"), _make) or _pointer("seal", values["seal"], keys["seal"].loc.line))
     top += [_field(name, _label(name), values.get(name), name in requires or declared.get("top", name).required)
             for name in SCALAR_FIELDS if name in prints]
     if "figures" in values and not isinstance(values["figures"], Mapping):
@@ -123,16 +130,20 @@ def form(text: str, prints: tuple[str, ...], requires: tuple[str, ...]) -> Form:
 def figures_table(root: Mapping) -> list[FigureRow]:
     """Return the record's own figures as rows of value and as-of inputs."""
     found = dict((k.value, v) for k, v in root.items).get("figures")
-    rows = []
+    rows, charts = [], tableforms.charted(root)
     for key, node in found.items if isinstance(found, Mapping) else []:
         name = f"figures.{key.value}"
         if isinstance(node, Scalar):
-            rows.append(FigureRow(key.value, Field(name, "Value", node.value), None, key.loc.line))
+            rows.append(FigureRow(key.value, Field(name, "Value", node.value), Field(f"{name}.as_of", "As of", ""),
+                                  key.loc.line, source=Field(f"{name}.source", "Source", ""), bare=True))
         elif isinstance(node, Mapping):
             parts = dict((k.value, v) for k, v in node.items)
             value = _field(f"{name}.value", "Value", parts.get("value"), False) if "values" not in parts else None
             rows.append(FigureRow(key.value, value, _field(f"{name}.as_of", "As of", parts.get("as_of"), False),
-                                  key.loc.line, "a series of values by year" if "values" in parts else ""))
+                                  key.loc.line, "a series of values by year" if "values" in parts else "",
+                                  _field(f"{name}.source", "Source", parts.get("source"), False),
+                                  tableforms.series(key.value, root, _make) if key.value not in charts else None,
+                                  charts.get(key.value, 0)))
         else:
             rows.append(FigureRow(key.value, None, None, key.loc.line, "not written as a figure"))
     return rows
@@ -205,6 +216,10 @@ def _content(path: str, key: Scalar, value: Node, src: Source, entry: Entry) -> 
         listing = _listing(path, value, src, _item if field.type == "items" else _line_entry)
         listing.owner = entry.title if isinstance(listing, Listing) else ""
         return [listing]
+    part = tableforms.table(path, value, src.text, _make) if key.value == "table" else \
+        tableforms.chart(path, value, src.text, root_of(src.text), _make, _choice) if key.value == "chart" else None
+    if part is not None:
+        return [part]
     figure = dict((k.value, v.value) for k, v in value.items if isinstance(v, Scalar)).get("figure", "") \
         if isinstance(value, Mapping) else ""
     return [Pointer(path, f"This section has a {key.value}{' of ' + figure if figure else ''}: edit it in the "
@@ -242,6 +257,11 @@ def _item(name: str, node: Node, src: Source) -> Entry:
                                                  f"YAML tab", k.loc.line)
                     for k, _ in node.items if k.value not in declared.names("item")]
     return entry
+
+
+def _make(name: str, label: str, node) -> Field:
+    """Return the input of one value of a table, chart, series or seal (tableforms.py)."""
+    return _field(name, label, node, False)
 
 
 def _choice(name: str, label: str, node: Node | None, choices: tuple) -> Field:

@@ -11,6 +11,8 @@ import re
 
 import yaml
 
+from . import tablewords
+
 NOUNS = {"sections": "Section", "bullets": "bullet", "items": "term", "notes": "Note", "cleared": "Cleared by",
          "series": "series", "rows": "row", "columns": "column", "points": "point"}
 NAMES = {"doc_type": "Document type", "cleared": "Cleared by", "notes": "Notes", "sections": "Sections",
@@ -33,6 +35,8 @@ def place(field: str | None, text: str) -> str:
     """Return where a field path is as the form shows it: 'Section 2 (Goals), bullet 3'; '' for None."""
     if not field:
         return ""
+    if tablewords.place(field, text):  # 'Table 1, row 3, column 2', counted over the whole sheet
+        return tablewords.place(field, text)
     steps = [(name, int(index) if index else None) for name, index in STEP.findall(field)]
     record = _lenient(text)
     if len(steps) >= 2 and steps[0][0] == "figures":  # the sheet's own figures table: by the figure's name

@@ -200,7 +200,8 @@ def test_the_records_own_figures_are_a_small_table_edited_as_text():
             "    value: 5700\n  series:\n    values: {2007: 1500}\nlead: x\n")
     rows = form(text, ("title",), ()).figures
     assert [(r.name, r.value and r.value.value, r.as_of and r.as_of.value) for r in rows] == [
-        ("total", "48000000", None), ("opium_ha", "5700", "2018-12-31"), ("series", None, "")]
+        ("total", "48000000", ""), ("opium_ha", "5700", "2018-12-31"), ("series", None, "")]
+    assert rows[0].bare and not rows[1].bare  # a bare number's as-of and source: tables.set_figure_part
     assert rows[2].note and rows[2].line == 7
     new = set_field(set_field(text, "figures.total", "49,000,000"), "figures.opium_ha.as_of", "2024-06-30")
     new = set_field(new, "figures.opium_ha.value", "6100")
@@ -354,12 +355,19 @@ def test_the_form_points_to_the_yaml_tab_for_what_it_does_not_edit():
             "  - items:\n      - term: T\n        text: t\n        extra: e\n      - plain\n")
     shown = form(text, ("title", "sections", "seal", "notes"), ())
     pointers = {p.name: (p.text, p.line) for p in shown.top if p.kind == "pointer"}
-    assert set(pointers) == {"layout", "id", "seal", "doc_type"} and pointers["doc_type"][1] == 4
+    assert set(pointers) == {"layout", "id", "doc_type"} and pointers["doc_type"][1] == 4
     assert all("YAML tab" in words for words, _ in pointers.values())
+    seal = next(p for p in shown.top if p.kind == "seal")  # tables, charts and the seal: in the form
+    assert seal.file == "assets/s.png" and seal.alt.value == "A seal"
     parts = [{p.name: p for p in e.parts} for e in shown.sections.entries]
-    assert "table: edit it in the YAML tab" in parts[0]["sections[0].table"].text
-    assert parts[0]["sections[0].table"].line == 10 and "bulets" in parts[0]["sections[0].bulets"].text
-    assert "chart of data.f.x" in parts[1]["sections[1].chart"].text
+    table = parts[0]["sections[0].table"]
+    assert [c.value for c in table.columns] == ["a"] and [[c.value for c in r] for r in table.rows] == [["b"]]
+    assert "bulets" in parts[0]["sections[0].bulets"].text
+    chart = parts[1]["sections[1].chart"]
+    assert chart.shared and chart.title.value == "C" and chart.figure == "x"
+    odd = form(text.replace("rows: [[b]]", "rows: {b: c}"), ("title", "sections"), ())
+    pointer = next(p for p in odd.sections.entries[0].parts if p.name == "sections[0].table")
+    assert "table: edit it in the YAML tab" in pointer.text and pointer.line == 10  # not rows of cells
     assert "YAML tab" in parts[2]["sections[2]"].text
     terms = parts[3]["sections[3].items"].entries
     assert [p.name for p in terms[0].parts] == ["sections[3].items[0].term", "sections[3].items[0].text",
