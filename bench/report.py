@@ -25,6 +25,7 @@ class Row:
     info: bool = False  # a breakdown or context line: no verdict
     missing: str = ""  # why it was not measured
     wrong: str = ""  # a correctness failure that makes the row NOT MET whatever the time
+    scaled: str = ""  # how the run differs from the target's size (fewer records, extrapolated), said by the verdict
 
     @property
     def median(self) -> float | None:
@@ -56,7 +57,7 @@ def number(value: float | None, unit: str) -> str:
 def cells(row: Row) -> list[str]:
     """Return the table cells of one row."""
     values = row.values
-    why = row.missing or row.wrong
+    why = "; ".join(filter(None, (row.missing or row.wrong, row.scaled)))
     verdict = row.verdict() + (f" ({why})" if why else "")
     return [row.measure, row.target, number(row.median, row.unit),
             number(min(values), row.unit) if values else "–", number(max(values), row.unit) if values else "–",
