@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from sheets import document
 
 from pipeline.document.tree import Paragraph, Run, block_texts
-from sheets import document
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = sorted((ROOT / "sources").glob("*.yaml"))
