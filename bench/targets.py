@@ -58,7 +58,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--records", type=int, default=1000, help="records to generate (default 1000)")
     parser.add_argument("--noop-records", type=int, default=NOOP_TARGET,
                         help=f"records of the no-op row's own project (default {NOOP_TARGET:,}, the target's "
-                             "count, built for real first: minutes); fewer scales the row, and says so")
+                             "count, built for real first: minutes); fewer is said in the rows' verdicts")
     parser.add_argument("--repeat", type=int, default=3,
                         help="runs of each long measurement (cold build, figure change); the short ones "
                              "run 2R or 3R times, the warm sheet 10R times per sample (default 3)")
