@@ -54,7 +54,7 @@ def parse_args() -> argparse.Namespace:
     """Return the command-line options."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter,
-                                     epilog="\n".join(__doc__.splitlines()[6:18]))
+                                     epilog="\n".join(__doc__.splitlines()[6:]))
     parser.add_argument("--records", type=int, default=1000, help="records to generate (default 1000)")
     parser.add_argument("--noop-records", type=int, default=NOOP_TARGET,
                         help=f"records of the no-op row's own project (default {NOOP_TARGET:,}, the target's "
