@@ -61,7 +61,7 @@ def parse_args() -> argparse.Namespace:
                              "count, built for real first: minutes); fewer is said in the rows' verdicts")
     parser.add_argument("--repeat", type=int, default=3,
                         help="runs of each long measurement (cold build, figure change); the short ones "
-                             "run 2R or 3R times, the warm sheet 10R times per sample (default 3)")
+                             "run 2R to 5R times, the warm sheet 10R times per sample (default 3)")
     parser.add_argument("--every", type=int, default=10,
                         help="1 record in EVERY reads the figure that changes (default 10: 100 of 1,000)")
     parser.add_argument("--only", default=",".join(ROWS),
