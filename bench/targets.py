@@ -461,7 +461,9 @@ def gallery(bench: Bench) -> None:
         bench.rows.append(row)
     bench.note(f"workspace: Chromium's first-contentful-paint of / (a fresh context each round) and of the "
                f"answer to a search for “{query}” typed and submitted ({found['count']}); a page shows at "
-               "most one page of cards, thumbnails load lazily after the paint")
+               "most one page of cards, thumbnails load lazily after the paint"
+               + (f"; {found['unpainted']} round(s) had no first paint within 10 s and are left out"
+                  if found["unpainted"] else ""))
 
 
 # --- preview --------------------------------------------------------------------------------------
