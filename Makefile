@@ -32,14 +32,8 @@ check: $(STAMP)          ## validate every record, write nothing
 # Options for bench/targets.py, e.g. a smoke run: make bench BENCH="--records 100 --noop-records 1000 --repeat 1"
 BENCH ?=
 
-# The `bench` extra (pyproject.toml: Typst, an anchor) is installed here only: the tests never need it.
-BENCH_STAMP := $(VENV)/.bench-installed
-bench: $(STAMP) $(BENCH_STAMP) bytecode ## every speed target of issue 27 with its anchors (docs/performance.md): MET or NOT MET, ~30 min
+bench: $(STAMP) bytecode ## every speed target of issue 27 with its anchors (docs/performance.md): MET or NOT MET, ~30 min
 	$(BIN)/python bench/targets.py $(BENCH)
-
-$(BENCH_STAMP): pyproject.toml
-	$(BIN)/python -m pip install --quiet -e '.[bench]'
-	touch $(BENCH_STAMP)
 
 # ONLY=<sheet id> rewrites that sheet's goldens alone: make goldens ONLY=laos-inl
 goldens: $(STAMP)        ## rewrite golden files after an intended output change (ONLY=<id> for one sheet)

@@ -29,8 +29,6 @@ def _load_anchor():
 
 
 anchor = _load_anchor()
-needs_typst = pytest.mark.skipif(importlib.util.find_spec("typst") is None,
-                                 reason="PyPI's `typst` is a bench-only extra (pip install -e '.[bench]')")
 
 
 def _literal(text: str) -> str:
@@ -53,7 +51,6 @@ def _words(text: str) -> str:
     return " ".join(text.split())
 
 
-@needs_typst
 @pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.stem)
 def test_each_sample_compiles_to_a_pdf_with_its_title_and_markup_as_text(sample, tmp_path):
     doc = document(sample)
