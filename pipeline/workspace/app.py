@@ -149,6 +149,7 @@ class _State(SharedPages, VersionPages, DraftPages, PreviewPages):
         self.env.filters["plain"] = words.sentence  # a message in a Word user's words
         self.env.filters["layout_name"] = words.layout_name
         self.env.globals["prose_units"] = units.split  # a prose field as its text editor shows it
+        self.env.globals["line_units"] = units.line  # a one-line value holding a figure, likewise
         self._labels: tuple = ((), None)  # the shared data, by its files' versions
         self.thumbs: dict[str, bytes] = {}  # by the built PDF's hash
         self.hashes: dict[tuple, str] = {}  # each version (path, mtime, size) of a built PDF: its hash
