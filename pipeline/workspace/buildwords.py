@@ -64,7 +64,8 @@ def figure(name: str, labels: dict[str, str]) -> str:
     if not found:
         return f"“{name}”"
     key = name.strip().split(" ")[0].split("[")[0]
-    said = labels.get(key) or found.group(1).replace("_", " ")
+    said = labels.get(key) or next((label for name, label in labels.items() if name.endswith("." + key)),
+                                   found.group(1).replace("_", " "))  # a shared figure named without its file
     return f"“{said}”" + (f" ({found.group(2)})" if found.group(2) else "")
 
 

@@ -46,7 +46,9 @@ def test_a_one_line_value_is_its_text_and_its_figures_given_back_byte_for_byte()
 def render_rebuilt(count: int) -> str:
     env = Environment(loader=FileSystemLoader(APP.rsplit("/", 1)[0] + "/templates"), autoescape=True)
     env.filters["plain"] = words.sentence
-    rebuilt = [type("R", (), {"id": f"s{n:03}", "reasons": ["shared figure changed"], "changes": []})
+    env.filters["build_reasons"] = lambda said: buildwords.reasons("; ".join(said), LABELS).removeprefix("rebuilt: ")
+    env.filters["figure_change"] = lambda line: buildwords.detail(line, LABELS)
+    rebuilt = [type("R", (), {"id": f"s{n:03}", "reasons": ["record edited"], "changes": []})
                for n in range(count)]
     titles = {f"s{n:03}": f"Sheet {count - n:03}" for n in range(count)}
     return Markup(env.get_template("rebuilt.html").render(saved=type("S", (), {"rebuilt": rebuilt}), titles=titles))
@@ -56,5 +58,6 @@ def test_many_rebuilt_sheets_are_summed_up_and_listed_by_title_behind_a_disclosu
     shown = render_rebuilt(120)
     assert "<summary>120 sheets rebuilt" in shown and shown.count("<li>") == 120
     assert shown.index("Sheet 001") < shown.index("Sheet 002") < shown.index("Sheet 120")  # by title
+    assert "Rebuilt <a" in shown and ": its text was edited" in shown
     few = render_rebuilt(3)
     assert "<details" not in few and few.count("<li>") == 3
