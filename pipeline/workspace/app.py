@@ -154,6 +154,7 @@ class _State(SharedPages, VersionPages, DraftPages, PreviewPages):
         self.env.filters["figure_change"] = lambda line: buildwords.detail(line, self._figure_labels())
         self.env.filters["build_reasons"] = lambda said: buildwords.reasons("; ".join(said), self._figure_labels()).removeprefix("rebuilt: ")
         self._labels: tuple = ((), None)  # the shared data, by its files' versions
+        self._stale: tuple = (None, {})  # the stale figures per sheet, by the versions they are read from
         self.thumbs: dict[str, bytes] = {}  # by the built PDF's hash
         self.hashes: dict[tuple, str] = {}  # each version (path, mtime, size) of a built PDF: its hash
         self.start_previews(pool.workers)
@@ -233,7 +234,8 @@ class _State(SharedPages, VersionPages, DraftPages, PreviewPages):
         from ..figures import shared as data
 
         folder = self.opts.data
-        key = tuple((p.name, p.stat().st_mtime_ns) for p in sorted(folder.glob("*.yaml"))) if folder.is_dir() else ()
+        # A dangling link among them has no version, and data.load reports it; never a crash here.
+        key = tuple((p.name, _version(p)) for p in sorted(folder.glob("*.yaml"))) if folder.is_dir() else ()
         if key != self._labels[0]:
             try:
                 self._labels = (key, data.load(folder, display(folder)))
@@ -278,20 +280,23 @@ class _State(SharedPages, VersionPages, DraftPages, PreviewPages):
     def _stale_figures(self) -> dict[str, list[dict]]:
         """Return, per sheet id, the stale shared figures its last build printed (label and as-of)."""
         from ..authoring import catalog
-        from ..figures import shared as data
         from ..figures import staleness
 
-        try:
-            dataset = data.load(self.opts.data, display(self.opts.data))
-        except PipelineError:
+        dataset = self._dataset()
+        if dataset is None:
             return {}
         since = staleness.cutoff(self.opts.today or dt.date.today(), self.opts.stale_months)
-        by_sheet: dict[str, list[dict]] = {}
-        for entry in catalog.entries(dataset, self.opts.out, since):
-            if entry["stale"]:
-                for sheet_id in entry["sheets"]:
-                    by_sheet.setdefault(sheet_id, []).append(entry)
-        return by_sheet
+        # Read again only when the manifest or the shared data changed: reading the manifest of
+        # 1,000 sheets for every gallery page and search took most of the answer.
+        key = (self._labels[0], since, _version(self.opts.out / "manifest.json"))
+        if key != self._stale[0]:
+            by_sheet: dict[str, list[dict]] = {}
+            for entry in catalog.entries(dataset, self.opts.out, since):
+                if entry["stale"]:
+                    for sheet_id in entry["sheets"]:
+                        by_sheet.setdefault(sheet_id, []).append(entry)
+            self._stale = (key, by_sheet)
+        return self._stale[1]
 
     async def thumbnail(self, request: Request) -> Response:
         pdf_file = self._built(request, "pdf")
@@ -596,6 +601,15 @@ def _root(text: str):
         return nodes.root_of(_typed(text))
     except ValueError:
         return None
+
+
+def _version(path: Path) -> tuple[int, int, int] | None:
+    """Return what a file's stat says of its version (size, times), or None when there is none."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_size, info.st_mtime_ns, info.st_ctime_ns
 
 
 def _reason(exc: OSError) -> str:

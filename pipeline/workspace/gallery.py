@@ -16,12 +16,12 @@ def matches(sheet: Sheet, query: str) -> bool:
     """Return True when every word of the query is in the sheet's title, layout, file name or text."""
     if not query:
         return True
-    haystack = " ".join((sheet.title, sheet.id, layout_name(sheet.layout), _text(sheet))).casefold()
+    haystack = " ".join((sheet.title, sheet.id, layout_name(sheet.layout))).casefold() + " " + _text(sheet)
     return all(word in haystack for word in query.casefold().split())
 
 
 def _text(sheet: Sheet) -> str:
-    """Return the record's text (country, sections and all), read once per version of the file."""
+    """Return the record's text (country, sections and all) casefolded, once per version of the file."""
     try:
         info = sheet.file.stat()
     except OSError:
@@ -29,11 +29,11 @@ def _text(sheet: Sheet) -> str:
     return _read(str(sheet.file), info.st_mtime_ns, info.st_size)
 
 
-@lru_cache(maxsize=2048)
+@lru_cache(maxsize=4096)
 def _read(path: str, mtime_ns: int, size: int) -> str:
     try:
         with open(path, encoding="utf-8", errors="replace") as file:
-            return file.read()
+            return file.read().casefold()  # once a version, not once a search
     except OSError:
         return ""
 
