@@ -21,7 +21,7 @@ _original_dictionary_format = pdfdoc.PDFDictionary.format
 _names: dict[str, bytes] = {}
 
 
-def format(element, document, toplevel=0):  # noqa: A001 (pdfdoc's own name, which it calls)
+def format(element, document, toplevel=0):  # pdfdoc calls its own function by this name
     """Format one element as `pdfdoc.format` does; strings, numbers and bytes without its class checks."""
     kind = type(element)
     if kind is str:
@@ -43,7 +43,7 @@ def name_bytes(key: str) -> bytes:
     return found
 
 
-def dictionary_format(self, document, IND=b"\n "):  # noqa: N803 (ReportLab's parameter name)
+def dictionary_format(self, document, IND=b"\n "):  # IND: ReportLab's parameter name
     """Format a PDFDictionary as ReportLab does, its keys' names encoded once."""
     mapping = self.dict
     keys = list(mapping.keys())
