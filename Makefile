@@ -29,13 +29,10 @@ lint: $(STAMP)           ## ruff (rules in pyproject.toml) and the one-way impor
 check: $(STAMP)          ## validate every record, write nothing
 	$(BIN)/factsheets check
 
-# Options for bench/targets.py, e.g. a smoke run: make bench BENCH="--records 100 --repeat 1"
+# Options for bench/targets.py, e.g. a smoke run: make bench BENCH="--records 100 --noop-records 1000 --repeat 1"
 BENCH ?=
 
-bench: $(STAMP) bytecode ## the workspace's gallery, one sheet via the build daemon, chart pictures, then every speed target (docs/performance.md): MET or NOT MET, ~15 min
-	$(BIN)/python bench/gallery_load.py
-	$(BIN)/python bench/daemon.py
-	$(BIN)/python bench/pictures.py
+bench: $(STAMP) bytecode ## every speed target of issue 27 with its anchors (docs/performance.md): MET or NOT MET, ~30 min
 	$(BIN)/python bench/targets.py $(BENCH)
 
 # ONLY=<sheet id> rewrites that sheet's goldens alone: make goldens ONLY=laos-inl

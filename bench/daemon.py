@@ -47,23 +47,30 @@ def parse_args() -> argparse.Namespace:
 def main() -> int:
     """Measure, print the table, return 0 (1 when the daemon's bytes differ from one-shot)."""
     args = parse_args()
+    found = collect(args.rounds, args.record)
+    report(found["times"], found["cpu"], found["served"], found["record"], found["loads"], found["same"])
+    return 0 if found["same"] else 1
+
+
+def collect(rounds: int, record: str | None = None) -> dict:
+    """Run the rounds in a scratch project with a daemon of its own; return times, CPU, loads, sameness."""
     scratch = Path(tempfile.mkdtemp(prefix="bench-daemon-"))
     place = Path(tempfile.mkdtemp(prefix="fsd-"))  # short: a socket's path is at most 107 bytes
     env = {**os.environ, "FACTSHEETS_DAEMON_DIR": str(place), "FACTSHEETS_CACHE_DIR": str(scratch / "cache")}
     env.pop("FACTSHEETS_NO_DAEMON", None)
     try:
-        return measure(args, scratch, env, place)
+        return measure(rounds, record, scratch, env, place)
     finally:
         stop(scratch, env, place)
         shutil.rmtree(scratch, ignore_errors=True)
         shutil.rmtree(place, ignore_errors=True)
 
 
-def measure(args: argparse.Namespace, scratch: Path, env: dict, place: Path) -> int:
-    """Run the rounds and print the results."""
+def measure(rounds: int, record: str | None, scratch: Path, env: dict, place: Path) -> dict:
+    """Run the rounds; return what they measured."""
     shutil.copytree(ROOT / "sources", scratch / "sources")
     shutil.copytree(ROOT / "templates", scratch / "templates")
-    record = args.record or _first_with_chart(scratch / "sources")
+    record = record or _first_with_chart(scratch / "sources")
     command = runner.factsheets()
     started = runner.run(command + ["daemon", "start"], scratch, env)
     if started.code != 0:
@@ -82,17 +89,16 @@ def measure(args: argparse.Namespace, scratch: Path, env: dict, place: Path) -> 
     loads = []
     daemon_pid = json.loads(next(place.glob("daemon-*.json")).read_text())["pid"]
     daemon_before = _process_cpu(daemon_pid)
-    for _ in range(args.rounds):
+    for _ in range(rounds):
         loads.append(os.getloadavg()[0])
         for name, argv in runs.items():
             before = _children_cpu()
             times[name].append(_checked(runner.run(argv, scratch, env), name).seconds)
             cpu[name].append(_children_cpu() - before)
     time.sleep(2 * 1.0)  # the daemon reaps its finished children within a second: their CPU is then its own
-    served = (_process_cpu(daemon_pid) - daemon_before) / args.rounds
+    served = (_process_cpu(daemon_pid) - daemon_before) / rounds
     same = _hashes(scratch / "by-daemon") == _hashes(scratch / "one-shot")
-    report(times, cpu, served, record, loads, same)
-    return 0 if same else 1
+    return {"times": times, "cpu": cpu, "served": served, "record": record, "loads": loads, "same": same}
 
 
 def _children_cpu() -> float:

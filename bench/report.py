@@ -25,6 +25,7 @@ class Row:
     info: bool = False  # a breakdown or context line: no verdict
     missing: str = ""  # why it was not measured
     wrong: str = ""  # a correctness failure that makes the row NOT MET whatever the time
+    scaled: str = ""  # how the run is smaller than the target's size (fewer records), said by the verdict
 
     @property
     def median(self) -> float | None:
@@ -32,14 +33,22 @@ class Row:
         return statistics.median(self.values) if self.values else None
 
     def verdict(self) -> str:
-        """Return MET, NOT MET, 'not measured', or '' for a line without a target."""
+        """Return MET, NOT MET, 'not judged', 'not measured', or '' for a line without a target.
+
+        A scaled row (fewer records than the target's) over its limit is NOT MET: a time or a memory
+        only grows with the records. Under it, it says nothing of the target's size: 'not judged'. Its
+        ratio to an anchor measured on the same records is judged as any other."""
         if self.missing:
             return "not measured"
         if self.info or not self.values:
             return ""
-        within = (self.limit is None or self.median <= self.limit) and \
-                 (self.ratio_limit is None or self.ratio is None or self.ratio <= self.ratio_limit)
-        return "MET" if within and not self.wrong else "NOT MET"
+        over = self.limit is not None and self.median > self.limit
+        ratio_over = self.ratio_limit is not None and self.ratio is not None and self.ratio > self.ratio_limit
+        if over or ratio_over or self.wrong:
+            return "NOT MET"
+        if self.scaled and self.limit is not None:
+            return "not judged"
+        return "MET"
 
 
 def number(value: float | None, unit: str) -> str:
@@ -56,7 +65,7 @@ def number(value: float | None, unit: str) -> str:
 def cells(row: Row) -> list[str]:
     """Return the table cells of one row."""
     values = row.values
-    why = row.missing or row.wrong
+    why = "; ".join(filter(None, (row.missing or row.wrong, row.scaled)))
     verdict = row.verdict() + (f" ({why})" if why else "")
     return [row.measure, row.target, number(row.median, row.unit),
             number(min(values), row.unit) if values else "–", number(max(values), row.unit) if values else "–",
