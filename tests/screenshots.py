@@ -65,18 +65,40 @@ def main(folder: Path) -> None:
             page.locator(".table-editor").first.evaluate("e => e.scrollIntoView({block: 'start'})")
             page.evaluate("window.scrollBy(0, -90)")
             page.screenshot(path=str(folder / "workspace-tables.png"))
-            page.goto(url + "/figures")
-            page.locator("details").first.evaluate("d => d.open = true")
+            page.goto(url + "/figures")  # a change typed: what saving it would print, sheet by sheet
+            row = page.locator("table.figures tbody tr").last
+            row.locator("summary").click()
+            value = row.locator("input[name^='value:']").last
+            value.fill(value.input_value().replace(",", "") + "0")
+            value.press("End")
+            row.locator(".plan").wait_for()
             page.screenshot(path=str(folder / "workspace-figures.png"), full_page=True)
             page.goto(url + "/new")
             page.get_by_label("Title of the sheet").fill("Cambodia: INL Country Program")
             page.screenshot(path=str(folder / "workspace-new.png"))
+            _edited_and_built(project, tabled)  # a title edited and a shared figure changed, then built
             page.goto(url + "/changes")
             page.screenshot(path=str(folder / "workspace-changes.png"))
         browser.close()
     for shot in folder.glob("workspace-*.png"):  # 256 colours: a quarter of the size, no visible loss
         from PIL import Image
         Image.open(shot).convert("RGB").quantize(256).save(shot, optimize=True)
+
+
+def _edited_and_built(project: Path, sheet: str) -> None:
+    """Edit a sheet's title and a shared figure's value as a desk officer would, and build: the Changes page's
+    builds then say what was rebuilt and why."""
+    record = project / "sources" / f"{sheet}.yaml"
+    record.write_text(re.sub(r"(?m)^title: (.*)$", r"title: \1 in 2026", record.read_text(encoding="utf-8"), count=1),
+                      encoding="utf-8")
+    for data in sorted((project / "sources" / "data").glob("*.yaml")):
+        text = data.read_text(encoding="utf-8")
+        found = re.search(r"values: \{([0-9]{4}): ([0-9]+)", text)
+        if found:
+            data.write_text(text.replace(found.group(0), f"values: {{{found.group(1)}: {int(found.group(2)) + 100}", 1),
+                            encoding="utf-8")
+            break
+    subprocess.run([sys.executable, "-m", "pipeline", "build", "-q"], cwd=project, check=True)
 
 
 if __name__ == "__main__":

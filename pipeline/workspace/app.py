@@ -38,6 +38,7 @@ from ..builder.recipe import Options
 from ..figures.values import number
 from ..layouts.loader import load_layouts
 from . import (
+    buildwords,
     edits,
     fields,
     figurechoices,
@@ -149,6 +150,9 @@ class _State(SharedPages, VersionPages, DraftPages, PreviewPages):
         self.env.filters["plain"] = words.sentence  # a message in a Word user's words
         self.env.filters["layout_name"] = words.layout_name
         self.env.globals["prose_units"] = units.split  # a prose field as its text editor shows it
+        self.env.globals["line_units"] = units.line  # a one-line value holding a figure, likewise
+        self.env.filters["figure_change"] = lambda line: buildwords.detail(line, self._figure_labels())
+        self.env.filters["build_reasons"] = lambda said: buildwords.reasons("; ".join(said), self._figure_labels()).removeprefix("rebuilt: ")
         self._labels: tuple = ((), None)  # the shared data, by its files' versions
         self.thumbs: dict[str, bytes] = {}  # by the built PDF's hash
         self.hashes: dict[tuple, str] = {}  # each version (path, mtime, size) of a built PDF: its hash

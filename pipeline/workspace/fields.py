@@ -17,6 +17,7 @@ from ..records.yamlload import Mapping, Node, Scalar, Sequence
 from . import tableforms
 from .edits import LISTS, SCALAR_FIELDS
 from .nodes import Source, root_of, shape
+from .words import layout_name
 
 SHOWN = declared.TOP
 STYLES = (("", "on a line of its own"), ("run-in", "run-in: bold, opening the first paragraph"))
@@ -156,8 +157,8 @@ def _label(name: str) -> str:
 def _pointer(name: str, node: Node, line: int) -> Pointer:
     """Return the pointer to a top-level field the form shows but does not edit."""
     value = node.value if isinstance(node, Scalar) else ""
-    text = {"layout": f"Layout: {value}", "id": f"File name of the sheet (id): {value}",
-            "seal": "A seal or flag picture (seal)"}[name]
+    text = {"layout": f"Layout: {layout_name(str(value))}", "id": f"File name of the sheet: {value}",
+            "seal": "A seal or flag picture"}[name]  # the layout by its human name, as the gallery says it
     return Pointer(name, f"{text}; change it in the YAML tab", line)
 
 

@@ -22,7 +22,7 @@ from ..builder import status
 from ..builder.lock import LockBusy, OutputLock
 from ..figures import shared as data
 from ..figures import staleness
-from . import figurechange, sheets
+from . import buildwords, figurechange, sheets
 from . import held as waiting
 from .identity import note_recorded, write_recorded
 
@@ -246,7 +246,8 @@ class SharedPages:
         asked = request.query_params.get("page", "1")
         number = min(max(int(asked) if asked.isdigit() else 1, 1), pages)
         edits, edit_pages, edit_page, edits_problem = await run_in_threadpool(self._edits, request)
-        return self._page(request, "changes.html", runs=runs[(number - 1) * RUNS_PER_PAGE:number * RUNS_PER_PAGE],
+        shown = buildwords.runs(runs[(number - 1) * RUNS_PER_PAGE:number * RUNS_PER_PAGE], self._figure_labels())
+        return self._page(request, "changes.html", runs=shown,
                           kept=kept, titles=self._titles(), page=number, pages=pages, edits=edits,
                           edit_page=edit_page, edit_pages=edit_pages, edits_problem=edits_problem,
                           feeds=sorted(status.load_body(self.opts.out).get("feeds", {}).items()),

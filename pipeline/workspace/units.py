@@ -35,6 +35,18 @@ def split(text: str) -> list:
     return _joined(out)
 
 
+def line(text: str) -> list:
+    """Return the units of a one-line value (a title, a heading, a table cell): its text and its figure
+    references only, since such a value prints no marks; source(line(text)) == text always."""
+    out: list = []
+    start = 0
+    for found in REFERENCE.finditer(text):
+        out += [["t", text[start:found.start()]]] if found.start() > start else []
+        out.append(["f", found.group()])
+        start = found.end()
+    return out + ([["t", text[start:]]] if start < len(text) else [])
+
+
 def source(units: list) -> str:
     """Return the record text units were read from."""
     parts = []

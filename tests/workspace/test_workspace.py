@@ -323,7 +323,7 @@ def test_editing_a_shared_figure_shows_each_sheets_change_before_saving(workspac
                        page, re.S).group(1)
     form = {"csrf": token(page), "loaded": loaded, f"value:{year}": str(value * 3)}
     shown = workspace.post(f"/figures/{entry['name']}/preview", data=form)
-    assert shown.status_code == 200 and "→" in shown.text
+    assert shown.status_code == 200 and "changed from" in shown.text  # old to new, by its label
     for sheet_id in entry["sheets"]:
         assert f'href="/sheet/{sheet_id}"' in shown.text
     assert "nosuch" not in shown.text and 'class="problems"' not in shown.text  # only the sheets printing it

@@ -319,7 +319,7 @@ def test_a_new_sheet_from_its_title_starts_as_a_draft_with_its_layout_previewed(
         page.get_by_label("Title of the sheet").fill("Cambodia INL")
         name = page.get_by_label("File name", exact=False)
         expect(name).to_have_value("cambodia-inl")  # derived from the title as it is typed
-        expect(page.locator("#name-check")).to_have_text("The file will be cambodia-inl.yaml.")
+        expect(page.locator("#name-check")).to_have_text("Its Word and PDF files will be cambodia-inl.docx and cambodia-inl.pdf.")
         name.fill(FIRST.id)  # an existing sheet's name is refused as it is typed
         expect(page.locator("#name-check")).to_contain_text("exists already")
         name.fill("cambodia-inl")

@@ -124,11 +124,13 @@
     area.dataset.upgraded = "1";
     var id = area.id, label = document.querySelector('label[for="' + CSS.escape(id) + '"]');
     var editor = document.createElement("div"), tip = document.createElement("div");
-    editor.className = "richtext-box";
+    var single = !!area.dataset.single;  // a title, heading or table cell holding a figure: one line, no marks
+    editor.className = "richtext-box" + (single ? " single" : "");
+    editor.single = single;
     editor.contentEditable = "true";
     editor.spellcheck = true;
     editor.setAttribute("role", "textbox");
-    editor.setAttribute("aria-multiline", "true");
+    editor.setAttribute("aria-multiline", single ? "false" : "true");
     if (area.getAttribute("aria-required")) editor.setAttribute("aria-required", "true");
     build(JSON.parse(area.dataset.units), editor);
     editor.appendChild(end());
@@ -143,11 +145,13 @@
       label.htmlFor = area.id;
       editor.setAttribute("aria-labelledby", label.id);
       label.addEventListener("click", function (event) { event.preventDefault(); editor.focus(); });
+    } else if (area.getAttribute("aria-label")) {
+      editor.setAttribute("aria-label", area.getAttribute("aria-label"));
     }
     editor.setAttribute("aria-describedby", tip.id);
     var box = document.createElement("div");
     box.className = "richtext";
-    box.appendChild(toolbar(editor, label ? label.textContent.replace("*", "").trim() : "text"));
+    box.appendChild(toolbar(editor, label ? label.textContent.replace("*", "").trim() : area.getAttribute("aria-label") || "text", single));
     box.appendChild(editor);
     box.appendChild(tip);
     area.hidden = true;
@@ -167,7 +171,7 @@
     sel.addRange(range);
   }
 
-  function toolbar(editor, name) {
+  function toolbar(editor, name, single) {
     var bar = document.createElement("div");
     bar.className = "richtext-bar";
     bar.setAttribute("role", "toolbar");
@@ -175,7 +179,7 @@
     [["Bold", "Ctrl+B", function () { document.execCommand("bold"); }],
      ["Italic", "Ctrl+I", function () { document.execCommand("italic"); }],
      ["Link…", "Ctrl+K", function () { linkDialog(editor); }],
-     ["Insert figure…", "", function () { picker(editor); }]].forEach(function (b, i) {
+     ["Insert figure…", "", function () { picker(editor); }]].slice(single ? 3 : 0).forEach(function (b, i) {
       var button = document.createElement("button");
       button.type = "button";
       button.className = "small richtext-" + b[0].replace(/\W.*/, "").toLowerCase();
@@ -236,8 +240,8 @@
       var type = event.inputType;
       if (type === "insertParagraph" || type === "insertLineBreak") {  // the record's line break, not a <div>
         event.preventDefault();
-        insertText("\n");
-      } else if (/^format/.test(type) && type !== "formatBold" && type !== "formatItalic") {
+        if (!editor.single) insertText("\n");  // one line: Enter adds nothing
+      } else if (/^format/.test(type) && (editor.single || (type !== "formatBold" && type !== "formatItalic"))) {
         event.preventDefault();  // underline, colours, fonts: nothing the sheets print
       } else if (type === "insertFromDrop") {
         event.preventDefault();
@@ -245,11 +249,16 @@
     });
     editor.addEventListener("paste", function (event) {  // text only: a pasted page's look is not kept
       event.preventDefault();
-      insertText((event.clipboardData || window.clipboardData).getData("text/plain").replace(/\r\n?/g, "\n"));
+      var pasted = (event.clipboardData || window.clipboardData).getData("text/plain").replace(/\r\n?/g, "\n");
+      insertText(editor.single ? pasted.replace(/\s*\n\s*/g, " ") : pasted);
     });
     editor.addEventListener("keydown", function (event) {
       var ctrl = event.ctrlKey || event.metaKey;
-      if (ctrl && (event.key === "k" || event.key === "K")) { event.preventDefault(); keep(editor); linkDialog(editor); return; }
+      if (ctrl && (event.key === "k" || event.key === "K")) {
+        event.preventDefault();
+        if (!editor.single) { keep(editor); linkDialog(editor); }  // one line prints no links
+        return;
+      }
       if (ctrl && (event.key === "u" || event.key === "U")) { event.preventDefault(); return; }
       if ((event.key === "Backspace" || event.key === "Delete") && !ctrl) {
         var found = beside(editor, event.key === "Backspace" ? -1 : 1);
