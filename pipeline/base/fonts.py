@@ -181,14 +181,30 @@ def _nbsp_font_class():
             """Split as ReportLab does, but give U+00A0 its own code instead of a space's."""
             text = text.translate(_REAL)  # the stand-ins of LITERAL_SPACES print as themselves
             if "\xa0" not in text:
-                return super().splitString(text, doc, encoding)
+                return self._split(text, doc, encoding)
             nbsp = self._nbsp_code(doc)
             chunks: list[tuple[int, bytes]] = []
             for index, part in enumerate(text.split("\xa0")):
                 if index:
                     chunks.append((nbsp >> 8, bytes([nbsp & 0xFF])))
-                chunks.extend(super().splitString(part, doc, encoding) if part else [])
+                chunks.extend(self._split(part, doc, encoding) if part else [])
             return chunks  # the text object only switches font when the subset changes
+
+        def _split(self, text, doc, encoding):
+            """Split as ReportLab does; text whose characters all have codes of the first subset
+            already (nearly every line after the first few) is translated in one C call."""
+            state = self._assignState(doc)
+            assigned = state.assignments
+            # Assignments only grow, each with a new code (the U+00A0 relabel too): the pair
+            # says whether the table below still describes them.
+            version = (len(assigned), state.nextCode)
+            kept = getattr(state, "_factsheets_first", None)
+            if kept is None or kept[0] != version:
+                first = {code: chr(n) for code, n in assigned.items() if n < 256}
+                kept = state._factsheets_first = (version, frozenset(map(chr, first)), first)
+            if text and isinstance(text, str) and kept[1].issuperset(text):
+                return [(0, text.translate(kept[2]).encode("latin-1"))]
+            return super().splitString(text, doc, encoding)
 
         def _nbsp_code(self, doc) -> int:
             """Return the subset code of U+00A0 in `doc`, assigning one on first use."""

@@ -222,6 +222,7 @@ def _pooled(jobs: list[work.Job], count: int, opts: Options, dataset: data.DataS
     from concurrent.futures.process import BrokenProcessPool
 
     context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(list(work.WORKER_MODULES))  # imported once, not once per worker
     # Only this process holds `alive`'s writing end: when it dies, however (SIGKILL included),
     # the workers read end-of-file and exit, and with them the forkserver and resource tracker.
     lifeline, alive = context.Pipe(duplex=False)

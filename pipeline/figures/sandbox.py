@@ -17,6 +17,8 @@ from ..base.errors import did_you_mean
 from ..records.model import Figure
 from .values import FILTERS, FigureError, FigureValue, Reads, _note, _plain, describe, number
 
+PARSED_KEPT = 256  # parsed texts kept per process: a sheet has a few dozen, a long one a few KB each
+
 TEMPLATE_NAME = "<record text>"
 # The whole expression language of record text: names, lookups, filters, constants and
 # plain arithmetic. No calls, loops, includes or statements: record text is data.
@@ -74,7 +76,7 @@ def _evaluate(source: str, figures: dict[str, Figure], data, reads: Reads | None
         return source  # no Jinja syntax possible: skip the parser entirely
     env = environment()
     try:
-        tree = env.parse(source, name=TEMPLATE_NAME)
+        tree = _parsed(source)
     except TemplateSyntaxError as exc:
         raise FigureError(f"figure reference syntax error: {exc.message}", "{", line=exc.lineno,
                           hint="write references as {{ name }} or {{ name[2018] | number }}")
@@ -90,6 +92,17 @@ def _evaluate(source: str, figures: dict[str, Figure], data, reads: Reads | None
         raise
     except (UndefinedError, SecurityError, TypeError, ValueError, ArithmeticError) as exc:
         raise FigureError(f"cannot evaluate a figure reference: {_no_addresses(str(exc))}", line=run.line)
+
+
+@functools.lru_cache(maxsize=PARSED_KEPT)
+def _parsed(source: str) -> nodes.Template:
+    """Return the parsed tree of a text, kept per process: checking and evaluating only read it.
+
+    The same texts come back sheet after sheet (a preview redrawn, records made from one
+    template, the Word map evaluating the record's references again after the sheet did);
+    a text that does not parse raises every time (errors are not kept).
+    """
+    return environment().parse(source, name=TEMPLATE_NAME)
 
 
 _BINARY = {nodes.Add: "+", nodes.Sub: "-", nodes.Mul: "*", nodes.Div: "/"}

@@ -15,6 +15,7 @@ _LINE_BREAK = re.compile(r"[ \t]*\n[ \t]*")
 _SPACES = re.compile(r"[ \u00a0]*(?: [ \u00a0]|\u00a0 )[ \u00a0]*")
 _LINK = re.compile(r"\[([^\[\]\n]+)\]\(([^()\s]+)\)")
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+_OPENER = re.compile(r"[*\[]")  # the only characters that can open a span
 
 
 class MarkError(Exception):
@@ -46,10 +47,12 @@ class _Parser:
 
     def __init__(self, text: str):
         self.text = text
-        self.next_bold = _next_valid(text, lambda at: text.startswith("**", at))
+        # Text without a star never looks a closer up (most prose), so its tables are not made.
+        starred = "*" in text
+        self.next_bold = _next_valid(text, lambda at: text.startswith("**", at)) if starred else []
         # A single '*' closes italic unless it starts a '**' that is not part of a '***'.
         self.next_italic = _next_valid(text, lambda at: text[at] == "*" and not (
-            text.startswith("**", at) and not text.startswith("***", at)))
+            text.startswith("**", at) and not text.startswith("***", at))) if starred else []
 
     def parse(self) -> list[Run]:
         """Return the runs of the whole text, marks applied (neighbours not yet merged)."""
@@ -59,8 +62,15 @@ class _Parser:
             frame = stack[-1]
             at, end, bold, italic, href = frame
             literal = at
-            while at < end and (span := self._span(at, end, href is None)) is None:
+            span = None
+            # Only '*' and '[' can open a span: jump from one to the next, not a character at a time.
+            while (found := _OPENER.search(self.text, at, end)) is not None:
+                at = found.start()
+                if (span := self._span(at, end, href is None)) is not None:
+                    break
                 at += 1
+            else:
+                at = max(at, end)
             if at > literal:
                 out.append(Run(self.text[literal:at], bold, italic, href))
             if at >= end:

@@ -36,7 +36,7 @@ from pipeline.document.tree import (
     Visitor,
     inline_text,
 )
-from pipeline.writers import pdfshaping, pdftags
+from pipeline.writers import pdfformat, pdfshaping, pdfsubsets, pdftags
 from pipeline.writers.pdfflow import (
     Box,
     ChartFlowable,
@@ -58,6 +58,8 @@ _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA
 _SPECIAL_HREF = ("#", "document:", "pdf:")
 _MARKS = {name: marks for marks, name in fonts.FACES.items()}  # a style's face -> (bold, italic)
 pdfshaping.install()
+pdfformat.install()
+pdfsubsets.install()
 
 
 def render(doc: Document) -> bytes:

@@ -1,0 +1,94 @@
+"""The PDF writer's per-process shortcuts (pdfformat, pdfsubsets) give exactly ReportLab's bytes."""
+
+from pathlib import Path
+
+import pytest
+from reportlab.pdfbase import pdfdoc, pdfmetrics
+from sheets import document
+
+from pipeline.base import fonts
+from pipeline.writers import pdf, pdfformat, pdfsubsets
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLES = sorted((ROOT / "sources").glob("*.yaml"))
+
+
+@pytest.fixture
+def plain_reportlab():
+    """Run with ReportLab's own formatting and subsetting; put the shortcuts back afterwards."""
+    pdfformat.uninstall()
+    pdfsubsets.uninstall()
+    try:
+        yield
+    finally:
+        pdfformat.install()
+        pdfsubsets.install()
+
+
+def _face(bold=False):
+    """Return the registered TrueType face of the body font."""
+    fonts.register_pdf_fonts()
+    return pdfmetrics.getFont(fonts.face_name(bold, False)).face
+
+
+def test_samples_byte_identical_with_and_without_shortcuts(plain_reportlab):
+    """Every sample, rendered in turn twice with the shortcuts (the second time from the kept subsets),
+    is the bytes ReportLab alone writes: one sheet's kept subsets never end up in another's file."""
+    trees = [document(file) for file in SAMPLES]
+    assert trees, "no sample records in sources/"
+    plain = [pdf.render(tree) for tree in trees]
+    pdfformat.install()
+    pdfsubsets.install()
+    for _ in range(2):
+        assert [pdf.render(tree) for tree in trees] == plain
+
+
+def test_subset_kept_per_face_and_exact_characters(plain_reportlab):
+    """Other characters, the same in another order, or another face each get their own program."""
+    face, bold = _face(), _face(bold=True)
+    asks = [(face, [32, 65, 66]), (face, [32, 66, 65]), (face, [32, 65, 67]), (bold, [32, 65, 66])]
+    expected = [pdfsubsets._original_make(f, codes) for f, codes in asks]
+    assert len(set(expected)) == len(expected)  # the cases really differ
+    pdfsubsets.install()
+    for _ in range(2):  # made, then served from the cache
+        assert [f.makeSubset(codes) for f, codes in asks] == expected
+
+
+def test_kept_program_compresses_as_reportlab(plain_reportlab):
+    """A kept program's compressed form is zlib's default, as ReportLab's filter gives."""
+    pdfsubsets.install()
+    program = _face().makeSubset([32, 70, 71])
+    assert type(program) is pdfsubsets.FontProgram
+    assert pdfdoc.PDFZCompress.encode(program) == pdfsubsets._original_encode(pdfdoc.PDFZCompress, bytes(program))
+    assert pdfdoc.PDFZCompress.encode(b"page text") == pdfsubsets._original_encode(pdfdoc.PDFZCompress, b"page text")
+
+
+def test_subsets_kept_are_bounded(plain_reportlab):
+    """A long-lived process keeps at most KEPT_PER_FACE subsets of a face, the latest used."""
+    pdfsubsets.install()
+    face = _face()
+    face.__dict__.pop("_factsheets_subsets", None)
+    for n in range(pdfsubsets.KEPT_PER_FACE + 5):
+        face.makeSubset([32, 65 + n])
+    kept = face.__dict__["_factsheets_subsets"]
+    assert len(kept) == pdfsubsets.KEPT_PER_FACE
+    assert (32, 65 + pdfsubsets.KEPT_PER_FACE + 4) in kept and (32, 65) not in kept
+
+
+@pytest.mark.parametrize("value", ["Type", "/Catalog", "A B#(x)", "é", 0, 7, -3, 0.5, 1e-7, 612.0, True, False,
+                                   b"raw", None])
+def test_format_as_reportlab(value):
+    """A string, number, bool, bytes or None is formatted as pdfdoc's own function formats it."""
+    assert pdfformat.format(value, None) == pdfformat._original_format(value, None)
+
+
+@pytest.mark.parametrize("key", ["Type", "A B", "Odd#Key(1)", "StructTreeRoot"])
+def test_dictionary_as_reportlab(key):
+    """A dictionary's key names, escaped or not, are written as ReportLab writes them, also the second time."""
+    doc = pdfdoc.PDFDocument(invariant=1)
+    for entries in ({key: 1, "Z": "/Name"}, {f"k{i}": i for i in range(14)}):
+        for multiline in (True, False):
+            d = pdfdoc.PDFDictionary(entries)
+            d.multiline = multiline
+            assert pdfformat.dictionary_format(d, doc) == pdfformat._original_dictionary_format(d, doc)
+            assert pdfformat.dictionary_format(d, doc) == pdfformat._original_dictionary_format(d, doc)
