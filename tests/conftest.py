@@ -17,6 +17,9 @@ from hypothesis.database import DirectoryBasedExampleDatabase
 from pipeline import builder
 from pipeline.cli import command as cli
 
+# Fixtures kept in their own modules: `chromium`, the headless browser of the workspace's browser tests.
+pytest_plugins = ["browser"]
+
 ROOT = Path(__file__).resolve().parents[1]
 
 # Tests share neither the user's picture cache nor a build daemon: a cache of this run's own (removed

@@ -19,7 +19,7 @@ if MISSING:
     print(f"browser tests skipped: {MISSING}")
     pytest.skip(MISSING, allow_module_level=True)
 
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
+from playwright.sync_api import expect  # noqa: E402
 
 WAIT_MS = 600_000  # a guard against a hang, never a measure: 120 sheets rebuild slowly on a loaded machine
 DEPENDANTS = 120
@@ -43,14 +43,6 @@ def _figure(project):
     file, key, year = REFERENCE.search(SAMPLE.file.read_text(encoding="utf-8")).groups()
     entry = yaml.safe_load((project / "sources" / "data" / f"{file}.yaml").read_text(encoding="utf-8"))[key]
     return f"data.{file}.{key}", year, entry.get("label") or key.replace("_", " "), entry["values"][int(year)]
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=served.CHROMIUM, args=served.CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def clean(page, state: str) -> None:

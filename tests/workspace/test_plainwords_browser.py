@@ -14,19 +14,11 @@ MISSING = served.browser_missing() or axe.missing()
 if MISSING:
     pytest.skip(MISSING, allow_module_level=True)
 
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
+from playwright.sync_api import expect  # noqa: E402
 
 WAIT_MS = 180_000  # a guard against a hang, never a measure
 CELL = re.compile(r'(?m)^\s*- \[[^\n]*"(\{\{[^"\n]*\}\})"\]$')  # a table row whose last cell prints a figure
 TABLED = next(r for r in RECORDS if CELL.search(r.file.read_text(encoding="utf-8")))
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=served.CHROMIUM, args=served.CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def test_a_figure_in_a_cell_or_a_title_is_a_unit_and_typed_over_as_a_number(project, run_cli, chromium):

@@ -14,19 +14,10 @@ MISSING = served.browser_missing()
 if MISSING:
     pytest.skip(MISSING, allow_module_level=True)
 
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
+from playwright.sync_api import expect  # noqa: E402
 
 WAIT_MS = 180_000  # a guard against a hang, never a measure: each wait ends as soon as the page shows it
 PAGE_IMAGE = re.compile(r"/preview/[0-9a-f]+\.png$")
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    """Start headless Chromium once for the module."""
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=served.CHROMIUM, args=served.CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def opened(chromium, url: str, sheet_id: str = FIRST.id):

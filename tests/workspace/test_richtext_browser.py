@@ -24,7 +24,7 @@ if MISSING:
     print(f"browser tests skipped: {MISSING}")
     pytest.skip(MISSING, allow_module_level=True)
 
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
+from playwright.sync_api import expect  # noqa: E402
 
 DATASET = data.load(ROOT / "sources" / "data", "data")
 
@@ -44,15 +44,6 @@ def _with_figure():
 
 SHEET, FIELD, REF, FIGURE = _with_figure()
 EDITOR = f'[id="f-{FIELD.name}"]'
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    """Start headless Chromium once for the module."""
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=served.CHROMIUM, args=served.CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def opened(chromium, url: str, sheet_id: str):

@@ -21,17 +21,9 @@ WAIT_MS = 180_000  # a guard against a hang, not a measure: each wait ends when 
 if MISSING:
     pytest.skip(MISSING, allow_module_level=True)
 
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
+from playwright.sync_api import expect  # noqa: E402
 
 SAMPLE, SECTION = sections_with("chart")[0]  # a sample with a chart; its table, if any, is edited too
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=served.CHROMIUM, args=served.CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def pdf_text(path: Path) -> str:

@@ -531,3 +531,25 @@ def test_changes_page_shows_a_failed_feed_and_held_changes(workspace, project):
     assert "<strong>failed</strong> at 2026-12-06T09:00:00Z: the server answered 503 &lt;b&gt;x&lt;/b&gt;" in page
     assert "last successful fetch 2026-12-06T08:00:00Z" in page
     assert "<strong>unodc.laos_opium_ha</strong>" in page and "5,700 → 11,400 (+100.0%)" in page
+
+
+def test_the_gallerys_stale_warnings_follow_the_shared_data_without_a_rebuild(workspace, project):
+    """The stale figures the cards name are kept between pages, but read again once the shared data
+    changes: a figure dated anew is no longer named (the warning stays, as the sheets are not rebuilt)."""
+    import re
+
+    from pipeline.figures import shared as data
+
+    dataset = data.load(project / "sources" / "data", "sources/data")
+    dated = [(file, figure) for file in dataset.files.values() for figure in file.figures.values()
+             if figure.as_of is not None and figure.label]
+    assert dated  # the samples' shared data has dated, labelled figures
+    file, figure = dated[0]
+    named = f"prints “{figure.label}” as of {figure.as_of.isoformat()}"
+    assert named in workspace.get("/").text
+    assert named in workspace.get("/").text  # the second page, from what was kept
+    path = project / "sources" / "data" / f"{file.name}.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(rf"as_of: {figure.as_of.isoformat()}", "as_of: 2099-01-01", text), encoding="utf-8")
+    page = workspace.get("/").text
+    assert named not in page and "Warning:" in page

@@ -14,18 +14,9 @@ if MISSING:
     print(f"accessibility tests skipped: {MISSING}")
     pytest.skip(MISSING, allow_module_level=True)
 
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
+from playwright.sync_api import expect  # noqa: E402
 
 WAIT_MS = 180_000  # generous: a loaded machine is slow, never wrong
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    """Start headless Chromium once for the module."""
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=served.CHROMIUM, args=served.CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def clean(page, state: str) -> None:

@@ -17,19 +17,10 @@ if MISSING:
     print(f"browser tests skipped: {MISSING}")
     pytest.skip(MISSING, allow_module_level=True)
 
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
+from playwright.sync_api import expect  # noqa: E402
 
 # A sample whose title takes any words: the tests retitle it (a briefing paper's needs a portion mark).
 FIRST = next(r for r in RECORDS if not re.search(r'(?m)^title: "?\(', r.file.read_text(encoding="utf-8")))
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    """Start headless Chromium once for the module."""
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=served.CHROMIUM, args=served.CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
