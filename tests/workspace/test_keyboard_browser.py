@@ -108,8 +108,15 @@ def test_the_whole_job_by_keyboard_alone(project, run_cli, chromium):
         # the editor reloads with the sheet's new state
         expect(page.locator(".meta .badge")).to_have_text("DRAFT" if action == "#unpublish" else "FINAL",
                                                           timeout=WAIT_MS)
+        if action == "#unpublish":  # and published again, the same way
+            expect(page.locator("#preview img.page").first).to_be_visible(timeout=WAIT_MS)
+            page.once("dialog", lambda dialog: dialog.accept())
+            tab_to(page, "#publish")
+            page.keyboard.press("Enter")
+            expect(page.locator(".meta .badge")).to_have_text("FINAL", timeout=WAIT_MS)
+            action = "#publish"
     after = (project / "sources" / SAMPLE.file.name).read_text(encoding="utf-8")
-    assert ("status: draft" in after) == (action == "#unpublish")
+    assert ("status: draft" in after) == (action == "#unpublish") and f"title: {title}" in after
 
 
 def test_at_200_percent_zoom_save_and_the_preview_are_reachable(project, run_cli, chromium, tmp_path):
