@@ -28,6 +28,7 @@ from .lock import LockBusy
 from .recipe import Options, Report, build
 
 QUIET = 0.3  # seconds without an event before rebuilding: an editor's save is a burst of events
+WAKE = 0.5  # seconds the main thread sleeps at most while waiting, so that a stop is seen
 LITTER = ("~", ".swp", ".tmp")  # editors' backup, swap and temporary files are never inputs
 # Saves only: the build opens and reads every input, and those events must not trigger a rebuild.
 SAVES = [FileCreatedEvent, FileModifiedEvent, FileMovedEvent, FileDeletedEvent,
@@ -132,7 +133,10 @@ class _Saves(FileSystemEventHandler):
 
 def _settle(saved: threading.Event) -> None:
     """Wait for a save, then until QUIET seconds pass without another: one rebuild per burst."""
-    saved.wait()
+    # In slices, never for ever: the kernel may hand SIGTERM to one of the file watcher's threads,
+    # and Python runs the handler only when the main thread wakes (an endless wait hung a stop).
+    while not saved.wait(WAKE):
+        pass
     saved.clear()
     while saved.wait(QUIET):
         saved.clear()

@@ -111,3 +111,30 @@ def test_watch_rebuilds_what_a_save_changes_and_survives_a_broken_template(proje
         assert code == 0, "".join(watcher.seen["stderr"])
     finally:
         watcher.stop()
+
+
+STOP_IN_ANOTHER_THREAD = """
+import os, signal, threading, time
+from pipeline.builder import watch
+
+def stop(signum, frame):
+    raise KeyboardInterrupt
+signal.signal(signal.SIGTERM, stop)
+r, w = os.pipe()
+busy = threading.Thread(target=os.read, args=(r, 1), daemon=True)  # in a system call, as inotify's are
+busy.start()
+threading.Thread(target=lambda: (time.sleep(0.2), signal.pthread_kill(busy.ident, signal.SIGTERM)),
+                 daemon=True).start()
+try:
+    watch._settle(threading.Event())
+except KeyboardInterrupt:
+    print("stopped")
+"""
+
+
+def test_a_stop_handed_to_another_thread_still_stops_the_wait():
+    """The kernel may deliver SIGTERM to a file watcher's thread, and Python runs the handler only in
+    the main thread: waiting for a save never sleeps for ever, so the stop is seen (it hung CI once)."""
+    result = subprocess.run([sys.executable, "-c", STOP_IN_ANOTHER_THREAD], cwd=ROOT, capture_output=True,
+                            text=True, timeout=120)
+    assert result.stdout.strip() == "stopped", result.stderr
