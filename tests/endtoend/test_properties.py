@@ -49,6 +49,7 @@ from pipeline.base import fonts
 from pipeline.base.limits import MAX_LINE_CHARS
 from pipeline.cli import command as cli
 from pipeline.records.charset import REORDERING
+from pipeline.records.schema import PLACEHOLDER_RE
 from pipeline.render.text import MarkError, paragraphs, runs
 
 HEAD = "layout: inl-country-program\ntitle: Property\nissuer: Bureau of Properties\ndate: 2003-03-11\n"
@@ -137,9 +138,13 @@ def visible(text: str) -> str:
 @given(field=st.sampled_from(sorted(FIELDS)),
        text=st.text(alphabet=ALPHABET, min_size=1, max_size=60))
 @example(field="title", text="\u00a0")
+@example(field="bullet", text="<<>> and <<")
 def test_printable_text_appears_unchanged_in_both_formats(field, text):
     """Property 1 (see the module docstring)."""
     assume(not any(syntax in text for syntax in ("{{", "{%", "{#")))
+    # A value that is all one '<<…>>' is a placeholder `factsheets new` left, refused by the record
+    # format until it is typed over (tests/records); any other '<<' prints as typed.
+    assume(not PLACEHOLDER_RE.match(text.strip()))
     try:
         expected = visible(text.strip(" "))
     except MarkError:
