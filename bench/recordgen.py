@@ -197,3 +197,44 @@ def generate(project: Path, count: int, every: int = 10, root: Path = ROOT) -> G
             generated.readers.add(record_id)
     write_figure(generated)
     return generated
+
+
+# --- charts (issue 27's target 5: a thousand sheets each with its own chart) -----------------------
+
+CHART_FIGURE = "bench_chart"  # the record figure each generated chart draws
+CHART_SERIES = {2013: 1500, 2014: 2100, 2015: 2600, 2016: 3400, 2017: 4700, 2018: 5700}
+
+
+def add_charts(generated: Generated, own: bool) -> None:
+    """Give every generated record a bar chart of a series figure of its own, first among its sections:
+    each with its own values (`own`: the last year's moved by the record's number, so no two records
+    draw the same chart) or all with the same values (the sheets of one layout share one picture)."""
+    for n, record_id in enumerate(sorted(generated.layouts)):
+        path = generated.project / "sources" / f"{record_id}.yaml"
+        path.write_text(charted(path.read_text(encoding="utf-8"), n if own else 0), encoding="utf-8")
+
+
+def charted(text: str, shift: int) -> str:
+    """Return a record's text with CHART_FIGURE among its figures (its last value moved by `shift`) and
+    a bar chart of it at the end of its first section (a layout may require its own first heading)."""
+    values = dict(CHART_SERIES)
+    values[max(values)] += shift
+    series = ", ".join(f"{year}: {value}" for year, value in values.items())
+    figure = (f"{CHART_FIGURE}: {{label: Hectares under cultivation, unit: ha, source: bench/recordgen.py, "
+              f"values: {{{series}}}}}")
+    first = re.search(r"(?m)^sections:[ \t]*\n(?:[ \t]*\n)*([ \t]*)-[ \t][^\n]*\n", text)
+    if first is None:
+        raise GeneratorError("the sample has no block list of sections to put a chart in")
+    indent = first.group(1)
+    # The first section ends where a line at most as indented as its dash begins (its next sibling or key).
+    end = re.compile(rf"(?m)^(?!{indent}[ \t]|[ \t]*$)").search(text, first.end())
+    at = end.start() if end else len(text)
+    mark = "(U) " if "(U) " in text else ""  # a record whose paragraphs carry portion marks (internal papers)
+    item = f"{indent}  chart: {{figure: {CHART_FIGURE}, kind: bar, title: {mark}Hectares under cultivation}}\n"
+    text = text[:at].rstrip("\n") + "\n" + item + "\n" + text[at:]
+    figures = re.search(r"(?m)^figures:[ \t]*\n(?:[ \t]*\n)*([ \t]+)\S", text)
+    if figures is not None:  # a block mapping of the record's own figures: one more entry, as indented
+        return text[:figures.start(1)] + figures.group(1) + figure + "\n" + text[figures.start(1):]
+    if re.search(r"(?m)^figures:", text):
+        raise GeneratorError("the sample writes its figures in flow style: write them one per line")
+    return text.rstrip("\n") + f"\nfigures:\n  {figure}\n"
