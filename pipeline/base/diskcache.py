@@ -5,7 +5,9 @@ each written whole to a temporary name and then renamed, so concurrent builds ne
 entry; each carries the hash of its own bytes and is ignored unless it matches. The folder is
 $FACTSHEETS_CACHE_DIR, else $XDG_CACHE_HOME/factsheets, else ~/.cache/factsheets; it must belong to
 this user and be closed to others, or nothing is cached (the bytes are computed, as without a cache).
-FACTSHEETS_NO_CACHE=1 turns it off. The least recently used entries go when a kind passes its size.
+FACTSHEETS_NO_CACHE=1 turns it off. The least recently used entries go when a kind passes its size,
+looked at once a process has stored a 64th of that size since it last looked (and at its first
+entry): listing a folder of thousands of entries at every one cost more than a picture.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ OFF_VARIABLE = "FACTSHEETS_NO_CACHE"
 _DIGEST = 32  # bytes of sha256 in front of each entry's bytes
 _TEMP_PREFIX = ".tmp-"
 STRAY_AGE = 3600  # seconds after which a temporary file is a killed writer's, not one being written
+PRUNE_SHARE = 64  # a process looks at a kind's size after storing this share of it: the most it can overshoot
+_stored: dict[Path, int] = {}  # bytes this process stored in each kind's folder since it last pruned it
 
 
 def key(*parts: object) -> str:
@@ -84,7 +88,7 @@ def get(kind: str, name: str) -> bytes | None:
 
 
 def put(kind: str, name: str, data: bytes, limit: int) -> None:
-    """Store the entry atomically, then prune the kind to `limit` bytes; a failure only skips caching."""
+    """Store the entry atomically, pruning the kind to `limit` bytes now and then; a failure only skips caching."""
     place = folder(kind)
     if place is None:
         return
@@ -98,7 +102,11 @@ def put(kind: str, name: str, data: bytes, limit: int) -> None:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
             raise
-        prune(place, limit)
+        stored = _stored.get(place, limit) + _DIGEST + len(data)  # a process's first entry: look at once
+        if stored >= limit // PRUNE_SHARE:
+            prune(place, limit)
+            stored = 0
+        _stored[place] = stored
     except OSError:
         pass
 
