@@ -11,7 +11,7 @@ Rows (docs/performance.md says what each measures and how to read it; the issue'
   cold     N generated records, cold, --jobs 2, against Typst compiling the same N in 2 processes  [2]
   figure   one shared figure read by 1 record in 10 changed; Typst compiling those sheets  [2]
   noop     the no-op rebuild of M records (10,000 by default) and its main process's peak memory  [4]
-  pictures N charts' pictures, each its own drawing, against N sharing one  [5]
+  pictures N sheets each with its own chart against N sharing one, cold; the pictures alone  [5]
   gallery  the workspace at N sheets in Chromium: gallery first paint, a search's answer  [6]
   preview  the workspace's preview round trip in Chromium (issue 15)
   anchors  LibreOffice converting a .docx to PDF (context); docxtpl where installed
@@ -420,19 +420,38 @@ def daemon(bench: Bench) -> None:
 
 
 def pictures(bench: Bench) -> None:
-    """N charts' pictures each its own drawing (painted, then cached) against N sharing one."""
+    """N sheets each with its own chart against N sharing one, cold, with an empty and a filled picture
+    cache; then the pictures alone, without sheets (context)."""
     import pictures as measured
 
-    n = bench.args.records
-    bench.say(f"chart pictures: {n} charts, shared / own / own cached, {bench.args.repeat} round(s) "
-              f"(bench/pictures.py; {machine.load()})")
-    shared, own, cached = measured.measure(n, bench.args.repeat)
+    n, rounds = bench.args.records, bench.args.repeat
+    scaled = "" if n == 1000 else f"{n:,} sheets, not 1,000"
+    bench.say(f"chart pictures: {n} charted sheets each with its own chart and {n} sharing one, cold, --jobs 2, "
+              f"{rounds} interleaved round(s) of 4 builds (bench/pictures.py; {machine.load()})")
+    found = measured.sheets(bench.scratch, n, rounds, report=lambda line: bench.say(line))
+    times = found["times"]
+    for own, shared, label in (("own", "shared", "an empty picture cache (first run)"),
+                               ("own, next run", "shared, next run", "the picture cache filled (next run)")):
+        anchor = f"{n:,} sharing one chart {statistics.median(times[shared]):.2f} s"
+        bench.rows.append(Row(f"{n:,} sheets each with its own chart, cold, --jobs 2, {label}", "≤ 2× sharing one",
+                              "s", tuple(times[own]), anchor=anchor, ratio_limit=2, scaled=scaled,
+                              ratio=statistics.median(times[own]) / statistics.median(times[shared])))
+    for shared, label in (("shared", "empty cache"), ("shared, next run", "cache filled")):
+        bench.rows.append(Row(f"↳ anchor: {n:,} sheets sharing one chart, cold, --jobs 2, {label}", unit="s",
+                              values=tuple(times[shared]), info=True))
+    painted = found["painted"]
+    bench.note(f"pictures: the charted projects are recordgen.add_charts on {n:,} generated records (every "
+               f"layout); a build's pictures painted = entries it added to its picture cache: own "
+               f"{painted['own']:,}, shared {painted['shared']:,} (the INL records also chart the samples' shared "
+               f"series), next runs {painted['own, next run']} and {painted['shared, next run']}; "
+               f"load average {min(found['loads']):.1f}–{max(found['loads']):.1f} during the builds")
+    bench.say(f"chart pictures alone: {n} charts' .docx pictures in a fresh process, shared / own / own cached "
+              f"({machine.load()})")
+    shared, own, cached = measured.pictures(n, rounds)
     anchor = f"{n:,} sharing one drawing {statistics.median(shared):.2f} s"
-    for label, values in (("each its own drawing, first run (painted)", own),
-                          ("each its own drawing, next run (cached)", cached)):
-        bench.rows.append(Row(f"{n:,} charts' pictures, {label}", "≤ 2× sharing one", "s", tuple(values),
-                              anchor=anchor, ratio=statistics.median(values) / statistics.median(shared),
-                              ratio_limit=2, scaled="" if n == 1000 else f"{n:,} charts, not 1,000"))
+    for label, values in (("each its own drawing, painted", own), ("each its own drawing, next run (cached)", cached)):
+        bench.rows.append(Row(f"↳ pictures alone, no sheets: {n:,} charts {label}", unit="s", values=tuple(values),
+                              anchor=anchor, ratio=statistics.median(values) / statistics.median(shared), info=True))
 
 
 def gallery(bench: Bench) -> None:
