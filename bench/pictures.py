@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -70,10 +71,12 @@ def main() -> int:
         shutil.rmtree(scratch, ignore_errors=True)
     print(f"\n{args.sheets:,} sheets, cold, --jobs 2, median of {args.rounds} round(s) ({machine.load()})")
     times = {name: statistics.median(values) for name, values in found["times"].items()}
+    cpu = {name: statistics.median(values) for name, values in found["cpu"].items()}
     for name in BUILDS:
         ratio = times[name] / times[name.replace("own", "shared")]
         verdict = f"  {ratio:5.2f}× shared  ≤ 2×: {'MET' if ratio <= 2 else 'NOT MET'}" if "own" in name else ""
-        print(f"  {name:18s} {times[name]:7.2f} s  {found['painted'][name]:5d} pictures painted{verdict}")
+        print(f"  {name:18s} {times[name]:7.2f} s  {cpu[name]:7.1f} CPU-s  {found['painted'][name]:5d} pictures "
+              f"painted{verdict}")
     shared, own, cached = (statistics.median(v) for v in alone)
     print(f"pictures alone, no sheets ({args.sheets:,} each): shared {shared:.2f} s; own, painted {own:.2f} s "
           f"({own / shared:.1f}×); own, cached {cached:.2f} s ({cached / shared:.1f}×)")
@@ -91,19 +94,23 @@ def projects(scratch: Path, count: int) -> dict[str, recordgen.Generated]:
 
 def sheets(scratch: Path, count: int, rounds: int, report=print) -> dict:
     """Build both projects cold R times in interleaved rounds; return each build's seconds by BUILDS name,
-    the pictures each build painted (entries added to its cache) and the load averages seen."""
+    its CPU seconds (every process of it, when this process is their subreaper), the pictures each
+    build painted (entries added to its cache) and the load averages seen."""
     made = projects(scratch, count)
-    found: dict = {"times": {name: [] for name in BUILDS}, "painted": {}, "loads": []}
+    found: dict = {"times": {name: [] for name in BUILDS}, "cpu": {name: [] for name in BUILDS}, "painted": {},
+                   "loads": []}
     for i in range(rounds):
         caches = {kind: scratch / f"cache-{kind}-{i}" for kind in made}
         for name in BUILDS:  # shared and own in turn: a busy spell of the machine falls on both
             kind = name.split(",")[0]
-            before = _entries(caches[kind])
+            before, cpu = _entries(caches[kind]), _cpu()
             seconds = _cold_build(made[kind], count, caches[kind])
             found["times"][name].append(seconds)
+            found["cpu"][name].append(_cpu() - cpu)
             found["painted"][name] = _entries(caches[kind]) - before
             found["loads"].append(os.getloadavg()[0])
-            report(f"  round {i + 1}, {name}: {seconds:.2f} s, {found['painted'][name]} pictures painted "
+            report(f"  round {i + 1}, {name}: {seconds:.2f} s ({found['cpu'][name][-1]:.1f} CPU-s), "
+                   f"{found['painted'][name]} pictures painted "
                    f"({machine.load()})")
         for cache in caches.values():
             shutil.rmtree(cache, ignore_errors=True)
@@ -119,6 +126,12 @@ def _cold_build(gen: recordgen.Generated, count: int, cache: Path) -> float:
     if built.rebuilt != count or built.total != count:
         raise BenchFailure(f"a cold build rebuilt {built.rebuilt} of {built.total} charted records, not {count}")
     return built.ran.seconds
+
+
+def _cpu() -> float:
+    """Return the CPU seconds of every process this one has waited for (a subreaper waits for all a build starts)."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
 def _entries(cache: Path) -> int:

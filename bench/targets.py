@@ -439,6 +439,11 @@ def pictures(bench: Bench) -> None:
     for shared, label in (("shared", "empty cache"), ("shared, next run", "cache filled")):
         bench.rows.append(Row(f"↳ anchor: {n:,} sheets sharing one chart, cold, --jobs 2, {label}", unit="s",
                               values=tuple(times[shared]), info=True))
+    cpu = found["cpu"]
+    for own, shared, label in (("own", "shared", "empty cache"), ("own, next run", "shared, next run", "cache filled")):
+        bench.rows.append(Row(f"↳ CPU seconds of every process of the build, own charts, {label}", unit="s",
+                              values=tuple(cpu[own]), anchor=f"sharing one {statistics.median(cpu[shared]):.2f} s",
+                              ratio=statistics.median(cpu[own]) / statistics.median(cpu[shared]), info=True))
     painted = found["painted"]
     bench.note(f"pictures: the charted projects are recordgen.add_charts on {n:,} generated records (every "
                f"layout); a build's pictures painted = entries it added to its picture cache: own "
