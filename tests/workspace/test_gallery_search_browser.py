@@ -27,6 +27,15 @@ from playwright.sync_api import expect  # noqa: E402
 WAIT_MS = 180_000  # a guard against a hang, never a measure: each wait ends when the page shows it
 STOPS = 60  # Tab stops tried from the search box before the first card counts as unreachable
 NOTHING = "zqxjnothingmatches"
+# The fewest cards the page showed in any animation frame from now on: no frame may show an empty list.
+FEWEST = """() => {
+    window.fewest = Infinity;
+    const look = () => {
+        window.fewest = Math.min(window.fewest, document.querySelectorAll('ul.cards li.card').length);
+        requestAnimationFrame(look);
+    };
+    look();
+}"""
 
 
 def _words(record) -> set[str]:
@@ -89,8 +98,10 @@ def test_the_answer_comes_in_place_with_the_cards_of_the_whole_page(url, chromiu
     served.open_when_up(page, url + "/")
     everything = shown(page)
     page.evaluate("window.samePage = true")  # gone if the answer loaded a new page
+    page.evaluate(FEWEST)
     search(page, FIRST_WORD)
     assert page.evaluate("window.samePage === true"), "the search loaded a new page"
+    assert page.evaluate("window.fewest") > 0, "the list was empty while the answer came"
     full = whole_page(page.url)
     assert shown(page) == cards_of(full) and 0 < len(shown(page)) < len(everything)
     status = page.get_by_role("status")
