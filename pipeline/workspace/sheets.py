@@ -101,8 +101,8 @@ def _key(listed: list[tuple[Path, str, os.stat_result | None]], out: Path) -> tu
         made = (written.st_mtime_ns, written.st_size, written.st_ino)
     except OSError:
         made = None
-    return (os.getcwd(), str(out), made, tuple((str(folder), name, info.st_mtime_ns, info.st_size, info.st_ino)
-                                      for folder, name, info in listed))
+    records = tuple((str(folder), name, info.st_mtime_ns, info.st_size, info.st_ino) for folder, name, info in listed)
+    return os.getcwd(), str(out), made, records
 
 
 def _listed(sources: list[Path]) -> list[tuple[Path, str, os.stat_result | None]]:
