@@ -93,11 +93,17 @@ def search(page, words: str) -> None:
                            " && !document.querySelector('#results[aria-busy]')", arg=words, timeout=WAIT_MS)
 
 
-def test_the_answer_comes_in_place_with_the_cards_of_the_whole_page(url, chromium):
+def _gallery(url: str, chromium):
+    """Open the gallery in a new page, marked so that a test sees whether an answer loaded a new page."""
     page = chromium.new_page(viewport={"width": 1400, "height": 1000})
     served.open_when_up(page, url + "/")
+    page.evaluate("window.samePage = true")  # gone if a new page is loaded
+    return page
+
+
+def test_the_answer_comes_in_place_with_the_cards_of_the_whole_page(url, chromium):
+    page = _gallery(url, chromium)
     everything = shown(page)
-    page.evaluate("window.samePage = true")  # gone if the answer loaded a new page
     page.evaluate(FEWEST)
     search(page, FIRST_WORD)
     assert page.evaluate("window.samePage === true"), "the search loaded a new page"
@@ -117,9 +123,7 @@ def test_the_answer_comes_in_place_with_the_cards_of_the_whole_page(url, chromiu
 
 
 def test_back_forward_and_reload_give_the_same_results(url, chromium):
-    page = chromium.new_page(viewport={"width": 1400, "height": 1000})
-    served.open_when_up(page, url + "/")
-    page.evaluate("window.samePage = true")
+    page = _gallery(url, chromium)
     search(page, FIRST_WORD)
     first = shown(page)
     search(page, SECOND_WORD)
@@ -153,9 +157,7 @@ def test_without_javascript_the_form_submits_and_the_page_answers(url, chromium)
 
 
 def test_no_match_says_so_in_plain_words(url, chromium):
-    page = chromium.new_page(viewport={"width": 1400, "height": 1000})
-    served.open_when_up(page, url + "/")
-    page.evaluate("window.samePage = true")
+    page = _gallery(url, chromium)
     search(page, NOTHING)
     assert page.evaluate("window.samePage === true") and shown(page) == []
     said = page.locator("#results .empty")
@@ -167,8 +169,7 @@ def test_no_match_says_so_in_plain_words(url, chromium):
 
 @pytest.mark.skipif(axe.missing() is not None, reason=str(axe.missing()))
 def test_the_searched_gallery_has_no_axe_violation_and_fits_at_200_percent(url, chromium, tmp_path):
-    page = chromium.new_page(viewport={"width": 1400, "height": 1000})
-    served.open_when_up(page, url + "/")
+    page = _gallery(url, chromium)
     for words in (FIRST_WORD, NOTHING):
         search(page, words)
         found = axe.violations(page)
