@@ -1,11 +1,14 @@
 """The bench's generated records (bench/recordgen.py) pass `factsheets check`, cover every layout, and
-a change of the bench's one figure rebuilds exactly the records that read it. Nothing here is timed."""
+a change of the bench's one figure rebuilds exactly the records that read it; charted records draw
+their own pictures or share one. Nothing here is timed."""
 
 import importlib.util
 import math
 import re
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -69,3 +72,24 @@ def test_a_lengthened_sample_checks_and_prints_more_pages(project, run_cli):
             built.append(file.name)
         longer.unlink()
     assert built, "no sample's layout takes its sections written over"
+
+
+@pytest.mark.slow  # builds two projects of one record per layout
+@pytest.mark.parametrize("own", [True, False], ids=["own", "shared"])
+def test_charted_records_check_and_draw_their_own_or_one_shared_picture(tmp_path, run_cli, own):
+    """recordgen.add_charts (issue 27's target 5): every layout takes the chart; each sheet's picture is
+    its own, or one picture is in every sheet."""
+    import zipfile
+
+    generated = recordgen.generate(tmp_path, len(LAYOUTS), len(LAYOUTS))
+    recordgen.add_charts(generated, own=own)
+    result = run_cli("build", "--jobs", "1", "--no-daemon", cwd=tmp_path)
+    assert result.code == 0 and f"{len(LAYOUTS)} rebuilt, 0 up to date, 0 failed" in result.out, result.out + result.err
+    pictures = []
+    for record_id in sorted(generated.layouts):
+        with zipfile.ZipFile(tmp_path / "output" / f"{record_id}.docx") as docx:
+            pictures.append({docx.read(n) for n in docx.namelist() if n.startswith("word/media/")})
+    if own:
+        assert all(mine - set().union(*(p for p in pictures if p is not mine)) for mine in pictures)
+    else:
+        assert set.intersection(*pictures)
