@@ -4,10 +4,11 @@ Usage: .venv/bin/python bench/pictures.py [--sheets N] [--rounds R]
 
 Sheets (the target): two projects of N generated records (bench/recordgen.py: every layout, each
 record given a bar chart by recordgen.add_charts), "own" (every chart its own values, so its own
-picture) and "shared" (the same values: one picture per layout's text width). Each round builds
-shared, then own, cold (an empty output folder) with `--jobs 2 --no-daemon` and an empty picture
-cache (FACTSHEETS_CACHE_DIR a fresh folder); then both again cold, each with the cache its first
-build filled (a next run). The INL records also chart the samples' shared series, in both.
+picture) and "shared" (the same values: one picture for all). Each round builds shared and own
+(which goes first alternates between rounds) cold, into an empty output folder, with `--jobs 2
+--no-daemon` and an empty picture cache (FACTSHEETS_CACHE_DIR a fresh folder); then both again
+cold, each with the cache its first build filled (a next run). The INL records also chart the
+samples' shared series, in both.
 
 Pictures alone (context, no sheets): a fresh process makes N sheet-sized charts' .docx pictures: the
 same drawing N times, N different drawings (painted), and those N again in a new process (cached).
@@ -101,7 +102,9 @@ def sheets(scratch: Path, count: int, rounds: int, report=print) -> dict:
                    "loads": []}
     for i in range(rounds):
         caches = {kind: scratch / f"cache-{kind}-{i}" for kind in made}
-        for name in BUILDS:  # shared and own in turn: a busy spell of the machine falls on both
+        # Shared and own in turn, so a busy spell of the machine falls on both; which goes first
+        # alternates between rounds, so neither always pays for a first build after the other's.
+        for name in BUILDS if i % 2 == 0 else ("own", "shared", "own, next run", "shared, next run"):
             kind = name.split(",")[0]
             before, cpu = _entries(caches[kind]), _cpu()
             seconds = _cold_build(made[kind], count, caches[kind])
