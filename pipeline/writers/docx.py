@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import functools
 import io
 import re
 
@@ -55,6 +57,19 @@ def render(doc: Document) -> bytes:
     return Translator(doc).visit(doc)
 
 
+def starting_document(skeleton: bytes) -> WordDocument:
+    """Return a python-docx document of the skeleton's package, this sheet's own to fill."""
+    # A copy of the skeleton opened once per process: opening it (unzipping and parsing every
+    # part) cost three times what copying the parsed package does.
+    return copy.deepcopy(_opened(skeleton))
+
+
+@functools.lru_cache(maxsize=64)
+def _opened(skeleton: bytes) -> WordDocument:
+    """Return the skeleton opened by python-docx: never handed out, only copied."""
+    return docx.Document(io.BytesIO(skeleton))
+
+
 class DocxTranslator(Visitor):
     """Appends tree nodes to a Word document: blocks to the current story, inlines to the current paragraph."""
 
@@ -65,10 +80,10 @@ class DocxTranslator(Visitor):
         runs = [run for block in blocks for run in _inlines_of(block)]
         used = frozenset(styles_used(doc))
         self.style_ids = wordparts.style_ids(used)
-        self.word = docx.Document(io.BytesIO(wordparts.skeleton(
+        self.word = starting_document(wordparts.skeleton(
             doc.look, used, doc.meta.language,
             frozenset(b.style for b in blocks if isinstance(b, BulletList)),
-            any(isinstance(r, Run) and r.href for r in runs), any(isinstance(b, Table) for b in blocks))))
+            any(isinstance(r, Run) and r.href for r in runs), any(isinstance(b, Table) for b in blocks)))
         self.story = self.word  # where blocks go: the body, a header or a footer
         self.paragraph = None  # where inlines go
         self._bold = False  # header cells force bold on their runs

@@ -1,0 +1,50 @@
+"""Tests for what the Word writer keeps between sheets in one process: it must share nothing a sheet changes."""
+
+import dataclasses
+import io
+import zipfile
+
+import docsample
+import docx
+
+from pipeline.writers import docx as writer
+from pipeline.writers import wordparts
+
+
+def _skeleton() -> bytes:
+    """Return the starting package of the sample sheet."""
+    doc = docsample.sample_document()
+    return wordparts.skeleton(doc.look, frozenset({"Normal", "Heading 1"}), "en-US", frozenset(), False, False)
+
+
+def _members(word) -> dict[str, bytes]:
+    """Return the parts of a python-docx document as the writer would zip them."""
+    with zipfile.ZipFile(io.BytesIO(writer._package(word))) as package:
+        return {name: package.read(name) for name in package.namelist()}
+
+
+def test_a_starting_document_is_the_skeleton_opened():
+    """The copy holds what opening the skeleton's bytes gives, part for part."""
+    skeleton = _skeleton()
+    assert _members(writer.starting_document(skeleton)) == _members(docx.Document(io.BytesIO(skeleton)))
+
+
+def test_editing_one_sheets_starting_document_never_changes_the_next():
+    """Two sheets from one skeleton in turn: the first's edits (body, properties, header) stay its own."""
+    skeleton = _skeleton()
+    first = writer.starting_document(skeleton)
+    untouched = _members(writer.starting_document(skeleton))
+    first.add_paragraph("only in the first sheet")
+    first.core_properties.title = "first"
+    first.sections[0].header.paragraphs[0].text = "first header"
+    assert _members(first) != untouched
+    assert _members(writer.starting_document(skeleton)) == untouched
+
+
+def test_a_sheet_renders_the_same_after_another_in_the_same_process():
+    """Render A, then a different sheet B, then A again: A's bytes do not change."""
+    a = docsample.sample_document()
+    b = dataclasses.replace(docsample.sample_document(watermark="DRAFT"), body=a.body[:2])
+    before = writer.render(a)
+    writer.render(b)
+    assert writer.render(a) == before
