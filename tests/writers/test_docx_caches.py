@@ -6,6 +6,7 @@ import zipfile
 
 import docsample
 import docx
+import pytest
 
 from pipeline.writers import docx as writer
 from pipeline.writers import wordparts
@@ -48,3 +49,22 @@ def test_a_sheet_renders_the_same_after_another_in_the_same_process():
     before = writer.render(a)
     writer.render(b)
     assert writer.render(a) == before
+
+
+@pytest.mark.parametrize("parts", [
+    [("[Content_Types].xml", "<Types/>"), ("word/media/image1.png", bytes(range(256)) * 40), ("empty", b"")],
+    [("word/fonts/font1.odttf", b"\x00\x01" * 5000), ("word/document.xml", "<w:document>é ∑ 中</w:document>"),
+     ("dossier/été.xml", "not ASCII: zipfile flags the name UTF-8")],
+])
+def test_the_package_zip_is_the_one_zipfile_writes(parts):
+    """The writer's own zip (compressing shared parts once) has zipfile's bytes, member for member."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, data in parts:
+            info = zipfile.ZipInfo(name, date_time=wordparts.ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3
+            info.external_attr = wordparts.ZIP_ATTR
+            package.writestr(info, data)
+    assert wordparts.zip_parts(parts) == out.getvalue()
+    assert wordparts.zip_parts(parts) == out.getvalue()  # the second time from the compressed parts kept
