@@ -17,6 +17,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Emu, Twips
 from docx.table import _Cell
+from docx.text.paragraph import Paragraph as WordParagraph
 from docx.text.run import Run as WordRun
 from lxml.etree import SubElement
 
@@ -50,6 +51,13 @@ _NO_DATE = dt.date(2000, 1, 1)
 _EMU_PER_POINT = 12700
 _PROPERTY_CHARS = 255  # python-docx refuses longer core properties (title, subject, author)
 _WATERMARK_IDS = 4096  # the watermark shapes' ids, apart from the body's pictures' (1, 2, …)
+# The names of the elements and attributes every sheet writes many times, qualified once.
+_P, _PPR, _PSTYLE, _R, _RPR, _T, _TAB = (qn(f"w:{tag}") for tag in ("p", "pPr", "pStyle", "r", "rPr", "t", "tab"))
+_RFONTS, _B, _BCS, _I, _ICS, _LANG = (qn(f"w:{tag}") for tag in ("rFonts", "b", "bCs", "i", "iCs", "lang"))
+_BOOKMARK_START, _BOOKMARK_END = qn("w:bookmarkStart"), qn("w:bookmarkEnd")
+_VAL, _ID, _NAME, _CS, _HINT, _BIDI = (qn(f"w:{name}") for name in ("val", "id", "name", "cs", "hint", "bidi"))
+_PRESERVE = {qn("xml:space"): "preserve"}
+_FLD_CHAR, _FLD_CHAR_TYPE, _INSTR_TEXT = qn("w:fldChar"), qn("w:fldCharType"), qn("w:instrText")
 
 
 def render(doc: Document) -> bytes:
@@ -75,7 +83,7 @@ class DocxTranslator(Visitor):
 
     def __init__(self, doc: Document):
         """Open a copy of the skeleton for this sheet's look and styles."""
-        self.doc, self.look = doc, doc.look
+        self.doc, self.look = doc, look = doc, doc.look
         blocks = doc.all_blocks()
         runs = [run for block in blocks for run in _inlines_of(block)]
         used = frozenset(styles_used(doc))
@@ -85,6 +93,9 @@ class DocxTranslator(Visitor):
             frozenset(b.style for b in blocks if isinstance(b, BulletList)),
             any(isinstance(r, Run) and r.href for r in runs), any(isinstance(b, Table) for b in blocks)))
         self.story = self.word  # where blocks go: the body, a header or a footer
+        self._story_element = self.word.element.body  # its XML element, where paragraphs are appended
+        self._story_parent = self.word._body  # what python-docx gives a paragraph of it as its parent
+        self._styles = {name: look.style(name) for name in used}  # the look's styles by name, looked up once
         self.paragraph = None  # where inlines go
         self._bold = False  # header cells force bold on their runs
         self._after_table = False
@@ -96,7 +107,13 @@ class DocxTranslator(Visitor):
 
     def visit_document(self, doc: Document) -> bytes:
         """Write body, header (with the watermark) and footer, then the properties; return the package."""
+        # The section's properties end the body: set aside while the body is written, every
+        # paragraph and table is simply appended (python-docx searched for its place each time).
+        body = self._story_element
+        section_properties = body.sectPr
+        body.remove(section_properties)
         self.blocks(doc.body)
+        body.append(section_properties)
         section = self.word.sections[0]
         if doc.header or doc.watermark:
             self.furniture(section.header, doc.header)
@@ -137,13 +154,15 @@ class DocxTranslator(Visitor):
 
     def furniture(self, story, blocks) -> None:
         """Render blocks into a header or footer, replacing its placeholder paragraph."""
-        placeholder = story.paragraphs[0]._p
-        style = placeholder.get_or_add_pPr().find(qn("w:pStyle"))
+        element = story._element  # looked up once: python-docx finds the part again on every access
+        placeholder = element.p_lst[0]
+        style = placeholder.get_or_add_pPr().find(_PSTYLE)
         if style is not None:  # python-docx's template names a Header/Footer style the sheet may lack
             placeholder.pPr.remove(style)
-        self.story = story
+        stories = self.story, self._story_element, self._story_parent
+        self.story, self._story_element, self._story_parent = story, element, story
         self.blocks(blocks)
-        self.story = self.word
+        self.story, self._story_element, self._story_parent = stories
         if blocks and not isinstance(blocks[-1], Table):
             placeholder.getparent().remove(placeholder)
         else:  # a story must end in a paragraph, and the watermark needs one
@@ -153,8 +172,8 @@ class DocxTranslator(Visitor):
         """Append one paragraph in its style; return it."""
         paragraph = self._paragraph(block.style, block.inlines)
         if block.keep_with_next:  # whole, with the next: as the PDF's keepWithNext moves it
-            properties = paragraph._p.find(qn("w:pPr"))
-            properties.find(qn("w:pStyle")).addnext(_w("w:keepNext"))
+            properties = paragraph._p.find(_PPR)
+            properties.find(_PSTYLE).addnext(_w("w:keepNext"))
             properties.find(qn("w:keepNext")).addnext(_w("w:keepLines"))
         for stop in block.tabs:  # a line in parts: each part after a tab at its stop, as the PDF places it
             paragraph.paragraph_format.tab_stops.add_tab_stop(_pt(stop.position), _TAB_ALIGN[stop.align])
@@ -244,7 +263,7 @@ class DocxTranslator(Visitor):
 
         Its line is the picture's height alone, as in the PDF: single spacing, a 1 pt paragraph mark.
         """
-        paragraph = self.story.add_paragraph()
+        paragraph = self._new_paragraph()
         paragraph._p.style = self.style_ids["Normal"]
         fmt = paragraph.paragraph_format
         fmt.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -270,72 +289,70 @@ class DocxTranslator(Visitor):
         if run.href:
             rid = self.paragraph.part.relate_to(run.href, RT.HYPERLINK, is_external=True)
             link = OxmlElement("w:hyperlink", attrs={qn("r:id"): rid})
-            word_runs[0]._r.addprevious(link)
+            word_runs[0].addprevious(link)
             for word_run in word_runs:
-                word_run._r.get_or_add_rPr().insert(0, _w("w:rStyle", val="Hyperlink"))
-                link.append(word_run._r)
+                word_run.get_or_add_rPr().insert(0, _w("w:rStyle", val="Hyperlink"))
+                link.append(word_run)
 
     def _word_run(self, text: str, family: fonts.Family, run: Run):
-        """Append one Word run of a run's text that one font family draws; return it.
+        """Append one Word run (a w:r) of a run's text that one font family draws; return it.
 
         Built element by element in the schema's order (what python-docx's setters give, without
         their search for each child's place): most of a sheet's Word time is its runs.
         """
-        word_run = WordRun(self.paragraph._p.add_r(), self.paragraph)
+        r = SubElement(self.paragraph._p, _R)
         bold, italic = run.bold or self._bold, run.italic
         if family.shaped:
             self._drawn.setdefault((family, bold or self._style_bold), set()).update(text)
         if family.shaped or bold or italic:
-            props = SubElement(word_run._r, qn("w:rPr"))
+            props = SubElement(r, _RPR)
             if family.shaped:
                 # Word draws Lao, Khmer and Thai with the run's complex-script font and its *Cs marks.
-                SubElement(props, qn("w:rFonts"), {qn("w:cs"): family.word, qn("w:hint"): "cs"})
+                SubElement(props, _RFONTS, {_CS: family.word, _HINT: "cs"})
             if bold:
-                SubElement(props, qn("w:b"))
+                SubElement(props, _B)
                 if family.shaped:
-                    SubElement(props, qn("w:bCs"))
+                    SubElement(props, _BCS)
             if italic:
-                SubElement(props, qn("w:i"))
+                SubElement(props, _I)
             if family.shaped:
                 # Upright even in italic text, as in the PDF: these fonts have no italic, and Word
                 # and LibreOffice would slant the letters themselves.
-                SubElement(props, qn("w:iCs"), {qn("w:val"): "0"})
+                SubElement(props, _ICS, {_VAL: "0"})
                 # The complex-script language (w:bidi; w:val is the Latin text's): without it a
                 # screen reader takes Word's default for complex scripts, Arabic (ar-SA).
-                SubElement(props, qn("w:lang"), {qn("w:bidi"): family.language})
+                SubElement(props, _LANG, {_BIDI: family.language})
         if _PLAIN.fullmatch(text):
             # Word drops leading, trailing and doubled spaces unless told to preserve them.
-            SubElement(word_run._r, qn("w:t"), {qn("xml:space"): "preserve"}).text = text
+            SubElement(r, _T, _PRESERVE).text = text
         else:
-            word_run.text = text  # python-docx escapes XML and turns \n into w:br, \t into w:tab
-            for element in word_run._r.findall(qn("w:t")):
-                element.set(qn("xml:space"), "preserve")
-        return word_run
+            WordRun(r, self.paragraph).text = text  # python-docx escapes XML and turns \n into w:br, \t into w:tab
+            for element in r.findall(_T):
+                element.attrib.update(_PRESERVE)
+        return r
 
     def visit_tab(self, tab: Tab) -> None:
         """Append a tab character: the text after it moves to the paragraph's next tab stop."""
-        self.paragraph.add_run()._r.append(_w("w:tab"))
+        SubElement(SubElement(self.paragraph._p, _R), _TAB)
 
     def visit_field(self, field: Field) -> None:
         """Append a complex field (PAGE or NUMPAGES) with a cached result the viewer replaces."""
         code = _FIELD_CODES.get(field.name)
         if code is None:
             raise ValueError(f"unknown field {field.name!r}")
-        add = self.paragraph.add_run
-        add()._r.append(_w("w:fldChar", fldCharType="begin"))
-        instr = OxmlElement("w:instrText", attrs={qn("xml:space"): "preserve"})
-        instr.text = f" {code} "
-        add()._r.append(instr)
-        add()._r.append(_w("w:fldChar", fldCharType="separate"))
-        add("1")  # cached result, shown until the viewer computes the real one
-        add()._r.append(_w("w:fldChar", fldCharType="end"))
+        p = self.paragraph._p
+        SubElement(SubElement(p, _R), _FLD_CHAR, {_FLD_CHAR_TYPE: "begin"})
+        SubElement(SubElement(p, _R), _INSTR_TEXT, _PRESERVE).text = f" {code} "
+        SubElement(SubElement(p, _R), _FLD_CHAR, {_FLD_CHAR_TYPE: "separate"})
+        SubElement(SubElement(p, _R), _T).text = "1"  # cached result, shown until the viewer computes the real one
+        SubElement(SubElement(p, _R), _FLD_CHAR, {_FLD_CHAR_TYPE: "end"})
 
     def _table_gap(self) -> None:
         """Append the paragraph Word needs between two tables (it joins adjacent ones), 1 pt tall.
 
         With the space before it, it makes the same room as the PDF leaves after a table.
         """
-        gap = self.story.add_paragraph()._p.get_or_add_pPr()
+        gap = self._new_paragraph()._p.get_or_add_pPr()
         room = self.look.table.space_after
         gap.append(_w("w:spacing", before=twips(max(room - 1, 0)), after="0", line="20", lineRule="exact"))
         mark = _w("w:rPr")
@@ -344,14 +361,18 @@ class DocxTranslator(Visitor):
 
     def _paragraph(self, style: str, inlines: tuple[Inline, ...]):
         """Append a paragraph in `style` to the current story, fill it with inlines, return it."""
-        self.paragraph = self.story.add_paragraph()
-        self._style_bold = self.look.style(style).bold
+        self.paragraph = self._new_paragraph()
+        self._style_bold = self._styles[style].bold
         # A new paragraph is empty: its style is its first property, written directly.
-        SubElement(SubElement(self.paragraph._p, qn("w:pPr")), qn("w:pStyle"), {qn("w:val"): self.style_ids[style]})
+        SubElement(SubElement(self.paragraph._p, _PPR), _PSTYLE, {_VAL: self.style_ids[style]})
         anchor = self._open_anchor()
         self.visit_all(inlines)
         self._close_anchor(anchor)
         return self.paragraph
+
+    def _new_paragraph(self) -> WordParagraph:
+        """Append an empty paragraph to the current story (after all it holds); return it."""
+        return WordParagraph(SubElement(self._story_element, _P), self._story_parent)
 
     def _open_anchor(self, marked: bool = True) -> str | None:
         """Open the hidden bookmark of a body paragraph (the first also carries the version); return its id.
@@ -366,16 +387,16 @@ class DocxTranslator(Visitor):
             return None
         p = self.paragraph._p
         if index == 0:  # a point bookmark: where the sheet's version is read back
-            SubElement(p, qn("w:bookmarkStart"), {qn("w:id"): "0", qn("w:name"): anchors.version_name(self._version)})
-            SubElement(p, qn("w:bookmarkEnd"), {qn("w:id"): "0"})
+            SubElement(p, _BOOKMARK_START, {_ID: "0", _NAME: anchors.version_name(self._version)})
+            SubElement(p, _BOOKMARK_END, {_ID: "0"})
         mark = str(index + 1)
-        SubElement(p, qn("w:bookmarkStart"), {qn("w:id"): mark, qn("w:name"): anchors.paragraph_name(index)})
+        SubElement(p, _BOOKMARK_START, {_ID: mark, _NAME: anchors.paragraph_name(index)})
         return mark
 
     def _close_anchor(self, mark: str | None) -> None:
         """Close a paragraph's bookmark after its last run."""
         if mark is not None:
-            SubElement(self.paragraph._p, qn("w:bookmarkEnd"), {qn("w:id"): mark})
+            SubElement(self.paragraph._p, _BOOKMARK_END, {_ID: mark})
 
     def _watermark(self, paragraph) -> None:
         """Anchor the look's watermark in a header paragraph, so it shows on every page: the letters'
