@@ -7,9 +7,11 @@ import zipfile
 import docsample
 import docx
 import pytest
+from docx.oxml import parse_xml
+from lxml import etree
 
 from pipeline.writers import docx as writer
-from pipeline.writers import wordparts
+from pipeline.writers import wordmark, wordparts
 
 
 def _skeleton() -> bytes:
@@ -68,3 +70,14 @@ def test_the_package_zip_is_the_one_zipfile_writes(parts):
             package.writestr(info, data)
     assert wordparts.zip_parts(parts) == out.getvalue()
     assert wordparts.zip_parts(parts) == out.getvalue()  # the second time from the compressed parts kept
+
+
+def test_each_watermark_is_its_own_element():
+    """The watermark drawn once per process is copied into each header, never shared or moved."""
+    look = docsample.LOOK
+    first, second = wordmark.drawing("DRAFT", look, 4097), wordmark.drawing("DRAFT", look, 4097)
+    assert first is not second
+    assert etree.tostring(first) == etree.tostring(second) == etree.tostring(parse_xml(
+        wordmark.shape_xml("DRAFT", look, 4097)))
+    first.append(etree.Element("edited"))  # what placing it in a header may do to it
+    assert etree.tostring(wordmark.drawing("DRAFT", look, 4097)) == etree.tostring(second)
