@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import string
 import unicodedata
 
 from ..base import fonts
@@ -17,6 +19,8 @@ def refused(value: str, written: bool = True) -> tuple[str, str, str] | None:
     `written` is True for text as a record writes it, where '{#' would start a hidden comment;
     False for text a figure reference printed, which is never read as a template again.
     """
+    if value.isascii() and value.isprintable() and _printable_ascii_allowed():
+        return _comment(value) if written else None  # most text: the one check its characters need
     chars = dict.fromkeys(value)
     bad = [ch for ch in chars if _unstorable(ch)]
     if bad:
@@ -25,9 +29,8 @@ def refused(value: str, written: bool = True) -> tuple[str, str, str] | None:
     if "\t" in value:  # Word prints a tab as a jump to the next tab stop, the PDF as one space
         return ("\t", "contains a tab, which Word prints as a wide gap and the PDF as one space",
                 "replace it with a space; for columns of figures write a table (see docs/record-format.md)")
-    if written and "{#" in value:  # Jinja would drop everything up to '#}' without a word
-        return ("{#", "contains '{#', which starts a hidden template comment",
-                "to print it, write {{ '{' }}# instead; figure references are written {{ name }}")
+    if written and (comment := _comment(value)):
+        return comment
     reordering = [ch for ch in chars if unicodedata.bidirectional(ch) in REORDERING]
     if reordering:
         return (reordering[0], f"contains {_names(reordering)}: right-to-left text or a direction "
@@ -39,6 +42,22 @@ def refused(value: str, written: bool = True) -> tuple[str, str, str] | None:
         return (missing[0], f"contains {_names(missing)}, which no bundled font can print",
                 "replace the character, or ask for a font that covers it to be bundled")
     return None
+
+
+def _comment(value: str) -> tuple[str, str, str] | None:
+    """Return why written text may not hold '{#' (Jinja would drop all up to '#}' without a word), else None."""
+    if "{#" in value:
+        return ("{#", "contains '{#', which starts a hidden template comment",
+                "to print it, write {{ '{' }}# instead; figure references are written {{ name }}")
+    return None
+
+
+@functools.cache
+def _printable_ascii_allowed() -> bool:
+    """Return True when every printable ASCII character passes all checks but '{#' (the bundled fonts cover them)."""
+    chars = string.printable.strip() + " "
+    return (not any(_unstorable(ch) or unicodedata.bidirectional(ch) in REORDERING for ch in chars)
+            and not fonts.uncovered(chars))
 
 
 def _unstorable(ch: str) -> bool:
