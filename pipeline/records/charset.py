@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-import string
 import unicodedata
 
 from ..base import fonts
@@ -11,6 +9,9 @@ from ..base import fonts
 # Bidirectional classes of right-to-left letters and of the invisible direction controls. Word
 # reorders them; ReportLab does not, so the PDF would show them in another order than Word.
 REORDERING = {"R", "AL", "RLE", "RLO", "LRE", "LRO", "PDF", "RLI", "LRI", "FSI", "PDI"}
+# Characters seen to pass every check of single characters, so text of only these needs no other
+# (the checks were 15% of a sheet's tree stage). It grows to at most the fonts' repertoire.
+_CLEAR: set[str] = set()
 
 
 def refused(value: str, written: bool = True) -> tuple[str, str, str] | None:
@@ -19,8 +20,16 @@ def refused(value: str, written: bool = True) -> tuple[str, str, str] | None:
     `written` is True for text as a record writes it, where '{#' would start a hidden comment;
     False for text a figure reference printed, which is never read as a template again.
     """
-    if value.isascii() and value.isprintable() and _printable_ascii_allowed():
-        return _comment(value) if written else None  # most text: the one check its characters need
+    if _CLEAR.issuperset(value):  # most text: only characters already seen to pass
+        return _comment(value) if written else None
+    found = full_check(value, written)
+    if found is None:
+        _CLEAR.update(value)  # every check but '{#' is of single characters: each of these passes
+    return found
+
+
+def full_check(value: str, written: bool = True) -> tuple[str, str, str] | None:
+    """Return what `refused` returns, checking every character of `value` afresh."""
     chars = dict.fromkeys(value)
     bad = [ch for ch in chars if _unstorable(ch)]
     if bad:
@@ -50,14 +59,6 @@ def _comment(value: str) -> tuple[str, str, str] | None:
         return ("{#", "contains '{#', which starts a hidden template comment",
                 "to print it, write {{ '{' }}# instead; figure references are written {{ name }}")
     return None
-
-
-@functools.cache
-def _printable_ascii_allowed() -> bool:
-    """Return True when every printable ASCII character passes all checks but '{#' (the bundled fonts cover them)."""
-    chars = string.printable.strip() + " "
-    return (not any(_unstorable(ch) or unicodedata.bidirectional(ch) in REORDERING for ch in chars)
-            and not fonts.uncovered(chars))
 
 
 def _unstorable(ch: str) -> bool:
