@@ -46,6 +46,7 @@ _FIELD_CODES = {"page": "PAGE", "pages": "NUMPAGES"}
 _PLAIN = re.compile(r"[^\t\n\r]+")  # text that is one w:t (python-docx makes w:tab and w:br of the rest)
 _ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
           "right": WD_ALIGN_PARAGRAPH.RIGHT, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}
+_ALIGN_XML = {name: WD_ALIGN_PARAGRAPH.to_xml(value) for name, value in _ALIGN.items()}  # w:jc's values
 _TAB_ALIGN = {"left": WD_TAB_ALIGNMENT.LEFT, "center": WD_TAB_ALIGNMENT.CENTER, "right": WD_TAB_ALIGNMENT.RIGHT}
 _NO_DATE = dt.date(2000, 1, 1)
 _EMU_PER_POINT = 12700
@@ -57,6 +58,9 @@ _RFONTS, _B, _BCS, _I, _ICS, _LANG = (qn(f"w:{tag}") for tag in ("rFonts", "b", 
 _BOOKMARK_START, _BOOKMARK_END = qn("w:bookmarkStart"), qn("w:bookmarkEnd")
 _VAL, _ID, _NAME, _CS, _HINT, _BIDI = (qn(f"w:{name}") for name in ("val", "id", "name", "cs", "hint", "bidi"))
 _PRESERVE = {qn("xml:space"): "preserve"}
+_TR_PR, _CANT_SPLIT, _TBL_HEADER, _TC, _SHD, _KEEP_NEXT, _JC = (
+    qn(f"w:{tag}") for tag in ("trPr", "cantSplit", "tblHeader", "tc", "shd", "keepNext", "jc"))
+_W, _TYPE, _COLOR, _FILL = (qn(f"w:{name}") for name in ("w", "type", "color", "fill"))
 _FLD_CHAR, _FLD_CHAR_TYPE, _INSTR_TEXT = qn("w:fldChar"), qn("w:fldCharType"), qn("w:instrText")
 
 
@@ -211,29 +215,36 @@ class DocxTranslator(Visitor):
         text_style = self.style_ids["Table Text"]
         self._style_bold = self.look.style("Table Text").bold
         own = self.look.style("Table Text").align
-        justify = [None if align == own else _ALIGN[align] for align in table.align]
+        justify = [None if align == own else _ALIGN_XML[align] for align in table.align]
         # Rows and cells are walked in the XML: grid.cell(r, c) rebuilds the list of every cell on
         # each call, which made a 1,000-row table take 45 s.
+        fill = self.look.table.header_fill
         for r, (tr, cells) in enumerate(zip(grid._tbl.tr_lst, (table.columns, *table.rows), strict=True)):
-            tr_pr = tr.get_or_add_trPr()
-            tr_pr.append(_w("w:cantSplit"))  # a row moves whole to the next page, as in the PDF
+            # python-docx's new table: each row holds only its cells, each cell a w:tcPr (its
+            # w:tcW first) and an empty w:p; the properties are added in the schema's order.
+            tr_pr = SubElement(tr, _TR_PR)
+            tr.insert(0, tr_pr)  # before the cells
+            SubElement(tr_pr, _CANT_SPLIT)  # a row moves whole to the next page, as in the PDF
             if r == 0:
-                tr_pr.append(_w("w:tblHeader"))  # repeated at the top of every page the table spans
-            for tc, inlines, width, jc in zip(tr.tc_lst, cells, widths, justify, strict=True):
-                tc_pr = tc.get_or_add_tcPr()
-                tc_pr.get_or_add_tcW().attrib.update({qn("w:w"): width, qn("w:type"): "dxa"})
+                SubElement(tr_pr, _TBL_HEADER)  # repeated at the top of every page the table spans
+            for c, (tc, inlines, width, jc) in enumerate(zip(tr.iterchildren(_TC), cells, widths, justify,
+                                                              strict=True)):
+                tc_pr = tc[0]
+                tc_pr[0].attrib.update({_W: width, _TYPE: "dxa"})
                 if r == 0:
-                    tc_pr.append(_w("w:shd", val="clear", color="auto", fill=self.look.table.header_fill))
-                self.paragraph = _Cell(tc, grid).paragraphs[0]
-                self.paragraph._p.style = text_style
-                if jc is not None:  # a column of numbers: right-aligned, its header too
-                    self.paragraph.paragraph_format.alignment = jc
+                    SubElement(tc_pr, _SHD, {_VAL: "clear", _COLOR: "auto", _FILL: fill})
+                p = tc.find(_P)
+                properties = SubElement(p, _PPR)
+                SubElement(properties, _PSTYLE, {_VAL: text_style})
                 if r == 0 and table.rows:
-                    self.paragraph.paragraph_format.keep_with_next = True  # never a header row alone
+                    SubElement(properties, _KEEP_NEXT)  # never a header row alone
+                if jc is not None:  # a column of numbers: right-aligned, its header too
+                    SubElement(properties, _JC, {_VAL: jc})
+                self.paragraph = WordParagraph(p, _Cell(tc, grid))
                 self._bold = r == 0
                 # Only a table's first paragraph is bookmarked (its cells follow in order): a
                 # bookmark per cell would outgrow the file's size limit on a long table.
-                anchor = self._open_anchor(marked=caption is None and r == 0 and tc is tr.tc_lst[0])
+                anchor = self._open_anchor(marked=caption is None and r == 0 and c == 0)
                 self.visit_all(inlines)
                 self._close_anchor(anchor)
         self._bold = False
