@@ -7,12 +7,15 @@ import datetime as dt
 import functools
 import io
 import re
+from typing import NamedTuple
 
 import docx
 from docx.document import Document as WordDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.opc.pkgwriter import PackageWriter
+from docx.opc.oxml import CT_Relationships
+from docx.opc.packuri import PACKAGE_URI
+from docx.opc.pkgwriter import _ContentTypesItem
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Emu, Twips
@@ -476,20 +479,39 @@ def _package(word: WordDocument) -> bytes:
     parts = package.parts
     for part in parts:
         part.before_marshal()
-    members = _Members()
-    # PackageWriter.write's three steps (python-docx 1.2), with a writer that keeps the members.
-    PackageWriter._write_content_types_stream(members, parts)
-    PackageWriter._write_pkg_rels(members, package.rels)
-    PackageWriter._write_parts(members, parts)
-    return wordparts.zip_parts(members.items)
+    # PackageWriter.write's three steps (python-docx 1.2); the content types and the relationship
+    # parts are the same for most sheets, so each is made once per process from what decides it.
+    members = [("[Content_Types].xml", _content_types(tuple((part.partname, part.content_type) for part in parts))),
+               (PACKAGE_URI.rels_uri.membername, _relationships(_rels_key(package.rels)))]
+    for part in parts:
+        members.append((part.partname.membername, part.blob))
+        if len(part.rels):
+            members.append((part.partname.rels_uri.membername, _relationships(_rels_key(part.rels))))
+    return wordparts.zip_parts(members)
 
 
-class _Members:
-    """Stands in for python-docx's zip writer: keeps each member's name and bytes, in order."""
+class _Named(NamedTuple):
+    """What python-docx's content types read of a part."""
 
-    def __init__(self):
-        self.items: list[tuple[str, bytes]] = []
+    partname: str
+    content_type: str
 
-    def write(self, pack_uri, blob: bytes) -> None:
-        """Keep one member."""
-        self.items.append((pack_uri.membername, blob))
+
+@functools.lru_cache(maxsize=256)
+def _content_types(parts: tuple[tuple[str, str], ...]) -> bytes:
+    """Return [Content_Types].xml for parts (name, content type), as python-docx writes it."""
+    return _ContentTypesItem.from_parts([_Named(*part) for part in parts]).blob
+
+
+def _rels_key(rels) -> tuple[tuple[str, str, str, bool], ...]:
+    """Return what a relationships part's XML is made of, in its order."""
+    return tuple((rel.rId, rel.reltype, rel.target_ref, rel.is_external) for rel in rels.values())
+
+
+@functools.lru_cache(maxsize=256)
+def _relationships(rels: tuple[tuple[str, str, str, bool], ...]) -> bytes:
+    """Return a relationships part's XML, as python-docx's Relationships.xml writes it."""
+    element = CT_Relationships.new()
+    for rel in rels:
+        element.add_rel(*rel)
+    return element.xml

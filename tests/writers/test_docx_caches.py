@@ -81,3 +81,17 @@ def test_each_watermark_is_its_own_element():
         wordmark.shape_xml("DRAFT", look, 4097)))
     first.append(etree.Element("edited"))  # what placing it in a header may do to it
     assert etree.tostring(wordmark.drawing("DRAFT", look, 4097)) == etree.tostring(second)
+
+
+@pytest.mark.parametrize("watermark", [None, "DRAFT"])
+def test_the_package_holds_what_python_docx_saves(watermark):
+    """Member for member, in order, the writer's package is what python-docx's own save writes,
+    its content types and relationship parts (made once per process) included, twice in a row."""
+    for _ in range(2):
+        translator = writer.DocxTranslator(docsample.sample_document(watermark=watermark))
+        ours = translator.visit(translator.doc)
+        saved = io.BytesIO()
+        translator.word.save(saved)
+        with zipfile.ZipFile(io.BytesIO(ours)) as mine, zipfile.ZipFile(saved) as theirs:
+            assert mine.namelist() == theirs.namelist()
+            assert all(mine.read(name) == theirs.read(name) for name in theirs.namelist())
