@@ -18,6 +18,7 @@ from docx.opc.packuri import PACKAGE_URI
 from docx.opc.pkgwriter import _ContentTypesItem
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.section import Section
 from docx.shared import Emu, Twips
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph as WordParagraph
@@ -121,7 +122,8 @@ class DocxTranslator(Visitor):
         body.remove(section_properties)
         self.blocks(doc.body)
         body.append(section_properties)
-        section = self.word.sections[0]
+        # The one section (python-docx's sections[0] searched every paragraph for section breaks).
+        section = Section(section_properties, self.word.part)
         if doc.header or doc.watermark:
             self.furniture(section.header, doc.header)
             if doc.watermark:
