@@ -65,6 +65,7 @@ _PRESERVE = {qn("xml:space"): "preserve"}
 _TR_PR, _CANT_SPLIT, _TBL_HEADER, _TC, _SHD, _KEEP_NEXT, _JC = (
     qn(f"w:{tag}") for tag in ("trPr", "cantSplit", "tblHeader", "tc", "shd", "keepNext", "jc"))
 _W, _TYPE, _COLOR, _FILL = (qn(f"w:{name}") for name in ("w", "type", "color", "fill"))
+_XSI_TYPE = qn("xsi:type")
 _FLD_CHAR, _FLD_CHAR_TYPE, _INSTR_TEXT = qn("w:fldChar"), qn("w:fldCharType"), qn("w:instrText")
 
 
@@ -457,16 +458,27 @@ def _w(tag: str, **attrs: str):
 
 
 def _set_core_properties(word: WordDocument, doc: Document) -> None:
-    """Write the sheet's properties (a draft's title says so), dated by the sheet, never by the wall clock."""
-    props, meta = word.core_properties, doc.meta
-    props.content_status = "Draft" if doc.watermark else ""  # File > Info shows it
-    props.title, props.subject = _property(doc.announced_title), _property(meta.subject)
-    props.language = meta.language
-    props.author = props.last_modified_by = _property(meta.author)
-    props.revision = 1
+    """Write the sheet's properties (a draft's title says so), dated by the sheet, never by the wall clock.
+
+    The skeleton's properties are empty: each is appended in the order python-docx's setters
+    would add them (content status, title, subject, language, author, last modified by,
+    revision, created, modified), without their searches for an existing one.
+    """
+    meta = doc.meta
     day = meta.date or _NO_DATE
-    stamp = dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
-    props.created = props.modified = stamp
+    stamp = dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    author = _property(meta.author)
+    core = word.core_properties._element
+    for tag, text in (("cp:contentStatus", "Draft" if doc.watermark else ""),  # File > Info shows it
+                      ("dc:title", _property(doc.announced_title)), ("dc:subject", _property(meta.subject)),
+                      ("dc:language", meta.language), ("dc:creator", author), ("cp:lastModifiedBy", author),
+                      ("cp:revision", "1"), ("dcterms:created", stamp), ("dcterms:modified", stamp)):
+        if len(text) > _PROPERTY_CHARS:
+            raise ValueError(f"a core property holds at most {_PROPERTY_CHARS} characters, got {len(text)}")
+        element = SubElement(core, qn(tag))
+        element.text = text
+        if tag.startswith("dcterms:"):
+            element.set(_XSI_TYPE, "dcterms:W3CDTF")  # the skeleton declares xsi on the root
 
 
 def _property(text: str) -> str:

@@ -1,6 +1,7 @@
 """Tests for what the Word writer keeps between sheets in one process: it must share nothing a sheet changes."""
 
 import dataclasses
+import datetime as dt
 import io
 import zipfile
 
@@ -95,3 +96,20 @@ def test_the_package_holds_what_python_docx_saves(watermark):
         with zipfile.ZipFile(io.BytesIO(ours)) as mine, zipfile.ZipFile(saved) as theirs:
             assert mine.namelist() == theirs.namelist()
             assert all(mine.read(name) == theirs.read(name) for name in theirs.namelist())
+
+
+@pytest.mark.parametrize("watermark,date", [(None, dt.date(2003, 3, 11)), ("DRAFT", None)])
+def test_core_properties_are_what_python_docx_setters_write(watermark, date):
+    """The properties appended directly are the XML python-docx's setters make, in their order."""
+    doc = dataclasses.replace(docsample.sample_document(watermark=watermark),
+                              meta=dataclasses.replace(docsample.sample_document().meta, date=date))
+    ours, theirs = writer.starting_document(_skeleton()), writer.starting_document(_skeleton())
+    writer._set_core_properties(ours, doc)
+    props, day = theirs.core_properties, date or dt.date(2000, 1, 1)
+    props.content_status = "Draft" if watermark else ""
+    props.title, props.subject = doc.announced_title, doc.meta.subject
+    props.language = doc.meta.language
+    props.author = props.last_modified_by = doc.meta.author
+    props.revision = 1
+    props.created = props.modified = dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+    assert _members(ours)["docProps/core.xml"] == _members(theirs)["docProps/core.xml"]
