@@ -113,3 +113,28 @@ def test_core_properties_are_what_python_docx_setters_write(watermark, date):
     props.revision = 1
     props.created = props.modified = dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
     assert _members(ours)["docProps/core.xml"] == _members(theirs)["docProps/core.xml"]
+
+
+def _reachable(obj, seen=None) -> dict[int, object]:
+    """Return every object of a python-docx graph reachable from `obj` (attributes, dicts, lists), by id."""
+    seen = {} if seen is None else seen
+    if isinstance(obj, (str, bytes, int, float, bool, type(None), type)) or id(obj) in seen:
+        return seen
+    seen[id(obj)] = obj
+    children = list(obj.items()) if isinstance(obj, dict) else []
+    children += list(obj) if isinstance(obj, list) else []
+    children += list(vars(obj).values()) if hasattr(obj, "__dict__") and not isinstance(obj, etree._Element) else []
+    for child in children:
+        for item in child if isinstance(child, tuple) else (child,):
+            _reachable(item, seen)
+    return seen
+
+
+def test_a_starting_document_shares_no_object_with_the_kept_one():
+    """The copy's parts, relationships, dicts, lists and XML are all its own (strings alone are shared)."""
+    skeleton = _skeleton()
+    kept = _reachable(writer._opened(skeleton))
+    copied = _reachable(writer.starting_document(skeleton))
+    assert len(copied) == len(kept) > 20
+    assert not set(copied) & set(kept)
+    assert {type(o) for o in copied.values()} == {type(o) for o in kept.values()}
