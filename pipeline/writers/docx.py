@@ -11,14 +11,17 @@ from typing import NamedTuple
 
 import docx
 from docx.document import Document as WordDocument
+from docx.enum.section import WD_HEADER_FOOTER
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.oxml import CT_Relationships
 from docx.opc.packuri import PACKAGE_URI
 from docx.opc.pkgwriter import _ContentTypesItem
-from docx.oxml import OxmlElement
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
-from docx.section import Section
+from docx.parts.hdrftr import FooterPart, HeaderPart
+from docx.section import Section, _Footer, _Header
 from docx.shared import Emu, Twips
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph as WordParagraph
@@ -162,11 +165,12 @@ class DocxTranslator(Visitor):
         # The one section (python-docx's sections[0] searched every paragraph for section breaks).
         section = Section(section_properties, self.word.part)
         if doc.header or doc.watermark:
-            self.furniture(section.header, doc.header)
+            header = self._new_story(section, header=True, first=False)
+            self.furniture(header, doc.header)
             if doc.watermark:
-                self._watermark(section.header.paragraphs[0])
+                self._watermark(header)
         if doc.footer:
-            self.furniture(section.footer, doc.footer)
+            self.furniture(self._new_story(section, header=False, first=False), doc.footer)
         if doc.first_page_differs:
             self._first_page(section, doc)
         _set_core_properties(self.word, doc)
@@ -179,10 +183,29 @@ class DocxTranslator(Visitor):
         header, footer = doc.furniture(1)
         # Both parts are written even when empty: without them page 1 would show nothing
         # in Word but the ordinary header in some other readers.
-        self.furniture(section.first_page_header, header)
+        first_header = self._new_story(section, header=True, first=True)
+        self.furniture(first_header, header)
         if doc.watermark:
-            self._watermark(section.first_page_header.paragraphs[0])
-        self.furniture(section.first_page_footer, footer)
+            self._watermark(first_header)
+        self.furniture(self._new_story(section, header=False, first=True), footer)
+
+    def _new_story(self, section: Section, header: bool, first: bool) -> tuple:
+        """Add a header or footer part for every page or page 1; return python-docx's story and its root.
+
+        What python-docx's section.header (and the others) do the first time, in the same
+        order, with its default part parsed once per process: it read and parsed the file,
+        and searched the document for an earlier section, for each part.
+        """
+        part, index = self.word.part, WD_HEADER_FOOTER.FIRST_PAGE if first else WD_HEADER_FOOTER.PRIMARY
+        kind, name, content_type, reltype, story = (
+            (HeaderPart, "header", CT.WML_HEADER, RT.HEADER, _Header) if header
+            else (FooterPart, "footer", CT.WML_FOOTER, RT.FOOTER, _Footer))
+        new = kind(part.package.next_partname(f"/word/{name}%d.xml"), content_type,
+                   copy.deepcopy(_default_story(kind)), part.package)
+        rid = part.relate_to(new, reltype)
+        sect_pr = section._sectPr
+        (sect_pr.add_headerReference if header else sect_pr.add_footerReference)(index, rid)
+        return story(sect_pr, part, index), new.element
 
     def blocks(self, blocks) -> None:
         """Visit blocks into the current story; a table's room after it goes on the next paragraph."""
@@ -198,9 +221,9 @@ class DocxTranslator(Visitor):
                 first.paragraph_format.space_before = _pt(max(own, self.look.table.space_after))
             self._after_table = isinstance(block, Table)
 
-    def furniture(self, story, blocks) -> None:
-        """Render blocks into a header or footer, replacing its placeholder paragraph."""
-        element = story._element  # looked up once: python-docx finds the part again on every access
+    def furniture(self, made: tuple, blocks) -> None:
+        """Render blocks into a header or footer (`made` by _new_story), replacing its placeholder paragraph."""
+        story, element = made
         placeholder = element.p_lst[0]
         style = placeholder.get_or_add_pPr().find(_PSTYLE)
         if style is not None:  # python-docx's template names a Header/Footer style the sheet may lack
@@ -451,15 +474,21 @@ class DocxTranslator(Visitor):
         if mark is not None:
             SubElement(self.paragraph._p, _BOOKMARK_END, {_ID: mark})
 
-    def _watermark(self, paragraph) -> None:
-        """Anchor the look's watermark in a header paragraph, so it shows on every page: the letters'
+    def _watermark(self, made: tuple) -> None:
+        """Anchor the look's watermark in a header's first paragraph, so it shows on every page: the letters'
         outlines as a shape behind the text, its text as alternative text, marked decorative (wordmark.py)."""
         self._watermarks += 1
-        run = paragraph.add_run()
-        run._r.append(wordmark.drawing(self.doc.watermark, self.look, _WATERMARK_IDS + self._watermarks))
+        run = SubElement(made[1].find(_P), _R)
+        run.append(wordmark.drawing(self.doc.watermark, self.look, _WATERMARK_IDS + self._watermarks))
 
 
 Translator = DocxTranslator  # the registry's name for this format's visitor
+
+
+@functools.lru_cache(maxsize=2)
+def _default_story(kind) -> etree._Element:
+    """Return python-docx's empty header or footer (HeaderPart, FooterPart), parsed once; never handed out."""
+    return parse_xml(kind._default_header_xml() if kind is HeaderPart else kind._default_footer_xml())
 
 
 def _space_before(look, block) -> float:
