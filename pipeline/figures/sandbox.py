@@ -80,7 +80,7 @@ def _evaluate(source: str, figures: dict[str, Figure], data, reads: Reads | None
     except TemplateSyntaxError as exc:
         raise FigureError(f"figure reference syntax error: {exc.message}", "{", line=exc.lineno,
                           hint="write references as {{ name }} or {{ name[2018] | number }}")
-    _check(tree, figures, data)
+    _check(tree, figures, data, _nodes(source))
     scope = {name: FigureValue(fig, reads=reads) for name, fig in figures.items()}
     if data is not None:
         scope["data"] = data
@@ -103,6 +103,12 @@ def _parsed(source: str) -> nodes.Template:
     a text that does not parse raises every time (errors are not kept).
     """
     return environment().parse(source, name=TEMPLATE_NAME)
+
+
+@functools.lru_cache(maxsize=PARSED_KEPT)
+def _nodes(source: str) -> tuple[nodes.Node, ...]:
+    """Return every node of a parsed text in Jinja's order, listed once per process (checked per record)."""
+    return tuple(_parsed(source).find_all(nodes.Node))
 
 
 _BINARY = {nodes.Add: "+", nodes.Sub: "-", nodes.Mul: "*", nodes.Div: "/"}
@@ -177,9 +183,9 @@ def _no_addresses(message: str) -> str:
 _ADDRESSED = re.compile(r"<(?:bound method |built-in method |function )?([\w.]+)[^<>]* at 0x[0-9a-fA-F]+>")
 
 
-def _check(tree: nodes.Template, figures: dict, data) -> None:
-    """Refuse any node outside the allowlist, unknown names and unknown filters."""
-    for node in tree.find_all(nodes.Node):
+def _check(tree: nodes.Template, figures: dict, data, found: tuple[nodes.Node, ...] | None = None) -> None:
+    """Refuse any node outside the allowlist, unknown names and unknown filters (`found`: the tree's nodes, listed)."""
+    for node in tree.find_all(nodes.Node) if found is None else found:
         if not isinstance(node, _ALLOWED):
             word = type(node).__name__.lower()
             raise FigureError(f"'{word}' is not allowed in record text; only figure references are",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import functools
 import os
 import re
 import stat
@@ -12,9 +13,10 @@ from pathlib import Path
 from ..base.errors import Collector, Diagnostic, Location, RecordError, did_you_mean, escaped_name
 from ..records import schema
 from ..records.model import Figure
-from ..records.yamlload import Mapping, load_file
+from ..records.yamlload import Mapping, parse_bytes, read_file
 from .values import FigureError, FigureValue, Reads, canonical
 
+PARSED_KEPT = 64  # data files kept parsed per process (a project has a handful; a few KB each)
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]*\Z")  # a file name Jinja can read as data.<name>
 FEED_KEY = "feed"  # the one key of a shared-data file that is not a figure
 # A dependency key: "data.<file>.<figure>", then " <year>" or ".<metadata field>", or nothing.
@@ -142,21 +144,34 @@ def _load_file(file: Path, path: str, dir_fd: int) -> DataFile:
                                          "use lowercase letters, digits and '_', e.g. unodc.yaml")]
         return result
     try:
-        root = load_file(file, path, dir_fd=dir_fd, one_name=True)
+        figures, diagnostics, result.feed = _parsed(read_file(file, path, dir_fd=dir_fd, one_name=True), path)
     except RecordError as exc:
         result.diagnostics = exc.diagnostics
         return result
+    result.figures, result.diagnostics = dict(figures), list(diagnostics)
+    return result
+
+
+@functools.lru_cache(maxsize=PARSED_KEPT)
+def _parsed(data: bytes, path: str) -> tuple[dict[str, Figure], tuple[Diagnostic, ...], object]:
+    """Return a data file's figures, diagnostics and feed, parsed once per process per content and name.
+
+    A resident build process, the workspace's previews and a benchmark read the same files for
+    sheet after sheet (each read afresh: a changed file is a new key). The figures are frozen and
+    each DataFile gets its own dict and list; errors are raised, never kept.
+    """
+    root = parse_bytes(data, path)
     c = Collector()
+    figures, feed = {}, None
     if not isinstance(root, Mapping):
         c.error(root.loc, "a shared-data file must be a mapping of figure names to figures",
                 "write one figure per key, as under 'figures:' in a record")
     else:
         # `feed:` says where the file's figures come from (docs/scheduling.md); it is not a figure.
-        result.feed = next((value for key, value in root.items if key.value == FEED_KEY), None)
-        figures = Mapping([(key, value) for key, value in root.items if key.value != FEED_KEY], root.loc)
-        result.figures = schema.figures(figures, c)
-    result.diagnostics = sorted(c.diagnostics, key=lambda d: d.location)
-    return result
+        feed = next((value for key, value in root.items if key.value == FEED_KEY), None)
+        figures = schema.figures(Mapping([(key, value) for key, value in root.items if key.value != FEED_KEY],
+                                         root.loc), c)
+    return figures, tuple(sorted(c.diagnostics, key=lambda d: d.location)), feed
 
 
 class DataScope:

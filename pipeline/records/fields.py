@@ -8,6 +8,7 @@ The order of FIELDS is the record format's order: messages list the fields allow
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -123,17 +124,21 @@ FIELDS = (
 )
 
 
+# The table is fixed: its look-ups are answered once per process (a sheet made hundreds).
+@functools.cache
 def at(place: str) -> tuple[Field, ...]:
     """Return the fields of one place, in the format's order."""
     return tuple(f for f in FIELDS if f.place == place)
 
 
+@functools.cache
 def names(place: str, **where) -> tuple[str, ...]:
     """Return the names of a place's fields whose attributes have the given values (types: `type=(…)`)."""
     return tuple(f.name for f in at(place) if all(
         getattr(f, k) in v if isinstance(v, tuple) else getattr(f, k) == v for k, v in where.items()))
 
 
+@functools.cache
 def get(place: str, name: str) -> Field | None:
     """Return the field of that name at a place, None when there is none."""
     return next((f for f in at(place) if f.name == name), None)

@@ -28,12 +28,16 @@ class MarkError(Exception):
 
 def paragraphs(text: str) -> list[str]:
     """Split text on blank lines; single line breaks and runs of spaces inside a paragraph become one space."""
+    if "\n" not in text and "  " not in text and "\u00a0" not in text:  # one line, nothing to fold
+        return [part] if (part := text.strip(" \t\n")) else []
     return [_SPACES.sub(" ", _LINE_BREAK.sub(" ", part)).strip(" \t\n") for part in _PARA_BREAK.split(text)
             if part.strip(" \t\n")]
 
 
 def runs(text: str) -> tuple[Run, ...]:
     """Return the runs of one paragraph; characters outside the marks stay literal."""
+    if _OPENER.search(text) is None:  # no mark can open: the text is one plain run
+        return (Run(text),) if text else ()
     return tuple(_merge(_Parser(text).parse()))
 
 

@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import functools
 import io
 import re
+from typing import NamedTuple
 
 import docx
 from docx.document import Document as WordDocument
+from docx.enum.section import WD_HEADER_FOOTER
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.opc.pkgwriter import PackageWriter
-from docx.oxml import OxmlElement
+from docx.opc.oxml import CT_Relationships
+from docx.opc.packuri import PACKAGE_URI
+from docx.opc.pkgwriter import _ContentTypesItem
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
+from docx.parts.hdrftr import FooterPart, HeaderPart
+from docx.section import Section, _Footer, _Header
 from docx.shared import Emu, Twips
 from docx.table import _Cell
+from docx.text.paragraph import Paragraph as WordParagraph
 from docx.text.run import Run as WordRun
+from lxml import etree
 from lxml.etree import SubElement
 
 from pipeline.base import fonts
@@ -43,11 +54,23 @@ _FIELD_CODES = {"page": "PAGE", "pages": "NUMPAGES"}
 _PLAIN = re.compile(r"[^\t\n\r]+")  # text that is one w:t (python-docx makes w:tab and w:br of the rest)
 _ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
           "right": WD_ALIGN_PARAGRAPH.RIGHT, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}
+_ALIGN_XML = {name: WD_ALIGN_PARAGRAPH.to_xml(value) for name, value in _ALIGN.items()}  # w:jc's values
 _TAB_ALIGN = {"left": WD_TAB_ALIGNMENT.LEFT, "center": WD_TAB_ALIGNMENT.CENTER, "right": WD_TAB_ALIGNMENT.RIGHT}
 _NO_DATE = dt.date(2000, 1, 1)
 _EMU_PER_POINT = 12700
 _PROPERTY_CHARS = 255  # python-docx refuses longer core properties (title, subject, author)
 _WATERMARK_IDS = 4096  # the watermark shapes' ids, apart from the body's pictures' (1, 2, …)
+# The names of the elements and attributes every sheet writes many times, qualified once.
+_P, _PPR, _PSTYLE, _R, _RPR, _T, _TAB = (qn(f"w:{tag}") for tag in ("p", "pPr", "pStyle", "r", "rPr", "t", "tab"))
+_RFONTS, _B, _BCS, _I, _ICS, _LANG = (qn(f"w:{tag}") for tag in ("rFonts", "b", "bCs", "i", "iCs", "lang"))
+_BOOKMARK_START, _BOOKMARK_END = qn("w:bookmarkStart"), qn("w:bookmarkEnd")
+_VAL, _ID, _NAME, _CS, _HINT, _BIDI = (qn(f"w:{name}") for name in ("val", "id", "name", "cs", "hint", "bidi"))
+_PRESERVE = {qn("xml:space"): "preserve"}
+_TR_PR, _CANT_SPLIT, _TBL_HEADER, _TC, _SHD, _KEEP_NEXT, _JC = (
+    qn(f"w:{tag}") for tag in ("trPr", "cantSplit", "tblHeader", "tc", "shd", "keepNext", "jc"))
+_W, _TYPE, _COLOR, _FILL = (qn(f"w:{name}") for name in ("w", "type", "color", "fill"))
+_XSI_TYPE = qn("xsi:type")
+_FLD_CHAR, _FLD_CHAR_TYPE, _INSTR_TEXT = qn("w:fldChar"), qn("w:fldCharType"), qn("w:instrText")
 
 
 def render(doc: Document) -> bytes:
@@ -55,21 +78,72 @@ def render(doc: Document) -> bytes:
     return Translator(doc).visit(doc)
 
 
+def starting_document(skeleton: bytes) -> WordDocument:
+    """Return a python-docx document of the skeleton's package, this sheet's own to fill."""
+    # A copy of the skeleton opened once per process: opening it (unzipping and parsing every
+    # part) cost three times what copying the parsed package does.
+    return _copied(_opened(skeleton), {})
+
+
+_ATOMS = (str, bytes, int, float, bool, type(None), type)  # immutable: shared, as deepcopy shares them
+
+
+def _copied(obj, memo: dict):
+    """Return a deep copy of python-docx's package graph, as copy.deepcopy makes it, in a third of its time.
+
+    The graph is python-docx's objects (their attributes in __dict__), dicts (relationships),
+    lists, strings (part names are a str subclass) and lxml elements, which lxml copies; any
+    other kind of value is left to copy.deepcopy, with the same memo.
+    """
+    if isinstance(obj, _ATOMS):
+        return obj
+    found = memo.get(id(obj))
+    if found is not None:
+        return found
+    kind = type(obj)
+    if isinstance(obj, etree._Element):
+        new = copy.deepcopy(obj)
+    elif kind is list:
+        new = memo[id(obj)] = []
+        new.extend(_copied(value, memo) for value in obj)
+    elif hasattr(obj, "__dict__") and (kind.__new__ is object.__new__ or isinstance(obj, dict)):
+        new = memo[id(obj)] = kind.__new__(kind)
+        if isinstance(obj, dict):
+            new.update((_copied(key, memo), _copied(value, memo)) for key, value in obj.items())
+        new.__dict__.update((name, _copied(value, memo)) for name, value in vars(obj).items())
+    elif kind is dict:
+        new = memo[id(obj)] = {}
+        new.update((_copied(key, memo), _copied(value, memo)) for key, value in obj.items())
+    else:
+        new = copy.deepcopy(obj, memo)
+    memo[id(obj)] = new
+    return new
+
+
+@functools.lru_cache(maxsize=64)
+def _opened(skeleton: bytes) -> WordDocument:
+    """Return the skeleton opened by python-docx: never handed out, only copied."""
+    return docx.Document(io.BytesIO(skeleton))
+
+
 class DocxTranslator(Visitor):
     """Appends tree nodes to a Word document: blocks to the current story, inlines to the current paragraph."""
 
     def __init__(self, doc: Document):
         """Open a copy of the skeleton for this sheet's look and styles."""
-        self.doc, self.look = doc, doc.look
+        self.doc, self.look = doc, look = doc, doc.look
         blocks = doc.all_blocks()
         runs = [run for block in blocks for run in _inlines_of(block)]
         used = frozenset(styles_used(doc))
         self.style_ids = wordparts.style_ids(used)
-        self.word = docx.Document(io.BytesIO(wordparts.skeleton(
+        self.word = starting_document(wordparts.skeleton(
             doc.look, used, doc.meta.language,
             frozenset(b.style for b in blocks if isinstance(b, BulletList)),
-            any(isinstance(r, Run) and r.href for r in runs), any(isinstance(b, Table) for b in blocks))))
+            any(isinstance(r, Run) and r.href for r in runs), any(isinstance(b, Table) for b in blocks)))
         self.story = self.word  # where blocks go: the body, a header or a footer
+        self._story_element = self.word.element.body  # its XML element, where paragraphs are appended
+        self._story_parent = self.word._body  # what python-docx gives a paragraph of it as its parent
+        self._styles = {name: look.style(name) for name in used}  # the look's styles by name, looked up once
         self.paragraph = None  # where inlines go
         self._bold = False  # header cells force bold on their runs
         self._after_table = False
@@ -81,14 +155,22 @@ class DocxTranslator(Visitor):
 
     def visit_document(self, doc: Document) -> bytes:
         """Write body, header (with the watermark) and footer, then the properties; return the package."""
+        # The section's properties end the body: set aside while the body is written, every
+        # paragraph and table is simply appended (python-docx searched for its place each time).
+        body = self._story_element
+        section_properties = body.sectPr
+        body.remove(section_properties)
         self.blocks(doc.body)
-        section = self.word.sections[0]
+        body.append(section_properties)
+        # The one section (python-docx's sections[0] searched every paragraph for section breaks).
+        section = Section(section_properties, self.word.part)
         if doc.header or doc.watermark:
-            self.furniture(section.header, doc.header)
+            header = self._new_story(section, header=True, first=False)
+            self.furniture(header, doc.header)
             if doc.watermark:
-                self._watermark(section.header.paragraphs[0])
+                self._watermark(header)
         if doc.footer:
-            self.furniture(section.footer, doc.footer)
+            self.furniture(self._new_story(section, header=False, first=False), doc.footer)
         if doc.first_page_differs:
             self._first_page(section, doc)
         _set_core_properties(self.word, doc)
@@ -101,10 +183,29 @@ class DocxTranslator(Visitor):
         header, footer = doc.furniture(1)
         # Both parts are written even when empty: without them page 1 would show nothing
         # in Word but the ordinary header in some other readers.
-        self.furniture(section.first_page_header, header)
+        first_header = self._new_story(section, header=True, first=True)
+        self.furniture(first_header, header)
         if doc.watermark:
-            self._watermark(section.first_page_header.paragraphs[0])
-        self.furniture(section.first_page_footer, footer)
+            self._watermark(first_header)
+        self.furniture(self._new_story(section, header=False, first=True), footer)
+
+    def _new_story(self, section: Section, header: bool, first: bool) -> tuple:
+        """Add a header or footer part for every page or page 1; return python-docx's story and its root.
+
+        What python-docx's section.header (and the others) do the first time, in the same
+        order, with its default part parsed once per process: it read and parsed the file,
+        and searched the document for an earlier section, for each part.
+        """
+        part, index = self.word.part, WD_HEADER_FOOTER.FIRST_PAGE if first else WD_HEADER_FOOTER.PRIMARY
+        kind, name, content_type, reltype, story = (
+            (HeaderPart, "header", CT.WML_HEADER, RT.HEADER, _Header) if header
+            else (FooterPart, "footer", CT.WML_FOOTER, RT.FOOTER, _Footer))
+        new = kind(part.package.next_partname(f"/word/{name}%d.xml"), content_type,
+                   copy.deepcopy(_default_story(kind)), part.package)
+        rid = part.relate_to(new, reltype)
+        sect_pr = section._sectPr
+        (sect_pr.add_headerReference if header else sect_pr.add_footerReference)(index, rid)
+        return story(sect_pr, part, index), new.element
 
     def blocks(self, blocks) -> None:
         """Visit blocks into the current story; a table's room after it goes on the next paragraph."""
@@ -120,15 +221,17 @@ class DocxTranslator(Visitor):
                 first.paragraph_format.space_before = _pt(max(own, self.look.table.space_after))
             self._after_table = isinstance(block, Table)
 
-    def furniture(self, story, blocks) -> None:
-        """Render blocks into a header or footer, replacing its placeholder paragraph."""
-        placeholder = story.paragraphs[0]._p
-        style = placeholder.get_or_add_pPr().find(qn("w:pStyle"))
+    def furniture(self, made: tuple, blocks) -> None:
+        """Render blocks into a header or footer (`made` by _new_story), replacing its placeholder paragraph."""
+        story, element = made
+        placeholder = element.p_lst[0]
+        style = placeholder.get_or_add_pPr().find(_PSTYLE)
         if style is not None:  # python-docx's template names a Header/Footer style the sheet may lack
             placeholder.pPr.remove(style)
-        self.story = story
+        stories = self.story, self._story_element, self._story_parent
+        self.story, self._story_element, self._story_parent = story, element, story
         self.blocks(blocks)
-        self.story = self.word
+        self.story, self._story_element, self._story_parent = stories
         if blocks and not isinstance(blocks[-1], Table):
             placeholder.getparent().remove(placeholder)
         else:  # a story must end in a paragraph, and the watermark needs one
@@ -138,8 +241,8 @@ class DocxTranslator(Visitor):
         """Append one paragraph in its style; return it."""
         paragraph = self._paragraph(block.style, block.inlines)
         if block.keep_with_next:  # whole, with the next: as the PDF's keepWithNext moves it
-            properties = paragraph._p.find(qn("w:pPr"))
-            properties.find(qn("w:pStyle")).addnext(_w("w:keepNext"))
+            properties = paragraph._p.find(_PPR)
+            properties.find(_PSTYLE).addnext(_w("w:keepNext"))
             properties.find(qn("w:keepNext")).addnext(_w("w:keepLines"))
         for stop in block.tabs:  # a line in parts: each part after a tab at its stop, as the PDF places it
             paragraph.paragraph_format.tab_stops.add_tab_stop(_pt(stop.position), _TAB_ALIGN[stop.align])
@@ -177,29 +280,36 @@ class DocxTranslator(Visitor):
         text_style = self.style_ids["Table Text"]
         self._style_bold = self.look.style("Table Text").bold
         own = self.look.style("Table Text").align
-        justify = [None if align == own else _ALIGN[align] for align in table.align]
+        justify = [None if align == own else _ALIGN_XML[align] for align in table.align]
         # Rows and cells are walked in the XML: grid.cell(r, c) rebuilds the list of every cell on
         # each call, which made a 1,000-row table take 45 s.
+        fill = self.look.table.header_fill
         for r, (tr, cells) in enumerate(zip(grid._tbl.tr_lst, (table.columns, *table.rows), strict=True)):
-            tr_pr = tr.get_or_add_trPr()
-            tr_pr.append(_w("w:cantSplit"))  # a row moves whole to the next page, as in the PDF
+            # python-docx's new table: each row holds only its cells, each cell a w:tcPr (its
+            # w:tcW first) and an empty w:p; the properties are added in the schema's order.
+            tr_pr = SubElement(tr, _TR_PR)
+            tr.insert(0, tr_pr)  # before the cells
+            SubElement(tr_pr, _CANT_SPLIT)  # a row moves whole to the next page, as in the PDF
             if r == 0:
-                tr_pr.append(_w("w:tblHeader"))  # repeated at the top of every page the table spans
-            for tc, inlines, width, jc in zip(tr.tc_lst, cells, widths, justify, strict=True):
-                tc_pr = tc.get_or_add_tcPr()
-                tc_pr.get_or_add_tcW().attrib.update({qn("w:w"): width, qn("w:type"): "dxa"})
+                SubElement(tr_pr, _TBL_HEADER)  # repeated at the top of every page the table spans
+            for c, (tc, inlines, width, jc) in enumerate(zip(tr.iterchildren(_TC), cells, widths, justify,
+                                                              strict=True)):
+                tc_pr = tc[0]
+                tc_pr[0].attrib.update({_W: width, _TYPE: "dxa"})
                 if r == 0:
-                    tc_pr.append(_w("w:shd", val="clear", color="auto", fill=self.look.table.header_fill))
-                self.paragraph = _Cell(tc, grid).paragraphs[0]
-                self.paragraph._p.style = text_style
-                if jc is not None:  # a column of numbers: right-aligned, its header too
-                    self.paragraph.paragraph_format.alignment = jc
+                    SubElement(tc_pr, _SHD, {_VAL: "clear", _COLOR: "auto", _FILL: fill})
+                p = tc.find(_P)
+                properties = SubElement(p, _PPR)
+                SubElement(properties, _PSTYLE, {_VAL: text_style})
                 if r == 0 and table.rows:
-                    self.paragraph.paragraph_format.keep_with_next = True  # never a header row alone
+                    SubElement(properties, _KEEP_NEXT)  # never a header row alone
+                if jc is not None:  # a column of numbers: right-aligned, its header too
+                    SubElement(properties, _JC, {_VAL: jc})
+                self.paragraph = WordParagraph(p, _Cell(tc, grid))
                 self._bold = r == 0
                 # Only a table's first paragraph is bookmarked (its cells follow in order): a
                 # bookmark per cell would outgrow the file's size limit on a long table.
-                anchor = self._open_anchor(marked=caption is None and r == 0 and tc is tr.tc_lst[0])
+                anchor = self._open_anchor(marked=caption is None and r == 0 and c == 0)
                 self.visit_all(inlines)
                 self._close_anchor(anchor)
         self._bold = False
@@ -229,7 +339,7 @@ class DocxTranslator(Visitor):
 
         Its line is the picture's height alone, as in the PDF: single spacing, a 1 pt paragraph mark.
         """
-        paragraph = self.story.add_paragraph()
+        paragraph = self._new_paragraph()
         paragraph._p.style = self.style_ids["Normal"]
         fmt = paragraph.paragraph_format
         fmt.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -255,72 +365,70 @@ class DocxTranslator(Visitor):
         if run.href:
             rid = self.paragraph.part.relate_to(run.href, RT.HYPERLINK, is_external=True)
             link = OxmlElement("w:hyperlink", attrs={qn("r:id"): rid})
-            word_runs[0]._r.addprevious(link)
+            word_runs[0].addprevious(link)
             for word_run in word_runs:
-                word_run._r.get_or_add_rPr().insert(0, _w("w:rStyle", val="Hyperlink"))
-                link.append(word_run._r)
+                word_run.get_or_add_rPr().insert(0, _w("w:rStyle", val="Hyperlink"))
+                link.append(word_run)
 
     def _word_run(self, text: str, family: fonts.Family, run: Run):
-        """Append one Word run of a run's text that one font family draws; return it.
+        """Append one Word run (a w:r) of a run's text that one font family draws; return it.
 
         Built element by element in the schema's order (what python-docx's setters give, without
         their search for each child's place): most of a sheet's Word time is its runs.
         """
-        word_run = WordRun(self.paragraph._p.add_r(), self.paragraph)
+        r = SubElement(self.paragraph._p, _R)
         bold, italic = run.bold or self._bold, run.italic
         if family.shaped:
             self._drawn.setdefault((family, bold or self._style_bold), set()).update(text)
         if family.shaped or bold or italic:
-            props = SubElement(word_run._r, qn("w:rPr"))
+            props = SubElement(r, _RPR)
             if family.shaped:
                 # Word draws Lao, Khmer and Thai with the run's complex-script font and its *Cs marks.
-                SubElement(props, qn("w:rFonts"), {qn("w:cs"): family.word, qn("w:hint"): "cs"})
+                SubElement(props, _RFONTS, {_CS: family.word, _HINT: "cs"})
             if bold:
-                SubElement(props, qn("w:b"))
+                SubElement(props, _B)
                 if family.shaped:
-                    SubElement(props, qn("w:bCs"))
+                    SubElement(props, _BCS)
             if italic:
-                SubElement(props, qn("w:i"))
+                SubElement(props, _I)
             if family.shaped:
                 # Upright even in italic text, as in the PDF: these fonts have no italic, and Word
                 # and LibreOffice would slant the letters themselves.
-                SubElement(props, qn("w:iCs"), {qn("w:val"): "0"})
+                SubElement(props, _ICS, {_VAL: "0"})
                 # The complex-script language (w:bidi; w:val is the Latin text's): without it a
                 # screen reader takes Word's default for complex scripts, Arabic (ar-SA).
-                SubElement(props, qn("w:lang"), {qn("w:bidi"): family.language})
+                SubElement(props, _LANG, {_BIDI: family.language})
         if _PLAIN.fullmatch(text):
             # Word drops leading, trailing and doubled spaces unless told to preserve them.
-            SubElement(word_run._r, qn("w:t"), {qn("xml:space"): "preserve"}).text = text
+            SubElement(r, _T, _PRESERVE).text = text
         else:
-            word_run.text = text  # python-docx escapes XML and turns \n into w:br, \t into w:tab
-            for element in word_run._r.findall(qn("w:t")):
-                element.set(qn("xml:space"), "preserve")
-        return word_run
+            WordRun(r, self.paragraph).text = text  # python-docx escapes XML and turns \n into w:br, \t into w:tab
+            for element in r.findall(_T):
+                element.attrib.update(_PRESERVE)
+        return r
 
     def visit_tab(self, tab: Tab) -> None:
         """Append a tab character: the text after it moves to the paragraph's next tab stop."""
-        self.paragraph.add_run()._r.append(_w("w:tab"))
+        SubElement(SubElement(self.paragraph._p, _R), _TAB)
 
     def visit_field(self, field: Field) -> None:
         """Append a complex field (PAGE or NUMPAGES) with a cached result the viewer replaces."""
         code = _FIELD_CODES.get(field.name)
         if code is None:
             raise ValueError(f"unknown field {field.name!r}")
-        add = self.paragraph.add_run
-        add()._r.append(_w("w:fldChar", fldCharType="begin"))
-        instr = OxmlElement("w:instrText", attrs={qn("xml:space"): "preserve"})
-        instr.text = f" {code} "
-        add()._r.append(instr)
-        add()._r.append(_w("w:fldChar", fldCharType="separate"))
-        add("1")  # cached result, shown until the viewer computes the real one
-        add()._r.append(_w("w:fldChar", fldCharType="end"))
+        p = self.paragraph._p
+        SubElement(SubElement(p, _R), _FLD_CHAR, {_FLD_CHAR_TYPE: "begin"})
+        SubElement(SubElement(p, _R), _INSTR_TEXT, _PRESERVE).text = f" {code} "
+        SubElement(SubElement(p, _R), _FLD_CHAR, {_FLD_CHAR_TYPE: "separate"})
+        SubElement(SubElement(p, _R), _T).text = "1"  # cached result, shown until the viewer computes the real one
+        SubElement(SubElement(p, _R), _FLD_CHAR, {_FLD_CHAR_TYPE: "end"})
 
     def _table_gap(self) -> None:
         """Append the paragraph Word needs between two tables (it joins adjacent ones), 1 pt tall.
 
         With the space before it, it makes the same room as the PDF leaves after a table.
         """
-        gap = self.story.add_paragraph()._p.get_or_add_pPr()
+        gap = self._new_paragraph()._p.get_or_add_pPr()
         room = self.look.table.space_after
         gap.append(_w("w:spacing", before=twips(max(room - 1, 0)), after="0", line="20", lineRule="exact"))
         mark = _w("w:rPr")
@@ -329,14 +437,18 @@ class DocxTranslator(Visitor):
 
     def _paragraph(self, style: str, inlines: tuple[Inline, ...]):
         """Append a paragraph in `style` to the current story, fill it with inlines, return it."""
-        self.paragraph = self.story.add_paragraph()
-        self._style_bold = self.look.style(style).bold
+        self.paragraph = self._new_paragraph()
+        self._style_bold = self._styles[style].bold
         # A new paragraph is empty: its style is its first property, written directly.
-        SubElement(SubElement(self.paragraph._p, qn("w:pPr")), qn("w:pStyle"), {qn("w:val"): self.style_ids[style]})
+        SubElement(SubElement(self.paragraph._p, _PPR), _PSTYLE, {_VAL: self.style_ids[style]})
         anchor = self._open_anchor()
         self.visit_all(inlines)
         self._close_anchor(anchor)
         return self.paragraph
+
+    def _new_paragraph(self) -> WordParagraph:
+        """Append an empty paragraph to the current story (after all it holds); return it."""
+        return WordParagraph(SubElement(self._story_element, _P), self._story_parent)
 
     def _open_anchor(self, marked: bool = True) -> str | None:
         """Open the hidden bookmark of a body paragraph (the first also carries the version); return its id.
@@ -351,26 +463,32 @@ class DocxTranslator(Visitor):
             return None
         p = self.paragraph._p
         if index == 0:  # a point bookmark: where the sheet's version is read back
-            SubElement(p, qn("w:bookmarkStart"), {qn("w:id"): "0", qn("w:name"): anchors.version_name(self._version)})
-            SubElement(p, qn("w:bookmarkEnd"), {qn("w:id"): "0"})
+            SubElement(p, _BOOKMARK_START, {_ID: "0", _NAME: anchors.version_name(self._version)})
+            SubElement(p, _BOOKMARK_END, {_ID: "0"})
         mark = str(index + 1)
-        SubElement(p, qn("w:bookmarkStart"), {qn("w:id"): mark, qn("w:name"): anchors.paragraph_name(index)})
+        SubElement(p, _BOOKMARK_START, {_ID: mark, _NAME: anchors.paragraph_name(index)})
         return mark
 
     def _close_anchor(self, mark: str | None) -> None:
         """Close a paragraph's bookmark after its last run."""
         if mark is not None:
-            SubElement(self.paragraph._p, qn("w:bookmarkEnd"), {qn("w:id"): mark})
+            SubElement(self.paragraph._p, _BOOKMARK_END, {_ID: mark})
 
-    def _watermark(self, paragraph) -> None:
-        """Anchor the look's watermark in a header paragraph, so it shows on every page: the letters'
+    def _watermark(self, made: tuple) -> None:
+        """Anchor the look's watermark in a header's first paragraph, so it shows on every page: the letters'
         outlines as a shape behind the text, its text as alternative text, marked decorative (wordmark.py)."""
         self._watermarks += 1
-        run = paragraph.add_run()
-        run._r.append(wordmark.drawing(self.doc.watermark, self.look, _WATERMARK_IDS + self._watermarks))
+        run = SubElement(made[1].find(_P), _R)
+        run.append(wordmark.drawing(self.doc.watermark, self.look, _WATERMARK_IDS + self._watermarks))
 
 
 Translator = DocxTranslator  # the registry's name for this format's visitor
+
+
+@functools.lru_cache(maxsize=2)
+def _default_story(kind) -> etree._Element:
+    """Return python-docx's empty header or footer (HeaderPart, FooterPart), parsed once; never handed out."""
+    return parse_xml(kind._default_header_xml() if kind is HeaderPart else kind._default_footer_xml())
 
 
 def _space_before(look, block) -> float:
@@ -405,16 +523,27 @@ def _w(tag: str, **attrs: str):
 
 
 def _set_core_properties(word: WordDocument, doc: Document) -> None:
-    """Write the sheet's properties (a draft's title says so), dated by the sheet, never by the wall clock."""
-    props, meta = word.core_properties, doc.meta
-    props.content_status = "Draft" if doc.watermark else ""  # File > Info shows it
-    props.title, props.subject = _property(doc.announced_title), _property(meta.subject)
-    props.language = meta.language
-    props.author = props.last_modified_by = _property(meta.author)
-    props.revision = 1
+    """Write the sheet's properties (a draft's title says so), dated by the sheet, never by the wall clock.
+
+    The skeleton's properties are empty: each is appended in the order python-docx's setters
+    would add them (content status, title, subject, language, author, last modified by,
+    revision, created, modified), without their searches for an existing one.
+    """
+    meta = doc.meta
     day = meta.date or _NO_DATE
-    stamp = dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
-    props.created = props.modified = stamp
+    stamp = dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    author = _property(meta.author)
+    core = word.core_properties._element
+    for tag, text in (("cp:contentStatus", "Draft" if doc.watermark else ""),  # File > Info shows it
+                      ("dc:title", _property(doc.announced_title)), ("dc:subject", _property(meta.subject)),
+                      ("dc:language", meta.language), ("dc:creator", author), ("cp:lastModifiedBy", author),
+                      ("cp:revision", "1"), ("dcterms:created", stamp), ("dcterms:modified", stamp)):
+        if len(text) > _PROPERTY_CHARS:
+            raise ValueError(f"a core property holds at most {_PROPERTY_CHARS} characters, got {len(text)}")
+        element = SubElement(core, qn(tag))
+        element.text = text
+        if tag.startswith("dcterms:"):
+            element.set(_XSI_TYPE, "dcterms:W3CDTF")  # the skeleton declares xsi on the root
 
 
 def _property(text: str) -> str:
@@ -429,20 +558,39 @@ def _package(word: WordDocument) -> bytes:
     parts = package.parts
     for part in parts:
         part.before_marshal()
-    members = _Members()
-    # PackageWriter.write's three steps (python-docx 1.2), with a writer that keeps the members.
-    PackageWriter._write_content_types_stream(members, parts)
-    PackageWriter._write_pkg_rels(members, package.rels)
-    PackageWriter._write_parts(members, parts)
-    return wordparts.zip_parts(members.items)
+    # PackageWriter.write's three steps (python-docx 1.2); the content types and the relationship
+    # parts are the same for most sheets, so each is made once per process from what decides it.
+    members = [("[Content_Types].xml", _content_types(tuple((part.partname, part.content_type) for part in parts))),
+               (PACKAGE_URI.rels_uri.membername, _relationships(_rels_key(package.rels)))]
+    for part in parts:
+        members.append((part.partname.membername, part.blob))
+        if len(part.rels):
+            members.append((part.partname.rels_uri.membername, _relationships(_rels_key(part.rels))))
+    return wordparts.zip_parts(members)
 
 
-class _Members:
-    """Stands in for python-docx's zip writer: keeps each member's name and bytes, in order."""
+class _Named(NamedTuple):
+    """What python-docx's content types read of a part."""
 
-    def __init__(self):
-        self.items: list[tuple[str, bytes]] = []
+    partname: str
+    content_type: str
 
-    def write(self, pack_uri, blob: bytes) -> None:
-        """Keep one member."""
-        self.items.append((pack_uri.membername, blob))
+
+@functools.lru_cache(maxsize=256)
+def _content_types(parts: tuple[tuple[str, str], ...]) -> bytes:
+    """Return [Content_Types].xml for parts (name, content type), as python-docx writes it."""
+    return _ContentTypesItem.from_parts([_Named(*part) for part in parts]).blob
+
+
+def _rels_key(rels) -> tuple[tuple[str, str, str, bool], ...]:
+    """Return what a relationships part's XML is made of, in its order."""
+    return tuple((rel.rId, rel.reltype, rel.target_ref, rel.is_external) for rel in rels.values())
+
+
+@functools.lru_cache(maxsize=256)
+def _relationships(rels: tuple[tuple[str, str, str, bool], ...]) -> bytes:
+    """Return a relationships part's XML, as python-docx's Relationships.xml writes it."""
+    element = CT_Relationships.new()
+    for rel in rels:
+        element.add_rel(*rel)
+    return element.xml

@@ -13,6 +13,7 @@ centred on the page centre, in the look's colour and opacity; and it stays vecto
 
 from __future__ import annotations
 
+import copy
 import functools
 import math
 
@@ -56,7 +57,13 @@ def shape_xml(text: str, look: Look, shape_id: int) -> str:
 
 
 def drawing(text: str, look: Look, shape_id: int):
-    """Return the watermark's w:drawing element (see shape_xml)."""
+    """Return the watermark's w:drawing element (see shape_xml), the caller's own to place."""
+    return copy.deepcopy(_parsed(text, look, shape_id))  # a copy: each header holds its own
+
+
+@functools.lru_cache(maxsize=16)
+def _parsed(text: str, look: Look, shape_id: int):
+    """Return the watermark's w:drawing, drawn and parsed once per process; never handed out."""
     return parse_xml(shape_xml(text, look, shape_id))
 
 

@@ -8,9 +8,10 @@ Each sheet starts from a copy of it. It holds only the styles the sheet prints i
 from __future__ import annotations
 
 import functools
-import io
 import re
+import struct
 import zipfile
+import zlib
 from xml.sax.saxutils import escape, quoteattr
 
 from docx.styles import BabelFish
@@ -20,6 +21,14 @@ from pipeline.document.look import TWIPS_PER_POINT, Look, Style
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip header can hold
 ZIP_ATTR = 0o100644 << 16  # regular file, rw-r--r--
+_DOS_DATE = (ZIP_TIME[0] - 1980) << 9 | ZIP_TIME[1] << 5 | ZIP_TIME[2]
+_DOS_TIME = ZIP_TIME[3] << 11 | ZIP_TIME[4] << 5 | ZIP_TIME[5] // 2
+_ZIP_VERSION = 20  # the version zipfile writes as needed to extract, and as made by, for deflate
+_UNIX = 3  # made on Unix, whatever platform renders
+_UTF8_NAME = 0x800  # the flag zipfile sets on a name that is not ASCII
+_LOCAL = struct.Struct("<4s2B4HL2L2H")  # zipfile's local file header, central directory entry, end record
+_CENTRAL = struct.Struct("<4s4B4HL2L5H2L")
+_END = struct.Struct("<4s4H2LH")
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_R = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -80,16 +89,31 @@ def skeleton(look: Look, used: frozenset[str], language: str, bullets: frozenset
 
 
 def zip_parts(parts) -> bytes:
-    """Return a zip of (name, text or bytes) pairs with fixed timestamps, in the order given."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
-        for name, data in parts:
-            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3  # Unix, whatever platform renders
-            info.external_attr = ZIP_ATTR
-            package.writestr(info, data.encode("utf-8") if isinstance(data, str) else data)
-    return out.getvalue()
+    """Return a zip of (name, text or bytes) pairs with fixed timestamps, in the order given.
+
+    The bytes are those of Python's zipfile (deflated, Unix attributes, no extras), written here
+    so that a part every sheet shares (styles, settings, a font, a picture) is compressed once
+    per process rather than once per sheet.
+    """
+    out, directory, offset = [], [], 0
+    for name, data in parts:
+        raw = name.encode("utf-8")
+        flags = 0 if raw.isascii() else _UTF8_NAME
+        crc, deflated, size = _deflated(data.encode("utf-8") if isinstance(data, str) else data)
+        fields = (_ZIP_VERSION, 0, flags, zipfile.ZIP_DEFLATED, _DOS_TIME, _DOS_DATE, crc, len(deflated), size, len(raw))
+        out += (_LOCAL.pack(b"PK\x03\x04", *fields, 0), raw, deflated)
+        directory += (_CENTRAL.pack(b"PK\x01\x02", _ZIP_VERSION, _UNIX, *fields, 0, 0, 0, 0, ZIP_ATTR, offset), raw)
+        offset += _LOCAL.size + len(raw) + len(deflated)
+    listing = b"".join(directory)
+    count = len(directory) // 2
+    return b"".join((*out, listing, _END.pack(b"PK\x05\x06", 0, 0, count, count, len(listing), offset, 0)))
+
+
+@functools.lru_cache(maxsize=256)
+def _deflated(data: bytes) -> tuple[int, bytes, int]:
+    """Return a member's CRC-32, its bytes deflated as zipfile deflates them, and its size."""
+    compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+    return zlib.crc32(data), compressor.compress(data) + compressor.flush(), len(data)
 
 
 def _xml(body: str) -> str:

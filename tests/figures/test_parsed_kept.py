@@ -30,6 +30,13 @@ def test_same_text_unknown_figure_still_refused():
             sandbox.evaluate(text, {})
 
 
+def test_same_text_forbidden_node_refused_every_time():
+    """A kept text with a node outside the allowlist (a call) is refused on every evaluation."""
+    for _ in range(2):
+        with pytest.raises(FigureError, match="not allowed"):
+            sandbox.evaluate("{{ officers() }}", _figures(7))
+
+
 def test_syntax_error_raised_every_time():
     """A text that does not parse is refused on every evaluation, not only the first."""
     for _ in range(2):
@@ -42,3 +49,4 @@ def test_kept_parses_are_bounded():
     for n in range(sandbox.PARSED_KEPT + 10):
         sandbox.evaluate(f"{{{{ officers }}}} #{n}", _figures(n))
     assert sandbox._parsed.cache_info().currsize <= sandbox.PARSED_KEPT
+    assert sandbox._nodes.cache_info().currsize <= sandbox.PARSED_KEPT  # and their nodes, listed for the check
