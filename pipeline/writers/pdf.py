@@ -36,7 +36,7 @@ from pipeline.document.tree import (
     Visitor,
     inline_text,
 )
-from pipeline.writers import pdfformat, pdfshaping, pdfsubsets, pdftags
+from pipeline.writers import pdfaccel, pdfformat, pdfshaping, pdfsubsets, pdftags
 from pipeline.writers.pdfflow import (
     Box,
     ChartFlowable,
@@ -60,6 +60,7 @@ _MARKS = {name: marks for marks, name in fonts.FACES.items()}  # a style's face 
 pdfshaping.install()
 pdfformat.install()
 pdfsubsets.install()
+pdfaccel.install()
 
 
 def render(doc: Document) -> bytes:

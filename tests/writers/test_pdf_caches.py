@@ -1,28 +1,33 @@
-"""The PDF writer's per-process shortcuts (pdfformat, pdfsubsets) give exactly ReportLab's bytes."""
+"""The PDF writer's per-process shortcuts (pdfformat, pdfsubsets, pdfaccel) give exactly ReportLab's bytes."""
 
 from pathlib import Path
 
 import pytest
+from reportlab.lib import rl_accel
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfdoc, pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Paragraph as RLParagraph
 from sheets import document
 
 from pipeline.base import fonts
-from pipeline.writers import pdf, pdfformat, pdfsubsets
+from pipeline.writers import pdf, pdfaccel, pdfformat, pdfsubsets
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = sorted((ROOT / "sources").glob("*.yaml"))
+SHORTCUTS = (pdfformat, pdfsubsets, pdfaccel)
 
 
 @pytest.fixture
 def plain_reportlab():
     """Run with ReportLab's own formatting and subsetting; put the shortcuts back afterwards."""
-    pdfformat.uninstall()
-    pdfsubsets.uninstall()
+    for module in SHORTCUTS:
+        module.uninstall()
     try:
         yield
     finally:
-        pdfformat.install()
-        pdfsubsets.install()
+        for module in SHORTCUTS:
+            module.install()
 
 
 def _face(bold=False):
@@ -37,8 +42,8 @@ def test_samples_byte_identical_with_and_without_shortcuts(plain_reportlab):
     trees = [document(file) for file in SAMPLES]
     assert trees, "no sample records in sources/"
     plain = [pdf.render(tree) for tree in trees]
-    pdfformat.install()
-    pdfsubsets.install()
+    for module in SHORTCUTS:
+        module.install()
     for _ in range(2):
         assert [pdf.render(tree) for tree in trees] == plain
 
@@ -92,3 +97,54 @@ def test_dictionary_as_reportlab(key):
             d.multiline = multiline
             assert pdfformat.dictionary_format(d, doc) == pdfformat._original_dictionary_format(d, doc)
             assert pdfformat.dictionary_format(d, doc) == pdfformat._original_dictionary_format(d, doc)
+
+
+def _frags(markup: str) -> list:
+    """Return the fragments ReportLab's parser makes of paragraph markup in the body font."""
+    fonts.register_pdf_fonts()
+    style = ParagraphStyle("t", fontName=fonts.face_name(False, False), fontSize=10)
+    return RLParagraph(markup, style).frags
+
+
+def test_same_frag_answers_as_rl_accel():
+    """Every pair of fragments (bold, italic, coloured, linked, underlined, raised, a line break, the
+    same object twice) gets rl_accel's answer, yes and no both occurring."""
+    frags = _frags('a <b>b</b> <i>c</i> <font color="#ff0000">d</font> <a href="https://x.org">e</a> '
+                   '<u>f</u> <super>g</super> h<br/>i <font size="12">j</font> k')
+    frags += [frag.clone() for frag in frags[:3]]
+    answers = {(i, j): bool(rl_accel.sameFrag(f, g)) for i, f in enumerate(frags) for j, g in enumerate(frags)}
+    assert set(answers.values()) == {True, False}
+    assert {key: pdfaccel.same_frag(frags[key[0]], frags[key[1]]) for key in answers} == answers
+
+
+def test_same_frag_reads_a_missing_style_as_rl_accel():
+    """A style attribute on one fragment only is a difference; on neither, none; a fragment whose class
+    has a style attribute of its own is left to rl_accel (which then answers oddly: the same)."""
+    f, g = _frags("a")[0], _frags("b")[0]
+    g.backColor = f.textColor
+    assert pdfaccel.same_frag(f, g) is False and bool(rl_accel.sameFrag(f, g)) is False
+    del g.backColor
+    assert pdfaccel.same_frag(f, g) is True and bool(rl_accel.sameFrag(f, g)) is True
+
+    class Odd(type(f)):
+        nobr = 1
+
+    odd = Odd(**f.__dict__)
+    assert pdfaccel.same_frag(f, odd) == bool(rl_accel.sameFrag(f, odd))
+
+
+def test_ascent_descent_as_pdfmetrics_and_new_for_a_font_registered_again():
+    """A font's extent at any size is pdfmetrics' own; a name registered again gives the new font's."""
+    fonts.register_pdf_fonts()
+    for name in {fonts.face_name(b, i) for b in (False, True) for i in (False, True)} | {"Helvetica"}:
+        for size in (None, 0, 7.5, 10, 12):
+            assert pdfaccel.ascent_descent(name, size) == pdfaccel._original_extent(name, size)
+    regular = pdfmetrics.getFont(fonts.face_name(False, False))
+    name = "factsheets-test-alias"
+    pdfmetrics.registerFont(TTFont(name, regular.face.filename))
+    try:
+        first = pdfaccel.ascent_descent(name, 10)
+        pdfmetrics._fonts[name] = pdfmetrics.getFont("Helvetica")  # the name now means another font
+        assert pdfaccel.ascent_descent(name, 10) == pdfaccel._original_extent("Helvetica", 10) != first
+    finally:
+        pdfmetrics._fonts.pop(name, None)

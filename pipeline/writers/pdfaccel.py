@@ -1,0 +1,71 @@
+"""Faster answers to two questions ReportLab's paragraphs ask for every word: the same answers.
+
+Breaking a paragraph of several fragments (bold words, links) asks, word by word, whether a
+word's fragment has the same style as the one before (`sameFrag`) and how far its font reaches
+above and below the baseline (`getAscentDescent`). Both are slow for a reason that does not
+change the answer: `sameFrag` (compiled, in rl_accel) looks up eight attributes on both
+fragments and most are absent, each absence an exception raised and cleared; and
+`getAscentDescent` asks a TrueType font for an `ascent` it keeps on its face, again through an
+exception. Here the fragment's attributes are read from its dictionary, and a font's ascent and
+descent are read once per font. Only the paragraph module's own names are replaced; the PDF is
+the same bytes (tests/writers/test_pdf_accel.py compares every sample with and without them).
+"""
+
+from __future__ import annotations
+
+from reportlab.lib import rl_accel
+from reportlab.pdfbase import pdfmetrics
+from reportlab.platypus import paragraph as _paragraph
+from reportlab.platypus.paraparser import ParaFrag
+
+# What rl_accel's sameFrag compares (rl_accel 0.9.1, src/_rl_accel.c), and what makes it say no.
+_STYLE = ("fontName", "fontSize", "textColor", "rise", "us_lines", "link", "backColor", "nobr")
+_NEVER_SAME = ("cbDefn", "lineBreak")
+_ABSENT = object()
+_original_same = rl_accel.sameFrag
+_original_extent = pdfmetrics.getAscentDescent
+# A fragment's attributes are all in its dictionary when its class defines none of these names.
+_PLAIN = frozenset(cls for cls in (ParaFrag,)
+                   if not any(hasattr(cls, name) for name in (*_STYLE, *_NEVER_SAME, "__getattr__")))
+_extents: dict[str, tuple[object, float, float]] = {}  # font name -> (font, ascent, descent) per 1000
+
+
+def same_frag(f, g) -> bool:
+    """Return whether two fragments have one style, as rl_accel's sameFrag answers."""
+    if type(f) not in _PLAIN or type(g) not in _PLAIN:
+        return _original_same(f, g)
+    fd, gd = f.__dict__, g.__dict__
+    if "cbDefn" in fd or "cbDefn" in gd or "lineBreak" in fd or "lineBreak" in gd:
+        return False
+    for name in _STYLE:
+        a, b = fd.get(name, _ABSENT), gd.get(name, _ABSENT)
+        # rl_accel: both absent is the same, one absent is not, else a != b (identity first).
+        if a is not b and (a is _ABSENT or b is _ABSENT or a != b):
+            return False
+    return True
+
+
+def ascent_descent(fontName, fontSize=None):  # ReportLab's parameter names
+    """Return a font's ascent and descent at `fontSize` (per 1000 without one), as pdfmetrics does."""
+    font = pdfmetrics.getFont(fontName)
+    kept = _extents.get(fontName)
+    if kept is None or kept[0] is not font:  # a name registered again is a new font
+        kept = (font, *_original_extent(fontName))
+        _extents[fontName] = kept
+    _, ascent, descent = kept
+    if fontSize:
+        norm = fontSize / 1000.0
+        return ascent * norm, descent * norm
+    return ascent, descent
+
+
+def install() -> None:
+    """Answer the paragraph module's questions here (idempotent)."""
+    _paragraph.sameFrag = same_frag
+    _paragraph.getAscentDescent = ascent_descent
+
+
+def uninstall() -> None:
+    """Put ReportLab's own functions back (the tests compare the two)."""
+    _paragraph.sameFrag = _original_same
+    _paragraph.getAscentDescent = _original_extent
