@@ -1,4 +1,4 @@
-"""Faster answers to two questions ReportLab's paragraphs ask for every word: the same answers.
+"""Faster answers to questions ReportLab's paragraphs ask for every paragraph and word: the same answers.
 
 Breaking a paragraph of several fragments (bold words, links) asks, word by word, whether a
 word's fragment has the same style as the one before (`sameFrag`) and how far its font reaches
@@ -7,8 +7,14 @@ change the answer: `sameFrag` (compiled, in rl_accel) looks up eight attributes 
 fragments and most are absent, each absence an exception raised and cleared; and
 `getAscentDescent` asks a TrueType font for an `ascent` it keeps on its face, again through an
 exception. Here the fragment's attributes are read from its dictionary, and a font's ascent and
-descent are read once per font. Only the paragraph module's own names are replaced; the PDF is
-the same bytes (tests/writers/test_pdf_accel.py compares every sample with and without them).
+descent are read once per font. Only the paragraph module's own names are replaced.
+
+Most of a sheet's paragraphs are plain text (no tag, no entity), yet each is parsed as markup
+(`html.parser` under ReportLab's ParaParser), about 20 µs for a sentence. `plain_frags` gives such
+text the one fragment the parser gives it, copied from the fragment of a one-letter paragraph
+of the same font, size and colour parsed once. The PDF is the same bytes
+(tests/writers/test_pdf_caches.py compares every sample with and without these, and every
+sample paragraph's fragments with the parser's).
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from __future__ import annotations
 from reportlab.lib import rl_accel
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import paragraph as _paragraph
-from reportlab.platypus.paraparser import ParaFrag
+from reportlab.platypus.paraparser import ParaFrag, ParaParser
 
 # What rl_accel's sameFrag compares (rl_accel 0.9.1, src/_rl_accel.c), and what makes it say no.
 _STYLE = ("fontName", "fontSize", "textColor", "rise", "us_lines", "link", "backColor", "nobr")
@@ -28,6 +34,8 @@ _original_extent = pdfmetrics.getAscentDescent
 _PLAIN = frozenset(cls for cls in (ParaFrag,)
                    if not any(hasattr(cls, name) for name in (*_STYLE, *_NEVER_SAME, "__getattr__")))
 _extents: dict[str, tuple[object, float, float]] = {}  # font name -> (font, ascent, descent) per 1000
+_TEMPLATES_KEPT = 256  # a sheet's styles use a handful of (font, size, colour)
+_templates: dict[tuple, ParaFrag] = {}  # (font name, size, colour) -> the fragment of the text "x"
 
 
 def same_frag(f, g) -> bool:
@@ -59,13 +67,41 @@ def ascent_descent(fontName, fontSize=None):  # ReportLab's parameter names
     return ascent, descent
 
 
+def plain_frags(text: str, style) -> list | None:
+    """Return the fragments ReportLab's parser makes of already cleaned text in `style`, or None
+    where that takes the parser: a tag or entity (< or &), no text, or a style that transforms text."""
+    if not text or "<" in text or "&" in text or style.textTransform:
+        return None
+    key = (style.fontName, style.fontSize, style.textColor)
+    template = _templates.get(key)
+    if template is None or template.textColor is not style.textColor:  # the style's own colour object
+        template = _parsed("x", style)
+        if len(_templates) >= _TEMPLATES_KEPT:
+            _templates.clear()
+        _templates[key] = template
+    # The parser gives every paragraph its own (empty) link and line lists; nothing else is mutable.
+    return [template.clone(text=text, link=[], us_lines=[])]
+
+
+def _parsed(text: str, style) -> ParaFrag:
+    """Return the one fragment ReportLab's parser makes of one word of plain text."""
+    _, frags, _ = ParaParser().parse(text, style)
+    (frag,) = frags
+    return frag
+
+
 def install() -> None:
-    """Answer the paragraph module's questions here (idempotent)."""
+    """Answer the paragraph module's questions here, and plain text without the parser (idempotent)."""
     _paragraph.sameFrag = same_frag
     _paragraph.getAscentDescent = ascent_descent
 
 
 def uninstall() -> None:
-    """Put ReportLab's own functions back (the tests compare the two)."""
+    """Put ReportLab's own functions and parsing back (the tests compare the two)."""
     _paragraph.sameFrag = _original_same
     _paragraph.getAscentDescent = _original_extent
+
+
+def installed() -> bool:
+    """Return whether the faster answers are in use (pdfflow's paragraphs ask before skipping the parser)."""
+    return _paragraph.sameFrag is same_frag

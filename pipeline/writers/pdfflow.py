@@ -17,6 +17,7 @@ from pipeline.base import fonts
 from pipeline.document import chartdraw
 from pipeline.document.look import TWIPS_PER_POINT, Look, Style
 from pipeline.document.tree import Image
+from pipeline.writers import pdfaccel
 from pipeline.writers.pdftags import Elem, TaggingCanvas
 
 
@@ -295,6 +296,14 @@ class TaggedParagraph(RLParagraph):
     link_texts: tuple[str, ...] = ()
 
     _broken: tuple | None = None  # (widths, lines) of the last breaking
+
+    def _setup(self, text, style, bulletText, frags, cleaner):
+        """Set up as ReportLab does; plain text (most paragraphs) without running the markup parser."""
+        if frags is None and text is not None and pdfaccel.installed():
+            cleaned = cleaner(text)
+            frags = pdfaccel.plain_frags(cleaned, style)
+            text = text if frags is None else cleaned  # the parser cleans the text itself
+        super()._setup(text, style, bulletText, frags, cleaner)
 
     def breakLines(self, width):
         """Break lines as usual; with complex-script text, each line as tall as Word makes it.

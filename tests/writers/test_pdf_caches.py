@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import pytest
-from reportlab.lib import rl_accel
+from reportlab.lib import colors, rl_accel
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
@@ -11,7 +11,7 @@ from reportlab.platypus import Paragraph as RLParagraph
 from sheets import document
 
 from pipeline.base import fonts
-from pipeline.writers import pdf, pdfaccel, pdfformat, pdfsubsets
+from pipeline.writers import pdf, pdfaccel, pdfflow, pdfformat, pdfsubsets
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = sorted((ROOT / "sources").glob("*.yaml"))
@@ -148,3 +148,63 @@ def test_ascent_descent_as_pdfmetrics_and_new_for_a_font_registered_again():
         assert pdfaccel.ascent_descent(name, 10) == pdfaccel._original_extent("Helvetica", 10) != first
     finally:
         pdfmetrics._fonts.pop(name, None)
+
+
+def _sample_markups(monkeypatch) -> list[tuple[str, ParagraphStyle]]:
+    """Return the markup and style of every paragraph the samples' PDFs are made of."""
+    seen = []
+    original = pdfflow.TaggedParagraph.__init__
+
+    def noting(self, text, style, *args, **kwargs):
+        seen.append((text, style))
+        original(self, text, style, *args, **kwargs)
+
+    monkeypatch.setattr(pdfflow.TaggedParagraph, "__init__", noting)
+    for file in SAMPLES:
+        pdf.render(document(file))
+    monkeypatch.undo()
+    return seen
+
+
+def _parsed(paragraph) -> tuple:
+    """Return what a paragraph's layout starts from: its text, style and fragments' attributes."""
+    return paragraph.text, paragraph.style, paragraph.bulletText, [dict(vars(frag)) for frag in paragraph.frags]
+
+
+ODD_TEXTS = ["", "   ", "word", "  two   words \n on\tlines  \n\n", "a\u00a0b", "tab\tand\rreturn", "ວຽງຈັນ",
+             "1 &amp; 2", "<b>bold</b>", "x &lt; y", "“quoted” — dash", "x" * 300]
+
+
+def test_plain_paragraphs_get_the_parsers_fragments(monkeypatch):
+    """Every sample paragraph, and odd texts in every sample style (spaces, tabs, lines, no-break space,
+    entities, tags, nothing), start from what ReportLab's parser makes of them; most samples' paragraphs
+    take the plain path (they would not on the parser alone)."""
+    markups = _sample_markups(monkeypatch)
+    styles = {id(style): style for _, style in markups}.values()
+    cases = markups + [(text, style) for style in styles for text in ODD_TEXTS]
+    plain = sum(pdfaccel.plain_frags(" ".join(text.split()), style) is not None for text, style in markups)
+    assert plain > len(markups) / 2
+    for text, style in cases:
+        ours = pdfflow.TaggedParagraph(text, style, bulletText="•")
+        assert _parsed(ours) == _parsed(RLParagraph(text, style, bulletText="•")), text
+
+
+def test_plain_paragraphs_share_no_mutable_part():
+    """Two plain paragraphs of one style have their own fragment and link and line lists: a link
+    noted on one never shows on the other."""
+    fonts.register_pdf_fonts()
+    style = ParagraphStyle("t", fontName=fonts.face_name(False, False), fontSize=10)
+    one, two = pdfflow.TaggedParagraph("one", style), pdfflow.TaggedParagraph("two", style)
+    (a,), (b,) = one.frags, two.frags
+    assert a is not b and a.link is not b.link and a.us_lines is not b.us_lines
+    a.link.append("x")
+    assert pdfflow.TaggedParagraph("three", style).frags[0].link == []
+
+
+def test_plain_paragraph_follows_its_styles_colour():
+    """Styles alike but for their colour object (a style's colour set anew) each get their own colour."""
+    fonts.register_pdf_fonts()
+    first = ParagraphStyle("t", fontName=fonts.face_name(False, False), fontSize=10, textColor=colors.red)
+    again = ParagraphStyle("u", parent=first, textColor=colors.Color(1, 0, 0))
+    for style in (first, again, first):
+        assert pdfflow.TaggedParagraph("text", style).frags[0].textColor is style.textColor
