@@ -9,7 +9,7 @@ import io
 import itertools
 
 from reportlab.lib import colors
-from reportlab.platypus import Flowable, KeepTogether
+from reportlab.platypus import Flowable, Frame, KeepTogether
 from reportlab.platypus import Paragraph as RLParagraph
 from reportlab.platypus import Table as RLTable
 
@@ -45,6 +45,22 @@ def room(height: float) -> float:
     twips = height * TWIPS_PER_POINT
     snapped = round(twips) / TWIPS_PER_POINT if abs(twips - round(twips)) < 1e-6 else height
     return snapped + 1e-7
+
+
+_ATOMIC = frozenset((int, float, str, bool, type(None)))  # what deepcopy returns as it is
+
+
+class BodyFrame(Frame):
+    """The page's frame, copied faster: ReportLab deep-copies the frame each time it measures a kept
+    group (keep-with-next), and the frame is two dozen numbers and one list."""
+
+    def __deepcopy__(self, memo):
+        """Return what copy.deepcopy returns, taking numbers and strings as they are without asking."""
+        twin = self.__class__.__new__(self.__class__)
+        memo[id(self)] = twin
+        twin.__dict__.update({key: value if type(value) in _ATOMIC else _copy.deepcopy(value, memo)
+                              for key, value in self.__dict__.items()})
+        return twin
 
 
 def box_edge(look: Look) -> float:

@@ -1,5 +1,6 @@
 """The PDF writer's per-process shortcuts (pdfformat, pdfsubsets, pdfaccel) give exactly ReportLab's bytes."""
 
+import copy
 from pathlib import Path
 
 import pytest
@@ -7,6 +8,7 @@ from reportlab.lib import colors, rl_accel
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Frame
 from reportlab.platypus import Paragraph as RLParagraph
 from sheets import document
 
@@ -208,3 +210,15 @@ def test_plain_paragraph_follows_its_styles_colour():
     again = ParagraphStyle("u", parent=first, textColor=colors.Color(1, 0, 0))
     for style in (first, again, first):
         assert pdfflow.TaggedParagraph("text", style).frags[0].textColor is style.textColor
+
+
+def test_body_frame_deep_copy_as_deepcopy():
+    """A copy of the page frame is what copy.deepcopy makes of a plain Frame: the same attributes,
+    its lists its own."""
+    frame = pdfflow.BodyFrame(72, 72, 468, 648, id="body")
+    frame._frameBGs, frame._atTop, frame._y = [["background", [1, 2]]], 0, 689.25
+    plain = copy.deepcopy(Frame(72, 72, 468, 648, id="body"))
+    plain.__dict__.update(copy.deepcopy({"_frameBGs": frame._frameBGs, "_atTop": 0, "_y": 689.25}))
+    twin = copy.deepcopy(frame)
+    assert type(twin) is pdfflow.BodyFrame and vars(twin) == vars(plain)
+    assert twin._frameBGs is not frame._frameBGs and twin._frameBGs[0][1] is not frame._frameBGs[0][1]
