@@ -7,7 +7,9 @@ change the answer: `sameFrag` (compiled, in rl_accel) looks up eight attributes 
 fragments and most are absent, each absence an exception raised and cleared; and
 `getAscentDescent` asks a TrueType font for an `ascent` it keeps on its face, again through an
 exception. Here the fragment's attributes are read from its dictionary, and a font's ascent and
-descent are read once per font. Only the paragraph module's own names are replaced.
+descent are read once per font. The width of every word (`stringWidth`, three calls deep to
+rl_accel) is kept per font and size: a sheet's words repeat, and so do the sheets' words.
+Only the paragraph module's own names are replaced.
 
 Most of a sheet's paragraphs are plain text (no tag, no entity), yet each is parsed as markup
 (`html.parser` under ReportLab's ParaParser), about 20 µs for a sentence. `plain_frags` gives such
@@ -30,10 +32,13 @@ _NEVER_SAME = ("cbDefn", "lineBreak")
 _ABSENT = object()
 _original_same = rl_accel.sameFrag
 _original_extent = pdfmetrics.getAscentDescent
+_original_width = pdfmetrics.stringWidth
 # A fragment's attributes are all in its dictionary when its class defines none of these names.
 _PLAIN = frozenset(cls for cls in (ParaFrag,)
                    if not any(hasattr(cls, name) for name in (*_STYLE, *_NEVER_SAME, "__getattr__")))
 _extents: dict[str, tuple[object, float, float]] = {}  # font name -> (font, ascent, descent) per 1000
+_WIDTHS_KEPT = 50_000  # words kept with their width (about 10 MB at most); then all are dropped
+_widths: dict[tuple, tuple[object, float]] = {}  # (text, font name, size, encoding) -> (font, width)
 _TEMPLATES_KEPT = 256  # a sheet's styles use a handful of (font, size, colour)
 _templates: dict[tuple, ParaFrag] = {}  # (font name, size, colour) -> the fragment of the text "x"
 
@@ -67,6 +72,22 @@ def ascent_descent(fontName, fontSize=None):  # ReportLab's parameter names
     return ascent, descent
 
 
+def string_width(text, fontName, fontSize, encoding="utf8"):  # ReportLab's parameter names
+    """Return the width of `text` in points, as pdfmetrics.stringWidth does; kept per font and size."""
+    if type(text) is not str:  # a hyphenation or split piece: a str subclass, measured as ReportLab does
+        return _original_width(text, fontName, fontSize, encoding)
+    key = (text, fontName, fontSize, encoding)
+    kept = _widths.get(key)
+    if kept is not None and pdfmetrics._fonts.get(fontName) is kept[0]:  # not a name registered again
+        return kept[1]
+    font = pdfmetrics.getFont(fontName)
+    width = font.stringWidth(text, fontSize, encoding=encoding)
+    if len(_widths) >= _WIDTHS_KEPT:
+        _widths.clear()
+    _widths[key] = (font, width)
+    return width
+
+
 def plain_frags(text: str, style) -> list | None:
     """Return the fragments ReportLab's parser makes of already cleaned text in `style`, or None
     where that takes the parser: a tag or entity (< or &), no text, or a style that transforms text."""
@@ -94,12 +115,14 @@ def install() -> None:
     """Answer the paragraph module's questions here, and plain text without the parser (idempotent)."""
     _paragraph.sameFrag = same_frag
     _paragraph.getAscentDescent = ascent_descent
+    _paragraph.stringWidth = string_width
 
 
 def uninstall() -> None:
     """Put ReportLab's own functions and parsing back (the tests compare the two)."""
     _paragraph.sameFrag = _original_same
     _paragraph.getAscentDescent = _original_extent
+    _paragraph.stringWidth = _original_width
 
 
 def installed() -> bool:

@@ -222,3 +222,27 @@ def test_body_frame_deep_copy_as_deepcopy():
     twin = copy.deepcopy(frame)
     assert type(twin) is pdfflow.BodyFrame and vars(twin) == vars(plain)
     assert twin._frameBGs is not frame._frameBGs and twin._frameBGs[0][1] is not frame._frameBGs[0][1]
+
+
+def test_string_width_as_pdfmetrics_also_when_kept_and_for_a_font_registered_again():
+    """A word's width in each face and size is pdfmetrics' own, the first time and when kept; a
+    name registered again measures with the new font; the kept widths are bounded."""
+    fonts.register_pdf_fonts()
+    faces = [fonts.face_name(b, i) for b in (False, True) for i in (False, True)]
+    words = ["", " ", "word", "Vientiane", "ວຽງຈັນ", "a\u00a0b", "–", "x" * 50]
+    for _ in range(2):
+        for face in faces:
+            for size in (7.5, 10, 12):
+                for word in words:
+                    assert pdfaccel.string_width(word, face, size) == pdfmetrics.stringWidth(word, face, size)
+    name = "factsheets-test-width"
+    pdfmetrics._fonts[name] = pdfmetrics.getFont(faces[0])
+    try:
+        regular = pdfaccel.string_width("Wide words", name, 10)
+        pdfmetrics._fonts[name] = pdfmetrics.getFont(faces[1])  # the name now means the bold face
+        assert pdfaccel.string_width("Wide words", name, 10) == pdfmetrics.stringWidth("Wide words", faces[1], 10) != regular
+    finally:
+        pdfmetrics._fonts.pop(name, None)
+    for n in range(pdfaccel._WIDTHS_KEPT + 10):
+        pdfaccel.string_width(f"w{n}", faces[0], 10)
+    assert len(pdfaccel._widths) <= pdfaccel._WIDTHS_KEPT
