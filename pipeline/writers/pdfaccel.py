@@ -11,15 +11,17 @@ descent are read once per font. The width of every word (`stringWidth`, three ca
 rl_accel) is kept per font and size: a sheet's words repeat, and so do the sheets' words.
 Only the paragraph module's own names are replaced.
 
-Most of a sheet's paragraphs are plain text (no tag, no entity), yet each is parsed as markup
-(`html.parser` under ReportLab's ParaParser), about 20 µs for a sentence. `plain_frags` gives such
-text the one fragment the parser gives it, copied from the fragment of a one-letter paragraph
-of the same font, size and colour parsed once. The PDF is the same bytes
+Most of a sheet's paragraphs are plain text, or text with bold and italic words (no other tag, no
+entity), yet each is parsed as markup (`html.parser` under ReportLab's ParaParser), 20-90 µs a
+paragraph. `plain_frags` gives such text the fragments the parser gives it, copied from those of
+its shape (the same tags around one-letter texts) in the same font, size and colour, parsed once. The PDF is the same bytes
 (tests/writers/test_pdf_caches.py compares every sample with and without these, and every
 sample paragraph's fragments with the parser's).
 """
 
 from __future__ import annotations
+
+import re
 
 from reportlab.lib import rl_accel
 from reportlab.pdfbase import pdfmetrics
@@ -40,7 +42,9 @@ _extents: dict[str, tuple[object, float, float]] = {}  # font name -> (font, asc
 _WIDTHS_KEPT = 50_000  # words kept with their width (about 10 MB at most); then all are dropped
 _widths: dict[tuple, tuple[object, float]] = {}  # (text, font name, size, encoding) -> (font, width)
 _TEMPLATES_KEPT = 256  # a sheet's styles use a handful of (font, size, colour)
-_templates: dict[tuple, ParaFrag] = {}  # (font name, size, colour) -> the fragment of the text "x"
+_templates: dict[tuple, list[ParaFrag]] = {}  # (shape, font name, size, colour's id) -> its fragments
+_TAGS = re.compile(r"(<[^<>]*>)")
+_SIMPLE_TAGS = frozenset(("<b>", "</b>", "<i>", "</i>"))  # the PDF writer's own bold and italic
 
 
 def same_frag(f, g) -> bool:
@@ -90,25 +94,49 @@ def string_width(text, fontName, fontSize, encoding="utf8"):  # ReportLab's para
 
 def plain_frags(text: str, style) -> list | None:
     """Return the fragments ReportLab's parser makes of already cleaned text in `style`, or None
-    where that takes the parser: a tag or entity (< or &), no text, or a style that transforms text."""
-    if not text or "<" in text or "&" in text or style.textTransform:
+    where that takes the parser: an entity (&), a tag other than <b> and <i>, no text, or a style
+    that transforms text."""
+    if not text or "&" in text or style.textTransform:
         return None
-    key = (style.fontName, style.fontSize, style.textColor)
-    template = _templates.get(key)
-    if template is None or template.textColor is not style.textColor:  # the style's own colour object
-        template = _parsed("x", style)
+    parts = _TAGS.split(text)  # text, tag, text, tag, …, text
+    if any(tag not in _SIMPLE_TAGS for tag in parts[1::2]):
+        return None
+    # A shape: the same tags, each piece of text one letter. The parser makes one fragment of each
+    # piece of text between tags (an entity would make more), so the shape's fragments, given
+    # the paragraph's pieces, are the paragraph's.
+    shape = "".join(part if index % 2 or not part else "x" for index, part in enumerate(parts))
+    pieces = [part for part in parts[::2] if part]
+    # The style's own colour object (kept alive by the templates, so its id is not reused).
+    key = (shape, style.fontName, style.fontSize, id(style.textColor))
+    templates = _templates.get(key)
+    if templates is None or templates[0].textColor is not style.textColor:
+        templates = _parsed(shape, style)
+        if templates is None or len(templates) != len(pieces):
+            return None
         if len(_templates) >= _TEMPLATES_KEPT:
             _templates.clear()
-        _templates[key] = template
-    # The parser gives every paragraph its own (empty) link and line lists; nothing else is mutable.
-    return [template.clone(text=text, link=[], us_lines=[])]
+        _templates[key] = templates
+    # Each paragraph has its own link and line lists (its fragments share them, as the parser's
+    # do); nothing else in a fragment of plain, bold or italic text is mutable.
+    lists: dict[int, list] = {}
+    out = []
+    for template, piece in zip(templates, pieces, strict=True):
+        frag = template.clone(text=piece)
+        for name in ("link", "us_lines"):
+            kept = getattr(template, name)
+            setattr(frag, name, lists.setdefault(id(kept), list(kept)))
+        out.append(frag)
+    return out
 
 
-def _parsed(text: str, style) -> ParaFrag:
-    """Return the one fragment ReportLab's parser makes of one word of plain text."""
-    _, frags, _ = ParaParser().parse(text, style)
-    (frag,) = frags
-    return frag
+def _parsed(markup: str, style) -> list[ParaFrag] | None:
+    """Return the fragments ReportLab's parser makes of markup; None where it fails (the paragraph's
+    own parsing then says why, in its own words)."""
+    try:
+        _, frags, _ = ParaParser().parse(markup, style)
+    except Exception:  # noqa: BLE001 (any failure: the paragraph's own parse raises it again)
+        return None
+    return frags
 
 
 def install() -> None:

@@ -10,6 +10,7 @@ from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Frame
 from reportlab.platypus import Paragraph as RLParagraph
+from reportlab.platypus.paraparser import ParaParser
 from sheets import document
 
 from pipeline.base import fonts
@@ -170,11 +171,16 @@ def _sample_markups(monkeypatch) -> list[tuple[str, ParagraphStyle]]:
 
 def _parsed(paragraph) -> tuple:
     """Return what a paragraph's layout starts from: its text, style and fragments' attributes."""
-    return paragraph.text, paragraph.style, paragraph.bulletText, [dict(vars(frag)) for frag in paragraph.frags]
+    frags = paragraph.frags
+    shared = [[next(i for i, other in enumerate(frags) if getattr(other, name) is getattr(frag, name)) for frag in frags]
+              for name in ("link", "us_lines")]  # which fragments share a list, as the parser's do
+    return paragraph.text, paragraph.style, paragraph.bulletText, [dict(vars(frag)) for frag in frags], shared
 
 
 ODD_TEXTS = ["", "   ", "word", "  two   words \n on\tlines  \n\n", "a\u00a0b", "tab\tand\rreturn", "ວຽງຈັນ",
-             "1 &amp; 2", "<b>bold</b>", "x &lt; y", "“quoted” — dash", "x" * 300]
+             "1 &amp; 2", "<b>bold</b>", "x &lt; y", "“quoted” — dash", "x" * 300, "(U) <b>Sources:</b> U.S.",
+             "<b>a</b> <i>b <b>c</b></i>  d ", "<b></b>x<i></i>", "<i>  </i>", "<b>1 &amp; 2</b>",
+             '<a href="https://x.org">link</a> text', "<b>x <u>y</u></b>", "<br/>a<br/>"]
 
 
 def test_plain_paragraphs_get_the_parsers_fragments(monkeypatch):
@@ -246,3 +252,30 @@ def test_string_width_as_pdfmetrics_also_when_kept_and_for_a_font_registered_aga
     for n in range(pdfaccel._WIDTHS_KEPT + 10):
         pdfaccel.string_width(f"w{n}", faces[0], 10)
     assert len(pdfaccel._widths) <= pdfaccel._WIDTHS_KEPT
+
+
+@pytest.mark.parametrize("markup", ["<b>unclosed", "closed</i> too soon", "<b>x</i>"])
+def test_bad_markup_fails_as_the_parser_fails(markup):
+    """Markup the parser refuses is refused with the parser's own message, not a shape's."""
+    fonts.register_pdf_fonts()
+    style = ParagraphStyle("t", fontName=fonts.face_name(False, False), fontSize=10)
+    with pytest.raises(Exception) as theirs:
+        RLParagraph(markup, style)
+    with pytest.raises(type(theirs.value)) as ours:
+        pdfflow.TaggedParagraph(markup, style)
+    assert str(ours.value) == str(theirs.value)
+
+
+def test_paragraph_shapes_parsed_once_per_style(monkeypatch):
+    """Paragraphs of one shape and style, alternating between two styles alike but for their colour
+    object, run the parser once per style: the plain path is taken, not parsed again each time."""
+    fonts.register_pdf_fonts()
+    first = ParagraphStyle("t", fontName=fonts.face_name(False, False), fontSize=10, textColor=colors.Color(0, 0, 1))
+    again = ParagraphStyle("u", parent=first, textColor=colors.Color(0, 0, 1))
+    parsed = []
+    original = ParaParser.parse
+    monkeypatch.setattr(ParaParser, "parse", lambda self, text, style: parsed.append(text) or original(self, text, style))
+    for n in range(4):
+        for style in (first, again):
+            pdfflow.TaggedParagraph(f"<b>Shape {n}:</b> the same", style)
+    assert parsed == ["<b>x</b>x"] * 2
