@@ -134,7 +134,7 @@ def _parsed(markup: str, style) -> list[ParaFrag] | None:
     own parsing then says why, in its own words)."""
     try:
         _, frags, _ = ParaParser().parse(markup, style)
-    except Exception:  # noqa: BLE001 (any failure: the paragraph's own parse raises it again)
+    except Exception:  # any failure: the paragraph's own parse raises it again
         return None
     return frags
 
