@@ -279,3 +279,31 @@ def test_paragraph_shapes_parsed_once_per_style(monkeypatch):
         for style in (first, again):
             pdfflow.TaggedParagraph(f"<b>Shape {n}:</b> the same", style)
     assert parsed == ["<b>x</b>x"] * 2
+
+
+@pytest.mark.parametrize("value", ["/StructElem", "x" * 100, "\u00e9t\u00e9", 123456, 10**18, -7, 2.5, -0.0])
+def test_format_kept_as_reportlab(value):
+    """Short strings and whole numbers, formatted again from what was kept, are pdfdoc's own bytes."""
+    for _ in range(2):
+        assert pdfformat.format(value, None) == pdfformat._original_format(value, None)
+
+
+def test_objects_formatted_as_reportlab():
+    """References, arrays, dictionaries and strings, also one marked to be written only at the top level
+    or with a comment before it, are formatted as pdfdoc.format formats them."""
+    def objects():
+        doc = pdfdoc.PDFDocument(invariant=1)
+        doc.Reference(pdfdoc.PDFDictionary({"Type": pdfdoc.PDFName("Thing")}), "Thing")
+        marked = pdfdoc.PDFDictionary({"Marked": 1})
+        marked.__RefOnly__ = 1  # written in place as a reference to a new object
+        commented = pdfdoc.PDFArray([1, 2])
+        commented.__Comment__ = "a comment"
+        return doc, [pdfdoc.PDFObjectReference("Thing"), pdfdoc.PDFString("(a) \\ b é"), marked, commented,
+                     pdfdoc.PDFArray([1, 2.5, "/N", pdfdoc.PDFObjectReference("Thing")]),
+                     pdfdoc.PDFDictionary({"K": pdfdoc.PDFArray(list(range(25)))})]
+
+    for toplevel in (0, 1):
+        (ours, mine), (theirs, original) = objects(), objects()
+        assert ([pdfformat.format(element, ours, toplevel) for element in mine]
+                == [pdfformat._original_format(element, theirs, toplevel) for element in original])
+        assert len(ours.idToObjectNumberAndVersion) == len(theirs.idToObjectNumberAndVersion)
