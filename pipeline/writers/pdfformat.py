@@ -5,7 +5,7 @@ ReportLab writes every object through `pdfdoc.format`, which tries the PDF objec
 tagged sheet (the structure tree alone is thousands of names and numbers), and encodes each
 dictionary key's name again for every dictionary. Here a string, number or bytes value, and a
 reference, array, dictionary or string object, is formatted exactly as `pdfdoc.format` formats
-it; a key's name, a short string and a whole number are encoded once per process; everything
+it; a key's name, a short string and a number are encoded once per process; everything
 else goes to ReportLab's own function. The bytes are the same (tests/writers/
 test_pdf_format.py compares every sample's PDF with and without this module).
 """
@@ -22,8 +22,9 @@ _original_dictionary_format = pdfdoc.PDFDictionary.format
 _names: dict[str, bytes] = {}
 _STRINGS_KEPT, _STRING_KEPT_LENGTH = 4096, 64  # short strings (names, operators) kept encoded
 _strings: dict[str, bytes] = {}
-_INTS_KEPT = 4096  # whole numbers kept formatted (object numbers, MCIDs, lengths)
+_NUMBERS_KEPT = 4096  # numbers kept formatted: object numbers, MCIDs, lengths, glyph widths
 _ints: dict[int, bytes] = {}
+_floats: dict[float, bytes] = {}
 # PDF objects pdfdoc.format hands to their own format unless marked otherwise on the object itself
 # (their classes mark nothing: checked here, so a ReportLab that starts to falls back to pdfdoc).
 _PLAIN_OBJECTS = frozenset(kind for kind in (pdfdoc.PDFObjectReference, pdfdoc.PDFArray, pdfdoc.PDFDictionary,
@@ -33,7 +34,7 @@ _PLAIN_OBJECTS = frozenset(kind for kind in (pdfdoc.PDFObjectReference, pdfdoc.P
 
 def format(element, document, toplevel=0):  # pdfdoc calls its own function by this name
     """Format one element as `pdfdoc.format` does; strings, numbers, bytes and the common PDF objects
-    without its class checks, short strings and whole numbers encoded once per process."""
+    without its class checks, short strings and numbers encoded once per process."""
     kind = type(element)
     if kind is str:
         found = _strings.get(element)
@@ -42,15 +43,15 @@ def format(element, document, toplevel=0):  # pdfdoc calls its own function by t
             if len(element) <= _STRING_KEPT_LENGTH and len(_strings) < _STRINGS_KEPT:
                 _strings[element] = found
         return found
-    if kind is int:  # exactly int: a bool is not (pdfdoc writes it with str())
-        found = _ints.get(element)
+    if kind is int or kind is float:  # exactly these: a bool is neither (pdfdoc writes it with str())
+        # Kept apart: 1 and 1.0 are one key. Equal floats are written alike (-0.0 and 0.0 both as 0).
+        kept = _ints if kind is int else _floats
+        found = kept.get(element)
         if found is None:
             found = fp_str(element).encode(_ENCODING)
-            if len(_ints) < _INTS_KEPT:
-                _ints[element] = found
+            if len(kept) < _NUMBERS_KEPT:
+                kept[element] = found
         return found
-    if kind is float:  # not kept: -0.0 and 0.0 are one key, and ReportLab writes both as 0 anyway
-        return fp_str(element).encode(_ENCODING)
     if kind is bytes:
         return element
     if kind in _PLAIN_OBJECTS and _plain(element):

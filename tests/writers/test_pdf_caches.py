@@ -281,11 +281,22 @@ def test_paragraph_shapes_parsed_once_per_style(monkeypatch):
     assert parsed == ["<b>x</b>x"] * 2
 
 
-@pytest.mark.parametrize("value", ["/StructElem", "x" * 100, "\u00e9t\u00e9", 123456, 10**18, -7, 2.5, -0.0])
-def test_format_kept_as_reportlab(value):
-    """Short strings and whole numbers, formatted again from what was kept, are pdfdoc's own bytes."""
+@pytest.mark.parametrize("values", [["/StructElem", "x" * 100, "\u00e9t\u00e9"], [123456, 10**18, -7], [1, 1.0, 1.5],
+                                    [0.0, -0.0, 0], [777.83203125, 1e-7, -2.5, 1e12]])
+def test_format_kept_as_reportlab(values):
+    """Short strings and numbers (equal ones of either kind, a zero of either sign), formatted again from
+    what was kept, are pdfdoc's own bytes."""
     for _ in range(2):
-        assert pdfformat.format(value, None) == pdfformat._original_format(value, None)
+        for value in values:
+            assert pdfformat.format(value, None) == pdfformat._original_format(value, None), value
+
+
+def test_format_refuses_what_reportlab_refuses():
+    """A number ReportLab cannot write (infinite) fails as it does, and is not kept."""
+    for function in (pdfformat.format, pdfformat._original_format):
+        with pytest.raises(ValueError):
+            function(float("inf"), None)
+    assert float("inf") not in pdfformat._floats
 
 
 def test_objects_formatted_as_reportlab():
