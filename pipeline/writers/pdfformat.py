@@ -5,7 +5,7 @@ ReportLab writes every object through `pdfdoc.format`, which tries the PDF objec
 tagged sheet (the structure tree alone is thousands of names and numbers), and encodes each
 dictionary key's name again for every dictionary. Here a string, number or bytes value, and a
 reference, array, dictionary or string object, is formatted exactly as `pdfdoc.format` formats
-it; a key's name, a short string and a number are encoded once per process; everything
+it; a key's name, a short string, a number and a reference are encoded once per process; everything
 else goes to ReportLab's own function. The bytes are the same (tests/writers/
 test_pdf_format.py compares every sample's PDF with and without this module).
 """
@@ -25,6 +25,7 @@ _strings: dict[str, bytes] = {}
 _NUMBERS_KEPT = 4096  # numbers kept formatted: object numbers, MCIDs, lengths, glyph widths
 _ints: dict[int, bytes] = {}
 _floats: dict[float, bytes] = {}
+_references: dict[tuple, bytes] = {}  # (object number, version) -> b"n v R"
 # PDF objects pdfdoc.format hands to their own format unless marked otherwise on the object itself
 # (their classes mark nothing: checked here, so a ReportLab that starts to falls back to pdfdoc).
 _PLAIN_OBJECTS = frozenset(kind for kind in (pdfdoc.PDFObjectReference, pdfdoc.PDFArray, pdfdoc.PDFDictionary,
@@ -55,8 +56,23 @@ def format(element, document, toplevel=0):  # pdfdoc calls its own function by t
     if kind is bytes:
         return element
     if kind in _PLAIN_OBJECTS and _plain(element):
+        if kind is pdfdoc.PDFObjectReference:
+            return _reference(element, document)
         return element.format(document)
     return _original_format(element, document, toplevel)
+
+
+def _reference(element, document) -> bytes:
+    """Return a reference (`12 0 R`) as PDFObjectReference.format writes it, each number pair once."""
+    numbers = document.idToObjectNumberAndVersion.get(element.name)
+    # Whole numbers only (1.0 == 1 as a key, and would be written otherwise).
+    exact = type(numbers) is tuple and len(numbers) == 2 and type(numbers[0]) is int and type(numbers[1]) is int
+    found = _references.get(numbers) if exact else None
+    if found is None:
+        found = element.format(document)  # an unknown name: ReportLab's own error
+        if exact and len(_references) < _NUMBERS_KEPT:
+            _references[numbers] = found
+    return found
 
 
 def _plain(element) -> bool:

@@ -318,3 +318,17 @@ def test_objects_formatted_as_reportlab():
         assert ([pdfformat.format(element, ours, toplevel) for element in mine]
                 == [pdfformat._original_format(element, theirs, toplevel) for element in original])
         assert len(ours.idToObjectNumberAndVersion) == len(theirs.idToObjectNumberAndVersion)
+
+
+def test_reference_formatted_as_reportlab_and_unknown_refused():
+    """A reference is written as ReportLab writes it, also from what was kept and where its numbers are
+    not whole; one to an object the document does not have fails as in ReportLab."""
+    doc = pdfdoc.PDFDocument(invariant=1)
+    doc.Reference(pdfdoc.PDFDictionary({}), "Known")
+    doc.idToObjectNumberAndVersion["Odd"] = (float(doc.idToObjectNumberAndVersion["Known"][0]), 0)
+    for name in ("Known", "Known", "Odd"):
+        reference = pdfdoc.PDFObjectReference(name)
+        assert pdfformat.format(reference, doc) == pdfformat._original_format(reference, doc)
+    for function in (pdfformat.format, pdfformat._original_format):
+        with pytest.raises(KeyError, match="forward reference"):
+            function(pdfdoc.PDFObjectReference("Unknown"), doc)
