@@ -14,7 +14,7 @@ from reportlab.platypus.paraparser import ParaParser
 from sheets import document
 
 from pipeline.base import fonts
-from pipeline.writers import pdf, pdfaccel, pdfflow, pdfformat, pdfsubsets
+from pipeline.writers import pdf, pdfaccel, pdfflow, pdfformat, pdfsubsets, pdftags
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = sorted((ROOT / "sources").glob("*.yaml"))
@@ -332,3 +332,10 @@ def test_reference_formatted_as_reportlab_and_unknown_refused():
     for function in (pdfformat.format, pdfformat._original_format):
         with pytest.raises(KeyError, match="forward reference"):
             function(pdfdoc.PDFObjectReference("Unknown"), doc)
+
+
+@pytest.mark.parametrize("name", ["StructElem", "H1", "A B", "Odd#(x)", "é"])
+def test_structure_names_as_reportlab(name):
+    """A name the structure tree writes, made once and then kept, is ReportLab's own, escapes and all."""
+    for _ in range(2):
+        assert pdftags.PDFName(name) == pdfdoc.PDFName(name)
