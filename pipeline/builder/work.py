@@ -17,6 +17,7 @@ from ..figures.shared import DataSet
 from ..figures.values import Reads
 from ..records import marking, schema
 from ..records.yamlload import parse_bytes
+from . import sidebyside
 
 if TYPE_CHECKING:
     from ..layouts.loader import Layout
@@ -107,16 +108,19 @@ def _build(job: Job, ctx: Context, result: Result) -> None:
                      "column": f.loc.column} for name, f in (record.figures or {}).items() if f.as_of]
     document = render_document(record, ctx.layouts[record.layout], ctx.dataset.scope(result.reads),
                                result.reads)
-    for name in job.formats:
-        fmt = writers.get(name)
+
+    def write(name: str) -> bytes:
         try:
-            result.blobs[fmt.suffix] = fmt.render(document)
+            return writers.get(name).render(document)
         except ConfigError:
             raise  # an unusable font is the installation's fault: the run stops
         except Exception as exc:  # a layout engine failure must cost one record, not the run
             raise _LayoutFailed([Diagnostic(Location(job.path), f"the {name} writer could not lay out "
                                                                 f"this sheet: {type(exc).__name__}: {exc}",
                                             "shorten very long text or table cells, then build again")])
+
+    for name, data in sidebyside.written(job.formats, write).items():
+        result.blobs[writers.get(name).suffix] = data
     if ".docx" in result.blobs:  # what `factsheets import docx` reads an edited copy against
         from ..render import provenance
         sheet = provenance.sheet_map(record, document, ctx.dataset.scope(None), job.path)

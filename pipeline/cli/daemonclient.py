@@ -1,6 +1,6 @@
 """The command's side of the build daemon: send `build` to a running daemon and print what it answers.
 
-Thin on purpose: it imports the standard library's socket and json and nothing of the build (the cost of
+Thin on purpose: it imports the C socket module (`_socket`) and nothing of the build (the cost of
 a one-sheet build through the daemon is this process starting, not ReportLab). When the daemon is
 used (docs/performance.md, "The build daemon"):
   --no-daemon          never; nothing is contacted
@@ -14,8 +14,8 @@ the way (no daemon, old code, a crash, a folder that is not private) the command
 
 from __future__ import annotations
 
+import _socket  # the C module: socket.py's classes, enums and selectors cost more than the rest here
 import os
-import socket
 import sys
 import time
 
@@ -120,7 +120,8 @@ def _isatty(stream) -> bool:
 def ask(path: str, message: dict, timeout: float | None = None) -> dict | None:
     """Send one message to the daemon at `path` and return its answer; None when no daemon listens,
     CRASHED when one took the message and closed without an answer."""
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+    conn = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
+    try:
         conn.settimeout(CONNECT_WAIT)
         try:
             conn.connect(path)
@@ -129,6 +130,8 @@ def ask(path: str, message: dict, timeout: float | None = None) -> dict | None:
         conn.settimeout(timeout)  # a build may take long; the daemon answers when it is done
         daemonplace.send(conn, message)
         return daemonplace.receive(conn) or CRASHED
+    finally:
+        conn.close()
 
 
 def _show(reply: dict) -> int:

@@ -90,7 +90,7 @@ def _stop(place, args) -> int:
         return console.EXIT_OK
     pid = answer["stopping"]
     deadline = time.monotonic() + STOP_WAIT
-    while pid and _alive(pid) and time.monotonic() < deadline:
+    while pid and alive(pid) and time.monotonic() < deadline:
         time.sleep(0.05)
     print(f"factsheets: the build daemon (process {pid}) has stopped")
     return console.EXIT_OK
@@ -114,7 +114,7 @@ def _not_running() -> int:
     return console.EXIT_FAILED
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
     """Return True while process `pid` exists (and is not a zombie of ours)."""
     try:
         done, _ = os.waitpid(pid, os.WNOHANG)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import marshal
 import os
-import socket
 import stat
 import struct
 import sys
@@ -144,13 +143,13 @@ def _library_folder(name: str) -> str:
     return os.path.dirname(os.path.abspath(origin)) if origin else ""
 
 
-def send(conn: socket.socket, message: dict) -> None:
+def send(conn, message: dict) -> None:  # conn: a connected socket (socket's or _socket's)
     """Send one message: its length, then its bytes."""
     data = marshal.dumps(message)
     conn.sendall(_HEADER.pack(len(data)) + data)
 
 
-def receive(conn: socket.socket) -> dict | None:
+def receive(conn) -> dict | None:
     """Return the next message, or None when the other side closed first."""
     header = _read(conn, _HEADER.size)
     if header is None:
@@ -162,7 +161,7 @@ def receive(conn: socket.socket) -> dict | None:
     return None if data is None else marshal.loads(data)
 
 
-def _read(conn: socket.socket, size: int) -> bytes | None:
+def _read(conn, size: int) -> bytes | None:
     """Return exactly `size` bytes, or None if the connection ends first."""
     chunks, left = [], size
     while left:

@@ -332,6 +332,8 @@ def build(request: dict) -> dict:
     os.umask(request["umask"])
     sys.path[:] = request["path"]
     gc.set_threshold(GC_YOUNG, *gc.get_threshold()[1:])  # as the one-shot command's
+    from ..builder import sidebyside
+    sidebyside.enabled = True  # this child has the machine's other core to itself: .docx and .pdf at once
     captured: list[list] = []
     out, err = (_Capture(captured, 1, request["tty"][0]), _Capture(captured, 2, request["tty"][1]))
     sys.stdout, sys.stderr = out, err

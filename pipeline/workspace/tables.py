@@ -112,6 +112,27 @@ def place_of_section(found: list) -> str:
     return f"Section {found[1] + 1}"
 
 
+def _item(text: str, item: str, removed: str | None = None) -> tuple:
+    """Return a row's or column's table, index, path, root, columns and rows; ValueError when it is gone,
+    or when `removed` ("row" or "column") and it is the table's only one."""
+    table, index = itemedits.split(item)
+    found, root, columns, rows = _table(text, table)
+    items = columns if item.rsplit("[", 1)[0].endswith(".columns") else rows
+    itemedits.exists(index, items, item, text)
+    if removed and len(items) == 1:
+        raise ValueError(f"{place(item, text)} is the table’s only {removed}: a table needs one; remove the "
+                         f"whole table in the Advanced view")
+    return table, index, found, root, columns, rows
+
+
+def _neighbour(index: int, step: int, count: int, item: str, text: str, kind: str) -> int:
+    """Return the index `step` away from `index`; ValueError at the first or last (`kind`: row or column)."""
+    other = index + step
+    if not 0 <= other < count:
+        raise ValueError(f"{place(item, text)} is already the {'first' if step < 0 else 'last'} {kind}")
+    return other
+
+
 def add_row(text: str, table: str) -> tuple[str, str]:
     """Return the text with an empty row after the table's last, and the id of its first cell."""
     found, root, columns, rows = _table(text, table)
@@ -122,12 +143,7 @@ def add_row(text: str, table: str) -> tuple[str, str]:
 
 def remove_row(text: str, row: str) -> tuple[str, str]:
     """Return the text without one row of a table (not its only one)."""
-    table, index = itemedits.split(row)
-    found, root, _, rows = _table(text, table)
-    itemedits.exists(index, rows, row, text)
-    if len(rows) == 1:
-        raise ValueError(f"{place(row, text)} is the table’s only row: a table needs one; remove the whole "
-                         f"table in the Advanced view")
+    table, index, found, root, _, rows = _item(text, row, "row")
     new = itemedits.cut(text, [*found, "rows"], index)
     itemedits.check_whole(new, root, [*found, "rows"], lambda old: old[:index] + old[index + 1:], place(row, text))
     return new, f"row_add-{table}"
@@ -135,12 +151,8 @@ def remove_row(text: str, row: str) -> tuple[str, str]:
 
 def move_row(text: str, row: str, step: int) -> tuple[str, str]:
     """Return the text with a row swapped with the one above (-1) or below (+1), and its button's id."""
-    table, index = itemedits.split(row)
-    found, root, _, rows = _table(text, table)
-    itemedits.exists(index, rows, row, text)
-    other = index + step
-    if not 0 <= other < len(rows):
-        raise ValueError(f"{place(row, text)} is already the {'first' if step < 0 else 'last'} row")
+    table, index, found, root, _, rows = _item(text, row)
+    other = _neighbour(index, step, len(rows), row, text, "row")
     new = itemedits.swap(text, [*found, "rows"], min(index, other))
     itemedits.check_whole(new, root, [*found, "rows"], lambda old: _swapped(old, min(index, other)), place(row, text))
     return new, f"row_{_enabled(('up', 'down'), step, other, len(rows))}-{table}.rows[{other}]"
@@ -159,12 +171,7 @@ def add_column(text: str, table: str) -> tuple[str, str]:
 
 def remove_column(text: str, column: str) -> tuple[str, str]:
     """Return the text without one column: its heading and its cell in every row (not the only column)."""
-    table, index = itemedits.split(column)
-    found, root, columns, rows = _table(text, table)
-    itemedits.exists(index, columns, column, text)
-    if len(columns) == 1:
-        raise ValueError(f"{place(column, text)} is the table’s only column: a table needs one; remove the "
-                         f"whole table in the Advanced view")
+    table, index, found, root, columns, rows = _item(text, column, "column")
     new = itemedits.edit_many(text, [("cut", [*found, "columns"], index)]
                               + [("cut", [*found, "rows", i], index) for i, row in enumerate(rows) if index < len(row.items)])
     itemedits.check_whole(new, root, found, lambda old: _each_list(old, lambda cells, _: cells[:index] + cells[index + 1:]),
@@ -175,12 +182,8 @@ def remove_column(text: str, column: str) -> tuple[str, str]:
 def move_column(text: str, column: str, step: int) -> tuple[str, str]:
     """Return the text with a column swapped with the one on its left (-1) or right (+1): its heading
     and its cell in every row; and the id of its button."""
-    table, index = itemedits.split(column)
-    found, root, columns, rows = _table(text, table)
-    itemedits.exists(index, columns, column, text)
-    other = index + step
-    if not 0 <= other < len(columns):
-        raise ValueError(f"{place(column, text)} is already the {'first' if step < 0 else 'last'} column")
+    table, index, found, root, columns, rows = _item(text, column)
+    other = _neighbour(index, step, len(columns), column, text, "column")
     low = min(index, other)
     new = itemedits.edit_many(text, [("swap", [*found, "columns"], low)]
                               + [("swap", [*found, "rows", i], low) for i, row in enumerate(rows) if low + 1 < len(row.items)])

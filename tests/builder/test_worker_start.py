@@ -56,3 +56,39 @@ def test_worker_sets_its_imports_aside(tmp_path, monkeypatch):
     finally:
         gc.unfreeze()
         gc.set_threshold(*threshold)
+
+
+def _watched(monkeypatch) -> list[str]:
+    """Record, in order, when the run starts the workers' server and when it loads the layouts; start no
+    process and build nothing in a pool (the pool is replaced by building here)."""
+    from pipeline.builder import recipe
+
+    calls: list[str] = []
+    load = recipe._load_layouts
+    monkeypatch.setattr(recipe, "_start_pool_server", lambda: calls.append("server"))
+    monkeypatch.setattr(recipe, "_load_layouts", lambda templates: calls.append("layouts") or load(templates))
+
+    def pooled(jobs, count, opts, dataset):
+        ctx = work.Context(opts.templates, dataset, opts.time_limit)
+        return (work.run(job, ctx) for job in jobs)
+
+    monkeypatch.setattr(recipe, "_pooled", pooled)
+    return calls
+
+
+def test_the_workers_server_starts_before_the_layouts_load(project, run_cli, monkeypatch):
+    """A run that will build in a pool starts its server (which imports the build's modules) as soon as
+    a second record needs building, so the imports overlap the rest of the planning and the layouts."""
+    calls = _watched(monkeypatch)
+    (project / "out").mkdir()  # a first build loads the layouts before it makes the folder
+    assert run_cli("build", "--jobs", "2", "--no-daemon", "--out", project / "out", cwd=project).code == 0
+    assert calls == ["server", "layouts"]
+
+
+def test_one_record_to_build_starts_no_server(project, run_cli, monkeypatch):
+    """One record is built in this process: nothing is started for a pool."""
+    record = sorted((project / "sources").glob("*.yaml"))[0]
+    calls = _watched(monkeypatch)
+    (project / "out").mkdir()
+    assert run_cli("build", record, "--jobs", "2", "--no-daemon", "--out", project / "out", cwd=project).code == 0
+    assert calls == ["layouts"]
