@@ -43,7 +43,6 @@ from . import (
     fields,
     figurechoices,
     figurerefs,
-    gallery,
     nodes,
     seals,
     sheets,
@@ -56,6 +55,7 @@ from . import (
 )
 from .clearing import publish_refusal
 from .draftpages import DraftPages
+from .gallerypages import GalleryPages
 from .identity import Identity, RequireIdentity, write_recorded
 from .previews import PreviewPages
 from .shared import SharedPages
@@ -94,6 +94,7 @@ def create_app(project: Project, workers_count: int = 2, hosts: tuple[str, ...] 
     state = _State(project, workers.Pool(project.options, workers_count))
     routes = [
         Route("/", state.gallery),
+        Route("/cards", state.cards),
         Route("/thumb/{sheet_id}.png", state.thumbnail),
         Route("/download/{sheet_id}.{fmt}", state.download),
         Route("/sheet/{sheet_id}", state.editor),
@@ -139,7 +140,7 @@ def create_app(project: Project, workers_count: int = 2, hosts: tuple[str, ...] 
                                  Middleware(RequireIdentity, identity=project.identity)])
 
 
-class _State(SharedPages, VersionPages, DraftPages, PreviewPages):
+class _State(GalleryPages, SharedPages, VersionPages, DraftPages, PreviewPages):
     """The application's handlers and what they share."""
 
     def __init__(self, project: Project, pool: workers.Pool):
@@ -257,25 +258,6 @@ class _State(SharedPages, VersionPages, DraftPages, PreviewPages):
 
     def _sheets(self) -> list[sheets.Sheet]:
         return sheets.find(self.project.sources, self.opts.out)
-
-    async def gallery(self, request: Request) -> Response:
-        found = self._sheets()
-        asked = request.query_params
-        layout, state, query = asked.get("layout", ""), asked.get("status", ""), asked.get("q", "").strip()
-        order = asked.get("sort", "title") if asked.get("sort") in gallery.ORDERS else "title"
-        shown = [s for s in found if (not layout or s.layout == layout)
-                 and (not state or state == ("draft" if s.draft else "final")
-                      or state == s.state.replace(" ", "-"))
-                 and gallery.matches(s, query)]
-        shown = gallery.ordered(shown, order)
-        number, pages = gallery.page_of(asked.get("page", "1"), len(shown))
-        window = shown[(number - 1) * gallery.PER_PAGE:number * gallery.PER_PAGE]
-        built = {s.id for s in window if (self.opts.out / f"{s.id}.pdf").is_file()}
-        return self._page(request, "gallery.html", sheets=window, total=len(found), matched=len(shown),
-                          built=built, layouts=sorted({s.layout for s in found}), layout=layout, status=state,
-                          q=query, sort=order, orders=gallery.ORDERS, page=number, pages=pages,
-                          stale=self._stale_figures(), months=self.opts.stale_months,
-                          link=lambda n: gallery.link(asked, n))
 
     def _stale_figures(self) -> dict[str, list[dict]]:
         """Return, per sheet id, the stale shared figures its last build printed (label and as-of)."""

@@ -14,14 +14,37 @@ ORDERS = {"title": "Title", "changed": "Last change", "stale": "Stale first"}
 
 def matches(sheet: Sheet, query: str) -> bool:
     """Return True when every word of the query is in the sheet's title, layout, file name or text."""
-    if not query:
-        return True
-    haystack = " ".join((sheet.title, sheet.id, layout_name(sheet.layout))).casefold() + " " + _text(sheet)
-    return all(word in haystack for word in query.casefold().split())
+    return matching(query)(sheet)
+
+
+def matching(query: str):
+    """Return a test of a sheet: is every word of the query in its title, layout, file name or text?"""
+    words = query.casefold().split()
+    if not words:
+        return lambda sheet: True
+
+    def test(sheet: Sheet) -> bool:
+        # Each part apart (a word holds no space, so none spans two): joining them copied every
+        # record's text for every search.
+        head = _head(sheet.title, sheet.id, sheet.layout)
+        missing = [word for word in words if word not in head]
+        if not missing:
+            return True
+        text = _text(sheet)
+        return all(word in text for word in missing)
+    return test
+
+
+@lru_cache(maxsize=4096)
+def _head(title: str, sheet_id: str, layout: str) -> str:
+    """Return a sheet's title, file name and layout's name casefolded, once for all searches."""
+    return " ".join((title, sheet_id, layout_name(layout))).casefold()
 
 
 def _text(sheet: Sheet) -> str:
     """Return the record's text (country, sections and all) casefolded, once per version of the file."""
+    if sheet.version is not None:  # as the sheet was found: no second look at the file
+        return _read(str(sheet.file), *sheet.version)
     try:
         info = sheet.file.stat()
     except OSError:
@@ -50,6 +73,8 @@ def ordered(found: list[Sheet], order: str) -> list[Sheet]:
 
 def _changed(sheet: Sheet) -> int:
     """Return when the sheet's record last changed (its file's time)."""
+    if sheet.version is not None:
+        return sheet.version[0]
     try:
         return sheet.file.stat().st_mtime_ns
     except OSError:
@@ -61,6 +86,11 @@ def page_of(asked: str, count: int) -> tuple[int, int]:
     pages = max(1, -(-count // PER_PAGE))
     number = int(asked) if asked.isdigit() else 1
     return min(max(number, 1), pages), pages
+
+
+def counted(matched: int, total: int, number: int, pages: int) -> str:
+    """Return the count the gallery shows (and says to screen readers when a search answers in place)."""
+    return f"{matched} of {total} sheets" + (f", page {number} of {pages}" if pages > 1 else "")
 
 
 def link(params, number: int) -> str:
