@@ -39,7 +39,7 @@ _original_width = pdfmetrics.stringWidth
 _PLAIN = frozenset(cls for cls in (ParaFrag,)
                    if not any(hasattr(cls, name) for name in (*_STYLE, *_NEVER_SAME, "__getattr__")))
 _extents: dict[str, tuple[object, float, float]] = {}  # font name -> (font, ascent, descent) per 1000
-_WIDTHS_KEPT = 50_000  # words kept with their width (about 10 MB at most); then all are dropped
+_WIDTHS_KEPT = 20_000  # words kept with their width (a few MB at most); then all are dropped
 _widths: dict[tuple, tuple[object, float]] = {}  # (text, font name, size, encoding) -> (font, width)
 _TEMPLATES_KEPT = 256  # a sheet's styles use a handful of (font, size, colour)
 _templates: dict[tuple, list[ParaFrag]] = {}  # (shape, font name, size, colour's id) -> its fragments
