@@ -14,9 +14,9 @@ Only the paragraph module's own names are replaced.
 Most of a sheet's paragraphs are plain text, or text with bold and italic words (no other tag, no
 entity), yet each is parsed as markup (`html.parser` under ReportLab's ParaParser), 20-90 µs a
 paragraph. `plain_frags` gives such text the fragments the parser gives it, copied from those of
-its shape (the same tags around one-letter texts) in the same font, size and colour, parsed once. The PDF is the same bytes
-(tests/writers/test_pdf_caches.py compares every sample with and without these, and every
-sample paragraph's fragments with the parser's).
+its shape (the same tags around one-letter texts) in the same font, size and colour, parsed once.
+The PDF is the same bytes (tests/writers/test_pdf_caches.py compares every sample with and without
+these, and every sample paragraph's fragments with the parser's).
 """
 
 from __future__ import annotations
