@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from reportlab.lib import colors, rl_accel
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.pdfbase import pdfdoc, pdfmetrics
+from reportlab.pdfbase import pdfdoc, pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Frame
 from reportlab.platypus import Paragraph as RLParagraph
@@ -339,3 +339,22 @@ def test_structure_names_as_reportlab(name):
     """A name the structure tree writes, made once and then kept, is ReportLab's own, escapes and all."""
     for _ in range(2):
         assert pdftags.PDFName(name) == pdfdoc.PDFName(name)
+
+
+def test_unicode_map_kept_as_reportlab_makes_and_compresses_it(plain_reportlab):
+    """A subset's ToUnicode map, made then served from the cache, is ReportLab's text, and its kept
+    compressed form is what ReportLab's filter makes of it; other characters or another font name
+    get their own map; the maps kept are bounded."""
+    asks = [("AAAAAA+Face", [0, 65, 66]), ("AAAAAA+Face", [0, 66, 65]), ("AAAAAB+Face", [0, 65, 66])]
+    expected = [pdfsubsets._original_map(name, codes) for name, codes in asks]
+    assert len(set(expected)) == len(expected)
+    pdfsubsets.install()
+    for _ in range(2):
+        got = [ttfonts.makeToUnicodeCMap(name, codes) for name, codes in asks]
+        assert got == expected and all(type(text) is pdfsubsets.CMapText for text in got)
+        assert [pdfdoc.PDFZCompress.encode(text) for text in got] == [
+            pdfsubsets._original_encode(pdfdoc.PDFZCompress, text) for text in expected]
+    for n in range(pdfsubsets.KEPT_MAPS + 5):
+        ttfonts.makeToUnicodeCMap("AAAAAA+Face", [0, 70 + n])
+    assert len(pdfsubsets._maps) == pdfsubsets.KEPT_MAPS
+    assert ("AAAAAA+Face", (0, 70 + pdfsubsets.KEPT_MAPS + 4)) in pdfsubsets._maps
