@@ -14,7 +14,7 @@ from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfdoc import PDFName
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Frame, HRFlowable, PageTemplate, TableStyle
+from reportlab.platypus import BaseDocTemplate, HRFlowable, PageTemplate, TableStyle
 
 from pipeline.base import fonts
 from pipeline.document import chartdraw, tablefit, tabstops
@@ -36,8 +36,9 @@ from pipeline.document.tree import (
     Visitor,
     inline_text,
 )
-from pipeline.writers import pdfformat, pdfshaping, pdfsubsets, pdftags
+from pipeline.writers import pdfaccel, pdfformat, pdfshaping, pdfsubsets, pdftags
 from pipeline.writers.pdfflow import (
+    BodyFrame,
     Box,
     ChartFlowable,
     Grid,
@@ -60,6 +61,7 @@ _MARKS = {name: marks for marks, name in fonts.FACES.items()}  # a style's face 
 pdfshaping.install()
 pdfformat.install()
 pdfsubsets.install()
+pdfaccel.install()
 
 
 def render(doc: Document) -> bytes:
@@ -101,9 +103,9 @@ class PdfTranslator(Visitor):
         # Zero padding so text lines up with the margins, as in Word. The space between two
         # paragraphs is the larger of the first's space after and the second's space before,
         # as in Word ("HTML paragraph auto spacing") and LibreOffice.
-        frame = Frame(template.leftMargin, template.bottomMargin, template.width, template.height,
-                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body",
-                      overlapAttachedSpace=1)
+        frame = BodyFrame(template.leftMargin, template.bottomMargin, template.width, template.height,
+                          leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body",
+                          overlapAttachedSpace=1)
         template.addPageTemplates([PageTemplate(id="page", frames=[frame])])
         story = join_boxes([f for block in doc.body for f in self.visit(block)])
         template.build(story, canvasmaker=functools.partial(_FurnitureCanvas, tree=doc, root=self.root))

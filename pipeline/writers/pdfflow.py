@@ -9,7 +9,7 @@ import io
 import itertools
 
 from reportlab.lib import colors
-from reportlab.platypus import Flowable, KeepTogether
+from reportlab.platypus import Flowable, Frame, KeepTogether
 from reportlab.platypus import Paragraph as RLParagraph
 from reportlab.platypus import Table as RLTable
 
@@ -17,6 +17,7 @@ from pipeline.base import fonts
 from pipeline.document import chartdraw
 from pipeline.document.look import TWIPS_PER_POINT, Look, Style
 from pipeline.document.tree import Image
+from pipeline.writers import pdfaccel
 from pipeline.writers.pdftags import Elem, TaggingCanvas
 
 
@@ -44,6 +45,22 @@ def room(height: float) -> float:
     twips = height * TWIPS_PER_POINT
     snapped = round(twips) / TWIPS_PER_POINT if abs(twips - round(twips)) < 1e-6 else height
     return snapped + 1e-7
+
+
+_ATOMIC = frozenset((int, float, str, bool, type(None)))  # what deepcopy returns as it is
+
+
+class BodyFrame(Frame):
+    """The page's frame, copied faster: ReportLab deep-copies the frame each time it measures a kept
+    group (keep-with-next), and the frame is two dozen numbers and one list."""
+
+    def __deepcopy__(self, memo):
+        """Return what copy.deepcopy returns, taking numbers and strings as they are without asking."""
+        twin = self.__class__.__new__(self.__class__)
+        memo[id(self)] = twin
+        twin.__dict__.update({key: value if type(value) in _ATOMIC else _copy.deepcopy(value, memo)
+                              for key, value in self.__dict__.items()})
+        return twin
 
 
 def box_edge(look: Look) -> float:
@@ -295,6 +312,14 @@ class TaggedParagraph(RLParagraph):
     link_texts: tuple[str, ...] = ()
 
     _broken: tuple | None = None  # (widths, lines) of the last breaking
+
+    def _setup(self, text, style, bulletText, frags, cleaner):
+        """Set up as ReportLab does; plain text (most paragraphs) without running the markup parser."""
+        if frags is None and text is not None and pdfaccel.installed():
+            cleaned = cleaner(text)
+            frags = pdfaccel.plain_frags(cleaned, style)
+            text = text if frags is None else cleaned  # the parser cleans the text itself
+        super()._setup(text, style, bulletText, frags, cleaner)
 
     def breakLines(self, width):
         """Break lines as usual; with complex-script text, each line as tall as Word makes it.

@@ -12,10 +12,12 @@ its script's /Lang and, for a shaped word, the word's /ActualText (see pdfshapin
 
 from __future__ import annotations
 
+import functools
 import re
 from xml.sax.saxutils import escape
 
-from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFObjectReference, PDFStream, PDFString
+from reportlab.pdfbase import pdfdoc
+from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFObjectReference, PDFStream, PDFString
 from reportlab.pdfbase.ttfonts import ShapedStr
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
@@ -26,6 +28,9 @@ from pipeline.writers import pdfshaping
 # Operators that put marks on the page; anything else (q, Q, cm, colours, widths) paints nothing.
 _PAINTS = re.compile(r"(?:^|\s)(?:S|s|f\*?|F|B\*?|b\*?|Tj|TJ|'|\"|Do|sh|BI)(?:\s|$)")
 _FURNITURE = "/Artifact <</Type /Pagination /Subtype /{kind}>> BDC"
+# A PDF name from a string, as ReportLab makes it, made once per name: the structure tree writes a
+# few kinds of name (element types, MCR) hundreds of times a sheet, and pdfdoc escapes character by character.
+PDFName = functools.lru_cache(maxsize=256)(pdfdoc.PDFName)
 
 
 class Elem:
