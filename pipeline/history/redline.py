@@ -13,6 +13,8 @@ import difflib
 import re
 from dataclasses import dataclass
 
+from ..base.xmltext import escape, quoteattr
+
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 WORDS = re.compile(r"\S+\s*|\s+")  # a word with the spaces after it: changed runs stay whole
 
@@ -60,8 +62,6 @@ def count(changes: list[FieldChange]) -> int:
 
 def _tracked(change: FieldChange, counter):
     """Yield the runs of a field's text: unchanged words plain, others as signed insertions and deletions."""
-    from xml.sax.saxutils import escape, quoteattr  # it imports urllib.request: not at every command's start
-
     signed = f' w:id="{{}}" w:author={quoteattr(change.by.author)} w:date="{_date(change.by.date)}"'
     for kind, text in pieces(change):
         if kind == "same":
@@ -90,8 +90,6 @@ def pieces(change: FieldChange) -> list[tuple[str, str]]:
 
 def _run(text: str, bold: bool = False) -> str:
     """Return a run of text."""
-    from xml.sax.saxutils import escape
-
     props = "<w:rPr><w:b/></w:rPr>" if bold else ""
     return f'<w:r>{props}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import functools
 import re
-from xml.sax.saxutils import escape
 
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFObjectReference, PDFStream, PDFString
@@ -23,6 +22,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
 
 from pipeline.base import fonts
+from pipeline.base.xmltext import escape
 from pipeline.writers import pdfshaping
 
 # Operators that put marks on the page; anything else (q, Q, cm, colours, widths) paints nothing.

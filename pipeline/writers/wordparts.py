@@ -12,11 +12,11 @@ import re
 import struct
 import zipfile
 import zlib
-from xml.sax.saxutils import escape, quoteattr
 
 from docx.styles import BabelFish
 
 from pipeline import __version__
+from pipeline.base.xmltext import escape, quoteattr
 from pipeline.document.look import TWIPS_PER_POINT, Look, Style
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip header can hold
