@@ -34,11 +34,13 @@ from pathlib import Path
 
 from ..base.errors import ConfigError
 from . import GC_YOUNG, daemonplace
+from .daemonspare import Spare
 
 LOCK_WAIT = 10.0  # seconds to wait for an ending daemon to let go of the lock
-CHECK_EVERY = 1.0
+CHECK_EVERY = 1.0  # seconds between checks that the folder and socket are still there, and of idleness
+BUILDING_CHECK = 0.05  # seconds between checks for a finished build while one runs
 WARM_RECORDS = 3  # records checked at start to warm the caches
-RELOADED = 3  # a child's exit status: it loaded layouts the daemon had not (new, or edited since)  # seconds between checks that the folder and socket are still there, and of idleness
+RELOADED = 3  # a child's exit status: it loaded layouts the daemon had not (new, or edited since)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -98,6 +100,8 @@ class Daemon:
         self.warmed: set[str] = set()  # the folders whose builds have warmed this process
         self.served = 0
         self.last = time.monotonic()
+        self.spare: Spare | None = None  # a build child forked and warmed ahead (daemonspare)
+        self.last_build: tuple[str, list[str]] | None = None  # the folder and command line a spare warms on
 
     def run(self, folder: str | None, argv: list[str]) -> int:
         """Warm up, listen, serve until idle or told to stop; remove the socket and status file."""
@@ -112,7 +116,8 @@ class Daemon:
         recipe.kept_layouts = {}
         if folder:
             self.warmed.add(folder)
-            warm_on(folder, argv[1:] if argv[:1] == ["--"] else argv)
+            self.last_build = (folder, argv[1:] if argv[:1] == ["--"] else argv)
+            warm_on(*self.last_build)
         signal.signal(signal.SIGTERM, _stop)
         signal.signal(signal.SIGINT, _stop)
         self.server = server = self._listen()
@@ -125,6 +130,7 @@ class Daemon:
         finally:
             server.close()
             self._remove_own_files()
+            self._drop_spare()
             self._reap(block=True)
         return 0
 
@@ -153,13 +159,16 @@ class Daemon:
         """Answer connections until idle, stopped, or the folder or socket is gone."""
         selector = selectors.DefaultSelector()
         selector.register(server, selectors.EVENT_READ)
+        self._keep_spare()
         while True:
-            if selector.select(timeout=min(CHECK_EVERY, self.idle)):
+            # While a build runs, woken often: once it is done a spare is made ready for the next.
+            if selector.select(timeout=BUILDING_CHECK if self.children else min(CHECK_EVERY, self.idle)):
                 conn, _ = server.accept()
                 with conn:
                     self._answer(conn)
                 self.last = time.monotonic()
             self._reap(block=False)
+            self._keep_spare()
             if not self._still_ours() or (not self.children and time.monotonic() - self.last >= self.idle):
                 return
 
@@ -192,37 +201,55 @@ class Daemon:
             raise _Stopped
         elif action == "build":
             self.served += 1
+            self.last_build = (request["cwd"], list(request["argv"]))
             self._fork(conn, request)
 
     def _status(self) -> dict:
         """Return what `factsheets daemon status` shows."""
         return {"pid": os.getpid(), "version": self.version, "idle": self.idle, "served": self.served,
                 "idle_for": round(time.monotonic() - self.last, 1), "socket": str(self.socket_path),
-                "building": len(self.children)}
+                "building": len(self.children), "spare": self.spare.pid if self.spare and self.spare.ready() else None}
 
     def _fork(self, conn: socket.socket, request: dict) -> None:
-        """Run one build in a child of its own; the parent goes back to listening at once."""
+        """Run one build in a child of its own (the spare, when it is ready); the parent goes back to
+        listening at once."""
+        spare, self.spare = self.spare, None
+        if spare is not None and spare.ready() and spare.hand(conn, request):
+            self.children[spare.pid] = (request["cwd"], list(request["argv"]))
+            return
+        if spare is not None:
+            spare.drop()  # still warming up, or gone: this request does not wait for it
         pid = os.fork()
         if pid:
             self.children[pid] = (request["cwd"], list(request["argv"]))
             return
-        from ..builder import recipe
-
         status = 0
         try:  # the child: never returns into the parent's loop
-            signal.signal(signal.SIGTERM, signal.SIG_DFL)
-            signal.signal(signal.SIGINT, signal.SIG_DFL)
-            self.server.close()
-            os.close(self.lock)  # a long build must not keep the next daemon from starting
-            conn.settimeout(None)
-            kept = dict(recipe.kept_layouts or {})
-            _reply(conn, build(request))
-            if recipe.kept_layouts != kept:  # it loaded layouts this process had not: tell the parent
-                status = RELOADED
+            self._detach()
+            status = _serve_build(conn, request)
         except BaseException:  # the client sees the connection end and builds one-shot
             pass
         finally:
             os._exit(status)
+
+    def _detach(self) -> None:
+        """In a child: take signals as any process does and let go of the daemon's socket and lock."""
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        self.server.close()
+        os.close(self.lock)  # a long build must not keep the next daemon from starting
+
+    def _keep_spare(self) -> None:
+        """Fork a spare once no build runs (it must not compete with one), warmed on the last build's folder."""
+        if self.spare is None and not self.children and self.last_build is not None:
+            folder, argv = self.last_build
+            self.spare = Spare.start(self._detach, lambda: warm_on(folder, argv), _serve_build)
+
+    def _drop_spare(self) -> None:
+        """End the spare (before this process warms up anew, or ends)."""
+        spare, self.spare = self.spare, None
+        if spare is not None:
+            spare.drop()
 
     def _reap(self, block: bool) -> None:
         """Collect finished children (all of them when ending); warm up on a folder built for the first time."""
@@ -238,6 +265,7 @@ class Daemon:
                     # Once its build is done (it must not compete with it): this folder's next build
                     # finds its layouts (as edited) loaded and its fonts and pictures in memory.
                     self.warmed.add(folder)
+                    self._drop_spare()  # forked before: the next one is forked from what this loads
                     warm_on(folder, argv)
                     gc.freeze()
 
@@ -248,6 +276,16 @@ class Daemon:
         with contextlib.suppress(OSError, ValueError):
             if json.loads(self.status_path.read_text()).get("pid") == os.getpid():
                 self.status_path.unlink()
+
+
+def _serve_build(conn: socket.socket, request: dict) -> int:
+    """In a child: build, answer the client; return the child's exit status (RELOADED: it loaded layouts)."""
+    from ..builder import recipe
+
+    conn.settimeout(None)
+    kept = dict(recipe.kept_layouts or {})
+    _reply(conn, build(request))
+    return RELOADED if recipe.kept_layouts != kept else 0  # it loaded layouts this process had not
 
 
 class _Stopped(Exception):

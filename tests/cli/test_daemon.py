@@ -287,3 +287,45 @@ def test_the_daemon_switches_are_not_settings(tmp_path, cli, setting):
     refused = cli("build", cwd=project)
     assert refused.code == 2
     assert f"factsheets.toml:1:1: error: unknown setting '{setting.split()[0]}'" in refused.err
+
+
+def _spare(place: Path) -> int | None:
+    """Return the process id of the daemon's spare build child once it is warmed up, else None."""
+    answer = daemonclient.status(str(place))
+    return answer.get("spare") if answer else None
+
+
+def test_the_next_build_is_made_by_a_child_forked_and_warmed_ahead(tmp_path, daemons, cli):
+    project = _project(tmp_path)
+    record = RECORDS[0].file.relative_to(ROOT)
+    _start(cli, daemons, project)
+    assert cli("build", "--daemon", "--out", "first", record, cwd=project).code == 0
+    assert _poll(lambda: _spare(daemons.place) is not None), "no spare was made ready after a build"
+    spare = _spare(daemons.place)
+    assert cli("build", "--daemon", "--out", "second", record, cwd=project).code == 0
+    assert _poll(lambda: not alive(spare)), "the ready spare did not take the build and end"
+    assert _poll(lambda: _spare(daemons.place) not in (None, spare)), "no new spare after the build"
+    assert cli("build", "--no-daemon", "--out", "one-shot", record, cwd=project).code == 0
+    assert _hashes(project / "second") == _hashes(project / "one-shot") == _hashes(project / "first")
+
+
+def test_a_spare_that_died_costs_nothing_but_its_warm_up(tmp_path, daemons, cli):
+    project = _project(tmp_path)
+    record = RECORDS[0].file.relative_to(ROOT)
+    _start(cli, daemons, project)
+    assert cli("build", "--daemon", "--out", "first", record, cwd=project).code == 0
+    assert _poll(lambda: _spare(daemons.place) is not None)
+    os.kill(_spare(daemons.place), signal.SIGKILL)
+    after = cli("build", "--daemon", "--out", "second", record, cwd=project)
+    assert after.code == 0 and "2 builds served" in _served(cli, project)  # built by the daemon all the same
+    assert _hashes(project / "second") == _hashes(project / "first")
+
+
+def test_stopping_the_daemon_ends_its_spare(tmp_path, daemons, cli):
+    project = _project(tmp_path)
+    _start(cli, daemons, project)
+    assert cli("build", "--daemon", "--out", "out", RECORDS[0].file.relative_to(ROOT), cwd=project).code == 0
+    assert _poll(lambda: _spare(daemons.place) is not None)
+    spare = _spare(daemons.place)
+    assert cli("daemon", "stop", cwd=project).code == 0
+    assert _poll(lambda: not alive(spare)), "the spare outlived its daemon"
