@@ -9,7 +9,6 @@ import re
 import shutil
 import subprocess
 import sys
-import urllib.request
 
 import axe
 import pytest
@@ -66,10 +65,12 @@ def url(tmp_path_factory):
         yield address
 
 
-def whole_page(address: str) -> str:
-    """Return the gallery page the server sends for an address (what a reload or no JavaScript shows)."""
-    with urllib.request.urlopen(address) as answer:
-        return answer.read().decode()
+def whole_page(page) -> str:
+    """Return the gallery page the server sends for the page's address (what a reload or no JavaScript
+    shows), fetched by the browser: this process refuses the network once a test ran the guard."""
+    answer = page.context.request.get(page.url)
+    assert answer.ok, answer.status
+    return answer.text()
 
 
 def cards_of(html: str) -> list[str]:
@@ -108,7 +109,7 @@ def test_the_answer_comes_in_place_with_the_cards_of_the_whole_page(url, chromiu
     search(page, FIRST_WORD)
     assert page.evaluate("window.samePage === true"), "the search loaded a new page"
     assert page.evaluate("window.fewest") > 0, "the list was empty while the answer came"
-    full = whole_page(page.url)
+    full = whole_page(page)
     assert shown(page) == cards_of(full) and 0 < len(shown(page)) < len(everything)
     status = page.get_by_role("status")
     expect(status).to_have_text(count_of(full))  # the count, said by the status line
@@ -133,7 +134,7 @@ def test_back_forward_and_reload_give_the_same_results(url, chromium):
     page.wait_for_function("q => document.querySelector('#q').value === q && !document.querySelector('#results[aria-busy]')",
                            arg=FIRST_WORD, timeout=WAIT_MS)
     expect(page.locator("#results li.card").first).to_have_attribute("data-sheet", first[0])
-    assert shown(page) == first == cards_of(whole_page(page.url))
+    assert shown(page) == first == cards_of(whole_page(page))
     assert page.evaluate("window.samePage === true"), "Back loaded a new page"  # answered in place again
     page.go_forward()
     page.wait_for_function("q => document.querySelector('#q').value === q", arg=SECOND_WORD, timeout=WAIT_MS)
@@ -151,7 +152,7 @@ def test_without_javascript_the_form_submits_and_the_page_answers(url, chromium)
     with page.expect_navigation():
         page.locator("#q").press("Enter")
     assert f"q={FIRST_WORD}" in page.url
-    full = whole_page(page.url)
+    full = whole_page(page)
     assert shown(page) == cards_of(full) and page.inner_text(".count") == count_of(full)
     context.close()
 
