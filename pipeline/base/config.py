@@ -12,7 +12,6 @@ import errno
 import os
 import re
 import stat
-import tomllib
 from pathlib import Path
 
 from .errors import ConfigError, Diagnostic, Location, did_you_mean, shown
@@ -42,6 +41,8 @@ def find(start: Path, home: Path | None = None) -> Path | None:
 
 def load(file: Path, shown_as: str) -> dict:
     """Return the settings of a factsheets.toml; ConfigError when others can change it or it is not TOML."""
+    import tomllib  # only a project with a settings file reads TOML (its import is ~5 ms of every command)
+
     try:
         text = _read_own(file, shown_as).decode("utf-8")
         return tomllib.loads(text)
