@@ -20,9 +20,34 @@ def main(argv: list[str] | None = None) -> int:
         _collect_less()
     from .command import main as run_here
 
-    if whole_process:
-        gc.freeze()
-    return run_here(argv)
+    if not whole_process:
+        return run_here(argv)
+    gc.freeze()
+    return _leave(run_here(argv))
+
+
+def _leave(code: int) -> int:  # never returns
+    """End the command's process now, as Python would but without freeing every object one by one.
+
+    Python's own exit tears down each module and object the command made: 60 to 75 ms after a
+    sheet's build, a sixth of a one-sheet command, for a process that is ending anyway. This
+    does what matters of it, in its order: waits for threads that are not daemons, runs what was
+    registered to run at exit (a process pool's clean-up among them), flushes the output.
+    """
+    import atexit
+    import os
+    import threading
+
+    for thread in threading.enumerate():
+        if thread is not threading.current_thread() and not thread.daemon:
+            thread.join()
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # the reader has gone (a closed pipe): nothing more to say
+            pass
+    os._exit(code if isinstance(code, int) else 0)
 
 
 def _collect_less() -> None:
