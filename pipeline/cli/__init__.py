@@ -23,6 +23,8 @@ def main(argv: list[str] | None = None) -> int:
     if not whole_process:
         return run_here(argv)
     gc.freeze()
+    if sys.getprofile() or sys.gettrace():  # a profiler or coverage writes its findings at exit
+        return run_here(argv)
     return _leave(run_here(argv))
 
 

@@ -51,3 +51,12 @@ def test_the_objects_are_not_torn_down_one_by_one(tmp_path):
     ends without it."""
     assert _run(tmp_path, "layouts").returncode == 0
     assert not (tmp_path / "torn-down").exists()
+
+
+def test_under_a_profiler_the_process_ends_as_python_ends_it(tmp_path):
+    """cProfile (and coverage) write what they found at exit: the command then returns as usual."""
+    stats = tmp_path / "layouts.prof"
+    done = subprocess.run([sys.executable, "-m", "cProfile", "-o", str(stats), "-m", "pipeline", "layouts"],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert stats.stat().st_size > 0
