@@ -52,29 +52,26 @@ class CMapText(str):
 
 def make_map(fontname, subset):  # ReportLab's parameter names
     """Return the ToUnicode map of a subset font's characters, from the cache when it was made before."""
-    key = (fontname, tuple(subset))
     with _lock:
-        found = _maps.pop(key, None)  # taken out and put back: the dict's order is the use order
-        if found is None:
-            found = CMapText(_original_map(fontname, subset))
-            while len(_maps) >= KEPT_MAPS:
-                del _maps[next(iter(_maps))]  # the least recently used
-        _maps[key] = found
-    return found
+        return _kept(_maps, (fontname, tuple(subset)), lambda: CMapText(_original_map(fontname, subset)), KEPT_MAPS)
 
 
 def make_subset(self, subset):
     """Return the face's subset for these characters, from the cache when it was made before."""
-    key = tuple(subset)
     with _lock:
         kept = self.__dict__.setdefault("_factsheets_subsets", {})
-        program = kept.pop(key, None)  # taken out and put back: the dict's order is the use order
-        if program is None:
-            program = FontProgram(_original_make(self, subset))
-            while len(kept) >= KEPT_PER_FACE:
-                del kept[next(iter(kept))]  # the least recently used
-        kept[key] = program
-    return program
+        return _kept(kept, tuple(subset), lambda: FontProgram(_original_make(self, subset)), KEPT_PER_FACE)
+
+
+def _kept(store: dict, key, make, limit: int):
+    """Return store[key], made by make() when absent; the store keeps the `limit` most recently used."""
+    found = store.pop(key, None)  # taken out and put back: the dict's order is the use order
+    if found is None:
+        found = make()
+        while len(store) >= limit:
+            del store[next(iter(store))]  # the least recently used
+    store[key] = found
+    return found
 
 
 def encode(self, text):
