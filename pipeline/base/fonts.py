@@ -3,6 +3,7 @@ their ReportLab registration."""
 
 from __future__ import annotations
 
+import fnmatch
 import functools
 import hashlib
 import struct
@@ -10,6 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import fontfaces
 from .errors import ConfigError, Diagnostic, Location
 
 FONT_DIR = Path(__file__).parent.parent / "fonts"  # package data, apart from this module
@@ -119,7 +121,7 @@ def _ttfont(name: str):
 
     path = _verified(name)
     try:
-        font = _nbsp_font_class()(name, str(path))
+        font = _nbsp_font_class().with_face(name, fontfaces.face(SHA256[name], path))
     except (OSError, TTFError) as exc:
         raise _font_error(path, f"cannot read the bundled font: {exc}")
     font.covered = frozenset(chr(cp) for cp in font.face.charToGlyph if _printable(cp))
@@ -173,6 +175,21 @@ def _nbsp_font_class():
 
     class _NbspTTFont(TTFont):
         """A TTFont that writes U+00A0 as its own code, so text extraction keeps it."""
+
+        @classmethod
+        def with_face(cls, name: str, face) -> TTFont:
+            """Return the font as TTFont(name, file) makes it, its face already parsed (fontfaces)."""
+            from weakref import WeakKeyDictionary
+
+            from reportlab import rl_config
+            from reportlab.pdfbase.ttfonts import TTEncoding, unShapedFontGlob
+
+            font = cls.__new__(cls)
+            font.fontName, font.face, font.encoding = name, face, TTEncoding()
+            font.state = WeakKeyDictionary()
+            font._asciiReadable = rl_config.ttfAsciiReadable
+            font.shapable = not any(fnmatch.fnmatch(name, glob) for glob in unShapedFontGlob)
+            return font
 
         # Stock ReportLab prints U+00A0 with the space's code (same glyph), so copied or
         # extracted text gets a plain space; the line breaker already treats it as no-break.
