@@ -1,7 +1,7 @@
 """Bounded work: each limit accepts a record at the limit and refuses one past it, with a located error."""
 
-import importlib.util
 
+import benchcode
 import docx
 import pypdf
 import pytest
@@ -129,9 +129,7 @@ def test_a_row_taller_than_a_page_splits_without_losing_or_repeating_text(run_cl
 @pytest.mark.slow
 def test_the_largest_record_of_each_kind_builds(run_cli, tmp_path):
     """Records at several limits at once build in both formats (bench/limits.py times them)."""
-    spec = importlib.util.spec_from_file_location("bench_limits", ROOT / "bench" / "limits.py")
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
+    bench = benchcode.load("limits")
     for index, text in enumerate(bench.cases().values()):
         record = tmp_path / f"case-{index}.yaml"
         record.write_text(text, encoding="utf-8")

@@ -2,27 +2,17 @@
 a change of the bench's one figure rebuilds exactly the records that read it; charted records draw
 their own pictures or share one. Nothing here is timed."""
 
-import importlib.util
 import math
 import re
-import sys
 from pathlib import Path
 
+import benchcode
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _load_recordgen():
-    """Import bench/recordgen.py by its path (bench/ is not a package, and tests/ has a records.py)."""
-    spec = importlib.util.spec_from_file_location("bench_recordgen", ROOT / "bench" / "recordgen.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
-
-recordgen = _load_recordgen()
+recordgen = benchcode.load("recordgen")
 LAYOUTS = recordgen.layout_names(ROOT / "templates")
 EVERY = 3
 

@@ -3,11 +3,10 @@
 title and a record's markup characters printed as typed. Nothing here is timed."""
 
 import dataclasses
-import importlib.util
 import io
-import sys
 from pathlib import Path
 
+import benchcode
 import pytest
 from pypdf import PdfReader
 from sheets import document
@@ -19,16 +18,7 @@ SAMPLES = sorted((ROOT / "sources").glob("*.yaml"))
 TRICKY = 'a #set page(width: 1pt) *not bold* $x$ "quoted" back\\slash = [b] <c> @d'
 
 
-def _load_anchor():
-    """Import bench/typst_anchor.py by its path (bench/ is not a package)."""
-    spec = importlib.util.spec_from_file_location("bench_typst_anchor", ROOT / "bench" / "typst_anchor.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-anchor = _load_anchor()
+anchor = benchcode.load("typst_anchor")
 
 
 def _literal(text: str) -> str:

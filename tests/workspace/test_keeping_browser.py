@@ -2,15 +2,14 @@
 page saying each edit in the form's words; a draft kept on the server across a restart, offered and
 restored. axe-core on each new state."""
 
-import importlib.util
 import re
-import sys
 
 import axe
+import benchcode
 import pytest
 import served
 import yaml
-from conftest import RECORDS, ROOT
+from conftest import RECORDS
 
 pytestmark = pytest.mark.slow
 
@@ -29,15 +28,6 @@ SAMPLE = next(r for r in RECORDS if REFERENCE.search(r.file.read_text(encoding="
               and not re.search(r'(?m)^title: "?\(', r.file.read_text(encoding="utf-8")))
 
 
-def _recordgen():
-    """Import bench/recordgen.py by its path (bench/ is not a package)."""
-    spec = importlib.util.spec_from_file_location("bench_recordgen", ROOT / "bench" / "recordgen.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
-
 def _figure(project):
     """Return (name, year, label, value) of the shared figure SAMPLE prints first."""
     file, key, year = REFERENCE.search(SAMPLE.file.read_text(encoding="utf-8")).groups()
@@ -51,7 +41,7 @@ def clean(page, state: str) -> None:
 
 
 def test_a_figure_120_sheets_print_is_saved_with_progress_and_the_table_shows_it(project, run_cli, chromium):
-    numbered = _recordgen().numbered_title
+    numbered = benchcode.load("recordgen").numbered_title
     text = SAMPLE.file.read_text(encoding="utf-8")
     for n in range(DEPENDANTS - 1):
         (project / "sources" / f"{SAMPLE.id}-{n:03d}.yaml").write_text(numbered(text, n), encoding="utf-8")
